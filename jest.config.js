@@ -1,0 +1,10 @@
+// Tests are compiled by tsc into build/ first (scripts/test.mjs), then run as native ES modules.
+export default {
+  rootDir: 'build',
+  testMatch: ['<rootDir>/tests/**/*.test.js'],
+  transform: {},
+  testEnvironment: 'node',
+  testTimeout: 60000,
+  maxWorkers: 2,
+  globalSetup: '<rootDir>/tests/helpers/global-setup.js',
+};

@@ -1,0 +1,121 @@
+// `connector-setup <connector>` and `connector-setup <connector> --verify`:
+// resolve values -> connector steps -> verify -> save -> render.
+import type { ConnectorDefinition } from '../connectors/types.js';
+import { CliError, type ExitCode, InputError, InterruptedError, toErrorJson } from '../core/errors.js';
+import type { ProfileWithSecrets } from '../core/profile-store.js';
+import { parseProfileName } from '../core/profile-store.js';
+import { createPrompter, noPrompter } from '../core/prompts.js';
+import { maskSecret } from '../core/redact.js';
+import { resolveValues, stdinField } from '../core/resolve.js';
+import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
+import { type GeneralOptions, type Session, openSession } from '../core/session.js';
+import { readStdinLine } from '../core/stdin.js';
+
+export interface SetupOptions extends GeneralOptions {
+  verify?: boolean;
+  save?: boolean;
+  [option: string]: unknown;
+}
+
+function sameValues(summary: SetupSummary, saved: ProfileWithSecrets): boolean {
+  const equal = (a: Record<string, string>, b: Record<string, string>): boolean =>
+    Object.entries(a).every(([key, value]) => b[key] === value);
+  return equal(summary.values, saved.values) && equal(summary.secrets, saved.secrets);
+}
+
+async function buildContext(session: Session, connector: ConnectorDefinition, options: SetupOptions): Promise<RunContext> {
+  const profileName = parseProfileName(options.profile ?? 'default');
+  const interactive = !options.verify && session.canPrompt;
+  connector.prepareOptions?.(options);
+  const fromStdin = stdinField(connector.fields, options);
+  const stdinLine = fromStdin ? await readStdinLine() : undefined;
+  const saved = await session.store.get(connector.name, profileName);
+  if (!saved && options.profile !== undefined && options.verify) {
+    throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
+  }
+  session.redactor.add(stdinLine);
+  const resolved = resolveValues({ fields: connector.fields, options, stdinLine, env: process.env, saved });
+  for (const field of connector.fields) if (field.secret) session.redactor.add(resolved.values[field.key]);
+  resolved.notices.forEach((notice) => session.out.warn(notice));
+  return {
+    connector,
+    profileName,
+    options,
+    env: process.env,
+    interactive,
+    prompt: interactive ? createPrompter(session.signal) : noPrompter,
+    out: session.out,
+    http: session.http,
+    redactor: session.redactor,
+    store: session.store,
+    saved,
+    resolved,
+    checks: [],
+    warnings: [],
+  };
+}
+
+function renderSuccess(session: Session, context: RunContext, summary: SetupSummary, verb: string, options: SetupOptions): void {
+  const { out } = session;
+  context.warnings.forEach((warning) => out.warn(warning));
+  out.say(out.paint.green(`✔ ${context.connector.title} ${verb}.`));
+  if (options.verify) return;
+  out.say();
+  out.say(out.paint.bold(`Enter these in ${context.connector.cyclrLocation}:`));
+  const width = Math.max(...summary.cyclrValues.map((entry) => entry.label.length));
+  for (const entry of summary.cyclrValues) {
+    const shown = entry.secret && !options.showSecrets ? `${maskSecret(entry.value)}  ${out.paint.dim('(--show-secrets to reveal)')}` : entry.value;
+    out.say(`  ${entry.label.padEnd(width)}  ${shown}`, { revealSecrets: entry.secret && Boolean(options.showSecrets) });
+  }
+  if (summary.expiresOn) out.say(`  ${out.paint.dim(`The application expires on ${summary.expiresOn}.`)}`);
+}
+
+export function renderFailure(session: Session, error: CliError): void {
+  const { out } = session;
+  out.say(`${out.paint.red('✖')} ${error.message} ${out.paint.dim(`[${error.code}]`)}`);
+  if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
+}
+
+export function unexpected(error: unknown): CliError {
+  if (process.env.CONNECTOR_SETUP_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+  return new CliError('internal_error', `Unexpected problem: ${(error as Error)?.message ?? String(error)}`, 'Run again with CONNECTOR_SETUP_DEBUG=1 and report it.', 1);
+}
+
+export async function runSetup(connector: ConnectorDefinition, options: SetupOptions): Promise<ExitCode> {
+  const session = await openSession(options);
+  const result: RunResult = { ok: false, connector: connector.name, profile: null, checks: [], values: {}, warnings: [], error: null };
+  let exitCode: ExitCode = 0;
+  try {
+    const context = await buildContext(session, connector, options);
+    result.profile = options.save === false && !options.verify ? null : context.profileName;
+    result.checks = context.checks;
+    result.warnings = context.warnings;
+    const module = await connector.load();
+    const summary = options.verify ? await module.verify(context) : await module.setup(context);
+    result.values = summary.values;
+    const now = new Date();
+    if (options.verify) {
+      if (context.saved && sameValues(summary, context.saved)) await session.store.markVerified(connector.name, context.profileName, now);
+    } else if (options.save !== false) {
+      await session.store.update(connector.name, context.profileName, {
+        values: summary.values,
+        secrets: summary.secrets,
+        lastVerified: now.toISOString(),
+        ...(summary.expiresOn !== undefined ? { expiresOn: summary.expiresOn } : {}),
+      });
+      session.out.say(`Saved profile "${context.profileName}" (${connector.name}) in ${session.store.directory}.`);
+    }
+    result.ok = true;
+    if (!session.out.json) renderSuccess(session, context, summary, options.verify ? 'credentials work' : 'setup verified', options);
+  } catch (caught) {
+    const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught);
+    result.error = toErrorJson(error);
+    exitCode = error.exitCode;
+    renderFailure(session, error);
+  } finally {
+    await session.close();
+  }
+  if (session.out.json) session.out.printJson(result);
+  await session.out.flush();
+  return exitCode;
+}

@@ -1,0 +1,69 @@
+import { RejectedError } from '../../core/errors.js';
+import { requireValues } from '../../core/resolve.js';
+import type { RunContext, SetupSummary } from '../../core/run.js';
+import type { ConnectorModule } from '../types.js';
+import { pingoneFields } from './fields.js';
+import { type PingOneCredentials, verifyCredentials } from './token.js';
+import { type PingOneDraft, collect, showChecklist } from './wizard.js';
+
+function complete(draft: PingOneDraft): PingOneCredentials {
+  requireValues(pingoneFields, draft as Record<string, string>);
+  return draft as PingOneCredentials;
+}
+
+function summary(credentials: PingOneCredentials): SetupSummary {
+  const { clientId, clientSecret, authDomain, environmentId } = credentials;
+  return {
+    values: { clientId, authDomain, environmentId },
+    secrets: { clientSecret },
+    cyclrValues: [
+      { label: 'Client ID', value: clientId, secret: false },
+      { label: 'Client Secret', value: clientSecret, secret: true },
+      { label: 'Auth Domain', value: authDomain, secret: false },
+      { label: 'Environment ID', value: environmentId, secret: false },
+    ],
+  };
+}
+
+/** After a refusal, a person can fix the console and retry, or correct what they typed. */
+async function nextMove(context: RunContext, error: RejectedError): Promise<'retry' | 'edit'> {
+  const { out } = context;
+  out.say(out.paint.red(`✖ ${error.message}`));
+  if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
+  const move = await context.prompt.select<'retry' | 'edit' | 'quit'>({
+    message: 'What now?',
+    choices: [
+      { name: 'Try again (after changing the setting in the PingOne console)', value: 'retry' },
+      { name: 'Change the values I entered', value: 'edit' },
+      { name: 'Quit', value: 'quit' },
+    ],
+  });
+  if (move === 'quit') throw error;
+  return move;
+}
+
+export const pingone: ConnectorModule = {
+  async setup(context) {
+    const draft: PingOneDraft = { ...context.resolved.values };
+    if (context.interactive) {
+      showChecklist(context);
+      await collect(context, draft, false);
+    }
+    for (;;) {
+      const credentials = complete(draft);
+      try {
+        await verifyCredentials(context, credentials);
+        return summary(credentials);
+      } catch (error) {
+        if (!context.interactive || !(error instanceof RejectedError)) throw error;
+        if ((await nextMove(context, error)) === 'edit') await collect(context, draft, true);
+      }
+    }
+  },
+
+  async verify(context) {
+    const credentials = complete({ ...context.resolved.values });
+    await verifyCredentials(context, credentials);
+    return summary(credentials);
+  },
+};

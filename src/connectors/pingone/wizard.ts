@@ -1,0 +1,131 @@
+// The interactive PingOne steps: each reads its value from flags, environment or profile first and asks
+// only when it is still open; saved values are offered as defaults so Enter keeps them.
+import { CliError } from '../../core/errors.js';
+import { maskSecret } from '../../core/redact.js';
+import type { RunContext } from '../../core/run.js';
+import { parseHostPort, parseSecret, parseUuid } from '../../core/validate.js';
+import { REGIONS, parseAuthorizationUrl } from './fields.js';
+import { WORKER_APP_CHECKLIST } from './guide.js';
+
+export interface PingOneDraft {
+  clientId?: string;
+  clientSecret?: string;
+  authDomain?: string;
+  environmentId?: string;
+}
+
+type FieldKey = keyof PingOneDraft;
+type Step = (context: RunContext, draft: PingOneDraft, asked: Set<FieldKey>) => Promise<void>;
+
+/** Turns a parser into an inquirer validator: the parser's message is shown under the prompt. */
+function validateWith(parse: (value: string) => unknown): (value: string) => string | true {
+  return (value) => {
+    try {
+      parse(value);
+      return true;
+    } catch (error) {
+      return error instanceof CliError ? error.message : 'Not a valid value.';
+    }
+  };
+}
+
+/** A value given on the command line or in the environment is the user's answer already. */
+function isOpen(context: RunContext, key: FieldKey, asked: Set<FieldKey>, editing: boolean): boolean {
+  if (asked.has(key)) return false;
+  if (editing) return true;
+  const source = context.resolved.sources[key];
+  return source !== 'flag' && source !== 'stdin' && source !== 'env';
+}
+
+export function showChecklist(context: RunContext): void {
+  const { out } = context;
+  out.say(out.paint.bold('PingOne partner setup: create a Worker application for Cyclr'));
+  WORKER_APP_CHECKLIST.forEach((step, index) => out.say(`  ${out.paint.cyan(`${index + 1}.`)} ${step}`));
+  out.say();
+}
+
+const askClientId: Step = async (context, draft, asked) => {
+  draft.clientId = parseUuid(
+    await context.prompt.text({ message: 'Client ID', default: draft.clientId, validate: validateWith((value) => parseUuid(value, 'Client ID')) }),
+    'Client ID',
+  );
+  asked.add('clientId');
+};
+
+const askClientSecret: Step = async (context, draft, asked) => {
+  const kept = draft.clientSecret;
+  const message = kept ? `Client Secret (Enter keeps ${maskSecret(kept)})` : 'Client Secret';
+  const answer = await context.prompt.secret({
+    message,
+    validate: (value) => (kept && value === '' ? true : validateWith((secret) => parseSecret(secret, 'Client Secret'))(value)),
+  });
+  if (answer !== '' || !kept) {
+    const secret = parseSecret(answer, 'Client Secret');
+    if (secret.trimmed) context.out.warn('Removed whitespace around the pasted Client Secret.');
+    context.redactor.add(secret.value);
+    draft.clientSecret = secret.value;
+  }
+  asked.add('clientSecret');
+};
+
+const PASTE_URL = 'paste-url';
+const CUSTOM_DOMAIN = 'custom-domain';
+
+const askAuthDomain: Step = async (context, draft, asked) => {
+  const { prompt } = context;
+  const regional = REGIONS.find((region) => region.authDomain === draft.authDomain);
+  const choice = await prompt.select<string>({
+    message: 'Auth Domain (the host of the AUTHORIZATION URL)',
+    default: regional?.authDomain ?? (draft.authDomain ? CUSTOM_DOMAIN : PASTE_URL),
+    choices: [
+      { name: 'Paste the AUTHORIZATION URL (fills in the Environment ID too)', value: PASTE_URL },
+      ...REGIONS.map((region) => ({ name: `${region.authDomain}  ${region.region}`, value: region.authDomain })),
+      { name: 'Another domain (a custom domain)', value: CUSTOM_DOMAIN },
+    ],
+  });
+  if (choice === PASTE_URL) {
+    const url = await prompt.text({ message: 'AUTHORIZATION URL', validate: validateWith(parseAuthorizationUrl) });
+    const parts = parseAuthorizationUrl(url);
+    draft.authDomain = parts.authDomain;
+    draft.environmentId = parts.environmentId;
+    asked.add('environmentId');
+    context.out.say(`  Auth Domain ${parts.authDomain}, Environment ID ${parts.environmentId}`);
+  } else if (choice === CUSTOM_DOMAIN) {
+    const domain = await prompt.text({
+      message: 'Auth Domain (host[:port])',
+      default: regional ? undefined : draft.authDomain,
+      validate: validateWith((value) => parseHostPort(value, 'Auth Domain')),
+    });
+    draft.authDomain = parseHostPort(domain, 'Auth Domain');
+  } else {
+    draft.authDomain = choice;
+  }
+  asked.add('authDomain');
+};
+
+const askEnvironmentId: Step = async (context, draft, asked) => {
+  draft.environmentId = parseUuid(
+    await context.prompt.text({
+      message: 'Environment ID',
+      default: draft.environmentId,
+      validate: validateWith((value) => parseUuid(value, 'Environment ID')),
+    }),
+    'Environment ID',
+  );
+  asked.add('environmentId');
+};
+
+const STEPS: ReadonlyArray<[FieldKey, Step]> = [
+  ['clientId', askClientId],
+  ['clientSecret', askClientSecret],
+  ['authDomain', askAuthDomain],
+  ['environmentId', askEnvironmentId],
+];
+
+/** Asks for every value still open; with `editing`, for every value, offering the current ones. */
+export async function collect(context: RunContext, draft: PingOneDraft, editing: boolean): Promise<void> {
+  const asked = new Set<FieldKey>();
+  for (const [key, step] of STEPS) {
+    if (isOpen(context, key, asked, editing)) await step(context, draft, asked);
+  }
+}

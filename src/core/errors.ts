@@ -1,0 +1,54 @@
+// Every failure the user can see is one of these: a stable code, a message, a hint naming the fix, and
+// the exit code of CONTRACT.md. They become output and an exit status in exactly one place (cli.ts).
+
+export type ExitCode = 0 | 1 | 2 | 3 | 130;
+
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad or missing input, unknown profile or connector, damaged config: nothing was sent (exit 2). */
+export class InputError extends CliError {
+  constructor(code: string, message: string, hint = '') {
+    super(code, message, hint, 2);
+  }
+}
+
+/** The service answered and said no (exit 1). */
+export class RejectedError extends CliError {
+  constructor(code: string, message: string, hint = '') {
+    super(code, message, hint, 1);
+  }
+}
+
+/** The service could not be asked: network, DNS, TLS, timeout, redirect, 5xx, unreadable answer (exit 3). */
+export class UnreachableError extends CliError {
+  constructor(code: string, message: string, hint = '') {
+    super(code, message, hint, 3);
+  }
+}
+
+/** Ctrl+C at a prompt or during a request (exit 130). */
+export class InterruptedError extends CliError {
+  constructor() {
+    super('interrupted', 'Interrupted.', 'Nothing was half-written; run the command again to continue.', 130);
+  }
+}
+
+export interface ErrorJson {
+  code: string;
+  message: string;
+  hint: string;
+}
+
+export function toErrorJson(error: CliError): ErrorJson {
+  return { code: error.code, message: error.message, hint: error.hint };
+}

@@ -1,0 +1,34 @@
+// What a connector asks for, and where each value may come from (CONTRACT.md, "Where values come from").
+import { parseSecret } from './validate.js';
+
+export interface FieldSpec {
+  key: string;
+  /** The name the user sees, as in the partner's console and in Cyclr. */
+  label: string;
+  /** A plain-value flag; secrets never have one (shell history, `ps`). */
+  flag?: string;
+  /** `--x-stdin`: read the value as one line from standard input. */
+  stdinFlag?: string;
+  env?: string;
+  secret?: boolean;
+  /** Optional fields fall back to `defaultValue` instead of ending the run. */
+  defaultValue?: string;
+  description: string;
+  /** Validates and normalises; throws InputError naming the field. */
+  parse(raw: string): string;
+}
+
+export function secretField(spec: Omit<FieldSpec, 'parse' | 'secret'>): FieldSpec {
+  return { ...spec, secret: true, parse: (raw) => parseSecret(raw, spec.label).value };
+}
+
+/** `--client-id` -> `clientId`, as commander names option values. */
+export function optionKey(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** "--client-id or set PINGONE_CLIENT_ID", for messages about a missing value. */
+export function describeSources(field: FieldSpec): string {
+  const ways = [field.flag, field.stdinFlag, field.env && `set ${field.env}`].filter(Boolean);
+  return ways.join(' or ');
+}

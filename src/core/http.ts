@@ -1,0 +1,294 @@
+// The one way this tool talks to a network: undici with a shared keep-alive agent, a timeout per request,
+// bounded retries that honour Retry-After, no redirects, a capped body, and errors a person can read.
+import type { Dispatcher } from 'undici';
+import { InterruptedError, UnreachableError } from './errors.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_ATTEMPTS = 3;
+/** A Retry-After longer than this is not waited for: the run ends and says when to try again. */
+export const MAX_RETRY_AFTER_MS = 20_000;
+const BACKOFF_MS = [500, 1000, 2000];
+
+/**
+ * `safe`: retry after 429 and 502/503/504 (a token request changes nothing on the server).
+ * `rate-limit-only`: retry only after 429, which guarantees nothing was done (creating an application).
+ */
+export type RetryPolicy = 'safe' | 'rate-limit-only';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  retry: RetryPolicy;
+  /** Overrides the run's timeout, e.g. for quick look-ups made while diagnosing. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** Time of the last attempt, headers and body. */
+  ms: number;
+  attempts: number;
+}
+
+export interface HttpClientOptions {
+  timeoutMs: number;
+  /** Aborted on Ctrl+C: every request in flight stops and the run ends with exit 130. */
+  signal: AbortSignal;
+  maxBodyBytes?: number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+const TLS_ERROR_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new InterruptedError());
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new InterruptedError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function describeHost(url: string): string {
+  return new URL(url).host;
+}
+
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    const { code, name } = current as { code?: unknown; name?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    if (typeof name === 'string') codes.push(name);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+/**
+ * Turns whatever the socket, TLS or undici threw into one of our errors. undici messages can echo
+ * request details, so they are never passed through: only their codes are read.
+ */
+export function describeNetworkError(error: unknown, url: string, timeoutMs: number): UnreachableError {
+  const host = describeHost(url);
+  const codes = errorCodes(error);
+  const has = (...wanted: string[]): boolean => wanted.some((code) => codes.includes(code));
+  const tlsCode = codes.find((code) => TLS_ERROR_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_'));
+  if (tlsCode) {
+    return new UnreachableError(
+      'tls_error',
+      `The certificate of ${host} could not be verified (${tlsCode}); nothing was sent.`,
+      'If the server uses a private certificate authority, set NODE_EXTRA_CA_CERTS to its PEM file. Verification cannot be turned off.',
+    );
+  }
+  if (has('TimeoutError', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT')) {
+    return new UnreachableError(
+      'timeout',
+      `${host} did not answer within ${Math.round(timeoutMs / 1000)} s.`,
+      'Check the host name and your network, or allow longer with --timeout SECONDS.',
+    );
+  }
+  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL')) {
+    return new UnreachableError(
+      'unreachable',
+      `The host name ${host.replace(/:\d+$/, '')} could not be resolved (DNS).`,
+      'Check the spelling of the domain and your network or proxy settings.',
+    );
+  }
+  if (has('ECONNREFUSED')) {
+    return new UnreachableError('unreachable', `Nothing is listening at ${host} (connection refused).`, 'Check the host name and port.');
+  }
+  if (has('UND_ERR_RES_EXCEEDED_MAX_SIZE')) {
+    return new UnreachableError('bad_response', `${host} sent an answer larger than expected; it was not read.`, '');
+  }
+  if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH')) {
+    return new UnreachableError(
+      'unreachable',
+      `The connection to ${host} was lost before an answer arrived.`,
+      'Check your network, proxy (HTTPS_PROXY) and firewall, then try again.',
+    );
+  }
+  return new UnreachableError(
+    'unreachable',
+    `Could not reach ${host}${codes[0] ? ` (${codes[0]})` : ''}.`,
+    'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY).',
+  );
+}
+
+export class HttpClient {
+  private dispatcher: Promise<Dispatcher> | undefined;
+  private readonly maxBodyBytes: number;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+    this.sleep = options.sleep ?? sleepFor;
+  }
+
+  /** One agent per run, so every request (and `verify --all`) reuses keep-alive connections. */
+  private getDispatcher(): Promise<Dispatcher> {
+    this.dispatcher ??= import('undici').then(({ Agent, EnvHttpProxyAgent }) => {
+      const agentOptions = { connect: { timeout: this.options.timeoutMs }, keepAliveTimeout: 10_000 };
+      const env = process.env;
+      const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+      return proxied ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions);
+    });
+    return this.dispatcher;
+  }
+
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const host = describeHost(request.url);
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await this.attempt(request, attempt);
+      const retryable = response.status === 429 || (request.retry === 'safe' && [502, 503, 504].includes(response.status));
+      if (!retryable) {
+        if (response.status >= 500) {
+          throw new UnreachableError('server_error', `${host} answered ${response.status} (a server error).`, 'The service has a problem; try again later.');
+        }
+        return response;
+      }
+      const retryAfter = parseRetryAfter(response.headers['retry-after']);
+      if (attempt >= MAX_ATTEMPTS || (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS)) {
+        if (response.status === 429) {
+          const wait = retryAfter === undefined ? '' : ` It asked to wait ${Math.ceil(retryAfter / 1000)} s.`;
+          throw new UnreachableError(
+            'rate_limited',
+            `${host} answered 429 Too Many Requests ${attempt} time(s).${wait}`,
+            'Wait a few minutes before trying again; repeated attempts can get the account disabled.',
+          );
+        }
+        throw new UnreachableError(
+          'server_error',
+          `${host} answered ${response.status} (a server error) ${attempt} time(s).`,
+          'The service has a problem; try again later.',
+        );
+      }
+      await this.sleep(retryAfter ?? BACKOFF_MS[attempt - 1] ?? 2000, this.options.signal);
+    }
+  }
+
+  private async attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
+    const { signal } = this.options;
+    if (signal.aborted) throw new InterruptedError();
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
+    const dispatcher = await this.getDispatcher();
+    const { request: undiciRequest } = await import('undici');
+    const started = performance.now();
+    const host = describeHost(request.url);
+    try {
+      const answer = await undiciRequest(request.url, {
+        dispatcher,
+        method: request.method,
+        headers: { 'user-agent': 'connector-setup', ...request.headers },
+        body: request.body,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      if (answer.statusCode >= 300 && answer.statusCode < 400) {
+        answer.body.destroy();
+        const location = headers.location ? safeOrigin(headers.location, request.url) : 'elsewhere';
+        throw new UnreachableError(
+          'redirected',
+          `${host} answered with a redirect (${answer.statusCode}) to ${location}; it was not followed, so no credentials left for another host.`,
+          'Check the domain: use the host the service really answers on.',
+        );
+      }
+      const declared = Number(headers['content-length'] ?? '0');
+      if (declared > this.maxBodyBytes) {
+        answer.body.destroy();
+        throw tooLarge(host, this.maxBodyBytes);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > this.maxBodyBytes) {
+          answer.body.destroy();
+          throw tooLarge(host, this.maxBodyBytes);
+        }
+        chunks.push(chunk);
+      }
+      return {
+        status: answer.statusCode,
+        headers,
+        text: Buffer.concat(chunks).toString('utf8'),
+        ms: Math.round(performance.now() - started),
+        attempts: attempt,
+      };
+    } catch (error) {
+      if (signal.aborted) throw new InterruptedError();
+      if (error instanceof UnreachableError) throw error;
+      throw describeNetworkError(error, request.url, timeoutMs);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.dispatcher) return;
+    const dispatcher = await this.dispatcher;
+    await dispatcher.destroy().catch(() => undefined);
+  }
+}
+
+function tooLarge(host: string, limit: number): UnreachableError {
+  return new UnreachableError(
+    'bad_response',
+    `${host} sent an answer larger than ${Math.round(limit / 1024)} KiB; it was not read.`,
+    'This is not what the service normally answers: check the domain.',
+  );
+}
+
+/** Only the origin of a Location header is shown: its path or query could carry anything. */
+function safeOrigin(location: string, base: string): string {
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return 'an unreadable location';
+  }
+}

@@ -1,0 +1,57 @@
+// Token requests as RFC 6749 describes them, shared by every connector: a form POST, and an answer that
+// is a token, an OAuth error, or something the connector has to diagnose from its status.
+import { UnreachableError } from './errors.js';
+import { type HttpClient, type HttpResponse, parseJson } from './http.js';
+import type { Redactor } from './redact.js';
+
+export type TokenAnswer =
+  | { kind: 'token'; tokenType: string; expiresIn: number | undefined; ms: number }
+  | { kind: 'oauth_error'; status: number; error: string; description: string; ms: number }
+  | { kind: 'http_error'; status: number; body: unknown; ms: number };
+
+export interface TokenRequest {
+  url: string;
+  form: Record<string, string>;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Reads a token endpoint's answer without trusting its shape. */
+export function readTokenAnswer(response: HttpResponse, redactor: Redactor): TokenAnswer {
+  const body = asRecord(parseJson(response.text));
+  const { ms, status } = response;
+  if (status === 200) {
+    const accessToken = body?.access_token;
+    if (typeof accessToken !== 'string' || accessToken === '') {
+      throw new UnreachableError(
+        'bad_response',
+        `The token endpoint answered 200 but without an access token${body ? '' : ' (not JSON)'}.`,
+        'The URL may point at a web page or proxy rather than the token endpoint: check the domain.',
+      );
+    }
+    // The token never reaches output, but register it in case a server echoes it somewhere.
+    redactor.add(accessToken);
+    const expiresIn = typeof body?.expires_in === 'number' ? body.expires_in : undefined;
+    const tokenType = typeof body?.token_type === 'string' ? body.token_type : 'Bearer';
+    return { kind: 'token', tokenType, expiresIn, ms };
+  }
+  const error = body?.error;
+  if (typeof error === 'string' && status >= 400 && status < 500) {
+    const description = typeof body?.error_description === 'string' ? body.error_description : '';
+    return { kind: 'oauth_error', status, error, description: description.slice(0, 500), ms };
+  }
+  return { kind: 'http_error', status, body, ms };
+}
+
+export async function requestToken(http: HttpClient, request: TokenRequest, redactor: Redactor): Promise<TokenAnswer> {
+  const response = await http.send({
+    method: 'POST',
+    url: request.url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams(request.form).toString(),
+    retry: 'safe',
+  });
+  return readTokenAnswer(response, redactor);
+}

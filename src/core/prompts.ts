@@ -1,0 +1,62 @@
+// Every question the wizard asks goes through this module (one thing for tests to replace). Prompts are
+// drawn on stderr; Ctrl+C at a prompt becomes an InterruptedError, a value to handle, not a crash.
+import { InterruptedError } from './errors.js';
+
+export interface Choice<T> {
+  name: string;
+  value: T;
+  description?: string;
+}
+
+export interface Prompter {
+  text(options: { message: string; default?: string; validate?: (value: string) => string | true }): Promise<string>;
+  /** Masked input; an empty answer is returned as '' so callers can keep a saved secret. */
+  secret(options: { message: string; validate?: (value: string) => string | true }): Promise<string>;
+  select<T>(options: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
+  confirm(options: { message: string; default?: boolean }): Promise<boolean>;
+}
+
+function isCancel(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError';
+}
+
+async function ask<T>(question: () => Promise<T>): Promise<T> {
+  try {
+    return await question();
+  } catch (error) {
+    if (isCancel(error)) throw new InterruptedError();
+    throw error;
+  }
+}
+
+export function createPrompter(signal: AbortSignal): Prompter {
+  const context = { output: process.stderr, signal };
+  const library = (): Promise<typeof import('@inquirer/prompts')> => import('@inquirer/prompts');
+  return {
+    async text(options) {
+      const { input } = await library();
+      return ask(() => input(options, context));
+    },
+    async secret(options) {
+      const { password } = await library();
+      return ask(() => password({ ...options, mask: '*' }, context));
+    },
+    async select<T>(options: { message: string; choices: Choice<T>[]; default?: T }) {
+      const { select } = await library();
+      return ask(() => select<T>(options, context));
+    },
+    async confirm(options) {
+      const { confirm } = await library();
+      return ask(() => confirm(options, context));
+    },
+  };
+}
+
+/** The prompter of a run that must not ask anything; reaching it is a bug, reported as missing input. */
+export const noPrompter: Prompter = {
+  text: () => Promise.reject(new Error('prompting is disabled in this run')),
+  secret: () => Promise.reject(new Error('prompting is disabled in this run')),
+  select: () => Promise.reject(new Error('prompting is disabled in this run')),
+  confirm: () => Promise.reject(new Error('prompting is disabled in this run')),
+};

@@ -1,0 +1,64 @@
+// What every command run shares: the redactor, the output, Ctrl+C handling and the HTTP client.
+import { InputError } from './errors.js';
+import { HttpClient } from './http.js';
+import { Output } from './output.js';
+import { ProfileStore } from './profile-store.js';
+import { Redactor } from './redact.js';
+
+export const DEFAULT_TIMEOUT_SECONDS = 15;
+const MAX_TIMEOUT_SECONDS = 600;
+
+/** The general options of CONTRACT.md, as commander parses them. */
+export interface GeneralOptions {
+  profile?: string;
+  input?: boolean;
+  json?: boolean;
+  timeout?: string;
+  showSecrets?: boolean;
+}
+
+export interface Session {
+  redactor: Redactor;
+  out: Output;
+  http: HttpClient;
+  signal: AbortSignal;
+  store: ProfileStore;
+  /** Prompts only when stdin and stdout are terminals and --no-input is absent. */
+  canPrompt: boolean;
+  close(): Promise<void>;
+}
+
+export function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_TIMEOUT_SECONDS * 1000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new InputError('invalid_input', `--timeout must be a number of seconds between 0 and ${MAX_TIMEOUT_SECONDS}.`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+export async function openSession(options: GeneralOptions): Promise<Session> {
+  const redactor = new Redactor();
+  const out = new Output({ json: Boolean(options.json), redactor });
+  await out.loadColors();
+  const controller = new AbortController();
+  // First Ctrl+C aborts what is in flight (exit 130 once it unwinds); a second one leaves at once.
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const http = new HttpClient({ timeoutMs: parseTimeout(options.timeout), signal: controller.signal });
+  return {
+    redactor,
+    out,
+    http,
+    signal: controller.signal,
+    store: new ProfileStore(),
+    canPrompt: options.input !== false && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY),
+    async close() {
+      process.off('SIGINT', onSigint);
+      await http.close();
+    },
+  };
+}

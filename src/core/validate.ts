@@ -1,0 +1,124 @@
+// Parsers for everything a user types or pastes. Each returns the normalised value or throws an
+// InputError naming the field, before anything is sent.
+import { InputError } from './errors.js';
+
+export const MAX_VALUE_LENGTH = 2048;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function invalid(label: string, problem: string, hint = ''): InputError {
+  return new InputError('invalid_input', `${label} ${problem}`, hint);
+}
+
+/** Refuses values no field may hold: control characters (CR, LF, NUL, ...) and absurd lengths. */
+export function checkPlainText(value: string, label: string): string {
+  if (value.length > MAX_VALUE_LENGTH) {
+    throw invalid(label, `is ${value.length} characters long; at most ${MAX_VALUE_LENGTH} are accepted.`);
+  }
+  if (CONTROL_CHARACTERS.test(value)) {
+    throw invalid(label, 'contains a control character (such as a line break or NUL).', 'Paste the value again on its own.');
+  }
+  return value;
+}
+
+export function parseRequiredText(raw: string, label: string): string {
+  const value = checkPlainText(raw.trim(), label);
+  if (value === '') throw invalid(label, 'is empty.');
+  return value;
+}
+
+export function parseUuid(raw: string, label: string): string {
+  const value = parseRequiredText(raw, label);
+  if (!UUID.test(value)) {
+    throw invalid(label, 'must be a UUID such as 01234567-89ab-cdef-0123-456789abcdef.');
+  }
+  return value.toLowerCase();
+}
+
+export interface SecretValue {
+  value: string;
+  /** True when surrounding whitespace was removed, so the caller can say so. */
+  trimmed: boolean;
+}
+
+/** Secrets keep their inner characters; surrounding whitespace is a paste accident and is removed. */
+export function parseSecret(raw: string, label: string): SecretValue {
+  const value = raw.trim();
+  if (value.length > MAX_VALUE_LENGTH) {
+    throw invalid(label, `is ${value.length} characters long; at most ${MAX_VALUE_LENGTH} are accepted.`);
+  }
+  // The message must not echo the secret, so it only says what kind of character was found.
+  if (CONTROL_CHARACTERS.test(value)) {
+    throw invalid(label, 'contains a control character (such as a line break or NUL).', 'Copy the secret again.');
+  }
+  if (/\s/.test(value)) throw invalid(label, 'contains whitespace.', 'Copy the secret again; secrets have no spaces.');
+  if (value === '') throw invalid(label, 'is empty.');
+  return { value, trimmed: value !== raw };
+}
+
+function isValidHostname(host: string): boolean {
+  if (isIPv4(host)) return true;
+  // All digits and dots but not an IPv4 address: a typo, not a name.
+  if (/^[0-9.]+$/.test(host) || host.length > 253) return false;
+  return host.split('.').every((label) => DNS_LABEL.test(label));
+}
+
+function isIPv4(host: string): boolean {
+  const parts = host.split('.');
+  return parts.length === 4 && parts.every((part) => /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(part));
+}
+
+/**
+ * A host with an optional port, e.g. `auth.pingone.eu` or `127.0.0.1:8443`. A pasted `https://` and a
+ * trailing slash are removed; credentials, paths, queries and other schemes are refused.
+ */
+export function parseHostPort(raw: string, label: string): string {
+  let value = parseRequiredText(raw, label);
+  if (/^https:\/\//i.test(value)) value = value.slice('https://'.length);
+  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw invalid(label, 'must use https:// (or no scheme at all).');
+  }
+  value = value.replace(/\/+$/, '');
+  if (value.startsWith('//')) throw invalid(label, 'must be a host name, not a scheme-relative URL.');
+  if (value.includes('@')) throw invalid(label, 'must not contain credentials (user:password@).');
+  if (/[/?#\\]/.test(value)) {
+    throw invalid(label, 'must be a host name only, without a path or query.', 'For example auth.pingone.eu.');
+  }
+  if (/\s/.test(value)) throw invalid(label, 'must not contain spaces.');
+  const match = /^([^:]+)(?::(\d{1,5}))?$/.exec(value.toLowerCase());
+  const host = match?.[1];
+  const port = match?.[2];
+  if (!host || !isValidHostname(host)) {
+    throw invalid(label, 'is not a valid host name.', 'Use letters, digits, hyphens and dots, e.g. auth.pingone.eu.');
+  }
+  if (port !== undefined) {
+    const portNumber = Number(port);
+    if (portNumber < 1 || portNumber > 65535) throw invalid(label, 'has a port outside 1-65535.');
+    return portNumber === 443 ? host : `${host}:${portNumber}`;
+  }
+  return host;
+}
+
+/** A single DNS label, as the first part of `company.invenias.com`. */
+export function parseDnsLabel(raw: string, label: string): string {
+  const value = parseRequiredText(raw, label).toLowerCase();
+  if (!DNS_LABEL.test(value)) {
+    throw invalid(label, 'must be a single DNS label: letters a-z, digits and inner hyphens, at most 63.');
+  }
+  return value;
+}
+
+/** `https://...` origin override: scheme and host[:port] only. */
+export function parseOrigin(raw: string, label: string): string {
+  const value = parseRequiredText(raw, label).replace(/\/+$/, '');
+  if (!/^https:\/\//i.test(value)) throw invalid(label, 'must start with https://.');
+  return `https://${parseHostPort(value, label)}`;
+}
+
+export function parseChoice<T extends string>(raw: string, label: string, choices: readonly T[]): T {
+  const value = parseRequiredText(raw, label);
+  const found = choices.find((choice) => choice.toLowerCase() === value.toLowerCase());
+  if (!found) throw invalid(label, `must be one of ${choices.join(', ')}.`);
+  return found;
+}
