@@ -6,5 +6,4 @@ export default {
   testEnvironment: 'node',
   testTimeout: 60000,
   maxWorkers: 2,
-  globalSetup: '<rootDir>/tests/helpers/global-setup.js',
 };

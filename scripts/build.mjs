@@ -13,7 +13,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  minify: true,
+  minify: process.env.CONNECTOR_SETUP_NO_MINIFY !== '1',
   legalComments: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS dependencies call require() for Node built-ins.

@@ -1,6 +1,7 @@
 // The one way this tool talks to a network: undici with a shared keep-alive agent, a timeout per request,
 // bounded retries that honour Retry-After, no redirects, a capped body, and errors a person can read.
 import type { Dispatcher } from 'undici';
+import { commonJsExports } from './commonjs.js';
 import { InterruptedError, UnreachableError } from './errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -169,7 +170,7 @@ export class HttpClient {
 
   /** One agent per run, so every request (and `verify --all`) reuses keep-alive connections. */
   private getDispatcher(): Promise<Dispatcher> {
-    this.dispatcher ??= import('undici').then(({ Agent, EnvHttpProxyAgent }) => {
+    this.dispatcher ??= import('undici').then(commonJsExports).then(({ Agent, EnvHttpProxyAgent }) => {
       const agentOptions = { connect: { timeout: this.options.timeoutMs }, keepAliveTimeout: 10_000 };
       const env = process.env;
       const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
@@ -214,7 +215,7 @@ export class HttpClient {
     if (signal.aborted) throw new InterruptedError();
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const dispatcher = await this.getDispatcher();
-    const { request: undiciRequest } = await import('undici');
+    const { request: undiciRequest } = commonJsExports(await import('undici'));
     const started = performance.now();
     const host = describeHost(request.url);
     try {

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDirectory, writeFileAtomic } from './atomic-file.js';
+import { commonJsExports } from './commonjs.js';
 import { configDirectory } from './config-dir.js';
 import { InputError } from './errors.js';
 
@@ -159,7 +160,7 @@ export class ProfileStore {
 
   private async withLock<T>(work: () => Promise<T>): Promise<T> {
     await ensurePrivateDirectory(this.directory);
-    const { lock } = await import('proper-lockfile');
+    const { lock } = commonJsExports(await import('proper-lockfile'));
     const release = await lock(this.directory, {
       lockfilePath: path.join(this.directory, 'profiles.lock'),
       realpath: false,

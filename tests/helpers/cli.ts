@@ -1,0 +1,50 @@
+// Runs the built CLI as a user would: a child process with its own config directory and a clean
+// environment (no PingOne or Invenias variables leak in from the machine running the tests).
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const BIN = path.join(ROOT, 'bin/connector-setup.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempConfigDir(): string {
+  return mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'config-'));
+}
+
+export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(PINGONE_|INVENIAS_|CYCLR_|CONNECTOR_SETUP_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|FORCE_COLOR)/.test(name)) env[name] = value;
+  }
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; stdin?: string; configDir?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const env = baseEnv({ CONNECTOR_SETUP_CONFIG_DIR: options.configDir ?? tempConfigDir(), ...options.env });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}

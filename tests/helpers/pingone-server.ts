@@ -1,0 +1,133 @@
+// A PingOne stand-in: real HTTPS on 127.0.0.1, one real OAuth 2.0 authorization server (oidc-provider) per
+// environment at /{environmentId}/as, answering as PingOne does: it enforces each application's token
+// endpoint auth method and grant types, refuses Worker apps without roles and disabled apps, and gives
+// PingOne's 404 for environments it does not host.
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { IncomingMessage, type ServerResponse } from 'node:http';
+import Provider from 'oidc-provider';
+import { type CertificateKind, type TestServer, sendJson, startHttpsServer } from './https-server.js';
+
+export interface WorkerApp {
+  clientId: string;
+  clientSecret: string;
+  environmentId: string;
+  authMethod?: 'client_secret_post' | 'client_secret_basic';
+  grantTypes?: string[];
+  roles?: string[];
+  enabled?: boolean;
+}
+
+export interface PingOneServer extends TestServer {
+  /** Token requests that reached an environment, in order. */
+  tokenRequests(): { path: string; form: URLSearchParams; authorization: string | undefined }[];
+}
+
+const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+
+function providerFor(origin: string, environmentId: string, apps: WorkerApp[]): Provider {
+  const provider = new Provider(`${origin}/${environmentId}/as`, {
+    clients: apps.map((app) => {
+      const grantTypes = app.grantTypes ?? ['client_credentials'];
+      const usesCode = grantTypes.includes('authorization_code');
+      return {
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        grant_types: grantTypes,
+        response_types: usesCode ? ['code'] : [],
+        redirect_uris: usesCode ? ['https://app.example.test/callback'] : [],
+        token_endpoint_auth_method: app.authMethod ?? 'client_secret_post',
+        id_token_signed_response_alg: 'ES256',
+      };
+    }),
+    features: { clientCredentials: { enabled: true }, devInteractions: { enabled: false } },
+    jwks: { keys: [{ ...signingKey, kid: 'test', use: 'sig', alg: 'ES256' }] },
+    cookies: { keys: ['test-only-cookie-key'] },
+  });
+  const details = new WeakMap<object, string>();
+  provider.on('grant.error', (ctx: object, error: { error_detail?: string }) => details.set(ctx, error.error_detail ?? ''));
+  const correlation = (): string => `(Correlation ID: ${randomUUID()})`;
+  // PingOne's wording, which the CLI's diagnoses read, on top of the library's standard answers.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path !== '/token') return;
+    const body = ctx.body as { error?: string; error_description?: string } | undefined;
+    const detail = details.get(ctx) ?? '';
+    if (body?.error === 'invalid_client' && /authentication mechanism does not match/.test(detail)) {
+      ctx.body = { error: 'invalid_client', error_description: `Request denied: Unsupported authentication method ${correlation()}` };
+    } else if (body?.error === 'invalid_client') {
+      ctx.body = { error: 'invalid_client', error_description: `Request denied: invalid client credentials ${correlation()}` };
+    } else if (body?.error === 'unauthorized_client' || /grant type is not allowed/.test(body?.error_description ?? '')) {
+      ctx.status = 400;
+      ctx.body = { error: 'unauthorized_client', error_description: `Request denied: Unsupported grant type for this application ${correlation()}` };
+    } else if (ctx.status === 200) {
+      const app = apps.find((candidate) => candidate.clientId === ctx.oidc?.client?.clientId);
+      if (app?.enabled === false) {
+        ctx.status = 401;
+        ctx.body = { error: 'invalid_client', error_description: `Request denied: Application is disabled ${correlation()}` };
+      } else if (app && (app.roles ?? ['Identity Data Admin']).length === 0) {
+        ctx.status = 400;
+        ctx.body = { error: 'access_denied', error_description: `The client does not have any role assignments ${correlation()}` };
+      }
+    }
+  });
+  return provider;
+}
+
+function notFound(response: ServerResponse): void {
+  sendJson(response, 404, { id: randomUUID(), code: 'NOT_FOUND', message: 'The requested resource was not found.' });
+}
+
+export async function startPingOne(apps: WorkerApp[], kind: CertificateKind = 'trusted'): Promise<PingOneServer> {
+  const environments = new Map<string, (request: IncomingMessage, response: ServerResponse) => void>();
+  let origin = '';
+  const server = await startHttpsServer((request, response, raw) => {
+    const match = /^\/([0-9a-f-]{36})\/as(\/.*)$/i.exec(request.url);
+    const environmentId = match?.[1]?.toLowerCase();
+    if (!match || !environmentId || !apps.some((app) => app.environmentId === environmentId)) return notFound(response);
+    // The library accepts either secret method for a secret client; PingOne holds an app to its setting.
+    if (match[2] === '/token') {
+      const form = new URLSearchParams(request.body);
+      const app = apps.find((candidate) => candidate.clientId === form.get('client_id'));
+      const usedPost = form.has('client_secret') && raw.headers.authorization === undefined;
+      if (app && usedPost !== ((app.authMethod ?? 'client_secret_post') === 'client_secret_post')) {
+        return sendJson(response, 401, {
+          error: 'invalid_client',
+          error_description: `Request denied: Unsupported authentication method (Correlation ID: ${randomUUID()})`,
+        });
+      }
+    }
+    // The host the client used (a region name through the proxy, or 127.0.0.1:port) is the issuer.
+    const callback =
+      environments.get(environmentId) ??
+      providerFor(`https://${request.host || origin}`, environmentId, apps.filter((app) => app.environmentId === environmentId)).callback();
+    environments.set(environmentId, callback);
+    // The body was read for the record; hand the library a fresh message with the same bytes.
+    const replay = new IncomingMessage(raw.socket);
+    Object.assign(replay, {
+      headers: raw.headers,
+      rawHeaders: raw.rawHeaders,
+      method: raw.method,
+      url: match[2],
+      originalUrl: request.url,
+      httpVersion: raw.httpVersion,
+      httpVersionMajor: raw.httpVersionMajor,
+      httpVersionMinor: raw.httpVersionMinor,
+      complete: true,
+    });
+    replay.push(Buffer.from(request.body));
+    replay.push(null);
+    callback(replay, response);
+  }, kind);
+  origin = server.hostPort;
+  return {
+    ...server,
+    tokenRequests: () =>
+      server.requests
+        .filter((request) => /\/as\/token$/.test(request.url))
+        .map((request) => ({
+          path: request.url,
+          form: new URLSearchParams(request.body),
+          authorization: request.headers.authorization as string | undefined,
+        })),
+  };
+}

@@ -1,0 +1,59 @@
+// Drives the built CLI in a real pseudo-terminal (node-pty): keys typed, screen read.
+import { spawn, type IPty } from 'node-pty';
+import { BIN, baseEnv } from './cli.js';
+
+export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03', backspace: '\x7f' } as const;
+
+/** The text as a person would read it: escape sequences removed. */
+export function plainText(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  return raw.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b[()][A-Za-z0-9]/g, '').replace(/\r/g, '');
+}
+
+export interface PtySession {
+  /** Everything the terminal has shown so far, escape sequences removed. */
+  screen(): string;
+  type(text: string): void;
+  /** Waits until the screen (after `from` characters) matches; fails with the screen in the message. */
+  waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** Length of the screen now, to wait only for what comes next. */
+  mark(): number;
+  exit: Promise<number>;
+  kill(): void;
+}
+
+export function startPty(args: string[], env: Record<string, string | undefined>): PtySession {
+  let output = '';
+  let since = 0;
+  const terminal: IPty = spawn(process.execPath, [BIN, ...args], {
+    name: 'xterm-256color',
+    cols: 120,
+    rows: 40,
+    env: baseEnv(env) as Record<string, string>,
+  });
+  terminal.onData((data) => (output += data));
+  const exit = new Promise<number>((resolve) => terminal.onExit(({ exitCode }) => resolve(exitCode)));
+  return {
+    screen: () => plainText(output),
+    type: (text) => terminal.write(text),
+    mark: () => {
+      since = plainText(output).length;
+      return since;
+    },
+    async waitFor(pattern, timeoutMs = 15_000) {
+      const started = Date.now();
+      const matches = (): boolean => {
+        const text = plainText(output).slice(since);
+        return typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
+      };
+      while (!matches()) {
+        if (Date.now() - started > timeoutMs) {
+          throw new Error(`Timed out waiting for ${String(pattern)}. Screen:\n${plainText(output)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    exit,
+    kill: () => terminal.kill(),
+  };
+}
