@@ -14,7 +14,6 @@ import {
   parseExpiration,
   parsePassword,
   parseSubdomain,
-  replyUrl,
   swaggerUrl,
 } from './fields.js';
 import { API_KEY_STEPS, SERVICE_DOMAIN_WHERE } from './guide.js';
@@ -62,13 +61,13 @@ export function showIntro(context: RunContext): void {
 }
 
 export async function askSubdomain(context: RunContext, draft: InveniasDraft): Promise<void> {
-  draft.subdomain = parseSubdomain(
-    await context.prompt.text({
-      message: 'Subdomain (company, company.invenias.com or your portal URL)',
-      default: draft.subdomain,
-      validate: validateWith(parseSubdomain),
-    }),
-  );
+  const answer = await context.prompt.text({
+    message: 'Subdomain (company, company.invenias.com or your portal URL)',
+    default: draft.subdomain,
+    validate: validateWith(parseSubdomain),
+  });
+  draft.subdomain = parseSubdomain(answer);
+  if (draft.subdomain !== answer.trim()) context.out.say(`  Subdomain: ${draft.subdomain}`);
 }
 
 export async function askPlan(context: RunContext): Promise<'create' | 'existing'> {
