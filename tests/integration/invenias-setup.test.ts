@@ -212,6 +212,25 @@ describe('invenias: creating the application', () => {
 });
 
 describe('invenias: the one-time secret and reruns', () => {
+  test('an answer without a readable secret: exit 3 bad_response, pointing at ThirdPartyApplications', async () => {
+    server.script({ status: 201, body: { Message: 'Created' } });
+    const result = await setup();
+    expect(result.code).toBe(3);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.code).toBe('bad_response');
+    expect(error.hint).toContain('ThirdPartyApplications');
+  });
+
+  test('with --no-save the new secret is still kept (it is the only copy), with a warning', async () => {
+    const configDir = tempConfigDir();
+    const result = await setup({ configDir, args: ['--no-save'] });
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.warnings).toEqual([expect.stringContaining('despite --no-save')]);
+    const app = server.apps.get(document.values.clientId);
+    expect(readSecrets(configDir).secrets.invenias.default).toEqual({ clientSecret: app?.clientSecret });
+  });
+
   test('the secret survives a failed verification, and the rerun reuses the application instead of creating another', async () => {
     const configDir = tempConfigDir();
     const before = counts();

@@ -19,7 +19,7 @@ export const HINTS = {
     'Use an account in the System Administrator permission group (Invenias: Settings > Permission Groups), then get a new API Key while signed in as it.',
   validation: 'Change the values Invenias named (--app-name, --expiration, --service-domain) and run again.',
   maybeCreated:
-    'The application may have been created. In Swagger, look under ThirdPartyApplications (GET) before trying again: reuse it with --client-id and INVENIAS_CLIENT_SECRET (or renew it with --renew to get a new secret), or delete it.',
+    'The application may have been created. Look under ThirdPartyApplications (GET) in Swagger before trying again: if it is there, its secret was never shown, so get a new one with connector-setup invenias --renew --client-id <its ClientId> (or delete it); if it is not, run again.',
   invalidGrant:
     'Check the Username and Password by signing in to the Invenias portal. Only accounts that sign in with the Invenias identity provider can be used here, not single sign-on (SSO) accounts.',
   invalidClient:
