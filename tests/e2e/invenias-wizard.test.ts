@@ -1,5 +1,5 @@
 // The interactive Invenias wizard, driven through a real pseudo-terminal against the HTTPS stand-in.
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
@@ -132,6 +132,69 @@ describe('connector-setup invenias in a terminal', () => {
     expect(screen).not.toContain('? API Key');
     expectNoSecrets(screen, SECRETS);
     expect(server.createRequests().length).toBe(createsBefore);
+  });
+
+  test("Invenias refuses the request (400): its messages are shown and the values can be changed", async () => {
+    const configDir = tempConfigDir();
+    const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
+      CONNECTOR_SETUP_CONFIG_DIR: configDir,
+      BROWSER: 'none',
+      INVENIAS_API_KEY: FAKE.inveniasApiKey,
+    });
+    await terminal.waitFor('? Application Name');
+    terminal.type(`An application name far longer than Invenias allows${KEY.enter}`);
+    await terminal.waitFor('? Expiration');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Cyclr Service Domain');
+    terminal.type(`acme.cyclr.com${KEY.enter}`);
+    await terminal.waitFor('? Create this application?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('request.Name: The field Name must be a string with a maximum length of 50.');
+    await terminal.waitFor('? Change the Name, Expiration or Service Domain and try again?');
+    terminal.mark();
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Application Name');
+    terminal.type(`Cyclr${KEY.enter}`);
+    await terminal.waitFor('? Expiration');
+    terminal.type(`${KEY.up}${KEY.enter}`);
+    await terminal.waitFor('? Cyclr Service Domain');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('"Expiration": "TwoYears"');
+    await terminal.waitFor('? Create this application?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Username');
+    terminal.type(`${USERNAME}${KEY.enter}`);
+    await terminal.waitFor('? Password');
+    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
+    await terminal.waitFor('Enter these in Cyclr');
+    expect(await terminal.exit).toBe(0);
+    const profile = JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.invenias.default;
+    expect(profile.values).toMatchObject({ appName: 'Cyclr', expiration: 'TwoYears', serviceDomain: 'acme.cyclr.com' });
+    expect(server.apps.get(profile.values.clientId)?.name).toBe('Cyclr');
+    expectNoSecrets(terminal.screen(), SECRETS);
+  });
+
+  test('where a browser can be started, it offers to open the Swagger page and opens it', async () => {
+    const configDir = tempConfigDir();
+    // A stand-in browser: records the address it was asked to open.
+    const browser = path.join(configDir, 'browser.sh');
+    const opened = path.join(configDir, 'opened.txt');
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+    chmodSync(browser, 0o755);
+    const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
+      CONNECTOR_SETUP_CONFIG_DIR: configDir,
+      BROWSER: browser,
+      CI: '',
+    });
+    await terminal.waitFor('? Application');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Open it in your browser?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? API Key');
+    for (let waited = 0; !existsSync(opened) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(opened, 'utf8')).toBe(`${server.origin}/api/swagger/index`);
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
   });
 
   test('Ctrl+C at the API Key prompt: exit 130, nothing sent and nothing written', async () => {

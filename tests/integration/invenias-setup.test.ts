@@ -254,6 +254,18 @@ describe('invenias: the one-time secret and reruns', () => {
     expect(readSecrets(configDir).secrets.invenias.default).toEqual({ clientSecret: app?.clientSecret, password: FAKE.inveniasPassword });
   });
 
+  test("a profile's application is not reused for another subdomain: exit 2, nothing sent", async () => {
+    const configDir = tempConfigDir();
+    expect((await setup({ configDir })).code).toBe(0);
+    const before = server.requests.length;
+    const result = await setup({ configDir, args: ['--subdomain', 'other'] });
+    expect(result.code).toBe(2);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.message).toContain('subdomain acme, not other');
+    expect(error.hint).toContain('--new-app');
+    expect(server.requests.length).toBe(before);
+  });
+
   test('--new-app creates a second application only when asked', async () => {
     const configDir = tempConfigDir();
     expect((await setup({ configDir })).code).toBe(0);
