@@ -1,0 +1,230 @@
+// The ThirdPartyApplications API: create an application and renew its secret. Both answers hold the only copy
+// of a Client Secret that will ever exist, so they are read defensively and handed to `keep` before anything
+// else happens. A create is never retried after a 5xx, a timeout or a lost connection: it may have worked.
+import { CliError, RejectedError, UnreachableError } from '../../core/errors.js';
+import { type HttpResponse, parseJson } from '../../core/http.js';
+import { MAX_VALUE_LENGTH } from '../../core/validate.js';
+import type { RunContext } from '../../core/run.js';
+import type { Expiration } from './fields.js';
+import { HINTS } from './guide.js';
+
+export interface ApplicationRequest {
+  Expiration: Expiration;
+  Name: string;
+  ReplyUrl: string;
+  FlowType: 'ResourceOwner';
+}
+
+/** What a create or renew answer gives; clientId may be missing from a renew answer. */
+export interface IssuedSecret {
+  clientId: string | undefined;
+  clientSecret: string;
+  expiresOn: string | null;
+}
+
+export type KeepSecret = (issued: IssuedSecret) => Promise<void>;
+
+const MAX_MESSAGES = 8;
+const MAX_MESSAGE_LENGTH = 300;
+
+export function applicationsUrl(origin: string): string {
+  return `${origin}/api/v1/thirdpartyapplications`;
+}
+
+export function renewUrl(origin: string, clientId: string, expiration: Expiration): string {
+  return `${applicationsUrl(origin)}/${encodeURIComponent(clientId)}/renew?expiration=${encodeURIComponent(expiration)}`;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A property by any of its spellings (ClientSecret, clientSecret, client_secret), ignoring case. */
+function pick(record: Record<string, unknown>, names: readonly string[]): unknown {
+  const wanted = new Set(names.map((name) => name.toLowerCase()));
+  const key = Object.keys(record).find((candidate) => wanted.has(candidate.toLowerCase().replace(/_/g, '')));
+  return key === undefined ? undefined : record[key];
+}
+
+function text(value: unknown, limit = MAX_VALUE_LENGTH): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed !== '' && trimmed.length <= limit ? trimmed : undefined;
+}
+
+/**
+ * Finds ClientId, ClientSecret and ExpiresOn in an answer, at the top level or one level down (an API may
+ * wrap its result in `{"Data": {...}}`). Returns undefined when there is no secret to keep.
+ */
+export function readIssuedSecret(body: string): IssuedSecret | undefined {
+  const top = asRecord(parseJson(body));
+  if (!top) return undefined;
+  const candidates = [top, ...Object.values(top).map(asRecord).filter((value) => value !== undefined)];
+  for (const candidate of candidates) {
+    const clientSecret = text(pick(candidate, ['clientsecret', 'secret']));
+    if (clientSecret === undefined || /[\u0000-\u001f\u007f]/.test(clientSecret)) continue;
+    const expiresOn = text(pick(candidate, ['expireson', 'expiresat', 'expiry']), 64);
+    return {
+      clientId: text(pick(candidate, ['clientid'])),
+      clientSecret,
+      expiresOn: expiresOn !== undefined && !/[\u0000-\u001f\u007f]/.test(expiresOn) ? expiresOn : null,
+    };
+  }
+  return undefined;
+}
+
+function clean(message: string): string {
+  const flat = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return flat.length > MAX_MESSAGE_LENGTH ? `${flat.slice(0, MAX_MESSAGE_LENGTH)}…` : flat;
+}
+
+/**
+ * Invenias' own validation messages from a 400, whatever shape they come in: ASP.NET's
+ * `{"Message", "ModelState": {"field": ["..."]}}`, problem details `{"title", "errors": {...}}`, or a list.
+ */
+export function validationMessages(body: string): string[] {
+  const found: string[] = [];
+  const add = (message: string, field?: string): void => {
+    const cleaned = clean(message);
+    if (cleaned && found.length < MAX_MESSAGES && !found.includes(cleaned)) found.push(field ? `${clean(field)}: ${cleaned}` : cleaned);
+  };
+  const collect = (value: unknown, field: string | undefined, depth: number): void => {
+    if (depth > 4 || found.length >= MAX_MESSAGES) return;
+    if (typeof value === 'string') return add(value, field);
+    if (Array.isArray(value)) return value.forEach((entry) => collect(entry, field, depth + 1));
+    const record = asRecord(value);
+    if (!record) return;
+    const message = pick(record, ['errormessage', 'message', 'description']);
+    if (typeof message === 'string') {
+      const named = pick(record, ['propertyname', 'field', 'membername']);
+      return add(message, typeof named === 'string' ? named : field);
+    }
+    for (const [key, entry] of Object.entries(record)) collect(entry, key, depth + 1);
+  };
+  const parsed = parseJson(body);
+  const record = asRecord(parsed);
+  if (record) {
+    for (const key of ['message', 'title', 'detail', 'errordescription', 'error']) {
+      const value = pick(record, [key]);
+      if (typeof value === 'string') add(value);
+    }
+    for (const key of ['modelstate', 'errors', 'validationerrors']) collect(pick(record, [key]), undefined, 0);
+  } else if (Array.isArray(parsed)) {
+    collect(parsed, undefined, 0);
+  } else if (body.trim() !== '' && !/^\s*</.test(body)) {
+    add(body);
+  }
+  return found;
+}
+
+type Operation = 'create' | 'renew';
+
+/** A failure of the request itself: after a create that may have reached Invenias, say where to look. */
+function couldNotAsk(error: UnreachableError, operation: Operation): CliError {
+  const neverSent = ['tls_error', 'rate_limited', 'redirected'].includes(error.code) || /could not be resolved|connection refused/.test(error.message);
+  if (neverSent) {
+    if (error.code === 'rate_limited') return new UnreachableError(error.code, `${error.message} Nothing was ${operation === 'create' ? 'created' : 'renewed'}.`, error.hint);
+    return error;
+  }
+  if (operation === 'create') {
+    return new UnreachableError(error.code, `${error.message} It was not sent again: the application may have been created.`, HINTS.maybeCreated);
+  }
+  return new UnreachableError(
+    error.code,
+    `${error.message} It was not sent again: the secret may have been replaced.`,
+    'Run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
+  );
+}
+
+function refusal(response: HttpResponse, operation: Operation, clientId?: string): CliError {
+  const nothing = operation === 'create' ? 'nothing was created' : 'the secret was not changed';
+  switch (response.status) {
+    case 401:
+      return new RejectedError('api_key_rejected', `Invenias rejected the API Key (it expired or is wrong); ${nothing}.`, HINTS.apiKeyRejected);
+    case 403:
+      return new RejectedError(
+        'not_system_admin',
+        `Invenias refused: the account of this API Key may not manage ThirdPartyApplications; ${nothing}.`,
+        HINTS.notSystemAdmin,
+      );
+    case 400: {
+      const messages = validationMessages(response.text);
+      const said = messages.length > 0 ? ` Invenias said:\n${messages.map((message) => `    - ${message}`).join('\n')}` : '';
+      return new RejectedError('validation_failed', `Invenias refused the request (400); ${nothing}.${said}`, HINTS.validation);
+    }
+    case 404:
+      return operation === 'renew'
+        ? new RejectedError('app_not_found', `Invenias has no application with Client ID ${clientId ?? ''}.`, HINTS.appNotFound)
+        : new RejectedError('not_found', `Invenias answered 404: there is no ThirdPartyApplications API at this address.`, HINTS.notFound);
+    default:
+      return new RejectedError('rejected', `Invenias answered HTTP ${response.status}; ${nothing}.`, HINTS.notFound);
+  }
+}
+
+async function send(context: RunContext, url: string, apiKey: string, body: string | undefined, operation: Operation, clientId?: string) {
+  let response: HttpResponse;
+  try {
+    response = await context.http.send({
+      method: 'POST',
+      url,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body ?? '',
+      retry: 'rate-limit-only',
+    });
+  } catch (error) {
+    throw error instanceof UnreachableError ? couldNotAsk(error, operation) : error;
+  }
+  if (response.status < 200 || response.status >= 300) throw refusal(response, operation, clientId);
+  const issued = readIssuedSecret(response.text);
+  if (issued) context.redactor.add(issued.clientSecret);
+  return issued;
+}
+
+/** POST /api/v1/thirdpartyapplications; the new secret goes to `keep` before anything else. */
+export async function createApplication(
+  context: RunContext,
+  origin: string,
+  apiKey: string,
+  request: ApplicationRequest,
+  keep: KeepSecret,
+): Promise<IssuedSecret & { clientId: string }> {
+  const issued = await send(context, applicationsUrl(origin), apiKey, JSON.stringify(request), 'create');
+  if (!issued) {
+    throw new UnreachableError('bad_response', 'Invenias accepted the request but its answer holds no ClientSecret that could be read.', HINTS.maybeCreated);
+  }
+  await keep(issued);
+  if (issued.clientId === undefined) {
+    throw new UnreachableError(
+      'bad_response',
+      "Invenias created the application but its answer holds no ClientId; the secret was saved in the profile.",
+      'Find the application under ThirdPartyApplications in Swagger and run again with --client-id.',
+    );
+  }
+  return { ...issued, clientId: issued.clientId };
+}
+
+/** POST /api/v1/thirdpartyapplications/{id}/renew?expiration=…; the new secret goes to `keep` at once. */
+export async function renewApplication(
+  context: RunContext,
+  origin: string,
+  apiKey: string,
+  clientId: string,
+  expiration: Expiration,
+  keep: KeepSecret,
+): Promise<IssuedSecret & { clientId: string }> {
+  const issued = await send(context, renewUrl(origin, clientId, expiration), apiKey, undefined, 'renew', clientId);
+  if (!issued) {
+    throw new UnreachableError(
+      'bad_response',
+      'Invenias accepted the renewal but its answer holds no ClientSecret that could be read.',
+      'Run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
+    );
+  }
+  const renewed = { ...issued, clientId };
+  await keep(renewed);
+  return renewed;
+}

@@ -1,0 +1,25 @@
+import { InputError } from '../../core/errors.js';
+import type { ConnectorDefinition } from '../types.js';
+import { inveniasFields } from './fields.js';
+import { CYCLR_LOCATION } from './guide.js';
+
+export const inveniasDefinition: ConnectorDefinition = {
+  name: 'invenias',
+  title: 'Invenias',
+  summary: 'ThirdPartyApplication created through the API, resource-owner password grant',
+  fields: inveniasFields,
+  cyclrLocation: CYCLR_LOCATION,
+  extraFlags: [
+    { flags: '--new-app', description: 'create another application even when the profile already has one' },
+    { flags: '--renew', description: 'renew the application (needs an API Key): Invenias issues a new Client Secret' },
+  ],
+  prepareOptions(options) {
+    if (options.newApp === true && options.renew === true) {
+      throw new InputError('invalid_input', '--new-app and --renew cannot be used together.', 'Use --new-app to create an application, --renew to renew the one you have.');
+    }
+    if (options.verify === true && (options.newApp === true || options.renew === true)) {
+      throw new InputError('invalid_input', `--verify never creates or renews anything; drop ${options.renew === true ? '--renew' : '--new-app'}.`);
+    }
+  },
+  load: () => import('./index.js').then((module) => module.invenias),
+};

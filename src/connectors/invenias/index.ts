@@ -1,0 +1,313 @@
+import { CliError, InputError, RejectedError } from '../../core/errors.js';
+import { missingInput } from '../../core/resolve.js';
+import type { RunContext, SetupSummary } from '../../core/run.js';
+import { runCheck } from '../../core/run.js';
+import { type ApplicationRequest, type IssuedSecret, createApplication, renewApplication } from './applications.js';
+import { field, originOf, replyUrl } from './fields.js';
+import { type InveniasCredentials, verifyCredentials } from './token.js';
+import {
+  type DraftKey,
+  type InveniasDraft,
+  askApiKey,
+  askApplicationDetails,
+  askClientId,
+  askClientSecret,
+  askExpiration,
+  askPlan,
+  askSubdomain,
+  askUser,
+  asExpiration,
+  confirmCreate,
+  confirmRenew,
+  declined,
+  isOpen,
+  showIntro,
+  showSwaggerGuide,
+} from './wizard.js';
+import type { ConnectorModule } from '../types.js';
+
+/** How this run gets its application: create one, renew one, take one given, or reuse the profile's. */
+type Plan = 'create' | 'renew' | 'existing' | 'saved';
+
+/** A person gets a few tries at pasting a fresh API Key; each try is a request against the rate limit. */
+const MAX_API_KEY_TRIES = 3;
+const EXPIRY_WARNING_DAYS = 30;
+
+const VERIFY_KEYS: readonly DraftKey[] = ['subdomain', 'clientId', 'clientSecret', 'username', 'password'];
+const NEEDS: Record<Plan, readonly DraftKey[]> = {
+  create: ['subdomain', 'apiKey', 'username', 'password', 'serviceDomain', 'appName', 'expiration'],
+  renew: ['subdomain', 'apiKey', 'clientId', 'username', 'password', 'expiration'],
+  existing: VERIFY_KEYS,
+  saved: VERIFY_KEYS,
+};
+
+/** Ends the run (exit 2) naming the first value of `keys` still missing, before anything is sent. */
+function requireKeys(draft: InveniasDraft, keys: readonly DraftKey[]): void {
+  const missing = keys.find((key) => draft[key] === undefined);
+  if (missing) throw missingInput(field(missing), missing === 'apiKey' ? ' (to create or renew an application)' : '');
+}
+
+function credentialsOf(draft: InveniasDraft): InveniasCredentials {
+  requireKeys(draft, VERIFY_KEYS);
+  const { subdomain, clientId, clientSecret, username, password } = draft as Required<InveniasDraft>;
+  return { origin: originOf(draft as { subdomain: string; baseUrl?: string }), subdomain, clientId, clientSecret, username, password };
+}
+
+function flagsOf(options: Record<string, unknown>): { newApp: boolean; renew: boolean } {
+  return { newApp: options.newApp === true, renew: options.renew === true };
+}
+
+function fromUser(context: RunContext, key: DraftKey): boolean {
+  const source = context.resolved.sources[key];
+  return source === 'flag' || source === 'stdin' || source === 'env';
+}
+
+async function choosePlan(context: RunContext, draft: InveniasDraft): Promise<Plan> {
+  const { newApp, renew } = flagsOf(context.options);
+  if (renew) return 'renew';
+  if (newApp) return 'create';
+  const { sources } = context.resolved;
+  if (draft.clientId && draft.clientSecret && sources.clientId === 'profile' && sources.clientSecret === 'profile') {
+    const savedSubdomain = context.saved?.values.subdomain;
+    if (savedSubdomain && savedSubdomain !== draft.subdomain) {
+      throw new InputError(
+        'invalid_input',
+        `Profile "${context.profileName}" holds an application of subdomain ${savedSubdomain}, not ${draft.subdomain ?? ''}.`,
+        `Use another --profile, or pass --new-app to create an application for ${draft.subdomain ?? 'that subdomain'}.`,
+      );
+    }
+    return 'saved';
+  }
+  if (fromUser(context, 'clientId') || fromUser(context, 'clientSecret')) return 'existing';
+  if (fromUser(context, 'apiKey')) return 'create';
+  if (context.interactive) return askPlan(context);
+  throw missingInput(field('apiKey'), ' (to create an application; for an existing one pass --client-id and INVENIAS_CLIENT_SECRET)');
+}
+
+function applicationRequest(draft: InveniasDraft): ApplicationRequest {
+  return {
+    Expiration: asExpiration(draft.expiration),
+    Name: draft.appName ?? 'Integration',
+    ReplyUrl: replyUrl(draft.serviceDomain ?? ''),
+    FlowType: 'ResourceOwner',
+  };
+}
+
+/** Values of the profile that describe the application (the user's are saved after verification). */
+function applicationValues(draft: InveniasDraft, keys: readonly DraftKey[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const key of ['subdomain', 'baseUrl', 'clientId', ...keys] as const) {
+    const value = draft[key];
+    if (value !== undefined) values[key] = value;
+  }
+  return values;
+}
+
+/**
+ * Stores a freshly issued secret in the profile before anything else: it is the only copy that will ever exist.
+ * If it cannot be stored, the Client ID is named so the user can renew the application for a new secret.
+ */
+function keeper(context: RunContext, draft: InveniasDraft, keys: readonly DraftKey[]) {
+  return async (issued: IssuedSecret): Promise<void> => {
+    if (issued.clientId !== undefined) draft.clientId = issued.clientId;
+    draft.clientSecret = issued.clientSecret;
+    try {
+      await context.store.update(context.connector.name, context.profileName, {
+        values: applicationValues(draft, keys),
+        secrets: { clientSecret: issued.clientSecret },
+        expiresOn: issued.expiresOn,
+      });
+    } catch (error) {
+      const reason = error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error');
+      throw new CliError(
+        'secret_not_saved',
+        `Invenias issued a Client Secret for application ${issued.clientId ?? draft.clientId ?? '(no Client ID given)'}, but it could not be saved: ${reason}`,
+        'Fix the config directory, then get a new secret with connector-setup invenias --renew --client-id <that Client ID>.',
+        1,
+      );
+    }
+    if (context.options.save === false) context.warnings.push('The new Client Secret was saved in the profile despite --no-save: it is the only copy.');
+  };
+}
+
+/** Lets a person paste a fresh API Key after a 401; anything else ends the attempt. */
+async function retryWithFreshKey(context: RunContext, draft: InveniasDraft, error: unknown, tries: number): Promise<boolean> {
+  if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'api_key_rejected' || tries >= MAX_API_KEY_TRIES) return false;
+  const { out } = context;
+  out.say(out.paint.red(`✖ ${error.message}`));
+  out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
+  await askApiKey(context, draft, true);
+  return true;
+}
+
+async function createStep(context: RunContext, draft: InveniasDraft): Promise<string | null> {
+  const origin = originOf(draft as { subdomain: string; baseUrl?: string });
+  const appKeys: DraftKey[] = ['serviceDomain', 'appName', 'expiration'];
+  if (context.interactive) {
+    if (isOpen(context, 'apiKey')) {
+      await showSwaggerGuide(context, origin);
+      await askApiKey(context, draft);
+    }
+    await askApplicationDetails(context, draft, false);
+    requireKeys(draft, NEEDS.create.filter((key) => key !== 'username' && key !== 'password'));
+    if (!(await confirmCreate(context, origin, draft.apiKey ?? '', applicationRequest(draft)))) throw declined('creating the application');
+  }
+  for (let tries = 1; ; tries += 1) {
+    try {
+      const created = await runCheck(context, 'Creating the ThirdPartyApplication', () =>
+        createApplication(context, origin, draft.apiKey ?? '', applicationRequest(draft), keeper(context, draft, appKeys)),
+      );
+      context.out.say(`Saved application ${created.clientId} and its Client Secret in profile "${context.profileName}" (Invenias shows the secret only once).`);
+      return created.expiresOn;
+    } catch (error) {
+      if (await retryWithFreshKey(context, draft, error, tries)) continue;
+      if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'validation_failed') throw error;
+      const { out } = context;
+      out.say(out.paint.red(`✖ ${error.message}`));
+      if (!(await context.prompt.confirm({ message: 'Change the Name, Expiration or Service Domain and try again?', default: true }))) throw error;
+      await askApplicationDetails(context, draft, true);
+      if (!(await confirmCreate(context, origin, draft.apiKey ?? '', applicationRequest(draft)))) throw declined('creating the application');
+    }
+  }
+}
+
+async function renewStep(context: RunContext, draft: InveniasDraft): Promise<string | null> {
+  const origin = originOf(draft as { subdomain: string; baseUrl?: string });
+  if (context.interactive) {
+    if (draft.clientId === undefined) await askClientId(context, draft);
+    if (isOpen(context, 'apiKey')) {
+      await showSwaggerGuide(context, origin);
+      await askApiKey(context, draft);
+    }
+    if (isOpen(context, 'expiration')) await askExpiration(context, draft);
+    requireKeys(draft, ['apiKey', 'clientId']);
+    if (!(await confirmRenew(context, origin, draft.apiKey ?? '', draft.clientId ?? '', asExpiration(draft.expiration)))) {
+      throw declined('renewing the application');
+    }
+  }
+  const clientId = draft.clientId ?? '';
+  for (let tries = 1; ; tries += 1) {
+    try {
+      const renewed = await runCheck(context, `Renewing application ${clientId}`, () =>
+        renewApplication(context, origin, draft.apiKey ?? '', clientId, asExpiration(draft.expiration), keeper(context, draft, ['expiration'])),
+      );
+      context.out.say(`Saved the new Client Secret of application ${clientId} in profile "${context.profileName}".`);
+      return renewed.expiresOn;
+    } catch (error) {
+      if (!(await retryWithFreshKey(context, draft, error, tries))) throw error;
+    }
+  }
+}
+
+/** After a refusal, a person can change what they typed and try again, or stop. */
+async function nextMove(context: RunContext, error: RejectedError): Promise<'retry' | 'edit'> {
+  const { out } = context;
+  out.say(out.paint.red(`✖ ${error.message}`));
+  if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
+  const move = await context.prompt.select<'retry' | 'edit' | 'quit'>({
+    message: 'What now?',
+    choices: [
+      { name: 'Change the values I entered', value: 'edit' },
+      { name: 'Try again (after fixing it in Invenias)', value: 'retry' },
+      { name: 'Quit (the application stays saved in the profile)', value: 'quit' },
+    ],
+  });
+  if (move === 'quit') throw error;
+  return move;
+}
+
+function expiryWarning(expiresOn: string | null | undefined, now = Date.now()): string | undefined {
+  const at = expiresOn ? Date.parse(expiresOn) : Number.NaN;
+  if (Number.isNaN(at)) return undefined;
+  const days = Math.floor((at - now) / 86_400_000);
+  if (days >= EXPIRY_WARNING_DAYS) return undefined;
+  return days < 0
+    ? `The application expired on ${expiresOn}: renew it with connector-setup invenias --renew.`
+    : `The application expires on ${expiresOn} (in ${days} day(s)): renew it with connector-setup invenias --renew.`;
+}
+
+function summary(credentials: InveniasCredentials, draft: InveniasDraft, extraKeys: readonly DraftKey[], expiresOn: string | null | undefined): SetupSummary {
+  const { subdomain, clientId, clientSecret, username, password } = credentials;
+  const values: Record<string, string> = { subdomain, clientId, username };
+  for (const key of ['baseUrl', ...extraKeys] as const) {
+    const value = draft[key];
+    if (value !== undefined) values[key] = value;
+  }
+  return {
+    values,
+    secrets: { clientSecret, password },
+    cyclrValues: [
+      { label: 'Client ID', value: clientId, secret: false },
+      { label: 'Client Secret', value: clientSecret, secret: true },
+      { label: 'Username', value: username, secret: false },
+      { label: 'Password', value: password, secret: true },
+      { label: 'Subdomain', value: subdomain, secret: false },
+    ],
+    ...(expiresOn !== undefined ? { expiresOn } : {}),
+  };
+}
+
+export const invenias: ConnectorModule = {
+  async setup(context) {
+    const draft: InveniasDraft = { ...context.resolved.values };
+    if (context.interactive) {
+      showIntro(context);
+      if (isOpen(context, 'subdomain')) await askSubdomain(context, draft);
+    }
+    requireKeys(draft, ['subdomain']);
+    const plan = await choosePlan(context, draft);
+    // Without a terminal, every value is checked before the first request: nothing is created half-way.
+    if (!context.interactive) requireKeys(draft, NEEDS[plan]);
+
+    let expiresOn: string | null | undefined;
+    let extraKeys: DraftKey[] = [];
+    if (plan === 'create') {
+      expiresOn = await createStep(context, draft);
+      extraKeys = ['serviceDomain', 'appName', 'expiration'];
+    } else if (plan === 'renew') {
+      expiresOn = await renewStep(context, draft);
+      extraKeys = ['expiration'];
+    } else if (plan === 'saved') {
+      context.out.say(
+        `Using application ${draft.clientId ?? ''} saved in profile "${context.profileName}" (--new-app creates another, --renew gives it a new secret).`,
+      );
+      expiresOn = context.saved?.expiresOn ?? null;
+    } else {
+      if (context.interactive) {
+        if (isOpen(context, 'clientId')) await askClientId(context, draft);
+        if (isOpen(context, 'clientSecret')) await askClientSecret(context, draft);
+      }
+      expiresOn = context.saved?.values.clientId === draft.clientId ? (context.saved?.expiresOn ?? null) : null;
+    }
+
+    if (context.interactive) await askUser(context, draft, false);
+    for (;;) {
+      const credentials = credentialsOf(draft);
+      try {
+        await verifyCredentials(context, credentials, expiresOn);
+        const warning = expiryWarning(expiresOn);
+        if (warning) context.warnings.push(warning);
+        return summary(credentials, draft, extraKeys, expiresOn);
+      } catch (error) {
+        if (!context.interactive || !(error instanceof RejectedError)) throw error;
+        if ((await nextMove(context, error)) === 'edit') {
+          if (plan === 'existing' && error.code !== 'invalid_grant') {
+            await askClientId(context, draft);
+            await askClientSecret(context, draft);
+          }
+          await askUser(context, draft, true);
+        }
+      }
+    }
+  },
+
+  async verify(context) {
+    const draft: InveniasDraft = { ...context.resolved.values };
+    const credentials = credentialsOf(draft);
+    const expiresOn = context.saved?.values.clientId === credentials.clientId ? context.saved.expiresOn : undefined;
+    await verifyCredentials(context, credentials, expiresOn);
+    const warning = expiryWarning(expiresOn);
+    if (warning) context.warnings.push(warning);
+    return summary(credentials, draft, [], undefined);
+  },
+};

@@ -1,0 +1,84 @@
+// The check Cyclr depends on: a resource-owner password grant at /identity/connect/token, sent as Cyclr sends
+// it, and a diagnosis naming the fix when Invenias says no.
+import { type CliError, RejectedError } from '../../core/errors.js';
+import { type TokenAnswer, requestToken } from '../../core/oauth.js';
+import { type RunContext, runCheck } from '../../core/run.js';
+import { HINTS } from './guide.js';
+
+export interface InveniasCredentials {
+  origin: string;
+  subdomain: string;
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+}
+
+export const SCOPE = 'openid profile api email';
+
+export function tokenUrl(origin: string): string {
+  return `${origin}/identity/connect/token`;
+}
+
+export function tokenForm(credentials: InveniasCredentials): Record<string, string> {
+  return {
+    grant_type: 'password',
+    username: credentials.username,
+    password: credentials.password,
+    client_id: credentials.clientId,
+    client_secret: credentials.clientSecret,
+    scope: SCOPE,
+    subdomain: credentials.subdomain,
+  };
+}
+
+export function hasExpired(expiresOn: string | null | undefined, now = Date.now()): boolean {
+  if (!expiresOn) return false;
+  const at = Date.parse(expiresOn);
+  return !Number.isNaN(at) && at <= now;
+}
+
+/** Invenias' answer to a refused token request, as one of our errors. */
+export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, expiresOn?: string | null): CliError {
+  if (answer.kind === 'oauth_error') {
+    const said = answer.description ? ` Invenias said: "${answer.description}"` : '';
+    switch (answer.error) {
+      case 'invalid_grant':
+        return new RejectedError('invalid_grant', `Invenias rejected the Username or Password.${said}`, HINTS.invalidGrant);
+      case 'invalid_client':
+        if (hasExpired(expiresOn)) {
+          return new RejectedError('app_expired', `The application expired on ${expiresOn}.${said}`, HINTS.appExpired);
+        }
+        return new RejectedError(
+          'invalid_client',
+          `Invenias rejected the Client ID or Client Secret, or the application expired or is disabled.${said}`,
+          HINTS.invalidClient,
+        );
+      case 'unauthorized_client':
+      case 'unsupported_grant_type':
+        return new RejectedError('unauthorized_client', `The application may not use the password grant (it is not a ResourceOwner application).${said}`, HINTS.unauthorizedClient);
+      default:
+        return new RejectedError(
+          answer.error.replace(/[^a-z_]/gi, '').slice(0, 40) || 'rejected',
+          `Invenias refused the token request (${answer.error}).${said}`,
+          HINTS.invalidClient,
+        );
+    }
+  }
+  if (answer.status === 404) {
+    return new RejectedError('not_found', 'Invenias answered 404: there is no token endpoint at this address.', HINTS.notFound);
+  }
+  if (answer.status === 401) {
+    return new RejectedError('invalid_client', 'Invenias refused the token request (HTTP 401).', HINTS.invalidClient);
+  }
+  return new RejectedError('rejected', `Invenias answered HTTP ${answer.status} to the token request.`, HINTS.notFound);
+}
+
+/** Proves the application and the user; throws the diagnosis when Invenias refuses them. */
+export async function verifyCredentials(context: RunContext, credentials: InveniasCredentials, expiresOn?: string | null): Promise<void> {
+  await runCheck(context, 'Token request (password grant, as Cyclr sends it)', async () => {
+    const answer = await requestToken(context.http, { url: tokenUrl(credentials.origin), form: tokenForm(credentials) }, context.redactor);
+    if (answer.kind !== 'token') throw diagnose(answer, expiresOn);
+    return answer;
+  });
+}

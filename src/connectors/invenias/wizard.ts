@@ -1,0 +1,198 @@
+// The interactive Invenias steps: each reads its value from flags, environment or profile first and asks only
+// when it is still open; saved values are offered as defaults so Enter keeps them.
+import { browserCommand, openInBrowser } from '../../core/browser.js';
+import { CliError, InputError } from '../../core/errors.js';
+import { maskSecret } from '../../core/redact.js';
+import type { RunContext } from '../../core/run.js';
+import { parseHostPort, parseRequiredText, parseSecret } from '../../core/validate.js';
+import { type ApplicationRequest, applicationsUrl, renewUrl } from './applications.js';
+import {
+  EXPIRATIONS,
+  type Expiration,
+  parseAppName,
+  parseClientId,
+  parseExpiration,
+  parsePassword,
+  parseSubdomain,
+  swaggerUrl,
+} from './fields.js';
+import { API_KEY_STEPS, SERVICE_DOMAIN_WHERE } from './guide.js';
+
+export interface InveniasDraft {
+  subdomain?: string;
+  apiKey?: string;
+  clientId?: string;
+  clientSecret?: string;
+  username?: string;
+  password?: string;
+  serviceDomain?: string;
+  appName?: string;
+  expiration?: string;
+  baseUrl?: string;
+}
+
+export type DraftKey = keyof InveniasDraft;
+
+/** Turns a parser into an inquirer validator: the parser's message is shown under the prompt. */
+function validateWith(parse: (value: string) => unknown): (value: string) => string | true {
+  return (value) => {
+    try {
+      parse(value);
+      return true;
+    } catch (error) {
+      return error instanceof CliError ? error.message : 'Not a valid value.';
+    }
+  };
+}
+
+/** A value given on the command line or in the environment is the user's answer already. */
+export function isOpen(context: RunContext, key: DraftKey, editing = false): boolean {
+  if (editing) return true;
+  const source = context.resolved.sources[key];
+  return source !== 'flag' && source !== 'stdin' && source !== 'env';
+}
+
+export function showIntro(context: RunContext): void {
+  const { out } = context;
+  out.say(out.paint.bold('Invenias partner setup: a ThirdPartyApplication for Cyclr'));
+  out.say('  This creates the application through the Invenias API (or takes one you already have), proves it with a');
+  out.say('  token exactly as Cyclr will ask for one, saves a profile and prints the values for Cyclr.');
+  out.say();
+}
+
+export async function askSubdomain(context: RunContext, draft: InveniasDraft): Promise<void> {
+  const answer = await context.prompt.text({
+    message: 'Subdomain (company, company.invenias.com or your portal URL)',
+    default: draft.subdomain,
+    validate: validateWith(parseSubdomain),
+  });
+  draft.subdomain = parseSubdomain(answer);
+  if (draft.subdomain !== answer.trim()) context.out.say(`  Subdomain: ${draft.subdomain}`);
+}
+
+export async function askPlan(context: RunContext): Promise<'create' | 'existing'> {
+  return context.prompt.select<'create' | 'existing'>({
+    message: 'Application',
+    choices: [
+      { name: 'Create a new application through the Invenias API (needs an API Key)', value: 'create' },
+      { name: 'I already have an application (Client ID and Client Secret)', value: 'existing' },
+    ],
+  });
+}
+
+/** Step 2 of the guide: the Swagger page and its API Key box, opened in a browser where one can be. */
+export async function showSwaggerGuide(context: RunContext, origin: string): Promise<void> {
+  const { out } = context;
+  const url = swaggerUrl(origin);
+  out.say(out.paint.bold('Get an API Key from the Invenias Swagger page:'));
+  out.say(`  ${out.paint.cyan(url)}`);
+  const browser = browserCommand(context.env);
+  if (browser && (await context.prompt.confirm({ message: 'Open it in your browser?', default: true }))) {
+    if (!(await openInBrowser(url, browser))) out.say(`  Could not start a browser; open the address above yourself.`);
+  } else if (!browser) {
+    out.say('  Open the address above in your browser.');
+  }
+  API_KEY_STEPS.forEach((step, index) => out.say(`  ${out.paint.cyan(`${index + 1}.`)} ${step}`));
+  out.say();
+}
+
+export async function askApiKey(context: RunContext, draft: InveniasDraft, fresh = false): Promise<void> {
+  const answer = await context.prompt.secret({
+    message: fresh ? 'A fresh API Key' : 'API Key',
+    validate: validateWith((value) => parseSecret(value, 'API Key')),
+  });
+  const key = parseSecret(answer, 'API Key');
+  if (key.trimmed) context.out.warn('Removed whitespace around the pasted API Key.');
+  context.redactor.add(key.value);
+  draft.apiKey = key.value;
+}
+
+export async function askApplicationDetails(context: RunContext, draft: InveniasDraft, editing: boolean): Promise<void> {
+  const { prompt } = context;
+  if (isOpen(context, 'appName', editing)) {
+    draft.appName = parseAppName(await prompt.text({ message: 'Application Name', default: draft.appName, validate: validateWith(parseAppName) }));
+  }
+  if (isOpen(context, 'expiration', editing)) await askExpiration(context, draft);
+  if (isOpen(context, 'serviceDomain', editing)) {
+    context.out.say(`  The Cyclr service domain is under ${SERVICE_DOMAIN_WHERE}.`);
+    const parse = (value: string): string => parseHostPort(value, 'Service Domain');
+    draft.serviceDomain = parse(await prompt.text({ message: 'Cyclr Service Domain', default: draft.serviceDomain, validate: validateWith(parse) }));
+  }
+}
+
+export async function askExpiration(context: RunContext, draft: InveniasDraft): Promise<void> {
+  draft.expiration = await context.prompt.select<Expiration>({
+    message: 'Expiration',
+    default: EXPIRATIONS.find((choice) => choice === draft.expiration),
+    choices: EXPIRATIONS.map((choice) => ({ name: choice, value: choice })),
+  });
+}
+
+/** Shows exactly what is about to be sent (the key masked) and asks to go on. */
+export async function confirmCreate(context: RunContext, origin: string, apiKey: string, request: ApplicationRequest): Promise<boolean> {
+  const { out } = context;
+  out.say(`  ReplyUrl: ${request.ReplyUrl}`);
+  out.say(out.paint.bold('About to send:'));
+  out.say(`  POST ${applicationsUrl(origin)}`);
+  out.say(`  Authorization: Bearer ${maskSecret(apiKey)}`);
+  JSON.stringify(request, null, 2)
+    .split('\n')
+    .forEach((line) => out.say(`  ${line}`));
+  return context.prompt.confirm({ message: 'Create this application?', default: true });
+}
+
+export async function confirmRenew(context: RunContext, origin: string, apiKey: string, clientId: string, expiration: Expiration): Promise<boolean> {
+  const { out } = context;
+  out.say(out.paint.bold('About to send:'));
+  out.say(`  POST ${renewUrl(origin, clientId, expiration)}`);
+  out.say(`  Authorization: Bearer ${maskSecret(apiKey)}`);
+  out.say('  Invenias issues a new Client Secret; enter it in Cyclr afterwards.');
+  return context.prompt.confirm({ message: 'Renew this application?', default: true });
+}
+
+export async function askClientId(context: RunContext, draft: InveniasDraft): Promise<void> {
+  draft.clientId = parseClientId(await context.prompt.text({ message: 'Client ID', default: draft.clientId, validate: validateWith(parseClientId) }));
+}
+
+async function askKeptSecret(
+  context: RunContext,
+  kept: string | undefined,
+  label: string,
+  parse: (value: string) => string,
+): Promise<string> {
+  const answer = await context.prompt.secret({
+    message: kept ? `${label} (Enter keeps ${maskSecret(kept)})` : label,
+    validate: (value) => (kept && value === '' ? true : validateWith(parse)(value)),
+  });
+  if (answer === '' && kept) return kept;
+  const value = parse(answer);
+  context.redactor.add(value);
+  return value;
+}
+
+export async function askClientSecret(context: RunContext, draft: InveniasDraft): Promise<void> {
+  draft.clientSecret = await askKeptSecret(context, draft.clientSecret, 'Client Secret', (value) => {
+    const secret = parseSecret(value, 'Client Secret');
+    if (secret.trimmed) context.out.warn('Removed whitespace around the pasted Client Secret.');
+    return secret.value;
+  });
+}
+
+/** Step 6: the Invenias user the connector will act as. */
+export async function askUser(context: RunContext, draft: InveniasDraft, editing: boolean): Promise<void> {
+  if (isOpen(context, 'username', editing)) {
+    const parse = (value: string): string => parseRequiredText(value, 'Username');
+    context.out.say('  The Invenias user Cyclr acts as (one that signs in with the Invenias identity provider, not SSO).');
+    draft.username = parse(await context.prompt.text({ message: 'Username', default: draft.username, validate: validateWith(parse) }));
+  }
+  if (isOpen(context, 'password', editing)) draft.password = await askKeptSecret(context, draft.password, 'Password', parsePassword);
+}
+
+/** The user said no at a confirmation: nothing was sent. */
+export function declined(what: string): InputError {
+  return new InputError('cancelled', `Stopped before ${what}; nothing was sent.`, 'Run the command again when you are ready.');
+}
+
+export function asExpiration(value: string | undefined): Expiration {
+  return parseExpiration(value ?? 'FiveYears');
+}

@@ -1,0 +1,215 @@
+// The interactive Invenias wizard, driven through a real pseudo-terminal against the HTTPS stand-in.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { tempConfigDir } from '../helpers/cli.js';
+import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
+import { KEY, startPty } from '../helpers/pty.js';
+
+const EXPIRED_KEY = 'FAKE-invenias-expired-key-0007';
+const SECRETS = [...ALL_FAKE_SECRETS, EXPIRED_KEY];
+const USERNAME = 'cyclr.integration';
+const EXISTING_APP = 'existing-app-0001';
+
+let server: InveniasServer;
+
+beforeAll(async () => {
+  server = await startInvenias({
+    subdomain: 'acme',
+    adminKeys: [FAKE.inveniasApiKey],
+    users: [{ username: USERNAME, password: FAKE.inveniasPassword }],
+    apps: [
+      {
+        clientId: EXISTING_APP,
+        clientSecret: `${FAKE.inveniasClientSecret}-existing`,
+        name: 'Integration',
+        replyUrl: 'https://acme.cyclr.com/connector/callback',
+        flowType: 'ResourceOwner',
+        expiresOn: '2030-06-30T00:00:00Z',
+        enabled: true,
+      },
+    ],
+  });
+});
+
+afterAll(() => server.close());
+
+function wizard(configDir: string) {
+  // BROWSER=none: the wizard must print the Swagger address, never launch anything, in tests and CI.
+  return startPty(['invenias', '--base-url', server.origin], { CONNECTOR_SETUP_CONFIG_DIR: configDir, BROWSER: 'none' });
+}
+
+describe('connector-setup invenias in a terminal', () => {
+  test('a person follows the guide, pastes an expired API Key, then a fresh one, and gets the Cyclr values', async () => {
+    const configDir = tempConfigDir();
+    const createsBefore = server.createRequests().length;
+    const terminal = wizard(configDir);
+    await terminal.waitFor('? Subdomain');
+    terminal.type(`https://acme.invenias.com/home${KEY.enter}`);
+    await terminal.waitFor(/❯ Create a new application through the Invenias API/);
+    terminal.type(KEY.enter);
+    await terminal.waitFor(`${server.origin}/api/swagger/index`);
+    await terminal.waitFor('double-click the API Key box');
+    await terminal.waitFor('lives 3 minutes');
+    await terminal.waitFor('System Administrator permission group');
+    await terminal.waitFor('? API Key');
+    terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
+    await terminal.waitFor('? Application Name');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Expiration');
+    await terminal.waitFor(/❯ FiveYears/);
+    terminal.type(KEY.enter);
+    await terminal.waitFor('Settings > General Settings > Service Domain');
+    await terminal.waitFor('? Cyclr Service Domain');
+    terminal.type(`acme.cyclr.com${KEY.enter}`);
+    await terminal.waitFor('ReplyUrl: https://acme.cyclr.com/connector/callback');
+    await terminal.waitFor(`POST ${server.origin}/api/v1/thirdpartyapplications`);
+    await terminal.waitFor('Authorization: Bearer ****0007');
+    await terminal.waitFor('"FlowType": "ResourceOwner"');
+    await terminal.waitFor('? Create this application?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('Invenias rejected the API Key (it expired or is wrong); nothing was created.');
+    await terminal.waitFor('? A fresh API Key');
+    terminal.type(`${FAKE.inveniasApiKey}${KEY.enter}`);
+    await terminal.waitFor('Invenias shows the secret only once');
+    await terminal.waitFor('? Username');
+    terminal.type(`${USERNAME}${KEY.enter}`);
+    await terminal.waitFor('? Password');
+    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
+    await terminal.waitFor('Enter these in Cyclr Console > Connectors > Connector Library > Invenias > Setup');
+    expect(await terminal.exit).toBe(0);
+
+    const screen = terminal.screen();
+    expect(screen).toContain('Open the address above in your browser.');
+    expect(screen).not.toContain('Open it in your browser?');
+    expect(screen).toMatch(/Client Secret\s+\*\*\*\*/);
+    expect(screen).toMatch(/Password\s+\*\*\*\*0005/);
+    expect(screen).toMatch(/Subdomain\s+acme/);
+    expect(screen).toMatch(/The application expires on \d{4}-/);
+    expectNoSecrets(screen, SECRETS);
+    // Two attempts: the expired key (401, nothing created) and the fresh one.
+    const creates = server.createRequests().slice(createsBefore);
+    expect(creates.map((request) => request.headers.authorization)).toEqual([`Bearer ${EXPIRED_KEY}`, `Bearer ${FAKE.inveniasApiKey}`]);
+    const profile = JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.invenias.default;
+    expect(profile.values).toMatchObject({ subdomain: 'acme', username: USERNAME, serviceDomain: 'acme.cyclr.com', baseUrl: server.origin });
+    expect(server.apps.get(profile.values.clientId)?.replyUrl).toBe('https://acme.cyclr.com/connector/callback');
+  });
+
+  test('"I already have an application", a mistyped password, then the right one', async () => {
+    const configDir = tempConfigDir();
+    const createsBefore = server.createRequests().length;
+    const terminal = wizard(configDir);
+    await terminal.waitFor('? Subdomain');
+    terminal.type(`acme${KEY.enter}`);
+    await terminal.waitFor('? Application');
+    terminal.type(KEY.down);
+    await terminal.waitFor(/❯ I already have an application/);
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Client ID');
+    terminal.type(`${EXISTING_APP}${KEY.enter}`);
+    await terminal.waitFor('? Client Secret');
+    terminal.type(`${FAKE.inveniasClientSecret}-existing${KEY.enter}`);
+    await terminal.waitFor('? Username');
+    terminal.type(`${USERNAME}${KEY.enter}`);
+    await terminal.waitFor('? Password');
+    terminal.type(`${FAKE.wrongSecret}${KEY.enter}`);
+    await terminal.waitFor('Invenias rejected the Username or Password');
+    await terminal.waitFor('not single sign-on');
+    await terminal.waitFor(/❯ Change the values I entered/);
+    terminal.mark();
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Username');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Password (Enter keeps ****0002)');
+    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
+    await terminal.waitFor('Enter these in Cyclr');
+    expect(await terminal.exit).toBe(0);
+    const screen = terminal.screen();
+    expect(screen).toMatch(new RegExp(`Client ID\\s+${EXISTING_APP}`));
+    expect(screen).toContain('Invenias setup verified');
+    expect(screen).not.toContain('The application expires on');
+    expect(screen).not.toContain('? API Key');
+    expectNoSecrets(screen, SECRETS);
+    expect(server.createRequests().length).toBe(createsBefore);
+  });
+
+  test("Invenias refuses the request (400): its messages are shown and the values can be changed", async () => {
+    const configDir = tempConfigDir();
+    const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
+      CONNECTOR_SETUP_CONFIG_DIR: configDir,
+      BROWSER: 'none',
+      INVENIAS_API_KEY: FAKE.inveniasApiKey,
+    });
+    await terminal.waitFor('? Application Name');
+    terminal.type(`An application name far longer than Invenias allows${KEY.enter}`);
+    await terminal.waitFor('? Expiration');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Cyclr Service Domain');
+    terminal.type(`acme.cyclr.com${KEY.enter}`);
+    await terminal.waitFor('? Create this application?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('request.Name: The field Name must be a string with a maximum length of 50.');
+    await terminal.waitFor('? Change the Name, Expiration or Service Domain and try again?');
+    terminal.mark();
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Application Name');
+    terminal.type(`Cyclr${KEY.enter}`);
+    await terminal.waitFor('? Expiration');
+    terminal.type(`${KEY.up}${KEY.enter}`);
+    await terminal.waitFor('? Cyclr Service Domain');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('"Expiration": "TwoYears"');
+    await terminal.waitFor('? Create this application?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Username');
+    terminal.type(`${USERNAME}${KEY.enter}`);
+    await terminal.waitFor('? Password');
+    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
+    await terminal.waitFor('Enter these in Cyclr');
+    expect(await terminal.exit).toBe(0);
+    const profile = JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.invenias.default;
+    expect(profile.values).toMatchObject({ appName: 'Cyclr', expiration: 'TwoYears', serviceDomain: 'acme.cyclr.com' });
+    expect(server.apps.get(profile.values.clientId)?.name).toBe('Cyclr');
+    expectNoSecrets(terminal.screen(), SECRETS);
+  });
+
+  test('where a browser can be started, it offers to open the Swagger page and opens it', async () => {
+    const configDir = tempConfigDir();
+    // A stand-in browser: records the address it was asked to open.
+    const browser = path.join(configDir, 'browser.sh');
+    const opened = path.join(configDir, 'opened.txt');
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+    chmodSync(browser, 0o755);
+    const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
+      CONNECTOR_SETUP_CONFIG_DIR: configDir,
+      BROWSER: browser,
+      CI: '',
+    });
+    await terminal.waitFor('? Application');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Open it in your browser?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? API Key');
+    for (let waited = 0; !existsSync(opened) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(opened, 'utf8')).toBe(`${server.origin}/api/swagger/index`);
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
+  });
+
+  test('Ctrl+C at the API Key prompt: exit 130, nothing sent and nothing written', async () => {
+    const configDir = tempConfigDir();
+    const requestsBefore = server.requests.length;
+    const terminal = wizard(configDir);
+    await terminal.waitFor('? Subdomain');
+    terminal.type(`acme${KEY.enter}`);
+    await terminal.waitFor('? Application');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? API Key');
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
+    expect(server.requests.length).toBe(requestsBefore);
+    expect(existsSync(path.join(configDir, 'profiles.json'))).toBe(false);
+    expect(existsSync(path.join(configDir, 'secrets.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,186 @@
+// An Invenias stand-in: real HTTPS on 127.0.0.1 with the documented endpoints. The ThirdPartyApplications API
+// creates and renews applications (Bearer API key; 401 for an expired key, 403 for an account outside the System
+// Administrator group, 400 with ASP.NET-style validation messages); /identity/connect/token is a real OAuth 2.0
+// password-grant server (@node-oauth/oauth2-server) whose clients are those applications. Tests can script the
+// next answers of the create and renew calls (429, 5xx, a dropped connection) to play a struggling service.
+import { randomUUID } from 'node:crypto';
+import OAuth2Server from '@node-oauth/oauth2-server';
+import { FAKE } from './fixtures.js';
+import { type RecordedRequest, type TestServer, sendJson, startHttpsServer } from './https-server.js';
+
+export interface StandInApp {
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  replyUrl: string;
+  flowType: string;
+  expiresOn: string;
+  enabled: boolean;
+}
+
+export interface StandInUser {
+  username: string;
+  password: string;
+  /** A single sign-on account: it cannot use the password grant. */
+  sso?: boolean;
+}
+
+export type ScriptedAnswer = { status: number; body?: unknown; headers?: Record<string, string> } | 'drop';
+
+export interface InveniasOptions {
+  subdomain: string;
+  /** Keys of System Administrators; any other key is expired (401) unless listed in notAdminKeys. */
+  adminKeys: string[];
+  notAdminKeys?: string[];
+  users: StandInUser[];
+  apps?: StandInApp[];
+}
+
+export interface InveniasServer extends TestServer {
+  apps: Map<string, StandInApp>;
+  /** The next answers of create/renew calls, used (in order) before the normal behaviour. */
+  script(...answers: ScriptedAnswer[]): void;
+  createRequests(): RecordedRequest[];
+  renewRequests(): RecordedRequest[];
+  tokenRequests(): URLSearchParams[];
+}
+
+const EXPIRATION_YEARS: Record<string, number> = { OneYear: 1, TwoYears: 2, FiveYears: 5 };
+const SCOPES = ['openid', 'profile', 'api', 'email'];
+
+function yearsFromNow(years: number): string {
+  const date = new Date();
+  date.setUTCFullYear(date.getUTCFullYear() + years);
+  return date.toISOString();
+}
+
+/** Every secret the stand-in issues starts with FAKE.inveniasClientSecret, so expectNoSecrets catches them all. */
+function issuedSecret(count: number): string {
+  return count === 1 ? FAKE.inveniasClientSecret : `${FAKE.inveniasClientSecret}-${count}`;
+}
+
+export async function startInvenias(options: InveniasOptions): Promise<InveniasServer> {
+  const apps = new Map<string, StandInApp>((options.apps ?? []).map((app) => [app.clientId, app]));
+  const scripted: ScriptedAnswer[] = [];
+  let secretsIssued = 0;
+
+  const oauth = new OAuth2Server({
+    model: {
+      getClient: async (clientId: string, clientSecret: string) => {
+        const app = apps.get(clientId);
+        if (!app || app.clientSecret !== clientSecret || !app.enabled || Date.parse(app.expiresOn) <= Date.now()) return false;
+        return { id: app.clientId, grants: app.flowType === 'ResourceOwner' ? ['password'] : ['authorization_code'], redirectUris: [app.replyUrl] };
+      },
+      getUser: async (username: string, password: string) =>
+        options.users.find((user) => user.username === username && user.password === password && !user.sso) ?? false,
+      saveToken: async (token: OAuth2Server.Token, client: OAuth2Server.Client, user: OAuth2Server.User) => ({ ...token, client, user }),
+      validateScope: async (_user: OAuth2Server.User, _client: OAuth2Server.Client, scope?: string[]) =>
+        scope && scope.every((entry) => SCOPES.includes(entry)) ? scope : false,
+      getAccessToken: async () => false,
+      verifyScope: async () => false,
+    },
+    accessTokenLifetime: 3600,
+    requireClientAuthentication: { password: true },
+  });
+
+  function authorize(request: RecordedRequest): 'ok' | 401 | 403 {
+    const match = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''));
+    const key = match?.[1];
+    if (key && options.adminKeys.includes(key)) return 'ok';
+    if (key && options.notAdminKeys?.includes(key)) return 403;
+    return 401;
+  }
+
+  const server = await startHttpsServer(async (request, response, raw) => {
+    const url = new URL(request.url, 'https://stand-in');
+    if (request.method === 'POST' && url.pathname === '/identity/connect/token') {
+      const form = new URLSearchParams(request.body);
+      if (form.get('subdomain') !== options.subdomain) {
+        return sendJson(response, 400, { error: 'invalid_request', error_description: 'Unknown subdomain' });
+      }
+      const oauthRequest = new OAuth2Server.Request({ method: 'POST', headers: raw.headers as Record<string, string>, query: {}, body: Object.fromEntries(form) });
+      const oauthResponse = new OAuth2Server.Response({ headers: {} });
+      try {
+        await oauth.token(oauthRequest, oauthResponse);
+      } catch {
+        // The library has written the OAuth error into the response.
+      }
+      return sendJson(response, oauthResponse.status ?? 500, oauthResponse.body, oauthResponse.headers as Record<string, string>);
+    }
+
+    const renew = /^\/api\/v1\/thirdpartyapplications\/([^/]+)\/renew$/.exec(url.pathname);
+    if (request.method !== 'POST' || (url.pathname !== '/api/v1/thirdpartyapplications' && !renew)) {
+      return sendJson(response, 404, { Message: 'No HTTP resource was found that matches the request URI.' });
+    }
+    const next = scripted.shift();
+    if (next === 'drop') {
+      // The request arrived; the answer never does (the application would exist on a real server).
+      raw.socket.destroy();
+      return;
+    }
+    if (next) return sendJson(response, next.status, next.body ?? {}, next.headers);
+    const allowed = authorize(request);
+    if (allowed === 401) return sendJson(response, 401, { Message: 'Authorization has been denied for this request.' });
+    if (allowed === 403) return sendJson(response, 403, { Message: 'You do not have permission to perform this action.' });
+
+    if (renew) {
+      const app = apps.get(decodeURIComponent(renew[1] ?? ''));
+      if (!app) return sendJson(response, 404, { Message: 'Third party application not found.' });
+      const expiration = url.searchParams.get('expiration') ?? '';
+      if (!(expiration in EXPIRATION_YEARS)) return sendJson(response, 400, { Message: 'The request is invalid.', ModelState: { expiration: ['Expiration is not valid.'] } });
+      secretsIssued += 1;
+      app.clientSecret = issuedSecret(secretsIssued);
+      app.expiresOn = yearsFromNow(EXPIRATION_YEARS[expiration] ?? 1);
+      app.enabled = true;
+      return sendJson(response, 200, toJson(app));
+    }
+
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(request.body) as Record<string, unknown>;
+    } catch {
+      return sendJson(response, 400, { Message: 'The request is invalid.', ModelState: { request: ['The request body is not valid JSON.'] } });
+    }
+    const problems: Record<string, string[]> = {};
+    if (typeof body.Name !== 'string' || body.Name.trim() === '') problems['request.Name'] = ['The Name field is required.'];
+    if (typeof body.Name === 'string' && body.Name.length > 50) problems['request.Name'] = ['The field Name must be a string with a maximum length of 50.'];
+    if (typeof body.Expiration !== 'string' || !(body.Expiration in EXPIRATION_YEARS)) problems['request.Expiration'] = ['The Expiration field is not valid.'];
+    if (typeof body.ReplyUrl !== 'string' || !/^https:\/\/[^/]+\/connector\/callback$/.test(body.ReplyUrl)) problems['request.ReplyUrl'] = ['The ReplyUrl field is not a valid URL.'];
+    if (body.FlowType !== 'ResourceOwner' && body.FlowType !== 'AuthorizationCode') problems['request.FlowType'] = ['The FlowType field is not valid.'];
+    if (Object.keys(problems).length > 0) return sendJson(response, 400, { Message: 'The request is invalid.', ModelState: problems });
+
+    secretsIssued += 1;
+    const app: StandInApp = {
+      clientId: randomUUID(),
+      clientSecret: issuedSecret(secretsIssued),
+      name: String(body.Name),
+      replyUrl: String(body.ReplyUrl),
+      flowType: String(body.FlowType),
+      expiresOn: yearsFromNow(EXPIRATION_YEARS[String(body.Expiration)] ?? 1),
+      enabled: true,
+    };
+    apps.set(app.clientId, app);
+    return sendJson(response, 201, toJson(app));
+  });
+
+  return {
+    ...server,
+    apps,
+    script: (...answers) => scripted.push(...answers),
+    createRequests: () => server.requests.filter((request) => new URL(request.url, 'https://x').pathname === '/api/v1/thirdpartyapplications'),
+    renewRequests: () => server.requests.filter((request) => /\/renew(\?|$)/.test(request.url)),
+    tokenRequests: () => server.requests.filter((request) => request.url === '/identity/connect/token').map((request) => new URLSearchParams(request.body)),
+  };
+}
+
+function toJson(app: StandInApp): Record<string, unknown> {
+  return {
+    ClientId: app.clientId,
+    ClientSecret: app.clientSecret,
+    ExpiresOn: app.expiresOn,
+    IsEnabled: app.enabled,
+    Name: app.name,
+    FlowType: app.flowType,
+    ReplyUrl: app.replyUrl,
+  };
+}
