@@ -64,8 +64,10 @@ function renderSuccess(session: Session, context: RunContext, summary: SetupSumm
   out.say(out.paint.bold(`Enter these in ${context.connector.cyclrLocation}:`));
   const width = Math.max(...summary.cyclrValues.map((entry) => entry.label.length));
   for (const entry of summary.cyclrValues) {
-    const shown = entry.secret && !options.showSecrets ? `${maskSecret(entry.value)}  ${out.paint.dim('(--show-secrets to reveal)')}` : entry.value;
-    out.say(`  ${entry.label.padEnd(width)}  ${shown}`, { revealSecrets: entry.secret && Boolean(options.showSecrets) });
+    // Under --json the run is a script's: secrets stay masked even with --show-secrets.
+    const reveal = entry.secret && Boolean(options.showSecrets) && !out.json;
+    const shown = entry.secret && !reveal ? `${maskSecret(entry.value)}  ${out.paint.dim('(--show-secrets to reveal)')}` : entry.value;
+    out.say(`  ${entry.label.padEnd(width)}  ${shown}`, { revealSecrets: reveal });
   }
   if (summary.expiresOn) out.say(`  ${out.paint.dim(`The application expires on ${summary.expiresOn}.`)}`);
 }
@@ -106,7 +108,7 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
       session.out.say(`Saved profile "${context.profileName}" (${connector.name}) in ${session.store.directory}.`);
     }
     result.ok = true;
-    if (!session.out.json) renderSuccess(session, context, summary, options.verify ? 'credentials work' : 'setup verified', options);
+    renderSuccess(session, context, summary, options.verify ? 'credentials work' : 'setup verified', options);
   } catch (caught) {
     const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught);
     result.error = toErrorJson(error);

@@ -62,11 +62,11 @@ export class Output {
   }
 
   /**
-   * A line of human text on stderr; silent under --json. `revealSecrets` is for the one place a user asked
-   * to see secrets (--show-secrets); everything else is redacted.
+   * A line of human text on stderr (also under --json, where stdout holds only the JSON document).
+   * `revealSecrets` is for the one place a user asked to see secrets (--show-secrets); all else is redacted.
    */
   say(text = '', options: { revealSecrets?: boolean } = {}): void {
-    if (!this.json) this.stderr.write(`${options.revealSecrets ? text : this.redactor.redact(text)}\n`);
+    this.stderr.write(`${options.revealSecrets ? text : this.redactor.redact(text)}\n`);
   }
 
   warn(text: string): void {
