@@ -71,6 +71,7 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
     result.profile = options.save === false && !options.verify ? null : context.profileName;
     result.checks = context.checks;
     result.warnings = context.warnings;
+    if (!options.verify && options.save !== false) await session.store.checkSecretStore();
     const module = await connector.load();
     const summary = options.verify ? await module.verify(context) : await module.setup(context);
     result.values = summary.values;

@@ -174,6 +174,14 @@ export class ProfileStore {
     }
   }
 
+  /**
+   * Fails early (exit 2, with the reason) when CONNECTOR_SETUP_SECRET_STORE forces a keychain that does not
+   * work, so a setup finds out before it sends anything.
+   */
+  async checkSecretStore(): Promise<void> {
+    if (requestedSecretStore(this.env) === 'keychain') await this.openKeychain();
+  }
+
   private async readProfiles(): Promise<ProfilesFile> {
     let data: unknown;
     try {
