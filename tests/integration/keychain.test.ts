@@ -93,4 +93,14 @@ describe('secrets in the OS keychain (real Secret Service)', () => {
     expect(server.requests.length).toBe(before);
     expect(existsSync(path.join(configDir, 'profiles.json'))).toBe(false);
   });
+
+  test('8 setups at once into the keychain: every profile and every keychain item survives', async () => {
+    const configDir = tempConfigDir();
+    const names = Array.from({ length: 8 }, (_, index) => `parallel-${index}`);
+    const runs = await Promise.all(names.map((name) => setup(configDir, keyring.env, name)));
+    for (const run of runs) expect(run.code).toBe(0);
+    const listed = JSON.parse((await runCli(['profiles', 'list', '--json'], { configDir, env: keyring.env })).stdout);
+    expect(listed.profiles.map((profile: { name: string; secretStore: string }) => `${profile.name}:${profile.secretStore}`)).toEqual(names.map((name) => `${name}:keychain`));
+    for (const name of names) expect(JSON.parse((await keyring.lookup(keychainItem(name))) ?? '{}')).toEqual({ clientSecret: FAKE.clientSecret });
+  });
 });

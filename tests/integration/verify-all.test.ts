@@ -8,6 +8,7 @@ import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type TestServer, sendJson, startHttpsServer } from '../helpers/https-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { type SeedProfile, openStore, seedProfiles } from '../helpers/profiles.js';
+import { startPty } from '../helpers/pty.js';
 
 const COUNT = 32;
 const clientIdOf = (index: number): string => `bbbbbbbb-0000-4000-8000-${String(index).padStart(12, '0')}`;
@@ -104,6 +105,18 @@ describe('verify --all', () => {
     expect(document.ok).toBe(false);
     expect(document.results.map((entry: { error: { code: string } | null }) => entry.error?.code ?? 'ok')).toEqual(['invalid_client', 'unreachable', 'ok']);
     expectNoSecrets(result.stdout + result.stderr, [...BATCH_SECRETS, FAKE.wrongSecret]);
+  });
+
+  test('on a terminal: a live progress line, then the table', async () => {
+    const configDir = tempConfigDir();
+    await seedProfiles(configDir, [pingoneProfile(0, pingone.hostPort), pingoneProfile(1, pingone.hostPort)]);
+    const terminal = startPty(['verify', '--all'], { CONNECTOR_SETUP_CONFIG_DIR: configDir });
+    expect(await terminal.exit).toBe(0);
+    const screen = terminal.screen();
+    expect(screen).toMatch(/Verifying profiles: \d\/2 done/);
+    expect(screen).toMatch(/pingone\/customer-01\s+ok/);
+    expect(screen).toContain('2 of 2 profiles passed');
+    expectNoSecrets(screen, BATCH_SECRETS);
   });
 
   test('--connector and --profile narrow the batch; nothing matching or an unknown connector is exit 2', async () => {
