@@ -114,7 +114,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
 
 main(process.argv).then(
   (code) => {
-    process.exitCode = code;
+    // Output was flushed by the command; nothing left is worth waiting for (e.g. sockets winding down).
+    process.exit(code);
   },
   (error: unknown) => {
     process.stderr.write(`connector-setup: unexpected problem: ${(error as Error)?.message ?? String(error)}\n`);

@@ -1,8 +1,8 @@
 // The one way this tool talks to a network: undici with a shared keep-alive agent, a timeout per request,
 // bounded retries that honour Retry-After, no redirects, a capped body, and errors a person can read.
 import type { Dispatcher } from 'undici';
-import { commonJsExports } from './commonjs.js';
 import { InterruptedError, UnreachableError } from './errors.js';
+import { createDispatcher } from './undici-parts.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_ATTEMPTS = 3;
@@ -175,12 +175,9 @@ export class HttpClient {
 
   /** One agent per run, so every request (and `verify --all`) reuses keep-alive connections. */
   private getDispatcher(): Promise<Dispatcher> {
-    this.dispatcher ??= import('undici').then(commonJsExports).then(({ Agent, EnvHttpProxyAgent }) => {
-      const agentOptions = { connect: { timeout: this.options.timeoutMs }, keepAliveTimeout: 10_000 };
-      const env = process.env;
-      const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
-      return proxied ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions);
-    });
+    const env = process.env;
+    const proxied = Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+    this.dispatcher ??= createDispatcher({ connect: { timeout: this.options.timeoutMs }, keepAliveTimeout: 10_000 }, proxied);
     return this.dispatcher;
   }
 
@@ -225,12 +222,13 @@ export class HttpClient {
     if (paused > 0) await this.sleep(paused, signal);
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const dispatcher = await this.getDispatcher();
-    const { request: undiciRequest } = commonJsExports(await import('undici'));
+    const url = new URL(request.url);
     const started = performance.now();
     const host = describeHost(request.url);
     try {
-      const answer = await undiciRequest(request.url, {
-        dispatcher,
+      const answer = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: request.method,
         headers: { 'user-agent': 'connector-setup', ...request.headers },
         body: request.body,

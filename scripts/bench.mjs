@@ -1,0 +1,202 @@
+// `npm run bench`: start-up and verify speed of the built CLI next to a bare `node` process doing the same
+// work, measured side by side in one run (warm-up, then alternating A/B pairs; medians of per-pair ratios).
+// Prints a table; asserts nothing.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeTestCertificates } from './test-certificates.mjs';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const bin = path.join(root, 'bin/connector-setup.js');
+const rssHook = path.join(root, 'scripts/bench-rss.mjs');
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 15);
+const WARMUP = 3;
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'connector-setup-bench-'));
+const certificates = makeTestCertificates(path.join(scratch, 'certs'));
+const ENVIRONMENT_ID = 'cd91070f-c371-480e-80b2-753c735f8aa1';
+const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+const CLIENT_SECRET = 'FAKE-bench-secret-0001';
+
+/** A token endpoint answering as PingOne does on success, after `delayMs`. */
+function startTokenServer(delayMs = 0) {
+  const server = https.createServer(
+    {
+      key: readFileSync(path.join(certificates.directory, 'trusted-server.key')),
+      cert: readFileSync(path.join(certificates.directory, 'trusted-server.pem')),
+    },
+    (request, response) => {
+      request.resume();
+      request.on('end', () =>
+        setTimeout(() => {
+          const body = JSON.stringify({ access_token: 'FAKE-bench-token', token_type: 'Bearer', expires_in: 3600 });
+          response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          response.end(body);
+        }, delayMs),
+      );
+    },
+  );
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function run(args, env = {}) {
+  const rssFile = path.join(scratch, `rss-${process.hrtime.bigint()}`);
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', rssHook, ...args], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: certificates.caFile, NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...env },
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      let rssKiB = NaN;
+      try {
+        rssKiB = Number(readFileSync(rssFile, 'utf8').trim());
+        rmSync(rssFile);
+      } catch {}
+      resolve({ code, ms, rssKiB });
+    });
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Alternating pairs (A/B, then B/A) so drift in the machine's load hits both sides alike. */
+async function compare(name, floorName, target, cli, floor, { memoryTarget } = {}) {
+  for (let index = 0; index < WARMUP; index += 1) {
+    await cli();
+    await floor();
+  }
+  const timeRatios = [];
+  const memoryRatios = [];
+  const cliTimes = [];
+  const floorTimes = [];
+  for (let index = 0; index < PAIRS; index += 1) {
+    const [a, b] = index % 2 === 0 ? [await cli(), await floor()] : (([f, c]) => [c, f])([await floor(), await cli()]);
+    if (a.code !== 0 || b.code !== 0) throw new Error(`${name}: exit codes ${a.code} / ${b.code}`);
+    timeRatios.push(a.ms / b.ms);
+    memoryRatios.push(a.rssKiB / b.rssKiB);
+    cliTimes.push(a.ms);
+    floorTimes.push(b.ms);
+  }
+  const rows = [
+    {
+      what: name,
+      floor: floorName,
+      cli: `${median(cliTimes).toFixed(1)} ms`,
+      base: `${median(floorTimes).toFixed(1)} ms`,
+      ratio: median(timeRatios),
+      target,
+    },
+  ];
+  if (memoryTarget) {
+    rows.push({ what: `${name} (peak memory)`, floor: floorName, cli: '', base: '', ratio: median(memoryRatios), target: memoryTarget });
+  }
+  return rows;
+}
+
+function printTable(rows) {
+  const lines = [['what', 'compared with', 'CLI', 'floor', 'ratio (median)', 'target', 'met']];
+  for (const row of rows) {
+    lines.push([row.what, row.floor, row.cli, row.base, `${row.ratio.toFixed(2)}x`, `<= ${row.target}x`, row.ratio <= row.target ? 'yes' : 'NO']);
+  }
+  const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
+  for (const line of lines) console.log(line.map((cell, column) => cell.padEnd(widths[column])).join('  '));
+}
+
+const baselineFetch = path.join(scratch, 'baseline-fetch.mjs');
+writeFileSync(
+  baselineFetch,
+  `const [url, id] = process.argv.slice(2);
+const response = await fetch(url, {
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: process.env.PINGONE_CLIENT_SECRET }),
+});
+const body = await response.json();
+console.log(JSON.stringify({ ok: response.ok && typeof body.access_token === 'string' }));
+`,
+);
+
+const server = await startTokenServer();
+const hostPort = `127.0.0.1:${server.address().port}`;
+const configDir = path.join(scratch, 'config');
+const verifyEnv = {
+  PINGONE_CLIENT_SECRET: CLIENT_SECRET,
+  PINGONE_CLIENT_ID: CLIENT_ID,
+  PINGONE_AUTH_DOMAIN: hostPort,
+  PINGONE_ENVIRONMENT_ID: ENVIRONMENT_ID,
+  CONNECTOR_SETUP_CONFIG_DIR: configDir,
+};
+const bare = () => run(['-e', '0']);
+
+console.log(`connector-setup bench: ${PAIRS} alternating pairs after ${WARMUP} warm-up runs each, node ${process.version}, ${os.cpus().length} cores\n`);
+const rows = [
+  ...(await compare('connector-setup --version', 'node -e 0', 1.3, () => run([bin, '--version']), bare)),
+  ...(await compare('connector-setup --help', 'node -e 0', 1.6, () => run([bin, '--help']), bare)),
+  ...(await compare(
+    'pingone --verify --json',
+    'node + fetch() script',
+    1.3,
+    () => run([bin, 'pingone', '--verify', '--json'], verifyEnv),
+    () => run([baselineFetch, `https://${hostPort}/${ENVIRONMENT_ID}/as/token`, CLIENT_ID], verifyEnv),
+    { memoryTarget: 1.3 },
+  )),
+];
+server.close();
+printTable(rows);
+console.log();
+reportPackageSize();
+rmSync(scratch, { recursive: true, force: true });
+
+/** What a user downloads: the tarball, and what a production install of it brings in. */
+function reportPackageSize() {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const packDir = path.join(scratch, 'pack');
+  mkdirSync(packDir);
+  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', packDir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  console.log(`npm pack: ${(packed.size / 1024).toFixed(1)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${packed.entryCount} files`);
+  const installDir = path.join(scratch, 'install');
+  mkdirSync(installDir);
+  writeFileSync(path.join(installDir, 'package.json'), '{"name":"bench-install","private":true}');
+  try {
+    execFileSync(npm, ['install', '--omit=dev', '--no-audit', '--no-fund', path.join(packDir, packed.filename)], { cwd: installDir, stdio: 'ignore' });
+  } catch {
+    console.log('production install: could not be measured (npm install failed)');
+    return;
+  }
+  const modules = path.join(installDir, 'node_modules');
+  const packages = [];
+  const walk = (directory) => {
+    for (const entry of readdirSync(directory)) {
+      const full = path.join(directory, entry);
+      if (entry.startsWith('@')) walk(full);
+      else if (statSync(full).isDirectory() && entry !== '.bin') {
+        packages.push(full);
+        try {
+          walk(path.join(full, 'node_modules'));
+        } catch {}
+      }
+    }
+  };
+  walk(modules);
+  const size = (target) => {
+    const stat = statSync(target);
+    return stat.isDirectory() ? readdirSync(target).reduce((sum, entry) => sum + size(path.join(target, entry)), 0) : stat.size;
+  };
+  console.log(`production install: ${packages.length} packages, ${(size(modules) / 1024 / 1024).toFixed(1)} MB in node_modules`);
+  for (const dependency of Object.keys(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies ?? {})) {
+    const where = path.join(modules, dependency);
+    try {
+      console.log(`  ${dependency.padEnd(20)} ${(size(where) / 1024).toFixed(0).padStart(6)} KiB (the package alone)`);
+    } catch {}
+  }
+}

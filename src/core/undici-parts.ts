@@ -1,0 +1,36 @@
+// Only the parts of undici this tool uses: its dispatchers and the request API. Importing the package root
+// would also load fetch, WebSocket and caching code on every run, which costs start-up time (issue 5).
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
+
+interface DefaultExport<T> {
+  default: T;
+}
+
+type Api = Pick<Dispatcher, 'request' | 'connect' | 'stream' | 'pipeline' | 'upgrade'>;
+
+/**
+ * What undici's index.js does on load: give every dispatcher the request API. The proxy agent relies on it
+ * (it tunnels with `connect`), so it must happen before any dispatcher is used.
+ */
+async function installApi(): Promise<void> {
+  const [{ default: DispatcherClass }, { default: api }] = await Promise.all([
+    // @ts-expect-error: undici publishes no types for its internal paths.
+    import('undici/lib/dispatcher/dispatcher.js') as Promise<DefaultExport<{ prototype: object }>>,
+    // @ts-expect-error: as above.
+    import('undici/lib/api/index.js') as Promise<DefaultExport<Api>>,
+  ]);
+  Object.assign(DispatcherClass.prototype, api);
+}
+
+export async function createDispatcher(options: Undici.Agent.Options, proxied: boolean): Promise<Dispatcher> {
+  await installApi();
+  if (proxied) {
+    // @ts-expect-error: as above.
+    const module = (await import('undici/lib/dispatcher/env-http-proxy-agent.js')) as DefaultExport<typeof Undici.EnvHttpProxyAgent>;
+    return new module.default(options);
+  }
+  // @ts-expect-error: as above.
+  const module = (await import('undici/lib/dispatcher/agent.js')) as DefaultExport<typeof Undici.Agent>;
+  return new module.default(options);
+}
