@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+import { seedProfiles } from '../helpers/profiles.js';
 import { type SecretService, startSecretService } from '../helpers/secret-service.js';
 
 let server: PingOneServer;
@@ -102,5 +103,18 @@ describe('secrets in the OS keychain (real Secret Service)', () => {
     const listed = JSON.parse((await runCli(['profiles', 'list', '--json'], { configDir, env: keyring.env })).stdout);
     expect(listed.profiles.map((profile: { name: string; secretStore: string }) => `${profile.name}:${profile.secretStore}`)).toEqual(names.map((name) => `${name}:keychain`));
     for (const name of names) expect(JSON.parse((await keyring.lookup(keychainItem(name))) ?? '{}')).toEqual({ clientSecret: FAKE.clientSecret });
+  });
+
+  test('a profile saved in the file moves to the keychain when saved again, and leaves the file', async () => {
+    const configDir = tempConfigDir();
+    await seedProfiles(configDir, [
+      { connector: 'pingone', name: 'moving', values: { clientId: FAKE.clientId, authDomain: server.hostPort, environmentId: FAKE.environmentId }, secrets: { clientSecret: FAKE.clientSecret } },
+    ]);
+    expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).toContain(FAKE.clientSecret);
+    const saved = await setup(configDir, keyring.env, 'moving');
+    expect(saved.code).toBe(0);
+    expect(JSON.parse((await keyring.lookup(keychainItem('moving'))) ?? '{}')).toEqual({ clientSecret: FAKE.clientSecret });
+    expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).not.toContain(FAKE.clientSecret);
+    expect(JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.pingone.moving.secretStore).toBe('keychain');
   });
 });
