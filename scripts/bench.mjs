@@ -154,6 +154,9 @@ const rows = [
 server.close();
 printTable(rows);
 console.log();
+const { benchVerifyAll, formatVerifyAll } = await import('./bench-verify-all.mjs');
+console.log(formatVerifyAll(await benchVerifyAll()));
+console.log();
 reportPackageSize();
 rmSync(scratch, { recursive: true, force: true });
 

@@ -16,6 +16,8 @@ await build({
   minify: process.env.CONNECTOR_SETUP_NO_MINIFY !== '1',
   legalComments: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
+  // A native addon with per-platform prebuilt packages: loaded from node_modules at run time.
+  external: ['@napi-rs/keyring'],
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   define: { __VERSION__: JSON.stringify(version) },

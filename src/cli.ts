@@ -59,6 +59,47 @@ export async function main(argv: string[]): Promise<ExitCode> {
       .description('the supported connectors and the fields each needs'),
   ).action((options: Record<string, unknown>) => run(import('./commands/connectors.js').then(({ runConnectors }) => runConnectors(options))));
 
+  const profiles = program.command('profiles').description('saved profiles: list, show, export, remove');
+  profiles
+    .command('list')
+    .description('every saved profile: connector, name, non-secret values, where the secret lives, last verified, expiry')
+    .option('--json', 'print one JSON document on stdout')
+    .action((options: Record<string, unknown>) => run(import('./commands/profiles.js').then(({ runProfilesList }) => runProfilesList(options))));
+  profiles
+    .command('show <connector> [name]')
+    .description('one profile; secrets masked unless --show-secrets')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--show-secrets', 'show secrets instead of masking them')
+    .action((connector: string, name: string | undefined, options: Record<string, unknown>) =>
+      run(import('./commands/profiles.js').then(({ runProfilesShow }) => runProfilesShow(connector, name, options))),
+    );
+  profiles
+    .command('export <connector> [name]')
+    .description('the values, secrets included, as shell export lines or JSON')
+    .option('--format <format>', 'env (export lines) or json', 'env')
+    .action((connector: string, name: string | undefined, options: Record<string, unknown>) =>
+      run(import('./commands/profiles.js').then(({ runProfilesExport }) => runProfilesExport(connector, name, options))),
+    );
+  profiles
+    .command('remove <connector> <name>')
+    .description('remove a profile and its secrets (keychain included)')
+    .option('--json', 'print one JSON document on stdout')
+    .action((connector: string, name: string, options: Record<string, unknown>) =>
+      run(import('./commands/profiles.js').then(({ runProfilesRemove }) => runProfilesRemove(connector, name, options))),
+    );
+  program
+    .command('verify')
+    .description('verify saved profiles (CI): concurrently, one token request each')
+    .option('--all', 'every saved profile (the default when nothing narrows it)')
+    .option('--connector <name>', 'only profiles of this connector')
+    .option('--profile <name>', 'only profiles with this name')
+    .option('--expiring-within <days>', 'fail (expiring_soon, exit 1) when an application expires within DAYS days')
+    .option('--concurrency <n>', 'profiles verified at once (default 8)')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--junit <file>', 'also write a JUnit XML report to FILE')
+    .option('--timeout <seconds>', 'timeout of each request (default 15)')
+    .action((options: Record<string, unknown>) => run(import('./commands/verify.js').then(({ runVerify }) => runVerify(options))));
+
   try {
     await program.parseAsync(argv);
   } catch (error) {

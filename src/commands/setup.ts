@@ -4,9 +4,9 @@ import type { ConnectorDefinition } from '../connectors/types.js';
 import { CliError, type ExitCode, InputError, InterruptedError, toErrorJson } from '../core/errors.js';
 import type { ProfileWithSecrets } from '../core/profile-store.js';
 import { parseProfileName } from '../core/profile-store.js';
-import { createPrompter, noPrompter } from '../core/prompts.js';
 import { maskSecret } from '../core/redact.js';
-import { resolveValues, stdinField } from '../core/resolve.js';
+import { stdinField } from '../core/resolve.js';
+import { createRunContext } from '../core/run-context.js';
 import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
 import { type GeneralOptions, type Session, openSession } from '../core/session.js';
 import { readStdinLine } from '../core/stdin.js';
@@ -33,26 +33,7 @@ async function buildContext(session: Session, connector: ConnectorDefinition, op
   if (!saved && options.profile !== undefined && options.verify) {
     throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
   }
-  session.redactor.add(stdinLine);
-  const resolved = resolveValues({ fields: connector.fields, options, stdinLine, env: process.env, saved });
-  for (const field of connector.fields) if (field.secret) session.redactor.add(resolved.values[field.key]);
-  resolved.notices.forEach((notice) => session.out.warn(notice));
-  return {
-    connector,
-    profileName,
-    options,
-    env: process.env,
-    interactive,
-    prompt: interactive ? createPrompter(session.signal) : noPrompter,
-    out: session.out,
-    http: session.http,
-    redactor: session.redactor,
-    store: session.store,
-    saved,
-    resolved,
-    checks: [],
-    warnings: [],
-  };
+  return createRunContext({ session, connector, profileName, options, env: process.env, saved, stdinLine, interactive });
 }
 
 function renderSuccess(session: Session, context: RunContext, summary: SetupSummary, verb: string, options: SetupOptions): void {
@@ -92,6 +73,7 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
     result.profile = options.save === false && !options.verify ? null : context.profileName;
     result.checks = context.checks;
     result.warnings = context.warnings;
+    if (!options.verify && options.save !== false) await session.store.checkSecretStore();
     const module = await connector.load();
     const summary = options.verify ? await module.verify(context) : await module.setup(context);
     result.values = summary.values;

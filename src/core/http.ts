@@ -160,6 +160,11 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
 
 export class HttpClient {
   private dispatcher: Promise<Dispatcher> | undefined;
+  /**
+   * After a 429, no request of this client starts before this time: a batch (verify --all) shares one
+   * client, so one rate-limit answer pauses the whole batch instead of every request finding out alone.
+   */
+  private pausedUntil = 0;
   private readonly maxBodyBytes: number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
@@ -190,6 +195,7 @@ export class HttpClient {
       const retryAfter = parseRetryAfter(response.headers['retry-after']);
       if (attempt >= MAX_ATTEMPTS || (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS)) {
         if (response.status === 429) {
+          if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS));
           const wait = retryAfter === undefined ? '' : ` It asked to wait ${Math.ceil(retryAfter / 1000)} s.`;
           throw new UnreachableError(
             'rate_limited',
@@ -203,13 +209,17 @@ export class HttpClient {
           'The service has a problem; try again later.',
         );
       }
-      await this.sleep(retryAfter ?? BACKOFF_MS[attempt - 1] ?? 2000, this.options.signal);
+      const delay = retryAfter ?? BACKOFF_MS[attempt - 1] ?? 2000;
+      if (response.status === 429) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+      await this.sleep(delay, this.options.signal);
     }
   }
 
   private async attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
     const { signal } = this.options;
     if (signal.aborted) throw new InterruptedError();
+    const paused = this.pausedUntil - Date.now();
+    if (paused > 0) await this.sleep(paused, signal);
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const dispatcher = await this.getDispatcher();
     const url = new URL(request.url);

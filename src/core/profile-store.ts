@@ -1,12 +1,22 @@
-// Saved profiles: non-secret values in profiles.json (through conf), secrets in secrets.json (mode 0600),
-// both in a 0700 directory. Every change is a locked read-modify-write with atomic replacement, so
-// concurrent runs never lose each other's profiles and a killed process never leaves half a file.
+// Saved profiles: non-secret values in profiles.json (through conf); secrets in the OS keychain where one
+// works, else in secrets.json (mode 0600), both in a 0700 directory (secret-backend.ts). Every change is a
+// locked read-modify-write with atomic replacement, so concurrent runs never lose each other's profiles and
+// a killed process never leaves half a file.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateDirectory, writeFileAtomic } from './atomic-file.js';
+import { ensurePrivateDirectory } from './atomic-file.js';
 import { commonJsExports } from './commonjs.js';
 import { configDirectory } from './config-dir.js';
 import { InputError } from './errors.js';
+import {
+  FileSecretBackend,
+  KeychainSecretBackend,
+  KeychainUnavailableError,
+  type SecretBackend,
+  type SecretStoreKind,
+  damagedFile,
+  requestedSecretStore,
+} from './secret-backend.js';
 
 export const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -15,7 +25,8 @@ export interface StoredProfile {
   connector: string;
   name: string;
   values: Record<string, string>;
-  secretStore: 'file';
+  /** Where the profile's secrets live. */
+  secretStore: SecretStoreKind;
   createdAt: string;
   updatedAt: string;
   lastVerified: string | null;
@@ -34,9 +45,14 @@ export interface ProfileChange {
   lastVerified?: string | null;
 }
 
+export interface ProfileStoreOptions {
+  env?: NodeJS.ProcessEnv;
+  /** One line for the user, e.g. that the keychain was unavailable and the file was used. */
+  notice?: (text: string) => void;
+}
+
 type ProfileRecord = Omit<StoredProfile, 'connector' | 'name'>;
 type ProfilesFile = { schemaVersion: number; profiles: Record<string, Record<string, ProfileRecord>> };
-type SecretsFile = { schemaVersion: number; secrets: Record<string, Record<string, Record<string, string>>> };
 
 export function parseProfileName(raw: string): string {
   if (!PROFILE_NAME.test(raw)) {
@@ -47,14 +63,6 @@ export function parseProfileName(raw: string): string {
     );
   }
   return raw;
-}
-
-function damaged(file: string, problem: string): InputError {
-  return new InputError(
-    'config_damaged',
-    `The profile file ${file} is damaged: ${problem}.`,
-    'Fix the file by hand or move it aside; connector-setup never overwrites a damaged file.',
-  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -71,44 +79,49 @@ function isNullableString(value: unknown): value is string | null {
 
 /** What is on disk is checked, never trusted as typed. */
 function checkProfilesFile(data: unknown, file: string): ProfilesFile {
-  if (!isRecord(data)) throw damaged(file, 'it is not a JSON object');
+  if (!isRecord(data)) throw damagedFile(file, 'it is not a JSON object');
   if (Object.keys(data).length === 0) return { schemaVersion: SCHEMA_VERSION, profiles: {} };
-  if (data.schemaVersion !== SCHEMA_VERSION) throw damaged(file, `schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected ${SCHEMA_VERSION}`);
-  if (!isRecord(data.profiles)) throw damaged(file, '"profiles" is not an object');
+  if (data.schemaVersion !== SCHEMA_VERSION) throw damagedFile(file, `schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected ${SCHEMA_VERSION}`);
+  if (!isRecord(data.profiles)) throw damagedFile(file, '"profiles" is not an object');
   for (const [connector, byName] of Object.entries(data.profiles)) {
-    if (!isRecord(byName)) throw damaged(file, `profiles.${connector} is not an object`);
+    if (!isRecord(byName)) throw damagedFile(file, `profiles.${connector} is not an object`);
     for (const [name, record] of Object.entries(byName)) {
       const where = `profiles.${connector}.${name}`;
-      if (!isRecord(record) || !isStringMap(record.values)) throw damaged(file, `${where}.values is not a map of strings`);
+      if (!isRecord(record) || !isStringMap(record.values)) throw damagedFile(file, `${where}.values is not a map of strings`);
       if (!isNullableString(record.lastVerified) || !isNullableString(record.expiresOn)) {
-        throw damaged(file, `${where} has a lastVerified or expiresOn that is not a string`);
+        throw damagedFile(file, `${where} has a lastVerified or expiresOn that is not a string`);
       }
       if (typeof record.createdAt !== 'string' || typeof record.updatedAt !== 'string') {
-        throw damaged(file, `${where} lacks createdAt or updatedAt`);
+        throw damagedFile(file, `${where} lacks createdAt or updatedAt`);
+      }
+      if (record.secretStore === undefined) record.secretStore = 'file';
+      if (record.secretStore !== 'file' && record.secretStore !== 'keychain') {
+        throw damagedFile(file, `${where}.secretStore is neither "keychain" nor "file"`);
       }
     }
   }
   return data as ProfilesFile;
 }
 
-function checkSecretsFile(data: unknown, file: string): SecretsFile {
-  if (!isRecord(data) || data.schemaVersion !== SCHEMA_VERSION || !isRecord(data.secrets)) {
-    throw damaged(file, 'it is not a secrets file of this version');
-  }
-  for (const [connector, byName] of Object.entries(data.secrets)) {
-    if (!isRecord(byName) || !Object.values(byName).every(isStringMap)) throw damaged(file, `secrets.${connector} is not a map of strings`);
-  }
-  return data as SecretsFile;
-}
-
 export class ProfileStore {
   readonly profilesPath: string;
   readonly secretsPath: string;
   private conf: Promise<{ store: Record<string, unknown> }> | undefined;
+  private readonly fileSecrets: FileSecretBackend;
+  private keychain: Promise<KeychainSecretBackend> | undefined;
+  private noticeGiven = false;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly notice: (text: string) => void;
 
-  constructor(readonly directory: string = configDirectory()) {
+  constructor(
+    readonly directory: string = configDirectory(),
+    options: ProfileStoreOptions = {},
+  ) {
     this.profilesPath = path.join(directory, 'profiles.json');
     this.secretsPath = path.join(directory, 'secrets.json');
+    this.fileSecrets = new FileSecretBackend(this.secretsPath, SCHEMA_VERSION);
+    this.env = options.env ?? process.env;
+    this.notice = options.notice ?? (() => undefined);
   }
 
   private getConf(): Promise<{ store: Record<string, unknown> }> {
@@ -125,6 +138,50 @@ export class ProfileStore {
     return this.conf;
   }
 
+  private openKeychain(): Promise<KeychainSecretBackend> {
+    this.keychain ??= KeychainSecretBackend.open();
+    return this.keychain;
+  }
+
+  /** The backend holding secrets of this kind; a keychain that no longer works is an error naming the reason. */
+  private async backend(kind: SecretStoreKind, connector: string, name: string): Promise<SecretBackend> {
+    if (kind === 'file') return this.fileSecrets;
+    try {
+      return await this.openKeychain();
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      throw new KeychainUnavailableError(
+        error.message.replace(/^The OS keychain is not available: /, ''),
+        `The secrets of profile "${name}" (${connector}) are in the OS keychain, which is not available`,
+      );
+    }
+  }
+
+  /** Where new secrets go: CONNECTOR_SETUP_SECRET_STORE, else the keychain when it works, else the file. */
+  private async preferredBackend(): Promise<SecretBackend> {
+    const requested = requestedSecretStore(this.env);
+    if (requested === 'file') return this.fileSecrets;
+    if (requested === 'keychain') return this.openKeychain();
+    try {
+      return await this.openKeychain();
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      if (!this.noticeGiven) {
+        this.noticeGiven = true;
+        this.notice(`OS keychain unavailable (${error.message.replace(/^The OS keychain is not available: /, '')}); secrets go to ${this.secretsPath} (mode 0600).`);
+      }
+      return this.fileSecrets;
+    }
+  }
+
+  /**
+   * Fails early (exit 2, with the reason) when CONNECTOR_SETUP_SECRET_STORE forces a keychain that does not
+   * work, so a setup finds out before it sends anything.
+   */
+  async checkSecretStore(): Promise<void> {
+    if (requestedSecretStore(this.env) === 'keychain') await this.openKeychain();
+  }
+
   private async readProfiles(): Promise<ProfilesFile> {
     let data: unknown;
     try {
@@ -135,27 +192,14 @@ export class ProfileStore {
     try {
       data = (await this.getConf()).store;
     } catch (error) {
-      if (error instanceof SyntaxError) throw damaged(this.profilesPath, 'it is not valid JSON');
-      throw damaged(this.profilesPath, `it could not be read (${(error as { code?: string }).code ?? 'unknown error'})`);
+      if (error instanceof SyntaxError) throw damagedFile(this.profilesPath, 'it is not valid JSON');
+      throw damagedFile(this.profilesPath, `it could not be read (${(error as { code?: string }).code ?? 'unknown error'})`);
     }
     return checkProfilesFile(data, this.profilesPath);
   }
 
-  private async readSecrets(): Promise<SecretsFile> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.secretsPath, 'utf8');
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return { schemaVersion: SCHEMA_VERSION, secrets: {} };
-      throw damaged(this.secretsPath, `it could not be read (${(error as { code?: string }).code ?? 'unknown error'})`);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      throw damaged(this.secretsPath, 'it is not valid JSON');
-    }
-    return checkSecretsFile(data, this.secretsPath);
+  private async writeProfiles(profiles: ProfilesFile): Promise<void> {
+    (await this.getConf()).store = { schemaVersion: SCHEMA_VERSION, profiles: profiles.profiles };
   }
 
   private async withLock<T>(work: () => Promise<T>): Promise<T> {
@@ -178,8 +222,8 @@ export class ProfileStore {
     const profiles = await this.readProfiles();
     const record = profiles.profiles[connector]?.[name];
     if (!record) return undefined;
-    const secrets = (await this.readSecrets()).secrets[connector]?.[name] ?? {};
-    return { ...record, connector, name, secrets: { ...secrets } };
+    const secrets = await (await this.backend(record.secretStore, connector, name)).read(connector, name);
+    return { ...record, connector, name, secrets };
   }
 
   async list(): Promise<StoredProfile[]> {
@@ -191,29 +235,33 @@ export class ProfileStore {
 
   /**
    * Creates or updates a profile. Values and secrets are merged key by key, so a one-time secret saved
-   * early survives a later change that does not mention it. Secrets are written first.
+   * early survives a later change that does not mention it. Secrets are written first; when they move
+   * (file to keychain or back), they are removed from the old place only after the new one holds them.
    */
   async update(connector: string, name: string, change: ProfileChange): Promise<void> {
     await this.withLock(async () => {
       const profiles = await this.readProfiles();
-      if (change.secrets && Object.keys(change.secrets).length > 0) {
-        const secretsFile = await this.readSecrets();
-        const byName = (secretsFile.secrets[connector] ??= {});
-        byName[name] = { ...byName[name], ...change.secrets };
-        await writeFileAtomic(this.secretsPath, `${JSON.stringify(secretsFile, null, 2)}\n`, 0o600);
-      }
-      const now = new Date().toISOString();
       const byName = (profiles.profiles[connector] ??= {});
       const existing = byName[name];
+      let secretStore: SecretStoreKind = existing?.secretStore ?? 'file';
+      if (change.secrets && Object.keys(change.secrets).length > 0) {
+        const target = await this.preferredBackend();
+        const previous = existing ? await this.backend(secretStore, connector, name) : undefined;
+        const kept = previous ? await previous.read(connector, name) : {};
+        await target.write(connector, name, { ...kept, ...change.secrets });
+        if (previous && previous.kind !== target.kind) await previous.remove(connector, name);
+        secretStore = target.kind;
+      }
+      const now = new Date().toISOString();
       byName[name] = {
         values: { ...existing?.values, ...change.values },
-        secretStore: 'file',
+        secretStore,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
         lastVerified: change.lastVerified !== undefined ? change.lastVerified : (existing?.lastVerified ?? null),
         expiresOn: change.expiresOn !== undefined ? change.expiresOn : (existing?.expiresOn ?? null),
       };
-      (await this.getConf()).store = { schemaVersion: SCHEMA_VERSION, profiles: profiles.profiles };
+      await this.writeProfiles(profiles);
     });
   }
 
@@ -224,25 +272,22 @@ export class ProfileStore {
       const record = profiles.profiles[connector]?.[name];
       if (!record) return;
       record.lastVerified = at.toISOString();
-      (await this.getConf()).store = { schemaVersion: SCHEMA_VERSION, profiles: profiles.profiles };
+      await this.writeProfiles(profiles);
     });
   }
 
+  /** Removes the profile and its secrets wherever they live; a keychain that cannot be reached leaves both. */
   async remove(connector: string, name: string): Promise<boolean> {
     return this.withLock(async () => {
       const profiles = await this.readProfiles();
-      const secretsFile = await this.readSecrets();
-      const existed = Boolean(profiles.profiles[connector]?.[name]);
-      const connectorSecrets = secretsFile.secrets[connector];
-      if (connectorSecrets?.[name]) {
-        delete connectorSecrets[name];
-        await writeFileAtomic(this.secretsPath, `${JSON.stringify(secretsFile, null, 2)}\n`, 0o600);
-      }
-      if (existed) {
-        delete profiles.profiles[connector]?.[name];
-        (await this.getConf()).store = { schemaVersion: SCHEMA_VERSION, profiles: profiles.profiles };
-      }
-      return existed;
+      const record = profiles.profiles[connector]?.[name];
+      if (record?.secretStore === 'keychain') await (await this.backend('keychain', connector, name)).remove(connector, name);
+      // A file entry can outlive a move to the keychain or a profile removed by hand: clear it too.
+      await this.fileSecrets.remove(connector, name);
+      if (!record) return false;
+      delete profiles.profiles[connector]?.[name];
+      await this.writeProfiles(profiles);
+      return true;
     });
   }
 }

@@ -54,7 +54,7 @@ export async function openSession(options: GeneralOptions): Promise<Session> {
     out,
     http,
     signal: controller.signal,
-    store: new ProfileStore(),
+    store: new ProfileStore(undefined, { notice: (text) => out.warn(text) }),
     canPrompt: options.input !== false && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY),
     async close() {
       process.off('SIGINT', onSigint);

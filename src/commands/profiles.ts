@@ -1,0 +1,165 @@
+// `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
+// turn a profile into CI variables.
+import { findConnector } from '../connectors/index.js';
+import type { ConnectorDefinition } from '../connectors/types.js';
+import { CliError, type ExitCode, InputError, toErrorJson } from '../core/errors.js';
+import { Output } from '../core/output.js';
+import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/profile-store.js';
+import { Redactor, maskSecret } from '../core/redact.js';
+
+export interface ProfilesOptions {
+  json?: boolean;
+  showSecrets?: boolean;
+  format?: string;
+}
+
+interface ProfilesRun {
+  out: Output;
+  store: ProfileStore;
+  redactor: Redactor;
+}
+
+/** Runs one subcommand; a CliError becomes its message on stderr (or the JSON error) and its exit code. */
+async function runProfiles(options: ProfilesOptions, work: (run: ProfilesRun) => Promise<ExitCode | void>): Promise<ExitCode> {
+  const redactor = new Redactor();
+  const out = new Output({ json: Boolean(options.json), redactor });
+  await out.loadColors();
+  const store = new ProfileStore(undefined, { notice: (text) => out.warn(text) });
+  let code: ExitCode = 0;
+  try {
+    code = (await work({ out, store, redactor })) ?? 0;
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    code = error.exitCode;
+    if (out.json) out.printJson({ ok: false, error: toErrorJson(error) });
+    out.say(`${out.paint.red('✖')} ${error.message} ${out.paint.dim(`[${error.code}]`)}`);
+    if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
+  }
+  await out.flush();
+  return code;
+}
+
+async function findProfile(store: ProfileStore, connector: ConnectorDefinition, rawName: string | undefined): Promise<ProfileWithSecrets> {
+  const name = parseProfileName(rawName ?? 'default');
+  const profile = await store.get(connector.name, name);
+  if (!profile) {
+    throw new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, 'See connector-setup profiles list.');
+  }
+  return profile;
+}
+
+/** The non-secret values, and the secret ones masked or shown, in the connector's field order. */
+function describeValues(connector: ConnectorDefinition | undefined, profile: ProfileWithSecrets, showSecrets: boolean): Record<string, string> {
+  const described: Record<string, string> = { ...profile.values };
+  for (const [key, value] of Object.entries(profile.secrets)) described[key] = showSecrets ? value : maskSecret(value);
+  if (!connector) return described;
+  const ordered: Record<string, string> = {};
+  for (const field of connector.fields) if (described[field.key] !== undefined) ordered[field.key] = described[field.key] as string;
+  return { ...ordered, ...described };
+}
+
+function listEntry(profile: StoredProfile): Record<string, unknown> {
+  return {
+    connector: profile.connector,
+    name: profile.name,
+    values: profile.values,
+    secretStore: profile.secretStore,
+    lastVerified: profile.lastVerified,
+    expiresOn: profile.expiresOn,
+  };
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+}
+
+export function runProfilesList(options: ProfilesOptions): Promise<ExitCode> {
+  return runProfiles(options, async ({ out, store }) => {
+    const profiles = await store.list();
+    if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
+    if (profiles.length === 0) {
+      out.say('No saved profiles. Run connector-setup <connector> to make one.');
+      return;
+    }
+    const rows = [['CONNECTOR', 'NAME', 'VALUES', 'SECRET IN', 'LAST VERIFIED', 'EXPIRES']];
+    for (const profile of profiles) {
+      rows.push([
+        profile.connector,
+        profile.name,
+        Object.entries(profile.values)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(' '),
+        profile.secretStore,
+        profile.lastVerified ?? 'never',
+        profile.expiresOn ?? '-',
+      ]);
+    }
+    table(rows).forEach((line) => out.data(line));
+  });
+}
+
+export function runProfilesShow(connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<ExitCode> {
+  return runProfiles(options, async ({ out, store, redactor }) => {
+    const connector = findConnector(connectorName);
+    const profile = await findProfile(store, connector, name);
+    const showSecrets = Boolean(options.showSecrets);
+    if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
+    const values = describeValues(connector, profile, showSecrets);
+    if (out.json) {
+      const document = { ...listEntry(profile), values, createdAt: profile.createdAt, updatedAt: profile.updatedAt };
+      out.data(JSON.stringify(document, null, 2), { revealSecrets: showSecrets });
+      return;
+    }
+    const labels = new Map(connector.fields.map((field) => [field.key, field.label]));
+    const rows: string[][] = [
+      ['Connector', connector.name],
+      ['Profile', profile.name],
+      ...Object.entries(values).map(([key, value]) => [labels.get(key) ?? key, value]),
+      ['Secret stored in', profile.secretStore === 'keychain' ? 'the OS keychain' : store.secretsPath],
+      ['Last verified', profile.lastVerified ?? 'never'],
+    ];
+    if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
+    table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
+    if (!showSecrets && Object.keys(profile.secrets).length > 0) out.say(out.paint.dim('Secrets are masked; add --show-secrets to reveal them.'));
+  });
+}
+
+/** A value in single quotes, safe for POSIX shells whatever it contains. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export function runProfilesExport(connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<ExitCode> {
+  return runProfiles({ ...options, json: false }, async ({ out, store }) => {
+    const format = options.format ?? 'env';
+    if (format !== 'env' && format !== 'json') {
+      throw new InputError('invalid_input', `--format must be env or json, not "${format.slice(0, 20)}".`);
+    }
+    const connector = findConnector(connectorName);
+    const profile = await findProfile(store, connector, name);
+    const all = { ...profile.values, ...profile.secrets };
+    if (process.stdout.isTTY) out.warn('This prints secrets in clear text; redirect it to a file or a CI secret store.');
+    if (format === 'json') {
+      out.data(JSON.stringify({ connector: connector.name, profile: profile.name, values: all }, null, 2), { revealSecrets: true });
+      return;
+    }
+    for (const field of connector.fields) {
+      const value = all[field.key];
+      if (field.env && value !== undefined) out.data(`export ${field.env}=${shellQuote(value)}`, { revealSecrets: true });
+    }
+  });
+}
+
+export function runProfilesRemove(connectorName: string, name: string, options: ProfilesOptions): Promise<ExitCode> {
+  return runProfiles(options, async ({ out, store }) => {
+    const connector = findConnector(connectorName);
+    const profileName = parseProfileName(name);
+    const removed = await store.remove(connector.name, profileName);
+    if (!removed) {
+      throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
+    }
+    if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: profileName, removed: true });
+    out.say(`Removed profile "${profileName}" (${connector.name}) and its secrets.`);
+  });
+}

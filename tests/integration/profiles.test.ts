@@ -1,0 +1,186 @@
+// `profiles list|show|export|remove`: what a person sees, what a CI job can pipe, and where secrets must not show.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { seedProfiles } from '../helpers/profiles.js';
+import { startPty } from '../helpers/pty.js';
+
+const QUOTED_SECRET = "FAKE-it's a $secret `0006`";
+const staging = {
+  connector: 'pingone',
+  name: 'staging',
+  values: { clientId: FAKE.clientId, authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId },
+  secrets: { clientSecret: FAKE.clientSecret },
+  lastVerified: '2026-11-01T10:00:00.000Z',
+};
+const production = {
+  connector: 'pingone',
+  name: 'production',
+  values: { clientId: FAKE.clientId, authDomain: 'auth.pingone.com', environmentId: FAKE.otherEnvironmentId },
+  secrets: { clientSecret: QUOTED_SECRET },
+  expiresOn: '2031-01-01T00:00:00.000Z',
+};
+const SECRETS = [FAKE.clientSecret, QUOTED_SECRET];
+
+async function seeded(): Promise<string> {
+  const configDir = tempConfigDir();
+  await seedProfiles(configDir, [staging, production]);
+  return configDir;
+}
+
+describe('profiles list', () => {
+  test('a table of every profile: connector, name, values, where the secret lives, last verified, expiry; no secrets', async () => {
+    const configDir = await seeded();
+    const result = await runCli(['profiles', 'list'], { configDir });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^CONNECTOR\s+NAME\s+VALUES\s+SECRET IN\s+LAST VERIFIED\s+EXPIRES$/);
+    expect(lines[1]).toMatch(/^pingone\s+production\s+.*authDomain=auth\.pingone\.com.*\s+file\s+never\s+2031-01-01/);
+    expect(lines[2]).toMatch(/^pingone\s+staging\s+.*\s+file\s+2026-11-01T10:00:00\.000Z\s+-$/);
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  });
+
+  test('--json: {"profiles": [...]} with the non-secret values only', async () => {
+    const configDir = await seeded();
+    const result = await runCli(['profiles', 'list', '--json'], { configDir });
+    expect(result.code).toBe(0);
+    const { profiles } = JSON.parse(result.stdout);
+    expect(profiles).toEqual([
+      { connector: 'pingone', name: 'production', values: production.values, secretStore: 'file', lastVerified: null, expiresOn: production.expiresOn },
+      { connector: 'pingone', name: 'staging', values: staging.values, secretStore: 'file', lastVerified: staging.lastVerified, expiresOn: null },
+    ]);
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  });
+
+  test('no profiles: an empty list, exit 0', async () => {
+    const result = await runCli(['profiles', 'list', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ profiles: [] });
+  });
+});
+
+describe('profiles show', () => {
+  test('secrets masked as **** plus the last four characters', async () => {
+    const configDir = await seeded();
+    const result = await runCli(['profiles', 'show', 'pingone', 'staging'], { configDir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Client Secret\s+\*\*\*\*0001/);
+    expect(result.stdout).toMatch(new RegExp(`Client ID\\s+${FAKE.clientId}`));
+    expect(result.stdout).toMatch(/Last verified\s+2026-11-01T10:00:00.000Z/);
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+
+    const json = await runCli(['profiles', 'show', 'pingone', 'staging', '--json'], { configDir });
+    expect(JSON.parse(json.stdout).values.clientSecret).toBe('****0001');
+    expectNoSecrets(json.stdout + json.stderr, SECRETS);
+  });
+
+  test('--show-secrets reveals them', async () => {
+    const configDir = await seeded();
+    const result = await runCli(['profiles', 'show', 'pingone', 'production', '--show-secrets', '--json'], { configDir });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).values.clientSecret).toBe(QUOTED_SECRET);
+  });
+
+  test('an unknown profile: exit 2, profile_not_found; an unknown connector: exit 2', async () => {
+    const configDir = await seeded();
+    const missing = await runCli(['profiles', 'show', 'pingone'], { configDir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('No PingOne profile named "default"');
+    expect(missing.stderr).toContain('profile_not_found');
+    const json = await runCli(['profiles', 'show', 'pingone', 'nope', '--json'], { configDir });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).error.code).toBe('profile_not_found');
+    const unknown = await runCli(['profiles', 'show', 'salesforce', 'staging'], { configDir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown connector "salesforce"');
+  });
+});
+
+describe('profiles export', () => {
+  test('--format env: export lines a shell reads back exactly, secrets included', async () => {
+    const configDir = await seeded();
+    const result = await runCli(['profiles', 'export', 'pingone', 'production', '--format', 'env'], { configDir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`export PINGONE_CLIENT_ID='${FAKE.clientId}'`);
+    expect(result.stderr).toBe('');
+    const echoed = execFileSync('sh', ['-c', `${result.stdout}\nprintf '%s|%s|%s|%s' "$PINGONE_CLIENT_ID" "$PINGONE_CLIENT_SECRET" "$PINGONE_AUTH_DOMAIN" "$PINGONE_ENVIRONMENT_ID"`], {
+      encoding: 'utf8',
+    });
+    expect(echoed).toBe(`${FAKE.clientId}|${QUOTED_SECRET}|auth.pingone.com|${FAKE.otherEnvironmentId}`);
+  });
+
+  test('--format json: every value, secrets included', async () => {
+    const configDir = await seeded();
+    const result = await runCli(['profiles', 'export', 'pingone', 'staging', '--format', 'json'], { configDir });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ connector: 'pingone', profile: 'staging', values: { ...staging.values, ...staging.secrets } });
+  });
+
+  test('on a terminal a notice says secrets are printed', async () => {
+    const configDir = await seeded();
+    const terminal = startPty(['profiles', 'export', 'pingone', 'staging'], { CONNECTOR_SETUP_CONFIG_DIR: configDir });
+    expect(await terminal.exit).toBe(0);
+    expect(terminal.screen()).toMatch(/prints secrets in clear text/);
+  });
+
+  test('a bad --format or an unknown profile: exit 2 and nothing on stdout', async () => {
+    const configDir = await seeded();
+    const format = await runCli(['profiles', 'export', 'pingone', 'staging', '--format', 'yaml'], { configDir });
+    expect(format.code).toBe(2);
+    expect(format.stdout).toBe('');
+    const missing = await runCli(['profiles', 'export', 'pingone', 'nope'], { configDir });
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toContain('profile_not_found');
+  });
+});
+
+describe('profiles remove', () => {
+  test('removes the profile and its secret, and leaves the others', async () => {
+    const configDir = await seeded();
+    const result = await runCli(['profiles', 'remove', 'pingone', 'staging'], { configDir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Removed profile "staging"');
+    const secrets = readFileSync(path.join(configDir, 'secrets.json'), 'utf8');
+    expect(secrets).not.toContain(FAKE.clientSecret);
+    expect(JSON.parse(secrets).secrets.pingone.production).toEqual({ clientSecret: QUOTED_SECRET });
+    const listed = JSON.parse((await runCli(['profiles', 'list', '--json'], { configDir })).stdout);
+    expect(listed.profiles.map((profile: { name: string }) => profile.name)).toEqual(['production']);
+    const again = await runCli(['profiles', 'remove', 'pingone', 'staging'], { configDir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('profile_not_found');
+  });
+});
+
+describe('a damaged profile file', () => {
+  test('every command reports it with its path (exit 2, config_damaged) and leaves it untouched', async () => {
+    const configDir = await seeded();
+    const file = path.join(configDir, 'profiles.json');
+    const damaged = '{"schemaVersion": 1, "profiles": {"pingone": {"staging": ';
+    writeFileSync(file, damaged);
+    for (const args of [['profiles', 'list'], ['profiles', 'show', 'pingone', 'staging'], ['profiles', 'remove', 'pingone', 'staging'], ['verify', '--all']]) {
+      const result = await runCli(args, { configDir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('config_damaged');
+      expect(result.stderr).toContain(file);
+    }
+    const json = await runCli(['verify', '--all', '--json'], { configDir });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'config_damaged' });
+    expect(readFileSync(file, 'utf8')).toBe(damaged);
+  });
+
+  test('a profile file from a newer version is not touched either', async () => {
+    const configDir = await seeded();
+    const file = path.join(configDir, 'profiles.json');
+    const newer = JSON.stringify({ schemaVersion: 2, profiles: {} });
+    writeFileSync(file, newer);
+    const result = await runCli(['profiles', 'list', '--json'], { configDir });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toContain('schemaVersion is 2');
+    expect(readFileSync(file, 'utf8')).toBe(newer);
+  });
+});
