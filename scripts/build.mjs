@@ -1,25 +1,56 @@
-// Bundles src/ into dist/: one entry plus lazily loaded chunks, so start-up reads few files.
+// Bundles src/ into dist/cli.js: the command table, every command, the connectors, the core and the parts of
+// undici in use, in one file, so a run reads one file instead of walking module trees. Libraries that only
+// some runs need (prompts, colour, the profile file, locking) are bundled separately into dist/vendor/ and
+// loaded when first used.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+/** Package -> the vendor bundle that holds it; `exports` says how the package exposes itself. */
+const VENDORS = {
+  '@inquirer/prompts': { file: 'inquirer', entry: "export * from '@inquirer/prompts';" },
+  chalk: { file: 'chalk', entry: "export * from 'chalk'; export { default } from 'chalk';" },
+  conf: { file: 'conf', entry: "export { default } from 'conf';" },
+  'proper-lockfile': { file: 'proper-lockfile', entry: "export { default } from 'proper-lockfile';" },
+};
+
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
   minify: process.env.CONNECTOR_SETUP_NO_MINIFY !== '1',
   legalComments: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
-  // A native addon with per-platform prebuilt packages: loaded from node_modules at run time.
-  external: ['@napi-rs/keyring'],
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  define: { __VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
-});
+};
+
+/** Points imports of vendored packages at their bundles instead of inlining them. */
+const vendorImports = {
+  name: 'vendor-imports',
+  setup(builder) {
+    const names = Object.keys(VENDORS).map((name) => name.replace(/[/@.-]/g, (c) => `\\${c}`));
+    builder.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
+      path: `./vendor/${VENDORS[args.path].file}.js`,
+      external: true,
+    }));
+  },
+};
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    // A native addon with per-platform prebuilt packages: loaded from node_modules at run time.
+    external: ['@napi-rs/keyring'],
+    plugins: [vendorImports],
+    define: { __VERSION__: JSON.stringify(version) },
+  }),
+  ...Object.values(VENDORS).map(({ file, entry }) =>
+    build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js` }),
+  ),
+]);
