@@ -1,6 +1,6 @@
 /**
- * A CommonJS package imported lazily from the bundle arrives as its default export (esbuild's code
- * splitting), and unbundled (tests) as named exports: accept both.
+ * A CommonJS package arrives as its default export from its vendor bundle (dist/vendor), and with named
+ * exports when unbundled (tests): accept both.
  */
 export function commonJsExports<T extends object>(module: T): T {
   return (module as { default?: T }).default ?? module;
