@@ -96,13 +96,19 @@ function describeHost(url: string): string {
   return new URL(url).host;
 }
 
+/** ECONNRESET, UND_ERR_SOCKET, ERR_TLS_CERT_ALTNAME_INVALID ... */
+const ERROR_CODE_SHAPE = /^[A-Z][A-Z0-9_]{1,47}$/;
+/** TimeoutError, AbortError ... */
+const ERROR_NAME_SHAPE = /^[A-Za-z]{2,48}$/;
+
 function errorCodes(error: unknown): string[] {
   const codes: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth += 1) {
     const { code, name } = current as { code?: unknown; name?: unknown };
-    if (typeof code === 'string') codes.push(code);
-    if (typeof name === 'string') codes.push(name);
+    // Only identifier-shaped codes are kept: they are shown to the user, so nothing free-form gets through.
+    if (typeof code === 'string' && ERROR_CODE_SHAPE.test(code)) codes.push(code);
+    if (typeof name === 'string' && ERROR_NAME_SHAPE.test(name)) codes.push(name);
     current = (current as { cause?: unknown }).cause;
   }
   return codes;
@@ -151,9 +157,10 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
       'Check your network, proxy (HTTPS_PROXY) and firewall, then try again.',
     );
   }
+  const shown = codes.find((code) => !/Error$/.test(code));
   return new UnreachableError(
     'unreachable',
-    `Could not reach ${host}${codes[0] ? ` (${codes[0]})` : ''}.`,
+    `Could not reach ${host}${shown ? ` (${shown})` : ''}.`,
     'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY).',
   );
 }
@@ -206,7 +213,8 @@ export class HttpClient {
           'The service has a problem; try again later.',
         );
       }
-      await this.sleep(retryAfter ?? BACKOFF_MS[attempt - 1] ?? 2000, this.options.signal);
+      // Retry-After is honoured, but never shorter than the backoff: `Retry-After: 0` must not become a tight loop.
+      await this.sleep(Math.max(retryAfter ?? 0, BACKOFF_MS[attempt - 1] ?? 2000), this.options.signal);
     }
   }
 
@@ -233,7 +241,7 @@ export class HttpClient {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
       }
       if (answer.statusCode >= 300 && answer.statusCode < 400) {
-        answer.body.destroy();
+        discard(answer.body);
         const location = headers.location ? safeOrigin(headers.location, request.url) : 'elsewhere';
         throw new UnreachableError(
           'redirected',
@@ -243,7 +251,7 @@ export class HttpClient {
       }
       const declared = Number(headers['content-length'] ?? '0');
       if (declared > this.maxBodyBytes) {
-        answer.body.destroy();
+        discard(answer.body);
         throw tooLarge(host, this.maxBodyBytes);
       }
       const chunks: Buffer[] = [];
@@ -251,7 +259,7 @@ export class HttpClient {
       for await (const chunk of answer.body as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (size > this.maxBodyBytes) {
-          answer.body.destroy();
+          discard(answer.body);
           throw tooLarge(host, this.maxBodyBytes);
         }
         chunks.push(chunk);
@@ -275,6 +283,12 @@ export class HttpClient {
     const dispatcher = await this.dispatcher;
     await dispatcher.destroy().catch(() => undefined);
   }
+}
+
+/** Stops reading an answer and closes its connection; the abort this causes is expected, not a crash. */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function tooLarge(host: string, limit: number): UnreachableError {
