@@ -51,7 +51,11 @@ export async function main(argv: string[]): Promise<ExitCode> {
     .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      // Usage errors repeat what was typed; control characters in it must not reach the terminal.
+      writeErr: (text) => process.stderr.write(text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?')),
+    });
   for (const connector of connectors) addConnectorCommand(program, connector, run);
   addGeneralOptions(
     program
@@ -71,11 +75,33 @@ export async function main(argv: string[]): Promise<ExitCode> {
   return pending ? await pending : 0;
 }
 
+interface ErrorLike {
+  code: string;
+  message: string;
+  hint: string;
+  exitCode: ExitCode;
+}
+
+function isCliError(error: unknown): error is ErrorLike {
+  const candidate = error as Partial<ErrorLike> | null;
+  return typeof candidate?.code === 'string' && typeof candidate.exitCode === 'number' && typeof candidate.hint === 'string';
+}
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
+    // A CliError raised before a command could render it (a bad --timeout, say): shown the way commands show theirs.
+    if (isCliError(error)) {
+      if (process.argv.includes('--json')) {
+        process.stdout.write(`${JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint } }, null, 2)}\n`);
+      } else {
+        process.stderr.write(`✖ ${error.message} [${error.code}]\n${error.hint ? `  Fix: ${error.hint}\n` : ''}`);
+      }
+      process.exitCode = error.exitCode;
+      return;
+    }
     process.stderr.write(`connector-setup: unexpected problem: ${(error as Error)?.message ?? String(error)}\n`);
     process.exitCode = 1;
   },

@@ -5,7 +5,7 @@ import { CliError, type ExitCode, InputError, InterruptedError, toErrorJson } fr
 import type { ProfileWithSecrets } from '../core/profile-store.js';
 import { parseProfileName } from '../core/profile-store.js';
 import { createPrompter, noPrompter } from '../core/prompts.js';
-import { maskSecret } from '../core/redact.js';
+import { type Redactor, maskSecret } from '../core/redact.js';
 import { resolveValues, stdinField } from '../core/resolve.js';
 import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
 import { type GeneralOptions, type Session, openSession } from '../core/session.js';
@@ -76,8 +76,11 @@ export function renderFailure(session: Session, error: CliError): void {
   if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
 }
 
-export function unexpected(error: unknown): CliError {
-  if (process.env.CONNECTOR_SETUP_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+export function unexpected(error: unknown, redactor?: Redactor): CliError {
+  if (process.env.CONNECTOR_SETUP_DEBUG) {
+    const stack = (error as Error)?.stack ?? String(error);
+    process.stderr.write(`${redactor ? redactor.redact(stack) : stack}\n`);
+  }
   return new CliError('internal_error', `Unexpected problem: ${(error as Error)?.message ?? String(error)}`, 'Run again with CONNECTOR_SETUP_DEBUG=1 and report it.', 1);
 }
 
@@ -108,7 +111,7 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
     result.ok = true;
     if (!session.out.json) renderSuccess(session, context, summary, options.verify ? 'credentials work' : 'setup verified', options);
   } catch (caught) {
-    const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught);
+    const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught, session.redactor);
     result.error = toErrorJson(error);
     exitCode = error.exitCode;
     renderFailure(session, error);

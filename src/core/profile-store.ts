@@ -7,6 +7,7 @@ import { ensurePrivateDirectory, writeFileAtomic } from './atomic-file.js';
 import { commonJsExports } from './commonjs.js';
 import { configDirectory } from './config-dir.js';
 import { InputError } from './errors.js';
+import { quoteValue } from './validate.js';
 
 export const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -42,7 +43,7 @@ export function parseProfileName(raw: string): string {
   if (!PROFILE_NAME.test(raw)) {
     throw new InputError(
       'invalid_input',
-      `Profile name "${raw.slice(0, 80)}" is not valid.`,
+      `Profile name ${quoteValue(raw)} is not valid.`,
       'Use 1-64 letters, digits, dots, hyphens or underscores, starting with a letter or digit.',
     );
   }
