@@ -34,7 +34,8 @@ async function buildContext(session: Session, connector: ConnectorDefinition, op
     throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
   }
   session.redactor.add(stdinLine);
-  const resolved = resolveValues({ fields: connector.fields, options, stdinLine, env: process.env, saved });
+  const savedFrom = `the saved profile "${profileName}" in ${session.store.directory}`;
+  const resolved = resolveValues({ fields: connector.fields, options, stdinLine, env: process.env, saved, savedFrom });
   for (const field of connector.fields) if (field.secret) session.redactor.add(resolved.values[field.key]);
   resolved.notices.forEach((notice) => session.out.warn(notice));
   return {

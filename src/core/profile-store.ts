@@ -126,18 +126,23 @@ export class ProfileStore {
     return this.conf;
   }
 
+  /**
+   * Read and checked as the bytes on disk say, not through conf's view of them (which turns `[]` or `null`
+   * into an empty store that the next save would silently replace).
+   */
   private async readProfiles(): Promise<ProfilesFile> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.profilesPath, 'utf8');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return { schemaVersion: SCHEMA_VERSION, profiles: {} };
+      throw damaged(this.profilesPath, `it could not be read (${(error as { code?: string }).code ?? 'unknown error'})`);
+    }
     let data: unknown;
     try {
-      await fs.access(this.profilesPath);
+      data = JSON.parse(text);
     } catch {
-      return { schemaVersion: SCHEMA_VERSION, profiles: {} };
-    }
-    try {
-      data = (await this.getConf()).store;
-    } catch (error) {
-      if (error instanceof SyntaxError) throw damaged(this.profilesPath, 'it is not valid JSON');
-      throw damaged(this.profilesPath, `it could not be read (${(error as { code?: string }).code ?? 'unknown error'})`);
+      throw damaged(this.profilesPath, text.trim() === '' ? 'it is empty' : 'it is not valid JSON');
     }
     return checkProfilesFile(data, this.profilesPath);
   }
