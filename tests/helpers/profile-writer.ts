@@ -1,5 +1,6 @@
 // A process that saves one profile over and over through the real ProfileStore, for tests that kill it
 // mid-save. Run as: node profile-writer.js <config dir>. Prints "ready" once the first save is complete.
+import { fileURLToPath } from 'node:url';
 import { ProfileStore } from '../../src/core/profile-store.js';
 
 /** Version `n` of the profile: every value is derived from n, so a torn write cannot pass as whole. */
@@ -19,4 +20,5 @@ async function main(directory: string): Promise<void> {
   }
 }
 
-if (process.argv[2]) void main(process.argv[2]);
+// Only when run as a script: tests import profileVersion from here too.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2]) void main(process.argv[2]);
