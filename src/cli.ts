@@ -8,6 +8,21 @@ import type { ExitCode } from './core/errors.js';
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
+/**
+ * Usage errors repeat what was typed, which may be a pasted secret (`--client-secret=...`, or a secret where a
+ * command belongs): only option and command names are repeated, and no control character reaches the terminal.
+ */
+function quietUsageError(text: string): string {
+  return text
+    .replace(/'([^'\n]*)'/g, (quoted, inner: string) => {
+      // An option as commander spells it (`--timeout <seconds>`), or a short lower-case command name.
+      if (/^--?[A-Za-z][A-Za-z0-9-]{0,40}( [<[][A-Za-z.-]+[>\]])?$/.test(inner) || /^[a-z][a-z0-9-]{0,23}$/.test(inner)) return quoted;
+      const option = /^--?[A-Za-z][A-Za-z0-9-]{0,40}/.exec(inner);
+      return option ? `'${option[0]}…'` : "'…'";
+    })
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?');
+}
+
 function addGeneralOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'profile name', undefined)
@@ -53,8 +68,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => process.stdout.write(text),
-      // Usage errors repeat what was typed; control characters in it must not reach the terminal.
-      writeErr: (text) => process.stderr.write(text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?')),
+      writeErr: (text) => process.stderr.write(quietUsageError(text)),
     });
   for (const connector of connectors) addConnectorCommand(program, connector, run);
   addGeneralOptions(
