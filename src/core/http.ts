@@ -178,7 +178,14 @@ export class HttpClient {
   /** One agent per run, so every request (and `verify --all`) reuses keep-alive connections. */
   private getDispatcher(): Promise<Dispatcher> {
     this.dispatcher ??= import('undici').then(commonJsExports).then(({ Agent, EnvHttpProxyAgent }) => {
-      const agentOptions = { connect: { timeout: this.options.timeoutMs }, keepAliveTimeout: 10_000 };
+      // Certificates are always verified: set explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn it off.
+      const verified = { rejectUnauthorized: true };
+      const agentOptions = {
+        connect: { timeout: this.options.timeoutMs, ...verified },
+        keepAliveTimeout: 10_000,
+        requestTls: verified,
+        proxyTls: verified,
+      };
       const env = process.env;
       const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
       return proxied ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions);

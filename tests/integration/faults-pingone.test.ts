@@ -218,6 +218,27 @@ describe('certificates', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  test('NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn verification off: still exit 3, tls_error', async () => {
+    const server = await serve(faults.token(), 'untrusted');
+    expectFailure(await verify(server.hostPort, { env: { NODE_TLS_REJECT_UNAUTHORIZED: '0' } }), 3, 'tls_error');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test('through a proxy, an untrusted certificate is still refused (and with NODE_TLS_REJECT_UNAUTHORIZED=0)', async () => {
+    const server = await serve(faults.token(), 'untrusted');
+    const proxy = await startConnectProxy({ 'auth.pingone.eu:443': server.port });
+    try {
+      const envs: Record<string, string>[] = [{ HTTPS_PROXY: proxy.url }, { HTTPS_PROXY: proxy.url, NODE_TLS_REJECT_UNAUTHORIZED: '0' }];
+      for (const env of envs) {
+        expectFailure(await verify('auth.pingone.eu', { env }), 3, 'tls_error');
+      }
+      expect(proxy.targets).toEqual(['auth.pingone.eu:443', 'auth.pingone.eu:443']);
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('the same server is trusted once its CA is given in NODE_EXTRA_CA_CERTS', async () => {
     const server = await serve(faults.token(), 'untrusted');
     const caFile = `${process.env.TEST_CERT_DIR ?? ''}/untrusted-ca.pem`;
