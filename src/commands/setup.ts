@@ -8,7 +8,7 @@ import { createPrompter, noPrompter } from '../core/prompts.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
 import { resolveValues, stdinField } from '../core/resolve.js';
 import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
-import { type GeneralOptions, type Session, openSession } from '../core/session.js';
+import { type GeneralOptions, type Session, openSession, parseTimeout } from '../core/session.js';
 import { readStdinLine } from '../core/stdin.js';
 
 export interface SetupOptions extends GeneralOptions {
@@ -86,10 +86,18 @@ export function unexpected(error: unknown, redactor?: Redactor): CliError {
 }
 
 export async function runSetup(connector: ConnectorDefinition, options: SetupOptions): Promise<ExitCode> {
-  const session = await openSession(options);
+  // A bad --timeout is reported like any other bad input, in the run's own JSON document.
+  let badTimeout: unknown;
+  try {
+    parseTimeout(options.timeout);
+  } catch (error) {
+    badTimeout = error;
+  }
+  const session = await openSession(badTimeout ? { ...options, timeout: undefined } : options);
   const result: RunResult = { ok: false, connector: connector.name, profile: null, checks: [], values: {}, warnings: [], error: null };
   let exitCode: ExitCode = 0;
   try {
+    if (badTimeout) throw badTimeout;
     const context = await buildContext(session, connector, options);
     result.profile = options.save === false && !options.verify ? null : context.profileName;
     result.checks = context.checks;

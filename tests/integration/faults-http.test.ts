@@ -1,5 +1,7 @@
 // src/core/http.ts on its own against misbehaving servers: how long it waits between retries (a recording
 // sleep instead of a clock), what it does with huge answers, and that undici's error text never gets out.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { CliError, InterruptedError, UnreachableError } from '../../src/core/errors.js';
@@ -208,6 +210,12 @@ describe('undici errors are described by their codes only', () => {
         expect(described.exitCode).toBe(3);
       }),
     );
+  });
+
+  test('http.ts never reads an error message (a guard for future edits: only codes are read)', () => {
+    const source = readFileSync(fileURLToPath(new URL('../../../src/core/http.ts', import.meta.url)), 'utf8');
+    expect(source).not.toMatch(/\.message\b/);
+    expect(source).not.toMatch(/String\(error\)|\$\{error\}/);
   });
 
   test('a real failure (nothing listening) is reported without the request in the text', async () => {

@@ -110,6 +110,9 @@ describe('in a terminal', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--timeout must be a number of seconds');
     expect(result.stderr).not.toContain('unexpected');
+    const json = await runCli(['pingone', '--verify', '--json', '--timeout', '0']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, connector: 'pingone', checks: [], error: { code: 'invalid_input' } });
   });
 
   test('a server whose error text carries terminal escapes: shown without them', async () => {
