@@ -11,6 +11,8 @@ import { quoteValue } from './validate.js';
 
 export const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** writeFileAtomic's temporary secrets file, and the one conf's writer (atomically) uses for profiles.json. */
+const LEFTOVER_TEMPORARY_FILE = /^(\.secrets\.json\.\d+\.[0-9a-f]{8}\.tmp|profiles\.json\.tmp-\d{10}[0-9a-f]{6})$/;
 
 export interface StoredProfile {
   connector: string;
@@ -174,10 +176,21 @@ export class ProfileStore {
       retries: { retries: 100, minTimeout: 10, maxTimeout: 200, randomize: true },
     });
     try {
+      await this.removeLeftovers();
       return await work();
     } finally {
       await release().catch(() => undefined);
     }
+  }
+
+  /**
+   * Half-written replacements left by a process killed mid-save (one may hold secrets). Every save happens
+   * under the lock, so while we hold it, any such file belongs to a writer that is gone.
+   */
+  private async removeLeftovers(): Promise<void> {
+    const names = await fs.readdir(this.directory).catch(() => [] as string[]);
+    const leftovers = names.filter((name) => LEFTOVER_TEMPORARY_FILE.test(name));
+    await Promise.all(leftovers.map((name) => fs.rm(path.join(this.directory, name), { force: true })));
   }
 
   async get(connector: string, name: string): Promise<ProfileWithSecrets | undefined> {

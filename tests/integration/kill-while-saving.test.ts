@@ -1,7 +1,7 @@
 // A process killed at any moment while saving leaves the previous profile file whole: a writer saving in a
 // loop is SIGKILLed at a random moment, again and again, and each time both files are read back complete.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
@@ -48,5 +48,16 @@ describe('killed while saving', () => {
       expect(secretsVersion - valuesVersion).toBeGreaterThanOrEqual(0);
       expect(secretsVersion - valuesVersion).toBeLessThanOrEqual(1);
     }
+    // The next save clears what killed writers left half-written (a temporary file may hold a secret).
+    await new ProfileStore(directory).update('pingone', 'default', profileVersion(0));
+    expect(readdirSync(directory).sort()).toEqual(['profiles.json', 'secrets.json']);
+  });
+
+  test('half-written files of a killed writer are removed by the next save; other files are left alone', async () => {
+    const directory = tempConfigDir();
+    const leftovers = ['.secrets.json.4242.0a1b2c3d.tmp', 'profiles.json.tmp-1763800000abc123'];
+    for (const name of [...leftovers, 'notes.txt']) writeFileSync(path.join(directory, name), 'half a file', { mode: 0o600 });
+    await new ProfileStore(directory).update('pingone', 'default', profileVersion(1));
+    expect(readdirSync(directory).sort()).toEqual(['notes.txt', 'profiles.json', 'secrets.json']);
   });
 });
