@@ -150,6 +150,13 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
   if (has('UND_ERR_RES_EXCEEDED_MAX_SIZE')) {
     return new UnreachableError('bad_response', `${host} sent an answer larger than expected; it was not read.`, '');
   }
+  if (has('HTTPParserError', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') || codes.some((code) => code.startsWith('HPE_'))) {
+    return new UnreachableError(
+      'bad_response',
+      `${host} answered with something that is not valid HTTP.`,
+      'Check the domain and port: something other than the service is answering there.',
+    );
+  }
   if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH')) {
     return new UnreachableError(
       'unreachable',

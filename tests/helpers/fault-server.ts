@@ -58,6 +58,21 @@ export const faults = {
     };
   },
 
+  /** Bytes that are not HTTP at all, straight onto the TLS connection. */
+  notHttp(): Handler {
+    return (_request, _response, raw) => {
+      raw.socket.end('SSH-2.0-OpenSSH_9.6 this is not HTTP\r\n\r\n');
+    };
+  },
+
+  /** A status line followed by 200 KB of headers. */
+  hugeHeaders(): Handler {
+    return (_request, _response, raw) => {
+      const header = `X-Filler: ${'h'.repeat(1000)}\r\n`;
+      raw.socket.end(`HTTP/1.1 200 OK\r\n${header.repeat(200)}content-length: 2\r\n\r\n{}`);
+    };
+  },
+
   /** Never answers (the connection stays open until the server closes). */
   hang(): Handler {
     return () => undefined;

@@ -188,6 +188,8 @@ describe('undici errors are described by their codes only', () => {
     ['UND_ERR_SOCKET', 'unreachable'],
     ['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls_error'],
     ['UND_ERR_RES_EXCEEDED_MAX_SIZE', 'bad_response'],
+    ['UND_ERR_HEADERS_OVERFLOW', 'bad_response'],
+    ['HPE_INVALID_CONSTANT', 'bad_response'],
     ['SOMETHING_NEW', 'unreachable'],
   ])('%s -> %s, the error text not repeated', (code, expected) => {
     const cause = Object.assign(new Error(leaky), { code });

@@ -109,6 +109,19 @@ describe('the answer is not a token', () => {
     expectFailure(await verify(server.hostPort), 3, 'bad_response');
   });
 
+  test('an answer that is not HTTP at all: exit 3, bad_response', async () => {
+    const server = await serve(faults.notHttp());
+    const result = await verify(server.hostPort);
+    const error = expectFailure(result, 3, 'bad_response');
+    expect(error.message).toContain('not valid HTTP');
+  });
+
+  test('200 KB of response headers: exit 3, bad_response', async () => {
+    const server = await serve(faults.hugeHeaders());
+    const result = await verify(server.hostPort);
+    expectFailure(result, 3, 'bad_response');
+  });
+
   test('200 with JSON lacking access_token: exit 3, bad_response', async () => {
     const server = await serve(faults.json(200, { token_type: 'Bearer', expires_in: 3600 }));
     const error = expectFailure(await verify(server.hostPort), 3, 'bad_response');
