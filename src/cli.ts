@@ -8,6 +8,21 @@ import type { ExitCode } from './core/errors.js';
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
+/**
+ * Usage errors repeat what was typed, which may be a pasted secret (`--client-secret=...`, or a secret where a
+ * command belongs): only option and command names are repeated, and no control character reaches the terminal.
+ */
+function quietUsageError(text: string): string {
+  return text
+    .replace(/'([^'\n]*)'/g, (quoted, inner: string) => {
+      // An option as commander spells it (`--timeout <seconds>`), or a short lower-case command name.
+      if (/^--?[A-Za-z][A-Za-z0-9-]{0,40}( [<[][A-Za-z.-]+[>\]])?$/.test(inner) || /^[a-z][a-z0-9-]{0,23}$/.test(inner)) return quoted;
+      const option = /^--?[A-Za-z][A-Za-z0-9-]{0,40}/.exec(inner);
+      return option ? `'${option[0]}…'` : "'…'";
+    })
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?');
+}
+
 function addGeneralOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'profile name', undefined)
@@ -51,7 +66,10 @@ export async function main(argv: string[]): Promise<ExitCode> {
     .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(quietUsageError(text)),
+    });
   for (const connector of connectors) addConnectorCommand(program, connector, run);
   addGeneralOptions(
     program
@@ -112,12 +130,34 @@ export async function main(argv: string[]): Promise<ExitCode> {
   return pending ? await pending : 0;
 }
 
+interface ErrorLike {
+  code: string;
+  message: string;
+  hint: string;
+  exitCode: ExitCode;
+}
+
+function isCliError(error: unknown): error is ErrorLike {
+  const candidate = error as Partial<ErrorLike> | null;
+  return typeof candidate?.code === 'string' && typeof candidate.exitCode === 'number' && typeof candidate.hint === 'string';
+}
+
 main(process.argv).then(
   (code) => {
     // Output was flushed by the command; nothing left is worth waiting for (e.g. sockets winding down).
     process.exit(code);
   },
   (error: unknown) => {
+    // A CliError raised before a command could render it (a bad --timeout, say): shown the way commands show theirs.
+    if (isCliError(error)) {
+      if (process.argv.includes('--json')) {
+        process.stdout.write(`${JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint } }, null, 2)}\n`);
+      } else {
+        process.stderr.write(`✖ ${error.message} [${error.code}]\n${error.hint ? `  Fix: ${error.hint}\n` : ''}`);
+      }
+      process.exitCode = error.exitCode;
+      return;
+    }
     process.stderr.write(`connector-setup: unexpected problem: ${(error as Error)?.message ?? String(error)}\n`);
     process.exitCode = 1;
   },

@@ -4,11 +4,11 @@ import type { ConnectorDefinition } from '../connectors/types.js';
 import { CliError, type ExitCode, InputError, InterruptedError, toErrorJson } from '../core/errors.js';
 import type { ProfileWithSecrets } from '../core/profile-store.js';
 import { parseProfileName } from '../core/profile-store.js';
-import { maskSecret } from '../core/redact.js';
+import { type Redactor, maskSecret } from '../core/redact.js';
 import { stdinField } from '../core/resolve.js';
 import { createRunContext } from '../core/run-context.js';
 import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
-import { type GeneralOptions, type Session, openSession } from '../core/session.js';
+import { type GeneralOptions, type Session, openSession, parseTimeout } from '../core/session.js';
 import { readStdinLine } from '../core/stdin.js';
 
 export interface SetupOptions extends GeneralOptions {
@@ -33,7 +33,8 @@ async function buildContext(session: Session, connector: ConnectorDefinition, op
   if (!saved && options.profile !== undefined && options.verify) {
     throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
   }
-  return createRunContext({ session, connector, profileName, options, env: process.env, saved, stdinLine, interactive });
+  const savedFrom = `the saved profile "${profileName}" in ${session.store.directory}`;
+  return createRunContext({ session, connector, profileName, options, env: process.env, saved, savedFrom, stdinLine, interactive });
 }
 
 function renderSuccess(session: Session, context: RunContext, summary: SetupSummary, verb: string, options: SetupOptions): void {
@@ -59,16 +60,27 @@ export function renderFailure(session: Session, error: CliError): void {
   if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
 }
 
-export function unexpected(error: unknown): CliError {
-  if (process.env.CONNECTOR_SETUP_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+export function unexpected(error: unknown, redactor?: Redactor): CliError {
+  if (process.env.CONNECTOR_SETUP_DEBUG) {
+    const stack = (error as Error)?.stack ?? String(error);
+    process.stderr.write(`${redactor ? redactor.redact(stack) : stack}\n`);
+  }
   return new CliError('internal_error', `Unexpected problem: ${(error as Error)?.message ?? String(error)}`, 'Run again with CONNECTOR_SETUP_DEBUG=1 and report it.', 1);
 }
 
 export async function runSetup(connector: ConnectorDefinition, options: SetupOptions): Promise<ExitCode> {
-  const session = await openSession(options);
+  // A bad --timeout is reported like any other bad input, in the run's own JSON document.
+  let badTimeout: unknown;
+  try {
+    parseTimeout(options.timeout);
+  } catch (error) {
+    badTimeout = error;
+  }
+  const session = await openSession(badTimeout ? { ...options, timeout: undefined } : options);
   const result: RunResult = { ok: false, connector: connector.name, profile: null, checks: [], values: {}, warnings: [], error: null };
   let exitCode: ExitCode = 0;
   try {
+    if (badTimeout) throw badTimeout;
     const context = await buildContext(session, connector, options);
     result.profile = options.save === false && !options.verify ? null : context.profileName;
     result.checks = context.checks;
@@ -92,7 +104,7 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
     result.ok = true;
     renderSuccess(session, context, summary, options.verify ? 'credentials work' : 'setup verified', options);
   } catch (caught) {
-    const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught);
+    const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught, session.redactor);
     result.error = toErrorJson(error);
     exitCode = error.exitCode;
     renderFailure(session, error);

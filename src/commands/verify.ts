@@ -97,7 +97,7 @@ async function verifyOne(session: Session, profile: StoredProfile, failWithinDay
     const saved = await session.store.get(profile.connector, profile.name);
     if (!saved) throw new InputError('profile_not_found', `The profile "${profile.name}" (${profile.connector}) was removed meanwhile.`);
     // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
-    const context = createRunContext({ session, connector, profileName: profile.name, options: {}, env: {}, saved, interactive: false, out: quietOutput(session.redactor) });
+    const context = createRunContext({ session, connector, profileName: profile.name, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}`, interactive: false, out: quietOutput(session.redactor) });
     result.checks = context.checks;
     result.warnings = context.warnings;
     const expiryBefore = checkExpiry(saved.expiresOn, failWithinDays, new Date());

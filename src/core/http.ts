@@ -96,13 +96,19 @@ function describeHost(url: string): string {
   return new URL(url).host;
 }
 
+/** ECONNRESET, UND_ERR_SOCKET, ERR_TLS_CERT_ALTNAME_INVALID ... */
+const ERROR_CODE_SHAPE = /^[A-Z][A-Z0-9_]{1,47}$/;
+/** TimeoutError, AbortError ... */
+const ERROR_NAME_SHAPE = /^[A-Za-z]{2,48}$/;
+
 function errorCodes(error: unknown): string[] {
   const codes: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth += 1) {
     const { code, name } = current as { code?: unknown; name?: unknown };
-    if (typeof code === 'string') codes.push(code);
-    if (typeof name === 'string') codes.push(name);
+    // Only identifier-shaped codes are kept: they are shown to the user, so nothing free-form gets through.
+    if (typeof code === 'string' && ERROR_CODE_SHAPE.test(code)) codes.push(code);
+    if (typeof name === 'string' && ERROR_NAME_SHAPE.test(name)) codes.push(name);
     current = (current as { cause?: unknown }).cause;
   }
   return codes;
@@ -144,6 +150,13 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
   if (has('UND_ERR_RES_EXCEEDED_MAX_SIZE')) {
     return new UnreachableError('bad_response', `${host} sent an answer larger than expected; it was not read.`, '');
   }
+  if (has('HTTPParserError', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') || codes.some((code) => code.startsWith('HPE_'))) {
+    return new UnreachableError(
+      'bad_response',
+      `${host} answered with something that is not valid HTTP.`,
+      'Check the domain and port: something other than the service is answering there.',
+    );
+  }
   if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH')) {
     return new UnreachableError(
       'unreachable',
@@ -151,9 +164,10 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
       'Check your network, proxy (HTTPS_PROXY) and firewall, then try again.',
     );
   }
+  const shown = codes.find((code) => !/Error$/.test(code));
   return new UnreachableError(
     'unreachable',
-    `Could not reach ${host}${codes[0] ? ` (${codes[0]})` : ''}.`,
+    `Could not reach ${host}${shown ? ` (${shown})` : ''}.`,
     'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY).',
   );
 }
@@ -177,7 +191,12 @@ export class HttpClient {
   private getDispatcher(): Promise<Dispatcher> {
     const env = process.env;
     const proxied = Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
-    this.dispatcher ??= createDispatcher({ connect: { timeout: this.options.timeoutMs }, keepAliveTimeout: 10_000 }, proxied);
+    // Certificates are always verified: set explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn it off.
+    const verified = { rejectUnauthorized: true };
+    this.dispatcher ??= createDispatcher(
+      { connect: { timeout: this.options.timeoutMs, ...verified }, keepAliveTimeout: 10_000, requestTls: verified, proxyTls: verified },
+      proxied,
+    );
     return this.dispatcher;
   }
 
@@ -209,9 +228,11 @@ export class HttpClient {
           'The service has a problem; try again later.',
         );
       }
-      const delay = retryAfter ?? BACKOFF_MS[attempt - 1] ?? 2000;
+      // Retry-After is honoured, but never shorter than the backoff: `Retry-After: 0` must not become a tight loop.
+      const delay = Math.max(retryAfter ?? 0, BACKOFF_MS[attempt - 1] ?? 2000);
+      // A 429 pauses the whole client (the next attempt waits it out); a 5xx only this request.
       if (response.status === 429) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-      await this.sleep(delay, this.options.signal);
+      else await this.sleep(delay, this.options.signal);
     }
   }
 
@@ -241,7 +262,7 @@ export class HttpClient {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
       }
       if (answer.statusCode >= 300 && answer.statusCode < 400) {
-        answer.body.destroy();
+        discard(answer.body);
         const location = headers.location ? safeOrigin(headers.location, request.url) : 'elsewhere';
         throw new UnreachableError(
           'redirected',
@@ -251,7 +272,7 @@ export class HttpClient {
       }
       const declared = Number(headers['content-length'] ?? '0');
       if (declared > this.maxBodyBytes) {
-        answer.body.destroy();
+        discard(answer.body);
         throw tooLarge(host, this.maxBodyBytes);
       }
       const chunks: Buffer[] = [];
@@ -259,7 +280,7 @@ export class HttpClient {
       for await (const chunk of answer.body as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (size > this.maxBodyBytes) {
-          answer.body.destroy();
+          discard(answer.body);
           throw tooLarge(host, this.maxBodyBytes);
         }
         chunks.push(chunk);
@@ -283,6 +304,12 @@ export class HttpClient {
     const dispatcher = await this.dispatcher;
     await dispatcher.destroy().catch(() => undefined);
   }
+}
+
+/** Stops reading an answer and closes its connection; the abort this causes is expected, not a crash. */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function tooLarge(host: string, limit: number): UnreachableError {

@@ -18,6 +18,11 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
+/** A server's words, made safe to print: control characters (terminal escapes, line breaks) become spaces. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+}
+
 /** Reads a token endpoint's answer without trusting its shape. */
 export function readTokenAnswer(response: HttpResponse, redactor: Redactor): TokenAnswer {
   const body = asRecord(parseJson(response.text));
@@ -40,7 +45,7 @@ export function readTokenAnswer(response: HttpResponse, redactor: Redactor): Tok
   const error = body?.error;
   if (typeof error === 'string' && status >= 400 && status < 500) {
     const description = typeof body?.error_description === 'string' ? body.error_description : '';
-    return { kind: 'oauth_error', status, error, description: description.slice(0, 500), ms };
+    return { kind: 'oauth_error', status, error: printable(error).slice(0, 100), description: printable(description).slice(0, 500), ms };
   }
   return { kind: 'http_error', status, body, ms };
 }

@@ -32,6 +32,15 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv):
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
+/**
+ * What may reach a terminal: text, line breaks, tabs and colour codes (SGR). Any other control character or
+ * escape sequence, whoever wrote it (a server's error text, a hand-edited file), is dropped.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (match) => (match.length > 1 ? match : ''));
+}
+
 export interface Progress {
   /** Ends the progress line with a tick or cross and the time taken. */
   done(ok: boolean, detail?: string): void;
@@ -66,7 +75,7 @@ export class Output {
    * `revealSecrets` is for the one place a user asked to see secrets (--show-secrets); all else is redacted.
    */
   say(text = '', options: { revealSecrets?: boolean } = {}): void {
-    this.stderr.write(`${options.revealSecrets ? text : this.redactor.redact(text)}\n`);
+    this.stderr.write(`${terminalSafe(options.revealSecrets ? text : this.redactor.redact(text))}\n`);
   }
 
   warn(text: string): void {
@@ -75,12 +84,14 @@ export class Output {
 
   /** Human-readable data a user may pipe (tables, exports): stdout. */
   data(text: string, options: { revealSecrets?: boolean } = {}): void {
-    this.stdout.write(`${options.revealSecrets ? text : this.redactor.redact(text)}\n`);
+    this.stdout.write(`${terminalSafe(options.revealSecrets ? text : this.redactor.redact(text))}\n`);
   }
 
   /** The one JSON document of a --json run. */
   printJson(document: unknown): void {
-    this.stdout.write(`${this.redactor.redact(JSON.stringify(document, null, 2))}\n`);
+    // JSON.stringify leaves C1 controls and U+2028/2029 raw; escaped, the document is the same and prints safely.
+    const text = JSON.stringify(document, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    this.stdout.write(`${this.redactor.redact(text)}\n`);
   }
 
   progress(label: string): Progress {

@@ -17,9 +17,12 @@ import {
   damagedFile,
   requestedSecretStore,
 } from './secret-backend.js';
+import { quoteValue } from './validate.js';
 
 export const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** writeFileAtomic's temporary secrets file, and the one conf's writer (atomically) uses for profiles.json. */
+const LEFTOVER_TEMPORARY_FILE = /^(\.secrets\.json\.\d+\.[0-9a-f]{8}\.tmp|profiles\.json\.tmp-\d{10}[0-9a-f]{6})$/;
 
 export interface StoredProfile {
   connector: string;
@@ -58,7 +61,7 @@ export function parseProfileName(raw: string): string {
   if (!PROFILE_NAME.test(raw)) {
     throw new InputError(
       'invalid_input',
-      `Profile name "${raw.slice(0, 80)}" is not valid.`,
+      `Profile name ${quoteValue(raw)} is not valid.`,
       'Use 1-64 letters, digits, dots, hyphens or underscores, starting with a letter or digit.',
     );
   }
@@ -182,18 +185,23 @@ export class ProfileStore {
     if (requestedSecretStore(this.env) === 'keychain') await this.openKeychain();
   }
 
+  /**
+   * Read and checked as the bytes on disk say, not through conf's view of them (which turns `[]` or `null`
+   * into an empty store that the next save would silently replace).
+   */
   private async readProfiles(): Promise<ProfilesFile> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.profilesPath, 'utf8');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return { schemaVersion: SCHEMA_VERSION, profiles: {} };
+      throw damagedFile(this.profilesPath, `it could not be read (${(error as { code?: string }).code ?? 'unknown error'})`);
+    }
     let data: unknown;
     try {
-      await fs.access(this.profilesPath);
+      data = JSON.parse(text);
     } catch {
-      return { schemaVersion: SCHEMA_VERSION, profiles: {} };
-    }
-    try {
-      data = (await this.getConf()).store;
-    } catch (error) {
-      if (error instanceof SyntaxError) throw damagedFile(this.profilesPath, 'it is not valid JSON');
-      throw damagedFile(this.profilesPath, `it could not be read (${(error as { code?: string }).code ?? 'unknown error'})`);
+      throw damagedFile(this.profilesPath, text.trim() === '' ? 'it is empty' : 'it is not valid JSON');
     }
     return checkProfilesFile(data, this.profilesPath);
   }
@@ -212,10 +220,21 @@ export class ProfileStore {
       retries: { retries: 100, minTimeout: 10, maxTimeout: 200, randomize: true },
     });
     try {
+      await this.removeLeftovers();
       return await work();
     } finally {
       await release().catch(() => undefined);
     }
+  }
+
+  /**
+   * Half-written replacements left by a process killed mid-save (one may hold secrets). Every save happens
+   * under the lock, so while we hold it, any such file belongs to a writer that is gone.
+   */
+  private async removeLeftovers(): Promise<void> {
+    const names = await fs.readdir(this.directory).catch(() => [] as string[]);
+    const leftovers = names.filter((name) => LEFTOVER_TEMPORARY_FILE.test(name));
+    await Promise.all(leftovers.map((name) => fs.rm(path.join(this.directory, name), { force: true })));
   }
 
   async get(connector: string, name: string): Promise<ProfileWithSecrets | undefined> {

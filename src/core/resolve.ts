@@ -13,6 +13,8 @@ export interface ResolveInput {
   stdinLine?: string;
   env: NodeJS.ProcessEnv;
   saved?: { values: Record<string, string>; secrets: Record<string, string> };
+  /** How messages name the saved profile, e.g. with its file (a hand-edited value must be findable). */
+  savedFrom?: string;
 }
 
 export interface ResolvedValues {
@@ -67,7 +69,7 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
       values[field.key] = parseFrom(field, envValue, field.env ?? 'environment', notices);
       sources[field.key] = 'env';
     } else if (savedValue !== undefined) {
-      values[field.key] = parseFrom(field, savedValue, 'the saved profile', notices);
+      values[field.key] = parseFrom(field, savedValue, input.savedFrom ?? 'the saved profile', notices);
       sources[field.key] = 'profile';
     } else if (field.defaultValue !== undefined) {
       values[field.key] = field.defaultValue;

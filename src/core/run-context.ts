@@ -17,6 +17,8 @@ export interface RunContextInput {
   /** The environment values are read from; `{}` when only the saved profile counts. */
   env: NodeJS.ProcessEnv;
   saved: ProfileWithSecrets | undefined;
+  /** How messages name the saved profile, e.g. `the saved profile "default" in /home/me/.config/connector-setup`. */
+  savedFrom?: string;
   /** The line read for a `--*-stdin` flag. */
   stdinLine?: string;
   interactive: boolean;
@@ -29,7 +31,14 @@ export function createRunContext(input: RunContextInput): RunContext {
   const out = input.out ?? session.out;
   session.redactor.add(input.stdinLine);
   for (const secret of Object.values(saved?.secrets ?? {})) session.redactor.add(secret);
-  const resolved = resolveValues({ fields: connector.fields, options: input.options, stdinLine: input.stdinLine, env: input.env, saved });
+  const resolved = resolveValues({
+    fields: connector.fields,
+    options: input.options,
+    stdinLine: input.stdinLine,
+    env: input.env,
+    saved,
+    savedFrom: input.savedFrom,
+  });
   for (const field of connector.fields) if (field.secret) session.redactor.add(resolved.values[field.key]);
   resolved.notices.forEach((notice) => out.warn(notice));
   const prompt: Prompter = input.interactive ? createPrompter(session.signal) : noPrompter;

@@ -34,7 +34,7 @@ export function parseTimeout(raw: string | undefined): number {
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
     throw new InputError('invalid_input', `--timeout must be a number of seconds between 0 and ${MAX_TIMEOUT_SECONDS}.`);
   }
-  return Math.round(seconds * 1000);
+  return Math.max(1, Math.round(seconds * 1000));
 }
 
 export async function openSession(options: GeneralOptions): Promise<Session> {

@@ -23,7 +23,7 @@ async function installApi(): Promise<void> {
   Object.assign(DispatcherClass.prototype, api);
 }
 
-export async function createDispatcher(options: Undici.Agent.Options, proxied: boolean): Promise<Dispatcher> {
+export async function createDispatcher(options: Undici.Agent.Options & Undici.EnvHttpProxyAgent.Options, proxied: boolean): Promise<Dispatcher> {
   await installApi();
   if (proxied) {
     // @ts-expect-error: as above.

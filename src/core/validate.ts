@@ -59,9 +59,21 @@ export function parseSecret(raw: string, label: string): SecretValue {
 
 function isValidHostname(host: string): boolean {
   if (isIPv4(host)) return true;
-  // All digits and dots but not an IPv4 address: a typo, not a name.
-  if (/^[0-9.]+$/.test(host) || host.length > 253) return false;
-  return host.split('.').every((label) => DNS_LABEL.test(label));
+  if (host.length > 253) return false;
+  const labels = host.split('.');
+  // A numeric last label makes URL parsers read the name as an IPv4 address (`0x7f.1` is 127.0.0.1).
+  const last = labels[labels.length - 1] ?? '';
+  if (/^(\d+|0x[0-9a-f]*)$/i.test(last)) return false;
+  return labels.every((label) => DNS_LABEL.test(label));
+}
+
+/** Only plain ASCII reaches a host name: look-alike letters (Cyrillic а, the Kelvin sign K) are refused. */
+const NON_ASCII = /[^\x20-\x7e]/;
+
+/** A user's value quoted for a message: control characters shown as escapes, never sent to the terminal. */
+export function quoteValue(value: string, maxLength = 80): string {
+  const shown = value.length > maxLength ? `${value.slice(0, maxLength)}…` : value;
+  return JSON.stringify(shown).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isIPv4(host: string): boolean {
@@ -86,6 +98,9 @@ export function parseHostPort(raw: string, label: string): string {
     throw invalid(label, 'must be a host name only, without a path or query.', 'For example auth.pingone.eu.');
   }
   if (/\s/.test(value)) throw invalid(label, 'must not contain spaces.');
+  if (NON_ASCII.test(value)) {
+    throw invalid(label, 'contains a character that is not plain ASCII (a look-alike letter?).', 'Type the domain again; an internationalised domain must be given in its xn-- form.');
+  }
   const match = /^([^:]+)(?::(\d{1,5}))?$/.exec(value.toLowerCase());
   const host = match?.[1];
   const port = match?.[2];
@@ -95,14 +110,30 @@ export function parseHostPort(raw: string, label: string): string {
   if (port !== undefined) {
     const portNumber = Number(port);
     if (portNumber < 1 || portNumber > 65535) throw invalid(label, 'has a port outside 1-65535.');
-    return portNumber === 443 ? host : `${host}:${portNumber}`;
+    return sameAfterUrlParsing(portNumber === 443 ? host : `${host}:${portNumber}`, label);
   }
-  return host;
+  return sameAfterUrlParsing(host, label);
+}
+
+/** The host we checked must be the host a request goes to: the URL parser may not reinterpret it. */
+function sameAfterUrlParsing(hostPort: string, label: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(`https://${hostPort}/`);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.host !== hostPort || parsed.username !== '' || parsed.password !== '' || parsed.pathname !== '/') {
+    throw invalid(label, 'is not a valid host name.', 'Use letters, digits, hyphens and dots, e.g. auth.pingone.eu.');
+  }
+  return hostPort;
 }
 
 /** A single DNS label, as the first part of `company.invenias.com`. */
 export function parseDnsLabel(raw: string, label: string): string {
-  const value = parseRequiredText(raw, label).toLowerCase();
+  const typed = parseRequiredText(raw, label);
+  // Checked before lowercasing: 'K' (the Kelvin sign) lowercases to an ASCII 'k'.
+  const value = NON_ASCII.test(typed) ? '' : typed.toLowerCase();
   if (!DNS_LABEL.test(value)) {
     throw invalid(label, 'must be a single DNS label: letters a-z, digits and inner hyphens, at most 63.');
   }

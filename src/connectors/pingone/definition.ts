@@ -1,5 +1,6 @@
 import { InputError } from '../../core/errors.js';
 import type { ConnectorDefinition } from '../types.js';
+import { quoteValue } from '../../core/validate.js';
 import { parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { CYCLR_LOCATION } from './guide.js';
 
@@ -20,7 +21,7 @@ export const pingoneDefinition: ConnectorDefinition = {
       if (typeof given === 'string' && given.trim().toLowerCase() !== parts[key]) {
         throw new InputError(
           'invalid_input',
-          `--authorization-url gives ${key === 'authDomain' ? 'Auth Domain' : 'Environment ID'} ${parts[key]}, but ${given.slice(0, 80)} was also passed.`,
+          `--authorization-url gives ${key === 'authDomain' ? 'Auth Domain' : 'Environment ID'} ${parts[key]}, but ${quoteValue(given)} was also passed.`,
           'Pass either --authorization-url or --auth-domain and --environment-id.',
         );
       }

@@ -1,0 +1,233 @@
+// src/core/http.ts on its own against misbehaving servers: how long it waits between retries (a recording
+// sleep instead of a clock), what it does with huge answers, and that undici's error text never gets out.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { CliError, InterruptedError, UnreachableError } from '../../src/core/errors.js';
+import { HttpClient, MAX_BODY_BYTES, describeNetworkError } from '../../src/core/http.js';
+import { closedPort, faults, startFaultServer, waitUntil } from '../helpers/fault-server.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import type { Handler, TestServer } from '../helpers/https-server.js';
+
+const servers: TestServer[] = [];
+async function serve(handler: Handler): Promise<TestServer> {
+  const server = await startFaultServer(handler);
+  servers.push(server);
+  return server;
+}
+afterAll(() => Promise.all(servers.map((server) => server.close())));
+
+/** A client whose waits are recorded instead of slept, so tests read the schedule without a clock. */
+function recordingClient(options: { timeoutMs?: number; signal?: AbortSignal } = {}): { http: HttpClient; waits: number[] } {
+  const waits: number[] = [];
+  const http = new HttpClient({
+    timeoutMs: options.timeoutMs ?? 10_000,
+    signal: options.signal ?? new AbortController().signal,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+  });
+  return { http, waits };
+}
+
+function post(server: TestServer, retry: 'safe' | 'rate-limit-only' = 'safe') {
+  return {
+    method: 'POST' as const,
+    url: `${server.origin}/token`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_secret: FAKE.clientSecret }).toString(),
+    retry,
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<CliError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliError);
+    expectNoSecrets(`${(error as CliError).message} ${(error as CliError).hint}`);
+    return error as CliError;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('retry schedule', () => {
+  test('429 with Retry-After: 1 waits 1 s between attempts, three attempts in all', async () => {
+    const server = await serve(faults.json(429, {}, { 'retry-after': '1' }));
+    const { http, waits } = recordingClient();
+    expect((await failure(http.send(post(server)))).code).toBe('rate_limited');
+    expect(server.requests).toHaveLength(3);
+    expect(waits).toEqual([1000, 1000]);
+    await http.close();
+  });
+
+  test('429 without Retry-After backs off 0.5 s then 1 s', async () => {
+    const server = await serve(faults.json(429, {}));
+    const { http, waits } = recordingClient();
+    expect((await failure(http.send(post(server)))).code).toBe('rate_limited');
+    expect(waits).toEqual([500, 1000]);
+    await http.close();
+  });
+
+  test('429 with Retry-After: 0 or a date in the past is never a tight loop: the backoff still applies', async () => {
+    for (const retryAfter of ['0', 'Wed, 21 Oct 2015 07:28:00 GMT']) {
+      const server = await serve(faults.json(429, {}, { 'retry-after': retryAfter }));
+      const { http, waits } = recordingClient();
+      await failure(http.send(post(server)));
+      expect(waits).toEqual([500, 1000]);
+      expect(server.requests).toHaveLength(3);
+      await http.close();
+    }
+  });
+
+  test('429 with a Retry-After over 20 s: no wait at all, one request, the wait named', async () => {
+    const server = await serve(faults.json(429, {}, { 'retry-after': '120' }));
+    const { http, waits } = recordingClient();
+    const error = await failure(http.send(post(server)));
+    expect(error.message).toContain('120 s');
+    expect(waits).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    await http.close();
+  });
+
+  test('503 is retried for a safe request, but not for a create (rate-limit-only)', async () => {
+    const safeServer = await serve(faults.json(503, {}));
+    const safe = recordingClient();
+    expect((await failure(safe.http.send(post(safeServer)))).code).toBe('server_error');
+    expect(safeServer.requests).toHaveLength(3);
+    const createServer = await serve(faults.json(503, {}));
+    const create = recordingClient();
+    expect((await failure(create.http.send(post(createServer, 'rate-limit-only')))).code).toBe('server_error');
+    expect(createServer.requests).toHaveLength(1);
+    expect(create.waits).toEqual([]);
+    await Promise.all([safe.http.close(), create.http.close()]);
+  });
+
+  test('a lost connection is never retried (the server may have acted on it)', async () => {
+    const server = await serve(faults.resetBeforeAnswer());
+    const { http, waits } = recordingClient();
+    expect((await failure(http.send(post(server)))).code).toBe('unreachable');
+    expect(server.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+    await http.close();
+  });
+});
+
+describe('answers', () => {
+  test('a chunked answer of 300 MB: bad_response once past the cap; the client stops reading', async () => {
+    const { handler, stats } = faults.hugeBody(300 * 1024 * 1024, false);
+    const server = await serve(handler);
+    const { http } = recordingClient();
+    const error = await failure(http.send(post(server)));
+    expect(error.code).toBe('bad_response');
+    await stats.ended;
+    expect(stats.clientClosed).toBe(true);
+    expect(stats.bytesWritten).toBeGreaterThan(MAX_BODY_BYTES);
+    expect(stats.bytesWritten).toBeLessThan(64 * 1024 * 1024);
+    await http.close();
+  });
+
+  test('a redirect is returned as an error; its Location path and query are not repeated', async () => {
+    const server = await serve(faults.redirect(`https://elsewhere.example/collect?secret=${FAKE.clientSecret}`, 307));
+    const { http } = recordingClient();
+    const error = await failure(http.send(post(server)));
+    expect(error.code).toBe('redirected');
+    expect(error.message).toContain('https://elsewhere.example');
+    expect(error.message).not.toContain('collect');
+    await http.close();
+  });
+
+  test('the answer of a working server is read whole', async () => {
+    const server = await serve(faults.token());
+    const { http } = recordingClient();
+    const response = await http.send(post(server));
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.text)).toMatchObject({ token_type: 'Bearer' });
+    await http.close();
+  });
+});
+
+describe('interruption', () => {
+  test('aborting the run signal during a request that never ends: InterruptedError (exit 130)', async () => {
+    const server = await serve(faults.hang());
+    const controller = new AbortController();
+    const { http } = recordingClient({ signal: controller.signal, timeoutMs: 600_000 });
+    const pending = http.send(post(server));
+    await waitUntil(() => server.requests.length === 1, 'the request reached the server');
+    controller.abort();
+    const error = await failure(pending);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(error.exitCode).toBe(130);
+    await http.close();
+  });
+
+  test('aborting during a Retry-After wait ends the wait (real sleep)', async () => {
+    const server = await serve(faults.json(429, {}, { 'retry-after': '15' }));
+    const controller = new AbortController();
+    const http = new HttpClient({ timeoutMs: 10_000, signal: controller.signal });
+    const pending = http.send(post(server));
+    await waitUntil(() => server.requests.length === 1, 'the first request was answered');
+    controller.abort();
+    expect(await failure(pending)).toBeInstanceOf(InterruptedError);
+    expect(server.requests).toHaveLength(1);
+    await http.close();
+  });
+});
+
+describe('undici errors are described by their codes only', () => {
+  const url = `https://auth.example.test/${FAKE.environmentId}/as/token`;
+  // What undici errors can carry: the request line, headers, body, and the proxy URL with its password.
+  const leaky = `POST ${url} client_secret=${FAKE.clientSecret} Authorization: Bearer ${FAKE.inveniasApiKey} http://u:${FAKE.inveniasPassword}@proxy`;
+
+  test.each([
+    ['ECONNRESET', 'unreachable'],
+    ['ECONNREFUSED', 'unreachable'],
+    ['ENOTFOUND', 'unreachable'],
+    ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
+    ['UND_ERR_SOCKET', 'unreachable'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls_error'],
+    ['UND_ERR_RES_EXCEEDED_MAX_SIZE', 'bad_response'],
+    ['UND_ERR_HEADERS_OVERFLOW', 'bad_response'],
+    ['HPE_INVALID_CONSTANT', 'bad_response'],
+    ['SOMETHING_NEW', 'unreachable'],
+  ])('%s -> %s, the error text not repeated', (code, expected) => {
+    const cause = Object.assign(new Error(leaky), { code });
+    const error = Object.assign(new TypeError(`fetch failed: ${leaky}`, { cause }), { name: 'TypeError' });
+    const described = describeNetworkError(error, url, 5000);
+    expect(described).toBeInstanceOf(UnreachableError);
+    expect(described.code).toBe(expected);
+    expectNoSecrets(`${described.message} ${described.hint}`);
+    expect(described.message).not.toContain('POST');
+  });
+
+  test('property: whatever an error says or is coded as, the description repeats none of its text', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 6, maxLength: 80 }), fc.string({ minLength: 6, maxLength: 60 }), (message, code) => {
+        // Secrets are not identifier-shaped (they carry hyphens, digits, mixed case), as the fake ones do.
+        const marker = `FAKE-${message}`;
+        const error = Object.assign(new Error(marker), { code: `${code}${marker}`, cause: Object.assign(new Error(marker), { code: marker }) });
+        const described = describeNetworkError(error, url, 5000);
+        expect(`${described.message} ${described.hint}`).not.toContain(marker);
+        expect(described.exitCode).toBe(3);
+      }),
+    );
+  });
+
+  test('http.ts never reads an error message (a guard for future edits: only codes are read)', () => {
+    const source = readFileSync(fileURLToPath(new URL('../../../src/core/http.ts', import.meta.url)), 'utf8');
+    expect(source).not.toMatch(/\.message\b/);
+    expect(source).not.toMatch(/String\(error\)|\$\{error\}/);
+  });
+
+  test('a real failure (nothing listening) is reported without the request in the text', async () => {
+    const port = await closedPort();
+    const { http } = recordingClient();
+    const error = await failure(
+      http.send({ method: 'POST', url: `https://127.0.0.1:${port}/token`, body: `client_secret=${FAKE.clientSecret}`, retry: 'safe' }),
+    );
+    expect(error.code).toBe('unreachable');
+    expect(error.message).toBe(`Nothing is listening at 127.0.0.1:${port} (connection refused).`);
+    await http.close();
+  });
+});

@@ -1,0 +1,93 @@
+// Ctrl+C (SIGINT) while a request is in flight: the request is aborted, the run ends with exit 130 on its
+// own (long before the request's timeout), and no profile file is written or half-written.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { expectNoStackTrace, startCli } from '../helpers/cli-process.js';
+import { faults, startFaultServer, waitUntil } from '../helpers/fault-server.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import type { Handler, TestServer } from '../helpers/https-server.js';
+
+const servers: TestServer[] = [];
+async function serve(handler: Handler): Promise<TestServer> {
+  const server = await startFaultServer(handler);
+  servers.push(server);
+  return server;
+}
+afterAll(() => Promise.all(servers.map((server) => server.close())));
+
+const env = { PINGONE_CLIENT_SECRET: FAKE.clientSecret, PINGONE_ENVIRONMENT_ID: FAKE.environmentId };
+
+/** Every file in the config directory with its bytes, to compare before and after. */
+function snapshot(directory: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(directory)) {
+    if (name === 'profiles.lock') continue;
+    files[name] = readFileSync(path.join(directory, name), 'utf8');
+  }
+  return files;
+}
+
+/**
+ * Starts the CLI against `server`, waits until its request arrives, presses Ctrl+C. The request's timeout
+ * is 300 s and the safety net 30 s: ending by itself (signal null) means the abort worked.
+ */
+async function interruptDuringRequest(server: TestServer, args: string[], configDir: string) {
+  const before = server.requests.length;
+  const running = startCli([...args, '--client-id', FAKE.clientId, '--auth-domain', server.hostPort, '--timeout', '300'], {
+    env,
+    configDir,
+    killAfterMs: 30_000,
+  });
+  await waitUntil(() => server.requests.length > before, 'the request reached the server');
+  running.child.kill('SIGINT');
+  return running.result;
+}
+
+describe('Ctrl+C during a network call', () => {
+  test('--verify --json: exit 130, error "interrupted" in the one JSON document', async () => {
+    const server = await serve(faults.hang());
+    const result = await interruptDuringRequest(server, ['pingone', '--verify', '--json'], tempConfigDir());
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    const document = JSON.parse(result.stdout) as { ok: boolean; error: { code: string } };
+    expect(document.ok).toBe(false);
+    expect(document.error.code).toBe('interrupted');
+    expectNoStackTrace(result.stderr);
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('setup (which would save): exit 130, "Interrupted." on stderr, no profile file at all', async () => {
+    const server = await serve(faults.hang());
+    const configDir = tempConfigDir();
+    const result = await interruptDuringRequest(server, ['pingone', '--no-input'], configDir);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Interrupted.');
+    expect(result.stderr).toContain('Nothing was half-written');
+    expectNoStackTrace(result.stderr);
+    expect(snapshot(configDir)).toEqual({});
+  });
+
+  test('setup over an existing profile: exit 130, the saved files unchanged byte for byte', async () => {
+    const good = await serve(faults.token());
+    const configDir = tempConfigDir();
+    const first = await runCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', good.hostPort], { env, configDir });
+    expect(first.code).toBe(0);
+    const before = snapshot(configDir);
+    expect(Object.keys(before).sort()).toEqual(['profiles.json', 'secrets.json']);
+    const hanging = await serve(faults.hang());
+    const result = await interruptDuringRequest(hanging, ['pingone', '--no-input'], configDir);
+    expect(result.code).toBe(130);
+    expect(snapshot(configDir)).toEqual(before);
+  });
+
+  test('during a Retry-After wait: exit 130 without a second request', async () => {
+    const server = await serve(faults.json(429, {}, { 'retry-after': '15' }));
+    const result = await interruptDuringRequest(server, ['pingone', '--verify', '--json'], tempConfigDir());
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    expect(server.requests).toHaveLength(1);
+  });
+});

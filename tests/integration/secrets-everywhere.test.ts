@@ -1,0 +1,132 @@
+// Every command and path on this branch, run with known fake secrets in every place a secret can come from
+// (environment, stdin, saved profile, a server's answer): no stdout or stderr ever contains one, the saved
+// secret sits in a 0600 file in a 0700 directory, and no request carries it in its URL or headers.
+import { statSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { type CliResult, runCli, tempConfigDir } from '../helpers/cli.js';
+import { expectNoStackTrace } from '../helpers/cli-process.js';
+import { FAKE_ACCESS_TOKEN, faults, startFaultServer } from '../helpers/fault-server.js';
+import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import type { TestServer } from '../helpers/https-server.js';
+import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+
+const SECRETS = [...ALL_FAKE_SECRETS, FAKE_ACCESS_TOKEN];
+/** Every secret variable set, for every run: a command must not echo what it does not use either. */
+const ALL_SECRET_ENV = {
+  PINGONE_CLIENT_SECRET: FAKE.clientSecret,
+  INVENIAS_API_KEY: FAKE.inveniasApiKey,
+  INVENIAS_CLIENT_SECRET: FAKE.inveniasClientSecret,
+  INVENIAS_PASSWORD: FAKE.inveniasPassword,
+  PINGONE_ENVIRONMENT_ID: FAKE.environmentId,
+};
+
+let pingone: PingOneServer;
+let echo: TestServer;
+let hang: TestServer;
+let redirect: TestServer;
+let untrusted: TestServer;
+
+beforeAll(async () => {
+  pingone = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
+  // Echoes the whole request body (secret included, form-encoded) back in its error text.
+  echo = await startFaultServer((request, response) => {
+    response.writeHead(400, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: 'invalid_request', error_description: `you sent ${request.body} / ${new URLSearchParams(request.body).get('client_secret')}` }));
+  });
+  hang = await startFaultServer(faults.hang());
+  redirect = await startFaultServer(faults.redirect(`https://127.0.0.1:1/?secret=${encodeURIComponent(FAKE.clientSecret)}`));
+  untrusted = await startFaultServer(faults.token(), 'untrusted');
+});
+
+afterAll(async () => {
+  for (const server of [pingone, echo, hang, redirect, untrusted]) {
+    for (const request of server.requests) expectNoSecrets(`${request.url} ${JSON.stringify(request.headers)}`, SECRETS);
+    await server.close();
+  }
+});
+
+interface Run {
+  name: string;
+  args: () => string[];
+  env?: Record<string, string>;
+  stdin?: string;
+  code: number;
+}
+
+const verifyArgs = (authDomain: () => string, ...extra: string[]) => () => ['pingone', '--verify', '--client-id', FAKE.clientId, '--auth-domain', authDomain(), ...extra];
+const pingoneHost = () => pingone.hostPort;
+
+const runs: Run[] = [
+  { name: '--version', args: () => ['--version'], code: 0 },
+  { name: '--help', args: () => ['--help'], code: 0 },
+  { name: 'pingone --help', args: () => ['pingone', '--help'], code: 0 },
+  { name: 'connectors', args: () => ['connectors'], code: 0 },
+  { name: 'connectors --json', args: () => ['connectors', '--json'], code: 0 },
+  { name: 'an unknown command', args: () => ['nosuch'], code: 2 },
+  { name: 'verify, secret from the environment', args: verifyArgs(pingoneHost), code: 0 },
+  { name: 'verify --json, secret from the environment', args: verifyArgs(pingoneHost, '--json'), code: 0 },
+  { name: 'verify --show-secrets (verify never shows them)', args: verifyArgs(pingoneHost, '--show-secrets'), code: 0 },
+  { name: 'verify, secret from stdin', args: verifyArgs(pingoneHost, '--client-secret-stdin'), env: { PINGONE_CLIENT_SECRET: '' }, stdin: `${FAKE.clientSecret}\n`, code: 0 },
+  { name: 'verify, a wrong secret', args: verifyArgs(pingoneHost), env: { PINGONE_CLIENT_SECRET: FAKE.wrongSecret }, code: 1 },
+  { name: 'verify --json, a wrong secret', args: verifyArgs(pingoneHost, '--json'), env: { PINGONE_CLIENT_SECRET: FAKE.wrongSecret }, code: 1 },
+  { name: 'verify, a server echoing the secret', args: verifyArgs(() => echo.hostPort), code: 1 },
+  { name: 'verify --json, a server echoing the secret', args: verifyArgs(() => echo.hostPort, '--json'), code: 1 },
+  { name: 'verify, a timeout', args: verifyArgs(() => hang.hostPort, '--timeout', '1'), code: 3 },
+  { name: 'verify, a redirect carrying the secret in its Location', args: verifyArgs(() => redirect.hostPort), code: 3 },
+  { name: 'verify, an untrusted certificate', args: verifyArgs(() => untrusted.hostPort), code: 3 },
+  { name: 'verify, DNS failure, with debug output on', args: verifyArgs(() => 'nowhere.invalid'), env: { CONNECTOR_SETUP_DEBUG: '1' }, code: 3 },
+  { name: 'verify, a missing value', args: () => ['pingone', '--verify', '--client-id', FAKE.clientId], code: 2 },
+  { name: 'verify, an invalid value', args: verifyArgs(() => 'bad/host'), code: 2 },
+  { name: 'verify, a secret with a space (refused without echoing it)', args: verifyArgs(pingoneHost), env: { PINGONE_CLIENT_SECRET: `${FAKE.clientSecret} x` }, code: 2 },
+  { name: 'verify, two --*-stdin... and a secret given as a flag', args: () => ['pingone', '--verify', `--client-secret=${FAKE.clientSecret}`], code: 2 },
+  { name: 'verify, an unknown profile', args: verifyArgs(pingoneHost, '--profile', 'nosuch'), code: 2 },
+];
+
+function check(result: CliResult, expected: number): void {
+  expect(result.signal).toBeNull();
+  expect(result.code).toBe(expected);
+  expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  expectNoStackTrace(result.stderr);
+}
+
+describe('no secret in any output', () => {
+  test.each(runs)('$name', async (run) => {
+    const result = await runCli(run.args(), { env: { ...ALL_SECRET_ENV, ...run.env }, ...(run.stdin !== undefined ? { stdin: run.stdin } : {}) });
+    check(result, run.code);
+  });
+
+  test('setup saves, then runs that read the saved secret: still nothing in any output', async () => {
+    const configDir = tempConfigDir();
+    const flags = ['--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort];
+    check(await runCli(['pingone', '--no-input', ...flags], { env: ALL_SECRET_ENV, configDir }), 0);
+    check(await runCli(['pingone', '--no-input', '--json', ...flags], { env: ALL_SECRET_ENV, configDir }), 0);
+    // The secret now comes from the profile only.
+    const fromProfile = { PINGONE_ENVIRONMENT_ID: FAKE.environmentId };
+    check(await runCli(['pingone', '--verify', '--profile', 'default'], { env: fromProfile, configDir }), 0);
+    check(await runCli(['pingone', '--verify', '--json'], { env: fromProfile, configDir }), 0);
+    check(await runCli(['pingone', '--no-input'], { env: fromProfile, configDir }), 0);
+    check(await runCli(['pingone', '--no-input', '--json', '--show-secrets'], { env: fromProfile, configDir }), 0);
+    // The saved profile's secret, now wrong at the server: the refusal is shown without it.
+    check(await runCli(['pingone', '--verify', '--auth-domain', echo.hostPort], { env: fromProfile, configDir }), 1);
+
+    // Where it was saved: only secrets.json holds it, owner-only.
+    const profiles = readFileSync(path.join(configDir, 'profiles.json'), 'utf8');
+    expectNoSecrets(profiles, SECRETS);
+    expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).toContain(FAKE.clientSecret);
+    if (process.platform !== 'win32') {
+      expect(statSync(path.join(configDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+      expect(statSync(path.join(configDir, 'profiles.json')).mode & 0o077).toBe(0);
+      expect(statSync(configDir).mode & 0o777).toBe(0o700);
+    }
+  });
+
+  test('the one place a secret is shown: setup with --show-secrets, in the Cyclr values on stderr', async () => {
+    const result = await runCli(['pingone', '--no-input', '--no-save', '--show-secrets', '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort], {
+      env: ALL_SECRET_ENV,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n').filter((line) => line.includes(FAKE.clientSecret))).toEqual([expect.stringMatching(/^\s+Client Secret\s+FAKE-pingone-secret/)]);
+  });
+});
