@@ -63,6 +63,9 @@ export async function main(argv: string[]): Promise<ExitCode> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
+      if (error.code === 'commander.unknownCommand') {
+        process.stderr.write(`Supported connectors: ${connectors.map((connector) => connector.name).join(', ')} (see connector-setup connectors).\n`);
+      }
       // --help and --version end here with code 0; usage errors are bad input (exit 2).
       return error.exitCode === 0 ? 0 : 2;
     }
@@ -75,7 +78,15 @@ main(process.argv).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  async (error: unknown) => {
+    // A typed error raised before a command could render it (e.g. a bad --timeout): still its own exit code.
+    const { CliError, toErrorJson } = await import('./core/errors.js');
+    if (error instanceof CliError) {
+      process.stderr.write(`✖ ${error.message} [${error.code}]\n${error.hint ? `  Fix: ${error.hint}\n` : ''}`);
+      if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ok: false, error: toErrorJson(error) }, null, 2)}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
     process.stderr.write(`connector-setup: unexpected problem: ${(error as Error)?.message ?? String(error)}\n`);
     process.exitCode = 1;
   },
