@@ -90,14 +90,15 @@ export class Output {
     const timer = live
       ? setInterval(() => {
           frame = (frame + 1) % SPINNER_FRAMES.length;
-          this.stderr.write(`\r\x1b[K${this.paint.cyan(SPINNER_FRAMES[frame] ?? '')} ${label}`);
+          // Frames are one character wide, so a carriage return redraws the line without escape codes.
+          this.stderr.write(`\r${this.paint.cyan(SPINNER_FRAMES[frame] ?? '')} ${label}`);
         }, 80)
       : undefined;
     if (live) this.stderr.write(`${this.paint.cyan(SPINNER_FRAMES[0] ?? '')} ${label}`);
     return {
       done: (ok, detail) => {
         if (timer) clearInterval(timer);
-        if (live) this.stderr.write('\r\x1b[K');
+        if (live) this.stderr.write(`\r${' '.repeat([...label].length + 2)}\r`);
         const ms = Math.round(performance.now() - started);
         const mark = ok ? this.paint.green('✔') : this.paint.red('✖');
         this.say(`${mark} ${label} ${this.paint.dim(`(${ms} ms)`)}${detail ? ` ${detail}` : ''}`);
