@@ -55,9 +55,10 @@ describe('diagnose', () => {
     expect(oauthError('access_denied', 'Not today', 403).code).toBe('access_denied');
   });
 
-  test('an unknown OAuth error keeps a safe form of its code', () => {
-    const error = oauthError('weird error"<script>', 'Something', 400);
-    expect(error.code).toBe('weirderrorscript');
+  test('any other OAuth error: the stable code rejected, with PingOne\'s error in the message', () => {
+    const error = oauthError('invalid_scope', 'Something', 400);
+    expect(error.code).toBe('rejected');
+    expect(error.message).toBe('PingOne refused the token request (invalid_scope). PingOne said: "Something"');
     expect(error.exitCode).toBe(1);
   });
 
