@@ -107,6 +107,16 @@ describe('where values come from', () => {
     expectClean(result);
   });
 
+  test('a secret from stdin with whitespace around it: trimmed, and said so in the JSON warnings', async () => {
+    const result = await runCli(
+      ['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'],
+      { stdin: `\t${FAKE.clientSecret} \r\n` },
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).warnings).toEqual(['Removed whitespace around the Client Secret (--client-secret-stdin).']);
+    expectClean(result);
+  });
+
   test('pasted flag values are normalised: scheme, trailing slash, spaces, upper case', async () => {
     const result = await runCli(
       ['pingone', '--verify', '--json', '--client-id', ` ${FAKE.clientId.toUpperCase()} `, '--auth-domain', ` https://${server.hostPort}/ `, '--environment-id', `${FAKE.environmentId} `],
