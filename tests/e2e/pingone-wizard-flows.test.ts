@@ -1,6 +1,6 @@
 // More of the interactive PingOne wizard in a real pseudo-terminal: re-running with a saved profile,
 // recovering from a refusal, refused pastes at the prompt, --no-input, and NO_COLOR.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
@@ -173,6 +173,43 @@ describe('connector-setup pingone in a terminal', () => {
     expect(screen).not.toContain('?');
     expect(screen).not.toContain('Connections > Applications');
     expectNoSecrets(screen);
+  });
+});
+
+describe('leaving and scripting in a terminal', () => {
+  test('Ctrl+C at "What now?" after a refusal: exit 130, nothing written', async () => {
+    const configDir = tempConfigDir();
+    const terminal = wizard(configDir, ['--client-id', FAKE.clientId, '--authorization-url', `https://auth.pingone.eu/${FAKE.environmentId}/as/authorize`], {
+      PINGONE_CLIENT_SECRET: FAKE.wrongSecret,
+    });
+    await terminal.waitFor('? What now?');
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
+    expect(readdirSync(configDir)).toEqual([]);
+    expectNoSecrets(terminal.screen());
+  });
+
+  test('"Quit" after a refusal: the diagnosis, exit 1, nothing written', async () => {
+    const configDir = tempConfigDir();
+    const terminal = wizard(configDir, ['--client-id', FAKE.clientId, '--authorization-url', `https://auth.pingone.eu/${FAKE.environmentId}/as/authorize`], {
+      PINGONE_CLIENT_SECRET: FAKE.wrongSecret,
+    });
+    await terminal.waitFor('? What now?');
+    terminal.type(`${KEY.up}`);
+    await terminal.waitFor(/❯ Quit/);
+    terminal.type(KEY.enter);
+    expect(await terminal.exit).toBe(1);
+    expect(terminal.screen()).toContain('[invalid_client]');
+    expect(readdirSync(configDir)).toEqual([]);
+    expectNoSecrets(terminal.screen());
+  });
+
+  test('--verify in a terminal never asks: a missing value ends the run with exit 2', async () => {
+    const terminal = wizard(tempConfigDir(), ['--verify', '--client-id', FAKE.clientId], { PINGONE_CLIENT_SECRET: FAKE.clientSecret });
+    expect(await terminal.exit).toBe(2);
+    expect(terminal.screen()).toContain('Missing Auth Domain');
+    expect(terminal.screen()).not.toContain('?');
+    expectNoSecrets(terminal.screen());
   });
 });
 
