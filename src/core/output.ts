@@ -69,6 +69,14 @@ export class Output {
     if (!this.json) this.stderr.write(`${options.revealSecrets ? text : this.redactor.redact(text)}\n`);
   }
 
+  /**
+   * Text that belongs with a question (a checklist, the reason for the next question): on stderr even under
+   * --json, since the prompts are shown there too. Always redacted.
+   */
+  sayWithPrompt(text = ''): void {
+    this.stderr.write(`${this.redactor.redact(text)}\n`);
+  }
+
   warn(text: string): void {
     this.say(this.paint.yellow(`! ${text}`));
   }

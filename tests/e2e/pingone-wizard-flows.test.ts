@@ -204,6 +204,22 @@ describe('leaving and scripting in a terminal', () => {
     expectNoSecrets(terminal.screen());
   });
 
+  test('--json in a terminal: the checklist and the reason for "What now?" are still shown; then one JSON document', async () => {
+    const configDir = tempConfigDir();
+    const terminal = wizard(configDir, ['--json', '--client-id', FAKE.clientId, '--authorization-url', `https://auth.pingone.eu/${FAKE.environmentId}/as/authorize`], {
+      PINGONE_CLIENT_SECRET: FAKE.wrongSecret,
+    });
+    await terminal.waitFor('? What now?');
+    expect(terminal.screen()).toContain('Set Grant Type to Client Credentials');
+    expect(terminal.screen()).toContain('✖ PingOne rejected the Client ID or Client Secret.');
+    terminal.type(KEY.up);
+    await terminal.waitFor(/❯ Quit/);
+    terminal.type(KEY.enter);
+    expect(await terminal.exit).toBe(1);
+    expect(terminal.screen()).toContain('"code": "invalid_client"');
+    expectNoSecrets(terminal.screen());
+  });
+
   test('--verify in a terminal never asks: a missing value ends the run with exit 2', async () => {
     const terminal = wizard(tempConfigDir(), ['--verify', '--client-id', FAKE.clientId], { PINGONE_CLIENT_SECRET: FAKE.clientSecret });
     expect(await terminal.exit).toBe(2);

@@ -39,9 +39,9 @@ function isOpen(context: RunContext, key: FieldKey, asked: Set<FieldKey>, editin
 
 export function showChecklist(context: RunContext): void {
   const { out } = context;
-  out.say(out.paint.bold('PingOne partner setup: create a Worker application for Cyclr'));
-  WORKER_APP_CHECKLIST.forEach((step, index) => out.say(`  ${out.paint.cyan(`${index + 1}.`)} ${step}`));
-  out.say();
+  out.sayWithPrompt(out.paint.bold('PingOne partner setup: create a Worker application for Cyclr'));
+  WORKER_APP_CHECKLIST.forEach((step, index) => out.sayWithPrompt(`  ${out.paint.cyan(`${index + 1}.`)} ${step}`));
+  out.sayWithPrompt();
 }
 
 const askClientId: Step = async (context, draft, asked) => {
@@ -61,7 +61,7 @@ const askClientSecret: Step = async (context, draft, asked) => {
   });
   if (answer !== '' || !kept) {
     const secret = parseSecret(answer, 'Client Secret');
-    if (secret.trimmed) context.out.warn('Removed whitespace around the pasted Client Secret.');
+    if (secret.trimmed) context.out.sayWithPrompt(context.out.paint.yellow('! Removed whitespace around the pasted Client Secret.'));
     context.redactor.add(secret.value);
     draft.clientSecret = secret.value;
   }
@@ -89,7 +89,7 @@ const askAuthDomain: Step = async (context, draft, asked) => {
     draft.authDomain = parts.authDomain;
     draft.environmentId = parts.environmentId;
     asked.add('environmentId');
-    context.out.say(`  Auth Domain ${parts.authDomain}, Environment ID ${parts.environmentId}`);
+    context.out.sayWithPrompt(`  Auth Domain ${parts.authDomain}, Environment ID ${parts.environmentId}`);
   } else if (choice === CUSTOM_DOMAIN) {
     const domain = await prompt.text({
       message: 'Auth Domain (host[:port])',
