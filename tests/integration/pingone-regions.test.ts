@@ -106,6 +106,7 @@ describe('environment_not_found on a regional domain', () => {
     await routeRegions('auth.pingone.com', (region) => (region === HOME ? home.port : elsewhere.port));
     const elsewhereBefore = elsewhere.requests.length;
     const homeBefore = home.requests.length;
+    const targetsBefore = proxy.targets.length;
     const result = await verifyAt('auth.pingone.com');
     expect(result.code).toBe(1);
     const document = JSON.parse(result.stdout);
@@ -125,9 +126,9 @@ describe('environment_not_found on a regional domain', () => {
     const lookups = asked.slice(1);
     expect(lookups.every((request) => request.method === 'GET' && request.url === discoveryPath(FAKE.environmentId))).toBe(true);
     expect(home.requests.slice(homeBefore).map((request) => [request.method, request.url])).toEqual([['GET', discoveryPath(FAKE.environmentId)]]);
-    expect(new Set([...lookups, ...home.requests.slice(homeBefore)].map((request) => request.host))).toEqual(
-      new Set(REGIONS.filter((region) => region !== 'auth.pingone.com')),
-    );
+    // Every region was reached (the gate opened only once all five connected); the run may end before the
+    // slower regions' requests are read, so which requests arrived is checked above, not that all did.
+    expect(new Set(proxy.targets.slice(targetsBefore))).toEqual(new Set(REGIONS.map((region) => `${region}:443`)));
     // The secret only went to the domain the user named, never to the regions asked for the environment.
     expect(lookups.every((request) => !request.body.includes('secret'))).toBe(true);
     expectNoSecrets(result.stdout + result.stderr);
