@@ -142,6 +142,23 @@ describe('connector-setup pingone in a terminal', () => {
     expectNoSecrets(terminal.screen());
   });
 
+  test('a pasted AUTHORIZATION URL for another environment than --environment-id is refused at the prompt', async () => {
+    const configDir = tempConfigDir();
+    const terminal = wizard(configDir, ['--client-id', FAKE.clientId, '--environment-id', FAKE.environmentId], { PINGONE_CLIENT_SECRET: FAKE.clientSecret });
+    await terminal.waitFor(/❯ Paste the AUTHORIZATION URL/);
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? AUTHORIZATION URL');
+    const other = `https://auth.pingone.eu/${FAKE.otherEnvironmentId}/as/authorize`;
+    terminal.type(`${other}${KEY.enter}`);
+    // The message wraps at the terminal's width.
+    await terminal.waitFor(`This URL is for environment ${FAKE.otherEnvironmentId}, but --environment-id gives`);
+    terminal.type(`${KEY.backspace.repeat(other.length + 5)}https://auth.pingone.eu/${FAKE.environmentId}/as/authorize${KEY.enter}`);
+    await terminal.waitFor('Enter these in Cyclr');
+    expect(await terminal.exit).toBe(0);
+    expect(savedProfile(configDir).values.environmentId).toBe(FAKE.environmentId);
+    expectNoSecrets(terminal.screen());
+  });
+
   test('a custom domain with a path is refused at the prompt; the host alone is accepted', async () => {
     const configDir = tempConfigDir();
     const terminal = wizard(configDir, ['--client-id', FAKE.clientId, '--environment-id', FAKE.environmentId], {
