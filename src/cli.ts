@@ -122,6 +122,9 @@ export async function main(argv: string[]): Promise<ExitCode> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
+      if (error.code === 'commander.unknownCommand') {
+        process.stderr.write(`Supported connectors: ${connectors.map((connector) => connector.name).join(', ')} (see connector-setup connectors).\n`);
+      }
       // --help and --version end here with code 0; usage errors are bad input (exit 2).
       return error.exitCode === 0 ? 0 : 2;
     }
@@ -150,15 +153,16 @@ main(process.argv).then(
   (error: unknown) => {
     // A CliError raised before a command could render it (a bad --timeout, say): shown the way commands show theirs.
     if (isCliError(error)) {
+      process.stderr.write(`✖ ${error.message} [${error.code}]\n${error.hint ? `  Fix: ${error.hint}\n` : ''}`);
       if (process.argv.includes('--json')) {
         process.stdout.write(`${JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint } }, null, 2)}\n`);
-      } else {
-        process.stderr.write(`✖ ${error.message} [${error.code}]\n${error.hint ? `  Fix: ${error.hint}\n` : ''}`);
       }
       process.exitCode = error.exitCode;
       return;
     }
-    process.stderr.write(`connector-setup: unexpected problem: ${(error as Error)?.message ?? String(error)}\n`);
+    // Not one of ours, so not known to be free of secrets: its text is shown only when debugging.
+    const detail = process.env.CONNECTOR_SETUP_DEBUG ? `: ${(error as Error)?.stack ?? String(error)}` : ' (set CONNECTOR_SETUP_DEBUG=1 for details)';
+    process.stderr.write(`connector-setup: unexpected problem${detail}\n`);
     process.exitCode = 1;
   },
 );

@@ -86,6 +86,8 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
     result.checks = context.checks;
     result.warnings = context.warnings;
     if (!options.verify && options.save !== false) await session.store.checkSecretStore();
+    // Notices about the input (e.g. a trimmed secret) were printed already; --json carries them as warnings.
+    if (session.out.json) context.warnings.push(...context.resolved.notices);
     const module = await connector.load();
     const summary = options.verify ? await module.verify(context) : await module.setup(context);
     result.values = summary.values;

@@ -78,6 +78,14 @@ export class Output {
     this.stderr.write(`${terminalSafe(options.revealSecrets ? text : this.redactor.redact(text))}\n`);
   }
 
+  /**
+   * Text that belongs with a question (a checklist, the reason for the next question): on stderr even under
+   * --json, since the prompts are shown there too. Always redacted.
+   */
+  sayWithPrompt(text = ''): void {
+    this.stderr.write(`${this.redactor.redact(text)}\n`);
+  }
+
   warn(text: string): void {
     this.say(this.paint.yellow(`! ${text}`));
   }
@@ -101,14 +109,15 @@ export class Output {
     const timer = live
       ? setInterval(() => {
           frame = (frame + 1) % SPINNER_FRAMES.length;
-          this.stderr.write(`\r\x1b[K${this.paint.cyan(SPINNER_FRAMES[frame] ?? '')} ${label}`);
+          // Frames are one character wide, so a carriage return redraws the line without escape codes.
+          this.stderr.write(`\r${this.paint.cyan(SPINNER_FRAMES[frame] ?? '')} ${label}`);
         }, 80)
       : undefined;
     if (live) this.stderr.write(`${this.paint.cyan(SPINNER_FRAMES[0] ?? '')} ${label}`);
     return {
       done: (ok, detail) => {
         if (timer) clearInterval(timer);
-        if (live) this.stderr.write('\r\x1b[K');
+        if (live) this.stderr.write(`\r${' '.repeat([...label].length + 2)}\r`);
         const ms = Math.round(performance.now() - started);
         const mark = ok ? this.paint.green('✔') : this.paint.red('✖');
         this.say(`${mark} ${label} ${this.paint.dim(`(${ms} ms)`)}${detail ? ` ${detail}` : ''}`);

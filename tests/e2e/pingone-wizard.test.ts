@@ -84,5 +84,6 @@ describe('connector-setup pingone in a terminal', () => {
     expect(await terminal.exit).toBe(130);
     expect(existsSync(path.join(configDir, 'profiles.json'))).toBe(false);
     expect(existsSync(path.join(configDir, 'secrets.json'))).toBe(false);
+    expectNoSecrets(terminal.screen());
   });
 });

@@ -13,6 +13,8 @@ export function plainText(raw: string): string {
 export interface PtySession {
   /** Everything the terminal has shown so far, escape sequences removed. */
   screen(): string;
+  /** Everything the terminal has received, escape sequences included. */
+  raw(): string;
   type(text: string): void;
   /** Waits until the screen (after `from` characters) matches; fails with the screen in the message. */
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
@@ -29,12 +31,14 @@ export function startPty(args: string[], env: Record<string, string | undefined>
     name: 'xterm-256color',
     cols: 120,
     rows: 40,
-    env: baseEnv(env) as Record<string, string>,
+    // A variable set to undefined is left out (node-pty would pass the text "undefined").
+    env: Object.fromEntries(Object.entries(baseEnv(env)).filter((entry): entry is [string, string] => entry[1] !== undefined)),
   });
   terminal.onData((data) => (output += data));
   const exit = new Promise<number>((resolve) => terminal.onExit(({ exitCode }) => resolve(exitCode)));
   return {
     screen: () => plainText(output),
+    raw: () => output,
     type: (text) => terminal.write(text),
     mark: () => {
       since = plainText(output).length;

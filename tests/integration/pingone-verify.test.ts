@@ -81,6 +81,7 @@ describe('pingone --verify', () => {
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('unauthorized_client');
     expect(error.hint).toContain('Grant Type');
+    expectNoSecrets(result.stdout + result.stderr);
   });
 
   test('a Worker app without roles: no_roles', async () => {
@@ -89,12 +90,14 @@ describe('pingone --verify', () => {
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('no_roles');
     expect(error.hint).toContain('Grant Roles');
+    expectNoSecrets(result.stdout + result.stderr);
   });
 
   test('a disabled app: app_disabled', async () => {
     const result = await verify(disabledAppId);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).error.code).toBe('app_disabled');
+    expectNoSecrets(result.stdout + result.stderr);
   });
 
   test('an unknown environment on a custom domain: environment_not_found naming both suspects', async () => {
@@ -103,6 +106,7 @@ describe('pingone --verify', () => {
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('environment_not_found');
     expect(error.hint).toMatch(/Environment ID and the Auth Domain/);
+    expectNoSecrets(result.stdout + result.stderr);
   });
 
   test('a missing value without a terminal: exit 2 naming the value, its flag and its variable; nothing sent', async () => {

@@ -28,8 +28,8 @@ function summary(credentials: PingOneCredentials): SetupSummary {
 /** After a refusal, a person can fix the console and retry, or correct what they typed. */
 async function nextMove(context: RunContext, error: RejectedError): Promise<'retry' | 'edit'> {
   const { out } = context;
-  out.say(out.paint.red(`✖ ${error.message}`));
-  if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
+  out.sayWithPrompt(out.paint.red(`✖ ${error.message}`));
+  if (error.hint) out.sayWithPrompt(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
   const move = await context.prompt.select<'retry' | 'edit' | 'quit'>({
     message: 'What now?',
     choices: [

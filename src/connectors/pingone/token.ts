@@ -54,7 +54,8 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, creden
         }
         return new RejectedError('access_denied', `PingOne denied the request.${said}`, HINTS.noRoles);
       default:
-        return new RejectedError(answer.error.replace(/[^a-z_]/gi, '').slice(0, 40) || 'rejected', `PingOne refused the token request (${answer.error}).${said}`, HINTS.invalidClient);
+        // A stable, documented code; PingOne's own error stays in the message (as text, never as a code).
+        return new RejectedError('rejected', `PingOne refused the token request (${answer.error.slice(0, 80)}).${said}`, HINTS.invalidClient);
     }
   }
   if (answer.status === 404) {

@@ -1,6 +1,6 @@
 // The interactive PingOne steps: each reads its value from flags, environment or profile first and asks
 // only when it is still open; saved values are offered as defaults so Enter keeps them.
-import { CliError } from '../../core/errors.js';
+import { CliError, InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
 import type { RunContext } from '../../core/run.js';
 import { parseHostPort, parseSecret, parseUuid } from '../../core/validate.js';
@@ -15,7 +15,7 @@ export interface PingOneDraft {
 }
 
 type FieldKey = keyof PingOneDraft;
-type Step = (context: RunContext, draft: PingOneDraft, asked: Set<FieldKey>) => Promise<void>;
+type Step = (context: RunContext, draft: PingOneDraft, asked: Set<FieldKey>, editing: boolean) => Promise<void>;
 
 /** Turns a parser into an inquirer validator: the parser's message is shown under the prompt. */
 function validateWith(parse: (value: string) => unknown): (value: string) => string | true {
@@ -39,9 +39,9 @@ function isOpen(context: RunContext, key: FieldKey, asked: Set<FieldKey>, editin
 
 export function showChecklist(context: RunContext): void {
   const { out } = context;
-  out.say(out.paint.bold('PingOne partner setup: create a Worker application for Cyclr'));
-  WORKER_APP_CHECKLIST.forEach((step, index) => out.say(`  ${out.paint.cyan(`${index + 1}.`)} ${step}`));
-  out.say();
+  out.sayWithPrompt(out.paint.bold('PingOne partner setup: create a Worker application for Cyclr'));
+  WORKER_APP_CHECKLIST.forEach((step, index) => out.sayWithPrompt(`  ${out.paint.cyan(`${index + 1}.`)} ${step}`));
+  out.sayWithPrompt();
 }
 
 const askClientId: Step = async (context, draft, asked) => {
@@ -61,7 +61,7 @@ const askClientSecret: Step = async (context, draft, asked) => {
   });
   if (answer !== '' || !kept) {
     const secret = parseSecret(answer, 'Client Secret');
-    if (secret.trimmed) context.out.warn('Removed whitespace around the pasted Client Secret.');
+    if (secret.trimmed) context.out.sayWithPrompt(context.out.paint.yellow('! Removed whitespace around the pasted Client Secret.'));
     context.redactor.add(secret.value);
     draft.clientSecret = secret.value;
   }
@@ -71,7 +71,21 @@ const askClientSecret: Step = async (context, draft, asked) => {
 const PASTE_URL = 'paste-url';
 const CUSTOM_DOMAIN = 'custom-domain';
 
-const askAuthDomain: Step = async (context, draft, asked) => {
+/** A pasted AUTHORIZATION URL must agree with an Environment ID already given by flag or variable. */
+function parseUrlAgreeing(context: RunContext, draft: PingOneDraft, editing: boolean): (value: string) => ReturnType<typeof parseAuthorizationUrl> {
+  const source = context.resolved.sources.environmentId;
+  const given = !editing && (source === 'flag' || source === 'env') ? draft.environmentId : undefined;
+  return (value) => {
+    const parts = parseAuthorizationUrl(value);
+    if (given && parts.environmentId !== given) {
+      const where = source === 'flag' ? '--environment-id' : 'PINGONE_ENVIRONMENT_ID';
+      throw new InputError('invalid_input', `This URL is for environment ${parts.environmentId}, but ${where} gives ${given}.`);
+    }
+    return parts;
+  };
+}
+
+const askAuthDomain: Step = async (context, draft, asked, editing) => {
   const { prompt } = context;
   const regional = REGIONS.find((region) => region.authDomain === draft.authDomain);
   const choice = await prompt.select<string>({
@@ -84,12 +98,13 @@ const askAuthDomain: Step = async (context, draft, asked) => {
     ],
   });
   if (choice === PASTE_URL) {
-    const url = await prompt.text({ message: 'AUTHORIZATION URL', validate: validateWith(parseAuthorizationUrl) });
-    const parts = parseAuthorizationUrl(url);
+    const parseUrl = parseUrlAgreeing(context, draft, editing);
+    const url = await prompt.text({ message: 'AUTHORIZATION URL', validate: validateWith(parseUrl) });
+    const parts = parseUrl(url);
     draft.authDomain = parts.authDomain;
     draft.environmentId = parts.environmentId;
     asked.add('environmentId');
-    context.out.say(`  Auth Domain ${parts.authDomain}, Environment ID ${parts.environmentId}`);
+    context.out.sayWithPrompt(`  Auth Domain ${parts.authDomain}, Environment ID ${parts.environmentId}`);
   } else if (choice === CUSTOM_DOMAIN) {
     const domain = await prompt.text({
       message: 'Auth Domain (host[:port])',
@@ -126,6 +141,6 @@ const STEPS: ReadonlyArray<[FieldKey, Step]> = [
 export async function collect(context: RunContext, draft: PingOneDraft, editing: boolean): Promise<void> {
   const asked = new Set<FieldKey>();
   for (const [key, step] of STEPS) {
-    if (isOpen(context, key, asked, editing)) await step(context, draft, asked);
+    if (isOpen(context, key, asked, editing)) await step(context, draft, asked, editing);
   }
 }

@@ -1,0 +1,121 @@
+// Where each value comes from: flags and --*-stdin, then the environment, then the saved profile.
+import { describe, expect, test } from '@jest/globals';
+import { CliError } from '../../src/core/errors.js';
+import { missingInput, requireValues, resolveValues, stdinField } from '../../src/core/resolve.js';
+import { pingoneFields } from '../../src/connectors/pingone/fields.js';
+import { FAKE } from '../helpers/fixtures.js';
+
+const flagClientId = '22222222-2222-4222-8222-222222222222';
+const envClientId = '33333333-3333-4333-8333-333333333333';
+const savedClientId = '44444444-4444-4444-8444-444444444444';
+
+const saved = {
+  values: { clientId: savedClientId, authDomain: 'auth.pingone.com', environmentId: FAKE.environmentId },
+  secrets: { clientSecret: 'FAKE-saved-secret-0009' },
+};
+
+function thrown(work: () => unknown): CliError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof CliError) return error;
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('resolveValues', () => {
+  test('a flag beats the environment, which beats the saved profile', () => {
+    const resolved = resolveValues({
+      fields: pingoneFields,
+      options: { clientId: flagClientId },
+      env: { PINGONE_CLIENT_ID: envClientId, PINGONE_AUTH_DOMAIN: 'auth.pingone.eu' },
+      saved,
+    });
+    expect(resolved.values).toEqual({
+      clientId: flagClientId,
+      clientSecret: 'FAKE-saved-secret-0009',
+      authDomain: 'auth.pingone.eu',
+      environmentId: FAKE.environmentId,
+    });
+    expect(resolved.sources).toEqual({ clientId: 'flag', clientSecret: 'profile', authDomain: 'env', environmentId: 'profile' });
+  });
+
+  test('the secret from --client-secret-stdin beats the environment', () => {
+    const resolved = resolveValues({
+      fields: pingoneFields,
+      options: { clientSecretStdin: true },
+      stdinLine: FAKE.clientSecret,
+      env: { PINGONE_CLIENT_SECRET: FAKE.wrongSecret },
+      saved,
+    });
+    expect(resolved.values.clientSecret).toBe(FAKE.clientSecret);
+    expect(resolved.sources.clientSecret).toBe('stdin');
+  });
+
+  test('an empty environment variable counts as unset', () => {
+    const resolved = resolveValues({ fields: pingoneFields, options: {}, env: { PINGONE_CLIENT_ID: '' }, saved });
+    expect(resolved.sources.clientId).toBe('profile');
+  });
+
+  test('values are normalised on the way in, with a notice when a secret was trimmed', () => {
+    const resolved = resolveValues({
+      fields: pingoneFields,
+      options: { authDomain: ' https://auth.pingone.EU/ ', environmentId: FAKE.environmentId.toUpperCase() },
+      env: { PINGONE_CLIENT_SECRET: ` ${FAKE.clientSecret}\t` },
+    });
+    expect(resolved.values.authDomain).toBe('auth.pingone.eu');
+    expect(resolved.values.environmentId).toBe(FAKE.environmentId);
+    expect(resolved.values.clientSecret).toBe(FAKE.clientSecret);
+    expect(resolved.notices).toEqual(['Removed whitespace around the Client Secret (PINGONE_CLIENT_SECRET).']);
+  });
+
+  test('a bad value is refused naming where it came from, never echoing a secret', () => {
+    const fromFlag = thrown(() => resolveValues({ fields: pingoneFields, options: { clientId: 'not-a-uuid' }, env: {} }));
+    expect(fromFlag.exitCode).toBe(2);
+    expect(fromFlag.code).toBe('invalid_input');
+    expect(fromFlag.message).toContain('(from --client-id)');
+    const secret = `${FAKE.clientSecret}\u0000tail`;
+    const fromEnv = thrown(() => resolveValues({ fields: pingoneFields, options: {}, env: { PINGONE_CLIENT_SECRET: secret } }));
+    expect(fromEnv.message).toContain('(from PINGONE_CLIENT_SECRET)');
+    expect(fromEnv.message).not.toContain(FAKE.clientSecret);
+  });
+
+  test('nothing known leaves the value unresolved', () => {
+    const resolved = resolveValues({ fields: pingoneFields, options: {}, env: {} });
+    expect(resolved.values).toEqual({});
+  });
+});
+
+describe('stdinField', () => {
+  test('names the field whose --*-stdin flag was given', () => {
+    expect(stdinField(pingoneFields, { clientSecretStdin: true })?.key).toBe('clientSecret');
+    expect(stdinField(pingoneFields, {})).toBeUndefined();
+  });
+
+  test('refuses two --*-stdin flags at once: stdin holds one line', () => {
+    const fields = [...pingoneFields, { ...pingoneFields[1]!, key: 'other', stdinFlag: '--other-stdin' }];
+    expect(thrown(() => stdinField(fields, { clientSecretStdin: true, otherStdin: true })).exitCode).toBe(2);
+  });
+});
+
+describe('requireValues', () => {
+  test('names the first missing value, its flag and its variable (exit 2)', () => {
+    const error = thrown(() => requireValues(pingoneFields, { clientId: flagClientId }));
+    expect(error.code).toBe('missing_input');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe('Missing Client Secret.');
+    expect(error.hint).toContain('--client-secret-stdin');
+    expect(error.hint).toContain('PINGONE_CLIENT_SECRET');
+  });
+
+  test('passes when everything is there', () => {
+    expect(() =>
+      requireValues(pingoneFields, { clientId: flagClientId, clientSecret: 'x', authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId }),
+    ).not.toThrow();
+  });
+
+  test('missingInput names flag and variable for a plain value', () => {
+    expect(missingInput(pingoneFields[2]!).hint).toBe('Pass --auth-domain or set PINGONE_AUTH_DOMAIN, or run it in a terminal to be asked.');
+  });
+});
