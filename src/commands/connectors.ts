@@ -20,6 +20,7 @@ export async function runConnectors(options: { json?: boolean }): Promise<ExitCo
       default: field.defaultValue ?? null,
       description: field.description,
     })),
+    flags: connector.extraFlags.map((extra) => ({ flag: extra.flags, description: extra.description })),
   }));
   if (out.json) {
     out.printJson({ connectors: described });
@@ -31,6 +32,7 @@ export async function runConnectors(options: { json?: boolean }): Promise<ExitCo
         const where = [field.flag, field.env].filter(Boolean).join(', ');
         out.data(`  ${field.label.padEnd(16)} ${where.padEnd(48)} ${field.description}${field.secret ? ' (secret)' : ''}`);
       }
+      for (const extra of connector.flags) out.data(`  ${''.padEnd(16)} ${extra.flag.padEnd(48)} ${extra.description}`);
       out.data('');
     }
   }
