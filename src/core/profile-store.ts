@@ -216,7 +216,8 @@ export class ProfileStore {
     const release = await lock(this.directory, {
       lockfilePath: path.join(this.directory, 'profiles.lock'),
       realpath: false,
-      stale: 10_000,
+      // The minimum proper-lockfile allows: a writer killed while holding the lock delays the next save by 5 s at most.
+      stale: 5_000,
       retries: { retries: 100, minTimeout: 10, maxTimeout: 200, randomize: true },
     });
     try {
