@@ -67,6 +67,19 @@ function quietOutput(redactor: Redactor): Output {
   return new Output({ json: false, redactor, stdout: sink, stderr: sink, env: { NO_COLOR: '1' } });
 }
 
+/**
+ * A batch reads saved values only, so a missing one means the profile was never finished (e.g. an Invenias setup
+ * that kept its one-time secret and then stopped): say how to finish it rather than which variable to set.
+ */
+function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
+  if (error.code !== 'missing_input') return error;
+  return new InputError(
+    error.code,
+    `${error.message.replace(/\.$/, '')} in the saved profile.`,
+    `Finish it: connector-setup ${profile.connector} --profile ${profile.name}.`,
+  );
+}
+
 async function verifyOne(session: Session, profile: StoredProfile, failWithinDays: number | undefined, record: (work: () => Promise<void>) => Promise<void>): Promise<Outcome> {
   const started = performance.now();
   const result: RunResult = { ok: false, connector: profile.connector, profile: profile.name, checks: [], values: { ...profile.values }, warnings: [], error: null };
@@ -86,7 +99,7 @@ async function verifyOne(session: Session, profile: StoredProfile, failWithinDay
     result.ok = true;
   } catch (caught) {
     const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught);
-    result.error = toErrorJson(error);
+    result.error = toErrorJson(incompleteProfile(error, profile));
     exitCode = error.exitCode;
   }
   return { result, ms: Math.round(performance.now() - started), exitCode };

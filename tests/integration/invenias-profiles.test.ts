@@ -309,7 +309,18 @@ describe('the one-time Client Secret is stored before anything else can fail', (
     const saved = await openStore(configDir).get('invenias', 'default');
     expect(seen).toEqual([saved?.values.clientId]);
     expect(saved?.secrets).toEqual({ clientSecret: invenias.apps.get(saved?.values.clientId ?? '')?.clientSecret });
-    expectClean(result);
+
+    // The profile holds the application but not yet the user: a batch says how to finish it, and sends nothing.
+    const tokens = invenias.tokenRequests().length;
+    const batch = await runCli(['verify', '--all', '--json'], { configDir });
+    expect(batch.code).toBe(2);
+    expect(JSON.parse(batch.stdout).results[0].error).toEqual({
+      code: 'missing_input',
+      message: 'Missing Username in the saved profile.',
+      hint: 'Finish it: connector-setup invenias --profile default.',
+    });
+    expect(invenias.tokenRequests().length).toBe(tokens);
+    expectClean(result, batch);
   });
 });
 
