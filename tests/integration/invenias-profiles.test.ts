@@ -47,6 +47,26 @@ function inveniasSetup(configDir: string, profile: string, { env = {}, args = []
   });
 }
 
+/** The setup, with the stand-in handing out this ExpiresOn for the application it creates. */
+async function inveniasSetupExpiringOn(configDir: string, profile: string, expiresOn: string): Promise<CliResult> {
+  invenias.issueExpiresOn(expiresOn);
+  try {
+    return await inveniasSetup(configDir, profile);
+  } finally {
+    invenias.issueExpiresOn(undefined);
+  }
+}
+
+/** Runs `work` with `hook` called at each token request the stand-in receives. */
+async function atTokenRequests<T>(hook: (form: URLSearchParams) => void | Promise<void>, work: () => Promise<T>): Promise<T> {
+  invenias.onTokenRequest(hook);
+  try {
+    return await work();
+  } finally {
+    invenias.onTokenRequest(undefined);
+  }
+}
+
 function pingoneSetup(configDir: string, profile: string): Promise<CliResult> {
   return runCli(
     ['pingone', '--json', '--profile', profile, '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'],
@@ -123,13 +143,7 @@ describe('verify over PingOne and Invenias profiles made by the real setups', ()
 describe('Invenias application expiry in setup and verify', () => {
   test('expiring within 30 days: exactly one warning everywhere; --expiring-within makes it expiring_soon, exit 1', async () => {
     const configDir = tempConfigDir();
-    invenias.issueExpiresOn(inDays(12.5));
-    let setup: CliResult;
-    try {
-      setup = await inveniasSetup(configDir, 'soon');
-    } finally {
-      invenias.issueExpiresOn(undefined);
-    }
+    const setup = await inveniasSetupExpiringOn(configDir, 'soon', inDays(12.5));
     expect(setup.code).toBe(0);
     const setupWarnings: string[] = JSON.parse(setup.stdout).warnings;
     expect(setupWarnings).toHaveLength(1);
@@ -173,13 +187,7 @@ describe('Invenias application expiry in setup and verify', () => {
 
   test('an expired application: app_expired, exit 1, a hint to renew, no token request spent by verify', async () => {
     const configDir = tempConfigDir();
-    invenias.issueExpiresOn('2026-01-31T00:00:00Z');
-    let setup: CliResult;
-    try {
-      setup = await inveniasSetup(configDir, 'old');
-    } finally {
-      invenias.issueExpiresOn(undefined);
-    }
+    const setup = await inveniasSetupExpiringOn(configDir, 'old', '2026-01-31T00:00:00Z');
     // Invenias refuses the token of an expired application; the one-time secret is kept all the same.
     expect(setup.code).toBe(1);
     expect(JSON.parse(setup.stdout).error).toMatchObject({ code: 'app_expired', hint: expect.stringContaining(RENEW_HINT) });
@@ -294,16 +302,13 @@ describe('the one-time Client Secret is stored before anything else can fail', (
   test('file store: on disk by the time the token request is sent, and after a failed verification', async () => {
     const configDir = tempConfigDir();
     const seen: (string | undefined)[] = [];
-    invenias.onTokenRequest((form) => {
-      const file = path.join(configDir, 'secrets.json');
-      seen.push(existsSync(file) && readFileSync(file, 'utf8').includes(form.get('client_secret') ?? '-') ? form.get('client_id') ?? undefined : undefined);
-    });
-    let result: CliResult;
-    try {
-      result = await inveniasSetup(configDir, 'default', { env: { INVENIAS_PASSWORD: FAKE.wrongSecret } });
-    } finally {
-      invenias.onTokenRequest(undefined);
-    }
+    const file = path.join(configDir, 'secrets.json');
+    const result = await atTokenRequests(
+      (form) => {
+        seen.push(existsSync(file) && readFileSync(file, 'utf8').includes(form.get('client_secret') ?? '-') ? (form.get('client_id') ?? undefined) : undefined);
+      },
+      () => inveniasSetup(configDir, 'default', { env: { INVENIAS_PASSWORD: FAKE.wrongSecret } }),
+    );
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).error.code).toBe('invalid_grant');
     const saved = await openStore(configDir).get('invenias', 'default');
@@ -331,15 +336,12 @@ describe('Invenias secrets in the OS keychain (real Secret Service)', () => {
   test('create + verify: Client Secret and Password in the keychain only; verify, show and export read them there', async () => {
     const configDir = tempConfigDir();
     const inKeychainAtTokenTime: boolean[] = [];
-    invenias.onTokenRequest(async (form) => {
-      inKeychainAtTokenTime.push((await keyring.lookup(item('default')))?.includes(form.get('client_secret') ?? '-') ?? false);
-    });
-    let setup: CliResult;
-    try {
-      setup = await inveniasSetup(configDir, 'default', { env: keychainEnv() });
-    } finally {
-      invenias.onTokenRequest(undefined);
-    }
+    const setup = await atTokenRequests(
+      async (form) => {
+        inKeychainAtTokenTime.push((await keyring.lookup(item('default')))?.includes(form.get('client_secret') ?? '-') ?? false);
+      },
+      () => inveniasSetup(configDir, 'default', { env: keychainEnv() }),
+    );
     expect(setup.code).toBe(0);
     expect(inKeychainAtTokenTime).toEqual([true]);
     const { clientId } = JSON.parse(setup.stdout).values;
