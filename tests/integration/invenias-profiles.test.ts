@@ -214,6 +214,27 @@ describe('Invenias application expiry in setup and verify', () => {
   });
 });
 
+describe('an application renewed outside connector-setup', () => {
+  test('its new secret, given by hand, replaces the stale expiry date, so verify asks Invenias instead of calling it expired', async () => {
+    const configDir = tempConfigDir();
+    expect((await inveniasSetupExpiringOn(configDir, 'renewed', '2026-01-31T00:00:00Z')).code).toBe(1);
+    const clientId = readJson(path.join(configDir, 'profiles.json')).profiles.invenias.renewed.values.clientId as string;
+    // Renewed in Swagger: a new secret and a new date, which connector-setup never saw.
+    const app = invenias.apps.get(clientId);
+    if (!app) throw new Error('the stand-in lost the application');
+    app.clientSecret = `${FAKE.inveniasClientSecret}-renewed-by-hand`;
+    app.expiresOn = inDays(365);
+
+    const setup = await inveniasSetup(configDir, 'renewed', { args: ['--client-id', clientId], env: { INVENIAS_CLIENT_SECRET: app.clientSecret } });
+    expect(setup.code).toBe(0);
+    expect(JSON.parse(setup.stdout).warnings).toEqual([]);
+    expect(readJson(path.join(configDir, 'profiles.json')).profiles.invenias.renewed.expiresOn).toBeNull();
+    const verified = await runCli(['verify', '--all', '--json'], { configDir });
+    expect(verified.code).toBe(0);
+    expectClean(setup, verified);
+  });
+});
+
 describe('invenias --verify and verify --connector invenias --profile X agree', () => {
   test('the same result document and exit code, passing and rejected', async () => {
     const configDir = tempConfigDir();
