@@ -4,16 +4,16 @@
 // becomes one warning (or, with --expiring-within, the failure `expiring_soon`).
 import { type CliError, RejectedError } from './errors.js';
 import type { RunContext, SetupSummary } from './run.js';
+import { givenExplicitly } from './wizard.js';
 
 /** An application expiring within this many days earns a warning. */
-export const EXPIRY_WARNING_DAYS = 30;
+const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const GENERIC_RENEW_HINT = 'Renew the application in the partner console, then run the setup again to save the new secret.';
 
 export interface ExpiryPolicy {
   /** `--expiring-within DAYS`: an application expiring within this many days fails. */
   failWithinDays?: number;
-  now?: Date;
 }
 
 export interface ExpiryAssessment {
@@ -24,7 +24,7 @@ export interface ExpiryAssessment {
 /** What an application's expiry date means for a run; `renewHint` names how to renew it. */
 export function assessExpiry(expiresOn: string | null | undefined, renewHint: string = GENERIC_RENEW_HINT, policy: ExpiryPolicy = {}): ExpiryAssessment {
   if (!expiresOn) return {};
-  const now = policy.now ?? new Date();
+  const now = new Date();
   const expires = Date.parse(expiresOn);
   if (Number.isNaN(expires)) return { warning: `The saved expiry date "${expiresOn.slice(0, 40)}" is not a date.` };
   const day = new Date(expires).toISOString().slice(0, 10);
@@ -42,8 +42,7 @@ function checksSavedValues(context: RunContext): boolean {
   const { saved, resolved } = context;
   if (!saved) return false;
   return context.connector.fields.every((field) => {
-    const source = resolved.sources[field.key];
-    if (source !== 'flag' && source !== 'stdin' && source !== 'env') return true;
+    if (!givenExplicitly(context, field.key)) return true;
     return resolved.values[field.key] === (field.secret ? saved.secrets[field.key] : saved.values[field.key]);
   });
 }
