@@ -10,6 +10,7 @@ import { createRunContext } from '../core/run-context.js';
 import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
 import { type GeneralOptions, type Session, openSession, parseTimeout } from '../core/session.js';
 import { readStdinLine } from '../core/stdin.js';
+import { checkedValues, verifyWithExpiry, warnAboutExpiry } from '../core/verification.js';
 
 export interface SetupOptions extends GeneralOptions {
   verify?: boolean;
@@ -85,11 +86,17 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
     result.profile = options.save === false && !options.verify ? null : context.profileName;
     result.checks = context.checks;
     result.warnings = context.warnings;
+    if (options.verify) result.values = checkedValues(context);
     if (!options.verify && options.save !== false) await session.store.checkSecretStore();
     // Notices about the input (e.g. a trimmed secret) were printed already; --json carries them as warnings.
     if (session.out.json) context.warnings.push(...context.resolved.notices);
-    const module = await connector.load();
-    const summary = options.verify ? await module.verify(context) : await module.setup(context);
+    let summary: SetupSummary;
+    if (options.verify) {
+      summary = await verifyWithExpiry(context);
+    } else {
+      summary = await (await connector.load()).setup(context);
+      warnAboutExpiry(context, summary.expiresOn);
+    }
     result.values = summary.values;
     const now = new Date();
     if (options.verify) {

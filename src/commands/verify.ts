@@ -5,13 +5,14 @@ import { Writable } from 'node:stream';
 import path from 'node:path';
 import { findConnector } from '../connectors/index.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
-import { CliError, type ExitCode, InputError, InterruptedError, RejectedError, toErrorJson } from '../core/errors.js';
+import { CliError, type ExitCode, InputError, InterruptedError, toErrorJson } from '../core/errors.js';
 import { Output } from '../core/output.js';
 import { type StoredProfile, parseProfileName } from '../core/profile-store.js';
 import { Redactor } from '../core/redact.js';
 import { createRunContext } from '../core/run-context.js';
 import type { RunResult } from '../core/run.js';
 import { type Session, openSession } from '../core/session.js';
+import { checkedValues, verifyWithExpiry } from '../core/verification.js';
 import { unexpected } from './setup.js';
 
 export interface VerifyOptions {
@@ -27,9 +28,6 @@ export interface VerifyOptions {
 
 export const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 64;
-/** An application expiring within this many days earns a warning. */
-export const EXPIRY_WARNING_DAYS = 30;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Outcome {
   result: RunResult;
@@ -63,29 +61,23 @@ async function selectProfiles(session: Session, options: VerifyOptions): Promise
   return selected;
 }
 
-/** A warning, or with --expiring-within a failure, for an application that expires soon; expired is a rejection. */
-function checkExpiry(expiresOn: string | null | undefined, failWithinDays: number | undefined, now: Date): { warning?: string; error?: CliError } {
-  if (!expiresOn) return {};
-  const expires = Date.parse(expiresOn);
-  if (Number.isNaN(expires)) return { warning: `The saved expiry date "${expiresOn.slice(0, 40)}" is not a date.` };
-  const daysLeft = Math.floor((expires - now.getTime()) / DAY_MS);
-  const day = new Date(expires).toISOString().slice(0, 10);
-  if (expires <= now.getTime()) {
-    return {
-      error: new RejectedError('app_expired', `The application expired on ${day}.`, 'Renew it in the partner console (or run the setup again) and save the new secret.'),
-    };
-  }
-  const warning = `The application expires on ${day} (in ${daysLeft} day${daysLeft === 1 ? '' : 's'}).`;
-  if (failWithinDays !== undefined && daysLeft < failWithinDays) {
-    return { error: new RejectedError('expiring_soon', warning, 'Renew the application before it expires, then run the setup again to save the new secret.') };
-  }
-  return daysLeft < EXPIRY_WARNING_DAYS ? { warning } : {};
-}
-
 /** Human text from a profile's steps stays out of the batch's output; warnings travel in the result. */
 function quietOutput(redactor: Redactor): Output {
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   return new Output({ json: false, redactor, stdout: sink, stderr: sink, env: { NO_COLOR: '1' } });
+}
+
+/**
+ * A batch reads saved values only, so a missing one means the profile was never finished (e.g. an Invenias setup
+ * that kept its one-time secret and then stopped): say how to finish it rather than which variable to set.
+ */
+function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
+  if (error.code !== 'missing_input') return error;
+  return new InputError(
+    error.code,
+    `${error.message.replace(/\.$/, '')} in the saved profile.`,
+    `Finish it: connector-setup ${profile.connector} --profile ${profile.name}.`,
+  );
 }
 
 async function verifyOne(session: Session, profile: StoredProfile, failWithinDays: number | undefined, record: (work: () => Promise<void>) => Promise<void>): Promise<Outcome> {
@@ -100,19 +92,14 @@ async function verifyOne(session: Session, profile: StoredProfile, failWithinDay
     const context = createRunContext({ session, connector, profileName: profile.name, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}`, interactive: false, out: quietOutput(session.redactor) });
     result.checks = context.checks;
     result.warnings = context.warnings;
-    const expiryBefore = checkExpiry(saved.expiresOn, failWithinDays, new Date());
-    // An expired application cannot pass: no request is spent on it.
-    if (expiryBefore.error?.code === 'app_expired') throw expiryBefore.error;
-    const summary = await (await connector.load()).verify(context);
+    result.values = checkedValues(context);
+    const summary = await verifyWithExpiry(context, { failWithinDays });
     result.values = summary.values;
-    const expiry = checkExpiry(summary.expiresOn ?? saved.expiresOn, failWithinDays, new Date());
-    if (expiry.warning && !context.warnings.some((warning) => warning.includes(expiry.warning ?? ''))) context.warnings.push(expiry.warning);
-    if (expiry.error) throw expiry.error;
     await record(() => session.store.markVerified(profile.connector, profile.name, new Date()));
     result.ok = true;
   } catch (caught) {
     const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught);
-    result.error = toErrorJson(error);
+    result.error = toErrorJson(incompleteProfile(error, profile));
     exitCode = error.exitCode;
   }
   return { result, ms: Math.round(performance.now() - started), exitCode };

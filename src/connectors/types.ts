@@ -9,6 +9,8 @@ export interface ConnectorDefinition {
   fields: readonly FieldSpec[];
   /** Where the values go in Cyclr. */
   cyclrLocation: string;
+  /** For partners whose applications expire: how to renew one (the hint of `app_expired` and `expiring_soon`). */
+  renewHint?: string;
   /** Flags beyond the fields' own, e.g. `--authorization-url`. */
   extraFlags: readonly ExtraFlag[];
   /** Turns connector-specific flags into field options before values are resolved. */

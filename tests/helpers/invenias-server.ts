@@ -40,6 +40,10 @@ export interface InveniasServer extends TestServer {
   apps: Map<string, StandInApp>;
   /** The next answers of create/renew calls, used (in order) before the normal behaviour. */
   script(...answers: ScriptedAnswer[]): void;
+  /** The ExpiresOn of the applications created or renewed from now on; undefined: as their Expiration says. */
+  issueExpiresOn(expiresOn: string | undefined): void;
+  /** Called when a token request arrives, before it is answered (e.g. to see what the CLI has stored by then). */
+  onTokenRequest(hook: ((form: URLSearchParams) => void | Promise<void>) | undefined): void;
   createRequests(): RecordedRequest[];
   renewRequests(): RecordedRequest[];
   tokenRequests(): URLSearchParams[];
@@ -63,6 +67,8 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
   const apps = new Map<string, StandInApp>((options.apps ?? []).map((app) => [app.clientId, app]));
   const scripted: ScriptedAnswer[] = [];
   let secretsIssued = 0;
+  let chosenExpiresOn: string | undefined;
+  let tokenHook: ((form: URLSearchParams) => void | Promise<void>) | undefined;
 
   const oauth = new OAuth2Server({
     model: {
@@ -95,6 +101,7 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
     const url = new URL(request.url, 'https://stand-in');
     if (request.method === 'POST' && url.pathname === '/identity/connect/token') {
       const form = new URLSearchParams(request.body);
+      await tokenHook?.(form);
       if (form.get('subdomain') !== options.subdomain) {
         return sendJson(response, 400, { error: 'invalid_request', error_description: 'Unknown subdomain' });
       }
@@ -130,7 +137,7 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
       if (!(expiration in EXPIRATION_YEARS)) return sendJson(response, 400, { Message: 'The request is invalid.', ModelState: { expiration: ['Expiration is not valid.'] } });
       secretsIssued += 1;
       app.clientSecret = issuedSecret(secretsIssued);
-      app.expiresOn = yearsFromNow(EXPIRATION_YEARS[expiration] ?? 1);
+      app.expiresOn = chosenExpiresOn ?? yearsFromNow(EXPIRATION_YEARS[expiration] ?? 1);
       app.enabled = true;
       return sendJson(response, 200, toJson(app));
     }
@@ -156,7 +163,7 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
       name: String(body.Name),
       replyUrl: String(body.ReplyUrl),
       flowType: String(body.FlowType),
-      expiresOn: yearsFromNow(EXPIRATION_YEARS[String(body.Expiration)] ?? 1),
+      expiresOn: chosenExpiresOn ?? yearsFromNow(EXPIRATION_YEARS[String(body.Expiration)] ?? 1),
       enabled: true,
     };
     apps.set(app.clientId, app);
@@ -167,6 +174,12 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
     ...server,
     apps,
     script: (...answers) => scripted.push(...answers),
+    issueExpiresOn: (expiresOn) => {
+      chosenExpiresOn = expiresOn;
+    },
+    onTokenRequest: (hook) => {
+      tokenHook = hook;
+    },
     createRequests: () => server.requests.filter((request) => new URL(request.url, 'https://x').pathname === '/api/v1/thirdpartyapplications'),
     renewRequests: () => server.requests.filter((request) => /\/renew(\?|$)/.test(request.url)),
     tokenRequests: () => server.requests.filter((request) => request.url === '/identity/connect/token').map((request) => new URLSearchParams(request.body)),

@@ -1,7 +1,7 @@
 import { InputError } from '../../core/errors.js';
 import type { ConnectorDefinition } from '../types.js';
 import { inveniasFields } from './fields.js';
-import { CYCLR_LOCATION } from './guide.js';
+import { CYCLR_LOCATION, HINTS } from './guide.js';
 
 export const inveniasDefinition: ConnectorDefinition = {
   name: 'invenias',
@@ -9,6 +9,7 @@ export const inveniasDefinition: ConnectorDefinition = {
   summary: 'ThirdPartyApplication created through the API, resource-owner password grant',
   fields: inveniasFields,
   cyclrLocation: CYCLR_LOCATION,
+  renewHint: HINTS.appExpired,
   extraFlags: [
     { flags: '--new-app', description: 'create another application even when the profile already has one' },
     { flags: '--renew', description: 'renew the application (needs an API Key): Invenias issues a new Client Secret' },

@@ -2,6 +2,7 @@ import { CliError, InputError, RejectedError } from '../../core/errors.js';
 import { missingInput } from '../../core/resolve.js';
 import type { RunContext, SetupSummary } from '../../core/run.js';
 import { runCheck } from '../../core/run.js';
+import { type NextMove, askNextMove, givenExplicitly, showRefusal } from '../../core/wizard.js';
 import { type ApplicationRequest, type IssuedSecret, createApplication, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
 import { type InveniasCredentials, verifyCredentials } from './token.js';
@@ -31,7 +32,6 @@ type Plan = 'create' | 'renew' | 'existing' | 'saved';
 
 /** A person gets a few tries at pasting a fresh API Key; each try is a request against the rate limit. */
 const MAX_API_KEY_TRIES = 3;
-const EXPIRY_WARNING_DAYS = 30;
 
 const VERIFY_KEYS: readonly DraftKey[] = ['subdomain', 'clientId', 'clientSecret', 'username', 'password'];
 const NEEDS: Record<Plan, readonly DraftKey[]> = {
@@ -57,11 +57,6 @@ function flagsOf(options: Record<string, unknown>): { newApp: boolean; renew: bo
   return { newApp: options.newApp === true, renew: options.renew === true };
 }
 
-function fromUser(context: RunContext, key: DraftKey): boolean {
-  const source = context.resolved.sources[key];
-  return source === 'flag' || source === 'stdin' || source === 'env';
-}
-
 async function choosePlan(context: RunContext, draft: InveniasDraft): Promise<Plan> {
   const { newApp, renew } = flagsOf(context.options);
   if (renew) return 'renew';
@@ -78,8 +73,8 @@ async function choosePlan(context: RunContext, draft: InveniasDraft): Promise<Pl
     }
     return 'saved';
   }
-  if (fromUser(context, 'clientId') || fromUser(context, 'clientSecret')) return 'existing';
-  if (fromUser(context, 'apiKey')) return 'create';
+  if (givenExplicitly(context, 'clientId') || givenExplicitly(context, 'clientSecret')) return 'existing';
+  if (givenExplicitly(context, 'apiKey')) return 'create';
   if (context.interactive) return askPlan(context);
   throw missingInput(field('apiKey'), ' (to create an application; for an existing one pass --client-id and INVENIAS_CLIENT_SECRET)');
 }
@@ -133,15 +128,15 @@ function keeper(context: RunContext, draft: InveniasDraft, keys: readonly DraftK
 /** Lets a person paste a fresh API Key after a 401; anything else ends the attempt. */
 async function retryWithFreshKey(context: RunContext, draft: InveniasDraft, error: unknown, tries: number): Promise<boolean> {
   if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'api_key_rejected' || tries >= MAX_API_KEY_TRIES) return false;
-  const { out } = context;
-  out.say(out.paint.red(`✖ ${error.message}`));
-  out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
+  showRefusal(context, error);
   await askApiKey(context, draft, true);
   return true;
 }
 
 async function createStep(context: RunContext, draft: InveniasDraft): Promise<string | null> {
   const origin = originOf(draft as { subdomain: string; baseUrl?: string });
+  // The answer holds a secret that must be kept (even with --no-save): a forced keychain must work first.
+  await context.store.checkSecretStore();
   const appKeys: DraftKey[] = ['serviceDomain', 'appName', 'expiration'];
   if (context.interactive) {
     if (isOpen(context, 'apiKey')) {
@@ -162,8 +157,7 @@ async function createStep(context: RunContext, draft: InveniasDraft): Promise<st
     } catch (error) {
       if (await retryWithFreshKey(context, draft, error, tries)) continue;
       if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'validation_failed') throw error;
-      const { out } = context;
-      out.say(out.paint.red(`✖ ${error.message}`));
+      showRefusal(context, error);
       if (!(await context.prompt.confirm({ message: 'Change the Name, Expiration or Service Domain and try again?', default: true }))) throw error;
       await askApplicationDetails(context, draft, true);
       if (!(await confirmCreate(context, origin, draft.apiKey ?? '', applicationRequest(draft)))) throw declined('creating the application');
@@ -173,6 +167,7 @@ async function createStep(context: RunContext, draft: InveniasDraft): Promise<st
 
 async function renewStep(context: RunContext, draft: InveniasDraft): Promise<string | null> {
   const origin = originOf(draft as { subdomain: string; baseUrl?: string });
+  await context.store.checkSecretStore();
   if (context.interactive) {
     if (draft.clientId === undefined) await askClientId(context, draft);
     if (isOpen(context, 'apiKey')) {
@@ -200,30 +195,21 @@ async function renewStep(context: RunContext, draft: InveniasDraft): Promise<str
 }
 
 /** After a refusal, a person can change what they typed and try again, or stop. */
-async function nextMove(context: RunContext, error: RejectedError): Promise<'retry' | 'edit'> {
-  const { out } = context;
-  out.say(out.paint.red(`✖ ${error.message}`));
-  if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
-  const move = await context.prompt.select<'retry' | 'edit' | 'quit'>({
-    message: 'What now?',
-    choices: [
-      { name: 'Change the values I entered', value: 'edit' },
-      { name: 'Try again (after fixing it in Invenias)', value: 'retry' },
-      { name: 'Quit (the application stays saved in the profile)', value: 'quit' },
-    ],
-  });
-  if (move === 'quit') throw error;
-  return move;
+function nextMove(context: RunContext, error: RejectedError): Promise<NextMove> {
+  return askNextMove(context, error, [
+    { name: 'Change the values I entered', value: 'edit' },
+    { name: 'Try again (after fixing it in Invenias)', value: 'retry' },
+    { name: 'Quit (the application stays saved in the profile)', value: 'quit' },
+  ]);
 }
 
-function expiryWarning(expiresOn: string | null | undefined, now = Date.now()): string | undefined {
-  const at = expiresOn ? Date.parse(expiresOn) : Number.NaN;
-  if (Number.isNaN(at)) return undefined;
-  const days = Math.floor((at - now) / 86_400_000);
-  if (days >= EXPIRY_WARNING_DAYS) return undefined;
-  return days < 0
-    ? `The application expired on ${expiresOn}: renew it with connector-setup invenias --renew.`
-    : `The application expires on ${expiresOn} (in ${days} day(s)): renew it with connector-setup invenias --renew.`;
+/**
+ * The expiry date the profile knows for this application and secret; unknown (null) for another application, or
+ * for a secret that is not the saved one (the application was renewed elsewhere).
+ */
+function savedExpiryOf(context: RunContext, clientId: string | undefined, clientSecret: string | undefined): string | null {
+  const { saved } = context;
+  return saved && saved.values.clientId === clientId && saved.secrets.clientSecret === clientSecret ? saved.expiresOn : null;
 }
 
 function summary(credentials: InveniasCredentials, draft: InveniasDraft, extraKeys: readonly DraftKey[], expiresOn: string | null | undefined): SetupSummary {
@@ -277,7 +263,7 @@ export const invenias: ConnectorModule = {
         if (isOpen(context, 'clientId')) await askClientId(context, draft);
         if (isOpen(context, 'clientSecret')) await askClientSecret(context, draft);
       }
-      expiresOn = context.saved?.values.clientId === draft.clientId ? (context.saved?.expiresOn ?? null) : null;
+      expiresOn = savedExpiryOf(context, draft.clientId, draft.clientSecret);
     }
 
     if (context.interactive) await askUser(context, draft, false);
@@ -285,8 +271,6 @@ export const invenias: ConnectorModule = {
       const credentials = credentialsOf(draft);
       try {
         await verifyCredentials(context, credentials, expiresOn);
-        const warning = expiryWarning(expiresOn);
-        if (warning) context.warnings.push(warning);
         return summary(credentials, draft, extraKeys, expiresOn);
       } catch (error) {
         if (!context.interactive || !(error instanceof RejectedError)) throw error;
@@ -304,10 +288,8 @@ export const invenias: ConnectorModule = {
   async verify(context) {
     const draft: InveniasDraft = { ...context.resolved.values };
     const credentials = credentialsOf(draft);
-    const expiresOn = context.saved?.values.clientId === credentials.clientId ? context.saved.expiresOn : undefined;
+    const expiresOn = savedExpiryOf(context, credentials.clientId, credentials.clientSecret);
     await verifyCredentials(context, credentials, expiresOn);
-    const warning = expiryWarning(expiresOn);
-    if (warning) context.warnings.push(warning);
-    return summary(credentials, draft, [], undefined);
+    return summary(credentials, draft, [], expiresOn);
   },
 };

@@ -3,6 +3,7 @@
 import { type CliError, RejectedError } from '../../core/errors.js';
 import { type TokenAnswer, requestToken } from '../../core/oauth.js';
 import { type RunContext, runCheck } from '../../core/run.js';
+import { assessExpiry } from '../../core/verification.js';
 import { HINTS } from './guide.js';
 
 export interface InveniasCredentials {
@@ -32,12 +33,6 @@ export function tokenForm(credentials: InveniasCredentials): Record<string, stri
   };
 }
 
-export function hasExpired(expiresOn: string | null | undefined, now = Date.now()): boolean {
-  if (!expiresOn) return false;
-  const at = Date.parse(expiresOn);
-  return !Number.isNaN(at) && at <= now;
-}
-
 /** Invenias' answer to a refused token request, as one of our errors. */
 export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, expiresOn?: string | null): CliError {
   if (answer.kind === 'oauth_error') {
@@ -45,15 +40,15 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, expire
     switch (answer.error) {
       case 'invalid_grant':
         return new RejectedError('invalid_grant', `Invenias rejected the Username or Password.${said}`, HINTS.invalidGrant);
-      case 'invalid_client':
-        if (hasExpired(expiresOn)) {
-          return new RejectedError('app_expired', `The application expired on ${expiresOn}.${said}`, HINTS.appExpired);
-        }
+      case 'invalid_client': {
+        const expired = assessExpiry(expiresOn, HINTS.appExpired).error;
+        if (expired?.code === 'app_expired') return new RejectedError(expired.code, `${expired.message}${said}`, expired.hint);
         return new RejectedError(
           'invalid_client',
           `Invenias rejected the Client ID or Client Secret, or the application expired or is disabled.${said}`,
           HINTS.invalidClient,
         );
+      }
       case 'unauthorized_client':
       case 'unsupported_grant_type':
         return new RejectedError('unauthorized_client', `The application may not use the password grant (it is not a ResourceOwner application).${said}`, HINTS.unauthorizedClient);

@@ -1,10 +1,11 @@
 // The interactive Invenias steps: each reads its value from flags, environment or profile first and asks only
 // when it is still open; saved values are offered as defaults so Enter keeps them.
 import { browserCommand, openInBrowser } from '../../core/browser.js';
-import { CliError, InputError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
 import type { RunContext } from '../../core/run.js';
 import { parseHostPort, parseRequiredText, parseSecret } from '../../core/validate.js';
+import { askKeptSecret, givenExplicitly, validateWith } from '../../core/wizard.js';
 import { type ApplicationRequest, applicationsUrl, renewUrl } from './applications.js';
 import {
   EXPIRATIONS,
@@ -33,23 +34,9 @@ export interface InveniasDraft {
 
 export type DraftKey = keyof InveniasDraft;
 
-/** Turns a parser into an inquirer validator: the parser's message is shown under the prompt. */
-function validateWith(parse: (value: string) => unknown): (value: string) => string | true {
-  return (value) => {
-    try {
-      parse(value);
-      return true;
-    } catch (error) {
-      return error instanceof CliError ? error.message : 'Not a valid value.';
-    }
-  };
-}
-
-/** A value given on the command line or in the environment is the user's answer already. */
+/** Asked for unless the user gave it on the command line or in the environment; when editing, always. */
 export function isOpen(context: RunContext, key: DraftKey, editing = false): boolean {
-  if (editing) return true;
-  const source = context.resolved.sources[key];
-  return source !== 'flag' && source !== 'stdin' && source !== 'env';
+  return editing || !givenExplicitly(context, key);
 }
 
 export function showIntro(context: RunContext): void {
@@ -152,22 +139,6 @@ export async function confirmRenew(context: RunContext, origin: string, apiKey: 
 
 export async function askClientId(context: RunContext, draft: InveniasDraft): Promise<void> {
   draft.clientId = parseClientId(await context.prompt.text({ message: 'Client ID', default: draft.clientId, validate: validateWith(parseClientId) }));
-}
-
-async function askKeptSecret(
-  context: RunContext,
-  kept: string | undefined,
-  label: string,
-  parse: (value: string) => string,
-): Promise<string> {
-  const answer = await context.prompt.secret({
-    message: kept ? `${label} (Enter keeps ${maskSecret(kept)})` : label,
-    validate: (value) => (kept && value === '' ? true : validateWith(parse)(value)),
-  });
-  if (answer === '' && kept) return kept;
-  const value = parse(answer);
-  context.redactor.add(value);
-  return value;
 }
 
 export async function askClientSecret(context: RunContext, draft: InveniasDraft): Promise<void> {
