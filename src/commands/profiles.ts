@@ -32,8 +32,7 @@ async function runProfiles(options: ProfilesOptions, work: (run: ProfilesRun) =>
     if (!(error instanceof CliError)) throw error;
     code = error.exitCode;
     if (out.json) out.printJson({ ok: false, error: toErrorJson(error) });
-    out.say(`${out.paint.red('✖')} ${error.message} ${out.paint.dim(`[${error.code}]`)}`);
-    if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
+    out.failure(error);
   }
   await out.flush();
   return code;

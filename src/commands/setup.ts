@@ -55,12 +55,6 @@ function renderSuccess(session: Session, context: RunContext, summary: SetupSumm
   if (summary.expiresOn) out.say(`  ${out.paint.dim(`The application expires on ${summary.expiresOn}.`)}`);
 }
 
-export function renderFailure(session: Session, error: CliError): void {
-  const { out } = session;
-  out.say(`${out.paint.red('✖')} ${error.message} ${out.paint.dim(`[${error.code}]`)}`);
-  if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
-}
-
 export function unexpected(error: unknown, redactor?: Redactor): CliError {
   if (process.env.CONNECTOR_SETUP_DEBUG) {
     const stack = (error as Error)?.stack ?? String(error);
@@ -116,7 +110,7 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
     const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught, session.redactor);
     result.error = toErrorJson(error);
     exitCode = error.exitCode;
-    renderFailure(session, error);
+    session.out.failure(error);
   } finally {
     await session.close();
   }

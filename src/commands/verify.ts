@@ -224,8 +224,7 @@ export async function runVerify(options: VerifyOptions): Promise<ExitCode> {
     const error = caught instanceof CliError ? caught : unexpected(caught);
     exitCode = error.exitCode;
     document = { ok: false, results: [], error: toErrorJson(error) };
-    session.out.say(`${session.out.paint.red('✖')} ${error.message} ${session.out.paint.dim(`[${error.code}]`)}`);
-    if (error.hint) session.out.say(`  ${session.out.paint.yellow('Fix:')} ${error.hint}`);
+    session.out.failure(error);
   } finally {
     await session.close();
   }

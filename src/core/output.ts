@@ -78,12 +78,11 @@ export class Output {
     this.stderr.write(`${terminalSafe(options.revealSecrets ? text : this.redactor.redact(text))}\n`);
   }
 
-  /**
-   * Text that belongs with a question (a checklist, the reason for the next question): on stderr even under
-   * --json, since the prompts are shown there too. Always redacted.
-   */
-  sayWithPrompt(text = ''): void {
-    this.stderr.write(`${this.redactor.redact(text)}\n`);
+  /** A failure as every command shows it: a cross, the message, its code, and the fix on the next line. */
+  failure(error: { message: string; code: string; hint: string }, options: { code?: boolean } = {}): void {
+    const code = options.code === false ? '' : ` ${this.paint.dim(`[${error.code}]`)}`;
+    this.say(`${this.paint.red('✖')} ${error.message}${code}`);
+    if (error.hint) this.say(`  ${this.paint.yellow('Fix:')} ${error.hint}`);
   }
 
   warn(text: string): void {

@@ -38,9 +38,7 @@ export async function askKeptSecret(context: RunContext, kept: string | undefine
 
 /** Shows a refusal and the fix it names, in the wizard's own output. */
 export function showRefusal(context: RunContext, error: CliError): void {
-  const { out } = context;
-  out.say(out.paint.red(`✖ ${error.message}`));
-  if (error.hint) out.say(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
+  context.out.failure(error, { code: false });
 }
 
 export type NextMove = 'retry' | 'edit';

@@ -1,6 +1,7 @@
 import { RejectedError } from '../../core/errors.js';
 import { requireValues } from '../../core/resolve.js';
 import type { RunContext, SetupSummary } from '../../core/run.js';
+import { type NextMove, askNextMove } from '../../core/wizard.js';
 import type { ConnectorModule } from '../types.js';
 import { pingoneFields } from './fields.js';
 import { type PingOneCredentials, verifyCredentials } from './token.js';
@@ -26,20 +27,12 @@ function summary(credentials: PingOneCredentials): SetupSummary {
 }
 
 /** After a refusal, a person can fix the console and retry, or correct what they typed. */
-async function nextMove(context: RunContext, error: RejectedError): Promise<'retry' | 'edit'> {
-  const { out } = context;
-  out.sayWithPrompt(out.paint.red(`✖ ${error.message}`));
-  if (error.hint) out.sayWithPrompt(`  ${out.paint.yellow('Fix:')} ${error.hint}`);
-  const move = await context.prompt.select<'retry' | 'edit' | 'quit'>({
-    message: 'What now?',
-    choices: [
-      { name: 'Try again (after changing the setting in the PingOne console)', value: 'retry' },
-      { name: 'Change the values I entered', value: 'edit' },
-      { name: 'Quit', value: 'quit' },
-    ],
-  });
-  if (move === 'quit') throw error;
-  return move;
+function nextMove(context: RunContext, error: RejectedError): Promise<NextMove> {
+  return askNextMove(context, error, [
+    { name: 'Try again (after changing the setting in the PingOne console)', value: 'retry' },
+    { name: 'Change the values I entered', value: 'edit' },
+    { name: 'Quit', value: 'quit' },
+  ]);
 }
 
 export const pingone: ConnectorModule = {

@@ -1,9 +1,10 @@
 // The interactive PingOne steps: each reads its value from flags, environment or profile first and asks
 // only when it is still open; saved values are offered as defaults so Enter keeps them.
-import { CliError, InputError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
 import type { RunContext } from '../../core/run.js';
 import { parseHostPort, parseSecret, parseUuid } from '../../core/validate.js';
+import { givenExplicitly, validateWith } from '../../core/wizard.js';
 import { REGIONS, parseAuthorizationUrl } from './fields.js';
 import { WORKER_APP_CHECKLIST } from './guide.js';
 
@@ -17,31 +18,17 @@ export interface PingOneDraft {
 type FieldKey = keyof PingOneDraft;
 type Step = (context: RunContext, draft: PingOneDraft, asked: Set<FieldKey>, editing: boolean) => Promise<void>;
 
-/** Turns a parser into an inquirer validator: the parser's message is shown under the prompt. */
-function validateWith(parse: (value: string) => unknown): (value: string) => string | true {
-  return (value) => {
-    try {
-      parse(value);
-      return true;
-    } catch (error) {
-      return error instanceof CliError ? error.message : 'Not a valid value.';
-    }
-  };
-}
-
-/** A value given on the command line or in the environment is the user's answer already. */
+/** Still to ask: not answered in this pass, and (unless editing) not given on the command line or in the environment. */
 function isOpen(context: RunContext, key: FieldKey, asked: Set<FieldKey>, editing: boolean): boolean {
   if (asked.has(key)) return false;
-  if (editing) return true;
-  const source = context.resolved.sources[key];
-  return source !== 'flag' && source !== 'stdin' && source !== 'env';
+  return editing || !givenExplicitly(context, key);
 }
 
 export function showChecklist(context: RunContext): void {
   const { out } = context;
-  out.sayWithPrompt(out.paint.bold('PingOne partner setup: create a Worker application for Cyclr'));
-  WORKER_APP_CHECKLIST.forEach((step, index) => out.sayWithPrompt(`  ${out.paint.cyan(`${index + 1}.`)} ${step}`));
-  out.sayWithPrompt();
+  out.say(out.paint.bold('PingOne partner setup: create a Worker application for Cyclr'));
+  WORKER_APP_CHECKLIST.forEach((step, index) => out.say(`  ${out.paint.cyan(`${index + 1}.`)} ${step}`));
+  out.say();
 }
 
 const askClientId: Step = async (context, draft, asked) => {
@@ -61,7 +48,7 @@ const askClientSecret: Step = async (context, draft, asked) => {
   });
   if (answer !== '' || !kept) {
     const secret = parseSecret(answer, 'Client Secret');
-    if (secret.trimmed) context.out.sayWithPrompt(context.out.paint.yellow('! Removed whitespace around the pasted Client Secret.'));
+    if (secret.trimmed) context.out.warn('Removed whitespace around the pasted Client Secret.');
     context.redactor.add(secret.value);
     draft.clientSecret = secret.value;
   }
@@ -74,7 +61,7 @@ const CUSTOM_DOMAIN = 'custom-domain';
 /** A pasted AUTHORIZATION URL must agree with an Environment ID already given by flag or variable. */
 function parseUrlAgreeing(context: RunContext, draft: PingOneDraft, editing: boolean): (value: string) => ReturnType<typeof parseAuthorizationUrl> {
   const source = context.resolved.sources.environmentId;
-  const given = !editing && (source === 'flag' || source === 'env') ? draft.environmentId : undefined;
+  const given = !editing && givenExplicitly(context, 'environmentId') ? draft.environmentId : undefined;
   return (value) => {
     const parts = parseAuthorizationUrl(value);
     if (given && parts.environmentId !== given) {
@@ -104,7 +91,7 @@ const askAuthDomain: Step = async (context, draft, asked, editing) => {
     draft.authDomain = parts.authDomain;
     draft.environmentId = parts.environmentId;
     asked.add('environmentId');
-    context.out.sayWithPrompt(`  Auth Domain ${parts.authDomain}, Environment ID ${parts.environmentId}`);
+    context.out.say(`  Auth Domain ${parts.authDomain}, Environment ID ${parts.environmentId}`);
   } else if (choice === CUSTOM_DOMAIN) {
     const domain = await prompt.text({
       message: 'Auth Domain (host[:port])',
