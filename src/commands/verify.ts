@@ -26,7 +26,7 @@ export interface VerifyOptions {
   timeout?: string;
 }
 
-export const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 64;
 
 interface Outcome {

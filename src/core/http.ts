@@ -5,9 +5,9 @@ import { InterruptedError, UnreachableError } from './errors.js';
 import { createDispatcher } from './undici-parts.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-export const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 3;
 /** A Retry-After longer than this is not waited for: the run ends and says when to try again. */
-export const MAX_RETRY_AFTER_MS = 20_000;
+const MAX_RETRY_AFTER_MS = 20_000;
 const BACKOFF_MS = [500, 1000, 2000];
 
 /**

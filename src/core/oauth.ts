@@ -24,7 +24,7 @@ function printable(text: string): string {
 }
 
 /** Reads a token endpoint's answer without trusting its shape. */
-export function readTokenAnswer(response: HttpResponse, redactor: Redactor): TokenAnswer {
+function readTokenAnswer(response: HttpResponse, redactor: Redactor): TokenAnswer {
   const body = asRecord(parseJson(response.text));
   const { ms, status } = response;
   if (status === 200) {

@@ -26,7 +26,7 @@ export interface OutputOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
@@ -36,7 +36,7 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv):
  * What may reach a terminal: text, line breaks, tabs and colour codes (SGR). Any other control character or
  * escape sequence, whoever wrote it (a server's error text, a hand-edited file), is dropped.
  */
-export function terminalSafe(text: string): string {
+function terminalSafe(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (match) => (match.length > 1 ? match : ''));
 }

@@ -19,7 +19,7 @@ import {
 } from './secret-backend.js';
 import { quoteValue } from './validate.js';
 
-export const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** writeFileAtomic's temporary secrets file, and the one conf's writer (atomically) uses for profiles.json. */
 const LEFTOVER_TEMPORARY_FILE = /^(\.secrets\.json\.\d+\.[0-9a-f]{8}\.tmp|profiles\.json\.tmp-\d{10}[0-9a-f]{6})$/;

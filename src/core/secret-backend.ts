@@ -17,7 +17,7 @@ export interface SecretBackend {
   remove(connector: string, name: string): Promise<void>;
 }
 
-export const KEYCHAIN_SERVICE = 'connector-setup';
+const KEYCHAIN_SERVICE = 'connector-setup';
 /** A keychain that does not answer in this time (a hung prompt, a stuck bus) counts as unavailable. */
 const KEYCHAIN_TIMEOUT_MS = 10_000;
 

@@ -5,7 +5,7 @@ import { Output } from './output.js';
 import { ProfileStore } from './profile-store.js';
 import { Redactor } from './redact.js';
 
-export const DEFAULT_TIMEOUT_SECONDS = 15;
+const DEFAULT_TIMEOUT_SECONDS = 15;
 const MAX_TIMEOUT_SECONDS = 600;
 
 /** The general options of CONTRACT.md, as commander parses them. */

@@ -4,8 +4,8 @@ import { MAX_VALUE_LENGTH, checkPlainText, parseChoice, parseDnsLabel, parseHost
 
 export const EXPIRATIONS = ['OneYear', 'TwoYears', 'FiveYears'] as const;
 export type Expiration = (typeof EXPIRATIONS)[number];
-export const DEFAULT_APP_NAME = 'Integration';
-export const DEFAULT_EXPIRATION: Expiration = 'FiveYears';
+const DEFAULT_APP_NAME = 'Integration';
+const DEFAULT_EXPIRATION: Expiration = 'FiveYears';
 const MAX_APP_NAME_LENGTH = 100;
 
 /**

@@ -15,13 +15,13 @@ export interface InveniasCredentials {
   password: string;
 }
 
-export const SCOPE = 'openid profile api email';
+const SCOPE = 'openid profile api email';
 
 export function tokenUrl(origin: string): string {
   return `${origin}/identity/connect/token`;
 }
 
-export function tokenForm(credentials: InveniasCredentials): Record<string, string> {
+function tokenForm(credentials: InveniasCredentials): Record<string, string> {
   return {
     grant_type: 'password',
     username: credentials.username,

@@ -21,7 +21,7 @@ export function tokenUrl(authDomain: string, environmentId: string): string {
   return `https://${authDomain}/${environmentId}/as/token`;
 }
 
-export function fetchToken(http: HttpClient, credentials: PingOneCredentials, redactor: Redactor): Promise<TokenAnswer> {
+function fetchToken(http: HttpClient, credentials: PingOneCredentials, redactor: Redactor): Promise<TokenAnswer> {
   return requestToken(
     http,
     {
@@ -75,7 +75,7 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, creden
  * After a 404 on a regional domain, asks the other regions' discovery documents at once: an environment
  * lives in exactly one region, and saying which one is the whole fix.
  */
-export async function findEnvironmentRegion(http: HttpClient, credentials: PingOneCredentials): Promise<string | undefined> {
+async function findEnvironmentRegion(http: HttpClient, credentials: PingOneCredentials): Promise<string | undefined> {
   const others = REGIONS.filter((region) => region.authDomain !== credentials.authDomain);
   const lookups = others.map(async ({ authDomain }) => {
     const response = await http.send({
