@@ -1,7 +1,7 @@
-// Bundles src/ into dist/cli.js: the command table, every command, the connectors, the core and the parts of
-// undici in use, in one file, so a run reads one file instead of walking module trees. Libraries that only
-// some runs need (prompts, colour, the profile file, locking) are bundled separately into dist/vendor/ and
-// loaded when first used.
+// Bundles src/ into dist/: cli.js, the entry, answers --version by itself; main.js holds the command table,
+// every command, the connectors, the core and the parts of undici in use, in one file, so a run reads one file
+// instead of walking module trees. Libraries that only some runs need (prompts, colour, the profile file,
+// locking) are bundled separately into dist/vendor/ and loaded when first used.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -40,10 +40,19 @@ const vendorImports = {
 };
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+/** Keeps the entry's import of the command table a separate file. */
+const mainImport = {
+  name: 'main-import',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true }));
+  },
+};
+
 await Promise.all([
+  build({ ...common, banner: {}, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [mainImport], define: { __VERSION__: JSON.stringify(version) } }),
   build({
     ...common,
-    entryPoints: { cli: 'src/cli.ts' },
+    entryPoints: { main: 'src/main.ts' },
     outdir: 'dist',
     // A native addon with per-platform prebuilt packages: loaded from node_modules at run time.
     external: ['@napi-rs/keyring'],
