@@ -40,6 +40,14 @@ const vendorImports = {
 };
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+/** undici's parts, bundled on their own: only runs that send a request read them. */
+const undiciImport = {
+  name: 'undici-import',
+  setup(builder) {
+    builder.onResolve({ filter: /\/undici-parts\.js$/ }, () => ({ path: './vendor/undici.js', external: true }));
+  },
+};
+
 /** Keeps the entry's import of the command table a separate file. */
 const mainImport = {
   name: 'main-import',
@@ -56,9 +64,10 @@ await Promise.all([
     outdir: 'dist',
     // A native addon with per-platform prebuilt packages: loaded from node_modules at run time.
     external: ['@napi-rs/keyring'],
-    plugins: [vendorImports],
+    plugins: [vendorImports, undiciImport],
     define: { __VERSION__: JSON.stringify(version) },
   }),
+  build({ ...common, entryPoints: ['src/core/undici-parts.ts'], outfile: 'dist/vendor/undici.js' }),
   ...Object.values(VENDORS).map(({ file, entry }) =>
     build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js` }),
   ),

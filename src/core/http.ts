@@ -2,7 +2,6 @@
 // bounded retries that honour Retry-After, no redirects, a capped body, and errors a person can read.
 import type { Dispatcher } from 'undici';
 import { InterruptedError, UnreachableError } from './errors.js';
-import { createDispatcher } from './undici-parts.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ATTEMPTS = 3;
@@ -193,9 +192,12 @@ export class HttpClient {
     const proxied = Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
     // Certificates are always verified: set explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn it off.
     const verified = { rejectUnauthorized: true };
-    this.dispatcher ??= createDispatcher(
-      { connect: { timeout: this.options.timeoutMs, ...verified }, keepAliveTimeout: 10_000, requestTls: verified, proxyTls: verified },
-      proxied,
+    // undici is bundled on its own (dist/vendor/undici.js): commands that send nothing never read it.
+    this.dispatcher ??= import('./undici-parts.js').then(({ createDispatcher }) =>
+      createDispatcher(
+        { connect: { timeout: this.options.timeoutMs, ...verified }, keepAliveTimeout: 10_000, requestTls: verified, proxyTls: verified },
+        proxied,
+      ),
     );
     return this.dispatcher;
   }
