@@ -1,9 +1,10 @@
 // Files are replaced, never rewritten in place: a process killed mid-write leaves the old file whole.
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 export async function writeFileAtomic(file: string, data: string, mode: number): Promise<void> {
+  // node:crypto is loaded here, not at start-up: most runs never save anything.
+  const { randomBytes } = await import('node:crypto');
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.open(temporary, 'wx', mode);
   try {

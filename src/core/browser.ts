@@ -1,6 +1,5 @@
 // Opening a page in the user's browser, only where one can open: never in CI, never with BROWSER=none, and
 // on Linux only with a display. No shell is involved, so a URL cannot become a command.
-import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
@@ -40,7 +39,8 @@ export function browserCommand(env: NodeJS.ProcessEnv = process.env, platform: N
 }
 
 /** Starts the browser detached; resolves false when it could not be started. */
-export function openInBrowser(url: string, command: BrowserCommand): Promise<boolean> {
+export async function openInBrowser(url: string, command: BrowserCommand): Promise<boolean> {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     try {
       const child = spawn(command.command, [...command.args, url], { detached: true, stdio: 'ignore', shell: false });
