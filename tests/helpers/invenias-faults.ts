@@ -1,5 +1,6 @@
 // An Invenias origin whose routes misbehave one at a time, for the Invenias half of the fault suite: the token
-// endpoint and the create call each get a fault-server Handler; whatever is not given works as documented.
+// endpoint, the create call and the renew call each get a fault-server Handler; whatever is not given works as
+// documented.
 import { faults, startFaultServer } from './fault-server.js';
 import { FAKE } from './fixtures.js';
 import { type CertificateKind, type Handler, type RecordedRequest, type TestServer, sendJson } from './https-server.js';
@@ -23,8 +24,11 @@ export function createdApp(clientSecret: string = FAKE.inveniasClientSecret): Ha
   });
 }
 
+const RENEW_PATH = /^\/api\/v1\/thirdpartyapplications\/[^/]+\/renew$/;
+
 export interface InveniasFaultServer extends TestServer {
   creates(): RecordedRequest[];
+  renews(): RecordedRequest[];
   tokens(): RecordedRequest[];
   /** When each create request arrived (ms since the epoch), to check the wait a Retry-After asked for. */
   createTimes: number[];
@@ -36,11 +40,12 @@ function pathOf(request: RecordedRequest): string {
 
 /** Starts the origin; `create` and `token` default to the documented, working answers. */
 export async function startInveniasFaults(
-  routes: { create?: Handler; token?: Handler } = {},
+  routes: { create?: Handler; token?: Handler; renew?: Handler } = {},
   kind: CertificateKind = 'trusted',
 ): Promise<InveniasFaultServer> {
   const create = routes.create ?? createdApp();
   const token = routes.token ?? faults.token();
+  const renew = routes.renew ?? createdApp();
   const createTimes: number[] = [];
   const server = await startFaultServer((request, response, raw) => {
     const path = pathOf(request);
@@ -49,12 +54,14 @@ export async function startInveniasFaults(
       createTimes.push(Date.now());
       return create(request, response, raw);
     }
+    if (request.method === 'POST' && RENEW_PATH.test(path)) return renew(request, response, raw);
     return sendJson(response, 404, { Message: 'No HTTP resource was found that matches the request URI.' });
   }, kind);
   return {
     ...server,
     createTimes,
     creates: () => server.requests.filter((request) => pathOf(request) === CREATE_PATH),
+    renews: () => server.requests.filter((request) => RENEW_PATH.test(pathOf(request))),
     tokens: () => server.requests.filter((request) => pathOf(request) === TOKEN_PATH),
   };
 }

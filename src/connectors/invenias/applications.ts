@@ -146,7 +146,8 @@ function interruptedWhile(operation: Operation): InterruptedError {
       );
 }
 
-function refusal(response: HttpResponse, operation: Operation, clientId?: string): CliError {
+/** `text` is the answer's body, already redacted (messages are cut short, which would leave fragments of a secret). */
+function refusal(response: HttpResponse, text: string, operation: Operation, clientId?: string): CliError {
   const nothing = operation === 'create' ? 'nothing was created' : 'the secret was not changed';
   switch (response.status) {
     case 401:
@@ -158,7 +159,7 @@ function refusal(response: HttpResponse, operation: Operation, clientId?: string
         HINTS.notSystemAdmin,
       );
     case 400: {
-      const messages = validationMessages(response.text);
+      const messages = validationMessages(text);
       const said = messages.length > 0 ? ` Invenias said:\n${messages.map((message) => `    - ${message}`).join('\n')}` : '';
       return new RejectedError('validation_failed', `Invenias refused the request (400); ${nothing}.${said}`, HINTS.validation);
     }
@@ -189,7 +190,7 @@ async function send(context: RunContext, url: string, apiKey: string, body: stri
     if (error instanceof InterruptedError) throw interruptedWhile(operation);
     throw error instanceof UnreachableError ? couldNotAsk(error, operation) : error;
   }
-  if (response.status < 200 || response.status >= 300) throw refusal(response, operation, clientId);
+  if (response.status < 200 || response.status >= 300) throw refusal(response, context.redactor.redact(response.text), operation, clientId);
   const issued = readIssuedSecret(response.text);
   if (issued) context.redactor.add(issued.clientSecret);
   return issued;
