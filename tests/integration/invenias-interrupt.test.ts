@@ -15,7 +15,7 @@ const SECRETS = [...ALL_FAKE_SECRETS, FAKE_ACCESS_TOKEN];
 const USERNAME = 'cyclr.integration';
 const servers: InveniasFaultServer[] = [];
 
-async function serve(routes: { create?: Handler; token?: Handler }): Promise<InveniasFaultServer> {
+async function serve(routes: { create?: Handler; token?: Handler; renew?: Handler }): Promise<InveniasFaultServer> {
   const server = await startInveniasFaults(routes);
   servers.push(server);
   return server;
@@ -44,8 +44,8 @@ function snapshot(directory: string): Record<string, string> {
  * Starts a scripted setup that creates an application, waits until `arrived` holds, presses Ctrl+C. Requests
  * time out after 300 s and the safety net fires at 30 s: ending by itself (signal null) means the abort worked.
  */
-async function interruptWhen(server: InveniasFaultServer, arrived: () => boolean, configDir: string, json: boolean) {
-  const running = startCli(['invenias', '--no-input', ...(json ? ['--json'] : []), '--subdomain', 'acme', '--base-url', server.origin, '--timeout', '300'], {
+async function interruptWhen(server: InveniasFaultServer, arrived: () => boolean, configDir: string, json: boolean, extra: string[] = []) {
+  const running = startCli(['invenias', '--no-input', ...(json ? ['--json'] : []), '--subdomain', 'acme', '--base-url', server.origin, '--timeout', '300', ...extra], {
     env,
     configDir,
     killAfterMs: 30_000,
@@ -88,6 +88,24 @@ describe('invenias: Ctrl+C during the create request', () => {
     expect(result.code).toBe(130);
     expect(result.stderr).toContain('Interrupted');
     expect(snapshot(configDir)).toEqual(before);
+    expectNoStackTrace(result.stderr);
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  });
+});
+
+describe('invenias: Ctrl+C during a renew request', () => {
+  test('exit 130, "interrupted", saying the secret may have been replaced and how to get one, nothing written', async () => {
+    const server = await serve({ renew: faults.hang() });
+    const configDir = tempConfigDir();
+    const result = await interruptWhen(server, () => server.renews().length > 0, configDir, true, ['--renew', '--client-id', CREATED_CLIENT_ID]);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('interrupted');
+    expect(error.message).toContain('renewing the application');
+    expect(error.hint).toContain('--renew');
+    expect(server.renews()).toHaveLength(1);
+    expect(snapshot(configDir)).toEqual({});
     expectNoStackTrace(result.stderr);
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
