@@ -38,8 +38,9 @@ export class UnreachableError extends CliError {
 
 /** Ctrl+C at a prompt or during a request (exit 130). */
 export class InterruptedError extends CliError {
-  constructor() {
-    super('interrupted', 'Interrupted.', 'Nothing was half-written; run the command again to continue.', 130);
+  /** A step that may have changed something on the server says what and where to look. */
+  constructor(message = 'Interrupted.', hint = 'Nothing was half-written; run the command again to continue.') {
+    super('interrupted', message, hint, 130);
   }
 }
 

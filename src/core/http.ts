@@ -204,8 +204,9 @@ export class HttpClient {
 
   async send(request: HttpRequest): Promise<HttpResponse> {
     const host = describeHost(request.url);
+    let waitedUntil = 0;
     for (let attempt = 1; ; attempt += 1) {
-      const response = await this.attempt(request, attempt);
+      const response = await this.attempt(request, attempt, waitedUntil);
       const retryable = response.status === 429 || (request.retry === 'safe' && [502, 503, 504].includes(response.status));
       if (!retryable) {
         if (response.status >= 500) {
@@ -232,16 +233,18 @@ export class HttpClient {
       }
       // Retry-After is honoured, but never shorter than the backoff: `Retry-After: 0` must not become a tight loop.
       const delay = Math.max(retryAfter ?? 0, BACKOFF_MS[attempt - 1] ?? 2000);
-      // A 429 pauses the whole client (the next attempt waits it out); a 5xx only this request.
-      if (response.status === 429) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-      else await this.sleep(delay, this.options.signal);
+      // A 429 also pauses every other request of this client (a batch shares one); a 5xx only this one.
+      waitedUntil = Date.now() + delay;
+      if (response.status === 429) this.pausedUntil = Math.max(this.pausedUntil, waitedUntil);
+      await this.sleep(delay, this.options.signal);
     }
   }
 
-  private async attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
+  /** `waitedUntil`: how long this request already waited, so it does not wait out its own pause twice. */
+  private async attempt(request: HttpRequest, attempt: number, waitedUntil: number): Promise<HttpResponse> {
     const { signal } = this.options;
     if (signal.aborted) throw new InterruptedError();
-    const paused = this.pausedUntil - Date.now();
+    const paused = this.pausedUntil - Math.max(Date.now(), waitedUntil);
     if (paused > 0) await this.sleep(paused, signal);
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const dispatcher = await this.getDispatcher();

@@ -45,7 +45,9 @@ function readTokenAnswer(response: HttpResponse, redactor: Redactor): TokenAnswe
   const error = body?.error;
   if (typeof error === 'string' && status >= 400 && status < 500) {
     const description = typeof body?.error_description === 'string' ? body.error_description : '';
-    return { kind: 'oauth_error', status, error: printable(error).slice(0, 100), description: printable(description).slice(0, 500), ms };
+    // Redacted before it is cut short: a secret echoed across the cut would otherwise survive as a fragment.
+    const said = (text: string, limit: number): string => printable(redactor.redact(text)).slice(0, limit);
+    return { kind: 'oauth_error', status, error: said(error, 100), description: said(description, 500), ms };
   }
   return { kind: 'http_error', status, body, ms };
 }

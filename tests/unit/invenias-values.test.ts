@@ -1,5 +1,6 @@
 // What a person pastes and what Invenias answers, read the way the wizard reads them.
 import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
 import { browserCommand } from '../../src/core/browser.js';
 import { readIssuedSecret, validationMessages } from '../../src/connectors/invenias/applications.js';
 import { parsePassword, parseSubdomain } from '../../src/connectors/invenias/fields.js';
@@ -11,16 +12,43 @@ describe('the Invenias subdomain', () => {
     ['https://company.invenias.com/', 'company'],
     ['https://company.invenias.com/home/index?x=1', 'company'],
     ['  company-eu  ', 'company-eu'],
+    ['company.invenias.com.', 'company'],
+    ['https://company.invenias.com:443/x', 'company'],
   ])('%s gives %s', (raw, expected) => {
     expect(parseSubdomain(raw)).toBe(expected);
   });
 
-  test.each(['', 'com pany', 'company_1', '-company', 'https://user@company.invenias.com', 'a'.repeat(64), 'company/home'])(
+  test.each(['', 'com pany', 'company_1', '-company', 'https://user@company.invenias.com', 'a'.repeat(64), 'company/home',
+    'evil.com/x', 'a.b', 'company.evil.example', 'company.invenias.com.evil.example', 'https://company.invenias.com.evil.example/',
+    'https://evil.example\\@company.invenias.com/', 'company.invenias.com/home', 'company.\u0456nvenias.com'])(
     '%j is refused before anything is sent',
     (raw) => {
       expect(() => parseSubdomain(raw)).toThrow(expect.objectContaining({ code: 'invalid_input', exitCode: 2 }));
     },
   );
+
+  test('whatever is typed, an accepted subdomain is one DNS label, and a host elsewhere is never cut down to one', () => {
+    const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?$/);
+    const typed = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'aZ9-._/:@?#\\ K\u0430') }),
+      fc.tuple(label, fc.domain()).map(([first, domain]) => `${first}.${domain}`),
+      fc.tuple(label, fc.domain()).map(([first, domain]) => `https://${first}.${domain}/home`),
+    );
+    fc.assert(
+      fc.property(typed, (raw) => {
+        let value: string | undefined;
+        try {
+          value = parseSubdomain(raw);
+        } catch (error) {
+          expect(error).toMatchObject({ code: 'invalid_input', exitCode: 2 });
+          return;
+        }
+        expect(value).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/);
+        const host = raw.trim().replace(/^https?:\/\//i, '').split('/')[0]?.replace(/:\d+$/, '') ?? '';
+        if (host.includes('.')) expect(host.toLowerCase()).toMatch(/^[^.]+\.invenias\.com\.?$/);
+      }),
+    );
+  });
 });
 
 test('a password keeps its spaces but not control characters', () => {

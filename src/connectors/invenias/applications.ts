@@ -1,7 +1,7 @@
 // The ThirdPartyApplications API: create an application and renew its secret. Both answers hold the only copy
 // of a Client Secret that will ever exist, so they are read defensively and handed to `keep` before anything
 // else happens. A create is never retried after a 5xx, a timeout or a lost connection: it may have worked.
-import { CliError, RejectedError, UnreachableError } from '../../core/errors.js';
+import { CliError, InterruptedError, RejectedError, UnreachableError } from '../../core/errors.js';
 import { type HttpResponse, parseJson } from '../../core/http.js';
 import { MAX_VALUE_LENGTH } from '../../core/validate.js';
 import type { RunContext } from '../../core/run.js';
@@ -136,7 +136,18 @@ function couldNotAsk(error: UnreachableError, operation: Operation): CliError {
   );
 }
 
-function refusal(response: HttpResponse, operation: Operation, clientId?: string): CliError {
+/** Ctrl+C while the request may already be at Invenias: it may have done its work, so say where to look. */
+function interruptedWhile(operation: Operation): InterruptedError {
+  return operation === 'create'
+    ? new InterruptedError('Interrupted while creating the application; nothing was saved.', HINTS.maybeCreated)
+    : new InterruptedError(
+        'Interrupted while renewing the application; nothing was saved.',
+        'The secret may have been replaced: run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
+      );
+}
+
+/** `text` is the answer's body, already redacted (messages are cut short, which would leave fragments of a secret). */
+function refusal(response: HttpResponse, text: string, operation: Operation, clientId?: string): CliError {
   const nothing = operation === 'create' ? 'nothing was created' : 'the secret was not changed';
   switch (response.status) {
     case 401:
@@ -148,7 +159,7 @@ function refusal(response: HttpResponse, operation: Operation, clientId?: string
         HINTS.notSystemAdmin,
       );
     case 400: {
-      const messages = validationMessages(response.text);
+      const messages = validationMessages(text);
       const said = messages.length > 0 ? ` Invenias said:\n${messages.map((message) => `    - ${message}`).join('\n')}` : '';
       return new RejectedError('validation_failed', `Invenias refused the request (400); ${nothing}.${said}`, HINTS.validation);
     }
@@ -176,9 +187,10 @@ async function send(context: RunContext, url: string, apiKey: string, body: stri
       retry: 'rate-limit-only',
     });
   } catch (error) {
+    if (error instanceof InterruptedError) throw interruptedWhile(operation);
     throw error instanceof UnreachableError ? couldNotAsk(error, operation) : error;
   }
-  if (response.status < 200 || response.status >= 300) throw refusal(response, operation, clientId);
+  if (response.status < 200 || response.status >= 300) throw refusal(response, context.redactor.redact(response.text), operation, clientId);
   const issued = readIssuedSecret(response.text);
   if (issued) context.redactor.add(issued.clientSecret);
   return issued;

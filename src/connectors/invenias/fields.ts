@@ -8,24 +8,34 @@ const DEFAULT_APP_NAME = 'Integration';
 const DEFAULT_EXPIRATION: Expiration = 'FiveYears';
 const MAX_APP_NAME_LENGTH = 100;
 
+const SUBDOMAIN_HINT = 'It is the first part of your portal address: for https://company.invenias.com it is company.';
+/** A portal host: one label, then invenias.com (a trailing dot, as DNS allows, is fine). */
+const PORTAL_HOST = /^([^.]*)\.invenias\.com\.?$/i;
+
 /**
  * The subdomain, from `company`, `company.invenias.com` or a pasted portal URL such as
- * https://company.invenias.com/home: the first label of the host.
+ * https://company.invenias.com/home: the first label of the host. Any other host (`a.b`, `evil.com/x`,
+ * `company.invenias.com.evil.example`) is refused rather than cut down to its first label.
  */
 export function parseSubdomain(raw: string): string {
   const label = 'Subdomain';
-  let value = parseRequiredText(raw, label);
-  const url = /^https?:\/\/([^/?#]*)/i.exec(value);
-  if (url) value = url[1] ?? '';
-  value = value.replace(/:\d+$/, '');
-  if (value.includes('@')) throw new InputError('invalid_input', `${label} must not contain credentials (user@).`);
-  const first = value.split('.')[0] ?? '';
+  const value = parseRequiredText(raw, label);
+  const refuse = (problem: string): InputError => new InputError('invalid_input', `${label} ${problem}`, SUBDOMAIN_HINT);
+  // A pasted portal URL: only its host counts, its path is ignored.
+  const url = /^https?:\/\/([^/?#\\]*)/i.exec(value);
+  let host = url ? (url[1] ?? '') : value;
+  if (host.includes('@')) throw refuse('must not contain credentials (user@).');
+  if (/[/?#\\]/.test(host)) throw refuse('must be the subdomain (company) or the whole portal address (https://company.invenias.com), not a path.');
+  host = host.replace(/:\d{1,5}$/, '');
+  if (host.includes('.')) {
+    const portal = PORTAL_HOST.exec(host);
+    if (!portal) throw refuse('must be a single DNS label such as company, or a portal address ending in .invenias.com.');
+    host = portal[1] ?? '';
+  }
   try {
-    return parseDnsLabel(first, label);
+    return parseDnsLabel(host, label);
   } catch (error) {
-    if (error instanceof InputError) {
-      throw new InputError(error.code, error.message, 'It is the first part of your portal address: for https://company.invenias.com it is company.');
-    }
+    if (error instanceof InputError) throw new InputError(error.code, error.message, SUBDOMAIN_HINT);
     throw error;
   }
 }

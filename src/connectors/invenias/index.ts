@@ -1,4 +1,4 @@
-import { CliError, InputError, RejectedError } from '../../core/errors.js';
+import { CliError, InputError, InterruptedError, RejectedError } from '../../core/errors.js';
 import { missingInput } from '../../core/resolve.js';
 import type { RunContext, SetupSummary } from '../../core/run.js';
 import { runCheck } from '../../core/run.js';
@@ -233,6 +233,41 @@ function summary(credentials: InveniasCredentials, draft: InveniasDraft, extraKe
   };
 }
 
+/** Steps 6-7: the user the connector acts as, proved with a token; a person may correct a refusal and retry. */
+async function verifyUser(
+  context: RunContext,
+  draft: InveniasDraft,
+  plan: Plan,
+  expiresOn: string | null | undefined,
+  extraKeys: readonly DraftKey[],
+): Promise<SetupSummary> {
+  if (context.interactive) await askUser(context, draft, false);
+  for (;;) {
+    const credentials = credentialsOf(draft);
+    try {
+      await verifyCredentials(context, credentials, expiresOn);
+      return summary(credentials, draft, extraKeys, expiresOn);
+    } catch (error) {
+      if (!context.interactive || !(error instanceof RejectedError)) throw error;
+      if ((await nextMove(context, error)) === 'edit') {
+        if (plan === 'existing' && error.code !== 'invalid_grant') {
+          await askClientId(context, draft);
+          await askClientSecret(context, draft);
+        }
+        await askUser(context, draft, true);
+      }
+    }
+  }
+}
+
+function keptOnInterrupt(context: RunContext, draft: InveniasDraft): InterruptedError {
+  const profileFlag = context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
+  return new InterruptedError(
+    `Interrupted. Application ${draft.clientId ?? ''} and its new Client Secret are saved in profile "${context.profileName}".`,
+    `Run connector-setup invenias${profileFlag} again (without --new-app or --renew) to verify them; no new application is created.`,
+  );
+}
+
 export const invenias: ConnectorModule = {
   async setup(context) {
     const draft: InveniasDraft = { ...context.resolved.values };
@@ -266,22 +301,12 @@ export const invenias: ConnectorModule = {
       expiresOn = savedExpiryOf(context, draft.clientId, draft.clientSecret);
     }
 
-    if (context.interactive) await askUser(context, draft, false);
-    for (;;) {
-      const credentials = credentialsOf(draft);
-      try {
-        await verifyCredentials(context, credentials, expiresOn);
-        return summary(credentials, draft, extraKeys, expiresOn);
-      } catch (error) {
-        if (!context.interactive || !(error instanceof RejectedError)) throw error;
-        if ((await nextMove(context, error)) === 'edit') {
-          if (plan === 'existing' && error.code !== 'invalid_grant') {
-            await askClientId(context, draft);
-            await askClientSecret(context, draft);
-          }
-          await askUser(context, draft, true);
-        }
-      }
+    try {
+      return await verifyUser(context, draft, plan, expiresOn, extraKeys);
+    } catch (error) {
+      // A new secret was saved before the interruption: say so, so the next run reuses it instead of creating another.
+      if (error instanceof InterruptedError && (plan === 'create' || plan === 'renew')) throw keptOnInterrupt(context, draft);
+      throw error;
     }
   },
 

@@ -54,7 +54,8 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, expire
         return new RejectedError('unauthorized_client', `The application may not use the password grant (it is not a ResourceOwner application).${said}`, HINTS.unauthorizedClient);
       default:
         return new RejectedError(
-          answer.error.replace(/[^a-z_]/gi, '').slice(0, 40) || 'rejected',
+          // Only a code shaped like OAuth's own becomes ours: anything else (a server's echo) is not repeated.
+          /^[a-z_]{1,40}$/i.test(answer.error) ? answer.error.toLowerCase() : 'rejected',
           `Invenias refused the token request (${answer.error}).${said}`,
           HINTS.invalidClient,
         );

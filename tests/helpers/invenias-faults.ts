@@ -1,0 +1,67 @@
+// An Invenias origin whose routes misbehave one at a time, for the Invenias half of the fault suite: the token
+// endpoint, the create call and the renew call each get a fault-server Handler; whatever is not given works as
+// documented.
+import { faults, startFaultServer } from './fault-server.js';
+import { FAKE } from './fixtures.js';
+import { type CertificateKind, type Handler, type RecordedRequest, type TestServer, sendJson } from './https-server.js';
+
+export const TOKEN_PATH = '/identity/connect/token';
+export const CREATE_PATH = '/api/v1/thirdpartyapplications';
+/** The Client ID of the application the stand-in "creates". */
+export const CREATED_CLIENT_ID = '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc';
+export const CREATED_EXPIRES_ON = '2031-11-22T00:00:00Z';
+
+/** The documented create answer: the only time the Client Secret is shown. */
+export function createdApp(clientSecret: string = FAKE.inveniasClientSecret): Handler {
+  return faults.json(201, {
+    ClientId: CREATED_CLIENT_ID,
+    ClientSecret: clientSecret,
+    ExpiresOn: CREATED_EXPIRES_ON,
+    IsEnabled: true,
+    Name: 'Integration',
+    FlowType: 'ResourceOwner',
+    ReplyUrl: 'https://acme.cyclr.com/connector/callback',
+  });
+}
+
+const RENEW_PATH = /^\/api\/v1\/thirdpartyapplications\/[^/]+\/renew$/;
+
+export interface InveniasFaultServer extends TestServer {
+  creates(): RecordedRequest[];
+  renews(): RecordedRequest[];
+  tokens(): RecordedRequest[];
+  /** When each create request arrived (ms since the epoch), to check the wait a Retry-After asked for. */
+  createTimes: number[];
+}
+
+function pathOf(request: RecordedRequest): string {
+  return new URL(request.url, 'https://stand-in').pathname;
+}
+
+/** Starts the origin; `create` and `token` default to the documented, working answers. */
+export async function startInveniasFaults(
+  routes: { create?: Handler; token?: Handler; renew?: Handler } = {},
+  kind: CertificateKind = 'trusted',
+): Promise<InveniasFaultServer> {
+  const create = routes.create ?? createdApp();
+  const token = routes.token ?? faults.token();
+  const renew = routes.renew ?? createdApp();
+  const createTimes: number[] = [];
+  const server = await startFaultServer((request, response, raw) => {
+    const path = pathOf(request);
+    if (request.method === 'POST' && path === TOKEN_PATH) return token(request, response, raw);
+    if (request.method === 'POST' && path === CREATE_PATH) {
+      createTimes.push(Date.now());
+      return create(request, response, raw);
+    }
+    if (request.method === 'POST' && RENEW_PATH.test(path)) return renew(request, response, raw);
+    return sendJson(response, 404, { Message: 'No HTTP resource was found that matches the request URI.' });
+  }, kind);
+  return {
+    ...server,
+    createTimes,
+    creates: () => server.requests.filter((request) => pathOf(request) === CREATE_PATH),
+    renews: () => server.requests.filter((request) => RENEW_PATH.test(pathOf(request))),
+    tokens: () => server.requests.filter((request) => pathOf(request) === TOKEN_PATH),
+  };
+}

@@ -1,0 +1,152 @@
+// Ctrl+C (SIGINT) during an Invenias run: while the application is being created, and during the token request
+// that follows a successful create. Exit 130 either way, nothing half-written, and a Client Secret Invenias has
+// shown (once) is still in the profile.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { expectNoStackTrace, startCli } from '../helpers/cli-process.js';
+import { FAKE_ACCESS_TOKEN, faults, waitUntil } from '../helpers/fault-server.js';
+import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import type { Handler } from '../helpers/https-server.js';
+import { CREATED_CLIENT_ID, CREATED_EXPIRES_ON, type InveniasFaultServer, startInveniasFaults } from '../helpers/invenias-faults.js';
+
+const SECRETS = [...ALL_FAKE_SECRETS, FAKE_ACCESS_TOKEN];
+const USERNAME = 'cyclr.integration';
+const servers: InveniasFaultServer[] = [];
+
+async function serve(routes: { create?: Handler; token?: Handler; renew?: Handler }): Promise<InveniasFaultServer> {
+  const server = await startInveniasFaults(routes);
+  servers.push(server);
+  return server;
+}
+afterAll(() => Promise.all(servers.map((server) => server.close())));
+
+const env = {
+  INVENIAS_API_KEY: FAKE.inveniasApiKey,
+  INVENIAS_USERNAME: USERNAME,
+  INVENIAS_PASSWORD: FAKE.inveniasPassword,
+  CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com',
+  CONNECTOR_SETUP_SECRET_STORE: 'file',
+};
+
+/** Every file in the config directory with its bytes (the lock directory aside). */
+function snapshot(directory: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(directory)) {
+    if (name === 'profiles.lock') continue;
+    files[name] = readFileSync(path.join(directory, name), 'utf8');
+  }
+  return files;
+}
+
+/**
+ * Starts a scripted setup that creates an application, waits until `arrived` holds, presses Ctrl+C. Requests
+ * time out after 300 s and the safety net fires at 30 s: ending by itself (signal null) means the abort worked.
+ */
+async function interruptWhen(server: InveniasFaultServer, arrived: () => boolean, configDir: string, json: boolean, extra: string[] = []) {
+  const running = startCli(['invenias', '--no-input', ...(json ? ['--json'] : []), '--subdomain', 'acme', '--base-url', server.origin, '--timeout', '300', ...extra], {
+    env,
+    configDir,
+    killAfterMs: 30_000,
+  });
+  await waitUntil(arrived, 'the request reached the server');
+  running.child.kill('SIGINT');
+  return running.result;
+}
+
+describe('invenias: Ctrl+C during the create request', () => {
+  test('--json: exit 130, "interrupted", pointing at ThirdPartyApplications, no profile file at all', async () => {
+    const server = await serve({ create: faults.hang() });
+    const configDir = tempConfigDir();
+    const result = await interruptWhen(server, () => server.creates().length > 0, configDir, true);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    const document = JSON.parse(result.stdout) as { ok: boolean; error: { code: string; message: string; hint: string } };
+    expect(document.ok).toBe(false);
+    expect(document.error.code).toBe('interrupted');
+    // The request was on its way: the application may exist, and running again blindly would make a second one.
+    expect(document.error.message).toContain('creating the application');
+    expect(document.error.hint).toContain('ThirdPartyApplications');
+    expect(server.creates()).toHaveLength(1);
+    expect(server.tokens()).toHaveLength(0);
+    expect(snapshot(configDir)).toEqual({});
+    expectNoStackTrace(result.stderr);
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  });
+
+  test('over an existing profile: exit 130, the saved files unchanged byte for byte', async () => {
+    const configDir = tempConfigDir();
+    const good = await serve({});
+    const first = await runCli(['invenias', '--no-input', '--subdomain', 'acme', '--base-url', good.origin, '--profile', 'other'], { env, configDir });
+    expect(first.code).toBe(0);
+    const before = snapshot(configDir);
+    expect(Object.keys(before).sort()).toEqual(['profiles.json', 'secrets.json']);
+    const server = await serve({ create: faults.hang() });
+    const result = await interruptWhen(server, () => server.creates().length > 0, configDir, false);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Interrupted');
+    expect(snapshot(configDir)).toEqual(before);
+    expectNoStackTrace(result.stderr);
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  });
+});
+
+describe('invenias: Ctrl+C during a renew request', () => {
+  test('exit 130, "interrupted", saying the secret may have been replaced and how to get one, nothing written', async () => {
+    const server = await serve({ renew: faults.hang() });
+    const configDir = tempConfigDir();
+    const result = await interruptWhen(server, () => server.renews().length > 0, configDir, true, ['--renew', '--client-id', CREATED_CLIENT_ID]);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('interrupted');
+    expect(error.message).toContain('renewing the application');
+    expect(error.hint).toContain('--renew');
+    expect(server.renews()).toHaveLength(1);
+    expect(snapshot(configDir)).toEqual({});
+    expectNoStackTrace(result.stderr);
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  });
+});
+
+describe('invenias: Ctrl+C during the token request that follows a successful create', () => {
+  test.each([true, false])('--json %s: exit 130, and the new Client Secret is kept in the profile', async (json) => {
+    const server = await serve({ token: faults.hang() });
+    const configDir = tempConfigDir();
+    const result = await interruptWhen(server, () => server.tokens().length > 0, configDir, json);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    expect(server.creates()).toHaveLength(1);
+    // The user is told the application is kept and that running again reuses it.
+    let told = result.stderr;
+    if (json) {
+      const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+      expect(error.code).toBe('interrupted');
+      told = `${error.message} ${error.hint}`;
+    }
+    expect(told).toContain(`Application ${CREATED_CLIENT_ID} and its new Client Secret are saved in profile "default"`);
+    expect(told).toContain('no new application is created');
+    expectNoStackTrace(result.stderr);
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+
+    const secrets = JSON.parse(readFileSync(path.join(configDir, 'secrets.json'), 'utf8'));
+    expect(secrets.secrets.invenias.default.clientSecret).toBe(FAKE.inveniasClientSecret);
+    const profile = JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.invenias.default;
+    expect(profile.values.clientId).toBe(CREATED_CLIENT_ID);
+    expect(profile.expiresOn).toBe(CREATED_EXPIRES_ON);
+    // Never verified, so never marked so.
+    expect(profile.lastVerified).toBeNull();
+    // Nothing half-written: only the two files, both whole JSON.
+    expect(Object.keys(snapshot(configDir)).sort()).toEqual(['profiles.json', 'secrets.json']);
+
+    // Running again reuses that application: no second create, and the kept secret is what gets verified.
+    const working = await serve({});
+    const again = await runCli(['invenias', '--no-input', '--json', '--subdomain', 'acme', '--base-url', working.origin], { env, configDir });
+    expect(again.code).toBe(0);
+    expect(working.creates()).toHaveLength(0);
+    expect(new URLSearchParams(working.tokens()[0]?.body).get('client_secret')).toBe(FAKE.inveniasClientSecret);
+    expectNoSecrets(again.stdout + again.stderr, SECRETS);
+  });
+});
