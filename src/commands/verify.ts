@@ -174,7 +174,7 @@ function renderTable(session: Session, outcomes: Outcome[]): void {
   const { out } = session;
   const rows = [['PROFILE', 'RESULT', 'TIME', 'HINT']];
   for (const { result, ms } of outcomes) {
-    const hint = result.error ? [result.error.message, result.error.hint].filter(Boolean).join(' ') : result.warnings.join(' ');
+    const hint = result.error ? [result.error.message, result.error.hint && `Fix: ${result.error.hint}`].filter(Boolean).join(' ') : result.warnings.join(' ');
     rows.push([`${result.connector}/${result.profile ?? 'default'}`, result.ok ? (result.warnings.length ? 'ok (warning)' : 'ok') : (result.error?.code ?? 'failed'), `${ms} ms`, hint]);
   }
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
