@@ -11,6 +11,7 @@ import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
 import { type GeneralOptions, type Session, openSession, parseTimeout } from '../core/session.js';
 import { readStdinLine } from '../core/stdin.js';
 import { checkedValues, verifyWithExpiry, warnAboutExpiry } from '../core/verification.js';
+import { refusalShown } from '../core/wizard.js';
 
 export interface SetupOptions extends GeneralOptions {
   verify?: boolean;
@@ -118,7 +119,9 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
     // The profile asked for by name is the one the document is about, even when it does not exist (the name was checked).
     if (error.code === 'profile_not_found' && typeof options.profile === 'string') result.profile = options.profile;
     exitCode = error.exitCode;
-    session.out.failure(error);
+    // A refusal the wizard showed just before "Quit" is not repeated in full; its code still ends the run.
+    if (refusalShown(error)) session.out.say(`${session.out.paint.red('✖')} Stopped. ${session.out.paint.dim(`[${error.code}]`)}`);
+    else session.out.failure(error);
   } finally {
     await session.close();
   }
