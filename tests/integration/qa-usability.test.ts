@@ -116,3 +116,9 @@ test('verify --junit into a directory that does not exist: exit 2 before any req
   expect(result.stderr).toContain('(ENOENT). [invalid_input]');
   expect(pingone.tokenRequests().length).toBe(before);
 });
+
+test('--timeout 0 is refused with a message that does not invite 0', async () => {
+  const result = await runCli([...verifyArgs('auth.pingone.eu'), '--timeout', '0'], { env: secretEnv });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('--timeout must be a number of seconds above 0 and at most 600');
+});
