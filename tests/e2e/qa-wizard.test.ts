@@ -67,3 +67,22 @@ test('Invenias, an application typed in by hand that is refused: "Quit" does not
   expect(existsSync(path.join(configDir, 'profiles.json'))).toBe(false);
   expectNoSecrets(screen, [...ALL_FAKE_SECRETS, `${FAKE.inveniasClientSecret}-typed`]);
 });
+
+test('PingOne: the AUTHORIZATION URL pasted at the Environment ID prompt gives its ID; one for another domain is refused', async () => {
+  const configDir = tempConfigDir();
+  const terminal = startPty(['pingone', '--client-id', FAKE.clientId, '--auth-domain', 'auth.pingone.eu'], {
+    CONNECTOR_SETUP_CONFIG_DIR: configDir,
+    HTTPS_PROXY: proxy.url,
+    PINGONE_CLIENT_SECRET: FAKE.clientSecret,
+  });
+  await terminal.waitFor('? Environment ID');
+  terminal.type(`https://auth.pingone.com/${FAKE.environmentId}/as/authorize${KEY.enter}`);
+  await terminal.waitFor('This URL is for auth.pingone.com, but the Auth Domain is auth.pingone.eu');
+  terminal.type('\x15'); // Ctrl+U: clear the line
+  terminal.type(`https://auth.pingone.eu/${FAKE.environmentId}/as/authorize${KEY.enter}`);
+  await terminal.waitFor('Enter these in Cyclr');
+  expect(await terminal.exit).toBe(0);
+  expect(terminal.screen()).toContain(`  Environment ID ${FAKE.environmentId}`);
+  expect(pingone.tokenRequests().at(-1)?.path).toBe(`/${FAKE.environmentId}/as/token`);
+  expectNoSecrets(terminal.screen());
+});
