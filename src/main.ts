@@ -39,7 +39,8 @@ function addConnectorCommand(program: Command, connector: ConnectorDefinition, r
     .option('--verify', 'verify values from flags, stdin, environment and the saved profile; never prompts')
     .option('--no-save', 'do not save a profile');
   for (const field of connector.fields) {
-    if (field.flag) command.option(`${field.flag} <value>`, `${field.label}${field.env ? ` (env ${field.env})` : ''}`);
+    const where = [field.env && `env ${field.env}`, field.defaultValue && `default ${field.defaultValue}`].filter(Boolean).join('; ');
+    if (field.flag) command.option(`${field.flag} <value>`, `${field.label}${where ? ` (${where})` : ''}`);
     if (field.stdinFlag) command.option(field.stdinFlag, `read the ${field.label} from stdin (one line)${field.env ? `; or env ${field.env}` : ''}`);
   }
   for (const extra of connector.extraFlags) command.option(extra.flags, extra.description);
@@ -66,11 +67,11 @@ async function main(argv: string[]): Promise<ExitCode> {
       writeErr: (text) => process.stderr.write(quietUsageError(text)),
     });
   for (const connector of connectors) addConnectorCommand(program, connector, run);
-  addGeneralOptions(
-    program
-      .command('connectors')
-      .description('the supported connectors and the fields each needs'),
-  ).action((options: Record<string, unknown>) => run(import('./commands/connectors.js').then(({ runConnectors }) => runConnectors(options))));
+  program
+    .command('connectors')
+    .description('the supported connectors and the fields each needs')
+    .option('--json', 'print one JSON document on stdout')
+    .action((options: Record<string, unknown>) => run(import('./commands/connectors.js').then(({ runConnectors }) => runConnectors(options))));
 
   const profiles = program.command('profiles').description('saved profiles: list, show, export, remove');
   profiles
@@ -107,7 +108,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     .option('--connector <name>', 'only profiles of this connector')
     .option('--profile <name>', 'only profiles with this name')
     .option('--expiring-within <days>', 'fail (expiring_soon, exit 1) when an application expires within DAYS days')
-    .option('--concurrency <n>', 'profiles verified at once (default 8)')
+    .option('--concurrency <n>', 'profiles verified at once (default 8, at most 64)')
     .option('--json', 'print one JSON document on stdout')
     .option('--junit <file>', 'also write a JUnit XML report to FILE')
     .option('--timeout <seconds>', 'timeout of each request (default 15)')

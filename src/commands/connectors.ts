@@ -30,7 +30,7 @@ export async function runConnectors(options: { json?: boolean }): Promise<ExitCo
       out.data(`${connector.name}  ${connector.title}: ${connector.summary}`);
       for (const field of connector.fields) {
         const where = [field.flag, field.env].filter(Boolean).join(', ');
-        out.data(`  ${field.label.padEnd(16)} ${where.padEnd(48)} ${field.description}${field.secret ? ' (secret)' : ''}`);
+        out.data(`  ${field.label.padEnd(16)} ${where.padEnd(48)} ${field.description}${field.default ? ` (default ${field.default})` : ''}${field.secret ? ' (secret)' : ''}`);
       }
       for (const extra of connector.flags) out.data(`  ${''.padEnd(16)} ${extra.flag.padEnd(48)} ${extra.description}`);
       out.data('');

@@ -41,10 +41,18 @@ async function runProfiles(options: ProfilesOptions, work: (run: ProfilesRun) =>
 async function findProfile(store: ProfileStore, connector: ConnectorDefinition, rawName: string | undefined): Promise<ProfileWithSecrets> {
   const name = parseProfileName(rawName ?? 'default');
   const profile = await store.get(connector.name, name);
-  if (!profile) {
-    throw new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, 'See connector-setup profiles list.');
-  }
+  if (!profile) throw await profileNotFound(store, connector, name);
   return profile;
+}
+
+/** "No such profile", with the names that do exist for that connector (the usual slip: a name left out). */
+async function profileNotFound(store: ProfileStore, connector: ConnectorDefinition, name: string): Promise<InputError> {
+  const names = (await store.list()).filter((profile) => profile.connector === connector.name).map((profile) => profile.name);
+  const hint =
+    names.length === 0
+      ? `No ${connector.title} profile is saved; run connector-setup ${connector.name} to make one.`
+      : `Saved ${connector.title} profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''} (connector-setup profiles list shows them all).`;
+  return new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, hint);
 }
 
 /** The non-secret values, and the secret ones masked or shown, in the connector's field order. */
@@ -155,9 +163,7 @@ export function runProfilesRemove(connectorName: string, name: string, options: 
     const connector = findConnector(connectorName);
     const profileName = parseProfileName(name);
     const removed = await store.remove(connector.name, profileName);
-    if (!removed) {
-      throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
-    }
+    if (!removed) throw await profileNotFound(store, connector, profileName);
     if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: profileName, removed: true });
     out.say(`Removed profile "${profileName}" (${connector.name}) and its secrets.`);
   });

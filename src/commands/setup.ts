@@ -11,6 +11,7 @@ import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
 import { type GeneralOptions, type Session, openSession, parseTimeout } from '../core/session.js';
 import { readStdinLine } from '../core/stdin.js';
 import { checkedValues, verifyWithExpiry, warnAboutExpiry } from '../core/verification.js';
+import { refusalShown } from '../core/wizard.js';
 
 export interface SetupOptions extends GeneralOptions {
   verify?: boolean;
@@ -38,6 +39,12 @@ async function buildContext(session: Session, connector: ConnectorDefinition, op
   return createRunContext({ session, connector, profileName, options, env: process.env, saved, savedFrom, stdinLine, interactive });
 }
 
+/** 2031-11-22T20:06:24.831Z -> 2031-11-22, as verify words it; anything unparseable is shown as it is. */
+function calendarDay(expiresOn: string): string {
+  const time = Date.parse(expiresOn);
+  return Number.isNaN(time) ? expiresOn : new Date(time).toISOString().slice(0, 10);
+}
+
 function renderSuccess(session: Session, context: RunContext, summary: SetupSummary, verb: string, options: SetupOptions): void {
   const { out } = session;
   context.warnings.forEach((warning) => out.warn(warning));
@@ -52,7 +59,7 @@ function renderSuccess(session: Session, context: RunContext, summary: SetupSumm
     const shown = entry.secret && !reveal ? `${maskSecret(entry.value)}  ${out.paint.dim('(--show-secrets to reveal)')}` : entry.value;
     out.say(`  ${entry.label.padEnd(width)}  ${shown}`, { revealSecrets: reveal });
   }
-  if (summary.expiresOn) out.say(`  ${out.paint.dim(`The application expires on ${summary.expiresOn}.`)}`);
+  if (summary.expiresOn) out.say(`  ${out.paint.dim(`The application expires on ${calendarDay(summary.expiresOn)}.`)}`);
 }
 
 export function unexpected(error: unknown, redactor?: Redactor): CliError {
@@ -109,8 +116,12 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
   } catch (caught) {
     const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught, session.redactor);
     result.error = toErrorJson(error);
+    // The profile asked for by name is the one the document is about, even when it does not exist (the name was checked).
+    if (error.code === 'profile_not_found' && typeof options.profile === 'string') result.profile = options.profile;
     exitCode = error.exitCode;
-    session.out.failure(error);
+    // A refusal the wizard showed just before "Quit" is not repeated in full; its code still ends the run.
+    if (refusalShown(error)) session.out.say(`${session.out.paint.red('✖')} Stopped. ${session.out.paint.dim(`[${error.code}]`)}`);
+    else session.out.failure(error);
   } finally {
     await session.close();
   }

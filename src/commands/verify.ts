@@ -1,6 +1,8 @@
 // `connector-setup verify`: the CI check of record. Verifies saved profiles concurrently (bounded) through one
 // HTTP client, so connections are reused and one 429 pauses the whole batch; one token request per profile;
 // its only write is each passing profile's last-verified time.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import { findConnector } from '../connectors/index.js';
@@ -142,16 +144,27 @@ export function junitReport(outcomes: Outcome[]): string {
   return lines.join('\n');
 }
 
+function junitUnwritable(target: string, code: string): InputError {
+  return new InputError('invalid_input', `Could not write the JUnit report to ${target} (${code}).`, 'Pass --junit a file in a directory that exists and is writable.');
+}
+
+/** Before any request: a report that could not be written would otherwise cost the whole batch's results. */
+async function checkJunitTarget(file: string): Promise<void> {
+  const target = path.resolve(file);
+  try {
+    await access(path.dirname(target), constants.W_OK);
+    if ((await stat(target).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+  } catch (error) {
+    throw junitUnwritable(target, (error as { code?: string }).code ?? 'unknown error');
+  }
+}
+
 async function writeJunit(file: string, xml: string): Promise<void> {
   const target = path.resolve(file);
   try {
     await writeFileAtomic(target, xml, 0o644);
   } catch (error) {
-    throw new InputError(
-      'invalid_input',
-      `Could not write the JUnit report to ${target} (${(error as { code?: string }).code ?? 'unknown error'}).`,
-      'Pass --junit a file in a directory that exists and is writable.',
-    );
+    throw junitUnwritable(target, (error as { code?: string }).code ?? 'unknown error');
   }
 }
 
@@ -174,7 +187,7 @@ function renderTable(session: Session, outcomes: Outcome[]): void {
   const { out } = session;
   const rows = [['PROFILE', 'RESULT', 'TIME', 'HINT']];
   for (const { result, ms } of outcomes) {
-    const hint = result.error ? [result.error.message, result.error.hint].filter(Boolean).join(' ') : result.warnings.join(' ');
+    const hint = result.error ? [result.error.message, result.error.hint && `Fix: ${result.error.hint}`].filter(Boolean).join(' ') : result.warnings.join(' ');
     rows.push([`${result.connector}/${result.profile ?? 'default'}`, result.ok ? (result.warnings.length ? 'ok (warning)' : 'ok') : (result.error?.code ?? 'failed'), `${ms} ms`, hint]);
   }
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
@@ -191,6 +204,7 @@ export async function runVerify(options: VerifyOptions): Promise<ExitCode> {
   try {
     const concurrency = parseCount(options.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
     const failWithinDays = options.expiringWithin === undefined ? undefined : parseCount(options.expiringWithin, '--expiring-within', 0, 0, 3650);
+    if (options.junit) await checkJunitTarget(options.junit);
     const profiles = await selectProfiles(session, options);
     const outcomes: Outcome[] = new Array(profiles.length);
     // markVerified takes the store's lock; one at a time within this process keeps the lock uncontended.

@@ -113,6 +113,18 @@ function errorCodes(error: unknown): string[] {
   return codes;
 }
 
+/** The status a proxy gave to CONNECT (undici: "Proxy response (502) !== 200 when HTTP Tunneling"); only its digits are kept. */
+function proxyRefusal(error: unknown): number | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    const { message } = current as { message?: unknown };
+    const match = typeof message === 'string' ? /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/.exec(message) : null;
+    if (match) return Number(match[1]);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /**
  * Turns whatever the socket, TLS or undici threw into one of our errors. undici messages can echo
  * request details, so they are never passed through: only their codes are read.
@@ -132,7 +144,7 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
   if (has('TimeoutError', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT')) {
     return new UnreachableError(
       'timeout',
-      `${host} did not answer within ${Math.round(timeoutMs / 1000)} s.`,
+      `${host} did not answer within ${Number((timeoutMs / 1000).toFixed(3))} s.`,
       'Check the host name and your network, or allow longer with --timeout SECONDS.',
     );
   }
@@ -161,6 +173,16 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
       'unreachable',
       `The connection to ${host} was lost before an answer arrived.`,
       'Check your network, proxy (HTTPS_PROXY) and firewall, then try again.',
+    );
+  }
+  const proxyStatus = proxyRefusal(error);
+  if (proxyStatus !== undefined) {
+    return new UnreachableError(
+      'unreachable',
+      `The proxy (HTTPS_PROXY) would not open a connection to ${host}: it answered ${proxyStatus}.`,
+      proxyStatus === 407
+        ? 'The proxy wants credentials: give them in HTTPS_PROXY (http://user:password@proxy:port).'
+        : `Ask for ${host.replace(/:\d+$/, '')} to be allowed through the proxy, or list it in NO_PROXY if it needs no proxy.`,
     );
   }
   const shown = codes.find((code) => !/Error$/.test(code));

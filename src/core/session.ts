@@ -32,7 +32,7 @@ export function parseTimeout(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_TIMEOUT_SECONDS * 1000;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new InputError('invalid_input', `--timeout must be a number of seconds between 0 and ${MAX_TIMEOUT_SECONDS}.`);
+    throw new InputError('invalid_input', `--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (e.g. 30 or 0.5).`);
   }
   return Math.max(1, Math.round(seconds * 1000));
 }

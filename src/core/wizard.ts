@@ -36,9 +36,18 @@ export async function askKeptSecret(context: RunContext, kept: string | undefine
   return value;
 }
 
+/** Refusals the wizard has shown in full already: the run's last word on them is then one short line. */
+const shownRefusals = new WeakSet<object>();
+
 /** Shows a refusal and the fix it names, in the wizard's own output. */
 export function showRefusal(context: RunContext, error: CliError): void {
   context.out.failure(error, { code: false });
+  shownRefusals.add(error);
+}
+
+/** True when the wizard showed this refusal just before the user chose to stop. */
+export function refusalShown(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && shownRefusals.has(error);
 }
 
 export type NextMove = 'retry' | 'edit';

@@ -127,7 +127,7 @@ describe('invenias: creating the application', () => {
     expect(result.stderr).toMatch(new RegExp(`Username\\s+${USERNAME.replace('.', '\\.')}`));
     expect(result.stderr).toMatch(/Password\s+\*\*\*\*0005/);
     expect(result.stderr).toMatch(/Subdomain\s+acme\n/);
-    expect(result.stderr).toMatch(/The application expires on \d{4}-\d\d-\d\dT/);
+    expect(result.stderr).toMatch(/The application expires on \d{4}-\d\d-\d\d\.\n/);
     expect(result.stderr).toContain('Invenias shows the secret only once');
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });

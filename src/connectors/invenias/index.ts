@@ -195,11 +195,13 @@ async function renewStep(context: RunContext, draft: InveniasDraft): Promise<str
 }
 
 /** After a refusal, a person can change what they typed and try again, or stop. */
-function nextMove(context: RunContext, error: RejectedError): Promise<NextMove> {
+function nextMove(context: RunContext, error: RejectedError, plan: Plan): Promise<NextMove> {
+  // An application created, renewed or already saved is in the profile; one typed in by hand is not saved until it works.
+  const kept = plan === 'existing' ? '' : ' (the application stays saved in the profile)';
   return askNextMove(context, error, [
     { name: 'Change the values I entered', value: 'edit' },
     { name: 'Try again (after fixing it in Invenias)', value: 'retry' },
-    { name: 'Quit (the application stays saved in the profile)', value: 'quit' },
+    { name: `Quit${kept}`, value: 'quit' },
   ]);
 }
 
@@ -249,7 +251,7 @@ async function verifyUser(
       return summary(credentials, draft, extraKeys, expiresOn);
     } catch (error) {
       if (!context.interactive || !(error instanceof RejectedError)) throw error;
-      if ((await nextMove(context, error)) === 'edit') {
+      if ((await nextMove(context, error, plan)) === 'edit') {
         if (plan === 'existing' && error.code !== 'invalid_grant') {
           await askClientId(context, draft);
           await askClientSecret(context, draft);

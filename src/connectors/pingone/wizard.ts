@@ -105,15 +105,23 @@ const askAuthDomain: Step = async (context, draft, asked, editing) => {
   asked.add('authDomain');
 };
 
+/** An Environment ID, or the AUTHORIZATION URL pasted in its place (the usual copy): its ID, when its host is the Auth Domain. */
+function parseEnvironmentAnswer(draft: PingOneDraft): (value: string) => string {
+  return (value) => {
+    if (!/^\s*https:\/\//i.test(value)) return parseUuid(value, 'Environment ID');
+    const parts = parseAuthorizationUrl(value);
+    if (draft.authDomain && parts.authDomain !== draft.authDomain) {
+      throw new InputError('invalid_input', `This URL is for ${parts.authDomain}, but the Auth Domain is ${draft.authDomain}: paste the Environment ID alone.`);
+    }
+    return parts.environmentId;
+  };
+}
+
 const askEnvironmentId: Step = async (context, draft, asked) => {
-  draft.environmentId = parseUuid(
-    await context.prompt.text({
-      message: 'Environment ID',
-      default: draft.environmentId,
-      validate: validateWith((value) => parseUuid(value, 'Environment ID')),
-    }),
-    'Environment ID',
-  );
+  const parse = parseEnvironmentAnswer(draft);
+  const answer = await context.prompt.text({ message: 'Environment ID', default: draft.environmentId, validate: validateWith(parse) });
+  draft.environmentId = parse(answer);
+  if (draft.environmentId !== answer.trim()) context.out.say(`  Environment ID ${draft.environmentId}`);
   asked.add('environmentId');
 };
 

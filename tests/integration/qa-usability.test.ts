@@ -1,0 +1,124 @@
+// What a person reads when something is off: the wording found wanting in a hands-on QA pass, pinned down.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { startConnectProxy } from '../helpers/connect-proxy.js';
+import { faults, startFaultServer } from '../helpers/fault-server.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+import { type SeedProfile, seedProfiles } from '../helpers/profiles.js';
+
+let pingone: PingOneServer;
+
+beforeAll(async () => {
+  pingone = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
+});
+
+afterAll(() => pingone.close());
+
+const verifyArgs = (authDomain: string): string[] => ['pingone', '--verify', '--client-id', FAKE.clientId, '--auth-domain', authDomain, '--environment-id', FAKE.environmentId];
+const secretEnv = { PINGONE_CLIENT_SECRET: FAKE.clientSecret };
+
+function pingoneProfile(name: string, secret: string): SeedProfile {
+  return {
+    connector: 'pingone',
+    name,
+    values: { clientId: FAKE.clientId, authDomain: pingone.hostPort, environmentId: FAKE.environmentId },
+    secrets: { clientSecret: secret },
+  };
+}
+
+describe('network trouble, in words a person can act on', () => {
+  test('a proxy that refuses CONNECT is named as the proxy, with its answer, not as an undici code', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const result = await runCli([...verifyArgs('auth.pingone.eu'), '--json'], { env: { ...secretEnv, HTTPS_PROXY: proxy.url } });
+      expect(result.code).toBe(3);
+      const { error } = JSON.parse(result.stdout);
+      expect(error.code).toBe('unreachable');
+      expect(error.message).toBe('The proxy (HTTPS_PROXY) would not open a connection to auth.pingone.eu: it answered 502.');
+      expect(error.hint).toContain('NO_PROXY');
+      expect(result.stderr).not.toContain('UND_ERR');
+      expectNoSecrets(result.stdout + result.stderr);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a timeout under a second is reported as given, not as "0 s"', async () => {
+    const server = await startFaultServer(faults.hang());
+    try {
+      const result = await runCli([...verifyArgs(server.hostPort), '--timeout', '0.5'], { env: secretEnv });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`${server.hostPort} did not answer within 0.5 s. [timeout]`);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('help', () => {
+  test('connectors offers only --json: no options that would do nothing there', async () => {
+    const help = await runCli(['connectors', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--json');
+    for (const option of ['--profile', '--no-input', '--timeout', '--show-secrets']) expect(help.stdout).not.toContain(option);
+    const refused = await runCli(['connectors', '--timeout', '5']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("unknown option '--timeout'");
+  });
+
+  test('invenias --help and connectors name the defaults of the application name and expiration', async () => {
+    const help = await runCli(['invenias', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('Application name (env INVENIAS_APP_NAME; default Integration)');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('Expiration (env INVENIAS_EXPIRATION; default FiveYears)');
+    const listed = await runCli(['connectors']);
+    expect(listed.stdout).toMatch(/--expiration, INVENIAS_EXPIRATION\s+How long the application lives: OneYear, TwoYears, FiveYears \(default FiveYears\)/);
+  });
+});
+
+describe('a profile that is not there', () => {
+  test('profiles show/export/remove name the profiles that the connector does have', async () => {
+    const configDir = tempConfigDir();
+    await seedProfiles(configDir, [pingoneProfile('staging', FAKE.clientSecret), pingoneProfile('production', FAKE.clientSecret)]);
+    for (const args of [['profiles', 'show', 'pingone'], ['profiles', 'export', 'pingone'], ['profiles', 'remove', 'pingone', 'prod']]) {
+      const result = await runCli(args, { configDir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('[profile_not_found]');
+      expect(result.stderr).toContain('Fix: Saved PingOne profiles: production, staging (connector-setup profiles list shows them all).');
+    }
+    const none = await runCli(['profiles', 'show', 'invenias', '--json'], { configDir });
+    expect(JSON.parse(none.stdout).error.hint).toBe('No Invenias profile is saved; run connector-setup invenias to make one.');
+  });
+
+  test('<connector> --verify --profile NAME --json: the document names the profile asked for', async () => {
+    const result = await runCli(['pingone', '--verify', '--profile', 'nope', '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, connector: 'pingone', profile: 'nope', error: { code: 'profile_not_found' } });
+  });
+});
+
+test('verify: a failing row of the table keeps what went wrong apart from how to fix it', async () => {
+  const configDir = tempConfigDir();
+  await seedProfiles(configDir, [pingoneProfile('good', FAKE.clientSecret), pingoneProfile('bad', FAKE.wrongSecret)]);
+  const result = await runCli(['verify'], { configDir });
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(/^pingone\/bad\s+invalid_client\s+\d+ ms\s+PingOne rejected the Client ID or Client Secret\..* Fix: Copy the Client ID/m);
+  expect(result.stdout).toMatch(/^pingone\/good\s+ok\s+\d+ ms$/m);
+  expectNoSecrets(result.stdout + result.stderr);
+});
+
+test('verify --junit into a directory that does not exist: exit 2 before any request, so no result is lost', async () => {
+  const configDir = tempConfigDir();
+  await seedProfiles(configDir, [pingoneProfile('good', FAKE.clientSecret)]);
+  const before = pingone.tokenRequests().length;
+  const result = await runCli(['verify', '--junit', `${configDir}/no-such-dir/report.xml`], { configDir });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('(ENOENT). [invalid_input]');
+  expect(pingone.tokenRequests().length).toBe(before);
+});
+
+test('--timeout 0 is refused with a message that does not invite 0', async () => {
+  const result = await runCli([...verifyArgs('auth.pingone.eu'), '--timeout', '0'], { env: secretEnv });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('--timeout must be a number of seconds above 0 and at most 600');
+});
