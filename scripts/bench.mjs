@@ -15,6 +15,9 @@ const rssHook = path.join(root, 'scripts/bench-rss.mjs');
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 15);
 const WARMUP = 3;
 
+// Measure what the sources say now, not a stale dist/.
+execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'connector-setup-bench-'));
 const certificates = makeTestCertificates(path.join(scratch, 'certs'));
 const ENVIRONMENT_ID = 'cd91070f-c371-480e-80b2-753c735f8aa1';
