@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { type CliResult, runCli, tempConfigDir } from '../helpers/cli.js';
-import { expectNoStackTrace } from '../helpers/cli-process.js';
+import { type RunDocument, expectFailedRun, expectNoStackTrace } from '../helpers/cli-process.js';
 import { FAKE_ACCESS_TOKEN, closedPort, faults } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import type { Handler } from '../helpers/https-server.js';
@@ -38,11 +38,6 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-interface RunDocument {
-  ok: boolean;
-  values: Record<string, string>;
-  error: { code: string; message: string; hint: string } | null;
-}
 
 interface RunOptions {
   extra?: string[];
@@ -84,17 +79,7 @@ function create(origin: string, options: RunOptions = {}): Promise<CliResult> {
 
 /** The shared checks of every failing case; returns the error for case-specific ones. */
 function expectFailure(result: CliResult, exitCode: number, code: string): { code: string; message: string; hint: string } {
-  expect(result.signal).toBeNull();
-  const document = JSON.parse(result.stdout) as RunDocument;
-  expect(document.ok).toBe(false);
-  expect(document.error?.code).toBe(code);
-  expect(result.code).toBe(exitCode);
-  // A sentence, not a code or an object dump.
-  expect(document.error?.message).toMatch(/^[A-Z0-9].{15,}[.)"]$/s);
-  expect(document.error?.message).not.toMatch(/undefined|\[object |Error:/);
-  expectNoStackTrace(result.stderr);
-  expectNoSecrets(result.stdout + result.stderr, SECRETS);
-  return document.error as { code: string; message: string; hint: string };
+  return expectFailedRun(result, exitCode, code, SECRETS);
 }
 
 function expectSuccess(result: CliResult): RunDocument {

@@ -2,7 +2,7 @@
 // code of CONTRACT.md, a stable error code, a sentence a person can act on, no stack trace, no secret.
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { type CliResult, runCli } from '../helpers/cli.js';
-import { expectNoStackTrace } from '../helpers/cli-process.js';
+import { type RunDocument, expectFailedRun, expectNoStackTrace } from '../helpers/cli-process.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE_ACCESS_TOKEN, closedPort, faults, startFaultServer } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
@@ -25,10 +25,6 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-interface RunDocument {
-  ok: boolean;
-  error: { code: string; message: string; hint: string } | null;
-}
 
 function verify(authDomain: string, options: { extra?: string[]; env?: Record<string, string>; killAfterMs?: number } = {}): Promise<CliResult> {
   return runCli(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', authDomain, ...(options.extra ?? [])], {
@@ -39,17 +35,7 @@ function verify(authDomain: string, options: { extra?: string[]; env?: Record<st
 
 /** The shared checks of every failing case; returns the error for case-specific ones. */
 function expectFailure(result: CliResult, exitCode: number, code: string): { code: string; message: string; hint: string } {
-  expect(result.signal).toBeNull();
-  const document = JSON.parse(result.stdout) as RunDocument;
-  expect(document.ok).toBe(false);
-  expect(document.error?.code).toBe(code);
-  expect(result.code).toBe(exitCode);
-  // A sentence, not a code or an object dump.
-  expect(document.error?.message).toMatch(/^[A-Z0-9].{15,}[.)"]$/s);
-  expect(document.error?.message).not.toMatch(/undefined|\[object |Error:/);
-  expectNoStackTrace(result.stderr);
-  expectNoSecrets(result.stdout + result.stderr, SECRETS);
-  return document.error as { code: string; message: string; hint: string };
+  return expectFailedRun(result, exitCode, code, SECRETS);
 }
 
 function expectSuccess(result: CliResult): void {
