@@ -275,6 +275,8 @@ function keptOnInterrupt(context: RunContext, draft: InveniasDraft): Interrupted
 export const invenias: ConnectorModule = {
   async setup(context) {
     const draft: InveniasDraft = { ...context.resolved.values };
+    // A failed run reports the non-secret values collected so far (e.g. the Client ID of an application just created).
+    context.draft = draft;
     if (context.interactive) {
       showIntro(context);
       if (isOpen(context, 'subdomain')) await askSubdomain(context, draft);
