@@ -81,9 +81,10 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
   const session = await openSession(badTimeout ? { ...options, timeout: undefined } : options);
   const result: RunResult = { ok: false, connector: connector.name, profile: null, checks: [], values: {}, warnings: [], error: null };
   let exitCode: ExitCode = 0;
+  let context: RunContext | undefined;
   try {
     if (badTimeout) throw badTimeout;
-    const context = await buildContext(session, connector, options);
+    context = await buildContext(session, connector, options);
     result.profile = options.save === false && !options.verify ? null : context.profileName;
     result.checks = context.checks;
     result.warnings = context.warnings;
@@ -116,6 +117,8 @@ export async function runSetup(connector: ConnectorDefinition, options: SetupOpt
   } catch (caught) {
     const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught, session.redactor);
     result.error = toErrorJson(error);
+    // CI must see which application failed: the non-secret values resolved or collected so far (never secrets).
+    if (context) result.values = checkedValues(context);
     // The profile asked for by name is the one the document is about, even when it does not exist (the name was checked).
     if (error.code === 'profile_not_found' && typeof options.profile === 'string') result.profile = options.profile;
     exitCode = error.exitCode;

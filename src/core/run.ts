@@ -58,6 +58,11 @@ export interface RunContext {
   resolved: ResolvedValues;
   checks: Check[];
   warnings: string[];
+  /**
+   * The values a connector's setup has collected so far (its draft, secrets included), kept up to date as it goes so
+   * that a failed run can still report the non-secret ones (see checkedValues). Unset until the connector sets it.
+   */
+  draft?: object;
 }
 
 /** Runs one network check with a progress line, and records its name, outcome and time. */

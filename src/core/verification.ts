@@ -47,12 +47,18 @@ function checksSavedValues(context: RunContext): boolean {
   });
 }
 
-/** The non-secret values a run checks (given or saved), for a result that ends before the connector reports its own. */
+/**
+ * The non-secret values a run checks (given, saved, or collected so far in the connector's draft), for a result that
+ * ends before the connector reports its own. A value left at its default is not named unless it was changed.
+ */
 export function checkedValues(context: RunContext): Record<string, string> {
+  const { resolved } = context;
+  const current = (context.draft ?? resolved.values) as Record<string, unknown>;
   const values: Record<string, string> = {};
   for (const field of context.connector.fields) {
-    const value = context.resolved.values[field.key];
-    if (!field.secret && value !== undefined && context.resolved.sources[field.key] !== 'default') values[field.key] = value;
+    const value = current[field.key];
+    if (field.secret || typeof value !== 'string') continue;
+    if (resolved.sources[field.key] !== 'default' || value !== resolved.values[field.key]) values[field.key] = value;
   }
   return values;
 }

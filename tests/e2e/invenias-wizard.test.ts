@@ -49,12 +49,6 @@ describe('connector-setup invenias in a terminal', () => {
     terminal.type(`https://acme.invenias.com/home${KEY.enter}`);
     await terminal.waitFor(/❯ Create a new application through the Invenias API/);
     terminal.type(KEY.enter);
-    await terminal.waitFor(`${server.origin}/api/swagger/index`);
-    await terminal.waitFor('double-click the API Key box');
-    await terminal.waitFor('lives 3 minutes');
-    await terminal.waitFor('System Administrator permission group');
-    await terminal.waitFor('? API Key');
-    terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
     await terminal.waitFor('? Application Name');
     terminal.type(KEY.enter);
     await terminal.waitFor('? Expiration');
@@ -63,6 +57,13 @@ describe('connector-setup invenias in a terminal', () => {
     await terminal.waitFor('Settings > General Settings > Service Domain');
     await terminal.waitFor('? Cyclr Service Domain');
     terminal.type(`acme.cyclr.com${KEY.enter}`);
+    // The API Key lives 3 minutes: the guide and the key come last, right before the request is shown.
+    await terminal.waitFor(`${server.origin}/api/swagger/index`);
+    await terminal.waitFor('double-click the API Key box');
+    await terminal.waitFor('lives 3 minutes');
+    await terminal.waitFor('System Administrator permission group');
+    await terminal.waitFor('? API Key');
+    terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
     await terminal.waitFor('ReplyUrl: https://acme.cyclr.com/connector/callback');
     await terminal.waitFor(`POST ${server.origin}/api/v1/thirdpartyapplications`);
     await terminal.waitFor('Authorization: Bearer ****0007');
@@ -81,6 +82,10 @@ describe('connector-setup invenias in a terminal', () => {
     expect(await terminal.exit).toBe(0);
 
     const screen = terminal.screen();
+    const order = ['? Application Name', '? Expiration', '? Cyclr Service Domain', '/api/swagger/index', 'double-click the API Key box', '? API Key', 'About to send:', '? Create this application?'];
+    const positions = order.map((part) => screen.indexOf(part));
+    expect(positions.every((position) => position >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(screen).toContain('Open the address above in your browser.');
     expect(screen).not.toContain('Open it in your browser?');
     expect(screen).toMatch(/Client Secret\s+\*\*\*\*/);
@@ -188,6 +193,12 @@ describe('connector-setup invenias in a terminal', () => {
     });
     await terminal.waitFor('? Application');
     terminal.type(KEY.enter);
+    await terminal.waitFor('? Application Name');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Expiration');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Cyclr Service Domain');
+    terminal.type(`acme.cyclr.com${KEY.enter}`);
     await terminal.waitFor('? Open it in your browser?');
     terminal.type(KEY.enter);
     await terminal.waitFor('? API Key');
@@ -205,11 +216,37 @@ describe('connector-setup invenias in a terminal', () => {
     terminal.type(`acme${KEY.enter}`);
     await terminal.waitFor('? Application');
     terminal.type(KEY.enter);
+    await terminal.waitFor('? Application Name');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Expiration');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Cyclr Service Domain');
+    terminal.type(`acme.cyclr.com${KEY.enter}`);
     await terminal.waitFor('? API Key');
     terminal.type(KEY.ctrlC);
     expect(await terminal.exit).toBe(130);
     expect(server.requests.length).toBe(requestsBefore);
     expect(existsSync(path.join(configDir, 'profiles.json'))).toBe(false);
     expect(existsSync(path.join(configDir, 'secrets.json'))).toBe(false);
+  });
+
+  test('--renew asks for the Expiration first and the API Key last, right before the request is shown', async () => {
+    const configDir = tempConfigDir();
+    const requestsBefore = server.requests.length;
+    const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme', '--renew', '--client-id', EXISTING_APP], {
+      CONNECTOR_SETUP_CONFIG_DIR: configDir,
+      BROWSER: 'none',
+    });
+    await terminal.waitFor('? Expiration');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('double-click the API Key box');
+    await terminal.waitFor('? API Key');
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
+    const screen = terminal.screen();
+    expect(screen.indexOf('? Expiration')).toBeGreaterThanOrEqual(0);
+    expect(screen.indexOf('/api/swagger/index')).toBeGreaterThan(screen.indexOf('? Expiration'));
+    expect(screen.indexOf('? API Key')).toBeGreaterThan(screen.indexOf('double-click the API Key box'));
+    expect(server.requests.length).toBe(requestsBefore);
   });
 });

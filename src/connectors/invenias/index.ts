@@ -139,11 +139,12 @@ async function createStep(context: RunContext, draft: InveniasDraft): Promise<st
   await context.store.checkSecretStore();
   const appKeys: DraftKey[] = ['serviceDomain', 'appName', 'expiration'];
   if (context.interactive) {
+    await askApplicationDetails(context, draft, false);
+    // The API Key lives 3 minutes: it is asked for last, right before the request is shown and sent.
     if (isOpen(context, 'apiKey')) {
       await showSwaggerGuide(context, origin);
       await askApiKey(context, draft);
     }
-    await askApplicationDetails(context, draft, false);
     requireKeys(draft, NEEDS.create.filter((key) => key !== 'username' && key !== 'password'));
     if (!(await confirmCreate(context, origin, draft.apiKey ?? '', applicationRequest(draft)))) throw declined('creating the application');
   }
@@ -170,11 +171,12 @@ async function renewStep(context: RunContext, draft: InveniasDraft): Promise<str
   await context.store.checkSecretStore();
   if (context.interactive) {
     if (draft.clientId === undefined) await askClientId(context, draft);
+    if (isOpen(context, 'expiration')) await askExpiration(context, draft);
+    // The API Key lives 3 minutes: it is asked for last, right before the request is shown and sent.
     if (isOpen(context, 'apiKey')) {
       await showSwaggerGuide(context, origin);
       await askApiKey(context, draft);
     }
-    if (isOpen(context, 'expiration')) await askExpiration(context, draft);
     requireKeys(draft, ['apiKey', 'clientId']);
     if (!(await confirmRenew(context, origin, draft.apiKey ?? '', draft.clientId ?? '', asExpiration(draft.expiration)))) {
       throw declined('renewing the application');
@@ -273,6 +275,8 @@ function keptOnInterrupt(context: RunContext, draft: InveniasDraft): Interrupted
 export const invenias: ConnectorModule = {
   async setup(context) {
     const draft: InveniasDraft = { ...context.resolved.values };
+    // A failed run reports the non-secret values collected so far (e.g. the Client ID of an application just created).
+    context.draft = draft;
     if (context.interactive) {
       showIntro(context);
       if (isOpen(context, 'subdomain')) await askSubdomain(context, draft);

@@ -38,6 +38,8 @@ function nextMove(context: RunContext, error: RejectedError): Promise<NextMove> 
 export const pingone: ConnectorModule = {
   async setup(context) {
     const draft: PingOneDraft = { ...context.resolved.values };
+    // A failed run reports the non-secret values collected so far.
+    context.draft = draft;
     if (context.interactive) {
       showChecklist(context);
       await collect(context, draft, false);
