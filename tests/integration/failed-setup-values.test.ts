@@ -83,4 +83,22 @@ describe('a failed setup reports the values it had', () => {
     for (const key of ['apiKey', 'clientSecret', 'password']) expect(document.values).not.toHaveProperty(key);
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
+
+  test('--new-app refused (not_system_admin): the document does not name the application the profile already had', async () => {
+    const configDir = tempConfigDir();
+    const first = await inveniasSetup(configDir, {});
+    expect(first.code).toBe(0);
+    const savedClientId = JSON.parse(first.stdout).values.clientId as string;
+    const result = await runCli(['invenias', '--no-input', '--json', '--new-app', '--subdomain', 'acme', '--base-url', invenias.origin], {
+      configDir,
+      env: { INVENIAS_API_KEY: NOT_ADMIN_KEY, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com' },
+    });
+    expect(result.code).toBe(1);
+    const document = JSON.parse(result.stdout);
+    expect(document.error.code).toBe('not_system_admin');
+    expect(document.values.subdomain).toBe('acme');
+    expect(document.values).not.toHaveProperty('clientId');
+    expect(result.stdout + result.stderr).not.toContain(savedClientId);
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  });
 });

@@ -289,6 +289,9 @@ export const invenias: ConnectorModule = {
     let expiresOn: string | null | undefined;
     let extraKeys: DraftKey[] = [];
     if (plan === 'create') {
+      // A new application has no Client ID yet: a failure must not name the one the profile held before.
+      delete draft.clientId;
+      delete draft.clientSecret;
       expiresOn = await createStep(context, draft);
       extraKeys = ['serviceDomain', 'appName', 'expiration'];
     } else if (plan === 'renew') {
