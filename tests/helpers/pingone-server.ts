@@ -22,6 +22,33 @@ export interface PingOneServer extends TestServer {
   tokenRequests(): { path: string; form: URLSearchParams; authorization: string | undefined }[];
 }
 
+/** The library's storage, in memory for the life of a test (its own default says the same, noisily). */
+class MemoryAdapter {
+  private static readonly store = new Map<string, { payload: Record<string, unknown>; expires: number }>();
+  constructor(private readonly model: string) {}
+  private key(id: string): string {
+    return `${this.model}:${id}`;
+  }
+  async upsert(id: string, payload: Record<string, unknown>, expiresIn: number): Promise<void> {
+    MemoryAdapter.store.set(this.key(id), { payload, expires: Date.now() + expiresIn * 1000 });
+  }
+  async find(id: string): Promise<Record<string, unknown> | undefined> {
+    const entry = MemoryAdapter.store.get(this.key(id));
+    return entry && entry.expires > Date.now() ? entry.payload : undefined;
+  }
+  async findByUserCode(): Promise<undefined> {
+    return undefined;
+  }
+  async findByUid(): Promise<undefined> {
+    return undefined;
+  }
+  async consume(): Promise<void> {}
+  async destroy(id: string): Promise<void> {
+    MemoryAdapter.store.delete(this.key(id));
+  }
+  async revokeByGrantId(): Promise<void> {}
+}
+
 const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
 
 function providerFor(origin: string, environmentId: string, apps: WorkerApp[]): Provider {
@@ -42,6 +69,8 @@ function providerFor(origin: string, environmentId: string, apps: WorkerApp[]): 
     features: { clientCredentials: { enabled: true }, devInteractions: { enabled: false } },
     jwks: { keys: [{ ...signingKey, kid: 'test', use: 'sig', alg: 'ES256' }] },
     cookies: { keys: ['test-only-cookie-key'] },
+    adapter: MemoryAdapter,
+    ttl: { ClientCredentials: 3600 },
   });
   const details = new WeakMap<object, string>();
   provider.on('grant.error', (ctx: object, error: { error_detail?: string }) => details.set(ctx, error.error_detail ?? ''));
