@@ -35,7 +35,7 @@ function addGeneralOptions(command: Command): Command {
 function addConnectorCommand(program: Command, connector: ConnectorDefinition, run: (code: Promise<ExitCode>) => void): void {
   const command = program
     .command(connector.name)
-    .description(`${connector.title} partner setup: guide, collect, verify, save (${connector.summary})`)
+    .description(`${connector.title} partner setup: guide, collect, verify, save. ${connector.summary}.`)
     .option('--verify', 'verify values from flags, stdin, environment and the saved profile; never prompts')
     .option('--no-save', 'do not save a profile');
   for (const field of connector.fields) {
