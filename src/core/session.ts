@@ -42,12 +42,10 @@ export async function openSession(options: GeneralOptions): Promise<Session> {
   const out = new Output({ json: Boolean(options.json), redactor });
   await out.loadColors();
   const controller = new AbortController();
-  // First Ctrl+C aborts what is in flight (exit 130 once it unwinds); a second one leaves at once.
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // The first Ctrl+C aborts what is in flight (exit 130 once it unwinds). The handler then steps aside, so a
+  // second one ends the process the default way; writes are atomic, so that leaves nothing half-written either.
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
   const http = new HttpClient({ timeoutMs: parseTimeout(options.timeout), signal: controller.signal });
   return {
     redactor,
