@@ -1,7 +1,7 @@
 // Runs the built CLI as a user would: a child process with its own config directory and a clean
 // environment (no PingOne or Invenias variables leak in from the machine running the tests).
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,15 @@ export interface CliResult {
 
 export function tempConfigDir(): string {
   return mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'config-'));
+}
+
+/** Every file in a config directory with its contents (the lock directory aside), to compare before and after a run. */
+export function configFiles(directory: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(directory)) {
+    if (name !== 'profiles.lock') files[name] = readFileSync(path.join(directory, name), 'utf8');
+  }
+  return files;
 }
 
 export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {

@@ -1,9 +1,7 @@
 // Ctrl+C (SIGINT) while a request is in flight: the request is aborted, the run ends with exit 130 on its
 // own (long before the request's timeout), and no profile file is written or half-written.
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { configFiles, runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace, startCli } from '../helpers/cli-process.js';
 import { faults, startFaultServer, waitUntil } from '../helpers/fault-server.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
@@ -19,15 +17,6 @@ afterAll(() => Promise.all(servers.map((server) => server.close())));
 
 const env = { PINGONE_CLIENT_SECRET: FAKE.clientSecret, PINGONE_ENVIRONMENT_ID: FAKE.environmentId };
 
-/** Every file in the config directory with its bytes, to compare before and after. */
-function snapshot(directory: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(directory)) {
-    if (name === 'profiles.lock') continue;
-    files[name] = readFileSync(path.join(directory, name), 'utf8');
-  }
-  return files;
-}
 
 /**
  * Starts the CLI against `server`, waits until its request arrives, presses Ctrl+C. The request's timeout
@@ -67,7 +56,7 @@ describe('Ctrl+C during a network call', () => {
     expect(result.stderr).toContain('Interrupted.');
     expect(result.stderr).toContain('Nothing was half-written');
     expectNoStackTrace(result.stderr);
-    expect(snapshot(configDir)).toEqual({});
+    expect(configFiles(configDir)).toEqual({});
   });
 
   test('setup over an existing profile: exit 130, the saved files unchanged byte for byte', async () => {
@@ -75,12 +64,12 @@ describe('Ctrl+C during a network call', () => {
     const configDir = tempConfigDir();
     const first = await runCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', good.hostPort], { env, configDir });
     expect(first.code).toBe(0);
-    const before = snapshot(configDir);
+    const before = configFiles(configDir);
     expect(Object.keys(before).sort()).toEqual(['profiles.json', 'secrets.json']);
     const hanging = await serve(faults.hang());
     const result = await interruptDuringRequest(hanging, ['pingone', '--no-input'], configDir);
     expect(result.code).toBe(130);
-    expect(snapshot(configDir)).toEqual(before);
+    expect(configFiles(configDir)).toEqual(before);
   });
 
   test('during a Retry-After wait: exit 130 without a second request', async () => {

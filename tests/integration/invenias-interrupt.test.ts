@@ -1,10 +1,10 @@
 // Ctrl+C (SIGINT) during an Invenias run: while the application is being created, and during the token request
 // that follows a successful create. Exit 130 either way, nothing half-written, and a Client Secret Invenias has
 // shown (once) is still in the profile.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { configFiles, runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace, startCli } from '../helpers/cli-process.js';
 import { FAKE_ACCESS_TOKEN, faults, waitUntil } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
@@ -30,15 +30,6 @@ const env = {
   CONNECTOR_SETUP_SECRET_STORE: 'file',
 };
 
-/** Every file in the config directory with its bytes (the lock directory aside). */
-function snapshot(directory: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(directory)) {
-    if (name === 'profiles.lock') continue;
-    files[name] = readFileSync(path.join(directory, name), 'utf8');
-  }
-  return files;
-}
 
 /**
  * Starts a scripted setup that creates an application, waits until `arrived` holds, presses Ctrl+C. Requests
@@ -70,7 +61,7 @@ describe('invenias: Ctrl+C during the create request', () => {
     expect(document.error.hint).toContain('ThirdPartyApplications');
     expect(server.creates()).toHaveLength(1);
     expect(server.tokens()).toHaveLength(0);
-    expect(snapshot(configDir)).toEqual({});
+    expect(configFiles(configDir)).toEqual({});
     expectNoStackTrace(result.stderr);
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
@@ -80,14 +71,14 @@ describe('invenias: Ctrl+C during the create request', () => {
     const good = await serve({});
     const first = await runCli(['invenias', '--no-input', '--subdomain', 'acme', '--base-url', good.origin, '--profile', 'other'], { env, configDir });
     expect(first.code).toBe(0);
-    const before = snapshot(configDir);
+    const before = configFiles(configDir);
     expect(Object.keys(before).sort()).toEqual(['profiles.json', 'secrets.json']);
     const server = await serve({ create: faults.hang() });
     const result = await interruptWhen(server, () => server.creates().length > 0, configDir, false);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(130);
     expect(result.stderr).toContain('Interrupted');
-    expect(snapshot(configDir)).toEqual(before);
+    expect(configFiles(configDir)).toEqual(before);
     expectNoStackTrace(result.stderr);
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
@@ -105,7 +96,7 @@ describe('invenias: Ctrl+C during a renew request', () => {
     expect(error.message).toContain('renewing the application');
     expect(error.hint).toContain('--renew');
     expect(server.renews()).toHaveLength(1);
-    expect(snapshot(configDir)).toEqual({});
+    expect(configFiles(configDir)).toEqual({});
     expectNoStackTrace(result.stderr);
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
@@ -139,7 +130,7 @@ describe('invenias: Ctrl+C during the token request that follows a successful cr
     // Never verified, so never marked so.
     expect(profile.lastVerified).toBeNull();
     // Nothing half-written: only the two files, both whole JSON.
-    expect(Object.keys(snapshot(configDir)).sort()).toEqual(['profiles.json', 'secrets.json']);
+    expect(Object.keys(configFiles(configDir)).sort()).toEqual(['profiles.json', 'secrets.json']);
 
     // Running again reuses that application: no second create, and the kept secret is what gets verified.
     const working = await serve({});

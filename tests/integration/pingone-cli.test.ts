@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { type CliResult, runCli, tempConfigDir } from '../helpers/cli.js';
+import { type CliResult, configFiles, runCli, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 
@@ -25,9 +25,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Every file of the config directory with its content. */
-function snapshot(configDir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(configDir).map((name) => [name, readFileSync(path.join(configDir, name), 'utf8')]));
-}
 
 function savedProfiles(configDir: string): Record<string, Record<string, { values: Record<string, string>; lastVerified: string | null }>> {
   return JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles;
@@ -204,12 +201,12 @@ describe('what --verify writes', () => {
   test("with the saved profile's values: only its last-verified time changes", async () => {
     const configDir = tempConfigDir();
     expect((await setup(configDir, ['--client-id', FAKE.clientId])).code).toBe(0);
-    const before = snapshot(configDir);
+    const before = configFiles(configDir);
     const verifiedBefore = savedProfiles(configDir).pingone?.default?.lastVerified;
     await new Promise((resolve) => setTimeout(resolve, 20)); // the clock moves on, so a new time differs
     const result = await runCli(['pingone', '--verify'], { configDir });
     expect(result.code).toBe(0);
-    const after = snapshot(configDir);
+    const after = configFiles(configDir);
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
     expect(after['secrets.json']).toBe(before['secrets.json']);
     const profileAfter = JSON.parse(after['profiles.json'] ?? '');
@@ -225,13 +222,13 @@ describe('what --verify writes', () => {
   test('with values that differ from the saved profile, or when refused: nothing, not even the time', async () => {
     const configDir = tempConfigDir();
     expect((await setup(configDir, ['--client-id', FAKE.clientId])).code).toBe(0);
-    const before = snapshot(configDir);
+    const before = configFiles(configDir);
     const otherApp = await runCli(['pingone', '--verify', '--client-id', otherAppId], { configDir });
     expect(otherApp.code).toBe(0);
-    expect(snapshot(configDir)).toEqual(before);
+    expect(configFiles(configDir)).toEqual(before);
     const refused = await runCli(['pingone', '--verify'], { configDir, env: { PINGONE_CLIENT_SECRET: FAKE.wrongSecret } });
     expect(refused.code).toBe(1);
-    expect(snapshot(configDir)).toEqual(before);
+    expect(configFiles(configDir)).toEqual(before);
     for (const result of [otherApp, refused]) expectClean(result);
   });
 });
