@@ -8,7 +8,7 @@ import { type Redactor, maskSecret } from '../core/redact.js';
 import { stdinField } from '../core/resolve.js';
 import { createRunContext } from '../core/run-context.js';
 import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
-import { type GeneralOptions, type Session, openSession, parseTimeout } from '../core/session.js';
+import { type GeneralOptions, type Session, openSession } from '../core/session.js';
 import { readStdinLine } from '../core/stdin.js';
 import { checkedValues, verifyWithExpiry, warnAboutExpiry } from '../core/verification.js';
 import { refusalShown } from '../core/wizard.js';
@@ -71,19 +71,13 @@ export function unexpected(error: unknown, redactor?: Redactor): CliError {
 }
 
 export async function runSetup(connector: ConnectorDefinition, options: SetupOptions): Promise<ExitCode> {
-  // A bad --timeout is reported like any other bad input, in the run's own JSON document.
-  let badTimeout: unknown;
-  try {
-    parseTimeout(options.timeout);
-  } catch (error) {
-    badTimeout = error;
-  }
-  const session = await openSession(badTimeout ? { ...options, timeout: undefined } : options);
+  const session = await openSession(options);
   const result: RunResult = { ok: false, connector: connector.name, profile: null, checks: [], values: {}, warnings: [], error: null };
   let exitCode: ExitCode = 0;
   let context: RunContext | undefined;
   try {
-    if (badTimeout) throw badTimeout;
+    // A bad --timeout is reported like any other bad input, in the run's own JSON document.
+    if (session.optionError) throw session.optionError;
     context = await buildContext(session, connector, options);
     result.profile = options.save === false && !options.verify ? null : context.profileName;
     result.checks = context.checks;

@@ -202,6 +202,7 @@ export async function runVerify(options: VerifyOptions): Promise<ExitCode> {
   let exitCode: ExitCode = 0;
   let document: unknown;
   try {
+    if (session.optionError) throw session.optionError;
     const concurrency = parseCount(options.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
     const failWithinDays = options.expiringWithin === undefined ? undefined : parseCount(options.expiringWithin, '--expiring-within', 0, 0, 3650);
     if (options.junit) await checkJunitTarget(options.junit);

@@ -25,6 +25,11 @@ export interface Session {
   store: ProfileStore;
   /** Prompts only when stdin and stdout are terminals and --no-input is absent. */
   canPrompt: boolean;
+  /**
+   * A general option that did not parse (a bad --timeout). The session still opens, so the command can throw
+   * this inside its own error handling and report it in its own document; nothing is sent before it does.
+   */
+  optionError: InputError | undefined;
   close(): Promise<void>;
 }
 
@@ -46,7 +51,15 @@ export async function openSession(options: GeneralOptions): Promise<Session> {
   // second one ends the process the default way; writes are atomic, so that leaves nothing half-written either.
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
-  const http = new HttpClient({ timeoutMs: parseTimeout(options.timeout), signal: controller.signal });
+  let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
+  let optionError: InputError | undefined;
+  try {
+    timeoutMs = parseTimeout(options.timeout);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    optionError = error;
+  }
+  const http = new HttpClient({ timeoutMs, signal: controller.signal });
   return {
     redactor,
     out,
@@ -54,6 +67,7 @@ export async function openSession(options: GeneralOptions): Promise<Session> {
     signal: controller.signal,
     store: new ProfileStore(undefined, { notice: (text) => out.warn(text) }),
     canPrompt: options.input !== false && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY),
+    optionError,
     async close() {
       process.off('SIGINT', onSigint);
       await http.close();

@@ -133,6 +133,10 @@ describe('verify --all', () => {
     expect(unknown.stderr).toContain('Unknown connector');
     const badConcurrency = await runCli(['verify', '--all', '--concurrency', '0'], { configDir });
     expect(badConcurrency.code).toBe(2);
+    // A bad --timeout is reported in verify's own document, like any other bad input.
+    const badTimeout = await runCli(['verify', '--all', '--json', '--timeout', 'soon'], { configDir });
+    expect(badTimeout.code).toBe(2);
+    expect(JSON.parse(badTimeout.stdout)).toMatchObject({ ok: false, results: [], error: { code: 'invalid_input' } });
   });
 });
 
