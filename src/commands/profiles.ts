@@ -1,11 +1,14 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
-import { findConnector } from '../connectors/index.js';
-import type { ConnectorDefinition } from '../connectors/types.js';
-import { CliError, type ExitCode, InputError, toErrorJson } from '../core/errors.js';
-import { Output } from '../core/output.js';
+import type { Connector } from '../core/connector.js';
+import { InputError } from '../core/errors.js';
+import type { CommandOutcome } from '../core/outcome.js';
+import type { Output } from '../core/output.js';
+import { configDirectory } from '../core/config-dir.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/profile-store.js';
-import { Redactor, maskSecret } from '../core/redact.js';
+import { type Redactor, maskSecret } from '../core/redact.js';
+import { findConnector } from '../core/registry.js';
+import type { Io } from '../program.js';
 
 export interface ProfilesOptions {
   json?: boolean;
@@ -17,28 +20,17 @@ interface ProfilesRun {
   out: Output;
   store: ProfileStore;
   redactor: Redactor;
+  registry: Io['registry'];
 }
 
-/** Runs one subcommand; a CliError becomes its message on stderr (or the JSON error) and its exit code. */
-async function runProfiles(options: ProfilesOptions, work: (run: ProfilesRun) => Promise<ExitCode | void>): Promise<ExitCode> {
-  const redactor = new Redactor();
-  const out = new Output({ json: Boolean(options.json), redactor });
-  await out.loadColors();
-  const store = new ProfileStore(undefined, { notice: (text) => out.warn(text) });
-  let code: ExitCode = 0;
-  try {
-    code = (await work({ out, store, redactor })) ?? 0;
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    code = error.exitCode;
-    if (out.json) out.printJson({ ok: false, error: toErrorJson(error) });
-    out.failure(error);
-  }
-  await out.flush();
-  return code;
+/** Runs one subcommand on the profile store; what it prints is its data, a failure is main's to render. */
+async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<void>): Promise<CommandOutcome> {
+  const store = new ProfileStore(configDirectory(io.env), { env: io.env, notice: (text) => io.out.warn(text) });
+  await work({ out: io.out, store, redactor: io.redactor, registry: io.registry });
+  return { kind: 'data', json: undefined, lines: [] };
 }
 
-async function findProfile(store: ProfileStore, connector: ConnectorDefinition, rawName: string | undefined): Promise<ProfileWithSecrets> {
+async function findProfile(store: ProfileStore, connector: Connector, rawName: string | undefined): Promise<ProfileWithSecrets> {
   const name = parseProfileName(rawName ?? 'default');
   const profile = await store.get(connector.name, name);
   if (!profile) throw await profileNotFound(store, connector, name);
@@ -46,7 +38,7 @@ async function findProfile(store: ProfileStore, connector: ConnectorDefinition, 
 }
 
 /** "No such profile", with the names that do exist for that connector (the usual slip: a name left out). */
-async function profileNotFound(store: ProfileStore, connector: ConnectorDefinition, name: string): Promise<InputError> {
+async function profileNotFound(store: ProfileStore, connector: Connector, name: string): Promise<InputError> {
   const names = (await store.list()).filter((profile) => profile.connector === connector.name).map((profile) => profile.name);
   const hint =
     names.length === 0
@@ -56,7 +48,7 @@ async function profileNotFound(store: ProfileStore, connector: ConnectorDefiniti
 }
 
 /** The non-secret values, and the secret ones masked or shown, in the connector's field order. */
-function describeValues(connector: ConnectorDefinition | undefined, profile: ProfileWithSecrets, showSecrets: boolean): Record<string, string> {
+function describeValues(connector: Connector | undefined, profile: ProfileWithSecrets, showSecrets: boolean): Record<string, string> {
   const described: Record<string, string> = { ...profile.values };
   for (const [key, value] of Object.entries(profile.secrets)) described[key] = showSecrets ? value : maskSecret(value);
   if (!connector) return described;
@@ -81,8 +73,8 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
 }
 
-export function runProfilesList(options: ProfilesOptions): Promise<ExitCode> {
-  return runProfiles(options, async ({ out, store }) => {
+export function runProfilesList(io: Io): Promise<CommandOutcome> {
+  return runProfiles(io, async ({ out, store }) => {
     const profiles = await store.list();
     if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
     if (profiles.length === 0) {
@@ -106,9 +98,9 @@ export function runProfilesList(options: ProfilesOptions): Promise<ExitCode> {
   });
 }
 
-export function runProfilesShow(connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<ExitCode> {
-  return runProfiles(options, async ({ out, store, redactor }) => {
-    const connector = findConnector(connectorName);
+export function runProfilesShow(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
+  return runProfiles(io, async ({ out, store, redactor, registry }) => {
+    const connector = findConnector(registry, connectorName);
     const profile = await findProfile(store, connector, name);
     const showSecrets = Boolean(options.showSecrets);
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
@@ -137,16 +129,16 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function runProfilesExport(connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<ExitCode> {
-  return runProfiles({ ...options, json: false }, async ({ out, store }) => {
+export function runProfilesExport(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
+  return runProfiles(io, async ({ out, store, registry }) => {
     const format = options.format ?? 'env';
     if (format !== 'env' && format !== 'json') {
       throw new InputError('invalid_input', `--format must be env or json, not "${format.slice(0, 20)}".`);
     }
-    const connector = findConnector(connectorName);
+    const connector = findConnector(registry, connectorName);
     const profile = await findProfile(store, connector, name);
     const all = { ...profile.values, ...profile.secrets };
-    if (process.stdout.isTTY) out.warn('This prints secrets in clear text; redirect it to a file or a CI secret store.');
+    if (io.stdout.isTTY) out.warn('This prints secrets in clear text; redirect it to a file or a CI secret store.');
     if (format === 'json') {
       out.data(JSON.stringify({ connector: connector.name, profile: profile.name, values: all }, null, 2), { revealSecrets: true });
       return;
@@ -158,9 +150,9 @@ export function runProfilesExport(connectorName: string, name: string | undefine
   });
 }
 
-export function runProfilesRemove(connectorName: string, name: string, options: ProfilesOptions): Promise<ExitCode> {
-  return runProfiles(options, async ({ out, store }) => {
-    const connector = findConnector(connectorName);
+export function runProfilesRemove(io: Io, connectorName: string, name: string): Promise<CommandOutcome> {
+  return runProfiles(io, async ({ out, store, registry }) => {
+    const connector = findConnector(registry, connectorName);
     const profileName = parseProfileName(name);
     const removed = await store.remove(connector.name, profileName);
     if (!removed) throw await profileNotFound(store, connector, profileName);

@@ -1,128 +1,94 @@
-// `connector-setup <connector>` and `connector-setup <connector> --verify`:
-// resolve values -> connector steps -> verify -> save -> render.
-import type { ConnectorDefinition } from '../connectors/types.js';
-import { CliError, type ExitCode, InputError, InterruptedError, toErrorJson } from '../core/errors.js';
-import type { ProfileWithSecrets } from '../core/profile-store.js';
-import { parseProfileName } from '../core/profile-store.js';
-import { type Redactor, maskSecret } from '../core/redact.js';
-import { stdinField } from '../core/resolve.js';
-import { createRunContext } from '../core/run-context.js';
-import type { RunContext, RunResult, SetupSummary } from '../core/run.js';
-import { type GeneralOptions, type Session, openSession } from '../core/session.js';
+// `connector-setup <connector>` and `connector-setup <connector> --verify`: resolve values (flags > stdin > env >
+// profile), then the connector's steps through the runner, which verifies and saves. Returns the run's outcome.
+import type { Connector, ConnectorOptions } from '../core/connector.js';
+import { type CliError, InputError } from '../core/errors.js';
+import type { CommandOutcome } from '../core/outcome.js';
+import { type ProfileWithSecrets, parseProfileName } from '../core/profile-store.js';
+import { resolveValues, stdinField } from '../core/resolve.js';
+import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/runner.js';
+import { type Session, openSession } from '../core/session.js';
 import { readStdinLine } from '../core/stdin.js';
-import { checkedValues, verifyWithExpiry, warnAboutExpiry } from '../core/verification.js';
-import { refusalShown } from '../core/wizard.js';
+import type { Io } from '../program.js';
 
-export interface SetupOptions extends GeneralOptions {
-  verify?: boolean;
-  save?: boolean;
-  [option: string]: unknown;
+function writerFor(session: Session, connector: Connector, profileName: string): ProfileWriter {
+  return {
+    directory: session.store.directory,
+    update: (change) => session.store.update(connector.name, profileName, change),
+    markVerified: (at) => session.store.markVerified(connector.name, profileName, at),
+  };
 }
 
-function sameValues(summary: SetupSummary, saved: ProfileWithSecrets): boolean {
-  const equal = (a: Record<string, string>, b: Record<string, string>): boolean =>
-    Object.entries(a).every(([key, value]) => b[key] === value);
-  return equal(summary.values, saved.values) && equal(summary.secrets, saved.secrets);
-}
-
-async function buildContext(session: Session, connector: ConnectorDefinition, options: SetupOptions): Promise<RunContext> {
-  const profileName = parseProfileName(options.profile ?? 'default');
-  const interactive = !options.verify && session.canPrompt;
-  connector.prepareOptions?.(options);
-  const fromStdin = stdinField(connector.fields, options);
-  const stdinLine = fromStdin ? await readStdinLine() : undefined;
-  const saved = await session.store.get(connector.name, profileName);
-  if (!saved && options.profile !== undefined && options.verify) {
-    throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
-  }
-  const savedFrom = `the saved profile "${profileName}" in ${session.store.directory}`;
-  return createRunContext({ session, connector, profileName, options, env: process.env, saved, savedFrom, stdinLine, interactive });
-}
-
-/** 2031-11-22T20:06:24.831Z -> 2031-11-22, as verify words it; anything unparseable is shown as it is. */
-function calendarDay(expiresOn: string): string {
-  const time = Date.parse(expiresOn);
-  return Number.isNaN(time) ? expiresOn : new Date(time).toISOString().slice(0, 10);
-}
-
-function renderSuccess(session: Session, context: RunContext, summary: SetupSummary, verb: string, options: SetupOptions): void {
-  const { out } = session;
-  context.warnings.forEach((warning) => out.warn(warning));
-  out.say(out.paint.green(`✔ ${context.connector.title} ${verb}.`));
-  if (options.verify) return;
-  out.say();
-  out.say(out.paint.bold(`Enter these in ${context.connector.cyclrLocation}:`));
-  const width = Math.max(...summary.cyclrValues.map((entry) => entry.label.length));
-  for (const entry of summary.cyclrValues) {
-    // Under --json the run is a script's: secrets stay masked even with --show-secrets.
-    const reveal = entry.secret && Boolean(options.showSecrets) && !out.json;
-    const shown = entry.secret && !reveal ? `${maskSecret(entry.value)}  ${out.paint.dim('(--show-secrets to reveal)')}` : entry.value;
-    out.say(`  ${entry.label.padEnd(width)}  ${shown}`, { revealSecrets: reveal });
-  }
-  if (summary.expiresOn) out.say(`  ${out.paint.dim(`The application expires on ${calendarDay(summary.expiresOn)}.`)}`);
-}
-
-export function unexpected(error: unknown, redactor?: Redactor): CliError {
-  if (process.env.CONNECTOR_SETUP_DEBUG) {
-    const stack = (error as Error)?.stack ?? String(error);
-    process.stderr.write(`${redactor ? redactor.redact(stack) : stack}\n`);
-  }
-  return new CliError('internal_error', `Unexpected problem: ${(error as Error)?.message ?? String(error)}`, 'Run again with CONNECTOR_SETUP_DEBUG=1 and report it.', 1);
-}
-
-export async function runSetup(connector: ConnectorDefinition, options: SetupOptions): Promise<ExitCode> {
-  const session = await openSession(options);
-  const result: RunResult = { ok: false, connector: connector.name, profile: null, checks: [], values: {}, warnings: [], error: null };
-  let exitCode: ExitCode = 0;
-  let context: RunContext | undefined;
+export async function setupCommand(io: Io, connector: Connector, rawOptions: Record<string, unknown>): Promise<CommandOutcome> {
+  const options = rawOptions as ConnectorOptions;
+  const verify = options.verify === true;
+  const showSecrets = options.showSecrets === true;
+  const session = openSession(io, { input: options.input as boolean | undefined, timeout: options.timeout as string | undefined });
+  let profile: string | null = null;
+  let named: Record<string, string> = {};
   try {
     // A bad --timeout is reported like any other bad input, in the run's own JSON document.
     if (session.optionError) throw session.optionError;
-    context = await buildContext(session, connector, options);
-    result.profile = options.save === false && !options.verify ? null : context.profileName;
-    result.checks = context.checks;
-    result.warnings = context.warnings;
-    if (options.verify) result.values = checkedValues(context);
-    if (!options.verify && options.save !== false) await session.store.checkSecretStore();
-    // Notices about the input (e.g. a trimmed secret) were printed already; --json carries them as warnings.
-    if (session.out.json) context.warnings.push(...context.resolved.notices);
-    let summary: SetupSummary;
-    if (options.verify) {
-      summary = await verifyWithExpiry(context);
-    } else {
-      summary = await (await connector.load()).setup(context);
-      warnAboutExpiry(context, summary.expiresOn);
+    const profileName = parseProfileName(typeof options.profile === 'string' ? options.profile : 'default');
+    const interactive = !verify && session.canPrompt;
+    const fieldOptions = { ...options, ...connector.prepareOptions?.(options) };
+    const fromStdin = stdinField(connector.fields, fieldOptions);
+    const stdinLine = fromStdin ? await readStdinLine(io.stdin) : undefined;
+    const saved = await session.store.get(connector.name, profileName);
+    if (!saved && options.profile !== undefined && verify) {
+      profile = profileName;
+      throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
     }
-    result.values = summary.values;
-    const now = new Date();
-    if (options.verify) {
-      if (context.saved && sameValues(summary, context.saved)) await session.store.markVerified(connector.name, context.profileName, now);
-    } else if (options.save !== false) {
-      await session.store.update(connector.name, context.profileName, {
-        values: summary.values,
-        secrets: summary.secrets,
-        lastVerified: now.toISOString(),
-        ...(summary.expiresOn !== undefined ? { expiresOn: summary.expiresOn } : {}),
-      });
-      session.out.say(`Saved profile "${context.profileName}" (${connector.name}) in ${session.store.directory}.`);
-    }
-    result.ok = true;
-    renderSuccess(session, context, summary, options.verify ? 'credentials work' : 'setup verified', options);
-  } catch (caught) {
-    const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught, session.redactor);
-    result.error = toErrorJson(error);
-    // CI must see which application failed: the non-secret values resolved or collected so far (never secrets).
-    if (context) result.values = checkedValues(context);
-    // The profile asked for by name is the one the document is about, even when it does not exist (the name was checked).
-    if (error.code === 'profile_not_found' && typeof options.profile === 'string') result.profile = options.profile;
-    exitCode = error.exitCode;
-    // A refusal the wizard showed just before "Quit" is not repeated in full; its code still ends the run.
-    if (refusalShown(error)) session.out.say(`${session.out.paint.red('✖')} Stopped. ${session.out.paint.dim(`[${error.code}]`)}`);
-    else session.out.failure(error);
+    profile = options.save === false && !verify ? null : profileName;
+    const resolved = resolveSecretsFirst(session, connector, fieldOptions, stdinLine, io.env, saved, `the saved profile "${profileName}" in ${session.store.directory}`);
+    resolved.notices.forEach((notice) => io.out.warn(notice));
+    if (verify) named = namedValues(connector.fields, resolved);
+    if (!verify && (options.save !== false || connector.issuesSecrets)) await session.store.checkSecretStore();
+    const writer = writerFor(session, connector, profileName);
+    const steps = await connector.load();
+    const input = {
+      context: {
+        connector,
+        profileName,
+        options,
+        env: io.env,
+        interactive,
+        prompt: session.prompter(interactive),
+        out: io.out,
+        http: session.http,
+        redactor: io.redactor,
+        signal: session.signal,
+        clock: io.clock,
+        saved,
+      },
+      steps,
+      values: resolved.values,
+      sources: resolved.sources,
+      // Notices about the input (e.g. a trimmed secret) were printed already; --json carries them as warnings.
+      warnings: io.out.json ? resolved.notices : [],
+      writer: verify || options.save !== false ? writer : undefined,
+      keepWriter: writer,
+    };
+    return { kind: 'run', run: await (verify ? runVerify(input) : runSetup(input)), showSecrets };
+  } catch (error) {
+    return { kind: 'run', run: failedBeforeRun(connector, profile, asCliError(error, { signal: session.signal, env: io.env, out: io.out }) as CliError, named), showSecrets };
   } finally {
     await session.close();
   }
-  if (session.out.json) session.out.printJson(result);
-  await session.out.flush();
-  return exitCode;
+}
+
+/** Every secret the run knows joins the redactor before anything can print it. */
+function resolveSecretsFirst(
+  session: Session,
+  connector: Connector,
+  options: Record<string, unknown>,
+  stdinLine: string | undefined,
+  env: NodeJS.ProcessEnv,
+  saved: ProfileWithSecrets | undefined,
+  savedFrom: string,
+): ReturnType<typeof resolveValues> {
+  session.redactor.add(stdinLine);
+  for (const secret of Object.values(saved?.secrets ?? {})) session.redactor.add(secret);
+  const resolved = resolveValues({ fields: connector.fields, options, stdinLine, env, saved, savedFrom });
+  for (const field of connector.fields) if (field.secret) session.redactor.add(resolved.values[field.key]);
+  return resolved;
 }

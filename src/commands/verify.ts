@@ -5,17 +5,18 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import path from 'node:path';
-import { findConnector } from '../connectors/index.js';
+import pLimit from 'p-limit';
 import { writeFileAtomic } from '../core/atomic-file.js';
-import { CliError, type ExitCode, InputError, InterruptedError, toErrorJson } from '../core/errors.js';
+import { type CliError, InputError } from '../core/errors.js';
+import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } from '../core/outcome.js';
 import { Output } from '../core/output.js';
 import { type StoredProfile, parseProfileName } from '../core/profile-store.js';
-import { Redactor } from '../core/redact.js';
-import { createRunContext } from '../core/run-context.js';
-import type { RunResult } from '../core/run.js';
+import type { Redactor } from '../core/redact.js';
+import { findConnector } from '../core/registry.js';
+import { resolveValues } from '../core/resolve.js';
+import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/runner.js';
 import { type Session, openSession } from '../core/session.js';
-import { checkedValues, verifyWithExpiry } from '../core/verification.js';
-import { unexpected } from './setup.js';
+import type { Io } from '../program.js';
 
 export interface VerifyOptions {
   all?: boolean;
@@ -31,11 +32,6 @@ export interface VerifyOptions {
 const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 64;
 
-interface Outcome {
-  result: RunResult;
-  ms: number;
-  exitCode: ExitCode;
-}
 
 function parseCount(raw: string | undefined, flag: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -46,8 +42,8 @@ function parseCount(raw: string | undefined, flag: string, fallback: number, min
   return value;
 }
 
-async function selectProfiles(session: Session, options: VerifyOptions): Promise<StoredProfile[]> {
-  const connector = options.connector === undefined ? undefined : findConnector(options.connector).name;
+async function selectProfiles(io: Io, session: Session, options: VerifyOptions): Promise<StoredProfile[]> {
+  const connector = options.connector === undefined ? undefined : findConnector(io.registry, options.connector).name;
   const name = options.profile === undefined ? undefined : parseProfileName(options.profile);
   const selected = (await session.store.list()).filter(
     (profile) => (connector === undefined || profile.connector === connector) && (name === undefined || profile.name === name),
@@ -82,36 +78,43 @@ function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
   );
 }
 
-async function verifyOne(session: Session, profile: StoredProfile, failWithinDays: number | undefined, record: (work: () => Promise<void>) => Promise<void>): Promise<Outcome> {
-  const started = performance.now();
-  const result: RunResult = { ok: false, connector: profile.connector, profile: profile.name, checks: [], values: { ...profile.values }, warnings: [], error: null };
-  let exitCode: ExitCode = 0;
+/** One saved profile, as `connector-setup <connector> --verify --profile NAME` would check it with nothing else set. */
+async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined, writer: ProfileWriter): Promise<RunOutcome> {
+  const unknown = { name: profile.connector, title: profile.connector };
   try {
-    const connector = findConnector(profile.connector);
+    const connector = findConnector(io.registry, profile.connector);
     const saved = await session.store.get(profile.connector, profile.name);
     if (!saved) throw new InputError('profile_not_found', `The profile "${profile.name}" (${profile.connector}) was removed meanwhile.`);
+    for (const secret of Object.values(saved.secrets)) io.redactor.add(secret);
     // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
-    const context = createRunContext({ session, connector, profileName: profile.name, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}`, interactive: false, out: quietOutput(session.redactor) });
-    result.checks = context.checks;
-    result.warnings = context.warnings;
-    result.values = checkedValues(context);
-    const summary = await verifyWithExpiry(context, { failWithinDays });
-    result.values = summary.values;
-    await record(() => session.store.markVerified(profile.connector, profile.name, new Date()));
-    result.ok = true;
-  } catch (caught) {
-    const error = caught instanceof CliError ? caught : session.signal.aborted ? new InterruptedError() : unexpected(caught);
-    result.error = toErrorJson(incompleteProfile(error, profile));
-    exitCode = error.exitCode;
+    const resolved = resolveValues({ fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` });
+    const run = await runVerify({
+      context: {
+        connector,
+        profileName: profile.name,
+        options: {},
+        env: io.env,
+        interactive: false,
+        prompt: session.prompter(false),
+        out: quietOutput(io.redactor),
+        http: session.http,
+        redactor: io.redactor,
+        signal: session.signal,
+        clock: io.clock,
+        saved,
+      },
+      steps: await connector.load(),
+      values: resolved.values,
+      sources: resolved.sources,
+      writer,
+      keepWriter: writer,
+      failWithinDays,
+    });
+    return run.kind === 'verified' ? run : { ...run, error: incompleteProfile(run.error, profile) };
+  } catch (error) {
+    const failure = incompleteProfile(asCliError(error, { signal: session.signal, env: io.env, out: io.out }), profile);
+    return failedBeforeRun(io.registry.find((candidate) => candidate.name === profile.connector) ?? unknown, profile.name, failure, profile.values);
   }
-  return { result, ms: Math.round(performance.now() - started), exitCode };
-}
-
-/** CONTRACT.md: 1 when any was rejected; else 3 when any could not be asked; bad input 2; Ctrl+C 130. */
-function overallExitCode(outcomes: Outcome[]): ExitCode {
-  const codes = new Set(outcomes.map((outcome) => outcome.exitCode));
-  for (const code of [130, 1, 3, 2] as const) if (codes.has(code)) return code;
-  return 0;
 }
 
 function xmlEscape(text: string): string {
@@ -119,21 +122,21 @@ function xmlEscape(text: string): string {
 }
 
 /** JUnit XML as CI systems read it: one testcase per profile; rejected is a failure, could-not-ask an error. */
-export function junitReport(outcomes: Outcome[]): string {
-  const failures = outcomes.filter((outcome) => outcome.exitCode === 1).length;
-  const errors = outcomes.filter((outcome) => outcome.exitCode !== 0 && outcome.exitCode !== 1).length;
+export function junitReport(outcomes: readonly BatchEntry[]): string {
+  const failures = outcomes.filter((entry) => runExitCode(entry.outcome) === 1).length;
+  const errors = outcomes.filter((entry) => ![0, 1].includes(runExitCode(entry.outcome))).length;
   const seconds = (ms: number): string => (ms / 1000).toFixed(3);
-  const total = outcomes.reduce((sum, outcome) => sum + outcome.ms, 0);
+  const total = outcomes.reduce((sum, entry) => sum + entry.ms, 0);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" time="${seconds(total)}">`,
     `  <testsuite name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(total)}" timestamp="${new Date().toISOString()}">`,
   ];
-  for (const { result, ms, exitCode } of outcomes) {
+  for (const { outcome: result, ms } of outcomes) {
     const name = xmlEscape(`${result.connector}/${result.profile ?? 'default'}`);
     lines.push(`    <testcase classname="${xmlEscape(result.connector)}" name="${name}" time="${seconds(ms)}">`);
-    if (result.error) {
-      const tag = exitCode === 1 ? 'failure' : 'error';
+    if (result.kind !== 'verified') {
+      const tag = runExitCode(result) === 1 ? 'failure' : 'error';
       const body = [result.error.message, result.error.hint && `Fix: ${result.error.hint}`].filter(Boolean).join('\n');
       lines.push(`      <${tag} type="${xmlEscape(result.error.code)}" message="${xmlEscape(result.error.message)}">${xmlEscape(body)}</${tag}>`);
     }
@@ -169,82 +172,57 @@ async function writeJunit(file: string, xml: string): Promise<void> {
 }
 
 /** A live "n of m" line on a terminal; nothing elsewhere (CI logs get the table only). */
-function progressLine(session: Session, total: number): { update(done: number, failed: number): void; end(): void } {
-  const live = !session.out.json && Boolean(process.stderr.isTTY);
+function progressLine(io: Io, total: number): { update(done: number, failed: number): void; end(): void } {
+  const { out } = io;
   return {
     update(done, failed) {
-      if (!live) return;
-      const failedText = failed > 0 ? session.out.paint.red(`, ${failed} failed`) : '';
-      process.stderr.write(`\r\x1b[K${session.out.paint.cyan('…')} Verifying profiles: ${done}/${total} done${failedText}`);
+      const failedText = failed > 0 ? out.paint.red(`, ${failed} failed`) : '';
+      if (io.stderr.isTTY) out.status(`${out.paint.cyan('…')} Verifying profiles: ${done}/${total} done${failedText}`);
     },
     end() {
-      if (live) process.stderr.write('\r\x1b[K');
+      if (io.stderr.isTTY) out.status('');
     },
   };
 }
 
-function renderTable(session: Session, outcomes: Outcome[]): void {
-  const { out } = session;
-  const rows = [['PROFILE', 'RESULT', 'TIME', 'HINT']];
-  for (const { result, ms } of outcomes) {
-    const hint = result.error ? [result.error.message, result.error.hint && `Fix: ${result.error.hint}`].filter(Boolean).join(' ') : result.warnings.join(' ');
-    rows.push([`${result.connector}/${result.profile ?? 'default'}`, result.ok ? (result.warnings.length ? 'ok (warning)' : 'ok') : (result.error?.code ?? 'failed'), `${ms} ms`, hint]);
-  }
-  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  for (const row of rows) out.data(row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell)).join('  ').trimEnd());
-  const passed = outcomes.filter((outcome) => outcome.result.ok).length;
-  const line = `${passed} of ${outcomes.length} profile${outcomes.length === 1 ? '' : 's'} passed.`;
-  out.say(passed === outcomes.length ? out.paint.green(`✔ ${line}`) : out.paint.red(`✖ ${line}`));
-}
-
-export async function runVerify(options: VerifyOptions): Promise<ExitCode> {
-  const session = await openSession({ json: options.json, timeout: options.timeout, input: false });
-  let exitCode: ExitCode = 0;
-  let document: unknown;
+export async function verifyCommand(io: Io, options: VerifyOptions): Promise<CommandOutcome> {
+  const session = openSession(io, { json: options.json, timeout: options.timeout, input: false });
   try {
     if (session.optionError) throw session.optionError;
     const concurrency = parseCount(options.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
     const failWithinDays = options.expiringWithin === undefined ? undefined : parseCount(options.expiringWithin, '--expiring-within', 0, 0, 3650);
     if (options.junit) await checkJunitTarget(options.junit);
-    const profiles = await selectProfiles(session, options);
-    const outcomes: Outcome[] = new Array(profiles.length);
+    const profiles = await selectProfiles(io, session, options);
     // markVerified takes the store's lock; one at a time within this process keeps the lock uncontended.
-    let recording = Promise.resolve();
-    const record = (work: () => Promise<void>): Promise<void> => {
-      const next = recording.then(work);
-      recording = next.catch(() => undefined);
-      return next;
-    };
-    const progress = progressLine(session, profiles.length);
-    let next = 0;
+    const oneWriteAtATime = pLimit(1);
+    const writerOf = (profile: StoredProfile): ProfileWriter => ({
+      directory: session.store.directory,
+      update: () => Promise.reject(new Error('verify never changes a profile')),
+      markVerified: (at) => oneWriteAtATime(() => session.store.markVerified(profile.connector, profile.name, at)),
+    });
+    const progress = progressLine(io, profiles.length);
     let done = 0;
     let failed = 0;
     progress.update(0, 0);
-    const worker = async (): Promise<void> => {
-      for (let index = next++; index < profiles.length; index = next++) {
-        const outcome = await verifyOne(session, profiles[index] as StoredProfile, failWithinDays, record);
-        outcomes[index] = outcome;
-        done += 1;
-        if (!outcome.result.ok) failed += 1;
-        progress.update(done, failed);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, profiles.length) }, worker));
+    const limit = pLimit(concurrency);
+    const entries = await Promise.all(
+      profiles.map((profile) =>
+        limit(async (): Promise<BatchEntry> => {
+          const started = performance.now();
+          const outcome = await verifyOne(io, session, profile, failWithinDays, writerOf(profile));
+          done += 1;
+          if (outcome.kind !== 'verified') failed += 1;
+          progress.update(done, failed);
+          return { outcome, ms: Math.round(performance.now() - started) };
+        }),
+      ),
+    );
     progress.end();
-    exitCode = overallExitCode(outcomes);
-    if (options.junit) await writeJunit(options.junit, junitReport(outcomes));
-    document = { ok: exitCode === 0, results: outcomes.map((outcome) => outcome.result) };
-    if (!session.out.json) renderTable(session, outcomes);
-  } catch (caught) {
-    const error = caught instanceof CliError ? caught : unexpected(caught);
-    exitCode = error.exitCode;
-    document = { ok: false, results: [], error: toErrorJson(error) };
-    session.out.failure(error);
+    if (options.junit) await writeJunit(options.junit, junitReport(entries));
+    return { kind: 'batch', entries };
+  } catch (error) {
+    return { kind: 'failed', error: asCliError(error, { signal: session.signal, env: io.env, out: io.out }), document: { results: [] } };
   } finally {
     await session.close();
   }
-  if (session.out.json) session.out.printJson(document);
-  await session.out.flush();
-  return exitCode;
 }
-

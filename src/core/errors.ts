@@ -1,5 +1,6 @@
 // Every failure the user can see is one of these: a stable code, a message, a hint naming the fix, and
-// the exit code of CONTRACT.md. They become output and an exit status in exactly one place (cli.ts).
+// the exit code of CONTRACT.md. They become output and an exit status in exactly one place (main.ts, through
+// core/render.ts).
 
 export type ExitCode = 0 | 1 | 2 | 3 | 130;
 
@@ -31,7 +32,16 @@ export class RejectedError extends CliError {
 
 /** The service could not be asked: network, DNS, TLS, timeout, redirect, 5xx, unreadable answer (exit 3). */
 export class UnreachableError extends CliError {
-  constructor(code: string, message: string, hint = '') {
+  /**
+   * `requestSent`: false when the request cannot have reached the service (DNS, refused connection, TLS, a proxy
+   * that would not tunnel), so nothing it asked for can have happened.
+   */
+  constructor(
+    code: string,
+    message: string,
+    hint = '',
+    readonly requestSent = true,
+  ) {
     super(code, message, hint, 3);
   }
 }
@@ -48,8 +58,4 @@ export interface ErrorJson {
   code: string;
   message: string;
   hint: string;
-}
-
-export function toErrorJson(error: CliError): ErrorJson {
-  return { code: error.code, message: error.message, hint: error.hint };
 }

@@ -11,6 +11,10 @@ export interface FieldSpec {
   stdinFlag?: string;
   env?: string;
   secret?: boolean;
+  /** Short-lived (Invenias' API Key): used in the run, never saved. */
+  transient?: boolean;
+  /** Its place in the list of values to enter in Cyclr; absent when Cyclr does not ask for it. */
+  cyclrOrder?: number;
   /** Optional fields fall back to `defaultValue` instead of ending the run. */
   defaultValue?: string;
   description: string;

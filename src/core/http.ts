@@ -139,6 +139,7 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
       'tls_error',
       `The certificate of ${host} could not be verified (${tlsCode}); nothing was sent.`,
       'If the server uses a private certificate authority, set NODE_EXTRA_CA_CERTS to its PEM file. Verification cannot be turned off.',
+      false,
     );
   }
   if (has('TimeoutError', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT')) {
@@ -153,10 +154,11 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
       'unreachable',
       `The host name ${host.replace(/:\d+$/, '')} could not be resolved (DNS).`,
       'Check the spelling of the domain and your network or proxy settings.',
+      false,
     );
   }
   if (has('ECONNREFUSED')) {
-    return new UnreachableError('unreachable', `Nothing is listening at ${host} (connection refused).`, 'Check the host name and port.');
+    return new UnreachableError('unreachable', `Nothing is listening at ${host} (connection refused).`, 'Check the host name and port.', false);
   }
   if (has('UND_ERR_RES_EXCEEDED_MAX_SIZE')) {
     return new UnreachableError('bad_response', `${host} sent an answer larger than expected; it was not read.`, '');
@@ -183,6 +185,7 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
       proxyStatus === 407
         ? 'The proxy wants credentials: give them in HTTPS_PROXY (http://user:password@proxy:port).'
         : `Ask for ${host.replace(/:\d+$/, '')} to be allowed through the proxy, or list it in NO_PROXY if it needs no proxy.`,
+      false,
     );
   }
   const shown = codes.find((code) => !/Error$/.test(code));

@@ -85,6 +85,16 @@ export class Output {
     if (error.hint) this.say(`  ${this.paint.yellow('Fix:')} ${error.hint}`);
   }
 
+  /**
+   * A line that replaces itself (a countdown) on a terminal; elsewhere each text is one line. An empty text
+   * clears it.
+   */
+  status(text: string): void {
+    if (this.json) return;
+    if (this.stderr.isTTY) this.stderr.write(`\r\x1b[K${terminalSafe(this.redactor.redact(text))}`);
+    else if (text) this.say(text);
+  }
+
   warn(text: string): void {
     this.say(this.paint.yellow(`! ${text}`));
   }

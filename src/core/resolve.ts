@@ -87,8 +87,13 @@ export function missingInput(field: FieldSpec, why = ''): InputError {
   );
 }
 
-/** Ends the run (exit 2) naming the first required value that is still missing. */
-export function requireValues(fields: readonly FieldSpec[], values: Record<string, string>): void {
-  const missing = fields.find((field) => values[field.key] === undefined);
-  if (missing) throw missingInput(missing);
+/** Every missing value at once, so a script is fixed in one go rather than one run per value. */
+export function missingInputs(fields: readonly FieldSpec[], why = ''): InputError {
+  const [only] = fields;
+  if (fields.length === 1 && only) return missingInput(only, why);
+  return new InputError(
+    'missing_input',
+    `Missing ${fields.map((field) => field.label).join(', ')}${why}.`,
+    `Pass ${fields.map((field) => `${field.label}: ${describeSources(field)}`).join('; ')}; or run it in a terminal to be asked.`,
+  );
 }

@@ -1,9 +1,12 @@
-// What every command run shares: the redactor, the output, Ctrl+C handling and the HTTP client.
+// What a command that talks to partners shares: Ctrl+C handling, the HTTP client and the profile store, around the
+// output and redactor main.ts gave it.
 import { InputError } from './errors.js';
 import { HttpClient } from './http.js';
-import { Output } from './output.js';
+import type { Output } from './output.js';
+import { configDirectory } from './config-dir.js';
 import { ProfileStore } from './profile-store.js';
-import { Redactor } from './redact.js';
+import { type Prompter, createPrompter, noPrompter } from './prompts.js';
+import type { Redactor } from './redact.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const MAX_TIMEOUT_SECONDS = 600;
@@ -30,6 +33,8 @@ export interface Session {
    * this inside its own error handling and report it in its own document; nothing is sent before it does.
    */
   optionError: InputError | undefined;
+  /** The prompter of a run: questions on the terminal, or none at all. */
+  prompter(interactive: boolean): Prompter;
   close(): Promise<void>;
 }
 
@@ -42,10 +47,17 @@ export function parseTimeout(raw: string | undefined): number {
   return Math.max(1, Math.round(seconds * 1000));
 }
 
-export async function openSession(options: GeneralOptions): Promise<Session> {
-  const redactor = new Redactor();
-  const out = new Output({ json: Boolean(options.json), redactor });
-  await out.loadColors();
+export interface SessionSurroundings {
+  out: Output;
+  redactor: Redactor;
+  env: NodeJS.ProcessEnv;
+  stdin: { isTTY?: boolean };
+  stdout: { isTTY?: boolean };
+  prompter?: (signal: AbortSignal) => Prompter;
+}
+
+export function openSession(io: SessionSurroundings, options: GeneralOptions): Session {
+  const { out, redactor } = io;
   const controller = new AbortController();
   // The first Ctrl+C aborts what is in flight (exit 130 once it unwinds). The handler then steps aside, so a
   // second one ends the process the default way; writes are atomic, so that leaves nothing half-written either.
@@ -65,9 +77,10 @@ export async function openSession(options: GeneralOptions): Promise<Session> {
     out,
     http,
     signal: controller.signal,
-    store: new ProfileStore(undefined, { notice: (text) => out.warn(text) }),
-    canPrompt: options.input !== false && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY),
+    store: new ProfileStore(configDirectory(io.env), { env: io.env, notice: (text) => out.warn(text) }),
+    canPrompt: options.input !== false && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
     optionError,
+    prompter: (interactive) => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter),
     async close() {
       process.off('SIGINT', onSigint);
       await http.close();

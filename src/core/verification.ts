@@ -1,10 +1,6 @@
-// One verification of one profile, the same for `connector-setup <connector> --verify` and for each profile of
-// `connector-setup verify`, so both give the same result: an application the profile knows to have expired fails
-// without a request; otherwise the connector's token check runs, and an expiry date within the warning window
-// becomes one warning (or, with --expiring-within, the failure `expiring_soon`).
+// What an application's expiry date means for a run: an expired application fails without a request; one expiring
+// within the warning window earns a warning (or, with --expiring-within, the failure `expiring_soon`).
 import { type CliError, RejectedError } from './errors.js';
-import type { RunContext, SetupSummary } from './run.js';
-import { givenExplicitly } from './wizard.js';
 
 /** An application expiring within this many days earns a warning. */
 const EXPIRY_WARNING_DAYS = 30;
@@ -13,7 +9,7 @@ const GENERIC_RENEW_HINT = 'Renew the application in the partner console, then r
 
 export interface ExpiryPolicy {
   /** `--expiring-within DAYS`: an application expiring within this many days fails. */
-  failWithinDays?: number;
+  failWithinDays?: number | undefined;
 }
 
 export interface ExpiryAssessment {
@@ -35,51 +31,4 @@ export function assessExpiry(expiresOn: string | null | undefined, renewHint: st
     return { error: new RejectedError('expiring_soon', `${when}, within the ${policy.failWithinDays} days of --expiring-within.`, renewHint) };
   }
   return daysLeft < EXPIRY_WARNING_DAYS ? { warning: `${when}. ${renewHint}` } : {};
-}
-
-/** True when every value of the run is the saved profile's, so the profile's expiry date is the application's. */
-function checksSavedValues(context: RunContext): boolean {
-  const { saved, resolved } = context;
-  if (!saved) return false;
-  return context.connector.fields.every((field) => {
-    if (!givenExplicitly(context, field.key)) return true;
-    return resolved.values[field.key] === (field.secret ? saved.secrets[field.key] : saved.values[field.key]);
-  });
-}
-
-/**
- * The non-secret values a run checks (given, saved, or collected so far in the connector's draft), for a result that
- * ends before the connector reports its own. A value left at its default is not named unless it was changed.
- */
-export function checkedValues(context: RunContext): Record<string, string> {
-  const { resolved } = context;
-  const current = (context.draft ?? resolved.values) as Record<string, unknown>;
-  const values: Record<string, string> = {};
-  for (const field of context.connector.fields) {
-    const value = current[field.key];
-    if (field.secret || typeof value !== 'string') continue;
-    if (resolved.sources[field.key] !== 'default' || value !== resolved.values[field.key]) values[field.key] = value;
-  }
-  return values;
-}
-
-/** Verifies the run's values with no prompts; the expiry of the application is judged here, once. */
-export async function verifyWithExpiry(context: RunContext, policy: ExpiryPolicy = {}): Promise<SetupSummary> {
-  const renewHint = context.connector.renewHint;
-  const savedExpiry = checksSavedValues(context) ? context.saved?.expiresOn : undefined;
-  const before = assessExpiry(savedExpiry, renewHint, policy);
-  // An expired application cannot pass: no request is spent on it.
-  if (before.error?.code === 'app_expired') throw before.error;
-  const summary = await (await context.connector.load()).verify(context);
-  const after = assessExpiry(summary.expiresOn !== undefined ? summary.expiresOn : savedExpiry, renewHint, policy);
-  if (after.error) throw after.error;
-  if (after.warning) context.warnings.push(after.warning);
-  return summary;
-}
-
-/** After a setup: the expiry of the application set up, as a warning when it is near (a setup never fails on it). */
-export function warnAboutExpiry(context: RunContext, expiresOn: string | null | undefined): void {
-  const { warning, error } = assessExpiry(expiresOn, context.connector.renewHint);
-  const text = warning ?? error?.message;
-  if (text) context.warnings.push(error ? `${text} ${error.hint}` : text);
 }

@@ -7,11 +7,11 @@ import { FAKE } from '../helpers/fixtures.js';
 const credentials = { clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId };
 
 function oauthError(error: string, description = '', status = 401) {
-  return diagnose({ kind: 'oauth_error', status, error, description, ms: 1 }, credentials);
+  return diagnose({ kind: 'oauth_error', status, error, description, headers: {}, ms: 1 }, credentials);
 }
 
 function httpError(status: number) {
-  return diagnose({ kind: 'http_error', status, body: undefined, ms: 1 }, credentials);
+  return diagnose({ kind: 'http_error', status, body: undefined, headers: {}, ms: 1 }, credentials);
 }
 
 describe('diagnose', () => {

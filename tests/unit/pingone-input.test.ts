@@ -66,12 +66,10 @@ describe('AUTHORIZATION URL', () => {
     expect(refusal(() => parseAuthorizationUrl(raw)).exitCode).toBe(2);
   });
 
-  test('--authorization-url fills the options; a conflicting --auth-domain or --environment-id is refused', () => {
+  test('--authorization-url gives the Auth Domain and Environment ID; a conflicting --auth-domain or --environment-id is refused', () => {
     const url = `https://auth.pingone.eu/${FAKE.environmentId}/as/authorize`;
-    const options: Record<string, unknown> = { authorizationUrl: url };
-    pingoneDefinition.prepareOptions?.(options);
-    expect(options).toMatchObject({ authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId });
-    const agreeing: Record<string, unknown> = { authorizationUrl: url, authDomain: 'auth.pingone.eu' };
+    expect(pingoneDefinition.prepareOptions?.({ authorizationUrl: url })).toEqual({ authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId });
+    const agreeing = { authorizationUrl: url, authDomain: 'auth.pingone.eu' };
     expect(() => pingoneDefinition.prepareOptions?.(agreeing)).not.toThrow();
     expect(refusal(() => pingoneDefinition.prepareOptions?.({ authorizationUrl: url, authDomain: 'auth.pingone.com' })).message).toContain(
       '--authorization-url gives Auth Domain auth.pingone.eu',

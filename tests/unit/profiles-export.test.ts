@@ -4,6 +4,9 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { shellQuote } from '../../src/commands/profiles.js';
 import { junitReport } from '../../src/commands/verify.js';
+import { type CliError, RejectedError, UnreachableError } from '../../src/core/errors.js';
+import type { RunOutcome } from '../../src/core/outcome.js';
+import { failedBeforeRun } from '../../src/core/runner.js';
 
 describe('shellQuote', () => {
   test('a POSIX shell reads back exactly the value, whatever characters it holds', () => {
@@ -19,18 +22,11 @@ describe('shellQuote', () => {
 
 describe('junitReport', () => {
   test('markup in messages is escaped; rejected is a failure, could-not-ask an error', () => {
-    const result = (code: string, message: string) => ({
-      ok: false,
-      connector: 'pingone',
-      profile: 'p',
-      checks: [],
-      values: {},
-      warnings: ['expires <soon> & "then"'],
-      error: { code, message, hint: 'Fix <it> & retry' },
-    });
+    const failure = (error: CliError) => failedBeforeRun({ name: 'pingone', title: 'PingOne' }, 'p', error);
+    const withWarning = (outcome: RunOutcome): RunOutcome => ({ ...outcome, warnings: ['expires <soon> & "then"'] });
     const xml = junitReport([
-      { result: result('invalid_client', 'PingOne said: "<b>no</b>" & \'bye\''), ms: 12, exitCode: 1 },
-      { result: result('unreachable', 'gone\u0007'), ms: 5, exitCode: 3 },
+      { outcome: withWarning(failure(new RejectedError('invalid_client', 'PingOne said: "<b>no</b>" & \'bye\'', 'Fix <it> & retry'))), ms: 12 },
+      { outcome: withWarning(failure(new UnreachableError('unreachable', 'gone\u0007', 'Fix <it> & retry'))), ms: 5 },
     ]);
     expect(xml).toContain('tests="2" failures="1" errors="1"');
     expect(xml).toContain('<failure type="invalid_client" message="PingOne said: &#34;&#60;b&#62;no&#60;/b&#62;&#34; &#38; &#39;bye&#39;">');

@@ -1,7 +1,7 @@
 // Where each value comes from: flags and --*-stdin, then the environment, then the saved profile.
 import { describe, expect, test } from '@jest/globals';
 import { CliError } from '../../src/core/errors.js';
-import { missingInput, requireValues, resolveValues, stdinField } from '../../src/core/resolve.js';
+import { missingInput, missingInputs, resolveValues, stdinField } from '../../src/core/resolve.js';
 import { pingoneFields } from '../../src/connectors/pingone/fields.js';
 import { FAKE } from '../helpers/fixtures.js';
 
@@ -99,9 +99,9 @@ describe('stdinField', () => {
   });
 });
 
-describe('requireValues', () => {
-  test('names the first missing value, its flag and its variable (exit 2)', () => {
-    const error = thrown(() => requireValues(pingoneFields, { clientId: flagClientId }));
+describe('missingInputs', () => {
+  test('one missing value: names it, its flag and its variable (exit 2)', () => {
+    const error = missingInputs([pingoneFields[1]!]);
     expect(error.code).toBe('missing_input');
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe('Missing Client Secret.');
@@ -109,10 +109,12 @@ describe('requireValues', () => {
     expect(error.hint).toContain('PINGONE_CLIENT_SECRET');
   });
 
-  test('passes when everything is there', () => {
-    expect(() =>
-      requireValues(pingoneFields, { clientId: flagClientId, clientSecret: 'x', authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId }),
-    ).not.toThrow();
+  test('several missing values are named at once, each with its flag and variable', () => {
+    const error = missingInputs(pingoneFields.slice(1));
+    expect(error.message).toBe('Missing Client Secret, Auth Domain, Environment ID.');
+    for (const where of ['--client-secret-stdin', 'PINGONE_CLIENT_SECRET', '--auth-domain', 'PINGONE_AUTH_DOMAIN', '--environment-id', 'PINGONE_ENVIRONMENT_ID']) {
+      expect(error.hint).toContain(where);
+    }
   });
 
   test('missingInput names flag and variable for a plain value', () => {

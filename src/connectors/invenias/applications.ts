@@ -1,10 +1,11 @@
 // The ThirdPartyApplications API: create an application and renew its secret. Both answers hold the only copy
-// of a Client Secret that will ever exist, so they are read defensively and handed to `keep` before anything
-// else happens. A create is never retried after a 5xx, a timeout or a lost connection: it may have worked.
+// of a Client Secret that will ever exist, so they are read defensively and returned at once, for the step to
+// hand to the runner's write-ahead save. A create is never retried after a 5xx, a timeout or a lost connection:
+// it may have worked.
+import type { StepContext } from '../../core/connector.js';
 import { CliError, InterruptedError, RejectedError, UnreachableError } from '../../core/errors.js';
 import { type HttpResponse, parseJson } from '../../core/http.js';
 import { MAX_VALUE_LENGTH } from '../../core/validate.js';
-import type { RunContext } from '../../core/run.js';
 import type { Expiration } from './fields.js';
 import { HINTS } from './guide.js';
 
@@ -21,8 +22,6 @@ export interface IssuedSecret {
   clientSecret: string;
   expiresOn: string | null;
 }
-
-export type KeepSecret = (issued: IssuedSecret) => Promise<void>;
 
 const MAX_MESSAGES = 8;
 const MAX_MESSAGE_LENGTH = 300;
@@ -121,7 +120,8 @@ type Operation = 'create' | 'renew';
 
 /** A failure of the request itself: after a create that may have reached Invenias, say where to look. */
 function couldNotAsk(error: UnreachableError, operation: Operation): CliError {
-  const neverSent = ['tls_error', 'rate_limited', 'redirected'].includes(error.code) || /could not be resolved|connection refused/.test(error.message);
+  // A 429 or a redirect is an answer that did nothing; the rest depends on whether the request left at all.
+  const neverSent = !error.requestSent || ['rate_limited', 'redirected'].includes(error.code);
   if (neverSent) {
     if (error.code === 'rate_limited') return new UnreachableError(error.code, `${error.message} Nothing was ${operation === 'create' ? 'created' : 'renewed'}.`, error.hint);
     return error;
@@ -172,7 +172,7 @@ function refusal(response: HttpResponse, text: string, operation: Operation, cli
   }
 }
 
-async function send(context: RunContext, url: string, apiKey: string, body: string | undefined, operation: Operation, clientId?: string) {
+async function send(context: Pick<StepContext, 'http' | 'redactor'>, url: string, apiKey: string, body: string | undefined, operation: Operation, clientId?: string) {
   let response: HttpResponse;
   try {
     response = await context.http.send({
@@ -196,37 +196,36 @@ async function send(context: RunContext, url: string, apiKey: string, body: stri
   return issued;
 }
 
-/** POST /api/v1/thirdpartyapplications; the new secret goes to `keep` before anything else. */
+/** POST /api/v1/thirdpartyapplications; the answer's secret is returned for the caller to keep before anything else. */
 export async function createApplication(
-  context: RunContext,
+  context: Pick<StepContext, 'http' | 'redactor'>,
   origin: string,
   apiKey: string,
   request: ApplicationRequest,
-  keep: KeepSecret,
-): Promise<IssuedSecret & { clientId: string }> {
+): Promise<IssuedSecret> {
   const issued = await send(context, applicationsUrl(origin), apiKey, JSON.stringify(request), 'create');
   if (!issued) {
     throw new UnreachableError('bad_response', 'Invenias accepted the request but its answer holds no ClientSecret that could be read.', HINTS.maybeCreated);
   }
-  await keep(issued);
-  if (issued.clientId === undefined) {
-    throw new UnreachableError(
-      'bad_response',
-      "Invenias created the application but its answer holds no ClientId; the secret was saved in the profile.",
-      'Find the application under ThirdPartyApplications in Swagger and run again with --client-id.',
-    );
-  }
-  return { ...issued, clientId: issued.clientId };
+  return issued;
 }
 
-/** POST /api/v1/thirdpartyapplications/{id}/renew?expiration=…; the new secret goes to `keep` at once. */
+/** An answer with a secret but no ClientId: the secret is kept, but the application cannot be used by this profile. */
+export function missingClientId(): UnreachableError {
+  return new UnreachableError(
+    'bad_response',
+    'Invenias created the application but its answer holds no ClientId; the secret was saved in the profile.',
+    'Find the application under ThirdPartyApplications in Swagger and run again with --client-id.',
+  );
+}
+
+/** POST /api/v1/thirdpartyapplications/{id}/renew?expiration=…; the new secret is returned at once. */
 export async function renewApplication(
-  context: RunContext,
+  context: Pick<StepContext, 'http' | 'redactor'>,
   origin: string,
   apiKey: string,
   clientId: string,
   expiration: Expiration,
-  keep: KeepSecret,
 ): Promise<IssuedSecret & { clientId: string }> {
   const issued = await send(context, renewUrl(origin, clientId, expiration), apiKey, undefined, 'renew', clientId);
   if (!issued) {
@@ -236,7 +235,5 @@ export async function renewApplication(
       'Run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
     );
   }
-  const renewed = { ...issued, clientId };
-  await keep(renewed);
-  return renewed;
+  return { ...issued, clientId };
 }

@@ -1,15 +1,16 @@
+import type { Connector } from '../../core/connector.js';
 import { InputError } from '../../core/errors.js';
-import type { ConnectorDefinition } from '../types.js';
 import { inveniasFields } from './fields.js';
 import { CYCLR_LOCATION, HINTS } from './guide.js';
 
-export const inveniasDefinition: ConnectorDefinition = {
+export const inveniasDefinition: Connector = {
   name: 'invenias',
   title: 'Invenias',
   summary: 'ThirdPartyApplication created through the API, resource-owner password grant',
   fields: inveniasFields,
   cyclrLocation: CYCLR_LOCATION,
-  renewHint: HINTS.appExpired,
+  renewHint: () => HINTS.appExpired,
+  issuesSecrets: true,
   extraFlags: [
     { flags: '--new-app', description: 'create another application even when the profile already has one' },
     { flags: '--renew', description: 'renew the application (needs an API Key): Invenias issues a new Client Secret' },
@@ -21,6 +22,7 @@ export const inveniasDefinition: ConnectorDefinition = {
     if (options.verify === true && (options.newApp === true || options.renew === true)) {
       throw new InputError('invalid_input', `--verify never creates or renews anything; drop ${options.renew === true ? '--renew' : '--new-app'}.`);
     }
+    return {};
   },
   load: () => import('./index.js').then((module) => module.invenias),
 };

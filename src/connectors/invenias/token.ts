@@ -1,9 +1,10 @@
 // The check Cyclr depends on: a resource-owner password grant at /identity/connect/token, sent as Cyclr sends
 // it, and a diagnosis naming the fix when Invenias says no.
+import type { Values } from '../../core/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
-import { type TokenAnswer, requestToken } from '../../core/oauth.js';
-import { type RunContext, runCheck } from '../../core/run.js';
+import { type TokenRefusal, type TokenRequest, partnerSaid } from '../../core/oauth.js';
 import { assessExpiry } from '../../core/verification.js';
+import { originOf } from './fields.js';
 import { HINTS } from './guide.js';
 
 export interface InveniasCredentials {
@@ -21,6 +22,17 @@ export function tokenUrl(origin: string): string {
   return `${origin}/identity/connect/token`;
 }
 
+export function credentialsOf(values: Values): InveniasCredentials {
+  const { subdomain = '', clientId = '', clientSecret = '', username = '', password = '', baseUrl } = values;
+  return { origin: originOf({ subdomain, baseUrl }), subdomain, clientId, clientSecret, username, password };
+}
+
+/** As Cyclr sends it: the password grant, the client's credentials in the form. */
+export function tokenRequest(values: Values): TokenRequest & { checkName: string } {
+  const credentials = credentialsOf(values);
+  return { checkName: 'Token request (password grant, as Cyclr sends it)', url: tokenUrl(credentials.origin), form: tokenForm(credentials) };
+}
+
 function tokenForm(credentials: InveniasCredentials): Record<string, string> {
   return {
     grant_type: 'password',
@@ -33,10 +45,10 @@ function tokenForm(credentials: InveniasCredentials): Record<string, string> {
   };
 }
 
-/** Invenias' answer to a refused token request, as one of our errors. */
-export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, expiresOn?: string | null): CliError {
+/** Invenias' answer to a refused token request: core's reading (`generic`), refined with Invenias' hints. */
+export function diagnose(answer: TokenRefusal, generic: CliError, expiresOn?: string | null): CliError {
   if (answer.kind === 'oauth_error') {
-    const said = answer.description ? ` Invenias said: "${answer.description}"` : '';
+    const said = partnerSaid('Invenias', answer);
     switch (answer.error) {
       case 'invalid_grant':
         return new RejectedError('invalid_grant', `Invenias rejected the Username or Password.${said}`, HINTS.invalidGrant);
@@ -53,12 +65,8 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, expire
       case 'unsupported_grant_type':
         return new RejectedError('unauthorized_client', `The application may not use the password grant (it is not a ResourceOwner application).${said}`, HINTS.unauthorizedClient);
       default:
-        return new RejectedError(
-          // Only a code shaped like OAuth's own becomes ours: anything else (a server's echo) is not repeated.
-          /^[a-z_]{1,40}$/i.test(answer.error) ? answer.error.toLowerCase() : 'rejected',
-          `Invenias refused the token request (${answer.error}).${said}`,
-          HINTS.invalidClient,
-        );
+        // The code is ours (core's reading), never the server's.
+        return new RejectedError(generic.code, generic.message, HINTS.invalidClient);
     }
   }
   if (answer.status === 404) {
@@ -68,13 +76,4 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, expire
     return new RejectedError('invalid_client', 'Invenias refused the token request (HTTP 401).', HINTS.invalidClient);
   }
   return new RejectedError('rejected', `Invenias answered HTTP ${answer.status} to the token request.`, HINTS.notFound);
-}
-
-/** Proves the application and the user; throws the diagnosis when Invenias refuses them. */
-export async function verifyCredentials(context: RunContext, credentials: InveniasCredentials, expiresOn?: string | null): Promise<void> {
-  await runCheck(context, 'Token request (password grant, as Cyclr sends it)', async () => {
-    const answer = await requestToken(context.http, { url: tokenUrl(credentials.origin), form: tokenForm(credentials) }, context.redactor);
-    if (answer.kind !== 'token') throw diagnose(answer, expiresOn);
-    return answer;
-  });
 }

@@ -1,9 +1,9 @@
 // The interactive Invenias steps: each reads its value from flags, environment or profile first and asks only
 // when it is still open; saved values are offered as defaults so Enter keeps them.
 import { browserCommand, openInBrowser } from '../../core/browser.js';
+import type { StepContext, Values } from '../../core/connector.js';
 import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
-import type { RunContext } from '../../core/run.js';
 import { parseHostPort, parseRequiredText, parseSecret } from '../../core/validate.js';
 import { askKeptSecret, givenExplicitly, validateWith } from '../../core/wizard.js';
 import { type ApplicationRequest, applicationsUrl, renewUrl } from './applications.js';
@@ -19,27 +19,14 @@ import {
 } from './fields.js';
 import { API_KEY_STEPS, SERVICE_DOMAIN_WHERE } from './guide.js';
 
-export interface InveniasDraft {
-  subdomain?: string;
-  apiKey?: string;
-  clientId?: string;
-  clientSecret?: string;
-  username?: string;
-  password?: string;
-  serviceDomain?: string;
-  appName?: string;
-  expiration?: string;
-  baseUrl?: string;
-}
-
-export type DraftKey = keyof InveniasDraft;
+type Context = Pick<StepContext, 'prompt' | 'out' | 'redactor' | 'sources'>;
 
 /** Asked for unless the user gave it on the command line or in the environment; when editing, always. */
-export function isOpen(context: RunContext, key: DraftKey, editing = false): boolean {
+export function isOpen(context: Pick<StepContext, 'sources'>, key: string, editing = false): boolean {
   return editing || !givenExplicitly(context, key);
 }
 
-export function showIntro(context: RunContext): void {
+export function showIntro(context: Pick<StepContext, 'out'>): void {
   const { out } = context;
   out.say(out.paint.bold('Invenias partner setup: a ThirdPartyApplication for Cyclr'));
   out.say('  This creates the application through the Invenias API (or takes one you already have), proves it with a');
@@ -47,17 +34,18 @@ export function showIntro(context: RunContext): void {
   out.say();
 }
 
-export async function askSubdomain(context: RunContext, draft: InveniasDraft): Promise<void> {
+export async function askSubdomain(context: Context, values: Values): Promise<string> {
   const answer = await context.prompt.text({
     message: 'Subdomain (company, company.invenias.com or your portal URL)',
-    default: draft.subdomain,
+    default: values.subdomain,
     validate: validateWith(parseSubdomain),
   });
-  draft.subdomain = parseSubdomain(answer);
-  if (draft.subdomain !== answer.trim()) context.out.say(`  Subdomain: ${draft.subdomain}`);
+  const subdomain = parseSubdomain(answer);
+  if (subdomain !== answer.trim()) context.out.say(`  Subdomain: ${subdomain}`);
+  return subdomain;
 }
 
-export async function askPlan(context: RunContext): Promise<'create' | 'existing'> {
+export async function askPlan(context: Pick<StepContext, 'prompt'>): Promise<'create' | 'existing'> {
   return context.prompt.select<'create' | 'existing'>({
     message: 'Application',
     choices: [
@@ -68,7 +56,7 @@ export async function askPlan(context: RunContext): Promise<'create' | 'existing
 }
 
 /** Step 2 of the guide: the Swagger page and its API Key box, opened in a browser where one can be. */
-export async function showSwaggerGuide(context: RunContext, origin: string): Promise<void> {
+export async function showSwaggerGuide(context: Pick<StepContext, 'prompt' | 'out' | 'env'>, origin: string): Promise<void> {
   const { out } = context;
   const url = swaggerUrl(origin);
   out.say(out.paint.bold('Get an API Key from the Invenias Swagger page:'));
@@ -83,7 +71,7 @@ export async function showSwaggerGuide(context: RunContext, origin: string): Pro
   out.say();
 }
 
-export async function askApiKey(context: RunContext, draft: InveniasDraft, fresh = false): Promise<void> {
+export async function askApiKey(context: Context, fresh = false): Promise<string> {
   const answer = await context.prompt.secret({
     message: fresh ? 'A fresh API Key' : 'API Key',
     validate: validateWith((value) => parseSecret(value, 'API Key')),
@@ -91,32 +79,35 @@ export async function askApiKey(context: RunContext, draft: InveniasDraft, fresh
   const key = parseSecret(answer, 'API Key');
   if (key.trimmed) context.out.warn('Removed whitespace around the pasted API Key.');
   context.redactor.add(key.value);
-  draft.apiKey = key.value;
+  return key.value;
 }
 
-export async function askApplicationDetails(context: RunContext, draft: InveniasDraft, editing: boolean): Promise<void> {
+/** The application's Name, Expiration and the Cyclr Service Domain of its ReplyUrl; returns the answers. */
+export async function askApplicationDetails(context: Context, values: Values, editing: boolean): Promise<Values> {
   const { prompt } = context;
+  let answers: Values = {};
   if (isOpen(context, 'appName', editing)) {
-    draft.appName = parseAppName(await prompt.text({ message: 'Application Name', default: draft.appName, validate: validateWith(parseAppName) }));
+    answers = { ...answers, appName: parseAppName(await prompt.text({ message: 'Application Name', default: values.appName, validate: validateWith(parseAppName) })) };
   }
-  if (isOpen(context, 'expiration', editing)) await askExpiration(context, draft);
+  if (isOpen(context, 'expiration', editing)) answers = { ...answers, expiration: await askExpiration(context, values) };
   if (isOpen(context, 'serviceDomain', editing)) {
     context.out.say(`  The Cyclr service domain is under ${SERVICE_DOMAIN_WHERE}.`);
     const parse = (value: string): string => parseHostPort(value, 'Service Domain');
-    draft.serviceDomain = parse(await prompt.text({ message: 'Cyclr Service Domain', default: draft.serviceDomain, validate: validateWith(parse) }));
+    answers = { ...answers, serviceDomain: parse(await prompt.text({ message: 'Cyclr Service Domain', default: values.serviceDomain, validate: validateWith(parse) })) };
   }
+  return answers;
 }
 
-export async function askExpiration(context: RunContext, draft: InveniasDraft): Promise<void> {
-  draft.expiration = await context.prompt.select<Expiration>({
+export async function askExpiration(context: Pick<StepContext, 'prompt'>, values: Values): Promise<Expiration> {
+  return context.prompt.select<Expiration>({
     message: 'Expiration',
-    default: EXPIRATIONS.find((choice) => choice === draft.expiration),
+    default: EXPIRATIONS.find((choice) => choice === values.expiration),
     choices: EXPIRATIONS.map((choice) => ({ name: choice, value: choice })),
   });
 }
 
 /** Shows exactly what is about to be sent (the key masked) and asks to go on. */
-export async function confirmCreate(context: RunContext, origin: string, apiKey: string, request: ApplicationRequest): Promise<boolean> {
+export async function confirmCreate(context: Pick<StepContext, 'prompt' | 'out'>, origin: string, apiKey: string, request: ApplicationRequest): Promise<boolean> {
   const { out } = context;
   out.say(`  ReplyUrl: ${request.ReplyUrl}`);
   out.say(out.paint.bold('About to send:'));
@@ -128,7 +119,7 @@ export async function confirmCreate(context: RunContext, origin: string, apiKey:
   return context.prompt.confirm({ message: 'Create this application?', default: true });
 }
 
-export async function confirmRenew(context: RunContext, origin: string, apiKey: string, clientId: string, expiration: Expiration): Promise<boolean> {
+export async function confirmRenew(context: Pick<StepContext, 'prompt' | 'out'>, origin: string, apiKey: string, clientId: string, expiration: Expiration): Promise<boolean> {
   const { out } = context;
   out.say(out.paint.bold('About to send:'));
   out.say(`  POST ${renewUrl(origin, clientId, expiration)}`);
@@ -137,26 +128,28 @@ export async function confirmRenew(context: RunContext, origin: string, apiKey: 
   return context.prompt.confirm({ message: 'Renew this application?', default: true });
 }
 
-export async function askClientId(context: RunContext, draft: InveniasDraft): Promise<void> {
-  draft.clientId = parseClientId(await context.prompt.text({ message: 'Client ID', default: draft.clientId, validate: validateWith(parseClientId) }));
+export async function askClientId(context: Pick<StepContext, 'prompt'>, values: Values): Promise<string> {
+  return parseClientId(await context.prompt.text({ message: 'Client ID', default: values.clientId, validate: validateWith(parseClientId) }));
 }
 
-export async function askClientSecret(context: RunContext, draft: InveniasDraft): Promise<void> {
-  draft.clientSecret = await askKeptSecret(context, draft.clientSecret, 'Client Secret', (value) => {
+export async function askClientSecret(context: Context, values: Values): Promise<string> {
+  return askKeptSecret(context, values.clientSecret, 'Client Secret', (value) => {
     const secret = parseSecret(value, 'Client Secret');
     if (secret.trimmed) context.out.warn('Removed whitespace around the pasted Client Secret.');
     return secret.value;
   });
 }
 
-/** Step 6: the Invenias user the connector will act as. */
-export async function askUser(context: RunContext, draft: InveniasDraft, editing: boolean): Promise<void> {
+/** Step 6: the Invenias user the connector will act as; returns the answers. */
+export async function askUser(context: Context, values: Values, editing: boolean): Promise<Values> {
+  let answers: Values = {};
   if (isOpen(context, 'username', editing)) {
     const parse = (value: string): string => parseRequiredText(value, 'Username');
     context.out.say('  The Invenias user Cyclr acts as (one that signs in with the Invenias identity provider, not SSO).');
-    draft.username = parse(await context.prompt.text({ message: 'Username', default: draft.username, validate: validateWith(parse) }));
+    answers = { username: parse(await context.prompt.text({ message: 'Username', default: values.username, validate: validateWith(parse) })) };
   }
-  if (isOpen(context, 'password', editing)) draft.password = await askKeptSecret(context, draft.password, 'Password', parsePassword);
+  if (isOpen(context, 'password', editing)) answers = { ...answers, password: await askKeptSecret(context, values.password, 'Password', parsePassword) };
+  return answers;
 }
 
 /** The user said no at a confirmation: nothing was sent. */

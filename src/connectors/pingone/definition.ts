@@ -1,10 +1,10 @@
+import type { Connector } from '../../core/connector.js';
 import { InputError } from '../../core/errors.js';
-import type { ConnectorDefinition } from '../types.js';
 import { quoteValue } from '../../core/validate.js';
 import { parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { CYCLR_LOCATION } from './guide.js';
 
-export const pingoneDefinition: ConnectorDefinition = {
+export const pingoneDefinition: Connector = {
   name: 'pingone',
   title: 'PingOne',
   summary: 'Worker application, client credentials (Client Secret Post)',
@@ -13,8 +13,8 @@ export const pingoneDefinition: ConnectorDefinition = {
   extraFlags: [
     { flags: '--authorization-url <url>', description: "the console's AUTHORIZATION URL: gives Auth Domain and Environment ID" },
   ],
-  prepareOptions(options) {
-    if (typeof options.authorizationUrl !== 'string') return;
+  prepareOptions(options): Record<string, string> {
+    if (typeof options.authorizationUrl !== 'string') return {};
     const parts = parseAuthorizationUrl(options.authorizationUrl);
     for (const key of ['authDomain', 'environmentId'] as const) {
       const given = options[key];
@@ -25,8 +25,8 @@ export const pingoneDefinition: ConnectorDefinition = {
           'Pass either --authorization-url or --auth-domain and --environment-id.',
         );
       }
-      options[key] = parts[key];
     }
+    return { authDomain: parts.authDomain, environmentId: parts.environmentId };
   },
   load: () => import('./index.js').then((module) => module.pingone),
 };

@@ -1,10 +1,9 @@
 // The check Cyclr depends on: a client-credentials token request sent exactly as Cyclr sends it
 // (Client Secret Post), and a diagnosis naming the console setting when PingOne says no.
+import type { StepContext, Values } from '../../core/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
 import { type HttpClient, parseJson } from '../../core/http.js';
-import { type TokenAnswer, requestToken } from '../../core/oauth.js';
-import type { Redactor } from '../../core/redact.js';
-import { type RunContext, runCheck } from '../../core/run.js';
+import type { TokenRefusal, TokenRequest } from '../../core/oauth.js';
 import { REGIONS } from './fields.js';
 import { HINTS } from './guide.js';
 
@@ -21,19 +20,23 @@ export function tokenUrl(authDomain: string, environmentId: string): string {
   return `https://${authDomain}/${environmentId}/as/token`;
 }
 
-function fetchToken(http: HttpClient, credentials: PingOneCredentials, redactor: Redactor): Promise<TokenAnswer> {
-  return requestToken(
-    http,
-    {
-      url: tokenUrl(credentials.authDomain, credentials.environmentId),
-      form: { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret },
-    },
-    redactor,
-  );
+export function credentialsOf(values: Values): PingOneCredentials {
+  const { clientId = '', clientSecret = '', authDomain = '', environmentId = '' } = values;
+  return { clientId, clientSecret, authDomain, environmentId };
+}
+
+/** As Cyclr sends it: Client Secret Post. */
+export function tokenRequest(values: Values): TokenRequest & { checkName: string } {
+  const credentials = credentialsOf(values);
+  return {
+    checkName: 'Token request (client credentials, Client Secret Post)',
+    url: tokenUrl(credentials.authDomain, credentials.environmentId),
+    form: { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret },
+  };
 }
 
 /** PingOne's answer to a refused token request, as one of our errors. */
-export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, credentials: PingOneCredentials): CliError {
+export function diagnose(answer: TokenRefusal, credentials: PingOneCredentials): CliError {
   if (answer.kind === 'oauth_error') {
     const said = answer.description ? ` PingOne said: "${answer.description}"` : '';
     switch (answer.error) {
@@ -95,27 +98,18 @@ async function findEnvironmentRegion(http: HttpClient, credentials: PingOneCrede
   }
 }
 
-/** Proves the credentials; throws the diagnosis when PingOne refuses them. */
-export async function verifyCredentials(context: RunContext, credentials: PingOneCredentials): Promise<void> {
-  const answer = await runCheck(context, 'Token request (client credentials, Client Secret Post)', async () => {
-    const result = await fetchToken(context.http, credentials, context.redactor);
-    if (result.kind !== 'token') throw diagnose(result, credentials);
-    return result;
-  }).catch(async (error: unknown) => {
-    if ((error as CliError).code !== 'environment_not_found') throw error;
-    if (!REGIONS.some((region) => region.authDomain === credentials.authDomain)) throw error;
-    const found = await runCheck(context, 'Looking for the environment in the other regions', () =>
-      findEnvironmentRegion(context.http, credentials),
-    );
-    if (!found) throw error;
-    const region = REGIONS.find((entry) => entry.authDomain === found)?.region ?? found;
-    throw new RejectedError(
-      'environment_not_found',
-      `Environment ${credentials.environmentId} is not in ${credentials.authDomain}; it lives in ${region} (${found}).`,
-      `Use Auth Domain ${found} (--auth-domain ${found}).`,
-    );
-  });
-  if (answer.expiresIn !== undefined && answer.expiresIn <= 0) {
-    context.warnings.push('PingOne issued a token that has already expired; check the application\'s token lifetime.');
-  }
+/** PingOne's refusal, diagnosed; an environment it does not know is looked for in the other regions. */
+export async function diagnoseRefusal(context: Pick<StepContext, 'http' | 'check'>, refusal: TokenRefusal, values: Values): Promise<CliError> {
+  const credentials = credentialsOf(values);
+  const error = diagnose(refusal, credentials);
+  if (error.code !== 'environment_not_found') return error;
+  if (!REGIONS.some((region) => region.authDomain === credentials.authDomain)) return error;
+  const found = await context.check('Looking for the environment in the other regions', () => findEnvironmentRegion(context.http, credentials));
+  if (!found) return error;
+  const region = REGIONS.find((entry) => entry.authDomain === found)?.region ?? found;
+  return new RejectedError(
+    'environment_not_found',
+    `Environment ${credentials.environmentId} is not in ${credentials.authDomain}; it lives in ${region} (${found}).`,
+    `Use Auth Domain ${found} (--auth-domain ${found}).`,
+  );
 }

@@ -1,0 +1,130 @@
+// What a connector is, in core's terms: data (its fields, where its values go in Cyclr) plus small functions
+// (its wizard steps, the token request Cyclr sends, and how it refines a refusal). Core owns the rest: resolving
+// values, the verify -> "What now?" -> edit loop, saving, and rendering. Connectors import this; core never
+// imports a connector.
+import type { CliError } from './errors.js';
+import type { FieldSpec } from './fields.js';
+import type { HttpClient } from './http.js';
+import type { TokenAnswer, TokenRefusal, TokenRequest } from './oauth.js';
+import type { Output } from './output.js';
+import type { ProfileWithSecrets } from './profile-store.js';
+import type { Choice, Prompter } from './prompts.js';
+import type { Redactor } from './redact.js';
+import type { ValueSource } from './resolve.js';
+
+/** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */
+export type Values = Readonly<Record<string, string | undefined>>;
+
+/** What a command line gives a connector run: commander's parsed options, values as strings, switches as booleans. */
+export type ConnectorOptions = Readonly<Record<string, string | boolean | undefined>>;
+
+/** Time, injectable so that waits (a retry countdown) cost nothing in tests. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`; rejects with an InterruptedError when the run is aborted. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+/** What every step may use; a step's type names the part it needs (`Pick<StepContext, 'prompt' | 'out'>`). */
+export interface StepContext {
+  readonly connector: ConnectorInfo;
+  readonly profileName: string;
+  readonly options: ConnectorOptions;
+  readonly env: NodeJS.ProcessEnv;
+  readonly interactive: boolean;
+  readonly prompt: Prompter;
+  readonly out: Output;
+  readonly http: HttpClient;
+  readonly redactor: Redactor;
+  readonly signal: AbortSignal;
+  readonly clock: Clock;
+  /** The profile as saved before this run. */
+  readonly saved: ProfileWithSecrets | undefined;
+  /** Where each resolved value came from (flags, stdin, env, profile, default). */
+  readonly sources: Readonly<Record<string, ValueSource>>;
+  /** Runs one network check with a progress line, and records its name, outcome and time in the run's result. */
+  check<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /** A warning for the run's result (printed with it, and in its JSON). */
+  warn(text: string): void;
+}
+
+/** The data of a connector, readable without loading its code. */
+export interface ConnectorInfo {
+  readonly name: string;
+  readonly title: string;
+  readonly fields: readonly FieldSpec[];
+  /** Where the values go in Cyclr. */
+  readonly cyclrLocation: string;
+  /**
+   * For partners whose applications expire: how to renew the application of a profile (the hint of `app_expired`
+   * and `expiring_soon`), as a complete command.
+   */
+  renewHint?(profileName: string): string;
+}
+
+export interface Connector extends ConnectorInfo {
+  readonly summary: string;
+  /** The partner issues one-time secrets during setup (they are kept even with --no-save). */
+  readonly issuesSecrets?: boolean;
+  /** Flags beyond the fields' own, e.g. `--authorization-url`. */
+  readonly extraFlags: readonly ExtraFlag[];
+  /** Turns connector-specific flags into field values before values are resolved. */
+  prepareOptions?(options: ConnectorOptions): Record<string, string>;
+  load(): Promise<ConnectorSteps>;
+}
+
+export interface ExtraFlag {
+  /** commander syntax, e.g. `--authorization-url <url>`. */
+  flags: string;
+  description: string;
+}
+
+/**
+ * What a step hands back to the runner: new values (merged into the run's answers), steps to run next, and a
+ * one-time secret the partner just issued, which the runner saves before anything else happens.
+ */
+export interface StepResult {
+  values?: Values;
+  next?: readonly Step[];
+  /** The values just set include a secret shown only once: save them now (write-ahead), whatever follows. */
+  keep?: {
+    expiresOn: string | null;
+    /** Values from earlier in the run that belong with the secret (where the application lives). */
+    with: readonly string[];
+    /** The line that tells the user it is safe. */
+    saidAs: string;
+    /** The error when it could not be written (the partner will not show it again: say how to get another). */
+    notSaved(reason: string): CliError;
+  };
+}
+
+export type Step = (context: StepContext, values: Values) => Promise<StepResult | void>;
+
+/** A "What now?" answer after a refusal. */
+export type NextMove = 'retry' | 'edit' | 'quit';
+
+export interface ConnectorSteps {
+  /** The wizard: guide, collect, create where the partner allows it. Without a terminal the steps only check. */
+  setup: readonly Step[];
+  /** The keys the token check needs (all reported at once when missing). */
+  verifyKeys: readonly string[];
+  /** The request Cyclr sends for a token, built from the run's values. */
+  tokenRequest(values: Values): TokenRequest & { checkName: string };
+  /** Refines core's reading of a refusal (RFC 6749 codes) with what this partner means by it. */
+  diagnose?(context: StepContext, refusal: TokenRefusal, values: Values, generic: CliError, expiresOn: string | null): Promise<CliError> | CliError;
+  /** A check after the token, as Cyclr's first call would be (e.g. one cheap API call with the token). */
+  afterToken?(context: StepContext, values: Values, token: Extract<TokenAnswer, { kind: 'token' }>): Promise<void>;
+  /** The choices after a refusal, in the partner's words. */
+  nextMoves?(values: Values, refusal: CliError): Choice<NextMove>[];
+  /** "Change the values I entered": asks again and returns the new values. */
+  edit(context: StepContext, values: Values, refusal: CliError): Promise<Values>;
+  /**
+   * Console settings take a moment to apply: after "Try again", a refusal with one of these codes is retried for
+   * up to `settleMs` with a countdown before it is shown again.
+   */
+  settling?: { codes: readonly string[]; ms: number };
+  /** The expiry date the profile knows for the application these values name (null when unknown). */
+  expiresOn?(context: StepContext, values: Values): string | null;
+  /** Ctrl+C after a one-time secret was kept: say what is saved and how to go on. */
+  interruptedAfterKeep?(context: StepContext, values: Values): CliError;
+}

@@ -1,0 +1,118 @@
+// What a command ends in: one typed outcome, which main.ts renders (human or JSON) and turns into the exit code in
+// exactly one place. Nothing below main.ts prints a result or an error itself.
+import type { CliError, ErrorJson, ExitCode } from './errors.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  ms: number;
+}
+
+export interface CyclrValue {
+  label: string;
+  value: string;
+  secret: boolean;
+}
+
+/** What every run of one profile reports, passed or not (CONTRACT.md, `--json`). */
+export interface RunReport {
+  connector: string;
+  /** The connector's name as people say it (human output only). */
+  title: string;
+  profile: string | null;
+  checks: readonly Check[];
+  /** Non-secret values only. */
+  values: Readonly<Record<string, string>>;
+  warnings: readonly string[];
+}
+
+export type FailureKind = 'refused' | 'unreachable' | 'invalid_input' | 'interrupted' | 'internal_error';
+
+export type RunOutcome =
+  | (RunReport & {
+      kind: 'verified';
+      mode: 'setup' | 'verify';
+      cyclrLocation: string;
+      cyclrValues: readonly CyclrValue[];
+      expiresOn: string | null;
+      /** Where the profile was saved, when it was. */
+      savedIn: string | null;
+      /** The profile holds a one-time secret issued in this run (its hand-off is offered). */
+      issuedSecret: boolean;
+    })
+  | (RunReport & {
+      kind: FailureKind;
+      error: CliError;
+      /** The wizard showed this refusal in full just before the user chose to stop: one short line is enough. */
+      shown: boolean;
+    });
+
+export interface BatchEntry {
+  outcome: RunOutcome;
+  ms: number;
+}
+
+export type CommandOutcome =
+  | { kind: 'run'; run: RunOutcome; showSecrets: boolean }
+  | { kind: 'batch'; entries: readonly BatchEntry[] }
+  /** A data command's result: its JSON document, or its lines for a person (stdout), or nothing more to say. */
+  | { kind: 'data'; json?: unknown; lines: readonly string[]; note?: string; revealSecrets?: boolean }
+  /** A command that failed before it had a run of its own (bad input, unknown profile, damaged config). */
+  | { kind: 'failed'; error: CliError; document?: Record<string, unknown> };
+
+/** The kind of failure an error is, from the exit code CONTRACT.md gives it. */
+export function failureKind(error: CliError): FailureKind {
+  switch (error.exitCode) {
+    case 1:
+      return error.code === 'internal_error' ? 'internal_error' : 'refused';
+    case 2:
+      return 'invalid_input';
+    case 3:
+      return 'unreachable';
+    case 130:
+      return 'interrupted';
+    default:
+      return 'internal_error';
+  }
+}
+
+export function runExitCode(run: RunOutcome): ExitCode {
+  return run.kind === 'verified' ? 0 : run.error.exitCode;
+}
+
+/** CONTRACT.md: 1 when any was rejected; else 3 when any could not be asked; bad input 2; Ctrl+C 130 first. */
+export function batchExitCode(entries: readonly BatchEntry[]): ExitCode {
+  const codes = new Set(entries.map((entry) => runExitCode(entry.outcome)));
+  for (const code of [130, 1, 3, 2] as const) if (codes.has(code)) return code;
+  return 0;
+}
+
+export function exitCodeOf(outcome: CommandOutcome): ExitCode {
+  switch (outcome.kind) {
+    case 'run':
+      return runExitCode(outcome.run);
+    case 'batch':
+      return batchExitCode(outcome.entries);
+    case 'data':
+      return 0;
+    case 'failed':
+      return outcome.error.exitCode;
+  }
+}
+
+export function toErrorJson(error: CliError): ErrorJson {
+  return { code: error.code, message: error.message, hint: error.hint };
+}
+
+/** The JSON document of one run (CONTRACT.md): the same for setup, --verify and each entry of verify --all. */
+export function runDocument(run: RunOutcome): Record<string, unknown> {
+  return {
+    ok: run.kind === 'verified',
+    connector: run.connector,
+    profile: run.profile,
+    checks: run.checks,
+    values: run.values,
+    warnings: run.warnings,
+    error: run.kind === 'verified' ? null : toErrorJson(run.error),
+  };
+}

@@ -1,0 +1,15 @@
+// Finding a connector by name in the registry a command was given (the built-in one, or a test's).
+import type { Connector } from './connector.js';
+import { InputError } from './errors.js';
+
+export function findConnector(registry: readonly Connector[], name: string): Connector {
+  const found = registry.find((connector) => connector.name === name);
+  if (!found) {
+    throw new InputError(
+      'unknown_connector',
+      `Unknown connector "${name.slice(0, 40)}".`,
+      `Supported: ${registry.map((connector) => connector.name).join(', ')} (see connector-setup connectors).`,
+    );
+  }
+  return found;
+}

@@ -1,0 +1,354 @@
+// One run of one connector for one profile: the wizard's steps (setup) or the checks alone (verify), the token
+// check with its "What now?" loop, the write-ahead save of a one-time secret, and the final save. It returns one
+// typed outcome and prints no result itself (core/render.ts does, from main.ts).
+import type { ConnectorSteps, NextMove, Step, StepContext, StepResult, Values } from './connector.js';
+import { CliError, InterruptedError, RejectedError } from './errors.js';
+import type { FieldSpec } from './fields.js';
+import { diagnoseRefusal, requestToken } from './oauth.js';
+import { type Check, type CyclrValue, type RunOutcome, failureKind } from './outcome.js';
+import type { ProfileChange, ProfileWithSecrets } from './profile-store.js';
+import type { Choice } from './prompts.js';
+import { type ValueSource, missingInputs } from './resolve.js';
+import { assessExpiry } from './verification.js';
+
+/** Where a value came from, including from a step of this run (asked, or issued by the partner). */
+export type RunSource = ValueSource | 'step';
+
+/** How a run writes its profile; verify --all serialises these within the process. */
+export interface ProfileWriter {
+  /** Where profiles live, for the "Saved profile" line. */
+  directory: string;
+  update(change: ProfileChange): Promise<void>;
+  markVerified(at: Date): Promise<void>;
+}
+
+export interface RunInput {
+  /** The step context without its recorders (the runner adds `check` and `warn`). */
+  context: Omit<StepContext, 'check' | 'warn' | 'sources'>;
+  steps: ConnectorSteps;
+  values: Values;
+  sources: Readonly<Record<string, ValueSource>>;
+  /** Warnings known before the run starts (e.g. whitespace removed from a secret). */
+  warnings?: readonly string[];
+  /** undefined: the profile is not saved (--no-save); a one-time secret is saved all the same. */
+  writer: ProfileWriter | undefined;
+  /** Writes a one-time secret even with --no-save: it is the only copy. */
+  keepWriter: ProfileWriter;
+  /** `--expiring-within DAYS` (verify only). */
+  failWithinDays?: number;
+}
+
+const DEFAULT_MOVES: Choice<NextMove>[] = [
+  { name: 'Try again (after changing the setting)', value: 'retry' },
+  { name: 'Change the values I entered', value: 'edit' },
+  { name: 'Quit', value: 'quit' },
+];
+
+/** Seconds between tries while console settings apply. */
+const SETTLE_STEP_SECONDS = 5;
+
+/** The user chose Quit after the wizard had shown the refusal. */
+class Stopped extends Error {
+  constructor(readonly refusal: CliError) {
+    super(refusal.message);
+  }
+}
+
+/** A run's answers and where each came from; replaced, never changed in place. */
+interface RunState {
+  values: Values;
+  sources: Readonly<Record<string, RunSource>>;
+}
+
+function merge(state: RunState, values: Values | undefined): RunState {
+  if (!values) return state;
+  const sources = { ...state.sources };
+  for (const key of Object.keys(values)) sources[key] = 'step';
+  return { values: { ...state.values, ...values }, sources };
+}
+
+/**
+ * The non-secret values a run names (in its result and its profile): given, saved, or set by a step. A value left
+ * at its default is not named.
+ */
+export function namedValues(fields: readonly FieldSpec[], state: RunState): Record<string, string> {
+  const named: Record<string, string> = {};
+  for (const field of fields) {
+    const value = state.values[field.key];
+    if (field.secret || value === undefined || state.sources[field.key] === 'default') continue;
+    named[field.key] = value;
+  }
+  return named;
+}
+
+/** The secrets a profile keeps (never the short-lived ones, such as Invenias' API Key). */
+function keptSecrets(fields: readonly FieldSpec[], values: Values): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const field of fields) {
+    const value = values[field.key];
+    if (field.secret && !field.transient && value !== undefined) secrets[field.key] = value;
+  }
+  return secrets;
+}
+
+/** The values to enter in Cyclr, in the order Cyclr's setup page asks for them. */
+function cyclrValues(fields: readonly FieldSpec[], values: Values): CyclrValue[] {
+  return fields
+    .filter((field) => field.cyclrOrder !== undefined && values[field.key] !== undefined)
+    .sort((a, b) => (a.cyclrOrder ?? 0) - (b.cyclrOrder ?? 0))
+    .map((field) => ({ label: field.label, value: values[field.key] ?? '', secret: Boolean(field.secret) }));
+}
+
+/** Turns anything thrown into one of our errors; an unknown error's text is shown only when debugging, redacted. */
+export function asCliError(error: unknown, context: Pick<StepContext, 'signal' | 'env' | 'out'>): CliError {
+  if (error instanceof CliError) return error;
+  if (context.signal.aborted) return new InterruptedError();
+  if (context.env.CONNECTOR_SETUP_DEBUG) context.out.say((error as Error)?.stack ?? String(error));
+  return new CliError(
+    'internal_error',
+    `Unexpected problem: ${(error as Error)?.message ?? String(error)}`,
+    'Run again with CONNECTOR_SETUP_DEBUG=1 and report it.',
+    1,
+  );
+}
+
+/** Proves the values the way Cyclr will use them: the token request, then any check the connector adds. */
+async function checkToken(context: StepContext, steps: ConnectorSteps, values: Values, expiresOn: string | null): Promise<void> {
+  const request = steps.tokenRequest(values);
+  const answer = await context.check(request.checkName, async () => {
+    const result = await requestToken(context.http, request, context.redactor);
+    if (result.kind !== 'token') throw result;
+    return result;
+  }).catch(async (thrown: unknown) => {
+    if (thrown instanceof Error || typeof thrown !== 'object' || thrown === null || !('kind' in thrown)) throw thrown;
+    const refusal = thrown as Parameters<typeof diagnoseRefusal>[1];
+    const generic = diagnoseRefusal(context.connector.title, refusal);
+    throw steps.diagnose ? await steps.diagnose(context, refusal, values, generic, expiresOn) : generic;
+  });
+  if (answer.expiresIn !== undefined && answer.expiresIn <= 0) {
+    context.warn(`${context.connector.title} issued a token that has already expired; check the application's token lifetime.`);
+  }
+  await steps.afterToken?.(context, values, answer);
+}
+
+/** "Try again" right after a console change: the partner may still answer from the old settings for a while. */
+async function retryWhileSettling(context: StepContext, steps: ConnectorSteps, values: Values, expiresOn: string | null): Promise<void> {
+  const settling = steps.settling;
+  const deadline = context.clock.now() + (settling?.ms ?? 0);
+  for (;;) {
+    try {
+      return await checkToken(context, steps, values, expiresOn);
+    } catch (error) {
+      const waitSeconds = Math.min(SETTLE_STEP_SECONDS, Math.ceil((deadline - context.clock.now()) / 1000));
+      if (!settling || !(error instanceof RejectedError) || !settling.codes.includes(error.code) || waitSeconds <= 0) throw error;
+      for (let left = waitSeconds; left > 0; left -= 1) {
+        context.out.status(`Settings take a moment to apply in ${context.connector.title}: trying again in ${left} s…`);
+        await context.clock.sleep(1000, context.signal);
+      }
+      context.out.status('');
+    }
+  }
+}
+
+/** The token check; in a terminal, a refusal is shown and the user picks what to do, until it passes or they quit. */
+async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, state: RunState, expiresOn: string | null): Promise<RunState> {
+  let current = state;
+  let move: NextMove | undefined;
+  for (;;) {
+    try {
+      if (move === 'retry') await retryWhileSettling(context, steps, current.values, expiresOn);
+      else await checkToken(context, steps, current.values, expiresOn);
+      return current;
+    } catch (error) {
+      if (!context.interactive || !(error instanceof RejectedError)) throw error;
+      context.out.failure(error, { code: false });
+      move = await context.prompt.select<NextMove>({ message: 'What now?', choices: steps.nextMoves?.(current.values, error) ?? DEFAULT_MOVES });
+      if (move === 'quit') throw new Stopped(error);
+      if (move === 'edit') current = merge(current, await steps.edit(context, current.values, error));
+    }
+  }
+}
+
+/** True when every value of the run is the saved profile's, so the profile's expiry date is the application's. */
+function checksSavedValues(fields: readonly FieldSpec[], saved: ProfileWithSecrets | undefined, state: RunState): boolean {
+  if (!saved) return false;
+  return fields.every((field) => {
+    const source = state.sources[field.key];
+    if (source !== 'flag' && source !== 'stdin' && source !== 'env') return true;
+    return state.values[field.key] === (field.secret ? saved.secrets[field.key] : saved.values[field.key]);
+  });
+}
+
+function requireKeys(fields: readonly FieldSpec[], values: Values, keys: readonly string[]): void {
+  const missing = fields.filter((field) => keys.includes(field.key) && values[field.key] === undefined);
+  if (missing.length > 0) throw missingInputs(missing);
+}
+
+class Run {
+  private readonly checks: Check[] = [];
+  private readonly warnings: string[];
+  private state: RunState;
+  readonly context: StepContext;
+  /** A one-time secret was saved during this run. */
+  private kept = false;
+  private expiresOn: string | null = null;
+
+  constructor(private readonly input: RunInput) {
+    this.warnings = [...(input.warnings ?? [])];
+    this.state = { values: input.values, sources: input.sources };
+    const base = input.context;
+    this.context = {
+      ...base,
+      sources: input.sources,
+      check: (name, work) => this.check(name, work),
+      warn: (text) => {
+        if (!this.warnings.includes(text)) this.warnings.push(text);
+      },
+    };
+  }
+
+  private async check<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const progress = this.context.out.progress(name);
+    const started = performance.now();
+    try {
+      const result = await work();
+      this.checks.push({ name, ok: true, ms: Math.round(performance.now() - started) });
+      progress.done(true);
+      return result;
+    } catch (error) {
+      this.checks.push({ name, ok: false, ms: Math.round(performance.now() - started) });
+      progress.done(false);
+      throw error;
+    }
+  }
+
+  private report(mode: 'setup' | 'verify') {
+    const { connector, profileName } = this.context;
+    return {
+      connector: connector.name,
+      title: connector.title,
+      profile: mode === 'setup' && !this.input.writer ? null : profileName,
+      checks: [...this.checks],
+      values: namedValues(connector.fields, this.state),
+      warnings: [...this.warnings],
+    };
+  }
+
+  private failed(mode: 'setup' | 'verify', caught: unknown): RunOutcome {
+    const stopped = caught instanceof Stopped;
+    let error = asCliError(stopped ? caught.refusal : caught, this.context);
+    if (error instanceof InterruptedError && this.kept && this.input.steps.interruptedAfterKeep && error.code === 'interrupted') {
+      error = this.input.steps.interruptedAfterKeep(this.context, this.state.values);
+    }
+    return { ...this.report(mode), kind: failureKind(error), error, shown: stopped };
+  }
+
+  /** The partner issued a secret it shows only once: it goes to the profile before anything else happens. */
+  private async keep(keep: NonNullable<StepResult['keep']>, issued: Values): Promise<void> {
+    const { connector } = this.context;
+    const named = namedValues(connector.fields, this.state);
+    const belonging = new Set([...keep.with, ...Object.keys(issued)]);
+    try {
+      await this.input.keepWriter.update({
+        values: Object.fromEntries(Object.entries(named).filter(([key]) => belonging.has(key))),
+        // Only what the partner issued: other secrets are saved once the run has proved them.
+        secrets: keptSecrets(connector.fields, issued),
+        expiresOn: keep.expiresOn,
+      });
+    } catch (error) {
+      throw keep.notSaved(error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
+    }
+    this.kept = true;
+    this.expiresOn = keep.expiresOn;
+    this.context.out.say(keep.saidAs);
+    if (!this.input.writer) this.context.warn('The new Client Secret was saved in the profile despite --no-save: it is the only copy.');
+  }
+
+  private async runSteps(steps: readonly Step[]): Promise<void> {
+    for (const step of steps) {
+      const result = await step(this.context, this.state.values);
+      if (!result) continue;
+      this.state = merge(this.state, result.values);
+      if (result.keep) await this.keep(result.keep, result.values ?? {});
+      if (result.next) await this.runSteps(result.next);
+    }
+  }
+
+  private verified(mode: 'setup' | 'verify', savedIn: string | null): RunOutcome {
+    const { connector } = this.context;
+    return {
+      ...this.report(mode),
+      kind: 'verified',
+      mode,
+      cyclrLocation: connector.cyclrLocation,
+      cyclrValues: cyclrValues(connector.fields, this.state.values),
+      expiresOn: this.expiresOn,
+      savedIn,
+      issuedSecret: this.kept,
+    };
+  }
+
+  async setup(): Promise<RunOutcome> {
+    const { steps, writer } = this.input;
+    const { connector, profileName } = this.context;
+    try {
+      await this.runSteps(steps.setup);
+      requireKeys(connector.fields, this.state.values, steps.verifyKeys);
+      if (!this.kept) this.expiresOn = steps.expiresOn?.(this.context, this.state.values) ?? null;
+      this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn);
+      // A setup never fails on the expiry date of what it set up; a near one is a warning.
+      const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint?.(profileName));
+      const text = warning ?? error?.message;
+      if (text) this.context.warn(error ? `${text} ${error.hint}` : text);
+      if (!writer) return this.verified('setup', null);
+      await writer.update({
+        values: namedValues(connector.fields, this.state),
+        secrets: keptSecrets(connector.fields, this.state.values),
+        lastVerified: new Date(this.context.clock.now()).toISOString(),
+        // A connector whose applications expire always records what it knows (null: unknown, e.g. renewed elsewhere).
+        ...(steps.expiresOn || this.kept ? { expiresOn: this.expiresOn } : {}),
+      });
+      return this.verified('setup', writer.directory);
+    } catch (error) {
+      return this.failed('setup', error);
+    }
+  }
+
+  /** The checks alone, no prompts; the application's expiry is judged here, once. Its only write: lastVerified. */
+  async verify(): Promise<RunOutcome> {
+    const { steps, failWithinDays, writer } = this.input;
+    const { connector, profileName, saved } = this.context;
+    const renewHint = connector.renewHint?.(profileName);
+    try {
+      requireKeys(connector.fields, this.state.values, steps.verifyKeys);
+      const savedValues = checksSavedValues(connector.fields, saved, this.state);
+      const savedExpiry = savedValues ? (saved?.expiresOn ?? null) : null;
+      const before = assessExpiry(savedExpiry, renewHint, { failWithinDays });
+      // An expired application cannot pass: no request is spent on it.
+      if (before.error?.code === 'app_expired') throw before.error;
+      this.expiresOn = steps.expiresOn ? steps.expiresOn(this.context, this.state.values) : savedExpiry;
+      await checkToken(this.context, steps, this.state.values, this.expiresOn);
+      const after = assessExpiry(this.expiresOn, renewHint, { failWithinDays });
+      if (after.error) throw after.error;
+      if (after.warning) this.context.warn(after.warning);
+      if (savedValues && writer) await writer.markVerified(new Date(this.context.clock.now()));
+      return this.verified('verify', null);
+    } catch (error) {
+      return this.failed('verify', error);
+    }
+  }
+}
+
+export function runSetup(input: RunInput): Promise<RunOutcome> {
+  return new Run(input).setup();
+}
+
+export function runVerify(input: RunInput): Promise<RunOutcome> {
+  return new Run(input).verify();
+}
+
+/** A failure before a run could start (bad flags, unreadable profile): reported in the run's own document. */
+export function failedBeforeRun(connector: { name: string; title: string }, profile: string | null, error: CliError, values: Record<string, string> = {}): RunOutcome {
+  return { connector: connector.name, title: connector.title, profile, checks: [], values, warnings: [], kind: failureKind(error), error, shown: false };
+}
+

@@ -1,0 +1,176 @@
+// The command table and the one place a command's outcome is rendered and turned into an exit code. main.ts runs
+// it for the process; tests run it in-process with their own streams, environment and connector registry.
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import type { Clock, Connector } from './core/connector.js';
+import type { ExitCode } from './core/errors.js';
+import { type CommandOutcome, exitCodeOf } from './core/outcome.js';
+import { Output } from './core/output.js';
+import type { Prompter } from './core/prompts.js';
+import { Redactor } from './core/redact.js';
+import { render } from './core/render.js';
+import { asCliError } from './core/runner.js';
+
+declare const __VERSION__: string;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+/** What a run of the CLI talks to; main.ts passes the process's own. */
+export interface CliDeps {
+  registry: readonly Connector[];
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  clock: Clock;
+  /** Asks the wizard's questions; the terminal's (inquirer) unless a test scripts the answers. */
+  prompter?: (signal: AbortSignal) => Prompter;
+}
+
+/** What each command is given: the output (and its redactor) main renders with, and the process's surroundings. */
+export interface Io extends CliDeps {
+  out: Output;
+  redactor: Redactor;
+}
+
+/**
+ * Usage errors repeat what was typed, which may be a pasted secret (`--client-secret=...`, or a secret where a
+ * command belongs): only option and command names are repeated, and no control character reaches the terminal.
+ */
+function quietUsageError(text: string): string {
+  return text
+    .replace(/'([^'\n]*)'/g, (quoted, inner: string) => {
+      // An option as commander spells it (`--timeout <seconds>`), or a short lower-case command name.
+      if (/^--?[A-Za-z][A-Za-z0-9-]{0,40}( [<[][A-Za-z.-]+[>\]])?$/.test(inner) || /^[a-z][a-z0-9-]{0,23}$/.test(inner)) return quoted;
+      const option = /^--?[A-Za-z][A-Za-z0-9-]{0,40}/.exec(inner);
+      return option ? `'${option[0]}…'` : "'…'";
+    })
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?');
+}
+
+function addGeneralOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'profile name', undefined)
+    .option('--no-input', 'never prompt; fail (exit 2) when a value is missing')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--timeout <seconds>', 'timeout of each request (default 15)')
+    .option('--show-secrets', 'show secrets instead of masking them');
+}
+
+type Work = (io: Io) => Promise<CommandOutcome>;
+
+function addConnectorCommand(program: Command, connector: Connector, run: (options: Record<string, unknown>, work: Work) => void): void {
+  const command = program
+    .command(connector.name)
+    .description(`${connector.title} partner setup: guide, collect, verify, save. ${connector.summary}.`)
+    .option('--verify', 'verify values from flags, stdin, environment and the saved profile; never prompts')
+    .option('--no-save', 'do not save a profile');
+  for (const field of connector.fields) {
+    const where = [field.env && `env ${field.env}`, field.defaultValue && `default ${field.defaultValue}`].filter(Boolean).join('; ');
+    if (field.flag) command.option(`${field.flag} <value>`, `${field.label}${where ? ` (${where})` : ''}`);
+    if (field.stdinFlag) command.option(field.stdinFlag, `read the ${field.label} from stdin (one line)${field.env ? `; or env ${field.env}` : ''}`);
+  }
+  for (const extra of connector.extraFlags) command.option(extra.flags, extra.description);
+  addGeneralOptions(command).action((options: Record<string, unknown>) =>
+    run(options, (io) => import('./commands/setup.js').then(({ setupCommand }) => setupCommand(io, connector, options))),
+  );
+}
+
+function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, work: Work) => void, Program: typeof Command): Command {
+  const program = new Program();
+  program
+    .name('connector-setup')
+    .description('Guided, verified, repeatable partner setup for Cyclr connectors.')
+    .version(VERSION)
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => deps.stdout.write(text),
+      writeErr: (text) => deps.stderr.write(quietUsageError(text)),
+    });
+  for (const connector of deps.registry) addConnectorCommand(program, connector, run);
+  program
+    .command('connectors')
+    .description('the supported connectors and the fields each needs')
+    .option('--json', 'print one JSON document on stdout')
+    .action((options: Record<string, unknown>) => run(options, (io) => import('./commands/connectors.js').then(({ connectorsCommand }) => connectorsCommand(io))));
+
+  const profiles = program.command('profiles').description('saved profiles: list, show, export, remove');
+  profiles
+    .command('list')
+    .description('every saved profile: connector, name, non-secret values, where the secret lives, last verified, expiry')
+    .option('--json', 'print one JSON document on stdout')
+    .action((options: Record<string, unknown>) => run(options, (io) => import('./commands/profiles.js').then(({ runProfilesList }) => runProfilesList(io))));
+  profiles
+    .command('show <connector> [name]')
+    .description('one profile; secrets masked unless --show-secrets')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--show-secrets', 'show secrets instead of masking them')
+    .action((connector: string, name: string | undefined, options: Record<string, unknown>) =>
+      run(options, (io) => import('./commands/profiles.js').then(({ runProfilesShow }) => runProfilesShow(io, connector, name, options))),
+    );
+  profiles
+    .command('export <connector> [name]')
+    .description('the values, secrets included, as shell export lines or JSON')
+    .option('--format <format>', 'env (export lines) or json', 'env')
+    .action((connector: string, name: string | undefined, options: Record<string, unknown>) =>
+      // Its output is data in either format; --json is not one of its options.
+      run({ ...options, json: false }, (io) => import('./commands/profiles.js').then(({ runProfilesExport }) => runProfilesExport(io, connector, name, options))),
+    );
+  profiles
+    .command('remove <connector> <name>')
+    .description('remove a profile and its secrets (keychain included)')
+    .option('--json', 'print one JSON document on stdout')
+    .action((connector: string, name: string, options: Record<string, unknown>) =>
+      run(options, (io) => import('./commands/profiles.js').then(({ runProfilesRemove }) => runProfilesRemove(io, connector, name))),
+    );
+  program
+    .command('verify')
+    .description('verify saved profiles (CI): concurrently, one token request each')
+    .option('--all', 'every saved profile (the default when nothing narrows it)')
+    .option('--connector <name>', 'only profiles of this connector')
+    .option('--profile <name>', 'only profiles with this name')
+    .option('--expiring-within <days>', 'fail (expiring_soon, exit 1) when an application expires within DAYS days')
+    .option('--concurrency <n>', 'profiles verified at once (default 8, at most 64)')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--junit <file>', 'also write a JUnit XML report to FILE')
+    .option('--timeout <seconds>', 'timeout of each request (default 15)')
+    .action((options: Record<string, unknown>) => run(options, (io) => import('./commands/verify.js').then(({ verifyCommand }) => verifyCommand(io, options))));
+  return program;
+}
+
+async function flush(streams: ReadonlyArray<CliDeps['stdout']>): Promise<void> {
+  await Promise.all(streams.map((stream) => new Promise<void>((resolve) => (stream.writableNeedDrain ? stream.once('drain', () => resolve()) : resolve()))));
+}
+
+/** Runs one command line; returns the exit code (CONTRACT.md). Nothing here calls process.exit. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<ExitCode> {
+  const { Command: Program, CommanderError } = await import('commander');
+  let pending: { io: Io; outcome: Promise<CommandOutcome> } | undefined;
+  const run = (options: Record<string, unknown>, work: Work): void => {
+    const redactor = new Redactor();
+    const out = new Output({ json: Boolean(options.json), redactor, stdout: deps.stdout, stderr: deps.stderr, env: deps.env });
+    const io: Io = { ...deps, out, redactor };
+    pending = { io, outcome: out.loadColors().then(() => work(io)) };
+  };
+  const program = buildProgram(deps, run, Program);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // --help and --version end here with code 0; usage errors are bad input (exit 2).
+    if (error.exitCode === 0) return 0;
+    if (error.code === 'commander.unknownCommand') {
+      deps.stderr.write(`Supported connectors: ${deps.registry.map((connector) => connector.name).join(', ')} (see connector-setup connectors).\n`);
+    }
+    return 2;
+  }
+  if (!pending) return 0;
+  const { io, outcome } = pending;
+  const result = await outcome.catch(
+    (error: unknown): CommandOutcome => ({ kind: 'failed', error: asCliError(error, { signal: new AbortController().signal, env: deps.env, out: io.out }) }),
+  );
+  render(io.out, result);
+  await flush([deps.stdout, deps.stderr]);
+  return exitCodeOf(result);
+}
+

@@ -1,0 +1,100 @@
+// Runs the CLI in this process (runCli, the same command table main.ts runs): no child process, no terminal, a
+// scripted prompter for wizards and a clock whose sleeps return at once. For what only a real terminal shows,
+// the pseudo-terminal tests under tests/e2e/ run the built CLI.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { connectors } from '../../src/connectors/index.js';
+import type { Clock, Connector } from '../../src/core/connector.js';
+import { InterruptedError } from '../../src/core/errors.js';
+import type { Choice, Prompter } from '../../src/core/prompts.js';
+import { runCli } from '../../src/program.js';
+
+export interface InProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The questions asked, in order (their messages). */
+  asked: string[];
+  /** Milliseconds the run asked the clock to sleep. */
+  slept: number[];
+}
+
+/** One scripted answer: a value, or a function of the question (e.g. to pick a choice by its label). */
+export type Answer = string | boolean | ((question: { message: string; choices?: Choice<unknown>[] }) => unknown);
+
+export interface InProcessOptions {
+  env?: Record<string, string | undefined>;
+  registry?: readonly Connector[];
+  stdin?: string;
+  /** Answers to the wizard's questions, in order; a terminal is simulated when given. */
+  answers?: Answer[];
+}
+
+export function scratchConfigDir(): string {
+  return mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? tmpdir(), 'config-'));
+}
+
+function collect(stream: PassThrough, isTTY: boolean): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  return { stream: Object.assign(stream, { isTTY }), text: () => text };
+}
+
+export async function runInProcess(argv: string[], options: InProcessOptions = {}): Promise<InProcessResult> {
+  const terminal = options.answers !== undefined;
+  const stdout = collect(new PassThrough(), terminal);
+  const stderr = collect(new PassThrough(), terminal);
+  const stdin = Object.assign(Readable.from(options.stdin === undefined ? [] : [options.stdin]), { isTTY: terminal });
+  const asked: string[] = [];
+  const slept: number[] = [];
+  let now = Date.parse('2026-11-24T12:00:00Z');
+  const clock: Clock = {
+    now: () => now,
+    sleep: async (ms, signal) => {
+      if (signal.aborted) throw new InterruptedError();
+      slept.push(ms);
+      now += ms;
+    },
+  };
+  const answers = [...(options.answers ?? [])];
+  const next = (message: string, choices?: Choice<unknown>[]): unknown => {
+    asked.push(message);
+    const answer = answers.shift();
+    if (answer === undefined) throw new Error(`no scripted answer for "${message}"`);
+    return typeof answer === 'function' ? answer({ message, choices }) : answer;
+  };
+  const prompter = (): Prompter => ({
+    text: async ({ message, validate }) => {
+      const value = String(next(message));
+      const verdict = validate?.(value) ?? true;
+      if (verdict !== true) throw new Error(`scripted answer for "${message}" refused: ${verdict}`);
+      return value;
+    },
+    secret: async ({ message }) => String(next(message)),
+    select: async <T>({ message, choices }: { message: string; choices: Choice<T>[] }) => next(message, choices as Choice<unknown>[]) as T,
+    confirm: async ({ message }) => Boolean(next(message)),
+  });
+  const env = { PATH: process.env.PATH, NO_COLOR: '1', CONNECTOR_SETUP_SECRET_STORE: 'file', ...options.env } as NodeJS.ProcessEnv;
+  const code = await runCli(['node', 'connector-setup', ...argv], {
+    registry: options.registry ?? connectors,
+    env,
+    stdin,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    clock,
+    prompter,
+  });
+  if (answers.length > 0) throw new Error(`${answers.length} scripted answer(s) left unused; asked: ${asked.join(' | ')}`);
+  return { code, stdout: stdout.text(), stderr: stderr.text(), asked, slept };
+}
+
+/** A scripted answer that picks the choice whose label contains `label`. */
+export function choose(label: string): Answer {
+  return ({ choices }) => {
+    const found = choices?.find((choice) => choice.name.includes(label));
+    if (!found) throw new Error(`no choice "${label}" in ${JSON.stringify(choices?.map((choice) => choice.name))}`);
+    return found.value;
+  };
+}
