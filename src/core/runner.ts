@@ -320,12 +320,12 @@ class Run {
     const { connector, profileName, saved } = this.context;
     const renewHint = connector.renewHint?.(profileName);
     try {
-      requireKeys(connector.fields, this.state.values, steps.verifyKeys);
       const savedValues = checksSavedValues(connector.fields, saved, this.state);
       const savedExpiry = savedValues ? (saved?.expiresOn ?? null) : null;
       const before = assessExpiry(savedExpiry, renewHint, { failWithinDays });
-      // An expired application cannot pass: no request is spent on it.
+      // An expired application cannot pass: no request is spent on it, and nothing else is worth asking for.
       if (before.error?.code === 'app_expired') throw before.error;
+      requireKeys(connector.fields, this.state.values, steps.verifyKeys);
       this.expiresOn = steps.expiresOn ? steps.expiresOn(this.context, this.state.values) : savedExpiry;
       await checkToken(this.context, steps, this.state.values, this.expiresOn);
       const after = assessExpiry(this.expiresOn, renewHint, { failWithinDays });

@@ -342,7 +342,7 @@ describe('the one-time Client Secret is stored before anything else can fail', (
     expect(batch.code).toBe(2);
     expect(JSON.parse(batch.stdout).results[0].error).toEqual({
       code: 'missing_input',
-      message: 'Missing Username in the saved profile.',
+      message: 'Missing Username, Password in the saved profile.',
       hint: 'Finish it: connector-setup invenias --profile default.',
     });
     expect(invenias.tokenRequests().length).toBe(tokens);
