@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Clock, Connector } from './core/connector.js';
-import type { ExitCode } from './core/errors.js';
+import { type ExitCode, InputError } from './core/errors.js';
 import { type CommandOutcome, exitCodeOf } from './core/outcome.js';
 import { Output } from './core/output.js';
 import type { Prompter } from './core/prompts.js';
@@ -75,7 +75,7 @@ function addConnectorCommand(program: Command, connector: Connector, run: (optio
   );
 }
 
-function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, work: Work) => void, Program: typeof Command): Command {
+function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, work: Work) => void, Program: typeof Command, writeErr: (text: string) => void): Command {
   const program = new Program();
   program
     .name('connector-setup')
@@ -85,7 +85,7 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
-      writeErr: (text) => deps.stderr.write(quietUsageError(text)),
+      writeErr: (text) => writeErr(quietUsageError(text)),
     });
   for (const connector of deps.registry) addConnectorCommand(program, connector, run);
   program
@@ -142,26 +142,78 @@ async function flush(streams: ReadonlyArray<CliDeps['stdout']>): Promise<void> {
   await Promise.all(streams.map((stream) => new Promise<void>((resolve) => (stream.writableNeedDrain ? stream.once('drain', () => resolve()) : resolve()))));
 }
 
+/**
+ * A secret typed as a flag value (`--client-secret x`) would sit in shell history and `ps`: refused before anything
+ * else, naming the flag and variable that work. The value is never repeated.
+ */
+function secretGivenAsFlag(argv: readonly string[], registry: readonly Connector[]): InputError | undefined {
+  const named = registry.filter((connector) => connector.name === argv[2]?.toLowerCase());
+  for (const connector of [...named, ...registry]) {
+    for (const field of connector.fields) {
+      if (!field.stdinFlag) continue;
+      const plain = field.stdinFlag.replace(/-stdin$/, '');
+      if (argv.some((arg) => arg === plain || arg.startsWith(`${plain}=`))) {
+        return new InputError(
+          'usage',
+          `unknown option '${plain}': a ${field.label} on the command line would end up in shell history and in ps.`,
+          `Pipe it to ${field.stdinFlag} (one line on stdin)${field.env ? ` or set ${field.env}` : ''}.`,
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `connector-setup PingOne` works as `pingone`: command names are lower-case, and people type what they read. */
+function normaliseCommand(argv: readonly string[], program: Command): string[] {
+  const copy = [...argv];
+  const first = copy[2];
+  if (first === undefined || first.startsWith('-')) return copy;
+  const known = program.commands.map((command) => command.name());
+  const match = known.find((name) => name === first.toLowerCase());
+  if (match) copy[2] = match;
+  return copy;
+}
+
 /** Runs one command line; returns the exit code (CONTRACT.md). Nothing here calls process.exit. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<ExitCode> {
   const { Command: Program, CommanderError } = await import('commander');
   let pending: { io: Io; outcome: Promise<CommandOutcome> } | undefined;
+  const json = argv.includes('--json');
+  const usageOutput = (): Output => new Output({ json, redactor: new Redactor(), stdout: deps.stdout, stderr: deps.stderr, env: deps.env });
   const run = (options: Record<string, unknown>, work: Work): void => {
     const redactor = new Redactor();
     const out = new Output({ json: Boolean(options.json), redactor, stdout: deps.stdout, stderr: deps.stderr, env: deps.env });
     const io: Io = { ...deps, out, redactor };
     pending = { io, outcome: out.loadColors().then(() => work(io)) };
   };
-  const program = buildProgram(deps, run, Program);
+  const secretFlag = secretGivenAsFlag(argv, deps.registry);
+  if (secretFlag) {
+    render(usageOutput(), { kind: 'failed', error: secretFlag });
+    await flush([deps.stdout, deps.stderr]);
+    return 2;
+  }
+  let usage = '';
+  const program = buildProgram(deps, run, Program, (text) => {
+    usage += text;
+    // Under --json the failure document below says it; the terminal still gets commander's words.
+    deps.stderr.write(text);
+  });
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(normaliseCommand(argv, program));
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     // --help and --version end here with code 0; usage errors are bad input (exit 2).
     if (error.exitCode === 0) return 0;
-    if (error.code === 'commander.unknownCommand') {
+    const first = argv[2];
+    if (error.code === 'commander.unknownCommand' && !program.commands.some((command) => command.name() === first)) {
       deps.stderr.write(`Supported connectors: ${deps.registry.map((connector) => connector.name).join(', ')} (see connector-setup connectors).\n`);
     }
+    if (json) {
+      const message = usage.split('\n')[0]?.replace(/^error: /, '') ?? 'Usage error.';
+      usageOutput().printJson({ ok: false, error: { code: 'usage', message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, hint: 'See connector-setup --help.' } });
+    }
+    await flush([deps.stdout, deps.stderr]);
     return 2;
   }
   if (!pending) return 0;
