@@ -49,7 +49,7 @@ export class UnreachableError extends CliError {
 /** Ctrl+C at a prompt or during a request (exit 130). */
 export class InterruptedError extends CliError {
   /** A step that may have changed something on the server says what and where to look. */
-  constructor(message = 'Interrupted.', hint = 'Nothing was half-written; run the command again to continue.') {
+  constructor(message = 'Interrupted.', hint = 'Nothing was half-written; run the command again to start over.') {
     super('interrupted', message, hint, 130);
   }
 }

@@ -29,10 +29,12 @@ function renderRun(out: Output, run: RunOutcome, showSecrets: boolean): void {
   out.say();
   out.say(out.paint.bold(`Enter these in ${run.cyclrLocation}:`));
   const width = Math.max(...run.cyclrValues.map((entry) => entry.label.length));
+  // A hidden secret names the command that shows it, complete with its profile.
+  const revealedBy = run.savedIn || run.issuedSecret ? `connector-setup profiles show ${run.connector} ${run.profile ?? 'default'} --show-secrets` : '--show-secrets';
   for (const entry of run.cyclrValues) {
     // Under --json the run is a script's: secrets stay masked even with --show-secrets.
     const reveal = entry.secret && showSecrets && !out.json;
-    const shown = entry.secret && !reveal ? `${maskSecret(entry.value)}  ${out.paint.dim('(--show-secrets to reveal)')}` : entry.value;
+    const shown = entry.secret && !reveal ? `${maskSecret(entry.value)}  ${out.paint.dim(`(${revealedBy} reveals it)`)}` : entry.value;
     out.say(`  ${entry.label.padEnd(width)}  ${shown}`, { revealSecrets: reveal });
   }
   if (run.expiresOn) out.say(`  ${out.paint.dim(`The application expires on ${calendarDay(run.expiresOn)}.`)}`);

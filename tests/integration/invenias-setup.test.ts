@@ -123,7 +123,7 @@ describe('invenias: creating the application', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Enter these in Cyclr Console > Connectors > Connector Library > Invenias > Setup:');
     expect(result.stderr).toMatch(/Client ID\s+[0-9a-f-]{36}/);
-    expect(result.stderr).toMatch(/Client Secret\s+\*\*\*\*\S{4} {2}\(--show-secrets to reveal\)/);
+    expect(result.stderr).toMatch(/Client Secret\s+\*\*\*\*\S{4} {2}\(connector-setup profiles show invenias default --show-secrets reveals it\)/);
     expect(result.stderr).toMatch(new RegExp(`Username\\s+${USERNAME.replace('.', '\\.')}`));
     expect(result.stderr).toMatch(/Password\s+\*\*\*\*0005/);
     expect(result.stderr).toMatch(/Subdomain\s+acme\n/);

@@ -55,12 +55,27 @@ function planOf(values: Values): Plan {
   return (values.plan ?? 'existing') as Plan;
 }
 
+/** The profile's application belongs to another subdomain than the one typed: keep the profile's, or start another. */
+async function otherSubdomain(context: StepContext, savedSubdomain: string, typed: string): Promise<Plan> {
+  context.out.warn(`Profile "${context.profileName}" holds an application of subdomain ${savedSubdomain}, not ${typed}.`);
+  const choice = await context.prompt.select<'create' | 'quit'>({
+    message: `Create an application for ${typed}?`,
+    choices: [
+      { name: `Create a new application for ${typed} (profile "${context.profileName}" will use it)`, value: 'create' },
+      { name: `Quit (to use ${savedSubdomain}, run again and type it; or pick another profile with --profile)`, value: 'quit' },
+    ],
+  });
+  if (choice === 'quit') throw declined('choosing an application');
+  return 'create';
+}
+
 async function choosePlan(context: StepContext, values: Values): Promise<Plan> {
   if (context.options.renew === true) return 'renew';
   if (context.options.newApp === true) return 'create';
   const { sources } = context;
   if (values.clientId && values.clientSecret && sources.clientId === 'profile' && sources.clientSecret === 'profile') {
     const savedSubdomain = context.saved?.values.subdomain;
+    if (savedSubdomain && savedSubdomain !== values.subdomain && context.interactive) return otherSubdomain(context, savedSubdomain, values.subdomain ?? '');
     if (savedSubdomain && savedSubdomain !== values.subdomain) {
       throw new InputError(
         'invalid_input',
@@ -85,10 +100,18 @@ function applicationRequest(values: Values): ApplicationRequest {
   };
 }
 
-/** Lets a person paste a fresh API Key after a 401; anything else ends the attempt. */
+/** In the wizard, a refused API Key is answered on the spot: the fix is the next question, not another run. */
+const FIX_HERE: Record<string, string> = {
+  api_key_rejected: 'Double-click the API Key box on the Swagger page again and paste the new key below (it lives 3 minutes).',
+  not_system_admin: 'Sign in to the Swagger page as a user in the System Administrator permission group, then paste that API Key below.',
+};
+
+/** Lets a person paste another API Key after a 401 (expired) or 403 (not an administrator); anything else ends the attempt. */
 async function freshKeyAfter(context: StepContext, error: unknown, tries: number): Promise<string | undefined> {
-  if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'api_key_rejected' || tries >= MAX_API_KEY_TRIES) return undefined;
-  context.out.failure(error, { code: false });
+  if (!context.interactive || !(error instanceof RejectedError) || tries >= MAX_API_KEY_TRIES) return undefined;
+  const fix = FIX_HERE[error.code];
+  if (!fix) return undefined;
+  context.out.failure({ message: error.message, code: error.code, hint: fix }, { code: false });
   return askApiKey(context, true);
 }
 
@@ -103,6 +126,15 @@ const planStep: Step = async (context, values) => {
   const plan = await choosePlan(context, values);
   // Without a terminal, every value is checked before the first request: nothing is created half-way.
   if (!context.interactive) requireKeys(values, NEEDS[plan], plan === 'create' || plan === 'renew' ? ' (to create or renew an application)' : '');
+  const replaced = context.saved?.values.clientId;
+  if (plan === 'create' && replaced) {
+    const text =
+      `Profile "${context.profileName}" will use the new application instead of ${replaced}. ${replaced} stays in Invenias (the API cannot delete it); ` +
+      'ask your Invenias administrator to remove it if nothing else uses it.';
+    // In the wizard it is said before the application is created; a script finds it in the result's warnings.
+    if (context.interactive) context.out.warn(text);
+    else context.warn(text);
+  }
   // A new application has no Client ID yet: a failure must not name the one the profile held before.
   const cleared = plan === 'create' ? { clientId: undefined, clientSecret: undefined } : {};
   return { values: { plan, ...cleared }, next: [...PLAN_STEPS[plan], userStep] };
