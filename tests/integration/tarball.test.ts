@@ -36,17 +36,16 @@ beforeAll(async () => {
   const scratch = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'tarball-'));
   const tarballs = path.join(scratch, 'tarballs');
   mkdirSync(tarballs);
-  const napi = path.join(ROOT, 'node_modules/@napi-rs');
-  const keyringPackages = readdirSync(napi).filter((name) => name === 'keyring' || name.startsWith('keyring-'));
   const files = [await pack(ROOT, tarballs)];
-  for (const name of keyringPackages) files.push(await pack(path.join(napi, name), tarballs));
+  for (const name of ['@napi-rs/keyring', ...keyringPlatformPackages()]) files.push(await pack(path.join(ROOT, 'node_modules', name), tarballs));
   installDir = path.join(scratch, 'install');
   mkdirSync(installDir);
   writeFileSync(path.join(installDir, 'package.json'), '{"name":"tarball-test","private":true}');
   await npm(['install', '--offline', '--omit=dev', '--cache', path.join(scratch, 'npm-cache'), '--no-audit', '--no-fund', ...files], installDir);
   bin = path.join(installDir, 'node_modules/connector-setup/bin/connector-setup.js');
   server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
-});
+  // Four npm runs: a safety net for a loaded machine, not a timing assertion.
+}, 180_000);
 
 afterAll(() => server?.close());
 
