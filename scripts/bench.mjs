@@ -1,12 +1,13 @@
 // `npm run bench`: start-up and verify speed of the built CLI next to a bare `node` process doing the same
 // work, measured side by side in one run (warm-up, then alternating A/B pairs; medians of per-pair ratios).
-// Prints a table; asserts nothing.
+// Then the cold install through npx next to a one-file package, and the package's size. Prints; asserts nothing.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchColdInstall, formatColdInstall, installedPackages, pack } from './bench-cold-install.mjs';
 import { makeTestCertificates } from './test-certificates.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -160,6 +161,8 @@ console.log();
 const { benchVerifyAll, formatVerifyAll } = await import('./bench-verify-all.mjs');
 console.log(formatVerifyAll(await benchVerifyAll()));
 console.log();
+console.log(formatColdInstall(await benchColdInstall()));
+console.log();
 reportPackageSize();
 rmSync(scratch, { recursive: true, force: true });
 
@@ -168,41 +171,25 @@ function reportPackageSize() {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const packDir = path.join(scratch, 'pack');
   mkdirSync(packDir);
-  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', packDir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const packed = pack(root, packDir);
   console.log(`npm pack: ${(packed.size / 1024).toFixed(1)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${packed.entryCount} files`);
   const installDir = path.join(scratch, 'install');
   mkdirSync(installDir);
   writeFileSync(path.join(installDir, 'package.json'), '{"name":"bench-install","private":true}');
   try {
-    execFileSync(npm, ['install', '--omit=dev', '--no-audit', '--no-fund', path.join(packDir, packed.filename)], { cwd: installDir, stdio: 'ignore' });
+    execFileSync(npm, ['install', '--omit=dev', '--no-audit', '--no-fund', packed.file], { cwd: installDir, stdio: 'ignore', shell: process.platform === 'win32' });
   } catch {
     console.log('production install: could not be measured (npm install failed)');
     return;
   }
   const modules = path.join(installDir, 'node_modules');
-  const packages = [];
-  const walk = (directory) => {
-    for (const entry of readdirSync(directory)) {
-      const full = path.join(directory, entry);
-      if (entry.startsWith('@')) walk(full);
-      else if (statSync(full).isDirectory() && entry !== '.bin') {
-        packages.push(full);
-        try {
-          walk(path.join(full, 'node_modules'));
-        } catch {}
-      }
-    }
-  };
-  walk(modules);
   const size = (target) => {
     const stat = statSync(target);
     return stat.isDirectory() ? readdirSync(target).reduce((sum, entry) => sum + size(path.join(target, entry)), 0) : stat.size;
   };
+  const packages = installedPackages(modules);
   console.log(`production install: ${packages.length} packages, ${(size(modules) / 1024 / 1024).toFixed(1)} MB in node_modules`);
-  for (const dependency of Object.keys(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies ?? {})) {
-    const where = path.join(modules, dependency);
-    try {
-      console.log(`  ${dependency.padEnd(20)} ${(size(where) / 1024).toFixed(0).padStart(6)} KiB (the package alone)`);
-    } catch {}
+  for (const directory of packages) {
+    console.log(`  ${path.relative(modules, directory).padEnd(32)} ${(size(directory) / 1024).toFixed(0).padStart(6)} KiB`);
   }
 }

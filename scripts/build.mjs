@@ -1,9 +1,11 @@
 // Bundles src/ into dist/: cli.js, the entry, answers --version by itself; main.js holds the command table,
 // every command, the connectors, the core and the parts of undici in use, in one file, so a run reads one file
 // instead of walking module trees. Libraries that only some runs need (prompts, colour, the profile file,
-// locking) are bundled separately into dist/vendor/ and loaded when first used.
+// locking) are bundled separately into dist/vendor/ and loaded when first used. Every bundled package's licence
+// goes into dist/THIRD-PARTY-LICENSES (most of them carry no inline licence comment for legalComments to keep).
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -22,6 +24,7 @@ const common = {
   target: 'node20.19',
   minify: process.env.CONNECTOR_SETUP_NO_MINIFY !== '1',
   legalComments: 'linked',
+  metafile: true,
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
@@ -56,7 +59,7 @@ const mainImport = {
   },
 };
 
-await Promise.all([
+const results = await Promise.all([
   build({ ...common, banner: {}, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [mainImport], define: { __VERSION__: JSON.stringify(version) } }),
   build({
     ...common,
@@ -72,3 +75,26 @@ await Promise.all([
     build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js` }),
   ),
 ]);
+
+/** The package directory (node_modules/name or node_modules/@scope/name, nested ones kept) of a bundled file. */
+const packageDirectory = (input) => input.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//)?.[1];
+
+const bundled = new Set(
+  results.flatMap((result) => Object.keys(result.metafile.inputs)).map(packageDirectory).filter(Boolean),
+);
+const notices = [...bundled]
+  .map((directory) => {
+    const { name, version, license } = JSON.parse(readFileSync(path.join(directory, 'package.json'), 'utf8'));
+    const licenceFile = readdirSync(directory).find((file) => /^(licen[cs]e|copying)(\.|-|$)/i.test(file));
+    // A bundled package whose licence text cannot be shipped must stop the build, not ship without it.
+    if (!licenceFile) throw new Error(`${name}@${version} is bundled into dist/ but has no licence file to ship with it`);
+    return { id: `${name}@${version}`, license, text: readFileSync(path.join(directory, licenceFile), 'utf8').trim() };
+  })
+  .filter((notice, index, all) => all.findIndex((other) => other.id === notice.id) === index)
+  .sort((a, b) => a.id.localeCompare(b.id));
+writeFileSync(
+  new URL('../dist/THIRD-PARTY-LICENSES', import.meta.url),
+  `connector-setup's dist/ bundles the following packages; their licences follow.\n\n${notices
+    .map((notice) => `${'-'.repeat(72)}\n${notice.id} (${notice.license})\n\n${notice.text}\n`)
+    .join('\n')}`,
+);

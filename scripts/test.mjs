@@ -43,10 +43,24 @@ const jest = spawnSync(
     },
   },
 );
-try {
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed`);
-} catch {
-  console.log('0 passed, 1 failed');
+/**
+ * Passed and failed counts for the summary line. A test file that failed to run (its suite threw while loading,
+ * a helper crashed) has no assertions of its own, so it counts as one failure: the line must never read
+ * "0 failed" when Jest did not pass.
+ */
+function summarise(results, jestPassed) {
+  const filesThatDidNotRun = results.testResults.filter(
+    (file) => file.failureMessage && file.assertionResults.every((test) => test.status !== 'failed'),
+  ).length;
+  const failed = results.numFailedTests + Math.max(filesThatDidNotRun, results.numRuntimeErrorTestSuites ?? 0);
+  return { passed: results.numPassedTests, failed: failed === 0 && !jestPassed ? 1 : failed };
 }
-process.exit(jest.status ?? 1);
+
+let summary;
+try {
+  summary = summarise(JSON.parse(readFileSync(resultsFile, 'utf8')), jest.status === 0);
+} catch {
+  summary = { passed: 0, failed: 1 };
+}
+console.log(`${summary.passed} passed, ${summary.failed} failed`);
+process.exit(jest.status === 0 && summary.failed === 0 ? 0 : (jest.status || 1));

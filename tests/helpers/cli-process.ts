@@ -29,6 +29,10 @@ export function startCli(
   const result = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 45_000);
     child.on('error', reject);
+    // A CLI that exits before reading its input closes the pipe (EPIPE): its exit code is what the test checks.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });

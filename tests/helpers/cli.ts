@@ -40,11 +40,11 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string | undefined>; stdin?: string; configDir?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string | undefined>; stdin?: string; configDir?: string; timeoutMs?: number; bin?: string } = {},
 ): Promise<CliResult> {
   const env = baseEnv({ CONNECTOR_SETUP_CONFIG_DIR: options.configDir ?? tempConfigDir(), ...options.env });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -54,6 +54,10 @@ export function runCli(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
+    });
+    // A CLI that exits before reading its input closes the pipe (EPIPE): its exit code is what the test checks.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
     });
     child.stdin.end(options.stdin ?? '');
   });

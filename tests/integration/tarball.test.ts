@@ -1,0 +1,113 @@
+// The published shape: `npm pack`, then a production install of the tarball into an empty directory, and the
+// CLI run from there. Proves dist/ bundles everything but the keyring, and that the one runtime dependency is
+// enough. The install is offline with an empty cache of its own: the keyring and its native addon for this
+// platform are packed from the project's node_modules (what `npm ci` installed), so no registry is needed.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { ROOT, baseEnv, runCli } from '../helpers/cli.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+
+// npm's own launcher is a .cmd file on Windows, which Node runs only through a shell.
+const onWindows = process.platform === 'win32';
+
+function npm(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(onWindows ? 'npm.cmd' : 'npm', args, { cwd, shell: onWindows, env: baseEnv(), encoding: 'utf8' }, (error, stdout, stderr) =>
+      error ? reject(new Error(`npm ${args.join(' ')} failed: ${error.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
+/** Packs a directory without running its scripts: dist/ is already built, and a rebuild would race the other tests. */
+async function pack(directory: string, destination: string): Promise<string> {
+  const [packed] = JSON.parse(await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', destination, directory], destination)) as { filename: string }[];
+  return path.join(destination, packed?.filename ?? '');
+}
+
+let installDir: string;
+let bin: string;
+let server: PingOneServer;
+
+beforeAll(async () => {
+  const scratch = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'tarball-'));
+  const tarballs = path.join(scratch, 'tarballs');
+  mkdirSync(tarballs);
+  const files = [await pack(ROOT, tarballs)];
+  for (const name of ['@napi-rs/keyring', ...keyringPlatformPackages()]) files.push(await pack(path.join(ROOT, 'node_modules', name), tarballs));
+  installDir = path.join(scratch, 'install');
+  mkdirSync(installDir);
+  writeFileSync(path.join(installDir, 'package.json'), '{"name":"tarball-test","private":true}');
+  await npm(['install', '--offline', '--omit=dev', '--cache', path.join(scratch, 'npm-cache'), '--no-audit', '--no-fund', ...files], installDir);
+  bin = path.join(installDir, 'node_modules/connector-setup/bin/connector-setup.js');
+  server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
+  // Four npm runs: a safety net for a loaded machine, not a timing assertion.
+}, 180_000);
+
+afterAll(() => server?.close());
+
+describe('the packed tarball, installed without devDependencies', () => {
+  test('declares only the keyring at run time and installs no other package', () => {
+    const manifest = JSON.parse(readFileSync(path.join(installDir, 'node_modules/connector-setup/package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual(['@napi-rs/keyring']);
+    const modules = path.join(installDir, 'node_modules');
+    const installed = readdirSync(modules)
+      .filter((name) => !name.startsWith('.'))
+      .flatMap((name) => (name.startsWith('@') ? readdirSync(path.join(modules, name)).map((inner) => `${name}/${inner}`) : [name]));
+    expect(installed.sort()).toEqual(['@napi-rs/keyring', ...keyringPlatformPackages(), 'connector-setup'].sort());
+    expect(installed.length).toBeLessThanOrEqual(4);
+  });
+
+  test('ships the licences of the packages its bundles contain', () => {
+    const licences = readFileSync(path.join(installDir, 'node_modules/connector-setup/dist/THIRD-PARTY-LICENSES'), 'utf8');
+    for (const name of ['@inquirer/prompts', 'chalk', 'commander', 'conf', 'proper-lockfile', 'undici']) expect(licences).toMatch(new RegExp(`^${name}@\\d`, 'm'));
+  });
+
+  test('--version and --help', async () => {
+    const version = await runCli(['--version'], { bin });
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    const help = await runCli(['--help'], { bin });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('pingone');
+    expect(help.stdout).toContain('invenias');
+    expect(help.stderr).toBe('');
+  });
+
+  test('connectors lists both connectors', async () => {
+    const result = await runCli(['connectors'], { bin });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('pingone  PingOne');
+    expect(result.stdout).toContain('invenias  Invenias');
+  });
+
+  test('pingone --verify gets a token from the test server', async () => {
+    const result = await runCli(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort], {
+      bin,
+      env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret, PINGONE_ENVIRONMENT_ID: FAKE.environmentId },
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, connector: 'pingone', error: null });
+    expect(server.tokenRequests().length).toBeGreaterThan(0);
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test("the keyring's native addon loads from the installed tree", async () => {
+    const loaded = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', "const { Entry } = await import('@napi-rs/keyring'); console.log(typeof Entry);"], { cwd: installDir, encoding: 'utf8' }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout.trim()),
+      ),
+    );
+    expect(loaded).toBe('function');
+  });
+});
+
+/** The keyring's per-platform addon packages that `npm ci` installed for this machine. */
+function keyringPlatformPackages(): string[] {
+  return readdirSync(path.join(ROOT, 'node_modules/@napi-rs'))
+    .filter((name) => name.startsWith('keyring-'))
+    .map((name) => `@napi-rs/${name}`);
+}
