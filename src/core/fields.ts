@@ -11,6 +11,8 @@ export interface FieldSpec {
   stdinFlag?: string;
   env?: string;
   secret?: boolean;
+  /** Only creating or renewing an application uses it; a verify does not (so `profiles export` leaves it out). */
+  setupOnly?: boolean;
   /** Optional fields fall back to `defaultValue` instead of ending the run. */
   defaultValue?: string;
   description: string;

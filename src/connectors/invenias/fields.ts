@@ -122,6 +122,7 @@ export const inveniasFields: readonly FieldSpec[] = [
   },
   {
     key: 'serviceDomain',
+    setupOnly: true,
     label: 'Service Domain',
     flag: '--service-domain',
     env: 'CYCLR_SERVICE_DOMAIN',
@@ -130,6 +131,7 @@ export const inveniasFields: readonly FieldSpec[] = [
   },
   {
     key: 'appName',
+    setupOnly: true,
     label: 'Application name',
     flag: '--app-name',
     env: 'INVENIAS_APP_NAME',
@@ -139,6 +141,7 @@ export const inveniasFields: readonly FieldSpec[] = [
   },
   {
     key: 'expiration',
+    setupOnly: true,
     label: 'Expiration',
     flag: '--expiration',
     env: 'INVENIAS_EXPIRATION',
