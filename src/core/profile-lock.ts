@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { InputError } from './errors.js';
 
-/** A lock whose owner cannot be told (empty, unreadable, or a process id since reused) is stale after this. */
+/** A lock whose owner cannot be told (unreadable, or a process id since reused) is stale after this. */
 const STALE_AFTER_MS = 60_000;
 /** How long a save waits for a live owner: its keychain calls may take a few seconds each. */
 const GIVE_UP_AFTER_MS = 60_000;
@@ -46,15 +46,35 @@ async function takeOver(lockFile: string, deadOwner: string): Promise<void> {
   await fs.rm(aside, { force: true });
 }
 
+/**
+ * Creates the lock whole: written beside it, then hard-linked into place, so no reader (and no owner killed
+ * half-way) ever leaves it empty. False when another process holds it.
+ */
+async function createLock(lockFile: string): Promise<boolean> {
+  const { randomBytes } = await import('node:crypto');
+  const temporary = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await fs.writeFile(temporary, `${process.pid}\n`, { mode: 0o600 });
+  try {
+    await fs.link(temporary, lockFile);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await fs.rm(temporary, { force: true });
+  }
+}
+
+/** A lock being created by a process that is gone (killed between writing and linking it). */
+export function isAbandonedLockPart(name: string): boolean {
+  const match = /^profiles\.lock\.(?:(\d+)\.[0-9a-f]{8}|dead-[0-9a-f]{8})$/.exec(name);
+  return match !== null && (match[1] === undefined || !isAlive(Number(match[1])));
+}
+
 export async function withProfileLock<T>(lockFile: string, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
   for (let attempt = 0; ; attempt += 1) {
-    try {
-      await fs.writeFile(lockFile, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-      break;
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST') throw error;
-    }
+    if (await createLock(lockFile)) break;
     const owner = await ownerOf(lockFile);
     if (owner === undefined) continue;
     const dead = owner.pid !== undefined ? !isAlive(owner.pid) || owner.ageMs > STALE_AFTER_MS : owner.ageMs > STALE_AFTER_MS;

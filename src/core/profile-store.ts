@@ -8,7 +8,7 @@ import path from 'node:path';
 import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './atomic-file.js';
 import { configDirectory } from './config-dir.js';
 import { InputError } from './errors.js';
-import { withProfileLock } from './profile-lock.js';
+import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import {
   FileSecretBackend,
   KeychainSecretBackend,
@@ -54,7 +54,15 @@ export interface ProfileStoreOptions {
 }
 
 type ProfileRecord = Omit<StoredProfile, 'connector' | 'name'>;
-type ProfilesFile = { schemaVersion: number; profiles: Record<string, Record<string, ProfileRecord>> };
+type ProfilesFile = {
+  schemaVersion: number;
+  profiles: Record<string, Record<string, ProfileRecord>>;
+  /**
+   * `connector/name` of keychain items being written for a profile whose record does not point to the keychain
+   * yet: a writer killed before its record was saved leaves one here, and the next save removes that item.
+   */
+  pendingKeychainItems?: string[];
+};
 
 export function parseProfileName(raw: string): string {
   if (!PROFILE_NAME.test(raw)) {
@@ -85,6 +93,10 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   if (Object.keys(data).length === 0) return { schemaVersion: SCHEMA_VERSION, profiles: {} };
   if (data.schemaVersion !== SCHEMA_VERSION) throw damagedFile(file, `schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected ${SCHEMA_VERSION}`);
   if (!isRecord(data.profiles)) throw damagedFile(file, '"profiles" is not an object');
+  const pending = data.pendingKeychainItems;
+  if (pending !== undefined && !(Array.isArray(pending) && pending.every((item) => typeof item === 'string' && item.includes('/')))) {
+    throw damagedFile(file, '"pendingKeychainItems" is not a list of connector/name');
+  }
   for (const [connector, byName] of Object.entries(data.profiles)) {
     if (!isRecord(byName)) throw damagedFile(file, `profiles.${connector} is not an object`);
     for (const [name, record] of Object.entries(byName)) {
@@ -105,6 +117,11 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   return data as ProfilesFile;
 }
 
+
+function setPending(profiles: ProfilesFile, items: string[]): void {
+  if (items.length > 0) profiles.pendingKeychainItems = [...new Set(items)];
+  else delete profiles.pendingKeychainItems;
+}
 
 export class ProfileStore {
   readonly profilesPath: string;
@@ -189,8 +206,27 @@ export class ProfileStore {
     await ensurePrivateDirectory(this.directory);
     return withProfileLock(path.join(this.directory, 'profiles.lock'), async () => {
       await this.removeLeftovers();
+      await this.removeOrphanedKeychainItems();
       return work();
     });
+  }
+
+  /** Keychain items a killed writer stored without the record pointing to them; kept for later if the keychain does not answer. */
+  private async removeOrphanedKeychainItems(): Promise<void> {
+    const profiles = await this.profilesFile.read();
+    if (!profiles.pendingKeychainItems?.length) return;
+    const left: string[] = [];
+    for (const item of profiles.pendingKeychainItems) {
+      const slash = item.indexOf('/');
+      const connector = item.slice(0, slash);
+      const name = item.slice(slash + 1);
+      if (profiles.profiles[connector]?.[name]?.secretStore === 'keychain') continue;
+      await this.openKeychain()
+        .remove(connector, name)
+        .catch(() => left.push(item));
+    }
+    setPending(profiles, left);
+    await this.profilesFile.write(profiles);
   }
 
   /**
@@ -200,7 +236,7 @@ export class ProfileStore {
   private async removeLeftovers(): Promise<void> {
     const names = await fs.readdir(this.directory).catch(() => [] as string[]);
     const leftovers = names.filter(
-      (name) => isLeftoverOf(name, 'profiles.json') || isLeftoverOf(name, 'secrets.json') || /^profiles\.lock\.dead-[0-9a-f]{8}$/.test(name),
+      (name) => isLeftoverOf(name, 'profiles.json') || isLeftoverOf(name, 'secrets.json') || isAbandonedLockPart(name),
     );
     await Promise.all(leftovers.map((name) => fs.rm(path.join(this.directory, name), { force: true })));
   }
@@ -220,9 +256,11 @@ export class ProfileStore {
 
   /**
    * Creates or updates a profile. Values and secrets are merged key by key, so a one-time secret saved early
-   * survives a later change that does not mention it. Order: secrets, then the record naming their store,
-   * then removal of the copy the record no longer names; if the record cannot be written, the secrets store
-   * is put back as it was, so no keychain item is left that no profile points to.
+   * survives a later change that does not mention it. Order: a note that a keychain item is being written
+   * (pendingKeychainItems), the secrets, then the record naming their store, then removal of the copy the
+   * record no longer names. If the record cannot be written, the secrets store is put back as it was; if the
+   * writer is killed first, the next save removes the noted item. Either way no keychain item is left that no
+   * profile points to.
    */
   async update(connector: string, name: string, change: ProfileChange): Promise<void> {
     await this.withLock(async () => {
@@ -231,9 +269,14 @@ export class ProfileStore {
       const existing = byName[name];
       let secretStore: SecretStoreKind = existing?.secretStore ?? 'file';
       let undo: (() => Promise<void>) | undefined;
+      const item = `${connector}/${name}`;
       if (change.secrets && Object.keys(change.secrets).length > 0) {
         // A keychain that cannot be read now cannot keep the new secrets either: they go to the file alone.
         const kept = existing ? await this.readSecrets(existing, connector, name).catch(() => ({})) : {};
+        if (existing?.secretStore !== 'keychain' && requestedSecretStore(this.env) !== 'file') {
+          setPending(profiles, [...(profiles.pendingKeychainItems ?? []), item]);
+          await this.profilesFile.write(profiles);
+        }
         secretStore = await this.storeSecrets(connector, name, { ...kept, ...change.secrets });
         const target = this.backend(secretStore);
         const before = existing?.secretStore === secretStore ? kept : {};
@@ -248,6 +291,7 @@ export class ProfileStore {
         lastVerified: change.lastVerified !== undefined ? change.lastVerified : (existing?.lastVerified ?? null),
         expiresOn: change.expiresOn !== undefined ? change.expiresOn : (existing?.expiresOn ?? null),
       };
+      setPending(profiles, (profiles.pendingKeychainItems ?? []).filter((pending) => pending !== item));
       try {
         await this.profilesFile.write(profiles);
       } catch (error) {

@@ -2,13 +2,15 @@
 // D-Bus: unlocked; running with no unlocked collection (the prompt fails at once, or never answers); killed in
 // the middle of a run; and a keychain binding that cannot load. In each, a PingOne setup saves and a later
 // --verify reads it, and an Invenias create keeps its one-time secret for `profiles show --show-secrets`.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { type CliResult, runCli, tempConfigDir } from '../helpers/cli.js';
+import { BIN, type CliResult, baseEnv, runCli, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+import { seedProfiles } from '../helpers/profiles.js';
 import { type KeyringState, type SecretService, startSecretService } from '../helpers/secret-service.js';
 
 const USERNAME = 'cyclr.integration';
@@ -160,5 +162,56 @@ describe('keychain binding that cannot load (no prebuilt binary for the platform
     expect(savedIn(configDir, 'invenias')).toBe('file');
     const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env: noBinding() });
     expect(JSON.parse(shown.stdout).values.clientSecret).toMatch(/^FAKE-invenias-client-secret/);
+  });
+});
+
+describe('a keychain item is never left without a profile pointing to it', () => {
+  let keyring: SecretService;
+  beforeAll(async () => {
+    keyring = await startSecretService('unlocked');
+  });
+  afterAll(() => keyring?.stop());
+
+  const LIMIT_BYTES = 2_048;
+
+  /** A setup whose process may write no file larger than LIMIT_BYTES (`ulimit -f`); the keychain is another process. */
+  function setupWithFileSizeLimit(configDir: string, profile: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+    writeFileSync(path.join(configDir, 'stdin'), `${FAKE.clientSecret}\n`);
+    const args = ['pingone', '--no-input', '--profile', profile, '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'];
+    return new Promise((resolve, reject) => {
+      const child = spawn('sh', ['-c', `ulimit -f ${LIMIT_BYTES / 512}; exec "$0" "$@" < "$CONNECTOR_SETUP_CONFIG_DIR/stdin"`, process.execPath, BIN, ...args], {
+        env: baseEnv({ CONNECTOR_SETUP_CONFIG_DIR: configDir, ...keyring.env }),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+    });
+  }
+
+  test('a setup killed after the keychain took the secret, before profiles.json named it: the next save removes the item', async () => {
+    const configDir = tempConfigDir();
+    const profilesFile = path.join(configDir, 'profiles.json');
+    // An existing profile sized so that noting the pending item still fits under the limit and saving the
+    // new profile's record does not: the kernel stops that write (SIGXFSZ), between keychain and record.
+    const seed = (note: string) => seedProfiles(configDir, [{ connector: 'pingone', name: 'big', values: { note }, secrets: { clientSecret: FAKE.wrongSecret } }]);
+    await seed('');
+    await seed('x'.repeat(LIMIT_BYTES - 150 - statSync(profilesFile).size));
+    const killed = await setupWithFileSizeLimit(configDir, 'orphan');
+    expect(killed).toMatchObject({ code: null, signal: 'SIGXFSZ' });
+    expectNoSecrets(killed.stderr);
+    expect(await keyring.lookup({ service: 'connector-setup', username: 'pingone/orphan' })).toBeDefined();
+    const left = JSON.parse(readFileSync(profilesFile, 'utf8'));
+    expect(left.pendingKeychainItems).toEqual(['pingone/orphan']);
+    expect(left.profiles.pingone.orphan).toBeUndefined();
+
+    // The next save (its lock left by a dead process is taken over at once) clears the item nobody points to.
+    const next = await pingoneSetup(configDir, keyring.env);
+    expect(next.code).toBe(0);
+    expect(await keyring.lookup({ service: 'connector-setup', username: 'pingone/orphan' })).toBeUndefined();
+    const after = JSON.parse(readFileSync(profilesFile, 'utf8'));
+    expect(after.pendingKeychainItems).toBeUndefined();
+    expect(after.profiles.pingone.default.secretStore).toBe('keychain');
   });
 });

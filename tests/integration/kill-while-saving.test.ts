@@ -46,7 +46,7 @@ describe('killed while saving', () => {
       expect(secretsVersion - valuesVersion).toBeLessThanOrEqual(1);
     }
     // The next save clears what killed writers left half-written (a temporary file may hold a secret).
-    await new ProfileStore(directory).update('pingone', 'default', profileVersion(0));
+    await new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } }).update('pingone', 'default', profileVersion(0));
     expect(readdirSync(directory).sort()).toEqual(['profiles.json', 'secrets.json']);
   });
 
@@ -54,7 +54,7 @@ describe('killed while saving', () => {
     const directory = tempConfigDir();
     const leftovers = ['secrets.json.tmp-1763800000abc123', 'profiles.json.tmp-1763800000abc123', 'profiles.lock.dead-0a1b2c3d'];
     for (const name of [...leftovers, 'notes.txt']) writeFileSync(path.join(directory, name), 'half a file', { mode: 0o600 });
-    await new ProfileStore(directory).update('pingone', 'default', profileVersion(1));
+    await new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } }).update('pingone', 'default', profileVersion(1));
     expect(readdirSync(directory).sort()).toEqual(['notes.txt', 'profiles.json', 'secrets.json']);
   });
 
