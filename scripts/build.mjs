@@ -1,6 +1,6 @@
 // Bundles src/ into dist/: cli.js, the entry, answers --version by itself; main.js holds the command table,
 // every command, the connectors, the core and the parts of undici in use, in one file, so a run reads one file
-// instead of walking module trees. Libraries that only some runs need (prompts, colour, the profile files)
+// instead of walking module trees. Libraries that only some runs need (prompts, colour)
 // are bundled separately into dist/vendor/ and loaded when first used. keychain-child.js is the process that
 // talks to the OS keychain (src/core/keychain-child.ts).
 import { build } from 'esbuild';
@@ -12,7 +12,6 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 const VENDORS = {
   '@inquirer/prompts': { file: 'inquirer', entry: "export * from '@inquirer/prompts';" },
   chalk: { file: 'chalk', entry: "export * from 'chalk'; export { default } from 'chalk';" },
-  conf: { file: 'conf', entry: "export { default } from 'conf';" },
 };
 
 const common = {

@@ -11,78 +11,56 @@ export function damagedFile(file: string, problem: string): InputError {
   );
 }
 
-type ConfInstance = { store: Record<string, unknown> };
-
 /**
- * One JSON file of the profile directory (profiles.json, secrets.json), read, checked and written through
- * conf: its writer (atomically) replaces the file whole, fsynced, with the given mode.
+ * One JSON file of the profile directory (profiles.json, secrets.json): read and checked as the bytes on disk
+ * say, and replaced whole through writeFileAtomic.
  */
 export class JsonFile<T extends object> {
   readonly path: string;
-  private conf: Promise<ConfInstance> | undefined;
 
   constructor(
     directory: string,
-    private readonly configName: string,
+    name: string,
     /** Turns the parsed JSON into T or throws damagedFile: what is on disk is checked, never trusted as typed. */
     private readonly check: (data: unknown, file: string) => T,
     private readonly empty: () => T,
   ) {
-    this.path = path.join(directory, `${configName}.json`);
-  }
-
-  private open(): Promise<ConfInstance> {
-    this.conf ??= import('conf').then(
-      ({ default: Conf }) =>
-        new Conf<Record<string, unknown>>({
-          cwd: path.dirname(this.path),
-          configName: this.configName,
-          clearInvalidConfig: false,
-          configFileMode: 0o600,
-          // The bytes on disk are checked as they are: conf alone would turn `[]` or `null` into an empty store.
-          deserialize: (text: string) => {
-            let data: unknown;
-            try {
-              data = JSON.parse(text);
-            } catch {
-              throw damagedFile(this.path, text.trim() === '' ? 'it is empty' : 'it is not valid JSON');
-            }
-            return this.check(data, this.path) as Record<string, unknown>;
-          },
-        }),
-    );
-    return this.conf;
+    this.path = path.join(directory, `${name}.json`);
   }
 
   async read(): Promise<T> {
-    // conf would create a missing directory just to read; a missing file is simply empty.
+    let text: string;
     try {
-      await fs.access(this.path);
+      text = await fs.readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return this.empty();
-    }
-    try {
-      // Each read goes back to the file: another process may have changed it since.
-      return (await this.open()).store as T;
-    } catch (error) {
-      if (error instanceof InputError) throw error;
       const code = (error as { code?: string }).code;
       if (code === 'ENOENT') return this.empty();
       throw damagedFile(this.path, `it could not be read (${code ?? 'unknown error'})`);
     }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw damagedFile(this.path, text.trim() === '' ? 'it is empty' : 'it is not valid JSON');
+    }
+    return this.check(data, this.path);
   }
 
   async write(data: T): Promise<void> {
-    (await this.open()).store = data as Record<string, unknown>;
+    await writeFileAtomic(this.path, `${JSON.stringify(data, null, 2)}\n`, 0o600);
   }
 }
 
-/** The temporary file atomically writes beside its target; one left behind belongs to a killed writer. */
+/** The temporary file writeFileAtomic writes beside its target; one left behind belongs to a killed writer. */
 export function isLeftoverOf(name: string, target: string): boolean {
-  return name.startsWith(`${target}.tmp-`) && /^\d{10}[0-9a-f]{6}$/.test(name.slice(target.length + 5));
+  return name.startsWith(`.${target}.`) && /^\d+\.[0-9a-f]{8}\.tmp$/.test(name.slice(target.length + 2));
 }
 
-/** A JUnit report and the like: written whole beside the target, then renamed over it. */
+/**
+ * The one writer for files we replace (profiles.json, secrets.json, a JUnit report): written whole beside the
+ * target, flushed, then renamed over it. A short write (disk full, file size limit) is an error here, never a
+ * shorter file: conf's writer (atomically) renamed a cut-off file into place in that case, so conf is not used.
+ */
 export async function writeFileAtomic(file: string, data: string, mode: number): Promise<void> {
   // node:crypto is loaded here, not at start-up: most runs never save anything.
   const { randomBytes } = await import('node:crypto');

@@ -21,6 +21,8 @@ export interface SecretService {
   env: Record<string, string>;
   /** Looks an item up by its attributes, as any other Secret Service client would (secret-tool). */
   lookup(attributes: Record<string, string>): Promise<string | undefined>;
+  /** Stores an item as any other Secret Service client would (secret-tool). */
+  store(attributes: Record<string, string>, secret: string): Promise<void>;
   /** SIGKILLs gnome-keyring-daemon (the bus stays), resolving once it is gone. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -46,14 +48,14 @@ function lineMatching(child: ChildProcess, pattern: RegExp, what: string): Promi
   });
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = execFile(command, args, { env, timeout: 20_000 }, (error, stdout) => {
       if (error && typeof (error as { code?: unknown }).code === 'string') return reject(error);
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout });
     });
     child.stdin?.on('error', () => undefined);
-    child.stdin?.end();
+    child.stdin?.end(input);
   });
 }
 
@@ -138,6 +140,10 @@ export async function startSecretService(state: KeyringState = 'unlocked'): Prom
       async lookup(attributes) {
         const answer = await run('secret-tool', ['lookup', ...Object.entries(attributes).flat()], childEnv);
         return answer.code === 0 && answer.stdout !== '' ? answer.stdout : undefined;
+      },
+      async store(attributes, secret) {
+        const answer = await run('secret-tool', ['store', '--label=connector-setup test item', ...Object.entries(attributes).flat()], childEnv, secret);
+        if (answer.code !== 0) throw new Error(`secret-tool store failed (${answer.code})`);
       },
       async kill() {
         daemon.kill('SIGKILL');

@@ -17,7 +17,10 @@ async function killWriterMidSave(directory: string, delayMs: number): Promise<vo
   const child = spawn(process.execPath, [WRITER, directory], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const safety = setTimeout(() => reject(new Error('the writer never reported its first save')), 30_000);
+    const safety = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the writer never reported its first save'));
+    }, 30_000);
     child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString('utf8').includes('ready')) {
         clearTimeout(safety);
@@ -52,7 +55,7 @@ describe('killed while saving', () => {
 
   test('half-written files of a killed writer are removed by the next save; other files are left alone', async () => {
     const directory = tempConfigDir();
-    const leftovers = ['secrets.json.tmp-1763800000abc123', 'profiles.json.tmp-1763800000abc123', 'profiles.lock.dead-0a1b2c3d'];
+    const leftovers = ['.secrets.json.4242.0a1b2c3d.tmp', '.profiles.json.4242.0a1b2c3d.tmp', 'profiles.lock.dead-0a1b2c3d'];
     for (const name of [...leftovers, 'notes.txt']) writeFileSync(path.join(directory, name), 'half a file', { mode: 0o600 });
     await new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } }).update('pingone', 'default', profileVersion(1));
     expect(readdirSync(directory).sort()).toEqual(['notes.txt', 'profiles.json', 'secrets.json']);
