@@ -1,8 +1,8 @@
 // Saved profiles: non-secret values in profiles.json; secrets in the OS keychain where one works, else in
-// secrets.json (mode 0600), both in a 0700 directory, both read, checked and written through conf
-// (atomic-file.ts). Every change is a locked read-modify-write with atomic replacement, so concurrent runs
-// never lose each other's profiles and a killed process never leaves half a file. A secret is never dropped:
-// when the keychain fails for any reason it goes to the file, and the profile records which store holds it.
+// secrets.json (mode 0600), both in a 0700 directory, read, checked and written by JsonFile (atomic-file.ts).
+// Every change is a locked read-modify-write with atomic replacement, so concurrent runs never lose each
+// other's profiles and a killed process never leaves half a file. A secret is never dropped: when the
+// keychain fails for any reason it goes to the file, and the profile records which store holds it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './atomic-file.js';

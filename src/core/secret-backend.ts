@@ -21,7 +21,7 @@ export interface SecretBackend {
 
 const KEYCHAIN_SERVICE = 'connector-setup';
 /** A keychain call not answered in this time (an unlock prompt nobody will see, a stuck bus) counts as failed. */
-export const KEYCHAIN_TIMEOUT_MS = 3_000;
+const KEYCHAIN_TIMEOUT_MS = 3_000;
 /** Starting the keychain process (Node and the binding) on a busy machine; no keychain is asked yet. */
 const KEYCHAIN_START_MS = 10_000;
 
