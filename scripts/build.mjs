@@ -1,8 +1,9 @@
 // Bundles src/ into dist/: cli.js, the entry, answers --version by itself; main.js holds the command table,
 // every command, the connectors, the core and the parts of undici in use, in one file, so a run reads one file
-// instead of walking module trees. Libraries that only some runs need (prompts, colour, the profile file,
-// locking) are bundled separately into dist/vendor/ and loaded when first used. Every bundled package's licence
-// goes into dist/THIRD-PARTY-LICENSES (most of them carry no inline licence comment for legalComments to keep).
+// instead of walking module trees. Libraries that only some runs need (prompts, colour) are bundled separately
+// into dist/vendor/ and loaded when first used. keychain-child.js is the process that talks to the OS keychain
+// (src/core/keychain-child.ts). Every bundled package's licence goes into dist/THIRD-PARTY-LICENSES (most of them
+// carry no inline licence comment for legalComments to keep).
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,8 +14,6 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 const VENDORS = {
   '@inquirer/prompts': { file: 'inquirer', entry: "export * from '@inquirer/prompts';" },
   chalk: { file: 'chalk', entry: "export * from 'chalk'; export { default } from 'chalk';" },
-  conf: { file: 'conf', entry: "export { default } from 'conf';" },
-  'proper-lockfile': { file: 'proper-lockfile', entry: "export { default } from 'proper-lockfile';" },
 };
 
 const common = {
@@ -63,7 +62,7 @@ const results = await Promise.all([
   build({ ...common, banner: {}, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [mainImport], define: { __VERSION__: JSON.stringify(version) } }),
   build({
     ...common,
-    entryPoints: { main: 'src/main.ts' },
+    entryPoints: { main: 'src/main.ts', 'keychain-child': 'src/core/keychain-child.ts' },
     outdir: 'dist',
     // A native addon with per-platform prebuilt packages: loaded from node_modules at run time.
     external: ['@napi-rs/keyring'],

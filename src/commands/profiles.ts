@@ -60,6 +60,8 @@ function describeValues(connector: Connector | undefined, profile: ProfileWithSe
 function listEntry(profile: StoredProfile): Record<string, unknown> {
   return {
     connector: profile.connector,
+    profile: profile.name,
+    // The key before `profile` (as setup and verify say it); kept for one version so scripts can move.
     name: profile.name,
     values: profile.values,
     secretStore: profile.secretStore,
@@ -137,7 +139,9 @@ export function runProfilesExport(io: Io, connectorName: string, name: string | 
     }
     const connector = findConnector(registry, connectorName);
     const profile = await findProfile(store, connector, name);
-    const all = { ...profile.values, ...profile.secrets };
+    // What a verify needs: the values used only to create an application stay out.
+    const all: Record<string, string> = { ...profile.values, ...profile.secrets };
+    for (const field of connector.fields) if (field.setupOnly) delete all[field.key];
     if (io.stdout.isTTY) out.warn('This prints secrets in clear text; redirect it to a file or a CI secret store.');
     if (format === 'json') {
       out.data(JSON.stringify({ connector: connector.name, profile: profile.name, values: all }, null, 2), { revealSecrets: true });

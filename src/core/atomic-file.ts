@@ -1,7 +1,66 @@
 // Files are replaced, never rewritten in place: a process killed mid-write leaves the old file whole.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { InputError } from './errors.js';
 
+export function damagedFile(file: string, problem: string): InputError {
+  return new InputError(
+    'config_damaged',
+    `The profile file ${file} is damaged: ${problem}.`,
+    'Fix the file by hand or move it aside; connector-setup never overwrites a damaged file.',
+  );
+}
+
+/**
+ * One JSON file of the profile directory (profiles.json, secrets.json): read and checked as the bytes on disk
+ * say, and replaced whole through writeFileAtomic.
+ */
+export class JsonFile<T extends object> {
+  readonly path: string;
+
+  constructor(
+    directory: string,
+    name: string,
+    /** Turns the parsed JSON into T or throws damagedFile: what is on disk is checked, never trusted as typed. */
+    private readonly check: (data: unknown, file: string) => T,
+    private readonly empty: () => T,
+  ) {
+    this.path = path.join(directory, `${name}.json`);
+  }
+
+  async read(): Promise<T> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.path, 'utf8');
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ENOENT') return this.empty();
+      throw damagedFile(this.path, `it could not be read (${code ?? 'unknown error'})`);
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw damagedFile(this.path, text.trim() === '' ? 'it is empty' : 'it is not valid JSON');
+    }
+    return this.check(data, this.path);
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFileAtomic(this.path, `${JSON.stringify(data, null, 2)}\n`, 0o600);
+  }
+}
+
+/** The temporary file writeFileAtomic writes beside its target; one left behind belongs to a killed writer. */
+export function isLeftoverOf(name: string, target: string): boolean {
+  return name.startsWith(`.${target}.`) && /^\d+\.[0-9a-f]{8}\.tmp$/.test(name.slice(target.length + 2));
+}
+
+/**
+ * The one writer for files we replace (profiles.json, secrets.json, a JUnit report): written whole beside the
+ * target, flushed, then renamed over it. A short write (disk full, file size limit) is an error here, never a
+ * shorter file: conf's writer (atomically) renamed a cut-off file into place in that case, so conf is not used.
+ */
 export async function writeFileAtomic(file: string, data: string, mode: number): Promise<void> {
   // node:crypto is loaded here, not at start-up: most runs never save anything.
   const { randomBytes } = await import('node:crypto');

@@ -15,6 +15,8 @@ export interface FieldSpec {
   transient?: boolean;
   /** Its place in the list of values to enter in Cyclr; absent when Cyclr does not ask for it. */
   cyclrOrder?: number;
+  /** Only creating or renewing an application uses it; a verify does not (so `profiles export` leaves it out). */
+  setupOnly?: boolean;
   /** Optional fields fall back to `defaultValue` instead of ending the run. */
   defaultValue?: string;
   description: string;

@@ -1,28 +1,27 @@
-// Saved profiles: non-secret values in profiles.json (through conf); secrets in the OS keychain where one
-// works, else in secrets.json (mode 0600), both in a 0700 directory (secret-backend.ts). Every change is a
-// locked read-modify-write with atomic replacement, so concurrent runs never lose each other's profiles and
-// a killed process never leaves half a file.
+// Saved profiles: non-secret values in profiles.json; secrets in the OS keychain where one works, else in
+// secrets.json (mode 0600), both in a 0700 directory, read, checked and written by JsonFile (atomic-file.ts).
+// Every change is a locked read-modify-write with atomic replacement, so concurrent runs never lose each
+// other's profiles and a killed process never leaves half a file. A secret is never dropped: when the
+// keychain fails for any reason it goes to the file, and the profile records which store holds it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateDirectory } from './atomic-file.js';
-import { commonJsExports } from './commonjs.js';
+import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './atomic-file.js';
 import { configDirectory } from './config-dir.js';
 import { InputError } from './errors.js';
+import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import {
   FileSecretBackend,
   KeychainSecretBackend,
   KeychainUnavailableError,
   type SecretBackend,
   type SecretStoreKind,
-  damagedFile,
+  type Secrets,
   requestedSecretStore,
 } from './secret-backend.js';
 import { quoteValue } from './validate.js';
 
 const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-/** writeFileAtomic's temporary secrets file, and the one conf's writer (atomically) uses for profiles.json. */
-const LEFTOVER_TEMPORARY_FILE = /^(\.secrets\.json\.\d+\.[0-9a-f]{8}\.tmp|profiles\.json\.tmp-\d{10}[0-9a-f]{6})$/;
 
 export interface StoredProfile {
   connector: string;
@@ -55,7 +54,15 @@ export interface ProfileStoreOptions {
 }
 
 type ProfileRecord = Omit<StoredProfile, 'connector' | 'name'>;
-type ProfilesFile = { schemaVersion: number; profiles: Record<string, Record<string, ProfileRecord>> };
+type ProfilesFile = {
+  schemaVersion: number;
+  profiles: Record<string, Record<string, ProfileRecord>>;
+  /**
+   * `connector/name` of keychain items being written for a profile whose record does not point to the keychain
+   * yet: a writer killed before its record was saved leaves one here, and the next save removes that item.
+   */
+  pendingKeychainItems?: string[];
+};
 
 export function parseProfileName(raw: string): string {
   if (!PROFILE_NAME.test(raw)) {
@@ -86,6 +93,10 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   if (Object.keys(data).length === 0) return { schemaVersion: SCHEMA_VERSION, profiles: {} };
   if (data.schemaVersion !== SCHEMA_VERSION) throw damagedFile(file, `schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected ${SCHEMA_VERSION}`);
   if (!isRecord(data.profiles)) throw damagedFile(file, '"profiles" is not an object');
+  const pending = data.pendingKeychainItems;
+  if (pending !== undefined && !(Array.isArray(pending) && pending.every((item) => typeof item === 'string' && item.includes('/')))) {
+    throw damagedFile(file, '"pendingKeychainItems" is not a list of connector/name');
+  }
   for (const [connector, byName] of Object.entries(data.profiles)) {
     if (!isRecord(byName)) throw damagedFile(file, `profiles.${connector} is not an object`);
     for (const [name, record] of Object.entries(byName)) {
@@ -106,12 +117,18 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   return data as ProfilesFile;
 }
 
+
+function setPending(profiles: ProfilesFile, items: string[]): void {
+  if (items.length > 0) profiles.pendingKeychainItems = [...new Set(items)];
+  else delete profiles.pendingKeychainItems;
+}
+
 export class ProfileStore {
   readonly profilesPath: string;
   readonly secretsPath: string;
-  private conf: Promise<{ store: Record<string, unknown> }> | undefined;
+  private readonly profilesFile: JsonFile<ProfilesFile>;
   private readonly fileSecrets: FileSecretBackend;
-  private keychain: Promise<KeychainSecretBackend> | undefined;
+  private keychain: KeychainSecretBackend | undefined;
   private noticeGiven = false;
   private readonly env: NodeJS.ProcessEnv;
   private readonly notice: (text: string) => void;
@@ -120,112 +137,96 @@ export class ProfileStore {
     readonly directory: string = configDirectory(),
     options: ProfileStoreOptions = {},
   ) {
-    this.profilesPath = path.join(directory, 'profiles.json');
-    this.secretsPath = path.join(directory, 'secrets.json');
-    this.fileSecrets = new FileSecretBackend(this.secretsPath, SCHEMA_VERSION);
+    this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, () => ({ schemaVersion: SCHEMA_VERSION, profiles: {} }));
+    this.fileSecrets = new FileSecretBackend(directory, SCHEMA_VERSION);
+    this.profilesPath = this.profilesFile.path;
+    this.secretsPath = this.fileSecrets.path;
     this.env = options.env ?? process.env;
     this.notice = options.notice ?? (() => undefined);
   }
 
-  private getConf(): Promise<{ store: Record<string, unknown> }> {
-    this.conf ??= import('conf').then(
-      ({ default: Conf }) =>
-        new Conf<Record<string, unknown>>({
-          projectName: 'connector-setup',
-          cwd: this.directory,
-          configName: 'profiles',
-          clearInvalidConfig: false,
-          configFileMode: 0o600,
-        }),
-    );
-    return this.conf;
-  }
-
-  private openKeychain(): Promise<KeychainSecretBackend> {
-    this.keychain ??= KeychainSecretBackend.open();
+  private openKeychain(): KeychainSecretBackend {
+    this.keychain ??= new KeychainSecretBackend();
     return this.keychain;
   }
 
-  /** The backend holding secrets of this kind; a keychain that no longer works is an error naming the reason. */
-  private async backend(kind: SecretStoreKind, connector: string, name: string): Promise<SecretBackend> {
-    if (kind === 'file') return this.fileSecrets;
+  /** The secrets where the profile's record says they are. */
+  private readSecrets(record: ProfileRecord, connector: string, name: string): Promise<Secrets> {
+    if (record.secretStore === 'file') return this.fileSecrets.read(connector, name);
+    return this.inKeychainOf(connector, name, (keychain) => keychain.read(connector, name));
+  }
+
+  /** Work on a profile's keychain item; a keychain that no longer works is an error naming the profile. */
+  private async inKeychainOf<T>(connector: string, name: string, work: (keychain: KeychainSecretBackend) => Promise<T>): Promise<T> {
     try {
-      return await this.openKeychain();
+      return await work(this.openKeychain());
     } catch (error) {
       if (!(error instanceof KeychainUnavailableError)) throw error;
-      throw new KeychainUnavailableError(
-        error.message.replace(/^The OS keychain is not available: /, ''),
-        `The secrets of profile "${name}" (${connector}) are in the OS keychain, which is not available`,
-      );
+      throw new KeychainUnavailableError(error.reason, `The secrets of profile "${name}" (${connector}) are in the OS keychain, which is not available`);
     }
   }
 
-  /** Where new secrets go: CONNECTOR_SETUP_SECRET_STORE, else the keychain when it works, else the file. */
-  private async preferredBackend(): Promise<SecretBackend> {
-    const requested = requestedSecretStore(this.env);
-    if (requested === 'file') return this.fileSecrets;
-    if (requested === 'keychain') return this.openKeychain();
-    try {
-      return await this.openKeychain();
-    } catch (error) {
-      if (!(error instanceof KeychainUnavailableError)) throw error;
-      if (!this.noticeGiven) {
-        this.noticeGiven = true;
-        this.notice(`OS keychain unavailable (${error.message.replace(/^The OS keychain is not available: /, '')}); secrets go to ${this.secretsPath} (mode 0600).`);
-      }
-      return this.fileSecrets;
-    }
+  private backend(kind: SecretStoreKind): SecretBackend {
+    return kind === 'file' ? this.fileSecrets : this.openKeychain();
   }
 
   /**
-   * Fails early (exit 2, with the reason) when CONNECTOR_SETUP_SECRET_STORE forces a keychain that does not
-   * work, so a setup finds out before it sends anything.
+   * Stores the secrets in the keychain unless CONNECTOR_SETUP_SECRET_STORE=file; when the keychain fails for
+   * any reason (even a forced one: the secret may exist nowhere else), in the file, with one notice per run.
+   */
+  private async storeSecrets(connector: string, name: string, secrets: Secrets): Promise<SecretStoreKind> {
+    if (requestedSecretStore(this.env) !== 'file') {
+      try {
+        await this.openKeychain().write(connector, name, secrets);
+        return 'keychain';
+      } catch (error) {
+        if (!(error instanceof KeychainUnavailableError)) throw error;
+        if (!this.noticeGiven) {
+          this.noticeGiven = true;
+          this.notice(
+            `OS keychain unavailable (${error.reason}); secrets go to ${this.secretsPath} (mode 0600). Set CONNECTOR_SETUP_SECRET_STORE=file to stop trying the keychain.`,
+          );
+        }
+      }
+    }
+    await this.fileSecrets.write(connector, name, secrets);
+    return 'file';
+  }
+
+  /**
+   * Fails early (exit 2, with the reason) when CONNECTOR_SETUP_SECRET_STORE=keychain forces a keychain that
+   * cannot store an item, so a setup finds out before it sends anything. Otherwise a keychain that fails
+   * later is no reason to stop: the secret goes to the file.
    */
   async checkSecretStore(): Promise<void> {
-    if (requestedSecretStore(this.env) === 'keychain') await this.openKeychain();
-  }
-
-  /**
-   * Read and checked as the bytes on disk say, not through conf's view of them (which turns `[]` or `null`
-   * into an empty store that the next save would silently replace).
-   */
-  private async readProfiles(): Promise<ProfilesFile> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.profilesPath, 'utf8');
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return { schemaVersion: SCHEMA_VERSION, profiles: {} };
-      throw damagedFile(this.profilesPath, `it could not be read (${(error as { code?: string }).code ?? 'unknown error'})`);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      throw damagedFile(this.profilesPath, text.trim() === '' ? 'it is empty' : 'it is not valid JSON');
-    }
-    return checkProfilesFile(data, this.profilesPath);
-  }
-
-  private async writeProfiles(profiles: ProfilesFile): Promise<void> {
-    (await this.getConf()).store = { schemaVersion: SCHEMA_VERSION, profiles: profiles.profiles };
+    if (requestedSecretStore(this.env) === 'keychain') await this.openKeychain().check();
   }
 
   private async withLock<T>(work: () => Promise<T>): Promise<T> {
     await ensurePrivateDirectory(this.directory);
-    const { lock } = commonJsExports(await import('proper-lockfile'));
-    const release = await lock(this.directory, {
-      lockfilePath: path.join(this.directory, 'profiles.lock'),
-      realpath: false,
-      // The minimum proper-lockfile allows: a writer killed while holding the lock delays the next save by 5 s at most.
-      stale: 5_000,
-      retries: { retries: 100, minTimeout: 10, maxTimeout: 200, randomize: true },
-    });
-    try {
+    return withProfileLock(path.join(this.directory, 'profiles.lock'), async () => {
       await this.removeLeftovers();
-      return await work();
-    } finally {
-      await release().catch(() => undefined);
+      await this.removeOrphanedKeychainItems();
+      return work();
+    });
+  }
+
+  /** Keychain items a killed writer stored without the record pointing to them; kept for later if the keychain does not answer. */
+  private async removeOrphanedKeychainItems(): Promise<void> {
+    const profiles = await this.profilesFile.read();
+    if (!profiles.pendingKeychainItems?.length) return;
+    const left: string[] = [];
+    for (const item of profiles.pendingKeychainItems) {
+      const slash = item.indexOf('/');
+      const connector = item.slice(0, slash);
+      const name = item.slice(slash + 1);
+      if (profiles.profiles[connector]?.[name]?.secretStore === 'keychain') continue;
+      await this.openKeychain()
+        .remove(connector, name)
+        .catch(() => left.push(item));
     }
+    setPending(profiles, left);
+    await this.profilesFile.write(profiles);
   }
 
   /**
@@ -234,43 +235,52 @@ export class ProfileStore {
    */
   private async removeLeftovers(): Promise<void> {
     const names = await fs.readdir(this.directory).catch(() => [] as string[]);
-    const leftovers = names.filter((name) => LEFTOVER_TEMPORARY_FILE.test(name));
+    const leftovers = names.filter(
+      (name) => isLeftoverOf(name, 'profiles.json') || isLeftoverOf(name, 'secrets.json') || isAbandonedLockPart(name),
+    );
     await Promise.all(leftovers.map((name) => fs.rm(path.join(this.directory, name), { force: true })));
   }
 
   async get(connector: string, name: string): Promise<ProfileWithSecrets | undefined> {
-    const profiles = await this.readProfiles();
-    const record = profiles.profiles[connector]?.[name];
+    const record = (await this.profilesFile.read()).profiles[connector]?.[name];
     if (!record) return undefined;
-    const secrets = await (await this.backend(record.secretStore, connector, name)).read(connector, name);
-    return { ...record, connector, name, secrets };
+    return { ...record, connector, name, secrets: await this.readSecrets(record, connector, name) };
   }
 
   async list(): Promise<StoredProfile[]> {
-    const { profiles } = await this.readProfiles();
+    const { profiles } = await this.profilesFile.read();
     return Object.entries(profiles)
       .flatMap(([connector, byName]) => Object.entries(byName).map(([name, record]) => ({ ...record, connector, name })))
       .sort((a, b) => a.connector.localeCompare(b.connector) || a.name.localeCompare(b.name));
   }
 
   /**
-   * Creates or updates a profile. Values and secrets are merged key by key, so a one-time secret saved
-   * early survives a later change that does not mention it. Secrets are written first; when they move
-   * (file to keychain or back), they are removed from the old place only after the new one holds them.
+   * Creates or updates a profile. Values and secrets are merged key by key, so a one-time secret saved early
+   * survives a later change that does not mention it. Order: a note that a keychain item is being written
+   * (pendingKeychainItems), the secrets, then the record naming their store, then removal of the copy the
+   * record no longer names. If the record cannot be written, the secrets store is put back as it was; if the
+   * writer is killed first, the next save removes the noted item. Either way no keychain item is left that no
+   * profile points to.
    */
   async update(connector: string, name: string, change: ProfileChange): Promise<void> {
     await this.withLock(async () => {
-      const profiles = await this.readProfiles();
+      const profiles = await this.profilesFile.read();
       const byName = (profiles.profiles[connector] ??= {});
       const existing = byName[name];
       let secretStore: SecretStoreKind = existing?.secretStore ?? 'file';
+      let undo: (() => Promise<void>) | undefined;
+      const item = `${connector}/${name}`;
       if (change.secrets && Object.keys(change.secrets).length > 0) {
-        const target = await this.preferredBackend();
-        const previous = existing ? await this.backend(secretStore, connector, name) : undefined;
-        const kept = previous ? await previous.read(connector, name) : {};
-        await target.write(connector, name, { ...kept, ...change.secrets });
-        if (previous && previous.kind !== target.kind) await previous.remove(connector, name);
-        secretStore = target.kind;
+        // A keychain that cannot be read now cannot keep the new secrets either: they go to the file alone.
+        const kept = existing ? await this.readSecrets(existing, connector, name).catch(() => ({})) : {};
+        if (existing?.secretStore !== 'keychain' && requestedSecretStore(this.env) !== 'file') {
+          setPending(profiles, [...(profiles.pendingKeychainItems ?? []), item]);
+          await this.profilesFile.write(profiles);
+        }
+        secretStore = await this.storeSecrets(connector, name, { ...kept, ...change.secrets });
+        const target = this.backend(secretStore);
+        const before = existing?.secretStore === secretStore ? kept : {};
+        undo = () => (Object.keys(before).length > 0 ? target.write(connector, name, before) : target.remove(connector, name));
       }
       const now = new Date().toISOString();
       byName[name] = {
@@ -281,32 +291,47 @@ export class ProfileStore {
         lastVerified: change.lastVerified !== undefined ? change.lastVerified : (existing?.lastVerified ?? null),
         expiresOn: change.expiresOn !== undefined ? change.expiresOn : (existing?.expiresOn ?? null),
       };
-      await this.writeProfiles(profiles);
+      setPending(profiles, (profiles.pendingKeychainItems ?? []).filter((pending) => pending !== item));
+      try {
+        await this.profilesFile.write(profiles);
+      } catch (error) {
+        await undo?.().catch(() => undefined);
+        throw error;
+      }
+      // The file copy of a profile now in the keychain is no longer the freshest: it goes.
+      if (undo && secretStore === 'keychain' && existing?.secretStore === 'file') await this.fileSecrets.remove(connector, name);
     });
   }
 
   /** The one write `verify` makes: only the last-verified time of an existing profile. */
   async markVerified(connector: string, name: string, at: Date): Promise<void> {
     await this.withLock(async () => {
-      const profiles = await this.readProfiles();
+      const profiles = await this.profilesFile.read();
       const record = profiles.profiles[connector]?.[name];
       if (!record) return;
       record.lastVerified = at.toISOString();
-      await this.writeProfiles(profiles);
+      await this.profilesFile.write(profiles);
     });
   }
 
-  /** Removes the profile and its secrets wherever they live; a keychain that cannot be reached leaves both. */
+  /** Removes the profile and its secrets wherever they live; a keychain holding them that cannot be reached leaves both. */
   async remove(connector: string, name: string): Promise<boolean> {
     return this.withLock(async () => {
-      const profiles = await this.readProfiles();
+      const profiles = await this.profilesFile.read();
       const record = profiles.profiles[connector]?.[name];
-      if (record?.secretStore === 'keychain') await (await this.backend('keychain', connector, name)).remove(connector, name);
+      if (record?.secretStore === 'keychain') {
+        await this.inKeychainOf(connector, name, (keychain) => keychain.remove(connector, name));
+      } else if (requestedSecretStore(this.env) !== 'file') {
+        // An older keychain copy can outlive a save that fell back to the file: cleared when the keychain answers.
+        await this.openKeychain()
+          .remove(connector, name)
+          .catch(() => undefined);
+      }
       // A file entry can outlive a move to the keychain or a profile removed by hand: clear it too.
       await this.fileSecrets.remove(connector, name);
       if (!record) return false;
       delete profiles.profiles[connector]?.[name];
-      await this.writeProfiles(profiles);
+      await this.profilesFile.write(profiles);
       return true;
     });
   }

@@ -1,8 +1,10 @@
 // Where a profile's secrets live: the OS keychain (macOS Keychain, Windows Credential Manager, the Linux
 // Secret Service) through @napi-rs/keyring, or a 0600 file beside the profiles. The profile store picks one
 // and records the choice in each profile, so reads always go to the right place.
-import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from './atomic-file.js';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { JsonFile, damagedFile } from './atomic-file.js';
 import { InputError } from './errors.js';
 
 export type SecretStoreKind = 'keychain' | 'file';
@@ -18,8 +20,10 @@ export interface SecretBackend {
 }
 
 const KEYCHAIN_SERVICE = 'connector-setup';
-/** A keychain that does not answer in this time (a hung prompt, a stuck bus) counts as unavailable. */
-const KEYCHAIN_TIMEOUT_MS = 10_000;
+/** A keychain call not answered in this time (an unlock prompt nobody will see, a stuck bus) counts as failed. */
+const KEYCHAIN_TIMEOUT_MS = 3_000;
+/** Starting the keychain process (Node and the binding) on a busy machine; no keychain is asked yet. */
+const KEYCHAIN_START_MS = 10_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -27,14 +31,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isStringMap(value: unknown): value is Secrets {
   return isRecord(value) && Object.values(value).every((entry) => typeof entry === 'string');
-}
-
-export function damagedFile(file: string, problem: string): InputError {
-  return new InputError(
-    'config_damaged',
-    `The profile file ${file} is damaged: ${problem}.`,
-    'Fix the file by hand or move it aside; connector-setup never overwrites a damaged file.',
-  );
 }
 
 export class KeychainUnavailableError extends InputError {
@@ -45,6 +41,11 @@ export class KeychainUnavailableError extends InputError {
       'On Linux a Secret Service (e.g. gnome-keyring) must be running and unlocked on the session bus (DBUS_SESSION_BUS_ADDRESS); or set CONNECTOR_SETUP_SECRET_STORE=file.',
     );
   }
+
+  /** The reason alone, for a message that says its own "why". */
+  get reason(): string {
+    return this.message.replace(/^[^:]*: /, '');
+  }
 }
 
 type SecretsFile = { schemaVersion: number; secrets: Record<string, Record<string, Secrets>> };
@@ -52,105 +53,140 @@ type SecretsFile = { schemaVersion: number; secrets: Record<string, Record<strin
 /** secrets.json, mode 0600, in the 0700 profile directory. Callers hold the store's lock around writes. */
 export class FileSecretBackend implements SecretBackend {
   readonly kind = 'file' as const;
+  private readonly file: JsonFile<SecretsFile>;
 
-  constructor(
-    readonly file: string,
-    private readonly schemaVersion: number,
-  ) {}
-
-  private async load(): Promise<SecretsFile> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return { schemaVersion: this.schemaVersion, secrets: {} };
-      throw damagedFile(this.file, `it could not be read (${(error as { code?: string }).code ?? 'unknown error'})`);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      throw damagedFile(this.file, 'it is not valid JSON');
-    }
-    if (!isRecord(data) || data.schemaVersion !== this.schemaVersion || !isRecord(data.secrets)) {
-      throw damagedFile(this.file, 'it is not a secrets file of this version');
-    }
-    for (const [connector, byName] of Object.entries(data.secrets)) {
-      if (!isRecord(byName) || !Object.values(byName).every(isStringMap)) throw damagedFile(this.file, `secrets.${connector} is not a map of strings`);
-    }
-    return data as SecretsFile;
+  constructor(directory: string, schemaVersion: number) {
+    this.file = new JsonFile<SecretsFile>(
+      directory,
+      'secrets',
+      (data, file) => {
+        if (!isRecord(data) || data.schemaVersion !== schemaVersion || !isRecord(data.secrets)) throw damagedFile(file, 'it is not a secrets file of this version');
+        for (const [connector, byName] of Object.entries(data.secrets)) {
+          if (!isRecord(byName) || !Object.values(byName).every(isStringMap)) throw damagedFile(file, `secrets.${connector} is not a map of strings`);
+        }
+        return data as SecretsFile;
+      },
+      () => ({ schemaVersion, secrets: {} }),
+    );
   }
 
-  private async save(data: SecretsFile): Promise<void> {
-    await writeFileAtomic(this.file, `${JSON.stringify(data, null, 2)}\n`, 0o600);
+  get path(): string {
+    return this.file.path;
   }
 
   async read(connector: string, name: string): Promise<Secrets> {
-    return { ...(await this.load()).secrets[connector]?.[name] };
+    return { ...(await this.file.read()).secrets[connector]?.[name] };
   }
 
   async write(connector: string, name: string, secrets: Secrets): Promise<void> {
-    const data = await this.load();
+    const data = await this.file.read();
     (data.secrets[connector] ??= {})[name] = { ...secrets };
-    await this.save(data);
+    await this.file.write(data);
   }
 
   async remove(connector: string, name: string): Promise<void> {
-    const data = await this.load();
+    const data = await this.file.read();
     const byName = data.secrets[connector];
     if (!byName?.[name]) return;
     delete byName[name];
-    await this.save(data);
+    await this.file.write(data);
   }
 }
 
-type KeyringModule = typeof import('@napi-rs/keyring');
-type AsyncEntry = InstanceType<KeyringModule['AsyncEntry']>;
-
-/** Only the first line of a binding error, without anything that could echo a value. */
-function reasonOf(error: unknown): string {
-  const message = (error as Error)?.message ?? String(error);
-  return message.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
-}
+type Answer = { id?: number; ready?: boolean; ok?: boolean; value?: unknown; reason?: string };
+type Request = { op: 'get' | 'set' | 'delete'; account: string; password?: string };
 
 /**
  * One keychain item per profile (service `connector-setup`, account `<connector>/<name>`) holding the
- * profile's secrets as JSON, so a profile costs one keychain call. On Linux the Secret Service is required
- * explicitly: the binding's fallback, the kernel keyring, forgets everything at logout.
+ * profile's secrets as JSON, so a profile costs one keychain call. The calls run in a child process
+ * (keychain-child.ts) that is killed when it does not answer in time; after any failure every later call
+ * fails at once, so a run waits for a broken keychain once at most.
  */
 export class KeychainSecretBackend implements SecretBackend {
   readonly kind = 'keychain' as const;
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private broken: KeychainUnavailableError | undefined;
+  private waiting: { id: number; settle: (answer: Answer) => void } | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
 
-  private constructor(private readonly keyring: KeyringModule) {}
-
-  /** Loads the binding and makes one harmless read; throws KeychainUnavailableError with the reason. */
-  static async open(): Promise<KeychainSecretBackend> {
-    let keyring: KeyringModule;
-    try {
-      keyring = await import('@napi-rs/keyring');
-    } catch (error) {
-      throw new KeychainUnavailableError(`the keychain binding could not be loaded (${reasonOf(error)})`);
-    }
-    const backend = new KeychainSecretBackend(keyring);
-    await backend.call('probe', '', (entry, signal) => entry.getPassword(signal));
-    return backend;
+  private fail(reason: string): KeychainUnavailableError {
+    this.broken ??= new KeychainUnavailableError(reason);
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    return this.broken;
   }
 
-  private async call<T>(connector: string, name: string, work: (entry: AsyncEntry, signal: AbortSignal) => Promise<T>): Promise<T> {
-    try {
-      const entry = new this.keyring.AsyncEntry(KEYCHAIN_SERVICE, `${connector}/${name}`, { linux: { store: 'secret-service' } });
-      return await work(entry, AbortSignal.timeout(KEYCHAIN_TIMEOUT_MS));
-    } catch (error) {
-      throw new KeychainUnavailableError(reasonOf(error));
-    }
+  private start(): Promise<void> {
+    this.ready ??= new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [fileURLToPath(new URL('./keychain-child.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'ignore'] });
+      this.child = child;
+      // Neither the process nor its pipes keep a finished run alive; a pending call's timer does while it waits.
+      child.unref();
+      for (const stream of [child.stdin, child.stdout] as unknown as Array<{ unref?: () => void }>) stream.unref?.();
+      child.stdin?.on('error', () => undefined);
+      const timer = setTimeout(() => reject(this.fail(`its process did not start within ${KEYCHAIN_START_MS / 1000} s`)), KEYCHAIN_START_MS);
+      const settle = (error?: KeychainUnavailableError): void => {
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      child.once('error', (error) => settle(this.fail(`its process could not be started (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`)));
+      child.once('exit', (code, signal) => {
+        const error = this.fail(`its process ended (${signal ?? code})`);
+        settle(error);
+        this.waiting?.settle({ ok: false, reason: error.reason });
+      });
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        let answer: Answer;
+        try {
+          answer = JSON.parse(line) as Answer;
+        } catch {
+          return;
+        }
+        if (answer.ready === true) settle();
+        else if (answer.ready === false) settle(this.fail(answer.reason ?? 'the keychain binding could not be loaded'));
+        else if (answer.id !== undefined && answer.id === this.waiting?.id) this.waiting.settle(answer);
+      });
+    });
+    return this.ready;
+  }
+
+  /** One call at a time, each with its own deadline: a queued call does not pay for the one before it. */
+  private call(request: Request): Promise<unknown> {
+    const run = async (): Promise<unknown> => {
+      if (this.broken) throw this.broken;
+      await this.start();
+      const id = this.nextId++;
+      const answer = await new Promise<Answer>((resolve) => {
+        const timer = setTimeout(() => {
+          this.waiting = undefined;
+          resolve({ ok: false, reason: `no answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s (a locked keyring waiting for an unlock prompt?)`, id: -1 });
+        }, KEYCHAIN_TIMEOUT_MS);
+        this.waiting = {
+          id,
+          settle: (result) => {
+            clearTimeout(timer);
+            this.waiting = undefined;
+            resolve(result);
+          },
+        };
+        this.child?.stdin?.write(`${JSON.stringify({ id, ...request })}\n`);
+      });
+      if (answer.ok === true) return answer.value;
+      throw this.fail(answer.reason ?? 'unknown error');
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   async read(connector: string, name: string): Promise<Secrets> {
-    const text = await this.call(connector, name, (entry, signal) => entry.getPassword(signal));
+    const text = await this.call({ op: 'get', account: `${connector}/${name}` });
     if (text === null || text === undefined) return {};
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      data = JSON.parse(String(text));
     } catch {
       data = undefined;
     }
@@ -165,11 +201,17 @@ export class KeychainSecretBackend implements SecretBackend {
   }
 
   async write(connector: string, name: string, secrets: Secrets): Promise<void> {
-    await this.call(connector, name, (entry, signal) => entry.setPassword(JSON.stringify(secrets), signal));
+    await this.call({ op: 'set', account: `${connector}/${name}`, password: JSON.stringify(secrets) });
   }
 
   async remove(connector: string, name: string): Promise<void> {
-    await this.call(connector, name, (entry, signal) => entry.deleteCredential(signal));
+    await this.call({ op: 'delete', account: `${connector}/${name}` });
+  }
+
+  /** Whether an item can be stored at all: writes and removes a probe item (a locked keyring can still be read). */
+  async check(): Promise<void> {
+    await this.call({ op: 'set', account: 'probe', password: '{}' });
+    await this.call({ op: 'delete', account: 'probe' });
   }
 }
 

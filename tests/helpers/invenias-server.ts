@@ -44,6 +44,8 @@ export interface InveniasServer extends TestServer {
   issueExpiresOn(expiresOn: string | undefined): void;
   /** Called when a token request arrives, before it is answered (e.g. to see what the CLI has stored by then). */
   onTokenRequest(hook: ((form: URLSearchParams) => void | Promise<void>) | undefined): void;
+  /** Called when a create or renew request arrives, before it is answered (e.g. to break the keychain mid-run). */
+  onApplicationRequest(hook: (() => void | Promise<void>) | undefined): void;
   createRequests(): RecordedRequest[];
   renewRequests(): RecordedRequest[];
   tokenRequests(): URLSearchParams[];
@@ -69,6 +71,7 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
   let secretsIssued = 0;
   let chosenExpiresOn: string | undefined;
   let tokenHook: ((form: URLSearchParams) => void | Promise<void>) | undefined;
+  let applicationHook: (() => void | Promise<void>) | undefined;
 
   const oauth = new OAuth2Server({
     model: {
@@ -119,6 +122,7 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
     if (request.method !== 'POST' || (url.pathname !== '/api/v1/thirdpartyapplications' && !renew)) {
       return sendJson(response, 404, { Message: 'No HTTP resource was found that matches the request URI.' });
     }
+    await applicationHook?.();
     const next = scripted.shift();
     if (next === 'drop') {
       // The request arrived; the answer never does (the application would exist on a real server).
@@ -176,6 +180,9 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
     script: (...answers) => scripted.push(...answers),
     issueExpiresOn: (expiresOn) => {
       chosenExpiresOn = expiresOn;
+    },
+    onApplicationRequest: (hook) => {
+      applicationHook = hook;
     },
     onTokenRequest: (hook) => {
       tokenHook = hook;

@@ -20,6 +20,8 @@ export interface WorkerApp {
 export interface PingOneServer extends TestServer {
   /** Token requests that reached an environment, in order. */
   tokenRequests(): { path: string; form: URLSearchParams; authorization: string | undefined }[];
+  /** Called when a token request arrives, before it is answered (e.g. to break the keychain mid-run). */
+  onTokenRequest(hook: (() => void | Promise<void>) | undefined): void;
 }
 
 /** The library's storage, in memory for the life of a test (its own default says the same, noisily). */
@@ -109,12 +111,14 @@ function notFound(response: ServerResponse): void {
 export async function startPingOne(apps: WorkerApp[], kind: CertificateKind = 'trusted'): Promise<PingOneServer> {
   const environments = new Map<string, (request: IncomingMessage, response: ServerResponse) => void>();
   let origin = '';
-  const server = await startHttpsServer((request, response, raw) => {
+  let tokenHook: (() => void | Promise<void>) | undefined;
+  const server = await startHttpsServer(async (request, response, raw) => {
     const match = /^\/([0-9a-f-]{36})\/as(\/.*)$/i.exec(request.url);
     const environmentId = match?.[1]?.toLowerCase();
     if (!match || !environmentId || !apps.some((app) => app.environmentId === environmentId)) return notFound(response);
     // The library accepts either secret method for a secret client; PingOne holds an app to its setting.
     if (match[2] === '/token') {
+      await tokenHook?.();
       const form = new URLSearchParams(request.body);
       const app = apps.find((candidate) => candidate.clientId === form.get('client_id'));
       const usedPost = form.has('client_secret') && raw.headers.authorization === undefined;
@@ -150,6 +154,9 @@ export async function startPingOne(apps: WorkerApp[], kind: CertificateKind = 't
   origin = server.hostPort;
   return {
     ...server,
+    onTokenRequest: (hook) => {
+      tokenHook = hook;
+    },
     tokenRequests: () =>
       server.requests
         .filter((request) => /\/as\/token$/.test(request.url))

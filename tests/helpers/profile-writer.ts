@@ -13,7 +13,7 @@ export function profileVersion(version: number): { values: Record<string, string
 }
 
 async function main(directory: string): Promise<void> {
-  const store = new ProfileStore(directory);
+  const store = new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } });
   for (let version = 1; ; version += 1) {
     await store.update('pingone', 'default', profileVersion(version));
     if (version === 1) process.stdout.write('ready\n');

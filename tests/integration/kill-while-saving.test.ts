@@ -17,7 +17,10 @@ async function killWriterMidSave(directory: string, delayMs: number): Promise<vo
   const child = spawn(process.execPath, [WRITER, directory], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const safety = setTimeout(() => reject(new Error('the writer never reported its first save')), 30_000);
+    const safety = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the writer never reported its first save'));
+    }, 30_000);
     child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString('utf8').includes('ready')) {
         clearTimeout(safety);
@@ -35,9 +38,6 @@ describe('killed while saving', () => {
     const directory = tempConfigDir();
     for (let round = 0; round < ROUNDS; round += 1) {
       await killWriterMidSave(directory, Math.floor(Math.random() * 200));
-      // A killed writer may hold the lock; the next one would wait for it to go stale (10 s). The lock is
-      // not what this test is about, so it is cleared.
-      rmSync(path.join(directory, 'profiles.lock'), { recursive: true, force: true });
       const profile = await new ProfileStore(directory).get('pingone', 'default');
       expect(profile).toBeDefined();
       const valuesVersion = Number(profile?.values.version);
@@ -49,15 +49,39 @@ describe('killed while saving', () => {
       expect(secretsVersion - valuesVersion).toBeLessThanOrEqual(1);
     }
     // The next save clears what killed writers left half-written (a temporary file may hold a secret).
-    await new ProfileStore(directory).update('pingone', 'default', profileVersion(0));
+    await new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } }).update('pingone', 'default', profileVersion(0));
     expect(readdirSync(directory).sort()).toEqual(['profiles.json', 'secrets.json']);
   });
 
   test('half-written files of a killed writer are removed by the next save; other files are left alone', async () => {
     const directory = tempConfigDir();
-    const leftovers = ['.secrets.json.4242.0a1b2c3d.tmp', 'profiles.json.tmp-1763800000abc123'];
+    const leftovers = ['.secrets.json.4242.0a1b2c3d.tmp', '.profiles.json.4242.0a1b2c3d.tmp', 'profiles.lock.dead-0a1b2c3d'];
     for (const name of [...leftovers, 'notes.txt']) writeFileSync(path.join(directory, name), 'half a file', { mode: 0o600 });
-    await new ProfileStore(directory).update('pingone', 'default', profileVersion(1));
+    await new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } }).update('pingone', 'default', profileVersion(1));
     expect(readdirSync(directory).sort()).toEqual(['notes.txt', 'profiles.json', 'secrets.json']);
   });
+
+  test('a lock left by a killed writer is taken over at once; a live owner is waited for', async () => {
+    const directory = tempConfigDir();
+    const gone = spawn(process.execPath, ['-e', '']);
+    const deadPid = await new Promise<number>((resolve) => gone.on('close', () => resolve(gone.pid ?? 0)));
+    writeFileSync(path.join(directory, 'profiles.lock'), `${deadPid}\n`, { mode: 0o600 });
+    await new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } }).update('pingone', 'default', profileVersion(1));
+    expect(readdirSync(directory).sort()).toEqual(['profiles.json', 'secrets.json']);
+
+    // This test process is alive: a save waits until it lets go of the lock, then goes ahead.
+    writeFileSync(path.join(directory, 'profiles.lock'), `${process.pid}\n`, { mode: 0o600 });
+    let saved = false;
+    const saving = new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } })
+      .update('pingone', 'default', profileVersion(2))
+      .then(() => {
+        saved = true;
+      });
+    const stillWaiting = await new Promise<boolean>((resolve) => setImmediate(() => resolve(!saved)));
+    expect(stillWaiting).toBe(true);
+    rmSync(path.join(directory, 'profiles.lock'));
+    await saving;
+    expect((await new ProfileStore(directory).get('pingone', 'default'))?.values.version).toBe('2');
+  });
 });
+

@@ -49,8 +49,8 @@ describe('profiles list', () => {
     expect(result.code).toBe(0);
     const { profiles } = JSON.parse(result.stdout);
     expect(profiles).toEqual([
-      { connector: 'pingone', name: 'production', values: production.values, secretStore: 'file', lastVerified: null, expiresOn: production.expiresOn },
-      { connector: 'pingone', name: 'staging', values: staging.values, secretStore: 'file', lastVerified: staging.lastVerified, expiresOn: null },
+      { connector: 'pingone', profile: 'production', name: 'production', values: production.values, secretStore: 'file', lastVerified: null, expiresOn: production.expiresOn },
+      { connector: 'pingone', profile: 'staging', name: 'staging', values: staging.values, secretStore: 'file', lastVerified: staging.lastVerified, expiresOn: null },
     ]);
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
@@ -148,7 +148,7 @@ describe('profiles remove', () => {
     expect(secrets).not.toContain(FAKE.clientSecret);
     expect(JSON.parse(secrets).secrets.pingone.production).toEqual({ clientSecret: QUOTED_SECRET });
     const listed = JSON.parse((await runCli(['profiles', 'list', '--json'], { configDir })).stdout);
-    expect(listed.profiles.map((profile: { name: string }) => profile.name)).toEqual(['production']);
+    expect(listed.profiles.map((profile: { profile: string }) => profile.profile)).toEqual(['production']);
     const again = await runCli(['profiles', 'remove', 'pingone', 'staging'], { configDir });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('profile_not_found');

@@ -128,6 +128,7 @@ export const inveniasFields: readonly FieldSpec[] = [
   },
   {
     key: 'serviceDomain',
+    setupOnly: true,
     label: 'Service Domain',
     flag: '--service-domain',
     env: 'CYCLR_SERVICE_DOMAIN',
@@ -136,6 +137,7 @@ export const inveniasFields: readonly FieldSpec[] = [
   },
   {
     key: 'appName',
+    setupOnly: true,
     label: 'Application name',
     flag: '--app-name',
     env: 'INVENIAS_APP_NAME',
@@ -145,6 +147,7 @@ export const inveniasFields: readonly FieldSpec[] = [
   },
   {
     key: 'expiration',
+    setupOnly: true,
     label: 'Expiration',
     flag: '--expiration',
     env: 'INVENIAS_EXPIRATION',

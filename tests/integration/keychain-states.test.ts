@@ -1,0 +1,229 @@
+// No state of the keychain loses a credential or leaves a run hanging. Against a real gnome-keyring on a private
+// D-Bus: unlocked; running with no unlocked collection (the prompt fails at once, or never answers); killed in
+// the middle of a run; and a keychain binding that cannot load. In each, a PingOne setup saves and a later
+// --verify reads it, and an Invenias create keeps its one-time secret for `profiles show --show-secrets`.
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { BIN, type CliResult, baseEnv, runCli, tempConfigDir } from '../helpers/cli.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
+import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+import { seedProfiles } from '../helpers/profiles.js';
+import { type KeyringState, type SecretService, startSecretService } from '../helpers/secret-service.js';
+
+const USERNAME = 'cyclr.integration';
+/** A run may wait for the keychain once (3 s) and for its own start; past this it is killed and the test fails. */
+const RUN_LIMIT_MS = 20_000;
+
+let pingone: PingOneServer;
+let invenias: InveniasServer;
+
+beforeAll(async () => {
+  pingone = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
+  invenias = await startInvenias({ subdomain: 'acme', adminKeys: [FAKE.inveniasApiKey], users: [{ username: USERNAME, password: FAKE.inveniasPassword }] });
+});
+
+afterAll(async () => {
+  await pingone?.close();
+  await invenias?.close();
+});
+
+function pingoneSetup(configDir: string, env: Record<string, string | undefined>): Promise<CliResult> {
+  return runCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'], {
+    configDir,
+    env,
+    stdin: `${FAKE.clientSecret}\n`,
+    timeoutMs: RUN_LIMIT_MS,
+  });
+}
+
+function inveniasCreate(configDir: string, env: Record<string, string | undefined>): Promise<CliResult> {
+  return runCli(['invenias', '--json', '--subdomain', 'acme', '--base-url', invenias.origin, '--username', USERNAME], {
+    configDir,
+    env: { INVENIAS_API_KEY: FAKE.inveniasApiKey, INVENIAS_PASSWORD: FAKE.inveniasPassword, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com', ...env },
+    timeoutMs: RUN_LIMIT_MS,
+  });
+}
+
+const savedIn = (configDir: string, connector: string): string =>
+  JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles[connector].default.secretStore;
+
+const fallbackNotices = (stderr: string): string[] => stderr.split('\n').filter((line) => /keychain unavailable/i.test(line));
+
+/** A keyring in a state, and what happens to it while the run is under way. */
+interface Situation {
+  title: string;
+  state: KeyringState;
+  /** Kill the daemon when the partner is asked (after the values are known, before anything is saved). */
+  killMidRun?: boolean;
+  /** Where the secret ends up. */
+  store: 'keychain' | 'file';
+}
+
+const situations: Situation[] = [
+  { title: 'unlocked', state: 'unlocked', store: 'keychain' },
+  { title: 'running with no unlocked collection; the prompt fails at once (no display)', state: 'no-collection', store: 'file' },
+  { title: 'running with no unlocked collection; the prompt never answers', state: 'prompt-never-answers', store: 'file' },
+  { title: 'killed in the middle of the run', state: 'unlocked', killMidRun: true, store: 'file' },
+];
+
+describe.each(situations)('keychain $title', ({ state, killMidRun, store }) => {
+  let keyring: SecretService;
+  beforeAll(async () => {
+    keyring = await startSecretService(state);
+  });
+  afterAll(async () => {
+    pingone.onTokenRequest(undefined);
+    invenias.onApplicationRequest(undefined);
+    await keyring?.stop();
+  });
+
+  test('PingOne setup saves the secret and a later --verify reads it', async () => {
+    const configDir = tempConfigDir();
+    if (killMidRun) pingone.onTokenRequest(() => keyring.kill());
+    const saved = await pingoneSetup(configDir, keyring.env);
+    pingone.onTokenRequest(undefined);
+    expect(saved).toMatchObject({ code: 0, signal: null });
+    expectNoSecrets(saved.stdout + saved.stderr);
+    expect(savedIn(configDir, 'pingone')).toBe(store);
+    const notices = fallbackNotices(saved.stderr);
+    if (store === 'file') {
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('CONNECTOR_SETUP_SECRET_STORE');
+      expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).toContain(FAKE.clientSecret);
+    } else {
+      expect(notices).toHaveLength(0);
+    }
+
+    const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env: keyring.env, timeoutMs: RUN_LIMIT_MS });
+    expect(verified).toMatchObject({ code: 0, signal: null });
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, profile: 'default' });
+    expectNoSecrets(verified.stdout + verified.stderr);
+  });
+
+  test('an Invenias create keeps the one-time secret and profiles show --show-secrets gives it back', async () => {
+    const configDir = tempConfigDir();
+    if (killMidRun) invenias.onApplicationRequest(() => keyring.kill());
+    const created = await inveniasCreate(configDir, keyring.env);
+    invenias.onApplicationRequest(undefined);
+    expect(created).toMatchObject({ code: 0, signal: null });
+    expectNoSecrets(created.stdout + created.stderr);
+    expect(savedIn(configDir, 'invenias')).toBe(store);
+    const { clientId } = JSON.parse(created.stdout).values as { clientId: string };
+    const issued = invenias.apps.get(clientId)?.clientSecret;
+    expect(issued).toMatch(/^FAKE-invenias-client-secret/);
+
+    const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env: keyring.env, timeoutMs: RUN_LIMIT_MS });
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ connector: 'invenias', profile: 'default', name: 'default', secretStore: store, values: { clientId, clientSecret: issued } });
+  });
+
+  if (state !== 'unlocked') {
+    test('a keychain forced with CONNECTOR_SETUP_SECRET_STORE=keychain that cannot store: exit 2 before anything is sent', async () => {
+      const configDir = tempConfigDir();
+      const before = pingone.requests.length;
+      const refused = await pingoneSetup(configDir, { ...keyring.env, CONNECTOR_SETUP_SECRET_STORE: 'keychain' });
+      expect(refused).toMatchObject({ code: 2, signal: null });
+      expect(refused.stderr).toContain('keychain_unavailable');
+      expect(pingone.requests.length).toBe(before);
+    });
+  }
+});
+
+describe('keychain binding that cannot load (no prebuilt binary for the platform)', () => {
+  let keyring: SecretService;
+  beforeAll(async () => {
+    keyring = await startSecretService('unlocked');
+  });
+  afterAll(() => keyring?.stop());
+
+  // NAPI_RS_NATIVE_LIBRARY_PATH is the binding loader's own override (napi-rs): pointed at nothing, the load
+  // fails exactly as it does where no prebuilt binary exists. Nothing in connector-setup reads it.
+  const noBinding = (): Record<string, string> => ({ ...keyring.env, NAPI_RS_NATIVE_LIBRARY_PATH: path.join(tempConfigDir(), 'missing.node') });
+
+  test('PingOne setup falls back to the file with one notice; verify reads it', async () => {
+    const configDir = tempConfigDir();
+    const saved = await pingoneSetup(configDir, noBinding());
+    expect(saved).toMatchObject({ code: 0, signal: null });
+    const notices = fallbackNotices(saved.stderr);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/binding could not be loaded.*CONNECTOR_SETUP_SECRET_STORE/);
+    expect(savedIn(configDir, 'pingone')).toBe('file');
+    const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env: noBinding(), timeoutMs: RUN_LIMIT_MS });
+    expect(verified.code).toBe(0);
+  });
+
+  test('an Invenias create keeps the secret in the file', async () => {
+    const configDir = tempConfigDir();
+    const created = await inveniasCreate(configDir, noBinding());
+    expect(created.code).toBe(0);
+    expect(savedIn(configDir, 'invenias')).toBe('file');
+    const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env: noBinding() });
+    expect(JSON.parse(shown.stdout).values.clientSecret).toMatch(/^FAKE-invenias-client-secret/);
+  });
+});
+
+describe('a keychain item is never left without a profile pointing to it', () => {
+  let keyring: SecretService;
+  beforeAll(async () => {
+    keyring = await startSecretService('unlocked');
+  });
+  afterAll(() => keyring?.stop());
+
+  const LIMIT_BYTES = 2_048;
+
+  /** A setup whose process may write no file larger than LIMIT_BYTES (`ulimit -f`); the keychain is another process. */
+  function setupWithFileSizeLimit(configDir: string, profile: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+    writeFileSync(path.join(configDir, 'stdin'), `${FAKE.clientSecret}\n`);
+    const args = ['pingone', '--no-input', '--profile', profile, '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'];
+    return new Promise((resolve, reject) => {
+      const child = spawn('sh', ['-c', `ulimit -f ${LIMIT_BYTES / 512}; exec "$0" "$@" < "$CONNECTOR_SETUP_CONFIG_DIR/stdin"`, process.execPath, BIN, ...args], {
+        env: baseEnv({ CONNECTOR_SETUP_CONFIG_DIR: configDir, ...keyring.env }),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+    });
+  }
+
+  test('profiles.json cannot be written after the keychain took the secret: the item is removed again', async () => {
+    const configDir = tempConfigDir();
+    const profilesFile = path.join(configDir, 'profiles.json');
+    // An existing profile sized so that noting the pending item still fits under the limit and saving the
+    // new profile's record does not (EFBIG), between the keychain write and the record.
+    const seed = (note: string) => seedProfiles(configDir, [{ connector: 'pingone', name: 'big', values: { note }, secrets: { clientSecret: FAKE.wrongSecret } }]);
+    await seed('');
+    await seed('x'.repeat(LIMIT_BYTES - 150 - statSync(profilesFile).size));
+    const failed = await setupWithFileSizeLimit(configDir, 'orphan');
+    expect(failed.signal).toBeNull();
+    expect(failed.code).not.toBe(0);
+    expectNoSecrets(failed.stderr);
+    expect(await keyring.lookup({ service: 'connector-setup', username: 'pingone/orphan' })).toBeUndefined();
+    const left = JSON.parse(readFileSync(profilesFile, 'utf8'));
+    expect(left.profiles.pingone.orphan).toBeUndefined();
+    expect(left.profiles.pingone.big.values.note).toMatch(/^x+$/);
+  });
+
+  test('an item a killed writer left (noted as pending, no record) is removed by the next save', async () => {
+    const configDir = tempConfigDir();
+    const profilesFile = path.join(configDir, 'profiles.json');
+    // What a writer killed between its keychain write and its record leaves behind.
+    await seedProfiles(configDir, [{ connector: 'pingone', name: 'other', values: { clientId: FAKE.clientId }, secrets: { clientSecret: FAKE.wrongSecret } }]);
+    const state = JSON.parse(readFileSync(profilesFile, 'utf8'));
+    writeFileSync(profilesFile, JSON.stringify({ ...state, pendingKeychainItems: ['pingone/orphan'] }));
+    await keyring.store({ service: 'connector-setup', username: 'pingone/orphan' }, JSON.stringify({ clientSecret: FAKE.wrongSecret }));
+    expect(await keyring.lookup({ service: 'connector-setup', username: 'pingone/orphan' })).toBeDefined();
+
+    const next = await pingoneSetup(configDir, keyring.env);
+    expect(next.code).toBe(0);
+    expect(await keyring.lookup({ service: 'connector-setup', username: 'pingone/orphan' })).toBeUndefined();
+    const after = JSON.parse(readFileSync(profilesFile, 'utf8'));
+    expect(after.pendingKeychainItems).toBeUndefined();
+    expect(after.profiles.pingone.default.secretStore).toBe('keychain');
+    expect(after.profiles.pingone.other.secretStore).toBe('file');
+  });
+});
