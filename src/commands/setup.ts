@@ -30,7 +30,7 @@ async function buildContext(session: Session, connector: ConnectorDefinition, op
   const interactive = !options.verify && session.canPrompt;
   connector.prepareOptions?.(options);
   const fromStdin = stdinField(connector.fields, options);
-  const stdinLine = fromStdin ? await readStdinLine() : undefined;
+  const stdinLine = fromStdin ? await readStdinLine({ field: fromStdin, signal: session.signal, mayAsk: options.input !== false }) : undefined;
   const saved = await session.store.get(connector.name, profileName);
   if (!saved && options.profile !== undefined && options.verify) {
     throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');

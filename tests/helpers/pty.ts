@@ -24,12 +24,13 @@ export interface PtySession {
   kill(): void;
 }
 
-export function startPty(args: string[], env: Record<string, string | undefined>): PtySession {
+/** `cols`: the terminal's width (default 120), to check layouts on narrow terminals. */
+export function startPty(args: string[], env: Record<string, string | undefined>, options: { cols?: number } = {}): PtySession {
   let output = '';
   let since = 0;
   const terminal: IPty = spawn(process.execPath, [BIN, ...args], {
     name: 'xterm-256color',
-    cols: 120,
+    cols: options.cols ?? 120,
     rows: 40,
     // A variable set to undefined is left out (node-pty would pass the text "undefined").
     env: Object.fromEntries(Object.entries(baseEnv(env)).filter((entry): entry is [string, string] => entry[1] !== undefined)),
