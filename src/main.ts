@@ -96,8 +96,9 @@ async function main(argv: string[]): Promise<ExitCode> {
     );
   profiles
     .command('remove <connector> <name>')
-    .description('remove a profile and its secrets (keychain included)')
+    .description('remove a profile and its secrets (keychain included); in a terminal, asks first')
     .option('--json', 'print one JSON document on stdout')
+    .option('--yes', 'remove without asking (scripts); without a terminal it is required')
     .action((connector: string, name: string, options: Record<string, unknown>) =>
       run(import('./commands/profiles.js').then(({ runProfilesRemove }) => runProfilesRemove(connector, name, options))),
     );

@@ -4,6 +4,7 @@ import { findConnector } from '../connectors/index.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
 import { CliError, type ExitCode, InputError, toErrorJson } from '../core/errors.js';
 import { Output } from '../core/output.js';
+import { createPrompter } from '../core/prompts.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/profile-store.js';
 import { Redactor, maskSecret } from '../core/redact.js';
 
@@ -11,6 +12,8 @@ export interface ProfilesOptions {
   json?: boolean;
   showSecrets?: boolean;
   format?: string;
+  /** profiles remove: no question asked (scripts). */
+  yes?: boolean;
 }
 
 interface ProfilesRun {
@@ -158,10 +161,43 @@ export function runProfilesExport(connectorName: string, name: string | undefine
   });
 }
 
+/**
+ * What removing a profile's secret loses. For Invenias it is the only copy of a secret shown once: the application
+ * stays in Invenias, but only a renew (a new secret) gets a usable one again.
+ */
+function removalQuestion(connector: ConnectorDefinition, profile: ProfileWithSecrets): string {
+  const clientId = profile.values.clientId;
+  if (connector.name === 'invenias' && clientId) {
+    return (
+      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the Client Secret of the application ` +
+      `with Client ID ${clientId}. The application stays in Invenias, but its one-time secret cannot be shown again.`
+    );
+  }
+  return `Remove profile "${profile.name}" (${connector.name}) and its saved secrets? They cannot be shown again from here.`;
+}
+
+/** Removing a secret asks first in a terminal; a script says so with --yes, and without it nothing is removed. */
+async function confirmRemoval(connector: ConnectorDefinition, profile: ProfileWithSecrets, options: ProfilesOptions): Promise<boolean> {
+  if (options.yes || Object.keys(profile.secrets).length === 0) return true;
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new InputError(
+      'invalid_input',
+      `Profile "${profile.name}" (${connector.name}) holds a secret, and there is no terminal to confirm its removal.`,
+      `Pass --yes to remove it without asking: connector-setup profiles remove ${connector.name} ${profile.name} --yes`,
+    );
+  }
+  return createPrompter(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });
+}
+
 export function runProfilesRemove(connectorName: string, name: string, options: ProfilesOptions): Promise<ExitCode> {
   return runProfiles(options, async ({ out, store }) => {
     const connector = findConnector(connectorName);
     const profileName = parseProfileName(name);
+    const profile = await findProfile(store, connector, profileName);
+    if (!(await confirmRemoval(connector, profile, options))) {
+      out.say(`Nothing was removed; profile "${profileName}" (${connector.name}) is still saved.`);
+      return 2;
+    }
     const removed = await store.remove(connector.name, profileName);
     if (!removed) throw await profileNotFound(store, connector, profileName);
     if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: profileName, removed: true });
