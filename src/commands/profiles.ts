@@ -195,6 +195,7 @@ export function runProfilesRemove(connectorName: string, name: string, options: 
     const profileName = parseProfileName(name);
     const profile = await findProfile(store, connector, profileName);
     if (!(await confirmRemoval(connector, profile, options))) {
+      if (out.json) out.printJson({ ok: false, connector: connector.name, profile: profileName, removed: false });
       out.say(`Nothing was removed; profile "${profileName}" (${connector.name}) is still saved.`);
       return 2;
     }
