@@ -84,6 +84,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     .description('one profile; secrets masked unless --show-secrets')
     .option('--json', 'print one JSON document on stdout')
     .option('--show-secrets', 'show secrets instead of masking them')
+    .option('--copy <field>', 'copy one value (e.g. client-secret) to the clipboard instead; it is not printed')
     .action((connector: string, name: string | undefined, options: Record<string, unknown>) =>
       run(import('./commands/profiles.js').then(({ runProfilesShow }) => runProfilesShow(connector, name, options))),
     );

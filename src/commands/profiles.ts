@@ -3,15 +3,19 @@
 import { findConnector } from '../connectors/index.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
 import { CliError, type ExitCode, InputError, toErrorJson } from '../core/errors.js';
+import { copyToClipboard, describeMethod } from '../core/clipboard.js';
 import { Output } from '../core/output.js';
 import { createPrompter } from '../core/prompts.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/profile-store.js';
 import { Redactor, maskSecret } from '../core/redact.js';
+import { quoteValue } from '../core/validate.js';
 
 export interface ProfilesOptions {
   json?: boolean;
   showSecrets?: boolean;
   format?: string;
+  /** profiles show: the field whose value goes to the clipboard. */
+  copy?: string;
   /** profiles remove: no question asked (scripts). */
   yes?: boolean;
 }
@@ -109,10 +113,38 @@ export function runProfilesList(options: ProfilesOptions): Promise<ExitCode> {
   });
 }
 
+/** A field named by its key or its flag (`clientSecret`, `client-secret`, `--client-secret-stdin`), among those saved. */
+function copiedField(connector: ConnectorDefinition, profile: ProfileWithSecrets, asked: string): { label: string; value: string } {
+  const saved = { ...profile.values, ...profile.secrets };
+  const present = connector.fields.filter((field) => saved[field.key] !== undefined);
+  const wanted = asked.trim().replace(/^--/, '').replace(/-stdin$/, '').toLowerCase();
+  const flagName = (field: (typeof present)[number]): string => (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
+  const field = present.find((candidate) => candidate.key.toLowerCase() === wanted || flagName(candidate) === wanted);
+  if (!field) {
+    throw new InputError(
+      'invalid_input',
+      `--copy names no saved value of profile "${profile.name}" (${connector.name}): ${quoteValue(asked, 40)}.`,
+      `Copy one of: ${present.map((candidate) => `${candidate.key} (${flagName(candidate)})`).join(', ')}.`,
+    );
+  }
+  return { label: field.label, value: saved[field.key] as string };
+}
+
+/** `profiles show --copy FIELD`: the value goes to the clipboard, and only a line saying how reaches the screen. */
+async function copyFromProfile(out: Output, redactor: Redactor, connector: ConnectorDefinition, profile: ProfileWithSecrets, asked: string): Promise<void> {
+  const { label, value } = copiedField(connector, profile, asked);
+  redactor.add(value);
+  const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
+  const method = await copyToClipboard(value, `Show it instead: ${reveal}`);
+  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
+  out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
+}
+
 export function runProfilesShow(connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<ExitCode> {
   return runProfiles(options, async ({ out, store, redactor }) => {
     const connector = findConnector(connectorName);
     const profile = await findProfile(store, connector, name);
+    if (options.copy !== undefined) return copyFromProfile(out, redactor, connector, profile, options.copy);
     const showSecrets = Boolean(options.showSecrets);
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);
@@ -131,7 +163,10 @@ export function runProfilesShow(connectorName: string, name: string | undefined,
     ];
     if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
     table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
-    if (!showSecrets && Object.keys(profile.secrets).length > 0) out.say(out.paint.dim('Secrets are masked; add --show-secrets to reveal them.'));
+    if (!showSecrets && Object.keys(profile.secrets).length > 0) {
+      const command = `connector-setup profiles show ${connector.name} ${profile.name}`;
+      out.say(out.paint.dim(`Secrets are masked. Reveal them: ${command} --show-secrets; or copy one: ${command} --copy client-secret`));
+    }
   });
 }
 
