@@ -4,7 +4,7 @@ import { findConnector } from '../connectors/index.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
 import { CliError, type ExitCode, InputError, toErrorJson } from '../core/errors.js';
 import { copyToClipboard, describeMethod } from '../core/clipboard.js';
-import { Output } from '../core/output.js';
+import { Output, wrapLine } from '../core/output.js';
 import { createPrompter } from '../core/prompts.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/profile-store.js';
 import { Redactor, maskSecret } from '../core/redact.js';
@@ -106,11 +106,46 @@ export function runProfilesList(options: ProfilesOptions): Promise<ExitCode> {
           .join(' '),
         profile.secretStore,
         profile.lastVerified ?? 'never',
-        profile.expiresOn ?? '-',
+        expiryText(profile.expiresOn, profile.expiresOn ?? '-'),
       ]);
     }
-    table(rows).forEach((line) => out.data(line));
+    const lines = table(rows);
+    const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+    // A pipe gets the one-row table (grep-able); a terminal too narrow for it gets one block per profile.
+    if (!width || lines.every((line) => line.length <= width)) return lines.forEach((line) => out.data(line));
+    profiles.forEach((profile, index) => {
+      if (index > 0) out.data('');
+      profileBlock(profile, width).forEach((line) => out.data(line));
+    });
   });
+}
+
+/** The expiry as shown, with "(expired)" once it has passed: an expired application needs a renew. */
+function expiryText(expiresOn: string | null | undefined, shown: string): string {
+  if (!expiresOn) return shown;
+  const time = Date.parse(expiresOn);
+  return !Number.isNaN(time) && time <= Date.now() ? `${shown} (expired)` : shown;
+}
+
+/** 2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC; anything unparseable is shown as it is. */
+function shortTime(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** One profile as a few lines that fit `width`: name, status, then each value (on its own line when long). */
+function profileBlock(profile: StoredProfile, width: number): string[] {
+  const status = [
+    ...(profile.expiresOn ? [`expires ${expiryText(profile.expiresOn, shortTime(profile.expiresOn).slice(0, 10))}`] : []),
+    `verified ${profile.lastVerified ? shortTime(profile.lastVerified) : 'never'}`,
+    `secret in ${profile.secretStore}`,
+  ];
+  const lines = [`${profile.connector} ${profile.name}`, wrapLine(`  ${status.join(', ')}`, width)];
+  for (const [key, value] of Object.entries(profile.values)) {
+    const line = `  ${key}: ${value}`;
+    lines.push(...(line.length <= width ? [line] : [`  ${key}:`, `    ${value}`]));
+  }
+  return lines;
 }
 
 /** A field named by its key or its flag (`clientSecret`, `client-secret`, `--client-secret-stdin`), among those saved. */

@@ -7,7 +7,9 @@ import { describe, expect, test } from '@jest/globals';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { seedProfiles } from '../helpers/profiles.js';
-import { startPty } from '../helpers/pty.js';
+import { startPtyClosedAfterEach } from '../helpers/pty.js';
+
+const startPty = startPtyClosedAfterEach();
 
 const CLIENT_ID = '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc';
 

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
-import { KEY, startPty } from '../helpers/pty.js';
+import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+
+const startPty = startPtyClosedAfterEach();
 
 let server: PingOneServer;
 beforeAll(async () => {
