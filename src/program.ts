@@ -105,6 +105,7 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
     .description('one profile; secrets masked unless --show-secrets')
     .option('--json', 'print one JSON document on stdout')
     .option('--show-secrets', 'show secrets instead of masking them')
+    .option('--copy <field>', 'copy one value (e.g. client-secret) to the clipboard instead; it is not printed')
     .action((connector: string, name: string | undefined, options: Record<string, unknown>) =>
       run(options, (io) => import('./commands/profiles.js').then(({ runProfilesShow }) => runProfilesShow(io, connector, name, options))),
     );
@@ -118,10 +119,11 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
     );
   profiles
     .command('remove <connector> <name>')
-    .description('remove a profile and its secrets (keychain included)')
+    .description('remove a profile and its secrets (keychain included); in a terminal, asks first')
     .option('--json', 'print one JSON document on stdout')
+    .option('--yes', 'remove without asking (scripts); without a terminal it is required')
     .action((connector: string, name: string, options: Record<string, unknown>) =>
-      run(options, (io) => import('./commands/profiles.js').then(({ runProfilesRemove }) => runProfilesRemove(io, connector, name))),
+      run(options, (io) => import('./commands/profiles.js').then(({ runProfilesRemove }) => runProfilesRemove(io, connector, name, options))),
     );
   program
     .command('verify')

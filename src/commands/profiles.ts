@@ -1,19 +1,26 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/connector.js';
+import { copyToClipboard, describeMethod } from '../core/clipboard.js';
+import { configDirectory } from '../core/config-dir.js';
 import { InputError } from '../core/errors.js';
 import type { CommandOutcome } from '../core/outcome.js';
-import type { Output } from '../core/output.js';
-import { configDirectory } from '../core/config-dir.js';
+import { type Output, wrapLine } from '../core/output.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/profile-store.js';
+import { createPrompter } from '../core/prompts.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
 import { findConnector } from '../core/registry.js';
+import { quoteValue } from '../core/validate.js';
 import type { Io } from '../program.js';
 
 export interface ProfilesOptions {
   json?: boolean;
   showSecrets?: boolean;
   format?: string;
+  /** profiles show: the field whose value goes to the clipboard. */
+  copy?: string;
+  /** profiles remove: no question asked (scripts). */
+  yes?: boolean;
 }
 
 interface ProfilesRun {
@@ -24,10 +31,9 @@ interface ProfilesRun {
 }
 
 /** Runs one subcommand on the profile store; what it prints is its data, a failure is main's to render. */
-async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<void>): Promise<CommandOutcome> {
+async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome | void>): Promise<CommandOutcome> {
   const store = new ProfileStore(configDirectory(io.env), { env: io.env, notice: (text) => io.out.warn(text) });
-  await work({ out: io.out, store, redactor: io.redactor, registry: io.registry });
-  return { kind: 'data', json: undefined, lines: [] };
+  return (await work({ out: io.out, store, redactor: io.redactor, registry: io.registry })) ?? { kind: 'data', lines: [] };
 }
 
 async function findProfile(store: ProfileStore, connector: Connector, rawName: string | undefined): Promise<ProfileWithSecrets> {
@@ -76,6 +82,7 @@ function table(rows: string[][]): string[] {
 }
 
 export function runProfilesList(io: Io): Promise<CommandOutcome> {
+  const terminal = io.stdout as { isTTY?: boolean; columns?: number };
   return runProfiles(io, async ({ out, store }) => {
     const profiles = await store.list();
     if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
@@ -93,17 +100,80 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
           .join(' '),
         profile.secretStore,
         profile.lastVerified ?? 'never',
-        profile.expiresOn ?? '-',
+        expiryText(profile.expiresOn, profile.expiresOn ?? '-'),
       ]);
     }
-    table(rows).forEach((line) => out.data(line));
+    const lines = table(rows);
+    const width = terminal.isTTY ? terminal.columns : undefined;
+    // A pipe gets the one-row table (grep-able); a terminal too narrow for it gets one block per profile.
+    if (!width || lines.every((line) => line.length <= width)) return lines.forEach((line) => out.data(line));
+    profiles.forEach((profile, index) => {
+      if (index > 0) out.data('');
+      profileBlock(profile, width).forEach((line) => out.data(line));
+    });
   });
+}
+
+/** The expiry as shown, with "(expired)" once it has passed: an expired application needs a renew. */
+function expiryText(expiresOn: string | null | undefined, shown: string): string {
+  if (!expiresOn) return shown;
+  const time = Date.parse(expiresOn);
+  return !Number.isNaN(time) && time <= Date.now() ? `${shown} (expired)` : shown;
+}
+
+/** 2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC; anything unparseable is shown as it is. */
+function shortTime(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** One profile as a few lines that fit `width`: name, status, then each value (on its own line when long). */
+function profileBlock(profile: StoredProfile, width: number): string[] {
+  const status = [
+    ...(profile.expiresOn ? [`expires ${expiryText(profile.expiresOn, shortTime(profile.expiresOn).slice(0, 10))}`] : []),
+    `verified ${profile.lastVerified ? shortTime(profile.lastVerified) : 'never'}`,
+    `secret in ${profile.secretStore}`,
+  ];
+  const lines = [`${profile.connector} ${profile.name}`, wrapLine(`  ${status.join(', ')}`, width)];
+  for (const [key, value] of Object.entries(profile.values)) {
+    const line = `  ${key}: ${value}`;
+    lines.push(...(line.length <= width ? [line] : [`  ${key}:`, `    ${value}`]));
+  }
+  return lines;
+}
+
+/** A field named by its key or its flag (`clientSecret`, `client-secret`, `--client-secret-stdin`), among those saved. */
+function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: string): { label: string; value: string } {
+  const saved = { ...profile.values, ...profile.secrets };
+  const present = connector.fields.filter((field) => saved[field.key] !== undefined);
+  const wanted = asked.trim().replace(/^--/, '').replace(/-stdin$/, '').toLowerCase();
+  const flagName = (field: (typeof present)[number]): string => (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
+  const field = present.find((candidate) => candidate.key.toLowerCase() === wanted || flagName(candidate) === wanted);
+  if (!field) {
+    throw new InputError(
+      'invalid_input',
+      `--copy names no saved value of profile "${profile.name}" (${connector.name}): ${quoteValue(asked, 40)}.`,
+      `Copy one of: ${present.map((candidate) => `${candidate.key} (${flagName(candidate)})`).join(', ')}.`,
+    );
+  }
+  return { label: field.label, value: saved[field.key] as string };
+}
+
+/** `profiles show --copy FIELD`: the value goes to the clipboard, and only a line saying how reaches the screen. */
+async function copyFromProfile(out: Output, redactor: Redactor, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<void> {
+  const { label, value } = copiedField(connector, profile, asked);
+  redactor.add(value);
+  const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
+  const method = await copyToClipboard(value, `Show it instead: ${reveal}`);
+  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
+  out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
 }
 
 export function runProfilesShow(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, redactor, registry }) => {
     const connector = findConnector(registry, connectorName);
     const profile = await findProfile(store, connector, name);
+    if (options.copy !== undefined) return copyFromProfile(out, redactor, connector, profile, options.copy);
     const showSecrets = Boolean(options.showSecrets);
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);
@@ -122,7 +192,10 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
     ];
     if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
     table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
-    if (!showSecrets && Object.keys(profile.secrets).length > 0) out.say(out.paint.dim('Secrets are masked; add --show-secrets to reveal them.'));
+    if (!showSecrets && Object.keys(profile.secrets).length > 0) {
+      const command = `connector-setup profiles show ${connector.name} ${profile.name}`;
+      out.say(out.paint.dim(`Secrets are masked. Reveal them: ${command} --show-secrets; or copy one: ${command} --copy client-secret`));
+    }
   });
 }
 
@@ -154,10 +227,43 @@ export function runProfilesExport(io: Io, connectorName: string, name: string | 
   });
 }
 
-export function runProfilesRemove(io: Io, connectorName: string, name: string): Promise<CommandOutcome> {
+/**
+ * What removing a profile's secret loses. For Invenias it is the only copy of a secret shown once: the application
+ * stays in Invenias, but only a renew (a new secret) gets a usable one again.
+ */
+function removalQuestion(connector: Connector, profile: ProfileWithSecrets): string {
+  const clientId = profile.values.clientId;
+  if (connector.name === 'invenias' && clientId) {
+    return (
+      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the Client Secret of the application ` +
+      `with Client ID ${clientId}. The application stays in Invenias, but its one-time secret cannot be shown again.`
+    );
+  }
+  return `Remove profile "${profile.name}" (${connector.name}) and its saved secrets? They cannot be shown again from here.`;
+}
+
+/** Removing a secret asks first in a terminal; a script says so with --yes, and without it nothing is removed. */
+async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWithSecrets, options: ProfilesOptions): Promise<boolean> {
+  if (options.yes || Object.keys(profile.secrets).length === 0) return true;
+  if (!io.stdin.isTTY || !io.stderr.isTTY) {
+    throw new InputError(
+      'invalid_input',
+      `Profile "${profile.name}" (${connector.name}) holds a secret, and there is no terminal to confirm its removal.`,
+      `Pass --yes to remove it without asking: connector-setup profiles remove ${connector.name} ${profile.name} --yes`,
+    );
+  }
+  return (io.prompter ?? createPrompter)(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });
+}
+
+export function runProfilesRemove(io: Io, connectorName: string, name: string, options: ProfilesOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, registry }) => {
     const connector = findConnector(registry, connectorName);
     const profileName = parseProfileName(name);
+    const profile = await findProfile(store, connector, profileName);
+    if (!(await confirmRemoval(io, connector, profile, options))) {
+      const kept = new InputError('cancelled', `Nothing was removed; profile "${profileName}" (${connector.name}) is still saved.`);
+      return { kind: 'failed', error: kept, document: { connector: connector.name, profile: profileName, removed: false } };
+    }
     const removed = await store.remove(connector.name, profileName);
     if (!removed) throw await profileNotFound(store, connector, profileName);
     if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: profileName, removed: true });

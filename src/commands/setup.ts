@@ -32,7 +32,7 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
     const interactive = !verify && session.canPrompt;
     const fieldOptions = { ...options, ...connector.prepareOptions?.(options) };
     const fromStdin = stdinField(connector.fields, fieldOptions);
-    const stdinLine = fromStdin ? await readStdinLine(io.stdin) : undefined;
+    const stdinLine = fromStdin ? await readStdinLine({ field: fromStdin, signal: session.signal, mayAsk: options.input !== false }, io.stdin) : undefined;
     const saved = await session.store.get(connector.name, profileName);
     if (!saved && options.profile !== undefined && verify) {
       profile = profileName;

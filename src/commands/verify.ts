@@ -2,7 +2,7 @@
 // HTTP client, so connections are reused and one 429 pauses the whole batch; one token request per profile;
 // its only write is each passing profile's last-verified time.
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -148,13 +148,17 @@ export function junitReport(outcomes: readonly BatchEntry[]): string {
 }
 
 function junitUnwritable(target: string, code: string): InputError {
-  return new InputError('invalid_input', `Could not write the JUnit report to ${target} (${code}).`, 'Pass --junit a file in a directory that exists and is writable.');
+  return new InputError('invalid_input', `Could not write the JUnit report to ${target} (${code}).`, 'Pass --junit a file in a directory you can write to.');
 }
 
-/** Before any request: a report that could not be written would otherwise cost the whole batch's results. */
+/**
+ * Before any request: a report that could not be written would otherwise cost the whole batch's results. A
+ * missing directory is created, as every CI reporter does (`--junit reports/verify.xml` on a fresh checkout).
+ */
 async function checkJunitTarget(file: string): Promise<void> {
   const target = path.resolve(file);
   try {
+    await mkdir(path.dirname(target), { recursive: true });
     await access(path.dirname(target), constants.W_OK);
     if ((await stat(target).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
   } catch (error) {

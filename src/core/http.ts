@@ -276,17 +276,21 @@ export class HttpClient {
     const url = new URL(request.url);
     const started = performance.now();
     const host = describeHost(request.url);
+    const stop = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     try {
-      const answer = await dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: request.method,
-        headers: { 'user-agent': 'connector-setup', ...request.headers },
-        body: request.body,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+      const answer = await untilAborted(
+        dispatcher.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: request.method,
+          headers: { 'user-agent': 'connector-setup', ...request.headers },
+          body: request.body,
+          signal: stop,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        }),
+        stop,
+      );
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(answer.headers)) {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
@@ -334,6 +338,21 @@ export class HttpClient {
     const dispatcher = await this.dispatcher;
     await dispatcher.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * undici only acts on an abort once the request is on a connected socket: until then (a TCP connect or a TLS
+ * handshake that hangs) it just records it. So the wait itself ends on the signal; the dangling connect is
+ * ended with the dispatcher when the session closes.
+ */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  pending.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Stops reading an answer and closes its connection; the abort this causes is expected, not a crash. */

@@ -2,6 +2,7 @@
 // Human text goes to stderr (stdout stays clean for --json and for data commands); colour only on a
 // terminal without NO_COLOR, and chalk is only loaded then.
 import type { Writable } from 'node:stream';
+import wrapAnsi from 'wrap-ansi';
 import { type Redactor } from './redact.js';
 
 type Paint = (text: string) => string;
@@ -22,7 +23,7 @@ export interface OutputOptions {
   json: boolean;
   redactor: Redactor;
   stdout?: Writable & { isTTY?: boolean };
-  stderr?: Writable & { isTTY?: boolean };
+  stderr?: Writable & { isTTY?: boolean; columns?: number };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -41,6 +42,33 @@ function terminalSafe(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (match) => (match.length > 1 ? match : ''));
 }
 
+type Terminal = Writable & { isTTY?: boolean; columns?: number };
+
+/** A line's indentation plus a leading marker (`✖ `, `Fix: `, `3. `), which continuation lines are aligned under. */
+const HANGING_PREFIX = /^(\s*(?:(?:\x1b\[[0-9;]*m)*(?:[✖✔!•*-]|\d{1,2}\.|[A-Z][A-Za-z ]{0,14}:)(?:\x1b\[[0-9;]*m)*\s+)?)/;
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
+/** Holds a space before `>` while wrapping, so no continuation line starts with `>` (it reads as a prompt). */
+const KEEP_TOGETHER = '\u00a0';
+
+/**
+ * One line wrapped at word boundaries to `width`, continuation lines indented under the first line's text.
+ * Words longer than a line (URLs, IDs) are left whole, so they still copy and paste as one.
+ */
+export function wrapLine(line: string, width: number): string {
+  if (line.replace(SGR, '').length <= width) return line;
+  const prefix = HANGING_PREFIX.exec(line)?.[1] ?? '';
+  const indent = prefix.replace(SGR, '').length;
+  // A prefix so wide there is nothing left to wrap into is not worth keeping.
+  if (width - indent < 20) return wrapAnsi(line, width, { hard: false });
+  const body = line.slice(prefix.length).replace(/ >/g, `${KEEP_TOGETHER}>`);
+  const wrapped = wrapAnsi(body, width - indent, { hard: false })
+    .split('\n')
+    .map((row, index) => (index === 0 ? prefix : ' '.repeat(indent)) + row)
+    .join('\n');
+  return wrapped.replace(new RegExp(`${KEEP_TOGETHER}>`, 'g'), ' >');
+}
+
 export interface Progress {
   /** Ends the progress line with a tick or cross and the time taken. */
   done(ok: boolean, detail?: string): void;
@@ -49,8 +77,10 @@ export interface Progress {
 export class Output {
   readonly json: boolean;
   paint: Palette = PLAIN_PALETTE;
+  /** Columns the live spinner line takes now; 0 when none is drawn. */
+  private liveWidth = 0;
   private readonly stdout: Writable & { isTTY?: boolean };
-  private readonly stderr: Writable & { isTTY?: boolean };
+  private readonly stderr: Terminal;
   private readonly redactor: Redactor;
   private readonly env: NodeJS.ProcessEnv;
 
@@ -75,7 +105,21 @@ export class Output {
    * `revealSecrets` is for the one place a user asked to see secrets (--show-secrets); all else is redacted.
    */
   say(text = '', options: { revealSecrets?: boolean } = {}): void {
-    this.stderr.write(`${terminalSafe(options.revealSecrets ? text : this.redactor.redact(text))}\n`);
+    const safe = terminalSafe(options.revealSecrets ? text : this.redactor.redact(text));
+    const width = this.width();
+    // A line said while a spinner runs replaces it; the next frame draws the spinner again below.
+    this.clearLiveLine();
+    this.stderr.write(`${width ? safe.split('\n').map((line) => wrapLine(line, width)).join('\n') : safe}\n`);
+  }
+
+  /** Blanks the spinner's row (it fits one row) with spaces, not escape codes, so NO_COLOR output stays plain. */
+  private clearLiveLine(): void {
+    if (this.liveWidth > 0) this.stderr.write(`\r${' '.repeat(this.liveWidth)}\r`);
+  }
+
+  /** The terminal's width for human text, or undefined when stderr is not a terminal (logs are not wrapped). */
+  width(): number | undefined {
+    return this.stderr.isTTY && this.stderr.columns ? this.stderr.columns : undefined;
   }
 
   /** A failure as every command shows it: a cross, the message, its code, and the fix on the next line. */
@@ -114,24 +158,39 @@ export class Output {
   progress(label: string): Progress {
     const started = performance.now();
     const live = !this.json && Boolean(this.stderr.isTTY);
+    // The live line must fit one row: a carriage return only goes back to the start of the last row, so a
+    // wrapped spinner line would leave its first rows behind. The final line (below) is wrapped in full.
+    const shown = this.fitOneRow(label, 3);
     let frame = 0;
+    const draw = (): void => {
+      this.stderr.write(`\r${this.paint.cyan(SPINNER_FRAMES[frame] ?? '')} ${shown}`);
+      this.liveWidth = [...shown].length + 2;
+    };
     const timer = live
       ? setInterval(() => {
           frame = (frame + 1) % SPINNER_FRAMES.length;
-          // Frames are one character wide, so a carriage return redraws the line without escape codes.
-          this.stderr.write(`\r${this.paint.cyan(SPINNER_FRAMES[frame] ?? '')} ${label}`);
+          draw();
         }, 80)
       : undefined;
-    if (live) this.stderr.write(`${this.paint.cyan(SPINNER_FRAMES[0] ?? '')} ${label}`);
+    if (live) draw();
     return {
       done: (ok, detail) => {
         if (timer) clearInterval(timer);
-        if (live) this.stderr.write(`\r${' '.repeat([...label].length + 2)}\r`);
+        this.clearLiveLine();
+        this.liveWidth = 0;
         const ms = Math.round(performance.now() - started);
         const mark = ok ? this.paint.green('✔') : this.paint.red('✖');
         this.say(`${mark} ${label} ${this.paint.dim(`(${ms} ms)`)}${detail ? ` ${detail}` : ''}`);
       },
     };
+  }
+
+  /** `text` cut to one terminal row, less `reserved` columns, with … where it was cut. */
+  private fitOneRow(text: string, reserved: number): string {
+    const width = this.width();
+    if (!width) return text;
+    const rows = wrapAnsi(text, Math.max(10, width - reserved - 1), { hard: true, trim: false }).split('\n');
+    return rows.length > 1 ? `${rows[0]?.trimEnd()}…` : text;
   }
 
   /** Resolves when everything written so far has left the process, so an exit loses nothing. */

@@ -1,5 +1,6 @@
 // Every question the wizard asks goes through this module (one thing for tests to replace). Prompts are
 // drawn on stderr; Ctrl+C at a prompt becomes an InterruptedError, a value to handle, not a crash.
+import wrapAnsi from 'wrap-ansi';
 import { InterruptedError } from './errors.js';
 
 export interface Choice<T> {
@@ -30,6 +31,15 @@ async function ask<T>(question: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Every option at once: a list that scrolls hides its last entries ("Another domain") below the fold. The page
+ * size counts terminal rows, and on a narrow terminal an option takes several; one spare row each is harmless.
+ */
+function linesOf(choices: Array<Choice<unknown>>): number {
+  const width = process.stderr.columns || 80;
+  return choices.reduce((rows, choice) => rows + wrapAnsi(`❯ ${choice.name}`, width, { hard: true }).split('\n').length + 1, 0);
+}
+
 export function createPrompter(signal: AbortSignal): Prompter {
   const context = { output: process.stderr, signal };
   const library = (): Promise<typeof import('@inquirer/prompts')> => import('@inquirer/prompts');
@@ -44,7 +54,7 @@ export function createPrompter(signal: AbortSignal): Prompter {
     },
     async select<T>(options: { message: string; choices: Choice<T>[]; default?: T }) {
       const { select } = await library();
-      return ask(() => select<T>(options, context));
+      return ask(() => select<T>({ ...options, pageSize: linesOf(options.choices) }, context));
     },
     async confirm(options) {
       const { confirm } = await library();

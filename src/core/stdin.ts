@@ -1,9 +1,23 @@
 import { InputError } from './errors.js';
+import { createPrompter } from './prompts.js';
 
 const MAX_STDIN_BYTES = 64 * 1024;
 
-/** Reads one line from standard input for a `--*-stdin` flag (the rest, if any, is ignored). */
-export async function readStdinLine(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+export interface StdinRequest {
+  /** The field the flag fills, to name it when standard input is a terminal. */
+  field: { label: string; stdinFlag?: string };
+  signal: AbortSignal;
+  /** False under --no-input: a terminal on stdin is then refused rather than asked. */
+  mayAsk: boolean;
+}
+
+/**
+ * Reads one line from standard input for a `--*-stdin` flag (the rest, if any, is ignored). When standard input
+ * is a terminal nothing was piped: the value is asked for masked (a plain read would echo the secret), or, where
+ * nothing may be asked, refused with the ways that work.
+ */
+export async function readStdinLine(request: StdinRequest, stream: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin): Promise<string> {
+  if (stream.isTTY) return askMasked(request);
   let text = '';
   for await (const chunk of stream) {
     text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
@@ -14,4 +28,16 @@ export async function readStdinLine(stream: NodeJS.ReadableStream = process.stdi
   }
   (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   return text.split(/\r?\n/, 1)[0] ?? '';
+}
+
+async function askMasked({ field, signal, mayAsk }: StdinRequest): Promise<string> {
+  const flag = field.stdinFlag ?? 'the --*-stdin flag';
+  if (!mayAsk || !process.stderr.isTTY) {
+    throw new InputError(
+      'invalid_input',
+      `${flag} reads the ${field.label} from a pipe, but standard input is a terminal.`,
+      `Pipe it in (e.g. pbpaste | connector-setup … ${flag}), or set its environment variable.`,
+    );
+  }
+  return createPrompter(signal).secret({ message: `${field.label} (${flag}; typing is hidden)` });
 }

@@ -11,6 +11,22 @@ function invalid(label: string, problem: string, hint = ''): InputError {
   return new InputError('invalid_input', `${label} ${problem}`, hint);
 }
 
+/** What each host-like field looks like, so a hint shows the field's own example (labels are the fields' own). */
+const HOST_EXAMPLES: Record<string, string> = {
+  'Auth Domain': 'auth.pingone.eu',
+  'Service Domain': 'api.cyclr.com',
+  'Base URL': 'https://acme.invenias.com',
+};
+
+function exampleOf(label: string): string {
+  return HOST_EXAMPLES[label] ?? 'example.com';
+}
+
+/** An empty value says where it came from (the field's message is suffixed with the source); the fix is the same. */
+function emptyValue(label: string): InputError {
+  return invalid(label, 'is empty.', `Give the ${label} a value: paste it again, or check the variable or input it was read from.`);
+}
+
 /** Refuses values no field may hold: control characters (CR, LF, NUL, ...) and absurd lengths. */
 export function checkPlainText(value: string, label: string): string {
   if (value.length > MAX_VALUE_LENGTH) {
@@ -24,7 +40,7 @@ export function checkPlainText(value: string, label: string): string {
 
 export function parseRequiredText(raw: string, label: string): string {
   const value = checkPlainText(raw.trim(), label);
-  if (value === '') throw invalid(label, 'is empty.');
+  if (value === '') throw emptyValue(label);
   return value;
 }
 
@@ -53,7 +69,7 @@ export function parseSecret(raw: string, label: string): SecretValue {
     throw invalid(label, 'contains a control character (such as a line break or NUL).', 'Copy the secret again.');
   }
   if (/\s/.test(value)) throw invalid(label, 'contains whitespace.', 'Copy the secret again; secrets have no spaces.');
-  if (value === '') throw invalid(label, 'is empty.');
+  if (value === '') throw emptyValue(label);
   return { value, trimmed: value !== raw };
 }
 
@@ -95,7 +111,13 @@ export function parseHostPort(raw: string, label: string): string {
   if (value.startsWith('//')) throw invalid(label, 'must be a host name, not a scheme-relative URL.');
   if (value.includes('@')) throw invalid(label, 'must not contain credentials (user:password@).');
   if (/[/?#\\]/.test(value)) {
-    throw invalid(label, 'must be a host name only, without a path or query.', 'For example auth.pingone.eu.');
+    // Only a plausible host is repeated back: the rest of what was typed may be anything.
+    const typedHost = /^[a-z0-9.-]{1,253}(:\d{1,5})?(?=[/?#\\])/i.exec(value)?.[0];
+    throw invalid(
+      label,
+      'must be a host name only, without a path or query.',
+      typedHost ? `Leave out everything after the host: ${typedHost}.` : `For example ${exampleOf(label)}.`,
+    );
   }
   if (/\s/.test(value)) throw invalid(label, 'must not contain spaces.');
   if (NON_ASCII.test(value)) {
@@ -105,7 +127,7 @@ export function parseHostPort(raw: string, label: string): string {
   const host = match?.[1];
   const port = match?.[2];
   if (!host || !isValidHostname(host)) {
-    throw invalid(label, 'is not a valid host name.', 'Use letters, digits, hyphens and dots, e.g. auth.pingone.eu.');
+    throw invalid(label, 'is not a valid host name.', `Use letters, digits, hyphens and dots, e.g. ${exampleOf(label)}.`);
   }
   if (port !== undefined) {
     const portNumber = Number(port);
@@ -124,7 +146,7 @@ function sameAfterUrlParsing(hostPort: string, label: string): string {
     parsed = undefined;
   }
   if (parsed?.host !== hostPort || parsed.username !== '' || parsed.password !== '' || parsed.pathname !== '/') {
-    throw invalid(label, 'is not a valid host name.', 'Use letters, digits, hyphens and dots, e.g. auth.pingone.eu.');
+    throw invalid(label, 'is not a valid host name.', `Use letters, digits, hyphens and dots, e.g. ${exampleOf(label)}.`);
   }
   return hostPort;
 }
@@ -135,7 +157,7 @@ export function parseDnsLabel(raw: string, label: string): string {
   // Checked before lowercasing: 'K' (the Kelvin sign) lowercases to an ASCII 'k'.
   const value = NON_ASCII.test(typed) ? '' : typed.toLowerCase();
   if (!DNS_LABEL.test(value)) {
-    throw invalid(label, 'must be a single DNS label: letters a-z, digits and inner hyphens, at most 63.');
+    throw invalid(label, 'must be a single DNS label: letters a-z, digits and inner hyphens, at most 63 characters.');
   }
   return value;
 }
@@ -143,7 +165,11 @@ export function parseDnsLabel(raw: string, label: string): string {
 /** `https://...` origin override: scheme and host[:port] only. */
 export function parseOrigin(raw: string, label: string): string {
   const value = parseRequiredText(raw, label).replace(/\/+$/, '');
-  if (!/^https:\/\//i.test(value)) throw invalid(label, 'must start with https://.');
+  if (!/^https:\/\//i.test(value)) throw invalid(label, 'must start with https://.', `For example ${exampleOf(label)}.`);
+  const typedOrigin = /^https:\/\/[a-z0-9.-]{1,253}(:\d{1,5})?(?=[/?#\\])/i.exec(value)?.[0];
+  if (typedOrigin) {
+    throw invalid(label, 'must be https:// and a host only, without a path or query.', `Leave out everything after the host: ${typedOrigin}.`);
+  }
   return `https://${parseHostPort(value, label)}`;
 }
 

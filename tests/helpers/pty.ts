@@ -1,4 +1,5 @@
 // Drives the built CLI in a real pseudo-terminal (node-pty): keys typed, screen read.
+import { afterEach } from '@jest/globals';
 import { spawn, type IPty } from 'node-pty';
 import { BIN, baseEnv } from './cli.js';
 
@@ -16,7 +17,7 @@ export interface PtySession {
   /** Everything the terminal has received, escape sequences included. */
   raw(): string;
   type(text: string): void;
-  /** Waits until the screen (after `from` characters) matches; fails with the screen in the message. */
+  /** Waits until the screen (after `mark()`) matches, a string whatever the line breaks; fails with the screen in the message. */
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
   /** Length of the screen now, to wait only for what comes next. */
   mark(): number;
@@ -24,12 +25,13 @@ export interface PtySession {
   kill(): void;
 }
 
-export function startPty(args: string[], env: Record<string, string | undefined>): PtySession {
+/** `cols`: the terminal's width (default 120), to check layouts on narrow terminals. */
+export function startPty(args: string[], env: Record<string, string | undefined>, options: { cols?: number } = {}): PtySession {
   let output = '';
   let since = 0;
   const terminal: IPty = spawn(process.execPath, [BIN, ...args], {
     name: 'xterm-256color',
-    cols: 120,
+    cols: options.cols ?? 120,
     rows: 40,
     // A variable set to undefined is left out (node-pty would pass the text "undefined").
     env: Object.fromEntries(Object.entries(baseEnv(env)).filter((entry): entry is [string, string] => entry[1] !== undefined)),
@@ -48,7 +50,8 @@ export function startPty(args: string[], env: Record<string, string | undefined>
       const started = Date.now();
       const matches = (): boolean => {
         const text = plainText(output).slice(since);
-        return typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
+        // Text wraps to the terminal's width, so a phrase is matched whatever line breaks and indentation split it.
+        return typeof pattern === 'string' ? text.replace(/\s+/g, ' ').includes(pattern.replace(/\s+/g, ' ')) : pattern.test(text);
       };
       while (!matches()) {
         if (Date.now() - started > timeoutMs) {
@@ -59,5 +62,19 @@ export function startPty(args: string[], env: Record<string, string | undefined>
     },
     exit,
     kill: () => terminal.kill(),
+  };
+}
+
+/**
+ * A startPty whose terminals are all killed after each test: one that fails while waiting must not leave its CLI
+ * running (Jest would wait for it). Call once at the top of a test file.
+ */
+export function startPtyClosedAfterEach(): typeof startPty {
+  const open: PtySession[] = [];
+  afterEach(() => open.splice(0).forEach((terminal) => terminal.kill()));
+  return (args, env, options) => {
+    const terminal = startPty(args, env, options);
+    open.push(terminal);
+    return terminal;
   };
 }

@@ -1,5 +1,6 @@
 // Ctrl+C (SIGINT) while a request is in flight: the request is aborted, the run ends with exit 130 on its
 // own (long before the request's timeout), and no profile file is written or half-written.
+import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { configFiles, runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace, startCli } from '../helpers/cli-process.js';
@@ -78,5 +79,30 @@ describe('Ctrl+C during a network call', () => {
     expect(result.signal).toBeNull();
     expect(result.code).toBe(130);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('Ctrl+C during a TLS handshake that never finishes', () => {
+  test('a server that accepts TCP and never speaks TLS: exit 130 on its own, long before the 300 s timeout', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const running = startCli(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', `127.0.0.1:${port}`, '--timeout', '300'], {
+        env,
+        killAfterMs: 30_000,
+      });
+      await waitUntil(() => sockets.length > 0, 'the CLI opened a connection');
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(130);
+      expect((JSON.parse(result.stdout) as { error: { code: string } }).error.code).toBe('interrupted');
+      expectNoStackTrace(result.stderr);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

@@ -58,7 +58,7 @@ describe('secrets in the OS keychain (real Secret Service)', () => {
     const exported = await runCli(['profiles', 'export', 'pingone', '--format', 'env'], { configDir, env: keyring.env });
     expect(exported.stdout).toContain(`export PINGONE_CLIENT_SECRET='${FAKE.clientSecret}'`);
 
-    const removed = await runCli(['profiles', 'remove', 'pingone', 'default'], { configDir, env: keyring.env });
+    const removed = await runCli(['profiles', 'remove', 'pingone', 'default', '--yes'], { configDir, env: keyring.env });
     expect(removed.code).toBe(0);
     expect(await keyring.lookup(keychainItem('default'))).toBeUndefined();
     const after = await runCli(['profiles', 'show', 'pingone', 'default'], { configDir, env: keyring.env });

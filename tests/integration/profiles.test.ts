@@ -141,7 +141,7 @@ describe('profiles export', () => {
 describe('profiles remove', () => {
   test('removes the profile and its secret, and leaves the others', async () => {
     const configDir = await seeded();
-    const result = await runCli(['profiles', 'remove', 'pingone', 'staging'], { configDir });
+    const result = await runCli(['profiles', 'remove', 'pingone', 'staging', '--yes'], { configDir });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Removed profile "staging"');
     const secrets = readFileSync(path.join(configDir, 'secrets.json'), 'utf8');
@@ -149,7 +149,7 @@ describe('profiles remove', () => {
     expect(JSON.parse(secrets).secrets.pingone.production).toEqual({ clientSecret: QUOTED_SECRET });
     const listed = JSON.parse((await runCli(['profiles', 'list', '--json'], { configDir })).stdout);
     expect(listed.profiles.map((profile: { profile: string }) => profile.profile)).toEqual(['production']);
-    const again = await runCli(['profiles', 'remove', 'pingone', 'staging'], { configDir });
+    const again = await runCli(['profiles', 'remove', 'pingone', 'staging', '--yes'], { configDir });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('profile_not_found');
   });

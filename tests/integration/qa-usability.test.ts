@@ -107,16 +107,6 @@ test('verify: a failing row of the table keeps what went wrong apart from how to
   expectNoSecrets(result.stdout + result.stderr);
 });
 
-test('verify --junit into a directory that does not exist: exit 2 before any request, so no result is lost', async () => {
-  const configDir = tempConfigDir();
-  await seedProfiles(configDir, [pingoneProfile('good', FAKE.clientSecret)]);
-  const before = pingone.tokenRequests().length;
-  const result = await runCli(['verify', '--junit', `${configDir}/no-such-dir/report.xml`], { configDir });
-  expect(result.code).toBe(2);
-  expect(result.stderr).toContain('(ENOENT). [invalid_input]');
-  expect(pingone.tokenRequests().length).toBe(before);
-});
-
 test('--timeout 0 is refused with a message that does not invite 0', async () => {
   const result = await runCli([...verifyArgs('auth.pingone.eu'), '--timeout', '0'], { env: secretEnv });
   expect(result.code).toBe(2);

@@ -1,5 +1,5 @@
 // `connector-setup verify`: the CI check of record, against real local HTTPS servers.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -225,5 +225,30 @@ describe('a batch shares its connections and its back-off', () => {
     } finally {
       await slow.server.close();
     }
+  });
+});
+
+describe('verify --junit in CI', () => {
+  test('a report in a directory that does not exist yet (reports/x.xml): the directory is created, the report written', async () => {
+    const configDir = tempConfigDir();
+    await seedProfiles(configDir, [pingoneProfile(0, pingone.hostPort)]);
+    const junit = path.join(configDir, 'reports', 'nested', 'x.xml');
+    const result = await runCli(['verify', '--all', '--junit', junit], { configDir });
+    expect(result.stderr).not.toContain('Could not write');
+    expect(result.code).toBe(0);
+    expect(readFileSync(junit, 'utf8')).toContain('<testcase classname="pingone" name="pingone/customer-00"');
+  });
+
+  test('a report under a regular file (no directory can be made there): exit 2 before any request', async () => {
+    const configDir = tempConfigDir();
+    await seedProfiles(configDir, [pingoneProfile(0, pingone.hostPort)]);
+    const blocker = path.join(configDir, 'not-a-directory');
+    writeFileSync(blocker, 'a file');
+    const sentBefore = pingone.tokenRequests().length;
+    const result = await runCli(['verify', '--all', '--junit', path.join(blocker, 'x.xml')], { configDir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Could not write the JUnit report');
+    expect(pingone.tokenRequests().length).toBe(sentBefore);
+    expect(existsSync(path.join(blocker, 'x.xml'))).toBe(false);
   });
 });

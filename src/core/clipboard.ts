@@ -1,0 +1,148 @@
+// Copying one value to the clipboard, so a secret reaches Cyclr without being printed. OSC 52 first when stdout
+// is a terminal (the terminal does the copy, so it works over SSH and in tmux), else the OS tool that is there.
+// Every copy says how it was done, and a copy that cannot be done is an error, never a silent no-op.
+import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { CliError } from './errors.js';
+import type { Output } from './output.js';
+import type { Prompter } from './prompts.js';
+
+export type ClipboardMethod = 'osc52' | 'pbcopy' | 'wl-copy' | 'xclip' | 'xsel' | 'clip.exe';
+
+export interface ClipboardOptions {
+  /** Where OSC 52 goes when it is a terminal; process.stdout by default. */
+  terminal?: Writable & { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+}
+
+/** A tool that does not finish within this long is treated as absent (e.g. xclip waiting on a display). */
+const TOOL_TIMEOUT_MS = 5_000;
+
+/** The OS tools worth trying here, in order, each with the arguments that make it read stdin into the clipboard. */
+function osTools(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Array<{ method: ClipboardMethod; command: string; args: string[] }> {
+  if (platform === 'darwin') return [{ method: 'pbcopy', command: 'pbcopy', args: [] }];
+  if (platform === 'win32') return [{ method: 'clip.exe', command: 'clip.exe', args: [] }];
+  return [
+    ...(env.WAYLAND_DISPLAY ? [{ method: 'wl-copy' as const, command: 'wl-copy', args: [] }] : []),
+    { method: 'xclip', command: 'xclip', args: ['-selection', 'clipboard'] },
+    { method: 'xsel', command: 'xsel', args: ['--clipboard', '--input'] },
+    // Windows' own tool, reachable from WSL.
+    { method: 'clip.exe', command: 'clip.exe', args: [] },
+  ];
+}
+
+/**
+ * OSC 52 "set clipboard", wrapped for a multiplexer in between: tmux and screen pass a sequence on to the outer
+ * terminal only inside their own passthrough envelope.
+ */
+export function osc52(value: string, env: NodeJS.ProcessEnv = process.env): string {
+  const sequence = `\x1b]52;c;${Buffer.from(value, 'utf8').toString('base64')}\x07`;
+  if (env.TMUX) return `\x1bPtmux;${sequence.replace(/\x1b/g, '\x1b\x1b')}\x1b\\`;
+  if (env.TERM?.startsWith('screen')) return `\x1bP${sequence}\x1b\\`;
+  return sequence;
+}
+
+/** Feeds the value to a tool's stdin; resolves true when it took it (exit 0), false when absent or failing. */
+function pipeTo(command: string, args: string[], value: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    // stdout/stderr ignored: xclip and wl-copy leave a child serving the selection, which would hold pipes open.
+    const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'ignore'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), TOOL_TIMEOUT_MS);
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
+    });
+    // A tool that exits early (no display) closes its stdin: EPIPE is that failure, already reported by 'exit'.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(value);
+  });
+}
+
+/** The clipboard could not be reached: the value stays where it is, and the user is told how else to get it. */
+export class ClipboardError extends CliError {
+  constructor(hint: string) {
+    super(
+      'clipboard_unavailable',
+      'No clipboard could be reached: stdout is not a terminal (for OSC 52) and none of pbcopy, wl-copy, xclip, xsel or clip.exe worked.',
+      hint,
+      2,
+    );
+  }
+}
+
+/** Copies `value` and returns how; throws ClipboardError (with `fallbackHint` as its Fix) when nothing worked. */
+export async function copyToClipboard(value: string, fallbackHint: string, options: ClipboardOptions = {}): Promise<ClipboardMethod> {
+  const terminal = options.terminal ?? process.stdout;
+  const env = options.env ?? process.env;
+  if (terminal.isTTY) {
+    terminal.write(osc52(value, env));
+    return 'osc52';
+  }
+  for (const tool of osTools(env, options.platform ?? process.platform)) {
+    if (await pipeTo(tool.command, tool.args, value)) return tool.method;
+  }
+  throw new ClipboardError(fallbackHint);
+}
+
+/** "with xclip", or what OSC 52 depends on, for the line that says the copy was made. */
+export function describeMethod(method: ClipboardMethod): string {
+  return method === 'osc52'
+    ? 'through your terminal (OSC 52; if pasting gives nothing, your terminal does not allow it)'
+    : `with ${method}`;
+}
+
+export interface HandOffValue {
+  label: string;
+  value: string;
+  secret: boolean;
+}
+
+export interface HandOffOptions {
+  prompter: Prompter;
+  out: Output;
+  /** The values Cyclr needs, in the order the user pastes them. */
+  values: HandOffValue[];
+  /** The full command that shows the secrets later, e.g. `connector-setup profiles show invenias acme --show-secrets`. */
+  revealCommand: string;
+  clipboard?: ClipboardOptions;
+}
+
+type HandOffChoice = { copy: HandOffValue } | { reveal: HandOffValue } | 'done';
+
+/**
+ * The step after a create or renew, in a terminal: copy any value to the clipboard, or reveal a secret once, until
+ * the user is done. Nothing is copied or shown without being chosen; a copied value is never printed.
+ */
+export async function handOffSecrets(options: HandOffOptions): Promise<void> {
+  const { prompter, out, values, revealCommand } = options;
+  const revealed = new Set<string>();
+  for (;;) {
+    const choices = [
+      ...values.map((entry) => ({ name: `Copy the ${entry.label} to the clipboard`, value: { copy: entry } as HandOffChoice })),
+      ...values
+        .filter((entry) => entry.secret && !revealed.has(entry.label))
+        .map((entry) => ({ name: `Show the ${entry.label} once here`, value: { reveal: entry } as HandOffChoice })),
+      { name: 'Done', value: 'done' as HandOffChoice },
+    ];
+    const choice = await prompter.select<HandOffChoice>({ message: 'Take the values to Cyclr', choices, default: 'done' });
+    if (choice === 'done') break;
+    if ('copy' in choice) {
+      try {
+        const method = await copyToClipboard(choice.copy.value, `Reveal it with: ${revealCommand}`, options.clipboard);
+        out.say(`${out.paint.green('✔')} Copied the ${choice.copy.label} ${describeMethod(method)}.`);
+      } catch (error) {
+        if (!(error instanceof ClipboardError)) throw error;
+        out.failure(error);
+      }
+      continue;
+    }
+    revealed.add(choice.reveal.label);
+    out.say(`${choice.reveal.label}: ${choice.reveal.value}`, { revealSecrets: true });
+    out.say(out.paint.dim(`It will not be shown again unprompted; later: ${revealCommand}`));
+  }
+}

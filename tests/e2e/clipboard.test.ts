@@ -1,0 +1,105 @@
+// `profiles show ... --copy FIELD`: one value to the clipboard, never printed, and the user told how it was copied.
+// OSC 52 is read off the pseudo-terminal's bytes; the OS tool is a fake `xclip` that records what it was given.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { seedProfiles } from '../helpers/profiles.js';
+import { startPtyClosedAfterEach } from '../helpers/pty.js';
+
+const startPty = startPtyClosedAfterEach();
+
+const CLIENT_ID = '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc';
+
+async function inveniasProfile(): Promise<string> {
+  const configDir = tempConfigDir();
+  await seedProfiles(configDir, [
+    {
+      connector: 'invenias',
+      name: 'acme',
+      values: { subdomain: 'acme', clientId: CLIENT_ID, username: 'cyclr@acme.example', serviceDomain: 'api.cyclr.com' },
+      secrets: { clientSecret: FAKE.inveniasClientSecret, password: FAKE.inveniasPassword },
+    },
+  ]);
+  return configDir;
+}
+
+/** A directory holding only a fake `xclip` that writes its stdin and arguments to files. */
+function fakeXclip(): { dir: string; received: () => string | undefined; args: () => string[] } {
+  const dir = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'bin-'));
+  const record = path.join(dir, 'received');
+  // .cjs: the scratch directory lies under this package, whose "type": "module" would make a plain .js an ES module.
+  const script = [
+    "const fs = require('node:fs');",
+    `fs.writeFileSync(${JSON.stringify(`${record}.args`)}, JSON.stringify(process.argv.slice(2)));`,
+    `fs.writeFileSync(${JSON.stringify(record)}, fs.readFileSync(0));`,
+  ].join('\n');
+  writeFileSync(path.join(dir, 'xclip.cjs'), script);
+  writeFileSync(path.join(dir, 'xclip'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(dir, 'xclip.cjs'))} "$@"\n`);
+  chmodSync(path.join(dir, 'xclip'), 0o755);
+  return {
+    dir,
+    received: () => (existsSync(record) ? readFileSync(record, 'utf8') : undefined),
+    args: () => JSON.parse(readFileSync(`${record}.args`, 'utf8')) as string[],
+  };
+}
+
+const noDisplay = { WAYLAND_DISPLAY: undefined, DISPLAY: undefined, TMUX: undefined };
+
+describe.each([40, 120])('--copy in a terminal (OSC 52), %i columns', (cols) => {
+  test('the Client Secret goes to the terminal as OSC 52; the screen says so and never shows it', async () => {
+    const configDir = await inveniasProfile();
+    const terminal = startPty(['profiles', 'show', 'invenias', 'acme', '--copy', 'client-secret'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, ...noDisplay }, { cols });
+    expect(await terminal.exit).toBe(0);
+    const base64 = Buffer.from(FAKE.inveniasClientSecret).toString('base64');
+    expect(terminal.raw()).toContain(`\x1b]52;c;${base64}\x07`);
+    const screen = terminal.screen().replace(/\s+/g, ' ');
+    expect(screen).toContain('Copied the Client Secret of profile "acme" (invenias) through your terminal (OSC 52');
+    expectNoSecrets(terminal.raw());
+  });
+});
+
+describe('--copy without a terminal (an OS tool)', () => {
+  test('a fake xclip on PATH receives exactly the secret; the output names xclip and holds no secret', async () => {
+    const configDir = await inveniasProfile();
+    const xclip = fakeXclip();
+    const result = await runCli(['profiles', 'show', 'invenias', 'acme', '--copy', 'clientSecret'], { configDir, env: { PATH: xclip.dir, ...noDisplay } });
+    expect(result.code).toBe(0);
+    expect(xclip.received()).toBe(FAKE.inveniasClientSecret);
+    expect(xclip.args()).toEqual(['-selection', 'clipboard']);
+    expect(result.stderr).toContain('Copied the Client Secret of profile "acme" (invenias) with xclip.');
+    expect(result.stdout).toBe('');
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('a non-secret value is copied too, and not printed either', async () => {
+    const configDir = await inveniasProfile();
+    const xclip = fakeXclip();
+    const result = await runCli(['profiles', 'show', 'invenias', 'acme', '--copy', 'client-id'], { configDir, env: { PATH: xclip.dir, ...noDisplay } });
+    expect(result.code).toBe(0);
+    expect(xclip.received()).toBe(CLIENT_ID);
+    expect(result.stdout + result.stderr).not.toContain(CLIENT_ID);
+  });
+
+  test('an unknown field: exit 2, nothing copied, the fields that can be copied listed', async () => {
+    const configDir = await inveniasProfile();
+    const xclip = fakeXclip();
+    const result = await runCli(['profiles', 'show', 'invenias', 'acme', '--copy', 'secret'], { configDir, env: { PATH: xclip.dir, ...noDisplay } });
+    expect(result.code).toBe(2);
+    expect(xclip.received()).toBeUndefined();
+    expect(result.stderr).toContain('clientSecret (client-secret)');
+    expect(result.stderr).toContain('clientId (client-id)');
+  });
+
+  test('no clipboard anywhere: exit 2 with the command that shows the value instead (never a silent success)', async () => {
+    const configDir = await inveniasProfile();
+    const empty = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'bin-'));
+    const result = await runCli(['profiles', 'show', 'invenias', 'acme', '--copy', 'client-secret'], { configDir, env: { PATH: empty, ...noDisplay } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('[clipboard_unavailable]');
+    expect(result.stderr).toContain('connector-setup profiles show invenias acme --show-secrets');
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+});

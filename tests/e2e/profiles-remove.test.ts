@@ -1,0 +1,69 @@
+// `profiles remove` of a profile that holds a secret: asked first in a terminal (for Invenias, naming the
+// application that stays behind); --yes for scripts; without a terminal and without --yes, nothing is removed.
+import { describe, expect, test } from '@jest/globals';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { openStore, seedProfiles } from '../helpers/profiles.js';
+import { startPtyClosedAfterEach } from '../helpers/pty.js';
+
+const startPty = startPtyClosedAfterEach();
+
+const CLIENT_ID = '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc';
+
+async function inveniasProfile(): Promise<string> {
+  const configDir = tempConfigDir();
+  await seedProfiles(configDir, [
+    {
+      connector: 'invenias',
+      name: 'acme',
+      values: { subdomain: 'acme', clientId: CLIENT_ID, username: 'cyclr@acme.example', serviceDomain: 'api.cyclr.com' },
+      secrets: { clientSecret: FAKE.inveniasClientSecret, password: FAKE.inveniasPassword },
+    },
+  ]);
+  return configDir;
+}
+
+const stillThere = async (configDir: string): Promise<boolean> => (await openStore(configDir).get('invenias', 'acme')) !== undefined;
+
+describe.each([40, 120])('profiles remove in a terminal, %i columns', (cols) => {
+  test('asks first, naming the Client ID and saying the app stays in Invenias; "no" keeps the profile', async () => {
+    const configDir = await inveniasProfile();
+    const terminal = startPty(['profiles', 'remove', 'invenias', 'acme'], { CONNECTOR_SETUP_CONFIG_DIR: configDir }, { cols });
+    await terminal.waitFor('(y/N)');
+    const question = terminal.screen().replace(/\s+/g, ' ');
+    expect(question).toContain(`Client ID ${CLIENT_ID}`);
+    expect(question).toContain('The application stays in Invenias, but its one-time secret cannot be shown again.');
+    terminal.type('n\r');
+    expect(await terminal.exit).toBe(2);
+    expect(terminal.screen()).toContain('Nothing was removed');
+    expect(await stillThere(configDir)).toBe(true);
+    expectNoSecrets(terminal.raw());
+  });
+
+  test('"yes" removes it', async () => {
+    const configDir = await inveniasProfile();
+    const terminal = startPty(['profiles', 'remove', 'invenias', 'acme'], { CONNECTOR_SETUP_CONFIG_DIR: configDir }, { cols });
+    await terminal.waitFor('(y/N)');
+    terminal.type('y\r');
+    expect(await terminal.exit).toBe(0);
+    expect(terminal.screen().replace(/\s+/g, ' ')).toContain('Removed profile "acme"');
+    expect(await stillThere(configDir)).toBe(false);
+  });
+});
+
+describe('profiles remove without a terminal', () => {
+  test('without --yes: exit 2, nothing removed, the message says to pass --yes', async () => {
+    const configDir = await inveniasProfile();
+    const result = await runCli(['profiles', 'remove', 'invenias', 'acme'], { configDir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('connector-setup profiles remove invenias acme --yes');
+    expect(await stillThere(configDir)).toBe(true);
+  });
+
+  test('--yes removes it without asking', async () => {
+    const configDir = await inveniasProfile();
+    const result = await runCli(['profiles', 'remove', 'invenias', 'acme', '--yes'], { configDir });
+    expect(result.code).toBe(0);
+    expect(await stillThere(configDir)).toBe(false);
+  });
+});

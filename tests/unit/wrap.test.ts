@@ -1,0 +1,33 @@
+// Wrapping human text to the terminal: whole words, continuation lines under the first line's text, no line
+// starting with ">", and the words themselves never changed.
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { wrapLine } from '../../src/core/output.js';
+
+const word = fc.stringMatching(/^[a-z>+().-]{1,12}$/);
+
+describe('wrapLine', () => {
+  test('any text of short words: every line fits, the words are kept in order, none starts with ">"', () => {
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 40 }), fc.constantFrom('', '  ', '  1. ', '✖ ', '  Fix: '), fc.integer({ min: 40, max: 160 }), (words, prefix, width) => {
+        const text = `${prefix}${words.join(' ')}`;
+        const rows = wrapLine(text, width).split('\n');
+        for (const row of rows) expect([...row].length).toBeLessThanOrEqual(width);
+        for (const row of rows.slice(1)) expect(row.trimStart().startsWith('>')).toBe(false);
+        expect(rows.join(' ').split(/\s+/).filter(Boolean)).toEqual(text.split(/\s+/).filter(Boolean));
+      }),
+    );
+  });
+
+  test('continuation lines are indented under the text after a step number or "Fix:"', () => {
+    const rows = wrapLine('  Fix: Copy the Client ID and Client Secret again from Connections > Applications > your Worker app', 40).split('\n');
+    expect(rows[0]).toMatch(/^ {2}Fix: Copy/);
+    for (const row of rows.slice(1)) expect(row).toMatch(/^ {7}\S/);
+    expect(rows.some((row) => row.trimStart().startsWith('>'))).toBe(false);
+  });
+
+  test('a word longer than the line (a URL) is left whole, so it still copies as one', () => {
+    const url = `https://auth.pingone.eu/${'cd91070f-c371-480e-80b2-753c735f8aa1'}/as/authorize`;
+    expect(wrapLine(`  Open ${url} in a browser`, 40).split('\n')).toContain(`  ${url}`);
+  });
+});
