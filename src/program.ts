@@ -224,6 +224,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     (error: unknown): CommandOutcome => ({ kind: 'failed', error: asCliError(error, { signal: new AbortController().signal, env: deps.env, out: io.out }) }),
   );
   render(io.out, result);
+  if (result.kind === 'run') await result.handOff?.();
   await flush([deps.stdout, deps.stderr]);
   return exitCodeOf(result);
 }

@@ -1,9 +1,11 @@
 // `connector-setup <connector>` and `connector-setup <connector> --verify`: resolve values (flags > stdin > env >
 // profile), then the connector's steps through the runner, which verifies and saves. Returns the run's outcome.
 import type { Connector, ConnectorOptions } from '../core/connector.js';
-import { type CliError, InputError } from '../core/errors.js';
-import type { CommandOutcome } from '../core/outcome.js';
+import { handOffSecrets } from '../core/clipboard.js';
+import { type CliError, InputError, InterruptedError } from '../core/errors.js';
+import type { CommandOutcome, RunOutcome } from '../core/outcome.js';
 import { type ProfileWithSecrets, parseProfileName } from '../core/profile-store.js';
+import { createPrompter } from '../core/prompts.js';
 import { resolveValues, stdinField } from '../core/resolve.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/runner.js';
 import { type Session, openSession } from '../core/session.js';
@@ -68,7 +70,9 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
       writer: verify || options.save !== false ? writer : undefined,
       keepWriter: writer,
     };
-    return { kind: 'run', run: await (verify ? runVerify(input) : runSetup(input)), showSecrets };
+    const run = await (verify ? runVerify(input) : runSetup(input));
+    const handOff = interactive && run.kind === 'verified' && run.issuedSecret ? () => handOffIssued(io, run) : undefined;
+    return { kind: 'run', run, showSecrets, handOff };
   } catch (error) {
     return { kind: 'run', run: failedBeforeRun(connector, profile, asCliError(error, { signal: session.signal, env: io.env, out: io.out }) as CliError, named), showSecrets };
   } finally {
@@ -91,4 +95,27 @@ function resolveSecretsFirst(
   const resolved = resolveValues({ fields: connector.fields, options, stdinLine, env, saved, savedFrom });
   for (const field of connector.fields) if (field.secret) session.redactor.add(resolved.values[field.key]);
   return resolved;
+}
+
+/**
+ * The partner showed a secret once and the next step is pasting it into Cyclr: offer to copy each value (never
+ * printed) or to show the secret once. Ctrl+C here ends the hand-off only: the setup is done and saved.
+ */
+async function handOffIssued(io: Io, run: Extract<RunOutcome, { kind: 'verified' }>): Promise<void> {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    await handOffSecrets({
+      prompter: (io.prompter ?? createPrompter)(controller.signal),
+      out: io.out,
+      values: [...run.cyclrValues],
+      revealCommand: `connector-setup profiles show ${run.connector} ${run.profile ?? 'default'} --show-secrets`,
+      clipboard: { terminal: io.stdout, env: io.env },
+    });
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }

@@ -53,7 +53,13 @@ export interface BatchEntry {
 }
 
 export type CommandOutcome =
-  | { kind: 'run'; run: RunOutcome; showSecrets: boolean }
+  | {
+      kind: 'run';
+      run: RunOutcome;
+      showSecrets: boolean;
+      /** In a terminal, after a partner issued a one-time secret: the hand-off, once the summary is on screen. */
+      handOff?: () => Promise<void>;
+    }
   | { kind: 'batch'; entries: readonly BatchEntry[] }
   /** A data command's result: its JSON document, or its lines for a person (stdout), or nothing more to say. */
   | { kind: 'data'; json?: unknown; lines: readonly string[]; note?: string; revealSecrets?: boolean }
