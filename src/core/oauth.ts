@@ -5,13 +5,15 @@ import { type HttpClient, type HttpResponse, parseJson } from './http.js';
 import type { Redactor } from './redact.js';
 
 export type TokenAnswer =
-  | { kind: 'token'; tokenType: string; expiresIn: number | undefined; ms: number }
+  | { kind: 'token'; accessToken: string; tokenType: string; expiresIn: number | undefined; ms: number }
   | { kind: 'oauth_error'; status: number; error: string; description: string; ms: number }
   | { kind: 'http_error'; status: number; body: unknown; ms: number };
 
 export interface TokenRequest {
   url: string;
   form: Record<string, string>;
+  /** See HttpRequest.rateLimitWindowMs. */
+  rateLimitWindowMs?: number;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -40,7 +42,7 @@ function readTokenAnswer(response: HttpResponse, redactor: Redactor): TokenAnswe
     redactor.add(accessToken);
     const expiresIn = typeof body?.expires_in === 'number' ? body.expires_in : undefined;
     const tokenType = typeof body?.token_type === 'string' ? body.token_type : 'Bearer';
-    return { kind: 'token', tokenType, expiresIn, ms };
+    return { kind: 'token', accessToken, tokenType, expiresIn, ms };
   }
   const error = body?.error;
   if (typeof error === 'string' && status >= 400 && status < 500) {
@@ -59,6 +61,7 @@ export async function requestToken(http: HttpClient, request: TokenRequest, reda
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams(request.form).toString(),
     retry: 'safe',
+    ...(request.rateLimitWindowMs === undefined ? {} : { rateLimitWindowMs: request.rateLimitWindowMs }),
   });
   return readTokenAnswer(response, redactor);
 }

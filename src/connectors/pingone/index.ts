@@ -4,6 +4,7 @@ import type { RunContext, SetupSummary } from '../../core/run.js';
 import { type NextMove, askNextMove } from '../../core/wizard.js';
 import type { ConnectorModule } from '../types.js';
 import { pingoneFields } from './fields.js';
+import { verifyAfterConsoleChange } from './settle.js';
 import { type PingOneCredentials, verifyCredentials } from './token.js';
 import { type PingOneDraft, collect, showChecklist } from './wizard.js';
 
@@ -44,14 +45,16 @@ export const pingone: ConnectorModule = {
       showChecklist(context);
       await collect(context, draft, false);
     }
+    let move: NextMove | undefined;
     for (;;) {
       const credentials = complete(draft);
       try {
-        await verifyCredentials(context, credentials);
+        await (move === 'retry' ? verifyAfterConsoleChange(context, credentials) : verifyCredentials(context, credentials));
         return summary(credentials);
       } catch (error) {
         if (!context.interactive || !(error instanceof RejectedError)) throw error;
-        if ((await nextMove(context, error)) === 'edit') await collect(context, draft, true);
+        move = await nextMove(context, error);
+        if (move === 'edit') await collect(context, draft, true);
       }
     }
   },

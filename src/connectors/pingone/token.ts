@@ -1,11 +1,11 @@
 // The check Cyclr depends on: a client-credentials token request sent exactly as Cyclr sends it
 // (Client Secret Post), and a diagnosis naming the console setting when PingOne says no.
 import { type CliError, RejectedError } from '../../core/errors.js';
-import { type HttpClient, parseJson } from '../../core/http.js';
+import type { HttpClient } from '../../core/http.js';
 import { type TokenAnswer, requestToken } from '../../core/oauth.js';
 import type { Redactor } from '../../core/redact.js';
 import { type RunContext, runCheck } from '../../core/run.js';
-import { REGIONS } from './fields.js';
+import { findOtherRegion, lookUp, regionOf } from './discovery.js';
 import { HINTS } from './guide.js';
 
 export interface PingOneCredentials {
@@ -14,8 +14,6 @@ export interface PingOneCredentials {
   authDomain: string;
   environmentId: string;
 }
-
-const REGION_LOOKUP_TIMEOUT_MS = 5000;
 
 export function tokenUrl(authDomain: string, environmentId: string): string {
   return `https://${authDomain}/${environmentId}/as/token`;
@@ -32,26 +30,34 @@ function fetchToken(http: HttpClient, credentials: PingOneCredentials, redactor:
   );
 }
 
+/** The Correlation ID PingOne puts in its error_description (P-TOKEN-CORRELATION); Ping support asks for it. */
+export function correlationId(description: string): string | undefined {
+  return /Correlation ID:\s*([0-9A-Za-z-]{8,64})/i.exec(description)?.[1];
+}
+
 /** PingOne's answer to a refused token request, as one of our errors. */
 export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, credentials: PingOneCredentials): CliError {
   if (answer.kind === 'oauth_error') {
     const said = answer.description ? ` PingOne said: "${answer.description}"` : '';
+    // P-TOKEN-NO-ROLES: the error code that comes with it is unconfirmed, so the wording decides.
+    if (/role assignment/i.test(answer.description)) {
+      return new RejectedError('no_roles', `The Worker application has no roles.${said}`, HINTS.noRoles);
+    }
     switch (answer.error) {
       case 'invalid_client':
+        // P-TOKEN-401-AUTH-METHOD
         if (/authentication method/i.test(answer.description)) {
           return new RejectedError('wrong_auth_method', `The application does not accept Client Secret Post.${said}`, HINTS.wrongAuthMethod);
         }
         if (/disabled/i.test(answer.description)) {
           return new RejectedError('app_disabled', `The application is disabled.${said}`, HINTS.appDisabled);
         }
+        // P-TOKEN-401-INVALID-CLIENT, and also P-TOKEN-401-UNKNOWN-ENV: verifyCredentials asks where the environment is.
         return new RejectedError('invalid_client', `PingOne rejected the Client ID or Client Secret.${said}`, HINTS.invalidClient);
       case 'unauthorized_client':
       case 'unsupported_grant_type':
         return new RejectedError('unauthorized_client', `The application may not use the Client Credentials grant.${said}`, HINTS.unauthorizedClient);
       case 'access_denied':
-        if (/role/i.test(answer.description)) {
-          return new RejectedError('no_roles', `The Worker application has no roles.${said}`, HINTS.noRoles);
-        }
         return new RejectedError('access_denied', `PingOne denied the request.${said}`, HINTS.noRoles);
       default:
         // A stable, documented code; PingOne's own error stays in the message (as text, never as a code).
@@ -71,49 +77,59 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, creden
   return new RejectedError('rejected', `PingOne answered HTTP ${answer.status} to the token request.`, HINTS.environmentNotFound);
 }
 
-/**
- * After a 404 on a regional domain, asks the other regions' discovery documents at once: an environment
- * lives in exactly one region, and saying which one is the whole fix.
- */
-async function findEnvironmentRegion(http: HttpClient, credentials: PingOneCredentials): Promise<string | undefined> {
-  const others = REGIONS.filter((region) => region.authDomain !== credentials.authDomain);
-  const lookups = others.map(async ({ authDomain }) => {
-    const response = await http.send({
-      method: 'GET',
-      url: `https://${authDomain}/${credentials.environmentId}/as/.well-known/openid-configuration`,
-      retry: 'safe',
-      timeoutMs: REGION_LOOKUP_TIMEOUT_MS,
-    });
-    const document = parseJson(response.text) as { issuer?: unknown } | undefined;
-    if (response.status !== 200 || typeof document?.issuer !== 'string') throw new Error('not here');
-    return authDomain;
-  });
-  try {
-    return await Promise.any(lookups);
-  } catch {
-    return undefined;
-  }
+/** What PingOne said at the token URL, kept for a diagnosis that replaces the first one (it holds the Correlation ID). */
+function pingoneSaid(refusal: CliError): string {
+  const quoted = /PingOne said: ".*"$/s.exec(refusal.message)?.[0];
+  return quoted ? ` ${quoted}` : '';
 }
 
-/** Proves the credentials; throws the diagnosis when PingOne refuses them. */
+/**
+ * After a refusal that may mean "no such environment here", asks the public discovery documents where the
+ * environment is: on the chosen domain first, then (for a regional domain) all other regions at once.
+ */
+async function locate(context: RunContext, credentials: PingOneCredentials, refusal: CliError): Promise<CliError> {
+  const { authDomain, environmentId } = credentials;
+  const home = await runCheck(context, `Looking for the environment at ${authDomain}`, () => lookUp(context.http, authDomain, environmentId));
+  if (home.kind === 'here') return refusal;
+  const homeRegion = regionOf(authDomain);
+  const said = pingoneSaid(refusal);
+  if (homeRegion) {
+    const found = await runCheck(context, 'Looking for the environment in the other regions', () =>
+      findOtherRegion(context.http, authDomain, environmentId),
+    );
+    if (found) {
+      return new RejectedError(
+        'environment_in_other_region',
+        `Environment ${environmentId} is not in ${homeRegion.region} (${authDomain}): it is in ${found.region}, at ${found.authDomain}.${said}`,
+        `Use Auth Domain ${found.authDomain} (--auth-domain ${found.authDomain}), or pass the AUTHORIZATION URL from the application's Configuration tab with --authorization-url.`,
+      );
+    }
+  }
+  if (home.kind === 'unknown') {
+    // Nothing says the environment is missing, and nothing says it is there: both suspects are named.
+    return new RejectedError(
+      refusal.code,
+      `PingOne refused the token request, and whether environment ${environmentId} is at ${authDomain} could not be checked (${home.why.replace(/\.$/, '')}).${said}`,
+      `${HINTS.environmentNotFound} Then: ${HINTS.invalidClient}`,
+    );
+  }
+  const where = homeRegion ? `in any PingOne region (${authDomain} and the five others were asked)` : `at ${authDomain}: ${home.why}`;
+  return new RejectedError(
+    'environment_not_found',
+    `No environment ${environmentId} was found ${where}.${said}`,
+    homeRegion ? HINTS.environmentNotFound : HINTS.environmentNotAtCustomDomain,
+  );
+}
+
+/** Proves the credentials; throws the diagnosis when PingOne refuses them. Success costs exactly one request. */
 export async function verifyCredentials(context: RunContext, credentials: PingOneCredentials): Promise<void> {
   const answer = await runCheck(context, 'Token request (client credentials, Client Secret Post)', async () => {
     const result = await fetchToken(context.http, credentials, context.redactor);
     if (result.kind !== 'token') throw diagnose(result, credentials);
     return result;
   }).catch(async (error: unknown) => {
-    if ((error as CliError).code !== 'environment_not_found') throw error;
-    if (!REGIONS.some((region) => region.authDomain === credentials.authDomain)) throw error;
-    const found = await runCheck(context, 'Looking for the environment in the other regions', () =>
-      findEnvironmentRegion(context.http, credentials),
-    );
-    if (!found) throw error;
-    const region = REGIONS.find((entry) => entry.authDomain === found)?.region ?? found;
-    throw new RejectedError(
-      'environment_not_found',
-      `Environment ${credentials.environmentId} is not in ${credentials.authDomain}; it lives in ${region} (${found}).`,
-      `Use Auth Domain ${found} (--auth-domain ${found}).`,
-    );
+    if (!(error instanceof RejectedError) || !['invalid_client', 'environment_not_found'].includes(error.code)) throw error;
+    throw await locate(context, credentials, error);
   });
   if (answer.expiresIn !== undefined && answer.expiresIn <= 0) {
     context.warnings.push('PingOne issued a token that has already expired; check the application\'s token lifetime.');
