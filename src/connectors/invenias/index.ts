@@ -3,7 +3,7 @@ import { missingInput } from '../../core/resolve.js';
 import type { RunContext, SetupSummary } from '../../core/run.js';
 import { runCheck } from '../../core/run.js';
 import { type NextMove, askNextMove, givenExplicitly, showRefusal } from '../../core/wizard.js';
-import { type ApplicationRequest, type IssuedSecret, createApplication, renewApplication } from './applications.js';
+import { type ApplicationRequest, type IssuedSecret, type Operation, createApplication, freshKeyRefusedToo, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
 import { type InveniasCredentials, verifyCredentials } from './token.js';
 import {
@@ -30,8 +30,8 @@ import type { ConnectorModule } from '../types.js';
 /** How this run gets its application: create one, renew one, take one given, or reuse the profile's. */
 type Plan = 'create' | 'renew' | 'existing' | 'saved';
 
-/** A person gets a few tries at pasting a fresh API Key; each try is a request against the rate limit. */
-const MAX_API_KEY_TRIES = 3;
+/** The first API Key and one fresh one: a fresh key refused too points at the account, not the key. */
+const MAX_API_KEY_TRIES = 2;
 
 const VERIFY_KEYS: readonly DraftKey[] = ['subdomain', 'clientId', 'clientSecret', 'username', 'password'];
 const NEEDS: Record<Plan, readonly DraftKey[]> = {
@@ -126,8 +126,9 @@ function keeper(context: RunContext, draft: InveniasDraft, keys: readonly DraftK
 }
 
 /** Lets a person paste a fresh API Key after a 401; anything else ends the attempt. */
-async function retryWithFreshKey(context: RunContext, draft: InveniasDraft, error: unknown, tries: number): Promise<boolean> {
-  if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'api_key_rejected' || tries >= MAX_API_KEY_TRIES) return false;
+async function retryWithFreshKey(context: RunContext, draft: InveniasDraft, error: unknown, tries: number, operation: Operation): Promise<boolean> {
+  if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'api_key_rejected') return false;
+  if (tries >= MAX_API_KEY_TRIES) throw freshKeyRefusedToo(error, operation);
   showRefusal(context, error);
   await askApiKey(context, draft, true);
   return true;
@@ -156,7 +157,7 @@ async function createStep(context: RunContext, draft: InveniasDraft): Promise<st
       context.out.say(`Saved application ${created.clientId} and its Client Secret in profile "${context.profileName}" (Invenias shows the secret only once).`);
       return created.expiresOn;
     } catch (error) {
-      if (await retryWithFreshKey(context, draft, error, tries)) continue;
+      if (await retryWithFreshKey(context, draft, error, tries, 'create')) continue;
       if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'validation_failed') throw error;
       showRefusal(context, error);
       if (!(await context.prompt.confirm({ message: 'Change the Name, Expiration or Service Domain and try again?', default: true }))) throw error;
@@ -191,7 +192,7 @@ async function renewStep(context: RunContext, draft: InveniasDraft): Promise<str
       context.out.say(`Saved the new Client Secret of application ${clientId} in profile "${context.profileName}".`);
       return renewed.expiresOn;
     } catch (error) {
-      if (!(await retryWithFreshKey(context, draft, error, tries))) throw error;
+      if (!(await retryWithFreshKey(context, draft, error, tries, 'renew'))) throw error;
     }
   }
 }

@@ -1,10 +1,12 @@
 // The check Cyclr depends on: a resource-owner password grant at /identity/connect/token, sent as Cyclr sends
 // it, and a diagnosis naming the fix when Invenias says no.
 import { type CliError, RejectedError } from '../../core/errors.js';
+import { serverWords } from '../../core/http.js';
 import { type TokenAnswer, requestToken } from '../../core/oauth.js';
 import { type RunContext, runCheck } from '../../core/run.js';
 import { assessExpiry } from '../../core/verification.js';
 import { HINTS } from './guide.js';
+import { RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';
 
 export interface InveniasCredentials {
   origin: string;
@@ -19,6 +21,11 @@ const SCOPE = 'openid profile api email';
 
 export function tokenUrl(origin: string): string {
   return `${origin}/identity/connect/token`;
+}
+
+/** The cheapest documented API call (I-COUNTRIES-REQ): it proves Invenias accepts this user's calls, not only its password. */
+export function apiCheckUrl(origin: string): string {
+  return `${origin}/api/v1/countries`;
 }
 
 function tokenForm(credentials: InveniasCredentials): Record<string, string> {
@@ -70,11 +77,46 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, expire
   return new RejectedError('rejected', `Invenias answered HTTP ${answer.status} to the token request.`, HINTS.notFound);
 }
 
+/**
+ * The API's answer to a call made with a fresh token. A token is issued to any enabled user with the right
+ * password, but calls are refused when the user is not licensed, not enabled or not a System Administrator
+ * (I-API-401-UNLICENSED): Cyclr's calls would all fail the same way.
+ */
+export function diagnoseApiCall(status: number, text: string): CliError | undefined {
+  if (status >= 200 && status < 300) return undefined;
+  const words = serverWords(text);
+  const said = words === undefined ? '' : ` Invenias said: "${words}"`;
+  if (status === 401 || status === 403) {
+    return new RejectedError(
+      'user_not_licensed',
+      `Invenias issued a token, but refused an API call made with it (GET /api/v1/countries answered ${status}): the user is not licensed, not enabled or not in the System Administrator permission group.${said}`,
+      HINTS.userNotLicensed,
+    );
+  }
+  return new RejectedError('rejected', `Invenias issued a token, but answered ${status} to GET /api/v1/countries.${said}`, HINTS.notFound);
+}
+
 /** Proves the application and the user; throws the diagnosis when Invenias refuses them. */
 export async function verifyCredentials(context: RunContext, credentials: InveniasCredentials, expiresOn?: string | null): Promise<void> {
-  await runCheck(context, 'Token request (password grant, as Cyclr sends it)', async () => {
-    const answer = await requestToken(context.http, { url: tokenUrl(credentials.origin), form: tokenForm(credentials) }, context.redactor);
+  const token = await runCheck(context, 'Token request (password grant, as Cyclr sends it)', async () => {
+    const answer = await requestToken(
+      context.http,
+      { url: tokenUrl(credentials.origin), form: tokenForm(credentials), rateLimitWindowMs: RATE_LIMIT_WINDOW_MS },
+      context.redactor,
+    );
     if (answer.kind !== 'token') throw diagnose(answer, expiresOn);
     return answer;
+  });
+  await runCheck(context, 'API call with the token (GET /api/v1/countries, as Cyclr calls the API)', async () => {
+    const response = await context.http.send({
+      method: 'GET',
+      url: apiCheckUrl(credentials.origin),
+      headers: { authorization: `${token.tokenType} ${token.accessToken}`, accept: 'application/json' },
+      retry: 'safe',
+      rateLimitWindowMs: RATE_LIMIT_WINDOW_MS,
+    });
+    noteQuota(context, response.headers);
+    const refused = diagnoseApiCall(response.status, context.redactor.redact(response.text));
+    if (refused) throw refused;
   });
 }

@@ -153,7 +153,8 @@ export async function askClientSecret(context: RunContext, draft: InveniasDraft)
 export async function askUser(context: RunContext, draft: InveniasDraft, editing: boolean): Promise<void> {
   if (isOpen(context, 'username', editing)) {
     const parse = (value: string): string => parseRequiredText(value, 'Username');
-    context.out.say('  The Invenias user Cyclr acts as (one that signs in with the Invenias identity provider, not SSO).');
+    context.out.say('  The Invenias user Cyclr acts as: one that signs in with the Invenias identity provider (not single sign-on),');
+    context.out.say('  and is licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls.');
     draft.username = parse(await context.prompt.text({ message: 'Username', default: draft.username, validate: validateWith(parse) }));
   }
   if (isOpen(context, 'password', editing)) draft.password = await askKeptSecret(context, draft.password, 'Password', parsePassword);
