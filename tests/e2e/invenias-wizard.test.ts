@@ -86,6 +86,8 @@ describe('connector-setup invenias in a terminal', () => {
     await terminal.waitFor('? A fresh API Key');
     terminal.type(`${FAKE.inveniasApiKey}${KEY.enter}`);
     await terminal.waitFor('Invenias shows the secret only once');
+    // Said before the Username is asked for: a token alone does not prove Cyclr's calls will be accepted.
+    await terminal.waitFor('licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls');
     await terminal.waitFor('? Username');
     terminal.type(`${USERNAME}${KEY.enter}`);
     await terminal.waitFor('? Password');
@@ -158,15 +160,17 @@ describe('connector-setup invenias in a terminal', () => {
       BROWSER: 'none',
       INVENIAS_API_KEY: FAKE.inveniasApiKey,
     });
+    // docs/partners.md I-CREATE-400 (shape assumed): no Name limit is documented, so the refusal is scripted.
+    server.script({ status: 400, body: { Message: 'The request is invalid.', ModelState: { 'request.Name': ['The Name is not valid.'] } } });
     await terminal.waitFor('? Application Name');
-    terminal.type(`An application name far longer than Invenias allows${KEY.enter}`);
+    terminal.type(`An application name Invenias refuses${KEY.enter}`);
     await terminal.waitFor('? Expiration');
     terminal.type(KEY.enter);
     await terminal.waitFor('? Cyclr Service Domain');
     terminal.type(`acme.cyclr.com${KEY.enter}`);
     await terminal.waitFor('? Create this application?');
     terminal.type(KEY.enter);
-    await terminal.waitFor('request.Name: The field Name must be a string with a maximum length of 50.');
+    await terminal.waitFor('request.Name: The Name is not valid.');
     await terminal.waitFor('? Change the Name, Expiration or Service Domain and try again?');
     terminal.mark();
     terminal.type(KEY.enter);

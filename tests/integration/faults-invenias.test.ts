@@ -230,7 +230,7 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
     expect(server.creates()).toHaveLength(1);
     expect(server.tokens()).toHaveLength(0);
     expect(error.message).toContain('not sent again');
-    expect(error.hint).toContain('ThirdPartyApplications');
+    expect(error.hint).toContain('Run again to create another');
     expect(error.hint).toContain('--renew');
     if (configDir) expect(savedSecrets(configDir)).toBeUndefined();
   }
@@ -244,7 +244,7 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
       ['504', () => faults.json(504, {}), 'server_error'],
       ['a connection reset after the request', () => faults.resetBeforeAnswer(), 'unreachable'],
       ['a connection reset in the middle of the answer', () => faults.resetMidAnswer(), 'unreachable'],
-    ])('%s: exit 3 after exactly one create, pointing at ThirdPartyApplications', async (_what, handler, code) => {
+    ])('%s: exit 3 after exactly one create, saying the application may exist and how to go on', async (_what, handler, code) => {
       const configDir = tempConfigDir();
       const server = await serve({ create: handler() });
       const error = expectFailure(await create(server.origin, { configDir }), 3, code);
@@ -311,18 +311,18 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
       ['a ClientSecret that is not a string', () => faults.json(201, { ClientId: CREATED_CLIENT_ID, ClientSecret: 12345 })],
       ['200 with an HTML page', () => faults.text(200, '<!doctype html><html><body>Swagger UI</body></html>', 'text/html')],
       ['200 with invalid JSON', () => faults.text(200, '{"ClientId": "abc", "ClientSecret": "FAKE', 'application/json')],
-    ])('%s: exit 3, bad_response, one create, pointing at ThirdPartyApplications', async (_what, handler) => {
+    ])('%s: exit 3, bad_response, one create, saying the application may exist and how to go on', async (_what, handler) => {
       const configDir = tempConfigDir();
       const server = await serve({ create: handler() });
       const error = expectFailure(await create(server.origin, { configDir }), 3, 'bad_response');
       expect(error.message).toContain('ClientSecret');
-      expect(error.hint).toContain('ThirdPartyApplications');
+      expect(error.hint).toContain('Run again to create another');
       expect(server.creates()).toHaveLength(1);
       expect(server.tokens()).toHaveLength(0);
       expect(savedSecrets(configDir)).toBeUndefined();
     });
 
-    test('an answer of hundreds of MB: refused past the cap, one create, pointing at ThirdPartyApplications', async () => {
+    test('an answer of hundreds of MB: refused past the cap, one create, saying the application may exist and how to go on', async () => {
       const { handler, stats } = faults.hugeBody(512 * 1024 * 1024, false);
       const server = await serve({ create: handler });
       const error = expectFailure(await create(server.origin), 3, 'bad_response');
