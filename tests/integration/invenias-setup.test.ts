@@ -70,7 +70,8 @@ describe('invenias: creating the application', () => {
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
     expect(document).toMatchObject({ ok: true, connector: 'invenias', profile: 'default', error: null });
-    expect(document.checks.map((check: { ok: boolean }) => check.ok)).toEqual([true, true]);
+    // Create, token, and the API call made with the token.
+    expect(document.checks.map((check: { ok: boolean }) => check.ok)).toEqual([true, true, true]);
 
     const create = server.createRequests().slice(before.creates);
     expect(create).toHaveLength(1);
