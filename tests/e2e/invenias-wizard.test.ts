@@ -115,6 +115,27 @@ describe('connector-setup invenias in a terminal', () => {
     expect(server.apps.get(profile.values.clientId)?.replyUrl).toBe('https://acme.cyclr.com/connector/callback');
   });
 
+  test('a fresh API Key refused too: the account, not the key, is suspected; no third key is asked for', async () => {
+    const configDir = tempConfigDir();
+    const createsBefore = server.createRequests().length;
+    const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, BROWSER: 'none' });
+    await createWithDefaults(terminal);
+    await terminal.waitFor('? API Key');
+    terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
+    await terminal.waitFor('? Create this application?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? A fresh API Key');
+    // docs/partners.md I-CREATE-401: a removed licence or permission group also gives 401, whatever the key.
+    terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
+    expect(await terminal.exit).toBe(1);
+    const screen = terminal.screen();
+    expect(screen).toContain('Invenias refused a fresh API Key too; nothing was created.');
+    expect(screen).toContain('may have lost its licence or its System Administrator permission group');
+    expect(screen).toContain('[api_key_rejected]');
+    expect(server.createRequests().length).toBe(createsBefore + 2);
+    expectNoSecrets(screen, SECRETS);
+  });
+
   test('"I already have an application", a mistyped password, then the right one', async () => {
     const configDir = tempConfigDir();
     const createsBefore = server.createRequests().length;
