@@ -60,12 +60,8 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, expire
       case 'unsupported_grant_type':
         return new RejectedError('unauthorized_client', `The application may not use the password grant (it is not a ResourceOwner application).${said}`, HINTS.unauthorizedClient);
       default:
-        return new RejectedError(
-          // Only a code shaped like OAuth's own becomes ours: anything else (a server's echo) is not repeated.
-          /^[a-z_]{1,40}$/i.test(answer.error) ? answer.error.toLowerCase() : 'rejected',
-          `Invenias refused the token request (${answer.error}).${said}`,
-          HINTS.invalidClient,
-        );
+        // Our stable code; Invenias' own error stays in the message (codes come from our diagnosis, never the server).
+        return new RejectedError('rejected', `Invenias refused the token request (${answer.error}).${said}`, HINTS.invalidClient);
     }
   }
   if (answer.status === 404) {
