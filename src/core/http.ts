@@ -110,7 +110,7 @@ export function serverWords(text: string): string | undefined {
 }
 
 /** A moment as people read it in a message: 14:05:09 UTC. */
-export function clockTime(epochMs: number): string {
+function clockTime(epochMs: number): string {
   return `${new Date(epochMs).toISOString().slice(11, 19)} UTC`;
 }
 

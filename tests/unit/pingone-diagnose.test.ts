@@ -2,7 +2,7 @@
 // naming the console setting that fixes it.
 import { describe, expect, test } from '@jest/globals';
 import { readDiscovery } from '../../src/connectors/pingone/discovery.js';
-import { correlationId, diagnose, tokenUrl } from '../../src/connectors/pingone/token.js';
+import { diagnose, tokenUrl } from '../../src/connectors/pingone/token.js';
 import { FAKE } from '../helpers/fixtures.js';
 
 const credentials = { clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId };
@@ -34,12 +34,6 @@ describe('diagnose', () => {
     expect(error.hint).toContain('check that the application is switched on');
   });
 
-  test('the Correlation ID is read from the description', () => {
-    expect(correlationId('Request denied: Invalid client credentials (Correlation ID: 0f1e2d3c-0000-4000-8000-00000000abcd)')).toBe(
-      '0f1e2d3c-0000-4000-8000-00000000abcd',
-    );
-    expect(correlationId('Request denied')).toBeUndefined();
-  });
 
   test('invalid_client about a disabled app: app_disabled, fix is the toggle', () => {
     const error = oauthError('invalid_client', 'Request denied: Application is disabled');

@@ -24,7 +24,7 @@ export function tokenUrl(origin: string): string {
 }
 
 /** The cheapest documented API call (I-COUNTRIES-REQ): it proves Invenias accepts this user's calls, not only its password. */
-export function apiCheckUrl(origin: string): string {
+function apiCheckUrl(origin: string): string {
   return `${origin}/api/v1/countries`;
 }
 

@@ -12,7 +12,7 @@ const LOOKUP_TIMEOUT_MS = 5000;
 /** `here`: the domain serves this environment; `absent`: it answered, and not with it; `unknown`: it could not be asked. */
 export type Presence = { kind: 'here' } | { kind: 'absent'; why: string } | { kind: 'unknown'; why: string };
 
-export function discoveryUrl(domain: string, environmentId: string): string {
+function discoveryUrl(domain: string, environmentId: string): string {
   return `https://${domain}/${environmentId}/as/.well-known/openid-configuration`;
 }
 
@@ -45,7 +45,7 @@ export async function lookUp(http: HttpClient, domain: string, environmentId: st
   }
 }
 
-export type Region = (typeof REGIONS)[number];
+type Region = (typeof REGIONS)[number];
 
 export function regionOf(domain: string): Region | undefined {
   return REGIONS.find((region) => region.authDomain === domain);

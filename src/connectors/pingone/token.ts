@@ -30,11 +30,6 @@ function fetchToken(http: HttpClient, credentials: PingOneCredentials, redactor:
   );
 }
 
-/** The Correlation ID PingOne puts in its error_description (P-TOKEN-CORRELATION); Ping support asks for it. */
-export function correlationId(description: string): string | undefined {
-  return /Correlation ID:\s*([0-9A-Za-z-]{8,64})/i.exec(description)?.[1];
-}
-
 /** PingOne's answer to a refused token request, as one of our errors. */
 export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, credentials: PingOneCredentials): CliError {
   if (answer.kind === 'oauth_error') {
@@ -77,7 +72,10 @@ export function diagnose(answer: Exclude<TokenAnswer, { kind: 'token' }>, creden
   return new RejectedError('rejected', `PingOne answered HTTP ${answer.status} to the token request.`, HINTS.environmentNotFound);
 }
 
-/** What PingOne said at the token URL, kept for a diagnosis that replaces the first one (it holds the Correlation ID). */
+/**
+ * What PingOne said at the token URL, kept for a diagnosis that replaces the first one: it ends with the
+ * Correlation ID Ping support asks for (docs/partners.md P-TOKEN-CORRELATION).
+ */
 function pingoneSaid(refusal: CliError): string {
   const quoted = /PingOne said: ".*"$/s.exec(refusal.message)?.[0];
   return quoted ? ` ${quoted}` : '';
