@@ -255,7 +255,8 @@ async function verifyUser(
     } catch (error) {
       if (!context.interactive || !(error instanceof RejectedError)) throw error;
       if ((await nextMove(context, error, plan)) === 'edit') {
-        if (plan === 'existing' && error.code !== 'invalid_grant') {
+        // A refused user (password, or licence and group) is fixed by changing the user, not the application.
+        if (plan === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(error.code)) {
           await askClientId(context, draft);
           await askClientSecret(context, draft);
         }
