@@ -11,6 +11,7 @@ const EXPIRED_KEY = 'FAKE-invenias-expired-key-0007';
 const SECRETS = [...ALL_FAKE_SECRETS, EXPIRED_KEY];
 const USERNAME = 'cyclr.integration';
 const EXISTING_APP = 'existing-app-0001';
+const UNLICENSED = 'former.admin';
 
 let server: InveniasServer;
 
@@ -18,7 +19,11 @@ beforeAll(async () => {
   server = await startInvenias({
     subdomain: 'acme',
     adminKeys: [FAKE.inveniasApiKey],
-    users: [{ username: USERNAME, password: FAKE.inveniasPassword }],
+    // docs/partners.md I-API-401-UNLICENSED: the second user gets a token, but its API calls are refused.
+    users: [
+      { username: USERNAME, password: FAKE.inveniasPassword },
+      { username: UNLICENSED, password: FAKE.inveniasPassword, unlicensed: true },
+    ],
     apps: [
       {
         clientId: EXISTING_APP,
@@ -172,6 +177,38 @@ describe('connector-setup invenias in a terminal', () => {
     expect(screen).not.toContain('? API Key');
     expectNoSecrets(screen, SECRETS);
     expect(server.createRequests().length).toBe(createsBefore);
+  });
+
+  test('a user who gets a token but is not licensed: user_not_licensed, and changing the values asks for the user again', async () => {
+    const configDir = tempConfigDir();
+    const terminal = wizard(configDir);
+    await terminal.waitFor('? Subdomain');
+    terminal.type(`acme${KEY.enter}`);
+    await terminal.waitFor('? Application');
+    terminal.type(KEY.down);
+    await terminal.waitFor(/❯ I already have an application/);
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Client ID');
+    terminal.type(`${EXISTING_APP}${KEY.enter}`);
+    await terminal.waitFor('? Client Secret');
+    terminal.type(`${FAKE.inveniasClientSecret}-existing${KEY.enter}`);
+    await terminal.waitFor('licensed, enabled and in the System Administrator permission group');
+    await terminal.waitFor('? Username');
+    terminal.type(`${UNLICENSED}${KEY.enter}`);
+    await terminal.waitFor('? Password');
+    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
+    await terminal.waitFor('Invenias issued a token, but refused an API call made with it');
+    await terminal.waitFor(/❯ Change the values I entered/);
+    terminal.mark();
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Username');
+    terminal.type(`${USERNAME}${KEY.enter}`);
+    await terminal.waitFor('? Password (Enter keeps ****0005)');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('Enter these in Cyclr');
+    expect(await terminal.exit).toBe(0);
+    expect(terminal.screen()).toMatch(new RegExp(`Username\\s+${USERNAME}`));
+    expectNoSecrets(terminal.screen(), SECRETS);
   });
 
   test("Invenias refuses the request (400): its messages are shown and the values can be changed", async () => {
