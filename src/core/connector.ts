@@ -9,6 +9,7 @@ import type { TokenAnswer, TokenRefusal, TokenRequest } from './oauth.js';
 import type { Output } from './output.js';
 import type { ProfileWithSecrets } from './profile-store.js';
 import type { Choice, Prompter } from './prompts.js';
+import type { Settling } from './settle.js';
 import type { Redactor } from './redact.js';
 import type { ValueSource } from './resolve.js';
 
@@ -118,11 +119,8 @@ export interface ConnectorSteps {
   nextMoves?(values: Values, refusal: CliError): Choice<NextMove>[];
   /** "Change the values I entered": asks again and returns the new values. */
   edit(context: StepContext, values: Values, refusal: CliError): Promise<Values>;
-  /**
-   * Console settings take a moment to apply: after "Try again", a refusal with one of these codes is retried for
-   * up to `settleMs` with a countdown before it is shown again.
-   */
-  settling?: { codes: readonly string[]; ms: number };
+  /** Console settings take a moment to apply: after "Try again", these refusals are retried with a countdown. */
+  settling?: Settling;
   /** The expiry date the profile knows for the application these values name (null when unknown). */
   expiresOn?(context: StepContext, values: Values): string | null;
   /** Ctrl+C after a one-time secret was kept: say what is saved and how to go on. */

@@ -8,6 +8,8 @@ const MAX_ATTEMPTS = 3;
 /** A Retry-After longer than this is not waited for: the run ends and says when to try again. */
 const MAX_RETRY_AFTER_MS = 20_000;
 const BACKOFF_MS = [500, 1000, 2000];
+/** How much of a server's own words an error repeats. */
+const MAX_SERVER_WORDS = 200;
 
 /**
  * `safe`: retry after 429 and 502/503/504 (a token request changes nothing on the server).
@@ -23,6 +25,11 @@ export interface HttpRequest {
   retry: RetryPolicy;
   /** Overrides the run's timeout, e.g. for quick look-ups made while diagnosing. */
   timeoutMs?: number;
+  /**
+   * The service counts calls in fixed windows of this length and documents no Retry-After (Invenias): a 429
+   * without a short Retry-After ends the request at once, and this client asks that host nothing more until then.
+   */
+  rateLimitWindowMs?: number;
 }
 
 export interface HttpResponse {
@@ -80,6 +87,31 @@ function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * What a server said in an error answer (a JSON message or plain text, never an HTML page), made safe to print
+ * and cut short; undefined when it said nothing readable.
+ */
+export function serverWords(text: string): string | undefined {
+  const body = parseJson(text);
+  let said: unknown = typeof body === 'string' ? body : undefined;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const record = body as Record<string, unknown>;
+    const key = Object.keys(record).find((name) => ['message', 'error_description', 'title', 'detail', 'error'].includes(name.toLowerCase()) && typeof record[name] === 'string');
+    said = key === undefined ? undefined : record[key];
+  } else if (body === undefined && !/^\s*</.test(text)) {
+    said = text;
+  }
+  if (typeof said !== 'string') return undefined;
+  const flat = said.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  if (flat === '') return undefined;
+  return flat.length > MAX_SERVER_WORDS ? `${flat.slice(0, MAX_SERVER_WORDS)}…` : flat;
+}
+
+/** A moment as people read it in a message: 14:05:09 UTC. */
+function clockTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(11, 19)} UTC`;
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -203,6 +235,8 @@ export class HttpClient {
    * client, so one rate-limit answer pauses the whole batch instead of every request finding out alone.
    */
   private pausedUntil = 0;
+  /** Hosts whose fixed rate-limit window is used up (see rateLimitWindowMs), and when it ends at the latest. */
+  private readonly heldBack = new Map<string, number>();
   private readonly maxBodyBytes: number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
@@ -227,19 +261,40 @@ export class HttpClient {
     return this.dispatcher;
   }
 
+  /** The run's timeout for each request. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
+  /** Waits, as retries do; Ctrl+C ends the wait (InterruptedError). */
+  wait(ms: number): Promise<void> {
+    return this.sleep(ms, this.options.signal);
+  }
+
   async send(request: HttpRequest): Promise<HttpResponse> {
     const host = describeHost(request.url);
+    const heldUntil = this.heldBack.get(host) ?? 0;
+    if (heldUntil > Date.now()) {
+      throw new UnreachableError(
+        'rate_limited',
+        `Not sent: ${host} refused a request with 429 Too Many Requests earlier in this run, and its limit resets by ${clockTime(heldUntil)} at the latest.`,
+        `Try again after ${clockTime(heldUntil)}; calls before then only count against the limit.`,
+      );
+    }
     let waitedUntil = 0;
     for (let attempt = 1; ; attempt += 1) {
       const response = await this.attempt(request, attempt, waitedUntil);
       const retryable = response.status === 429 || (request.retry === 'safe' && [502, 503, 504].includes(response.status));
       if (!retryable) {
         if (response.status >= 500) {
-          throw new UnreachableError('server_error', `${host} answered ${response.status} (a server error).`, 'The service has a problem; try again later.');
+          throw new UnreachableError('server_error', `${host} answered ${response.status} (a server error).${said(response)}`, 'The service has a problem; try again later.');
         }
         return response;
       }
       const retryAfter = parseRetryAfter(response.headers['retry-after']);
+      if (response.status === 429 && request.rateLimitWindowMs !== undefined && (retryAfter === undefined || retryAfter > MAX_RETRY_AFTER_MS)) {
+        throw this.holdBack(host, retryAfter ?? request.rateLimitWindowMs, retryAfter === undefined);
+      }
       if (attempt >= MAX_ATTEMPTS || (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS)) {
         if (response.status === 429) {
           if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS));
@@ -252,7 +307,7 @@ export class HttpClient {
         }
         throw new UnreachableError(
           'server_error',
-          `${host} answered ${response.status} (a server error) ${attempt} time(s).`,
+          `${host} answered ${response.status} (a server error) ${attempt} time(s).${said(response)}`,
           'The service has a problem; try again later.',
         );
       }
@@ -263,6 +318,23 @@ export class HttpClient {
       if (response.status === 429) this.pausedUntil = Math.max(this.pausedUntil, waitedUntil);
       await this.sleep(delay, this.options.signal);
     }
+  }
+
+  /**
+   * A fixed window was used up: retrying within seconds cannot succeed and each refusal counts against the
+   * account, so this host is asked nothing more until the window has surely ended.
+   */
+  private holdBack(host: string, forMs: number, windowOnly: boolean): UnreachableError {
+    const until = Date.now() + forMs;
+    this.heldBack.set(host, Math.max(this.heldBack.get(host) ?? 0, until));
+    const when = windowOnly
+      ? `Its limit counts calls in fixed ${Math.round(forMs / 60_000)}-minute windows, so it resets within ${Math.round(forMs / 60_000)} minutes, by ${clockTime(until)} at the latest.`
+      : `It asked to wait ${Math.ceil(forMs / 1000)} s, until ${clockTime(until)}.`;
+    return new UnreachableError(
+      'rate_limited',
+      `${host} answered 429 Too Many Requests; not retried now. ${when}`,
+      `Try again after ${clockTime(until)}. Retrying sooner only counts against the limit, and many refused calls can get the account disabled.`,
+    );
   }
 
   /** `waitedUntil`: how long this request already waited, so it does not wait out its own pause twice. */
@@ -353,6 +425,12 @@ function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The server's own words for an error message, e.g. Invenias' maintenance notice on a 503. */
+function said(response: HttpResponse): string {
+  const words = serverWords(response.text);
+  return words === undefined ? '' : ` It said: "${words}"`;
 }
 
 /** Stops reading an answer and closes its connection; the abort this causes is expected, not a crash. */

@@ -18,6 +18,8 @@ export interface TokenRequest {
   form: Record<string, string>;
   /** RFC 6749 2.3.1: the client's credentials in an Authorization header instead of the form. */
   basicAuth?: { clientId: string; clientSecret: string };
+  /** See HttpRequest.rateLimitWindowMs. */
+  rateLimitWindowMs?: number;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -77,6 +79,7 @@ export async function requestToken(http: HttpClient, request: TokenRequest, reda
     },
     body: new URLSearchParams(request.form).toString(),
     retry: 'safe',
+    ...(request.rateLimitWindowMs === undefined ? {} : { rateLimitWindowMs: request.rateLimitWindowMs }),
   });
   return readTokenAnswer(response, redactor);
 }

@@ -9,6 +9,7 @@ import { type Check, type CyclrValue, type RunOutcome, failureKind } from './out
 import type { ProfileChange, ProfileWithSecrets } from './profile-store.js';
 import type { Choice } from './prompts.js';
 import { type ValueSource, missingInputs } from './resolve.js';
+import { retryWhileSettling } from './settle.js';
 import { assessExpiry } from './verification.js';
 
 /** Where a value came from, including from a step of this run (asked, or issued by the partner). */
@@ -43,9 +44,6 @@ const DEFAULT_MOVES: Choice<NextMove>[] = [
   { name: 'Change the values I entered', value: 'edit' },
   { name: 'Quit', value: 'quit' },
 ];
-
-/** Seconds between tries while console settings apply. */
-const SETTLE_STEP_SECONDS = 5;
 
 /** The user chose Quit after the wizard had shown the refusal. */
 class Stopped extends Error {
@@ -132,22 +130,15 @@ async function checkToken(context: StepContext, steps: ConnectorSteps, values: V
 }
 
 /** "Try again" right after a console change: the partner may still answer from the old settings for a while. */
-async function retryWhileSettling(context: StepContext, steps: ConnectorSteps, values: Values, expiresOn: string | null): Promise<void> {
-  const settling = steps.settling;
-  const deadline = context.clock.now() + (settling?.ms ?? 0);
-  for (;;) {
-    try {
-      return await checkToken(context, steps, values, expiresOn);
-    } catch (error) {
-      const waitSeconds = Math.min(SETTLE_STEP_SECONDS, Math.ceil((deadline - context.clock.now()) / 1000));
-      if (!settling || !(error instanceof RejectedError) || !settling.codes.includes(error.code) || waitSeconds <= 0) throw error;
-      for (let left = waitSeconds; left > 0; left -= 1) {
-        context.out.status(`Settings take a moment to apply in ${context.connector.title}: trying again in ${left} s…`);
-        await context.clock.sleep(1000, context.signal);
-      }
-      context.out.status('');
-    }
-  }
+function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, values: Values, expiresOn: string | null): Promise<void> {
+  const attempt = (): Promise<void> => checkToken(context, steps, values, expiresOn);
+  if (!steps.settling) return attempt();
+  return retryWhileSettling(attempt, {
+    ...steps.settling,
+    sleep: (ms) => context.clock.sleep(ms, context.signal),
+    tick: (left, nextTry, tries, error) =>
+      context.out.status(`  ${context.connector.title} can take a few seconds to apply a change (${error.code}): try ${nextTry} of ${tries} in ${left} s…`),
+  }).finally(() => context.out.status(''));
 }
 
 /** The token check; in a terminal, a refusal is shown and the user picks what to do, until it passes or they quit. */
@@ -156,7 +147,7 @@ async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, 
   let move: NextMove | undefined;
   for (;;) {
     try {
-      if (move === 'retry') await retryWhileSettling(context, steps, current.values, expiresOn);
+      if (move === 'retry') await retryAfterConsoleChange(context, steps, current.values, expiresOn);
       else await checkToken(context, steps, current.values, expiresOn);
       return current;
     } catch (error) {

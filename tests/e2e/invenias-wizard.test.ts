@@ -11,6 +11,7 @@ const EXPIRED_KEY = 'FAKE-invenias-expired-key-0007';
 const SECRETS = [...ALL_FAKE_SECRETS, EXPIRED_KEY];
 const USERNAME = 'cyclr.integration';
 const EXISTING_APP = 'existing-app-0001';
+const UNLICENSED = 'former.admin';
 
 let server: InveniasServer;
 
@@ -18,7 +19,11 @@ beforeAll(async () => {
   server = await startInvenias({
     subdomain: 'acme',
     adminKeys: [FAKE.inveniasApiKey],
-    users: [{ username: USERNAME, password: FAKE.inveniasPassword }],
+    // docs/partners.md I-API-401-UNLICENSED: the second user gets a token, but its API calls are refused.
+    users: [
+      { username: USERNAME, password: FAKE.inveniasPassword },
+      { username: UNLICENSED, password: FAKE.inveniasPassword, unlicensed: true },
+    ],
     apps: [
       {
         clientId: EXISTING_APP,
@@ -86,6 +91,8 @@ describe('connector-setup invenias in a terminal', () => {
     await terminal.waitFor('? A fresh API Key');
     terminal.type(`${FAKE.inveniasApiKey}${KEY.enter}`);
     await terminal.waitFor('Invenias shows the secret only once');
+    // Said before the Username is asked for: a token alone does not prove Cyclr's calls will be accepted.
+    await terminal.waitFor('licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls');
     await terminal.waitFor('? Username');
     terminal.type(`${USERNAME}${KEY.enter}`);
     await terminal.waitFor('? Password');
@@ -111,6 +118,27 @@ describe('connector-setup invenias in a terminal', () => {
     const profile = JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.invenias.default;
     expect(profile.values).toMatchObject({ subdomain: 'acme', username: USERNAME, serviceDomain: 'acme.cyclr.com', baseUrl: server.origin });
     expect(server.apps.get(profile.values.clientId)?.replyUrl).toBe('https://acme.cyclr.com/connector/callback');
+  });
+
+  test('a fresh API Key refused too: the account, not the key, is suspected; no third key is asked for', async () => {
+    const configDir = tempConfigDir();
+    const createsBefore = server.createRequests().length;
+    const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, BROWSER: 'none' });
+    await createWithDefaults(terminal);
+    await terminal.waitFor('? API Key');
+    terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
+    await terminal.waitFor('? Create this application?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? A fresh API Key');
+    // docs/partners.md I-CREATE-401: a removed licence or permission group also gives 401, whatever the key.
+    terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
+    expect(await terminal.exit).toBe(1);
+    const screen = terminal.screen();
+    expect(screen).toContain('Invenias refused a fresh API Key too; nothing was created.');
+    expect(screen).toContain('may have lost its licence or its System Administrator permission group');
+    expect(screen).toContain('[api_key_rejected]');
+    expect(server.createRequests().length).toBe(createsBefore + 2);
+    expectNoSecrets(screen, SECRETS);
   });
 
   test('"I already have an application", a mistyped password, then the right one', async () => {
@@ -151,6 +179,38 @@ describe('connector-setup invenias in a terminal', () => {
     expect(server.createRequests().length).toBe(createsBefore);
   });
 
+  test('a user who gets a token but is not licensed: user_not_licensed, and changing the values asks for the user again', async () => {
+    const configDir = tempConfigDir();
+    const terminal = wizard(configDir);
+    await terminal.waitFor('? Subdomain');
+    terminal.type(`acme${KEY.enter}`);
+    await terminal.waitFor('? Application');
+    terminal.type(KEY.down);
+    await terminal.waitFor(/❯ I already have an application/);
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Client ID');
+    terminal.type(`${EXISTING_APP}${KEY.enter}`);
+    await terminal.waitFor('? Client Secret');
+    terminal.type(`${FAKE.inveniasClientSecret}-existing${KEY.enter}`);
+    await terminal.waitFor('licensed, enabled and in the System Administrator permission group');
+    await terminal.waitFor('? Username');
+    terminal.type(`${UNLICENSED}${KEY.enter}`);
+    await terminal.waitFor('? Password');
+    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
+    await terminal.waitFor('Invenias issued a token, but refused an API call made with it');
+    await terminal.waitFor(/❯ Change the values I entered/);
+    terminal.mark();
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Username');
+    terminal.type(`${USERNAME}${KEY.enter}`);
+    await terminal.waitFor('? Password (Enter keeps ****0005)');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('Enter these in Cyclr');
+    expect(await terminal.exit).toBe(0);
+    expect(terminal.screen()).toMatch(new RegExp(`Username\\s+${USERNAME}`));
+    expectNoSecrets(terminal.screen(), SECRETS);
+  });
+
   test("Invenias refuses the request (400): its messages are shown and the values can be changed", async () => {
     const configDir = tempConfigDir();
     const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
@@ -158,15 +218,17 @@ describe('connector-setup invenias in a terminal', () => {
       BROWSER: 'none',
       INVENIAS_API_KEY: FAKE.inveniasApiKey,
     });
+    // docs/partners.md I-CREATE-400 (shape assumed): no Name limit is documented, so the refusal is scripted.
+    server.script({ status: 400, body: { Message: 'The request is invalid.', ModelState: { 'request.Name': ['The Name is not valid.'] } } });
     await terminal.waitFor('? Application Name');
-    terminal.type(`An application name far longer than Invenias allows${KEY.enter}`);
+    terminal.type(`An application name Invenias refuses${KEY.enter}`);
     await terminal.waitFor('? Expiration');
     terminal.type(KEY.enter);
     await terminal.waitFor('? Cyclr Service Domain');
     terminal.type(`acme.cyclr.com${KEY.enter}`);
     await terminal.waitFor('? Create this application?');
     terminal.type(KEY.enter);
-    await terminal.waitFor('request.Name: The field Name must be a string with a maximum length of 50.');
+    await terminal.waitFor('request.Name: The Name is not valid.');
     await terminal.waitFor('? Change the Name, Expiration or Service Domain and try again?');
     terminal.mark();
     terminal.type(KEY.enter);

@@ -16,11 +16,14 @@ const noRolesYet: WorkerApp = {
   roles: [],
 };
 
+/** A console change PingOne has not applied yet when the person chooses Try again (docs/partners.md P-SETTLE). */
+const appliedLate: WorkerApp = { ...noRolesYet, clientId: 'cccccccc-0000-4000-8000-000000000002', roles: [] };
+
 let server: PingOneServer;
 let proxy: ConnectProxy;
 
 beforeAll(async () => {
-  server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }, noRolesYet]);
+  server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }, noRolesYet, appliedLate]);
   proxy = await startConnectProxy({ 'auth.pingone.eu:443': server.port });
 });
 
@@ -98,6 +101,21 @@ describe('connector-setup pingone in a terminal', () => {
     expect(terminal.screen()).toMatch(/Client Secret\s+\*\*\*\*0001/);
     expectNoSecrets(terminal.screen());
     expect(savedSecret(configDir)).toBe(FAKE.clientSecret);
+  });
+
+  test('a change PingOne applies only after a moment: "Try again" counts down and tries again until it works', async () => {
+    const configDir = tempConfigDir();
+    const terminal = wizard(configDir, ['--client-id', appliedLate.clientId, '--auth-domain', 'auth.pingone.eu', '--environment-id', FAKE.environmentId]);
+    await terminal.waitFor('? Client Secret');
+    terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
+    await terminal.waitFor('? What now?');
+    terminal.type(KEY.enter);
+    // The first try after the change still sees no roles: the countdown starts, and the role arrives meanwhile.
+    await terminal.waitFor('PingOne can take a few seconds to apply a change (no_roles): try 2 of 4 in 2 s');
+    appliedLate.roles = ['Identity Data Read Only'];
+    await terminal.waitFor('Enter these in Cyclr');
+    expect(await terminal.exit).toBe(0);
+    expectNoSecrets(terminal.screen());
   });
 
   test('no roles yet: the fix is shown; after granting a role in the console, "Try again" succeeds', async () => {
@@ -188,7 +206,7 @@ describe('connector-setup pingone in a terminal', () => {
     expect(screen).toContain('Missing Client ID');
     expect(screen).toContain('--client-id or set PINGONE_CLIENT_ID');
     expect(screen).not.toContain('?');
-    expect(screen).not.toContain('Connections > Applications');
+    expect(screen).not.toContain('Applications > Applications');
     expectNoSecrets(screen);
   });
 });

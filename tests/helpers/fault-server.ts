@@ -27,7 +27,7 @@ function resetConnection(socket: Socket): void {
 }
 
 export const faults = {
-  /** A token endpoint that works. */
+  /** A token endpoint that works (docs/partners.md P-TOKEN-200, I-TOKEN-200). */
   token(accessToken: string = FAKE_ACCESS_TOKEN): Handler {
     return (_request, response) => sendJson(response, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600 });
   },

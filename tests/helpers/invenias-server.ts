@@ -1,8 +1,10 @@
-// An Invenias stand-in: real HTTPS on 127.0.0.1 with the documented endpoints. The ThirdPartyApplications API
-// creates and renews applications (Bearer API key; 401 for an expired key, 403 for an account outside the System
-// Administrator group, 400 with ASP.NET-style validation messages); /identity/connect/token is a real OAuth 2.0
-// password-grant server (@node-oauth/oauth2-server) whose clients are those applications. Tests can script the
-// next answers of the create and renew calls (429, 5xx, a dropped connection) to play a struggling service.
+// An Invenias stand-in: real HTTPS on 127.0.0.1 with the documented endpoints, answering as docs/partners.md
+// records. The ThirdPartyApplications API creates and renews applications (Bearer API key; 401 for an expired key,
+// 403 for an account outside the System Administrator group, 400 with ASP.NET-style validation messages);
+// /identity/connect/token is a real OAuth 2.0 password-grant server (@node-oauth/oauth2-server) whose clients are
+// those applications; GET /api/v1/countries accepts its tokens, except those of an unlicensed user. API answers
+// carry X-Request-Quota-Remaining. Tests can script the next answers of each route (429, 503, a dropped
+// connection) to play a struggling service.
 import { randomUUID } from 'node:crypto';
 import OAuth2Server from '@node-oauth/oauth2-server';
 import { FAKE } from './fixtures.js';
@@ -21,8 +23,10 @@ export interface StandInApp {
 export interface StandInUser {
   username: string;
   password: string;
-  /** A single sign-on account: it cannot use the password grant. */
+  /** A single sign-on account: it cannot use the password grant (docs/partners.md I-TOKEN-SSO). */
   sso?: boolean;
+  /** Gets a token, but its API calls are refused: not licensed, not enabled or not a System Administrator (I-API-401-UNLICENSED). */
+  unlicensed?: boolean;
 }
 
 export type ScriptedAnswer = { status: number; body?: unknown; headers?: Record<string, string> } | 'drop';
@@ -40,6 +44,11 @@ export interface InveniasServer extends TestServer {
   apps: Map<string, StandInApp>;
   /** The next answers of create/renew calls, used (in order) before the normal behaviour. */
   script(...answers: ScriptedAnswer[]): void;
+  /** The same for the token endpoint or the API call made with a token. */
+  scriptFor(route: 'token' | 'countries', ...answers: ScriptedAnswer[]): void;
+  /** X-Request-Quota-Remaining of the API answers from now on (docs/partners.md I-QUOTA-HEADER). */
+  setQuota(remaining: number): void;
+  countriesRequests(): RecordedRequest[];
   /** The ExpiresOn of the applications created or renewed from now on; undefined: as their Expiration says. */
   issueExpiresOn(expiresOn: string | undefined): void;
   /** Called when a token request arrives, before it is answered (e.g. to see what the CLI has stored by then). */
@@ -68,6 +77,9 @@ function issuedSecret(count: number): string {
 export async function startInvenias(options: InveniasOptions): Promise<InveniasServer> {
   const apps = new Map<string, StandInApp>((options.apps ?? []).map((app) => [app.clientId, app]));
   const scripted: ScriptedAnswer[] = [];
+  const scriptedFor: Record<'token' | 'countries', ScriptedAnswer[]> = { token: [], countries: [] };
+  const tokens = new Map<string, StandInUser>();
+  let quota = 2999;
   let secretsIssued = 0;
   let chosenExpiresOn: string | undefined;
   let tokenHook: ((form: URLSearchParams) => void | Promise<void>) | undefined;
@@ -82,7 +94,10 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
       },
       getUser: async (username: string, password: string) =>
         options.users.find((user) => user.username === username && user.password === password && !user.sso) ?? false,
-      saveToken: async (token: OAuth2Server.Token, client: OAuth2Server.Client, user: OAuth2Server.User) => ({ ...token, client, user }),
+      saveToken: async (token: OAuth2Server.Token, client: OAuth2Server.Client, user: OAuth2Server.User) => {
+        tokens.set(token.accessToken, user as StandInUser);
+        return { ...token, client, user };
+      },
       validateScope: async (_user: OAuth2Server.User, _client: OAuth2Server.Client, scope?: string[]) =>
         scope && scope.every((entry) => SCOPES.includes(entry)) ? scope : false,
       getAccessToken: async () => false,
@@ -100,9 +115,34 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
     return 401;
   }
 
+  /** Plays a scripted answer if one is due; true when it did. */
+  function playScript(queue: ScriptedAnswer[], response: Parameters<typeof sendJson>[0], socket: { destroy(): void }): boolean {
+    const next = queue.shift();
+    if (next === undefined) return false;
+    // The request arrived; the answer never does (on a real server its work would be done).
+    if (next === 'drop') socket.destroy();
+    else sendAnswer(response, next);
+    return true;
+  }
+
+  /** docs/partners.md I-QUOTA-HEADER: every API answer says how many calls are left in the window. */
+  function quotaHeader(): Record<string, string> {
+    quota = Math.max(0, quota - 1);
+    return { 'x-request-quota-remaining': String(quota) };
+  }
+
   const server = await startHttpsServer(async (request, response, raw) => {
     const url = new URL(request.url, 'https://stand-in');
+    if (request.method === 'GET' && url.pathname === '/api/v1/countries') {
+      if (playScript(scriptedFor.countries, response, raw.socket)) return;
+      const user = tokens.get(/^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1] ?? '');
+      // docs/partners.md I-API-401-UNLICENSED (status documented, body assumed)
+      if (!user || user.unlicensed) return sendJson(response, 401, { Message: 'Authorization has been denied for this request.' }, quotaHeader());
+      // docs/partners.md I-COUNTRIES-200
+      return sendJson(response, 200, { Items: [{ CountryCode: 'GB', CountryName: 'UNITED KINGDOM' }] }, quotaHeader());
+    }
     if (request.method === 'POST' && url.pathname === '/identity/connect/token') {
+      if (playScript(scriptedFor.token, response, raw.socket)) return;
       const form = new URLSearchParams(request.body);
       await tokenHook?.(form);
       if (form.get('subdomain') !== options.subdomain) {
@@ -123,19 +163,15 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
       return sendJson(response, 404, { Message: 'No HTTP resource was found that matches the request URI.' });
     }
     await applicationHook?.();
-    const next = scripted.shift();
-    if (next === 'drop') {
-      // The request arrived; the answer never does (the application would exist on a real server).
-      raw.socket.destroy();
-      return;
-    }
-    if (next) return sendJson(response, next.status, next.body ?? {}, next.headers);
+    if (playScript(scripted, response, raw.socket)) return;
     const allowed = authorize(request);
-    if (allowed === 401) return sendJson(response, 401, { Message: 'Authorization has been denied for this request.' });
-    if (allowed === 403) return sendJson(response, 403, { Message: 'You do not have permission to perform this action.' });
+    // docs/partners.md I-CREATE-401, I-CREATE-403 (statuses documented, bodies assumed)
+    if (allowed === 401) return sendJson(response, 401, { Message: 'Authorization has been denied for this request.' }, quotaHeader());
+    if (allowed === 403) return sendJson(response, 403, { Message: 'You do not have permission to perform this action.' }, quotaHeader());
 
     if (renew) {
       const app = apps.get(decodeURIComponent(renew[1] ?? ''));
+      // docs/partners.md I-RENEW-404 (assumed)
       if (!app) return sendJson(response, 404, { Message: 'Third party application not found.' });
       const expiration = url.searchParams.get('expiration') ?? '';
       if (!(expiration in EXPIRATION_YEARS)) return sendJson(response, 400, { Message: 'The request is invalid.', ModelState: { expiration: ['Expiration is not valid.'] } });
@@ -143,7 +179,7 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
       app.clientSecret = issuedSecret(secretsIssued);
       app.expiresOn = chosenExpiresOn ?? yearsFromNow(EXPIRATION_YEARS[expiration] ?? 1);
       app.enabled = true;
-      return sendJson(response, 200, toJson(app));
+      return sendJson(response, 200, toJson(app), quotaHeader());
     }
 
     let body: Record<string, unknown>;
@@ -152,12 +188,13 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
     } catch {
       return sendJson(response, 400, { Message: 'The request is invalid.', ModelState: { request: ['The request body is not valid JSON.'] } });
     }
+    // docs/partners.md I-CREATE-400: the shape is assumed; only what the documentation requires is checked (no Name length limit is documented).
     const problems: Record<string, string[]> = {};
     if (typeof body.Name !== 'string' || body.Name.trim() === '') problems['request.Name'] = ['The Name field is required.'];
-    if (typeof body.Name === 'string' && body.Name.length > 50) problems['request.Name'] = ['The field Name must be a string with a maximum length of 50.'];
     if (typeof body.Expiration !== 'string' || !(body.Expiration in EXPIRATION_YEARS)) problems['request.Expiration'] = ['The Expiration field is not valid.'];
     if (typeof body.ReplyUrl !== 'string' || !/^https:\/\/[^/]+\/connector\/callback$/.test(body.ReplyUrl)) problems['request.ReplyUrl'] = ['The ReplyUrl field is not a valid URL.'];
-    if (body.FlowType !== 'ResourceOwner' && body.FlowType !== 'AuthorizationCode') problems['request.FlowType'] = ['The FlowType field is not valid.'];
+    // docs/partners.md I-FLOWTYPE
+    if (body.FlowType !== 'ResourceOwner' && body.FlowType !== 'Code') problems['request.FlowType'] = ['The FlowType field is not valid.'];
     if (Object.keys(problems).length > 0) return sendJson(response, 400, { Message: 'The request is invalid.', ModelState: problems });
 
     secretsIssued += 1;
@@ -171,13 +208,19 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
       enabled: true,
     };
     apps.set(app.clientId, app);
-    return sendJson(response, 201, toJson(app));
+    // docs/partners.md I-CREATE-200 (body documented, status assumed)
+    return sendJson(response, 201, toJson(app), quotaHeader());
   });
 
   return {
     ...server,
     apps,
     script: (...answers) => scripted.push(...answers),
+    scriptFor: (route, ...answers) => scriptedFor[route].push(...answers),
+    setQuota: (remaining) => {
+      quota = remaining + 1;
+    },
+    countriesRequests: () => server.requests.filter((request) => request.url === '/api/v1/countries'),
     issueExpiresOn: (expiresOn) => {
       chosenExpiresOn = expiresOn;
     },
@@ -191,6 +234,13 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
     renewRequests: () => server.requests.filter((request) => /\/renew(\?|$)/.test(request.url)),
     tokenRequests: () => server.requests.filter((request) => request.url === '/identity/connect/token').map((request) => new URLSearchParams(request.body)),
   };
+}
+
+/** A scripted answer: JSON, or a string body sent as plain text (e.g. the maintenance notice of a 503). */
+function sendAnswer(response: Parameters<typeof sendJson>[0], answer: Exclude<ScriptedAnswer, 'drop'>): void {
+  if (typeof answer.body !== 'string') return sendJson(response, answer.status, answer.body ?? {}, answer.headers);
+  response.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(answer.body), ...answer.headers });
+  response.end(answer.body);
 }
 
 function toJson(app: StandInApp): Record<string, unknown> {

@@ -1,7 +1,8 @@
 // A PingOne stand-in: real HTTPS on 127.0.0.1, one real OAuth 2.0 authorization server (oidc-provider) per
-// environment at /{environmentId}/as, answering as PingOne does: it enforces each application's token
-// endpoint auth method and grant types, refuses Worker apps without roles and disabled apps, and gives
-// PingOne's 404 for environments it does not host.
+// environment at /{environmentId}/as, answering as docs/partners.md records: it enforces each application's
+// token endpoint auth method and grant types, refuses Worker apps without roles and disabled apps, answers a
+// token request for an environment it does not host with 401 invalid_client (as the real one does), and has
+// no discovery document for such an environment.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import Provider from 'oidc-provider';
@@ -54,6 +55,7 @@ class MemoryAdapter {
 const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
 
 function providerFor(origin: string, environmentId: string, apps: WorkerApp[]): Provider {
+  // docs/partners.md P-DISC-200: the issuer, and so the discovery document, is https://{host}/{envId}/as.
   const provider = new Provider(`${origin}/${environmentId}/as`, {
     clients: apps.map((app) => {
       const grantTypes = app.grantTypes ?? ['client_credentials'];
@@ -76,7 +78,6 @@ function providerFor(origin: string, environmentId: string, apps: WorkerApp[]): 
   });
   const details = new WeakMap<object, string>();
   provider.on('grant.error', (ctx: object, error: { error_detail?: string }) => details.set(ctx, error.error_detail ?? ''));
-  const correlation = (): string => `(Correlation ID: ${randomUUID()})`;
   // PingOne's wording, which the CLI's diagnoses read, on top of the library's standard answers.
   provider.use(async (ctx, next) => {
     await next();
@@ -84,26 +85,42 @@ function providerFor(origin: string, environmentId: string, apps: WorkerApp[]): 
     const body = ctx.body as { error?: string; error_description?: string } | undefined;
     const detail = details.get(ctx) ?? '';
     if (body?.error === 'invalid_client' && /authentication mechanism does not match/.test(detail)) {
-      ctx.body = { error: 'invalid_client', error_description: `Request denied: Unsupported authentication method ${correlation()}` };
+      ctx.body = ANSWERS.unsupportedAuthMethod();
     } else if (body?.error === 'invalid_client') {
-      ctx.body = { error: 'invalid_client', error_description: `Request denied: invalid client credentials ${correlation()}` };
+      ctx.body = ANSWERS.invalidClient();
     } else if (body?.error === 'unauthorized_client' || /grant type is not allowed/.test(body?.error_description ?? '')) {
+      // docs/partners.md P-TOKEN-400-GRANT (assumed)
       ctx.status = 400;
       ctx.body = { error: 'unauthorized_client', error_description: `Request denied: Unsupported grant type for this application ${correlation()}` };
     } else if (ctx.status === 200) {
       const app = apps.find((candidate) => candidate.clientId === ctx.oidc?.client?.clientId);
       if (app?.enabled === false) {
+        // docs/partners.md P-TOKEN-401-DISABLED (unconfirmed): answered as a wrong secret, the worst case for a diagnosis.
         ctx.status = 401;
-        ctx.body = { error: 'invalid_client', error_description: `Request denied: Application is disabled ${correlation()}` };
+        ctx.body = ANSWERS.invalidClient();
       } else if (app && (app.roles ?? ['Identity Data Admin']).length === 0) {
+        // docs/partners.md P-TOKEN-NO-ROLES (wording from one third-party report; code and status assumed)
         ctx.status = 400;
-        ctx.body = { error: 'access_denied', error_description: `The client does not have any role assignments ${correlation()}` };
+        ctx.body = { error: 'access_denied', error_description: `Request denied: Application does not have any role assignments ${correlation()}` };
       }
     }
   });
   return provider;
 }
 
+/** docs/partners.md P-TOKEN-CORRELATION: every refusal ends with a Correlation ID. */
+function correlation(): string {
+  return `(Correlation ID: ${randomUUID()})`;
+}
+
+export const ANSWERS = {
+  /** docs/partners.md P-TOKEN-401-INVALID-CLIENT (vendor tests), also P-TOKEN-401-UNKNOWN-ENV. */
+  invalidClient: () => ({ error: 'invalid_client', error_description: `Request denied: Invalid client credentials ${correlation()}` }),
+  /** docs/partners.md P-TOKEN-401-AUTH-METHOD (wording from the vendor SDK; status assumed). */
+  unsupportedAuthMethod: () => ({ error: 'invalid_client', error_description: `Request denied: Unsupported authentication method ${correlation()}` }),
+} as const;
+
+/** docs/partners.md P-DISC-UNKNOWN-ENV (assumed): no discovery document, nor anything else, for an unknown environment. */
 function notFound(response: ServerResponse): void {
   sendJson(response, 404, { id: randomUUID(), code: 'NOT_FOUND', message: 'The requested resource was not found.' });
 }
@@ -115,7 +132,11 @@ export async function startPingOne(apps: WorkerApp[], kind: CertificateKind = 't
   const server = await startHttpsServer(async (request, response, raw) => {
     const match = /^\/([0-9a-f-]{36})\/as(\/.*)$/i.exec(request.url);
     const environmentId = match?.[1]?.toLowerCase();
-    if (!match || !environmentId || !apps.some((app) => app.environmentId === environmentId)) return notFound(response);
+    if (!match || !environmentId || !apps.some((app) => app.environmentId === environmentId)) {
+      // docs/partners.md P-TOKEN-401-UNKNOWN-ENV: the token URL of an unknown environment says invalid_client, like a wrong secret.
+      if (request.method === 'POST' && match?.[2] === '/token') return sendJson(response, 401, ANSWERS.invalidClient());
+      return notFound(response);
+    }
     // The library accepts either secret method for a secret client; PingOne holds an app to its setting.
     if (match[2] === '/token') {
       await tokenHook?.();
@@ -123,10 +144,7 @@ export async function startPingOne(apps: WorkerApp[], kind: CertificateKind = 't
       const app = apps.find((candidate) => candidate.clientId === form.get('client_id'));
       const usedPost = form.has('client_secret') && raw.headers.authorization === undefined;
       if (app && usedPost !== ((app.authMethod ?? 'client_secret_post') === 'client_secret_post')) {
-        return sendJson(response, 401, {
-          error: 'invalid_client',
-          error_description: `Request denied: Unsupported authentication method (Correlation ID: ${randomUUID()})`,
-        });
+        return sendJson(response, 401, ANSWERS.unsupportedAuthMethod());
       }
     }
     // The host the client used (a region name through the proxy, or 127.0.0.1:port) is the issuer.

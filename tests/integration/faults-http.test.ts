@@ -114,6 +114,63 @@ describe('retry schedule', () => {
   });
 });
 
+describe('fixed rate-limit windows (Invenias, docs/partners.md I-RATE-LIMIT)', () => {
+  const FIVE_MINUTES = 5 * 60_000;
+
+  test('429 without Retry-After: no retry, one request, the end of the window named; that host is then held back', async () => {
+    const limited = await serve(faults.json(429, {}, { 'x-request-quota-remaining': '0' }));
+    const other = await serve(faults.token());
+    const { http, waits } = recordingClient();
+    const error = await failure(http.send({ ...post(limited), rateLimitWindowMs: FIVE_MINUTES }));
+    expect(error.code).toBe('rate_limited');
+    expect(error.message).toMatch(/resets within 5 minutes, by \d\d:\d\d:\d\d UTC at the latest\.$/);
+    expect(waits).toEqual([]);
+    expect(limited.requests).toHaveLength(1);
+    // Every later request to that host, whatever its kind, is not sent at all.
+    const held = await failure(http.send({ method: 'GET', url: `${limited.origin}/api/v1/countries`, retry: 'safe' }));
+    expect(held.code).toBe('rate_limited');
+    expect(held.message).toMatch(/^Not sent: /);
+    expect(limited.requests).toHaveLength(1);
+    // Another host is asked as usual.
+    expect((await http.send(post(other))).status).toBe(200);
+    await http.close();
+  });
+
+  test('a short Retry-After is still honoured', async () => {
+    const server = await serve(faults.sequence(faults.json(429, {}, { 'retry-after': '1' }), faults.token()));
+    const { http, waits } = recordingClient();
+    expect((await http.send({ ...post(server), rateLimitWindowMs: FIVE_MINUTES })).status).toBe(200);
+    expect(waits).toEqual([1000]);
+    expect(server.requests).toHaveLength(2);
+    await http.close();
+  });
+
+  test('a long Retry-After: no retry, the wait it asked for named', async () => {
+    const server = await serve(faults.json(429, {}, { 'retry-after': '600' }));
+    const { http, waits } = recordingClient();
+    const error = await failure(http.send({ ...post(server), rateLimitWindowMs: FIVE_MINUTES }));
+    expect(error.message).toMatch(/It asked to wait 600 s, until \d\d:\d\d:\d\d UTC\.$/);
+    expect(waits).toEqual([]);
+    await http.close();
+  });
+});
+
+describe("a 5xx repeats the server's own words, cleaned and bounded", () => {
+  test.each([
+    ['plain text', faults.text(500, 'Tenant is in Maintenance Mode - Upgrade in progress'), ' It said: "Tenant is in Maintenance Mode - Upgrade in progress"'],
+    ['a JSON message', faults.json(500, { Message: 'An error has occurred.' }), ' It said: "An error has occurred."'],
+    ['a JSON string', faults.json(500, 'Down for maintenance'), ' It said: "Down for maintenance"'],
+    ['an HTML page', faults.text(500, '<html><body>Internal Server Error</body></html>', 'text/html'), ''],
+    ['an empty body', faults.text(500, ''), ''],
+  ])('%s', async (_kind, handler, said) => {
+    const server = await serve(handler);
+    const { http } = recordingClient();
+    const error = await failure(http.send(post(server)));
+    expect(error.message).toBe(`${server.hostPort} answered 500 (a server error).${said}`);
+    await http.close();
+  });
+});
+
 describe('answers', () => {
   test('a chunked answer of 300 MB: bad_response once past the cap; the client stops reading', async () => {
     const { handler, stats } = faults.hugeBody(300 * 1024 * 1024, false);

@@ -10,14 +10,23 @@ import { type RunDocument, expectFailedRun, expectNoStackTrace } from '../helper
 import { FAKE_ACCESS_TOKEN, closedPort, faults } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import type { Handler } from '../helpers/https-server.js';
-import { CREATED_CLIENT_ID, CREATE_PATH, type InveniasFaultServer, createdApp, startInveniasFaults } from '../helpers/invenias-faults.js';
+import {
+  COUNTRIES_PATH,
+  CREATED_CLIENT_ID,
+  CREATE_PATH,
+  type InveniasFaultServer,
+  MAINTENANCE,
+  createdApp,
+  quotaUsedUp,
+  startInveniasFaults,
+} from '../helpers/invenias-faults.js';
 
 const SECRETS = [...ALL_FAKE_SECRETS, FAKE_ACCESS_TOKEN];
 const CLIENT_ID = '2f6d8a1e-5b7c-4d3e-8f9a-0b1c2d3e4f50';
 const USERNAME = 'cyclr.integration';
 const servers: InveniasFaultServer[] = [];
 
-async function serve(routes: { create?: Handler; token?: Handler }, kind: 'trusted' | 'untrusted' = 'trusted'): Promise<InveniasFaultServer> {
+async function serve(routes: { create?: Handler; token?: Handler; countries?: Handler }, kind: 'trusted' | 'untrusted' = 'trusted'): Promise<InveniasFaultServer> {
   const server = await startInveniasFaults(routes, kind);
   servers.push(server);
   return server;
@@ -30,8 +39,12 @@ afterAll(async () => {
       const { authorization, ...headers } = request.headers;
       expectNoSecrets(`${request.url} ${JSON.stringify(headers)}`, SECRETS);
       if (authorization !== undefined) {
-        expect(request.url.startsWith(CREATE_PATH)).toBe(true);
-        expect(authorization).toBe(`Bearer ${FAKE.inveniasApiKey}`);
+        // The API key goes only to the create call; the token only to the API call made with it.
+        if (request.url === COUNTRIES_PATH) expect(authorization).toBe(`Bearer ${FAKE_ACCESS_TOKEN}`);
+        else {
+          expect(request.url.startsWith(CREATE_PATH)).toBe(true);
+          expect(authorization).toBe(`Bearer ${FAKE.inveniasApiKey}`);
+        }
       }
     }
   }
@@ -98,7 +111,8 @@ function savedSecrets(configDir: string): Record<string, string> | undefined {
   return (JSON.parse(readFileSync(file, 'utf8')) as { secrets: { invenias?: Record<string, Record<string, string>> } }).secrets.invenias?.default;
 }
 
-const unavailable = faults.json(503, { Message: 'The service is unavailable.' });
+/** docs/partners.md I-503-MAINTENANCE */
+const unavailable = faults.text(503, MAINTENANCE);
 
 describe('the token endpoint (invenias --verify)', () => {
   describe('the connection fails', () => {
@@ -163,9 +177,10 @@ describe('the token endpoint (invenias --verify)', () => {
   });
 
   describe('server errors and rate limits: bounded retries', () => {
-    test('503 every time: exit 3, server_error after 2-5 requests', async () => {
+    test('503 every time: exit 3, server_error after 2-5 requests, the maintenance notice shown', async () => {
       const server = await serve({ token: unavailable });
-      expect(expectFailure(await verify(server.origin, { killAfterMs: 20_000 }), 3, 'server_error').message).toContain('503');
+      const error = expectFailure(await verify(server.origin, { killAfterMs: 20_000 }), 3, 'server_error');
+      expect(error.message).toContain(`503 (a server error) 3 time(s). It said: "${MAINTENANCE}"`);
       expect(server.tokens().length).toBeGreaterThanOrEqual(2);
       expect(server.tokens().length).toBeLessThanOrEqual(5);
     });
@@ -185,11 +200,12 @@ describe('the token endpoint (invenias --verify)', () => {
       expect(server.tokens().length).toBeLessThanOrEqual(5);
     });
 
-    test('429 without Retry-After every time: exit 3, rate_limited after 2-5 requests', async () => {
-      const server = await serve({ token: faults.json(429, {}) });
-      expectFailure(await verify(server.origin, { killAfterMs: 20_000 }), 3, 'rate_limited');
-      expect(server.tokens().length).toBeGreaterThanOrEqual(2);
-      expect(server.tokens().length).toBeLessThanOrEqual(5);
+    test('429 without Retry-After (docs/partners.md I-RATE-LIMIT): exit 3 after one request, when to try again named', async () => {
+      const server = await serve({ token: quotaUsedUp() });
+      const error = expectFailure(await verify(server.origin), 3, 'rate_limited');
+      expect(error.message).toContain('resets within 5 minutes');
+      expect(server.tokens()).toHaveLength(1);
+      expect(server.apiCalls()).toHaveLength(0);
     });
 
     test('429 asking to wait an hour: exit 3 at once, one request, the wait named', async () => {
@@ -230,7 +246,7 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
     expect(server.creates()).toHaveLength(1);
     expect(server.tokens()).toHaveLength(0);
     expect(error.message).toContain('not sent again');
-    expect(error.hint).toContain('ThirdPartyApplications');
+    expect(error.hint).toContain('Run again to create another');
     expect(error.hint).toContain('--renew');
     if (configDir) expect(savedSecrets(configDir)).toBeUndefined();
   }
@@ -244,7 +260,7 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
       ['504', () => faults.json(504, {}), 'server_error'],
       ['a connection reset after the request', () => faults.resetBeforeAnswer(), 'unreachable'],
       ['a connection reset in the middle of the answer', () => faults.resetMidAnswer(), 'unreachable'],
-    ])('%s: exit 3 after exactly one create, pointing at ThirdPartyApplications', async (_what, handler, code) => {
+    ])('%s: exit 3 after exactly one create, saying the application may exist and how to go on', async (_what, handler, code) => {
       const configDir = tempConfigDir();
       const server = await serve({ create: handler() });
       const error = expectFailure(await create(server.origin, { configDir }), 3, code);
@@ -271,8 +287,8 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
       expect(second - first).toBeGreaterThanOrEqual(950);
     });
 
-    test('429 without Retry-After, then created: exit 0 after two creates', async () => {
-      const server = await serve({ create: faults.sequence(faults.json(429, {}), createdApp()) });
+    test('429 with Retry-After: 1, then created: exit 0 after two creates (a short Retry-After is honoured)', async () => {
+      const server = await serve({ create: faults.sequence(faults.json(429, {}, { 'retry-after': '1' }), createdApp()) });
       expectSuccess(await create(server.origin));
       expect(server.creates()).toHaveLength(2);
     });
@@ -289,11 +305,12 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
       expect(savedSecrets(configDir)).toBeUndefined();
     });
 
-    test('429 without Retry-After every time: exit 3, rate_limited after 2-5 creates', async () => {
-      const server = await serve({ create: faults.json(429, {}) });
-      expectFailure(await create(server.origin, { killAfterMs: 20_000 }), 3, 'rate_limited');
-      expect(server.creates().length).toBeGreaterThanOrEqual(2);
-      expect(server.creates().length).toBeLessThanOrEqual(5);
+    test('429 without Retry-After: exit 3 after one create, "Nothing was created", when to try again named', async () => {
+      const server = await serve({ create: quotaUsedUp() });
+      const error = expectFailure(await create(server.origin), 3, 'rate_limited');
+      expect(error.message).toContain('resets within 5 minutes');
+      expect(error.message).toContain('Nothing was created');
+      expect(server.creates()).toHaveLength(1);
     });
 
     test('429 asking to wait an hour: exit 3 at once, one create, the wait named', async () => {
@@ -311,18 +328,18 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
       ['a ClientSecret that is not a string', () => faults.json(201, { ClientId: CREATED_CLIENT_ID, ClientSecret: 12345 })],
       ['200 with an HTML page', () => faults.text(200, '<!doctype html><html><body>Swagger UI</body></html>', 'text/html')],
       ['200 with invalid JSON', () => faults.text(200, '{"ClientId": "abc", "ClientSecret": "FAKE', 'application/json')],
-    ])('%s: exit 3, bad_response, one create, pointing at ThirdPartyApplications', async (_what, handler) => {
+    ])('%s: exit 3, bad_response, one create, saying the application may exist and how to go on', async (_what, handler) => {
       const configDir = tempConfigDir();
       const server = await serve({ create: handler() });
       const error = expectFailure(await create(server.origin, { configDir }), 3, 'bad_response');
       expect(error.message).toContain('ClientSecret');
-      expect(error.hint).toContain('ThirdPartyApplications');
+      expect(error.hint).toContain('Run again to create another');
       expect(server.creates()).toHaveLength(1);
       expect(server.tokens()).toHaveLength(0);
       expect(savedSecrets(configDir)).toBeUndefined();
     });
 
-    test('an answer of hundreds of MB: refused past the cap, one create, pointing at ThirdPartyApplications', async () => {
+    test('an answer of hundreds of MB: refused past the cap, one create, saying the application may exist and how to go on', async () => {
       const { handler, stats } = faults.hugeBody(512 * 1024 * 1024, false);
       const server = await serve({ create: handler });
       const error = expectFailure(await create(server.origin), 3, 'bad_response');
@@ -333,11 +350,12 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
       expect(stats.bytesWritten).toBeLessThan(64 * 1024 * 1024);
     });
 
-    test('a secret but no ClientId: the secret is kept, exit 3, bad_response naming --client-id', async () => {
+    test('a secret but no ClientId: the secret is kept, exit 3, bad_response saying to create another (no way to look it up)', async () => {
       const configDir = tempConfigDir();
       const server = await serve({ create: faults.json(201, { ClientSecret: FAKE.inveniasClientSecret, ExpiresOn: '2031-01-01T00:00:00Z' }) });
       const error = expectFailure(await create(server.origin, { configDir }), 3, 'bad_response');
-      expect(error.hint).toContain('--client-id');
+      expect(error.hint).toContain('--new-app');
+      expect(error.hint).not.toMatch(/Swagger|\(GET\)|delete/);
       expect(savedSecrets(configDir)?.clientSecret).toBe(FAKE.inveniasClientSecret);
       expect(server.creates()).toHaveLength(1);
     });

@@ -301,7 +301,8 @@ describe('a server that echoes what it was sent', () => {
       response.end(JSON.stringify({ error: 'invalid_client', error_description: description }));
     });
     const result = await verify(server.hostPort);
-    const error = expectFailure(result, 1, 'invalid_client');
+    // This server has no discovery document either, so the environment is not there (docs/partners.md P-DISC-BAD).
+    const error = expectFailure(result, 1, 'environment_not_found');
     expect(error.message).toContain('[redacted]');
     const human = await runCli(['pingone', '--verify', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort], {
       env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret, PINGONE_ENVIRONMENT_ID: FAKE.environmentId },

@@ -47,7 +47,7 @@ async function interruptWhen(server: InveniasFaultServer, arrived: () => boolean
 }
 
 describe('invenias: Ctrl+C during the create request', () => {
-  test('--json: exit 130, "interrupted", pointing at ThirdPartyApplications, no profile file at all', async () => {
+  test('--json: exit 130, "interrupted", saying the application may exist and how to go on, no profile file at all', async () => {
     const server = await serve({ create: faults.hang() });
     const configDir = tempConfigDir();
     const result = await interruptWhen(server, () => server.creates().length > 0, configDir, true);
@@ -58,7 +58,7 @@ describe('invenias: Ctrl+C during the create request', () => {
     expect(document.error.code).toBe('interrupted');
     // The request was on its way: the application may exist, and running again blindly would make a second one.
     expect(document.error.message).toContain('creating the application');
-    expect(document.error.hint).toContain('ThirdPartyApplications');
+    expect(document.error.hint).toContain('Run again to create another');
     expect(server.creates()).toHaveLength(1);
     expect(server.tokens()).toHaveLength(0);
     expect(configFiles(configDir)).toEqual({});

@@ -100,6 +100,7 @@ describe('verify over PingOne and Invenias profiles made by the real setups', ()
     const inveniasTokens = invenias.tokenRequests().length;
     const pingoneTokens = pingone.tokenRequests().length;
     const inveniasOther = invenias.requests.length - inveniasTokens;
+    const inveniasCalls = invenias.countriesRequests().length;
 
     // A batch uses the saved values only: these must not leak into it.
     const result = await runCli(['verify', '--all', '--json'], {
@@ -123,7 +124,9 @@ describe('verify over PingOne and Invenias profiles made by the real setups', ()
       ['staging', 'production'].map((name) => profilesBefore.profiles.invenias[name].values.clientId).sort(),
     );
     expect(sent.every((form) => form.get('password') === FAKE.inveniasPassword)).toBe(true);
-    expect(invenias.requests.length - invenias.tokenRequests().length).toBe(inveniasOther);
+    // Besides the token requests, one API call per Invenias profile and nothing else.
+    expect(invenias.countriesRequests().length - inveniasCalls).toBe(2);
+    expect(invenias.requests.length - invenias.tokenRequests().length - invenias.countriesRequests().length).toBe(inveniasOther - inveniasCalls);
     expect(pingone.tokenRequests().length - pingoneTokens).toBe(2);
 
     const profilesAfter = readJson(path.join(configDir, 'profiles.json'));
@@ -252,7 +255,10 @@ describe('invenias --verify and verify --connector invenias --profile X agree', 
     };
     const passing = await compare(0);
     expect(passing).toMatchObject({ ok: true, connector: 'invenias', profile: 'twin', error: null, warnings: [] });
-    expect(passing.checks).toEqual([{ name: expect.stringContaining('Token request'), ok: true, ms: expect.any(Number) }]);
+    expect(passing.checks).toEqual([
+      { name: expect.stringContaining('Token request'), ok: true, ms: expect.any(Number) },
+      { name: expect.stringContaining('GET /api/v1/countries'), ok: true, ms: expect.any(Number) },
+    ]);
 
     // The user's password was changed in Invenias.
     user.password = FAKE.wrongSecret;

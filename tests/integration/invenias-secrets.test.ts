@@ -163,12 +163,15 @@ describe('invenias: no secret in any output', () => {
     }
     expectNoStackTrace(result.stderr);
     expectNoSecretAtAll(result.stdout + result.stderr);
-    // The secrets went only where they belong: no URL carries one, and only create/renew carry the key.
+    // The secrets went only where they belong: no URL carries one, only create/renew carry the key, and only the
+    // API call after the token carries that token.
     for (const request of server.requests) {
       expectNoSecrets(request.url, SECRETS);
       const { authorization, ...headers } = request.headers;
       expectNoSecrets(JSON.stringify(headers), SECRETS);
-      if (authorization !== undefined) expect(request.url).toMatch(/^\/api\/v1\/thirdpartyapplications/);
+      if (authorization === undefined) continue;
+      if (request.url === '/api/v1/countries') expect(authorization).toBe(`Bearer ${FAKE_ACCESS_TOKEN}`);
+      else expect(request.url).toMatch(/^\/api\/v1\/thirdpartyapplications/);
     }
   });
 

@@ -70,7 +70,8 @@ describe('invenias: creating the application', () => {
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
     expect(document).toMatchObject({ ok: true, connector: 'invenias', profile: 'default', error: null });
-    expect(document.checks.map((check: { ok: boolean }) => check.ok)).toEqual([true, true]);
+    // Create, token, and the API call made with the token.
+    expect(document.checks.map((check: { ok: boolean }) => check.ok)).toEqual([true, true, true]);
 
     const create = server.createRequests().slice(before.creates);
     expect(create).toHaveLength(1);
@@ -167,12 +168,23 @@ describe('invenias: creating the application', () => {
 
   test("a request Invenias refuses (400): validation_failed with Invenias' own messages", async () => {
     const before = counts();
-    const result = await setup({ args: ['--app-name', 'A name far longer than the fifty characters Invenias accepts'] });
+    // docs/partners.md I-CREATE-400 (shape assumed): no limit is documented, so the refusal is scripted rather than invented.
+    server.script({ status: 400, body: { Message: 'The request is invalid.', ModelState: { 'request.Name': ['The Name is not valid.'] } } });
+    const result = await setup({ args: ['--app-name', 'A name far longer than the fifty characters anyone would type'] });
     expect(result.code).toBe(1);
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('validation_failed');
-    expect(error.message).toContain('request.Name: The field Name must be a string with a maximum length of 50.');
+    expect(error.message).toContain('request.Name: The Name is not valid.');
     expect(counts().apps).toBe(before.apps);
+  });
+
+  test('a long Name is accepted: the stand-in, like the documentation, sets no length limit', async () => {
+    const before = counts();
+    const name = 'An integration named at some length, '.repeat(2).trim();
+    const result = await setup({ args: ['--app-name', name] });
+    expect(result.code).toBe(0);
+    expect(counts().apps).toBe(before.apps + 1);
+    expect([...server.apps.values()].some((app) => app.name === name)).toBe(true);
   });
 
   test('429 then success: waits as Retry-After says and creates exactly one application', async () => {
@@ -184,7 +196,7 @@ describe('invenias: creating the application', () => {
     expect(counts().apps).toBe(before.apps + 1);
   });
 
-  test('a 5xx is never retried: exit 3 telling the user to look under ThirdPartyApplications; nothing saved', async () => {
+  test('a 5xx is never retried: exit 3 saying the application may exist and how to go on; nothing saved', async () => {
     const configDir = tempConfigDir();
     const before = counts();
     server.script({ status: 503, body: { Message: 'Service unavailable' } });
@@ -193,7 +205,7 @@ describe('invenias: creating the application', () => {
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('server_error');
     expect(error.message).toContain('may have been created');
-    expect(error.hint).toContain('ThirdPartyApplications');
+    expect(error.hint).toContain('Run again to create another');
     expect(counts()).toEqual({ ...before, creates: before.creates + 1 });
     expect(() => readProfiles(configDir)).toThrow();
   });
@@ -205,20 +217,20 @@ describe('invenias: creating the application', () => {
     expect(result.code).toBe(3);
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('unreachable');
-    expect(error.hint).toContain('ThirdPartyApplications');
+    expect(error.hint).toContain('Run again to create another');
     expect(counts().creates).toBe(before.creates + 1);
     expect(counts().tokens).toBe(before.tokens);
   });
 });
 
 describe('invenias: the one-time secret and reruns', () => {
-  test('an answer without a readable secret: exit 3 bad_response, pointing at ThirdPartyApplications', async () => {
+  test('an answer without a readable secret: exit 3 bad_response, saying the application may exist and how to go on', async () => {
     server.script({ status: 201, body: { Message: 'Created' } });
     const result = await setup();
     expect(result.code).toBe(3);
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('bad_response');
-    expect(error.hint).toContain('ThirdPartyApplications');
+    expect(error.hint).toContain('Run again to create another');
   });
 
   test('with --no-save the new secret is still kept (it is the only copy), with a warning', async () => {
@@ -362,7 +374,8 @@ describe('invenias --verify', () => {
       clientSecret: FAKE.inveniasClientSecret,
       name: 'Web',
       replyUrl: 'https://acme.cyclr.com/connector/callback',
-      flowType: 'AuthorizationCode',
+      // docs/partners.md I-FLOWTYPE: the documented name of the authorization-code flow.
+      flowType: 'Code',
       expiresOn: '2099-01-01T00:00:00Z',
       enabled: true,
     });

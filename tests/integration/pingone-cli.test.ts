@@ -331,7 +331,11 @@ describe('what is printed', () => {
     const document = JSON.parse(result.stdout);
     expect(document).toMatchObject({ ok: false, connector: 'pingone', error: { code: 'invalid_client' } });
     expect(document.error.hint).toContain('Client Secret');
-    expect(document.checks).toEqual([{ name: 'Token request (client credentials, Client Secret Post)', ok: false, ms: expect.any(Number) }]);
+    // The refusal, then the public look-up that tells a wrong secret from a wrong environment.
+    expect(document.checks).toEqual([
+      { name: 'Token request (client credentials, Client Secret Post)', ok: false, ms: expect.any(Number) },
+      { name: expect.stringMatching(/^Looking for the environment at /), ok: true, ms: expect.any(Number) },
+    ]);
     expectClean(result);
   });
 

@@ -1,12 +1,15 @@
-// A 404 at the token URL of one of the six regional domains: the other five regions are asked at once
-// where the environment lives. Each region is a local server reached through a real CONNECT proxy.
+// PingOne answers a wrong secret and an environment it does not hold alike: 401 invalid_client at the token URL
+// (docs/partners.md P-TOKEN-401-UNKNOWN-ENV). Only then are the public discovery documents asked: the chosen
+// domain's, and, when it does not serve the environment, the other five regions' at once. Each region is a
+// local server reached under its real host name through a real CONNECT proxy.
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli } from '../helpers/cli.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
+import { faults } from '../helpers/fault-server.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { type TestServer, sendJson, startHttpsServer } from '../helpers/https-server.js';
-import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+import { type Handler, type TestServer, sendJson, startHttpsServer } from '../helpers/https-server.js';
+import { ANSWERS, type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 
 const REGIONS = ['auth.pingone.com', 'auth.pingone.ca', 'auth.pingone.eu', 'auth.pingone.com.au', 'auth.pingone.sg', 'auth.pingone.asia'];
 const HOME = 'auth.pingone.eu';
@@ -63,14 +66,23 @@ function gateGroup(needed: number): GateGroup {
 }
 
 let home: PingOneServer;
-let elsewhere: TestServer;
+let elsewhere: PingOneServer;
 let proxy: ConnectProxy;
 const gates: GateGroup[] = [];
+const extra: TestServer[] = [];
 
-/** PingOne's answer for an environment a region does not host. */
-async function startEmptyRegion(): Promise<TestServer> {
-  return startHttpsServer((_request, response) => sendJson(response, 404, { code: 'NOT_FOUND', message: 'The requested resource was not found.' }));
-}
+beforeAll(async () => {
+  home = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
+  // A region that holds none of the test's environments: 401 invalid_client at the token URL, no discovery document.
+  elsewhere = await startPingOne([]);
+  proxy = await startConnectProxy();
+});
+
+afterAll(async () => {
+  gates.forEach((group) => group.close());
+  await proxy.close();
+  await Promise.all([home, elsewhere, ...extra].map((server) => server.close()));
+});
 
 /** Routes every region through the proxy; the five regions other than `asked` sit behind one gate group. */
 async function routeRegions(asked: string, hostOf: (region: string) => number): Promise<void> {
@@ -82,27 +94,36 @@ async function routeRegions(asked: string, hostOf: (region: string) => number): 
   }
 }
 
-beforeAll(async () => {
-  home = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
-  elsewhere = await startEmptyRegion();
-  proxy = await startConnectProxy();
-});
-
-afterAll(async () => {
-  gates.forEach((group) => group.close());
-  await proxy.close();
-  await home.close();
-  await elsewhere.close();
-});
-
-function verifyAt(authDomain: string, environmentId: string = FAKE.environmentId) {
-  return runCli(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', authDomain, '--environment-id', environmentId], {
-    env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret, HTTPS_PROXY: proxy.url },
-  });
+/** Routes every region straight to its server (no gate). */
+function routeDirect(hostOf: (region: string) => number): void {
+  for (const region of REGIONS) proxy.route(`${region}:443`, hostOf(region));
 }
 
-describe('environment_not_found on a regional domain', () => {
-  test('the other five regions are asked at once, and the message says the environment lives in Europe', async () => {
+function verifyAt(authDomain: string, environmentId: string = FAKE.environmentId, options: { secret?: string; extra?: string[] } = {}) {
+  return runCli(
+    ['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', authDomain, '--environment-id', environmentId, ...(options.extra ?? [])],
+    { env: { PINGONE_CLIENT_SECRET: options.secret ?? FAKE.clientSecret, HTTPS_PROXY: proxy.url } },
+  );
+}
+
+function checksOf(stdout: string): Array<[string, boolean]> {
+  return JSON.parse(stdout).checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok]);
+}
+
+describe('the success path', () => {
+  test('good credentials in the right region: one request, no look-up', async () => {
+    routeDirect((region) => (region === HOME ? home.port : elsewhere.port));
+    const homeBefore = home.requests.length;
+    const targetsBefore = proxy.targets.length;
+    const result = await verifyAt(HOME);
+    expect(result.code).toBe(0);
+    expect(home.requests.slice(homeBefore).map((request) => [request.method, request.url])).toEqual([['POST', `/${FAKE.environmentId}/as/token`]]);
+    expect(proxy.targets.slice(targetsBefore)).toEqual([`${HOME}:443`]);
+  });
+});
+
+describe('invalid_client at a regional domain', () => {
+  test('wrong region: the other five regions are asked at once, and the message names Europe: auth.pingone.eu', async () => {
     await routeRegions('auth.pingone.com', (region) => (region === HOME ? home.port : elsewhere.port));
     const elsewhereBefore = elsewhere.requests.length;
     const homeBefore = home.requests.length;
@@ -111,52 +132,143 @@ describe('environment_not_found on a regional domain', () => {
     expect(result.code).toBe(1);
     const document = JSON.parse(result.stdout);
     expect(document.ok).toBe(false);
-    expect(document.error.code).toBe('environment_not_found');
-    expect(document.error.message).toBe(
-      `Environment ${FAKE.environmentId} is not in auth.pingone.com; it lives in Europe (auth.pingone.eu).`,
+    expect(document.error.code).toBe('environment_in_other_region');
+    expect(document.error.message).toMatch(
+      new RegExp(`^Environment ${FAKE.environmentId} is not in North America \\(auth\\.pingone\\.com\\): it is in Europe, at auth\\.pingone\\.eu\\. PingOne said: "Request denied: Invalid client credentials \\(Correlation ID: [0-9a-f-]{36}\\)"$`),
     );
     expect(document.error.hint).toContain('--auth-domain auth.pingone.eu');
-    expect(document.checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok])).toEqual([
+    expect(document.error.hint).not.toMatch(/Client Secret/);
+    expect(checksOf(result.stdout)).toEqual([
       ['Token request (client credentials, Client Secret Post)', false],
+      ['Looking for the environment at auth.pingone.com', true],
       ['Looking for the environment in the other regions', true],
     ]);
-    // The token request went to the domain given; the lookups asked the discovery documents of the others.
+    // The token request and the first look-up went to the domain given; the others asked the discovery documents.
     const asked = elsewhere.requests.slice(elsewhereBefore);
     expect(asked[0]).toMatchObject({ method: 'POST', host: 'auth.pingone.com', url: `/${FAKE.environmentId}/as/token` });
-    const lookups = asked.slice(1);
+    expect(asked[1]).toMatchObject({ method: 'GET', host: 'auth.pingone.com', url: discoveryPath(FAKE.environmentId) });
+    const lookups = asked.slice(2);
     expect(lookups.every((request) => request.method === 'GET' && request.url === discoveryPath(FAKE.environmentId))).toBe(true);
-    expect(home.requests.slice(homeBefore).map((request) => [request.method, request.url])).toEqual([['GET', discoveryPath(FAKE.environmentId)]]);
+    expect(home.requests.slice(homeBefore).map((request) => [request.method, request.host, request.url])).toEqual([
+      ['GET', HOME, discoveryPath(FAKE.environmentId)],
+    ]);
     // Every region was reached (the gate opened only once all five connected); the run may end before the
     // slower regions' requests are read, so which requests arrived is checked above, not that all did.
     expect(new Set(proxy.targets.slice(targetsBefore))).toEqual(new Set(REGIONS.map((region) => `${region}:443`)));
     // The secret only went to the domain the user named, never to the regions asked for the environment.
-    expect(lookups.every((request) => !request.body.includes('secret'))).toBe(true);
+    expect([...asked.slice(1), ...home.requests.slice(homeBefore)].every((request) => request.body === '' && request.headers.authorization === undefined)).toBe(true);
     expectNoSecrets(result.stdout + result.stderr);
   });
 
-  test('an environment no region hosts: the Environment ID and the Auth Domain are the suspects', async () => {
+  test('an environment no region holds: environment_not_found, the Environment ID and the Auth Domain are the suspects', async () => {
     await routeRegions('auth.pingone.ca', () => elsewhere.port);
     const result = await verifyAt('auth.pingone.ca', FAKE.otherEnvironmentId);
     expect(result.code).toBe(1);
-    const { error, checks } = JSON.parse(result.stdout);
+    const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('environment_not_found');
-    expect(error.message).toBe(`No environment ${FAKE.otherEnvironmentId} answers at auth.pingone.ca.`);
+    expect(error.message).toContain(`No environment ${FAKE.otherEnvironmentId} was found in any PingOne region (auth.pingone.ca and the five others were asked).`);
+    expect(error.message).toContain('Correlation ID:');
     expect(error.hint).toContain('Check the Environment ID and the Auth Domain');
-    expect(checks[1]).toMatchObject({ name: 'Looking for the environment in the other regions', ok: true });
+    expect(checksOf(result.stdout)[2]).toEqual(['Looking for the environment in the other regions', true]);
     expectNoSecrets(result.stdout + result.stderr);
   });
 
-  test('a custom domain: no region is asked; the Environment ID and the Auth Domain are named as suspects', async () => {
+  test('a wrong secret in the right region: only the chosen domain is looked at, and the diagnosis is invalid_client', async () => {
+    routeDirect((region) => (region === HOME ? home.port : elsewhere.port));
+    const targetsBefore = proxy.targets.length;
+    const result = await verifyAt(HOME, FAKE.environmentId, { secret: FAKE.wrongSecret });
+    expect(result.code).toBe(1);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.code).toBe('invalid_client');
+    expect(error.hint).toContain('switched on');
+    expect(new Set(proxy.targets.slice(targetsBefore))).toEqual(new Set([`${HOME}:443`]));
+    expectNoSecrets(result.stdout + result.stderr, [FAKE.wrongSecret, FAKE.clientSecret]);
+  });
+});
+
+describe('a custom domain', () => {
+  test('no region is asked; the message says the environment is not at this domain', async () => {
     const targetsBefore = proxy.targets.length;
     const result = await runCli(
       ['pingone', '--verify', '--client-id', FAKE.clientId, '--auth-domain', home.hostPort, '--environment-id', FAKE.otherEnvironmentId],
       { env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } },
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`No environment ${FAKE.otherEnvironmentId} answers at ${home.hostPort}. [environment_not_found]`);
-    expect(result.stderr).toContain('Fix: Check the Environment ID and the Auth Domain');
+    expect(result.stderr).toContain(`No environment ${FAKE.otherEnvironmentId} was found at ${home.hostPort}: it answered 404.`);
+    expect(result.stderr).toContain('[environment_not_found]');
+    expect(result.stderr).toContain('Fix: Check the Environment ID, and that the Auth Domain is a custom domain of that environment');
     expect(result.stderr).not.toContain('other regions');
     expect(proxy.targets.length).toBe(targetsBefore);
     expectNoSecrets(result.stdout + result.stderr);
+  });
+});
+
+/**
+ * The chosen region's server: the token URL refuses with invalid_client (as PingOne does), and the discovery
+ * document answers with `discovery` (docs/partners.md P-DISC-BAD).
+ */
+async function badDiscoveryRegion(discovery: Handler): Promise<TestServer> {
+  const server = await startHttpsServer((request, response, raw) => {
+    if (request.method === 'POST') return sendJson(response, 401, ANSWERS.invalidClient());
+    return discovery(request, response, raw);
+  });
+  extra.push(server);
+  return server;
+}
+
+// The test asks for FAKE.otherEnvironmentId: this is the document of another environment.
+const otherIssuer = `https://${HOME}/${FAKE.environmentId}/as`;
+
+describe('discovery answers of every bad kind never crash and never blame the secret alone', () => {
+  test.each([
+    ['404', faults.json(404, { code: 'NOT_FOUND', message: 'The requested resource was not found.' })],
+    ['400', faults.json(400, { code: 'INVALID_REQUEST', message: 'Bad request' })],
+    ['an HTML page with 200', faults.text(200, '<html><body>Sign in to the network</body></html>', 'text/html')],
+    ['JSON without an issuer', faults.json(200, { hello: 'world' })],
+    ['another environment\'s document', faults.json(200, { issuer: otherIssuer })],
+    ['a JSON array', faults.json(200, [1, 2, 3])],
+  ])('%s: no region holds it, environment_not_found', async (_name, discovery) => {
+    const bad = await badDiscoveryRegion(discovery);
+    routeDirect((region) => (region === 'auth.pingone.sg' ? bad.port : elsewhere.port));
+    const result = await verifyAt('auth.pingone.sg', FAKE.otherEnvironmentId);
+    expect(result.code).toBe(1);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.code).toBe('environment_not_found');
+    expect(error.message).toContain('in any PingOne region');
+    expect(error.hint).not.toMatch(/Client Secret/);
+    // One refusal and one look-up at the chosen domain; the other regions were asked next.
+    expect(bad.requests.map((request) => request.method)).toEqual(['POST', 'GET']);
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('a discovery document that hangs: the question stays open and both suspects are named', async () => {
+    const bad = await badDiscoveryRegion(faults.hang());
+    routeDirect((region) => (region === 'auth.pingone.sg' ? bad.port : elsewhere.port));
+    const result = await verifyAt('auth.pingone.sg', FAKE.otherEnvironmentId, { extra: ['--timeout', '1'] });
+    expect(result.code).toBe(1);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.message).toContain(`whether environment ${FAKE.otherEnvironmentId} is at auth.pingone.sg could not be checked (auth.pingone.sg did not answer within 1 s)`);
+    expect(error.hint).toMatch(/^Check the Environment ID and the Auth Domain.*Then: Copy the Client ID and Client Secret again/);
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('a discovery document that redirects: not followed, the question stays open', async () => {
+    const bad = await badDiscoveryRegion(faults.redirect('https://login.example.test/'));
+    routeDirect((region) => (region === 'auth.pingone.sg' ? bad.port : elsewhere.port));
+    const result = await verifyAt('auth.pingone.sg', FAKE.otherEnvironmentId);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).error.message).toContain('could not be checked');
+    expect(bad.requests.filter((request) => request.method === 'GET')).toHaveLength(1);
+  });
+
+  test('the other regions answer badly too, one holds it: still found', async () => {
+    const bad = await badDiscoveryRegion(faults.text(503, '<html>down</html>', 'text/html'));
+    const htmlRegion = await badDiscoveryRegion(faults.text(200, '<html>captive portal</html>', 'text/html'));
+    routeDirect((region) => (region === 'auth.pingone.sg' ? bad.port : region === HOME ? home.port : htmlRegion.port));
+    const result = await verifyAt('auth.pingone.sg');
+    expect(result.code).toBe(1);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.code).toBe('environment_in_other_region');
+    expect(error.message).toContain('it is in Europe, at auth.pingone.eu');
   });
 });

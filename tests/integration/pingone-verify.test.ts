@@ -68,12 +68,31 @@ describe('pingone --verify', () => {
     expectNoSecrets(result.stdout + result.stderr);
   });
 
-  test('a wrong secret: invalid_client, exit 1', async () => {
+  test('a wrong secret: the discovery document says the environment is there, so invalid_client (exit 1) with the Correlation ID', async () => {
+    const before = server.requests.length;
     const result = await verify(FAKE.clientId, FAKE.wrongSecret);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).error.code).toBe('invalid_client');
+    const { error, checks } = JSON.parse(result.stdout);
+    expect(error.code).toBe('invalid_client');
+    // docs/partners.md P-TOKEN-401-INVALID-CLIENT, P-TOKEN-CORRELATION
+    expect(error.message).toMatch(/PingOne said: "Request denied: Invalid client credentials \(Correlation ID: [0-9a-f-]{36}\)"/);
+    expect(error.hint).toContain('switched on');
+    expect(error.hint).toContain('Applications > Applications');
+    expect(checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok])).toEqual([
+      ['Token request (client credentials, Client Secret Post)', false],
+      [`Looking for the environment at ${server.hostPort}`, true],
+    ]);
+    // One refusal, then one public look-up without credentials.
+    const sent = server.requests.slice(before);
+    expect(sent.map((request) => [request.method, request.url])).toEqual([
+      ['POST', `/${FAKE.environmentId}/as/token`],
+      ['GET', `/${FAKE.environmentId}/as/.well-known/openid-configuration`],
+    ]);
+    expect(sent[1]?.headers.authorization).toBeUndefined();
+    expect(sent[1]?.body).toBe('');
     expectNoSecrets(result.stdout + result.stderr);
   });
+
 
   test('an app without the Client Credentials grant: unauthorized_client', async () => {
     const result = await verify(codeOnlyAppId);
@@ -93,19 +112,25 @@ describe('pingone --verify', () => {
     expectNoSecrets(result.stdout + result.stderr);
   });
 
-  test('a disabled app: app_disabled', async () => {
+  test('a disabled app, refused with the words of a wrong secret: invalid_client whose hint says to switch the app on', async () => {
+    // docs/partners.md P-TOKEN-401-DISABLED: the real wording is unconfirmed, so the stand-in gives the worst case.
     const result = await verify(disabledAppId);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).error.code).toBe('app_disabled');
+    const { error } = JSON.parse(result.stdout);
+    expect(error.code).toBe('invalid_client');
+    expect(error.hint).toContain('check that the application is switched on (the toggle beside its name)');
     expectNoSecrets(result.stdout + result.stderr);
   });
 
-  test('an unknown environment on a custom domain: environment_not_found naming both suspects', async () => {
+  test('an unknown environment on a custom domain: 401 invalid_client at the token URL, no discovery document, so environment_not_found', async () => {
     const result = await verify(FAKE.clientId, FAKE.clientSecret, ['--environment-id', FAKE.otherEnvironmentId]);
     expect(result.code).toBe(1);
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('environment_not_found');
-    expect(error.hint).toMatch(/Environment ID and the Auth Domain/);
+    expect(error.message).toContain(`No environment ${FAKE.otherEnvironmentId} was found at ${server.hostPort}: it answered 404.`);
+    expect(error.message).toContain('Correlation ID:');
+    expect(error.hint).toContain('custom domain of that environment');
+    expect(error.hint).not.toMatch(/Client Secret/);
     expectNoSecrets(result.stdout + result.stderr);
   });
 

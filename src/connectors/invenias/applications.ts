@@ -8,6 +8,7 @@ import { type HttpResponse, parseJson } from '../../core/http.js';
 import { MAX_VALUE_LENGTH } from '../../core/validate.js';
 import type { Expiration } from './fields.js';
 import { HINTS } from './guide.js';
+import { RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';
 
 export interface ApplicationRequest {
   Expiration: Expiration;
@@ -116,7 +117,7 @@ export function validationMessages(body: string): string[] {
   return found;
 }
 
-type Operation = 'create' | 'renew';
+export type Operation = 'create' | 'renew';
 
 /** A failure of the request itself: after a create that may have reached Invenias, say where to look. */
 function couldNotAsk(error: UnreachableError, operation: Operation): CliError {
@@ -172,7 +173,7 @@ function refusal(response: HttpResponse, text: string, operation: Operation, cli
   }
 }
 
-async function send(context: Pick<StepContext, 'http' | 'redactor'>, url: string, apiKey: string, body: string | undefined, operation: Operation, clientId?: string) {
+async function send(context: Pick<StepContext, 'http' | 'redactor' | 'warn'>, url: string, apiKey: string, body: string | undefined, operation: Operation, clientId?: string) {
   let response: HttpResponse;
   try {
     response = await context.http.send({
@@ -185,20 +186,35 @@ async function send(context: Pick<StepContext, 'http' | 'redactor'>, url: string
       },
       body: body ?? '',
       retry: 'rate-limit-only',
+      rateLimitWindowMs: RATE_LIMIT_WINDOW_MS,
     });
   } catch (error) {
     if (error instanceof InterruptedError) throw interruptedWhile(operation);
     throw error instanceof UnreachableError ? couldNotAsk(error, operation) : error;
   }
+  noteQuota(context.warn, response.headers);
   if (response.status < 200 || response.status >= 300) throw refusal(response, context.redactor.redact(response.text), operation, clientId);
   const issued = readIssuedSecret(response.text);
   if (issued) context.redactor.add(issued.clientSecret);
   return issued;
 }
 
+/**
+ * A fresh API Key refused as well: the key is not the problem (I-API-401-UNLICENSED lists a removed licence or
+ * permission group as causes of 401), so asking for a third one would not help.
+ */
+export function freshKeyRefusedToo(error: RejectedError, operation: Operation): RejectedError {
+  const nothing = operation === 'create' ? 'nothing was created' : 'the secret was not changed';
+  return new RejectedError(
+    error.code,
+    `Invenias refused a fresh API Key too; ${nothing}. The account that signed in to Swagger may have lost its licence or its System Administrator permission group.`,
+    HINTS.apiKeyRefusedAgain,
+  );
+}
+
 /** POST /api/v1/thirdpartyapplications; the answer's secret is returned for the caller to keep before anything else. */
 export async function createApplication(
-  context: Pick<StepContext, 'http' | 'redactor'>,
+  context: Pick<StepContext, 'http' | 'redactor' | 'warn'>,
   origin: string,
   apiKey: string,
   request: ApplicationRequest,
@@ -215,13 +231,13 @@ export function missingClientId(): UnreachableError {
   return new UnreachableError(
     'bad_response',
     'Invenias created the application but its answer holds no ClientId; the secret was saved in the profile.',
-    'Find the application under ThirdPartyApplications in Swagger and run again with --client-id.',
+    HINTS.noClientId,
   );
 }
 
 /** POST /api/v1/thirdpartyapplications/{id}/renew?expiration=…; the new secret is returned at once. */
 export async function renewApplication(
-  context: Pick<StepContext, 'http' | 'redactor'>,
+  context: Pick<StepContext, 'http' | 'redactor' | 'warn'>,
   origin: string,
   apiKey: string,
   clientId: string,

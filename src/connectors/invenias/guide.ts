@@ -4,7 +4,7 @@ export const API_KEY_STEPS = [
   'On that page, double-click the API Key box at the top.',
   'Sign in if you are asked to; an API Key then appears in the box.',
   'Copy the API Key and paste it here. It lives 3 minutes, so have it ready.',
-  'The account must be in the System Administrator permission group to create applications.',
+  'The account must be licensed, enabled and in the System Administrator permission group to create applications.',
 ] as const;
 
 export const SERVICE_DOMAIN_WHERE = 'Cyclr Console > Settings > General Settings > Service Domain';
@@ -19,14 +19,21 @@ export const HINTS = {
     'Use an account in the System Administrator permission group (Invenias: Settings > Permission Groups), then get a new API Key while signed in as it.',
   validation: 'Change the values Invenias named (--app-name, --expiration, --service-domain) and run again.',
   maybeCreated:
-    'The application may have been created. Look under ThirdPartyApplications (GET) in Swagger before trying again: if it is there, its secret was never shown, so get a new one with connector-setup invenias --renew --client-id <its ClientId> (or delete it); if it is not, run again.',
+    'The application may have been created, but its secret was never shown, and Invenias offers no way to list applications. Run again to create another; if you later learn the unused application\'s Client ID, give it a new secret with connector-setup invenias --renew --client-id <Client ID>, or tell your Invenias administrator it is unused.',
   invalidGrant:
     'Check the Username and Password by signing in to the Invenias portal. Only accounts that sign in with the Invenias identity provider can be used here, not single sign-on (SSO) accounts.',
   invalidClient:
-    'Check the Client ID and Client Secret under ThirdPartyApplications in Swagger. If the application expired or was disabled, run connector-setup invenias --renew to get a new secret.',
+    'Check the Client ID and Client Secret you entered: Invenias shows a secret only once, when the application is created or renewed. If the secret is lost or the application expired, get a new secret with connector-setup invenias --renew --client-id <Client ID> (needs a fresh API Key), or create another application with --new-app.',
   appExpired: 'Renew it: connector-setup invenias --renew (needs a fresh API Key), then enter the new secret in Cyclr.',
   unauthorizedClient:
     'The application must use FlowType ResourceOwner. Create one that does: connector-setup invenias --new-app.',
   notFound: 'Check the Subdomain (the first part of your portal address) and --base-url if you gave one.',
-  appNotFound: 'Check the Client ID under ThirdPartyApplications in Swagger, or create a new application with --new-app.',
+  appNotFound:
+    'Check the Client ID: it is the ClientId Invenias showed when the application was created (Invenias offers no way to list applications). Or create another application with --new-app.',
+  noClientId:
+    'Without its Client ID the application cannot be used or renewed: create another with connector-setup invenias --new-app, and tell your Invenias administrator that an unused application of this name exists.',
+  userNotLicensed:
+    'Ask your Invenias administrator to make this user licensed, enabled and a member of the System Administrator permission group (or use a user that is), then try again.',
+  apiKeyRefusedAgain:
+    'Invenias also refuses API Keys when the account that signs in to Swagger is no longer licensed, enabled or in the System Administrator permission group. Ask your Invenias administrator to check that account, then run again with a fresh API Key.',
 } as const;

@@ -6,9 +6,9 @@ import { CliError, InputError, InterruptedError, RejectedError } from '../../cor
 import type { Choice } from '../../core/prompts.js';
 import { missingInputs } from '../../core/resolve.js';
 import { givenExplicitly } from '../../core/wizard.js';
-import { type ApplicationRequest, createApplication, missingClientId, renewApplication } from './applications.js';
+import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
-import { diagnose, tokenRequest } from './token.js';
+import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
   askApiKey,
   askApplicationDetails,
@@ -30,8 +30,8 @@ import {
 /** How this run gets its application: create one, renew one, take one given, or reuse the profile's. */
 type Plan = 'create' | 'renew' | 'existing' | 'saved';
 
-/** A person gets a few tries at pasting a fresh API Key; each try is a request against the rate limit. */
-const MAX_API_KEY_TRIES = 3;
+/** The first API Key and one fresh one: a fresh key refused too points at the account, not the key. */
+const MAX_API_KEY_TRIES = 2;
 
 const VERIFY_KEYS = ['subdomain', 'clientId', 'clientSecret', 'username', 'password'] as const;
 const NEEDS: Record<Plan, readonly string[]> = {
@@ -107,10 +107,11 @@ const FIX_HERE: Record<string, string> = {
 };
 
 /** Lets a person paste another API Key after a 401 (expired) or 403 (not an administrator); anything else ends the attempt. */
-async function freshKeyAfter(context: StepContext, error: unknown, tries: number): Promise<string | undefined> {
-  if (!context.interactive || !(error instanceof RejectedError) || tries >= MAX_API_KEY_TRIES) return undefined;
+async function freshKeyAfter(context: StepContext, error: unknown, tries: number, operation: Operation): Promise<string | undefined> {
+  if (!context.interactive || !(error instanceof RejectedError)) return undefined;
   const fix = FIX_HERE[error.code];
   if (!fix) return undefined;
+  if (tries >= MAX_API_KEY_TRIES) throw error.code === 'api_key_rejected' ? freshKeyRefusedToo(error, operation) : error;
   context.out.failure({ message: error.message, code: error.code, hint: fix }, { code: false });
   return askApiKey(context, true);
 }
@@ -176,7 +177,7 @@ const createStep: Step = async (context, values) => {
         next: issued.clientId === undefined ? [failStep(missingClientId())] : [],
       };
     } catch (error) {
-      const fresh = await freshKeyAfter(context, error, tries);
+      const fresh = await freshKeyAfter(context, error, tries, 'create');
       if (fresh !== undefined) {
         answers = { ...answers, apiKey: fresh };
         continue;
@@ -236,7 +237,7 @@ const renewStep: Step = async (context, values) => {
         },
       };
     } catch (error) {
-      const fresh = await freshKeyAfter(context, error, tries);
+      const fresh = await freshKeyAfter(context, error, tries, 'renew');
       if (fresh === undefined) throw error;
       answers = { ...answers, apiKey: fresh };
     }
@@ -291,11 +292,13 @@ export const invenias: ConnectorSteps = {
   setup: [introStep, planStep],
   verifyKeys: VERIFY_KEYS,
   tokenRequest,
-  diagnose: (_context, refusal, _values, generic, expiresOn) => diagnose(refusal, generic, expiresOn),
+  diagnose: (_context, refusal, _values, _generic, expiresOn) => diagnose(refusal, expiresOn),
+  afterToken: checkApiCall,
   nextMoves,
   async edit(context, values, refusal) {
     let answers: Values = {};
-    if (planOf(values) === 'existing' && refusal.code !== 'invalid_grant') {
+    // A refused user (password, or licence and group) is fixed by changing the user, not the application.
+    if (planOf(values) === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(refusal.code)) {
       answers = { clientId: await askClientId(context, values) };
       answers = { ...answers, clientSecret: await askClientSecret(context, { ...values, ...answers }) };
     }

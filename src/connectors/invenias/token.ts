@@ -1,11 +1,13 @@
 // The check Cyclr depends on: a resource-owner password grant at /identity/connect/token, sent as Cyclr sends
 // it, and a diagnosis naming the fix when Invenias says no.
-import type { Values } from '../../core/connector.js';
+import type { StepContext, Values } from '../../core/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
-import { type TokenRefusal, type TokenRequest, partnerSaid } from '../../core/oauth.js';
+import { serverWords } from '../../core/http.js';
+import { type TokenAnswer, type TokenRefusal, type TokenRequest, partnerSaid } from '../../core/oauth.js';
 import { assessExpiry } from '../../core/verification.js';
 import { originOf } from './fields.js';
 import { HINTS } from './guide.js';
+import { RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';
 
 export interface InveniasCredentials {
   origin: string;
@@ -30,7 +32,17 @@ export function credentialsOf(values: Values): InveniasCredentials {
 /** As Cyclr sends it: the password grant, the client's credentials in the form. */
 export function tokenRequest(values: Values): TokenRequest & { checkName: string } {
   const credentials = credentialsOf(values);
-  return { checkName: 'Token request (password grant, as Cyclr sends it)', url: tokenUrl(credentials.origin), form: tokenForm(credentials) };
+  return {
+    checkName: 'Token request (password grant, as Cyclr sends it)',
+    url: tokenUrl(credentials.origin),
+    form: tokenForm(credentials),
+    rateLimitWindowMs: RATE_LIMIT_WINDOW_MS,
+  };
+}
+
+/** The cheapest documented API call (I-COUNTRIES-REQ): it proves Invenias accepts this user's calls, not only its password. */
+function apiCheckUrl(origin: string): string {
+  return `${origin}/api/v1/countries`;
 }
 
 function tokenForm(credentials: InveniasCredentials): Record<string, string> {
@@ -45,8 +57,8 @@ function tokenForm(credentials: InveniasCredentials): Record<string, string> {
   };
 }
 
-/** Invenias' answer to a refused token request: core's reading (`generic`), refined with Invenias' hints. */
-export function diagnose(answer: TokenRefusal, generic: CliError, expiresOn?: string | null): CliError {
+/** Invenias' answer to a refused token request, as one of our errors (the code is ours, never the server's). */
+export function diagnose(answer: TokenRefusal, expiresOn?: string | null): CliError {
   if (answer.kind === 'oauth_error') {
     const said = partnerSaid('Invenias', answer);
     switch (answer.error) {
@@ -65,8 +77,8 @@ export function diagnose(answer: TokenRefusal, generic: CliError, expiresOn?: st
       case 'unsupported_grant_type':
         return new RejectedError('unauthorized_client', `The application may not use the password grant (it is not a ResourceOwner application).${said}`, HINTS.unauthorizedClient);
       default:
-        // The code is ours (core's reading), never the server's.
-        return new RejectedError(generic.code, generic.message, HINTS.invalidClient);
+        // Our stable code; Invenias' own error stays in the message (codes come from our diagnosis, never the server).
+        return new RejectedError('rejected', `Invenias refused the token request (${answer.error}).${said}`, HINTS.invalidClient);
     }
   }
   if (answer.status === 404) {
@@ -76,4 +88,44 @@ export function diagnose(answer: TokenRefusal, generic: CliError, expiresOn?: st
     return new RejectedError('invalid_client', 'Invenias refused the token request (HTTP 401).', HINTS.invalidClient);
   }
   return new RejectedError('rejected', `Invenias answered HTTP ${answer.status} to the token request.`, HINTS.notFound);
+}
+
+/**
+ * The API's answer to a call made with a fresh token. A token is issued to any enabled user with the right
+ * password, but calls are refused when the user is not licensed, not enabled or not a System Administrator
+ * (I-API-401-UNLICENSED): Cyclr's calls would all fail the same way.
+ */
+export function diagnoseApiCall(status: number, text: string): CliError | undefined {
+  if (status >= 200 && status < 300) return undefined;
+  const words = serverWords(text);
+  const said = words === undefined ? '' : ` Invenias said: "${words}"`;
+  if (status === 401 || status === 403) {
+    return new RejectedError(
+      'user_not_licensed',
+      `Invenias issued a token, but refused an API call made with it (GET /api/v1/countries answered ${status}): the user is not licensed, not enabled or not in the System Administrator permission group.${said}`,
+      HINTS.userNotLicensed,
+    );
+  }
+  return new RejectedError('rejected', `Invenias issued a token, but answered ${status} to GET /api/v1/countries.${said}`, HINTS.notFound);
+}
+
+/** After the token: one API call with it, as Cyclr's calls will be made (a token alone does not prove they are accepted). */
+export async function checkApiCall(
+  context: Pick<StepContext, 'http' | 'redactor' | 'check' | 'warn'>,
+  values: Values,
+  token: Extract<TokenAnswer, { kind: 'token' }>,
+): Promise<void> {
+  const credentials = credentialsOf(values);
+  await context.check('API call with the token (GET /api/v1/countries, as Cyclr calls the API)', async () => {
+    const response = await context.http.send({
+      method: 'GET',
+      url: apiCheckUrl(credentials.origin),
+      headers: { authorization: `${token.tokenType} ${token.accessToken}`, accept: 'application/json' },
+      retry: 'safe',
+      rateLimitWindowMs: RATE_LIMIT_WINDOW_MS,
+    });
+    noteQuota(context.warn, response.headers);
+    const refused = diagnoseApiCall(response.status, context.redactor.redact(response.text));
+    if (refused) throw refused;
+  });
 }

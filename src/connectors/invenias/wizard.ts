@@ -145,7 +145,8 @@ export async function askUser(context: Context, values: Values, editing: boolean
   let answers: Values = {};
   if (isOpen(context, 'username', editing)) {
     const parse = (value: string): string => parseRequiredText(value, 'Username');
-    context.out.say('  The Invenias user Cyclr acts as (one that signs in with the Invenias identity provider, not SSO).');
+    context.out.say('  The Invenias user Cyclr acts as: one that signs in with the Invenias identity provider (not single sign-on),');
+    context.out.say('  and is licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls.');
     answers = { username: parse(await context.prompt.text({ message: 'Username', default: values.username, validate: validateWith(parse) })) };
   }
   if (isOpen(context, 'password', editing)) answers = { ...answers, password: await askKeptSecret(context, values.password, 'Password', parsePassword) };

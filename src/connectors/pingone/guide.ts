@@ -2,7 +2,7 @@
 
 export const WORKER_APP_CHECKLIST = [
   'Sign in to the PingOne admin console and select the environment Cyclr will connect to.',
-  'Open Connections > Applications and click + Add Application.',
+  'Open Applications > Applications and click + (Add Application).',
   'Choose the Worker application type, click Configure, enter a unique name, then Save and Close.',
   'Expand the new application, click the edit (pencil) icon and open the Configuration tab.',
   'Set Grant Type to Client Credentials.',
@@ -17,13 +17,15 @@ export const CYCLR_LOCATION = 'Cyclr Console > Connectors > Connector Library > 
 /** Each diagnosis names the console setting that fixes it. */
 export const HINTS = {
   wrongAuthMethod:
-    'In PingOne: Connections > Applications > your Worker app > Configuration > edit: set TOKEN ENDPOINT AUTHENTICATION METHOD to Client Secret Post (Cyclr sends the secret in the request body).',
+    'In PingOne: Applications > Applications > your Worker app > Configuration > edit: set TOKEN ENDPOINT AUTHENTICATION METHOD to Client Secret Post (Cyclr sends the secret in the request body).',
   invalidClient:
-    'Copy the Client ID and Client Secret again from Connections > Applications > your Worker app > Configuration; if the secret was regenerated, use the new one.',
-  appDisabled: 'In PingOne: Connections > Applications: switch the Worker application on (the toggle beside its name).',
+    'Copy the Client ID and Client Secret again from Applications > Applications > your Worker app > Configuration (if the secret was regenerated, use the new one), and check that the application is switched on (the toggle beside its name): PingOne may refuse a disabled application with the same words.',
+  appDisabled: 'In PingOne: Applications > Applications: switch the Worker application on (the toggle beside its name).',
   unauthorizedClient:
-    'In PingOne: Connections > Applications > your Worker app > Configuration > edit: set Grant Type to Client Credentials.',
-  noRoles: 'In PingOne: Connections > Applications > your Worker app > Roles: click Grant Roles and grant at least one role.',
+    'In PingOne: Applications > Applications > your Worker app > Configuration > edit: set Grant Type to Client Credentials.',
+  noRoles: 'In PingOne: Applications > Applications > your Worker app > Roles: click Grant Roles and grant at least one role.',
   environmentNotFound:
     'Check the Environment ID and the Auth Domain: copy the AUTHORIZATION URL from the application\'s Configuration tab and pass it with --authorization-url.',
+  environmentNotAtCustomDomain:
+    'Check the Environment ID, and that the Auth Domain is a custom domain of that environment; or copy the AUTHORIZATION URL from the application\'s Configuration tab and pass it with --authorization-url.',
 } as const;

@@ -21,6 +21,7 @@ export const pingone: ConnectorSteps = {
     { name: 'Quit', value: 'quit' },
   ],
   edit: (context, values) => collect(context, values, true),
-  // A console change takes a moment to reach the token endpoint (pingone-go-sdk-v2 retries for the same reason).
-  settling: { codes: ['wrong_auth_method', 'unauthorized_client', 'no_roles', 'app_disabled', 'invalid_client'], ms: 15_000 },
+  // PingOne applies console changes with a delay: its own Go SDK retries "Unsupported authentication method" for this
+  // reason (docs/partners.md P-SETTLE). Four tries over 14 s; a wrong environment or region does not settle by waiting.
+  settling: { codes: ['wrong_auth_method', 'unauthorized_client', 'no_roles', 'invalid_client', 'app_disabled'], waitsSeconds: [2, 4, 8] },
 };

@@ -2,9 +2,8 @@
 // (Client Secret Post), and a diagnosis naming the console setting when PingOne says no.
 import type { StepContext, Values } from '../../core/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
-import { type HttpClient, parseJson } from '../../core/http.js';
 import type { TokenRefusal, TokenRequest } from '../../core/oauth.js';
-import { REGIONS } from './fields.js';
+import { findOtherRegion, lookUp, regionOf } from './discovery.js';
 import { HINTS } from './guide.js';
 
 export interface PingOneCredentials {
@@ -13,8 +12,6 @@ export interface PingOneCredentials {
   authDomain: string;
   environmentId: string;
 }
-
-const REGION_LOOKUP_TIMEOUT_MS = 5000;
 
 export function tokenUrl(authDomain: string, environmentId: string): string {
   return `https://${authDomain}/${environmentId}/as/token`;
@@ -39,22 +36,25 @@ export function tokenRequest(values: Values): TokenRequest & { checkName: string
 export function diagnose(answer: TokenRefusal, credentials: PingOneCredentials): CliError {
   if (answer.kind === 'oauth_error') {
     const said = answer.description ? ` PingOne said: "${answer.description}"` : '';
+    // P-TOKEN-NO-ROLES: the error code that comes with it is unconfirmed, so the wording decides.
+    if (/role assignment/i.test(answer.description)) {
+      return new RejectedError('no_roles', `The Worker application has no roles.${said}`, HINTS.noRoles);
+    }
     switch (answer.error) {
       case 'invalid_client':
+        // P-TOKEN-401-AUTH-METHOD
         if (/authentication method/i.test(answer.description)) {
           return new RejectedError('wrong_auth_method', `The application does not accept Client Secret Post.${said}`, HINTS.wrongAuthMethod);
         }
         if (/disabled/i.test(answer.description)) {
           return new RejectedError('app_disabled', `The application is disabled.${said}`, HINTS.appDisabled);
         }
+        // P-TOKEN-401-INVALID-CLIENT, and also P-TOKEN-401-UNKNOWN-ENV: verifyCredentials asks where the environment is.
         return new RejectedError('invalid_client', `PingOne rejected the Client ID or Client Secret.${said}`, HINTS.invalidClient);
       case 'unauthorized_client':
       case 'unsupported_grant_type':
         return new RejectedError('unauthorized_client', `The application may not use the Client Credentials grant.${said}`, HINTS.unauthorizedClient);
       case 'access_denied':
-        if (/role/i.test(answer.description)) {
-          return new RejectedError('no_roles', `The Worker application has no roles.${said}`, HINTS.noRoles);
-        }
         return new RejectedError('access_denied', `PingOne denied the request.${said}`, HINTS.noRoles);
       default:
         // A stable, documented code; PingOne's own error stays in the message (as text, never as a code).
@@ -75,41 +75,59 @@ export function diagnose(answer: TokenRefusal, credentials: PingOneCredentials):
 }
 
 /**
- * After a 404 on a regional domain, asks the other regions' discovery documents at once: an environment
- * lives in exactly one region, and saying which one is the whole fix.
+ * What PingOne said at the token URL, kept for a diagnosis that replaces the first one: it ends with the
+ * Correlation ID Ping support asks for (docs/partners.md P-TOKEN-CORRELATION).
  */
-async function findEnvironmentRegion(http: HttpClient, credentials: PingOneCredentials): Promise<string | undefined> {
-  const others = REGIONS.filter((region) => region.authDomain !== credentials.authDomain);
-  const lookups = others.map(async ({ authDomain }) => {
-    const response = await http.send({
-      method: 'GET',
-      url: `https://${authDomain}/${credentials.environmentId}/as/.well-known/openid-configuration`,
-      retry: 'safe',
-      timeoutMs: REGION_LOOKUP_TIMEOUT_MS,
-    });
-    const document = parseJson(response.text) as { issuer?: unknown } | undefined;
-    if (response.status !== 200 || typeof document?.issuer !== 'string') throw new Error('not here');
-    return authDomain;
-  });
-  try {
-    return await Promise.any(lookups);
-  } catch {
-    return undefined;
-  }
+function pingoneSaid(refusal: CliError): string {
+  const quoted = /PingOne said: ".*"$/s.exec(refusal.message)?.[0];
+  return quoted ? ` ${quoted}` : '';
 }
 
-/** PingOne's refusal, diagnosed; an environment it does not know is looked for in the other regions. */
+/**
+ * After a refusal that may mean "no such environment here", asks the public discovery documents where the
+ * environment is: on the chosen domain first, then (for a regional domain) all other regions at once.
+ */
+async function locate(context: Pick<StepContext, 'http' | 'check'>, credentials: PingOneCredentials, refusal: CliError): Promise<CliError> {
+  const { authDomain, environmentId } = credentials;
+  const home = await context.check(`Looking for the environment at ${authDomain}`, () => lookUp(context.http, authDomain, environmentId));
+  if (home.kind === 'here') return refusal;
+  const homeRegion = regionOf(authDomain);
+  const said = pingoneSaid(refusal);
+  if (homeRegion) {
+    const found = await context.check('Looking for the environment in the other regions', () =>
+      findOtherRegion(context.http, authDomain, environmentId),
+    );
+    if (found) {
+      return new RejectedError(
+        'environment_in_other_region',
+        `Environment ${environmentId} is not in ${homeRegion.region} (${authDomain}): it is in ${found.region}, at ${found.authDomain}.${said}`,
+        `Use Auth Domain ${found.authDomain} (--auth-domain ${found.authDomain}), or pass the AUTHORIZATION URL from the application's Configuration tab with --authorization-url.`,
+      );
+    }
+  }
+  if (home.kind === 'unknown') {
+    // Nothing says the environment is missing, and nothing says it is there: both suspects are named.
+    return new RejectedError(
+      refusal.code,
+      `PingOne refused the token request, and whether environment ${environmentId} is at ${authDomain} could not be checked (${home.why.replace(/\.$/, '')}).${said}`,
+      `${HINTS.environmentNotFound} Then: ${HINTS.invalidClient}`,
+    );
+  }
+  const where = homeRegion ? `in any PingOne region (${authDomain} and the five others were asked)` : `at ${authDomain}: ${home.why}`;
+  return new RejectedError(
+    'environment_not_found',
+    `No environment ${environmentId} was found ${where}.${said}`,
+    homeRegion ? HINTS.environmentNotFound : HINTS.environmentNotAtCustomDomain,
+  );
+}
+
+/**
+ * PingOne's refusal, diagnosed. A refusal that may mean "no such environment here" is followed by the public
+ * discovery look-ups; success never costs more than the one token request.
+ */
 export async function diagnoseRefusal(context: Pick<StepContext, 'http' | 'check'>, refusal: TokenRefusal, values: Values): Promise<CliError> {
   const credentials = credentialsOf(values);
   const error = diagnose(refusal, credentials);
-  if (error.code !== 'environment_not_found') return error;
-  if (!REGIONS.some((region) => region.authDomain === credentials.authDomain)) return error;
-  const found = await context.check('Looking for the environment in the other regions', () => findEnvironmentRegion(context.http, credentials));
-  if (!found) return error;
-  const region = REGIONS.find((entry) => entry.authDomain === found)?.region ?? found;
-  return new RejectedError(
-    'environment_not_found',
-    `Environment ${credentials.environmentId} is not in ${credentials.authDomain}; it lives in ${region} (${found}).`,
-    `Use Auth Domain ${found} (--auth-domain ${found}).`,
-  );
+  if (!['invalid_client', 'environment_not_found'].includes(error.code)) return error;
+  return locate(context, credentials, error);
 }
