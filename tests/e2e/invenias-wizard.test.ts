@@ -98,6 +98,14 @@ describe('connector-setup invenias in a terminal', () => {
     await terminal.waitFor('? Password');
     terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
     await terminal.waitFor('Enter these in Cyclr Console > Connectors > Connector Library > Invenias > Setup');
+    // The hand-off: the secret Invenias showed once can be shown here once more, or copied; Done is the default.
+    await terminal.waitFor('? Take the values to Cyclr');
+    terminal.type(`${KEY.up}${KEY.up}`);
+    await terminal.waitFor(/❯ Show the Client Secret once here/);
+    terminal.type(KEY.enter);
+    await terminal.waitFor('It will not be shown again unprompted; later: connector-setup profiles show invenias default --show-secrets');
+    await terminal.waitFor(/❯ Done/);
+    terminal.type(KEY.enter);
     expect(await terminal.exit).toBe(0);
 
     const screen = terminal.screen();
@@ -112,6 +120,8 @@ describe('connector-setup invenias in a terminal', () => {
     expect(screen).toMatch(/Subdomain\s+acme/);
     expect(screen).toMatch(/The application expires on \d{4}-/);
     expectNoSecrets(screen, SECRETS);
+    const issued = server.apps.get(JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.invenias.default.values.clientId);
+    expect(screen.split(`Client Secret: ${issued?.clientSecret}`).length - 1).toBe(1);
     // Two attempts: the expired key (401, nothing created) and the fresh one.
     const creates = server.createRequests().slice(createsBefore);
     expect(creates.map((request) => request.headers.authorization)).toEqual([`Bearer ${EXPIRED_KEY}`, `Bearer ${FAKE.inveniasApiKey}`]);
@@ -246,6 +256,8 @@ describe('connector-setup invenias in a terminal', () => {
     await terminal.waitFor('? Password');
     terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
     await terminal.waitFor('Enter these in Cyclr');
+    await terminal.waitFor('? Take the values to Cyclr');
+    terminal.type(KEY.enter);
     expect(await terminal.exit).toBe(0);
     const profile = JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.invenias.default;
     expect(profile.values).toMatchObject({ appName: 'Cyclr', expiration: 'TwoYears', serviceDomain: 'acme.cyclr.com' });
