@@ -123,6 +123,11 @@ export interface ConnectorSteps {
   settling?: Settling;
   /** The expiry date the profile knows for the application these values name (null when unknown). */
   expiresOn?(context: StepContext, values: Values): string | null;
+  /**
+   * A hint as this run can follow it: its commands completed with the profile (and the application it names), or,
+   * in the wizard, the question to choose instead of a flag.
+   */
+  completeHint?(hint: string, context: StepContext, values: Values): string;
   /** Ctrl+C after a one-time secret was kept: say what is saved and how to go on. */
   interruptedAfterKeep?(context: StepContext, values: Values): CliError;
 }

@@ -14,6 +14,12 @@ export class CliError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /** The same failure with another hint (e.g. its commands completed with the run's profile). */
+  withHint(hint: string): this {
+    if (hint === this.hint) return this;
+    return Object.assign(Object.create(Object.getPrototypeOf(this) as object) as this, this, { hint });
+  }
 }
 
 /** Bad or missing input, unknown profile or connector, damaged config: nothing was sent (exit 2). */

@@ -152,12 +152,17 @@ async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, 
       return current;
     } catch (error) {
       if (!context.interactive || !(error instanceof RejectedError)) throw error;
-      context.out.failure(error, { code: false });
+      context.out.failure(completed(error, context, steps, current.values), { code: false });
       move = await context.prompt.select<NextMove>({ message: 'What now?', choices: steps.nextMoves?.(current.values, error) ?? DEFAULT_MOVES });
       if (move === 'quit') throw new Stopped(error);
       if (move === 'edit') current = merge(current, await steps.edit(context, current.values, error));
     }
   }
+}
+
+/** The failure with its hint as this run can follow it (see ConnectorSteps.completeHint). */
+function completed(error: CliError, context: StepContext, steps: ConnectorSteps, values: Values): CliError {
+  return steps.completeHint ? error.withHint(steps.completeHint(error.hint, context, values)) : error;
 }
 
 /** True when every value of the run is the saved profile's, so the profile's expiry date is the application's. */
@@ -231,6 +236,7 @@ class Run {
     if (error instanceof InterruptedError && this.kept && this.input.steps.interruptedAfterKeep && error.code === 'interrupted') {
       error = this.input.steps.interruptedAfterKeep(this.context, this.state.values);
     }
+    error = completed(error, this.context, this.input.steps, this.state.values);
     return { ...this.report(mode), kind: failureKind(error), error, shown: stopped };
   }
 

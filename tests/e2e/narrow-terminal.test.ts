@@ -26,7 +26,7 @@ describe.each([40, 120])('at %i columns', (cols) => {
     expect(tooWide(screen, cols)).toEqual([]);
     expect(lines(screen).filter((line) => line.trimStart().startsWith('>'))).toEqual([]);
     // The words survive whole: joined back, the text reads as written.
-    expect(screen.replace(/\s+/g, ' ')).toContain('2. Open Connections > Applications and click + Add Application.');
+    expect(screen.replace(/\s+/g, ' ')).toContain('2. Open Applications > Applications and click + (Add Application).');
     const steps = lines(screen.slice(screen.indexOf('  1. '), screen.indexOf('? Client ID')));
     for (const line of steps.filter((row) => row.trim() !== '')) expect(line).toMatch(/^ {2}\d\. |^ {5}\S/);
   });

@@ -24,7 +24,7 @@ export const HINTS = {
     'Check the Username and Password by signing in to the Invenias portal. Only accounts that sign in with the Invenias identity provider can be used here, not single sign-on (SSO) accounts.',
   invalidClient:
     'Check the Client ID and Client Secret you entered: Invenias shows a secret only once, when the application is created or renewed. If the secret is lost or the application expired, get a new secret with connector-setup invenias --renew --client-id <Client ID> (needs a fresh API Key), or create another application with --new-app.',
-  appExpired: 'Renew it: connector-setup invenias --renew (needs a fresh API Key), then enter the new secret in Cyclr.',
+  appExpired: 'Renew it: connector-setup invenias --renew (needs a fresh API Key); it then offers to copy the new secret for Cyclr.',
   unauthorizedClient:
     'The application must use FlowType ResourceOwner. Create one that does: connector-setup invenias --new-app.',
   notFound: 'Check the Subdomain (the first part of your portal address) and --base-url if you gave one.',
@@ -37,3 +37,15 @@ export const HINTS = {
   apiKeyRefusedAgain:
     'Invenias also refuses API Keys when the account that signs in to Swagger is no longer licensed, enabled or in the System Administrator permission group. Ask your Invenias administrator to check that account, then run again with a fresh API Key.',
 } as const;
+
+/**
+ * A hint's commands made complete for the run they are about: the profile they act on and, when known, the
+ * application's Client ID, so that a pasted command renews the right application into the right profile.
+ */
+export function forProfile(hint: string, profile: string, clientId?: string): string {
+  const id = clientId && /^\S{1,100}$/.test(clientId) ? clientId : '<Client ID>';
+  return hint
+    .replace(/connector-setup invenias --renew --client-id <Client ID>/g, `connector-setup invenias --renew --profile ${profile} --client-id ${id}`)
+    .replace(/connector-setup invenias --renew(?! --profile)/g, `connector-setup invenias --renew --profile ${profile}`)
+    .replace(/(connector-setup invenias )?--new-app(?! --profile)/g, `connector-setup invenias --new-app --profile ${profile}`);
+}

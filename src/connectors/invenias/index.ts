@@ -8,6 +8,7 @@ import { missingInputs } from '../../core/resolve.js';
 import { givenExplicitly } from '../../core/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
+import { forProfile } from './guide.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
   askApiKey,
@@ -53,6 +54,14 @@ function originOfValues(values: Values): string {
 
 function planOf(values: Values): Plan {
   return (values.plan ?? 'existing') as Plan;
+}
+
+/** What --new-app does to the application a profile held: it is no longer used, and it is not removed. */
+function replacing(profile: string, replaced: string): string {
+  return (
+    `Profile "${profile}" will use the new application instead of ${replaced}. ${replaced} stays in Invenias (the API offers no way to remove it); ` +
+    'ask your Invenias administrator to remove it if nothing else uses it.'
+  );
 }
 
 /** The profile's application belongs to another subdomain than the one typed: keep the profile's, or start another. */
@@ -127,15 +136,9 @@ const planStep: Step = async (context, values) => {
   const plan = await choosePlan(context, values);
   // Without a terminal, every value is checked before the first request: nothing is created half-way.
   if (!context.interactive) requireKeys(values, NEEDS[plan], plan === 'create' || plan === 'renew' ? ' (to create or renew an application)' : '');
+  // In the wizard the replacement is said before the application is created; a script finds it in the warnings once it is.
   const replaced = context.saved?.values.clientId;
-  if (plan === 'create' && replaced) {
-    const text =
-      `Profile "${context.profileName}" will use the new application instead of ${replaced}. ${replaced} stays in Invenias (the API cannot delete it); ` +
-      'ask your Invenias administrator to remove it if nothing else uses it.';
-    // In the wizard it is said before the application is created; a script finds it in the result's warnings.
-    if (context.interactive) context.out.warn(text);
-    else context.warn(text);
-  }
+  if (plan === 'create' && replaced && context.interactive) context.out.warn(replacing(context.profileName, replaced));
   // A new application has no Client ID yet: a failure must not name the one the profile held before.
   const cleared = plan === 'create' ? { clientId: undefined, clientSecret: undefined } : {};
   return { values: { plan, ...cleared }, next: [...PLAN_STEPS[plan], userStep] };
@@ -159,6 +162,8 @@ const createStep: Step = async (context, values) => {
     try {
       const request = applicationRequest(current());
       const issued = await context.check('Creating the ThirdPartyApplication', () => createApplication(context, origin, current().apiKey ?? '', request));
+      const replaced = context.saved?.values.clientId;
+      if (replaced && !context.interactive) context.warn(replacing(context.profileName, replaced));
       return {
         values: {
           ...answers,
@@ -293,6 +298,7 @@ export const invenias: ConnectorSteps = {
   verifyKeys: VERIFY_KEYS,
   tokenRequest,
   diagnose: (_context, refusal, _values, _generic, expiresOn) => diagnose(refusal, expiresOn),
+  completeHint: (hint, context, values) => forProfile(hint, context.profileName, values.clientId),
   afterToken: checkApiCall,
   nextMoves,
   async edit(context, values, refusal) {
