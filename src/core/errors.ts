@@ -18,7 +18,10 @@ export class CliError extends Error {
   /** The same failure with another hint (e.g. its commands completed with the run's profile). */
   withHint(hint: string): this {
     if (hint === this.hint) return this;
-    return Object.assign(Object.create(Object.getPrototypeOf(this) as object) as this, this, { hint });
+    // Every own property, `message` included (an Error's is not enumerable), with the hint replaced.
+    const copy = Object.create(Object.getPrototypeOf(this) as object, Object.getOwnPropertyDescriptors(this)) as this;
+    Object.defineProperty(copy, 'hint', { value: hint, enumerable: true });
+    return copy;
   }
 }
 
