@@ -123,6 +123,10 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+function isProxied(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+}
+
 function describeHost(url: string): string {
   return new URL(url).host;
 }
@@ -161,7 +165,7 @@ function proxyRefusal(error: unknown): number | undefined {
  * Turns whatever the socket, TLS or undici threw into one of our errors. undici messages can echo
  * request details, so they are never passed through: only their codes are read.
  */
-export function describeNetworkError(error: unknown, url: string, timeoutMs: number): UnreachableError {
+export function describeNetworkError(error: unknown, url: string, timeoutMs: number, proxied = false): UnreachableError {
   const host = describeHost(url);
   const codes = errorCodes(error);
   const has = (...wanted: string[]): boolean => wanted.some((code) => codes.includes(code));
@@ -209,11 +213,13 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
       'Check your network, proxy (HTTPS_PROXY) and firewall, then try again.',
     );
   }
-  const proxyStatus = proxyRefusal(error);
+  // undici says a proxy's CONNECT status only in its message; should that wording change, an aborted request we did
+  // not abort, through a proxy, is still the proxy's refusal, named without its status.
+  const proxyStatus = proxyRefusal(error) ?? (proxied && has('UND_ERR_ABORTED') ? 0 : undefined);
   if (proxyStatus !== undefined) {
     return new UnreachableError(
       'unreachable',
-      `The proxy (HTTPS_PROXY) would not open a connection to ${host}: it answered ${proxyStatus}.`,
+      `The proxy (HTTPS_PROXY) would not open a connection to ${host}${proxyStatus ? `: it answered ${proxyStatus}` : ''}.`,
       proxyStatus === 407
         ? 'The proxy wants credentials: give them in HTTPS_PROXY (http://user:password@proxy:port).'
         : `Ask for ${host.replace(/:\d+$/, '')} to be allowed through the proxy, or list it in NO_PROXY if it needs no proxy.`,
@@ -248,7 +254,7 @@ export class HttpClient {
   /** One agent per run, so every request (and `verify --all`) reuses keep-alive connections. */
   private getDispatcher(): Promise<Dispatcher> {
     const env = process.env;
-    const proxied = Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+    const proxied = isProxied(env);
     // Certificates are always verified: set explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn it off.
     const verified = { rejectUnauthorized: true };
     // undici is bundled on its own (dist/vendor/undici.js): commands that send nothing never read it.
@@ -401,7 +407,7 @@ export class HttpClient {
     } catch (error) {
       if (signal.aborted) throw new InterruptedError();
       if (error instanceof UnreachableError) throw error;
-      throw describeNetworkError(error, request.url, timeoutMs);
+      throw describeNetworkError(error, request.url, timeoutMs, isProxied(process.env));
     }
   }
 
