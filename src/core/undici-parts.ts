@@ -1,5 +1,8 @@
 // Only the parts of undici this tool uses: its dispatchers and the request API. Importing the package root
-// would also load fetch, WebSocket and caching code on every run, which costs start-up time (issue 5).
+// would also load fetch, WebSocket and caching code on every run: measured 2026-11-24, the bundle of the public
+// exports takes 115 ms to load against 52 ms for these parts (median of 15), which would put `pingone --verify`
+// past its start-up target. undici is pinned to an exact version and bundled at build time, so a moved path
+// fails the build (esbuild cannot resolve it), never a user's run.
 import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 
