@@ -135,7 +135,8 @@ export class Output {
    */
   status(text: string): void {
     if (this.json) return;
-    if (this.stderr.isTTY) this.stderr.write(`\r\x1b[K${terminalSafe(this.redactor.redact(text))}`);
+    // Cut to one row like the spinner: a carriage return cannot reach the rows a wrapped line would leave behind.
+    if (this.stderr.isTTY) this.stderr.write(`\r\x1b[K${this.fitOneRow(terminalSafe(this.redactor.redact(text)), 1)}`);
     else if (text) this.say(text);
   }
 
