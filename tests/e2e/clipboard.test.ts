@@ -4,27 +4,15 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { seedProfiles } from '../helpers/profiles.js';
+import { SEEDED_INVENIAS_CLIENT_ID, seedInveniasProfile } from '../helpers/profiles.js';
 import { startPtyClosedAfterEach } from '../helpers/pty.js';
 
 const startPty = startPtyClosedAfterEach();
 
-const CLIENT_ID = '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc';
-
-async function inveniasProfile(): Promise<string> {
-  const configDir = tempConfigDir();
-  await seedProfiles(configDir, [
-    {
-      connector: 'invenias',
-      name: 'acme',
-      values: { subdomain: 'acme', clientId: CLIENT_ID, username: 'cyclr@acme.example', serviceDomain: 'api.cyclr.com' },
-      secrets: { clientSecret: FAKE.inveniasClientSecret, password: FAKE.inveniasPassword },
-    },
-  ]);
-  return configDir;
-}
+const CLIENT_ID = SEEDED_INVENIAS_CLIENT_ID;
+const inveniasProfile = seedInveniasProfile;
 
 /** A directory holding only a fake `xclip` that writes its stdin and arguments to files. */
 function fakeXclip(): { dir: string; received: () => string | undefined; args: () => string[] } {

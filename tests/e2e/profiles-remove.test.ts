@@ -1,27 +1,15 @@
 // `profiles remove` of a profile that holds a secret: asked first in a terminal (for Invenias, naming the
 // application that stays behind); --yes for scripts; without a terminal and without --yes, nothing is removed.
 import { describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
-import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { openStore, seedProfiles } from '../helpers/profiles.js';
+import { runCli } from '../helpers/cli.js';
+import { expectNoSecrets } from '../helpers/fixtures.js';
+import { SEEDED_INVENIAS_CLIENT_ID, openStore, seedInveniasProfile } from '../helpers/profiles.js';
 import { startPtyClosedAfterEach } from '../helpers/pty.js';
 
 const startPty = startPtyClosedAfterEach();
 
-const CLIENT_ID = '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc';
-
-async function inveniasProfile(): Promise<string> {
-  const configDir = tempConfigDir();
-  await seedProfiles(configDir, [
-    {
-      connector: 'invenias',
-      name: 'acme',
-      values: { subdomain: 'acme', clientId: CLIENT_ID, username: 'cyclr@acme.example', serviceDomain: 'api.cyclr.com' },
-      secrets: { clientSecret: FAKE.inveniasClientSecret, password: FAKE.inveniasPassword },
-    },
-  ]);
-  return configDir;
-}
+const CLIENT_ID = SEEDED_INVENIAS_CLIENT_ID;
+const inveniasProfile = seedInveniasProfile;
 
 const stillThere = async (configDir: string): Promise<boolean> => (await openStore(configDir).get('invenias', 'acme')) !== undefined;
 
