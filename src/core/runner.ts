@@ -1,6 +1,6 @@
 // One run of one connector for one profile: the wizard's steps (setup) or the checks alone (verify), the token
 // check with its "What now?" loop, the write-ahead save of a one-time secret, and the final save. It returns one
-// typed outcome and prints no result itself (core/render.ts does, from main.ts).
+// typed outcome and prints no result itself (core/render.ts does, called from program.ts).
 import type { ConnectorSteps, NextMove, Step, StepContext, StepResult, Values } from './connector.js';
 import { CliError, InterruptedError, RejectedError } from './errors.js';
 import type { FieldSpec } from './fields.js';
@@ -13,7 +13,7 @@ import { retryWhileSettling } from './settle.js';
 import { assessExpiry } from './verification.js';
 
 /** Where a value came from, including from a step of this run (asked, or issued by the partner). */
-export type RunSource = ValueSource | 'step';
+type RunSource = ValueSource | 'step';
 
 /** How a run writes its profile; verify --all serialises these within the process. */
 export interface ProfileWriter {

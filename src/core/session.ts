@@ -1,5 +1,5 @@
 // What a command that talks to partners shares: Ctrl+C handling, the HTTP client and the profile store, around the
-// output and redactor main.ts gave it.
+// output and redactor program.ts gave it.
 import { InputError } from './errors.js';
 import { HttpClient } from './http.js';
 import type { Output } from './output.js';
