@@ -1,6 +1,7 @@
 // The one way this tool talks to a network: undici with a shared keep-alive agent, a timeout per request,
 // bounded retries that honour Retry-After, no redirects, a capped body, and errors a person can read.
 import type { Dispatcher } from 'undici';
+import { systemClock } from './clock.js';
 import { InterruptedError, UnreachableError } from './errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -72,21 +73,6 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new InterruptedError());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new InterruptedError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -248,7 +234,7 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions) {
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-    this.sleep = options.sleep ?? sleepFor;
+    this.sleep = options.sleep ?? systemClock.sleep;
   }
 
   /** One agent per run, so every request (and `verify --all`) reuses keep-alive connections. */
@@ -270,11 +256,6 @@ export class HttpClient {
   /** The run's timeout for each request. */
   get timeoutMs(): number {
     return this.options.timeoutMs;
-  }
-
-  /** Waits, as retries do; Ctrl+C ends the wait (InterruptedError). */
-  wait(ms: number): Promise<void> {
-    return this.sleep(ms, this.options.signal);
   }
 
   async send(request: HttpRequest): Promise<HttpResponse> {

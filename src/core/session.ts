@@ -1,5 +1,6 @@
 // What a command that talks to partners shares: Ctrl+C handling, the HTTP client and the profile store, around the
 // output and redactor program.ts gave it.
+import type { Clock } from './connector.js';
 import { InputError } from './errors.js';
 import { HttpClient } from './http.js';
 import type { Output } from './output.js';
@@ -54,6 +55,8 @@ export interface SessionSurroundings {
   stdin: { isTTY?: boolean };
   stdout: { isTTY?: boolean };
   prompter?: (signal: AbortSignal) => Prompter;
+  /** Waits between retries go through it (in-process tests wait for nothing). */
+  clock?: Clock;
 }
 
 export function openSession(io: SessionSurroundings, options: GeneralOptions): Session {
@@ -71,7 +74,7 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     if (!(error instanceof InputError)) throw error;
     optionError = error;
   }
-  const http = new HttpClient({ timeoutMs, signal: controller.signal });
+  const http = new HttpClient({ timeoutMs, signal: controller.signal, ...(io.clock ? { sleep: io.clock.sleep } : {}) });
   return {
     redactor,
     out,
