@@ -4,7 +4,7 @@
 import type { ConnectorSteps, NextMove, Step, StepContext, StepResult, Values } from './connector.js';
 import { CliError, InterruptedError, RejectedError } from './errors.js';
 import type { FieldSpec } from './fields.js';
-import { diagnoseRefusal, requestToken } from './oauth.js';
+import { type TokenRefusal, diagnoseRefusal, requestToken } from './oauth.js';
 import { type Check, type CyclrValue, type RunOutcome, failureKind } from './outcome.js';
 import type { ProfileChange, ProfileWithSecrets } from './profile-store.js';
 import type { Choice } from './prompts.js';
@@ -44,6 +44,13 @@ const DEFAULT_MOVES: Choice<NextMove>[] = [
   { name: 'Change the values I entered', value: 'edit' },
   { name: 'Quit', value: 'quit' },
 ];
+
+/** The partner refused the token request; carried out of the check to be diagnosed. */
+class Refused extends Error {
+  constructor(readonly refusal: TokenRefusal) {
+    super('token request refused');
+  }
+}
 
 /** The user chose Quit after the wizard had shown the refusal. */
 class Stopped extends Error {
@@ -115,13 +122,13 @@ async function checkToken(context: StepContext, steps: ConnectorSteps, values: V
   const request = steps.tokenRequest(values);
   const answer = await context.check(request.checkName, async () => {
     const result = await requestToken(context.http, request, context.redactor);
-    if (result.kind !== 'token') throw result;
+    // A refusal fails the check; its diagnosis (which may ask more, e.g. PingOne's region look-ups) comes after.
+    if (result.kind !== 'token') throw new Refused(result);
     return result;
   }).catch(async (thrown: unknown) => {
-    if (thrown instanceof Error || typeof thrown !== 'object' || thrown === null || !('kind' in thrown)) throw thrown;
-    const refusal = thrown as Parameters<typeof diagnoseRefusal>[1];
-    const generic = diagnoseRefusal(context.connector.title, refusal);
-    throw steps.diagnose ? await steps.diagnose(context, refusal, values, generic, expiresOn) : generic;
+    if (!(thrown instanceof Refused)) throw thrown;
+    const generic = diagnoseRefusal(context.connector.title, thrown.refusal);
+    throw steps.diagnose ? await steps.diagnose(context, thrown.refusal, values, generic, expiresOn) : generic;
   });
   if (answer.expiresIn !== undefined && answer.expiresIn <= 0) {
     context.warn(`${context.connector.title} issued a token that has already expired; check the application's token lifetime.`);
@@ -258,7 +265,7 @@ class Run {
     this.kept = true;
     this.expiresOn = keep.expiresOn;
     this.context.out.say(keep.saidAs);
-    if (!this.input.writer) this.context.warn('The new Client Secret was saved in the profile despite --no-save: it is the only copy.');
+    if (!this.input.writer) this.context.warn(`${connector.title} showed this secret once: it was saved in profile "${this.context.profileName}" despite --no-save, as the only copy.`);
   }
 
   private async runSteps(steps: readonly Step[]): Promise<void> {
