@@ -140,10 +140,6 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
   return program;
 }
 
-async function flush(streams: ReadonlyArray<CliDeps['stdout']>): Promise<void> {
-  await Promise.all(streams.map((stream) => new Promise<void>((resolve) => (stream.writableNeedDrain ? stream.once('drain', () => resolve()) : resolve()))));
-}
-
 /**
  * A secret typed as a flag value (`--client-secret x`) would sit in shell history and `ps`: refused before anything
  * else, naming the flag and variable that work. The value is never repeated.
@@ -191,8 +187,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
   };
   const secretFlag = secretGivenAsFlag(argv, deps.registry);
   if (secretFlag) {
-    render(usageOutput(), { kind: 'failed', error: secretFlag });
-    await flush([deps.stdout, deps.stderr]);
+    const out = usageOutput();
+    render(out, { kind: 'failed', error: secretFlag });
+    await out.flush();
     return 2;
   }
   let usage = '';
@@ -211,11 +208,12 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     if (error.code === 'commander.unknownCommand' && !program.commands.some((command) => command.name() === first)) {
       deps.stderr.write(`Supported connectors: ${deps.registry.map((connector) => connector.name).join(', ')} (see connector-setup connectors).\n`);
     }
+    const out = usageOutput();
     if (json) {
       const message = usage.split('\n')[0]?.replace(/^error: /, '') ?? 'Usage error.';
-      usageOutput().printJson({ ok: false, error: { code: 'usage', message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, hint: 'See connector-setup --help.' } });
+      out.printJson({ ok: false, error: { code: 'usage', message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, hint: 'See connector-setup --help.' } });
     }
-    await flush([deps.stdout, deps.stderr]);
+    await out.flush();
     return 2;
   }
   if (!pending) return 0;
@@ -225,7 +223,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
   );
   render(io.out, result);
   if (result.kind === 'run') await result.handOff?.();
-  await flush([deps.stdout, deps.stderr]);
+  await io.out.flush();
   return exitCodeOf(result);
 }
 

@@ -160,11 +160,12 @@ function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: s
 }
 
 /** `profiles show --copy FIELD`: the value goes to the clipboard, and only a line saying how reaches the screen. */
-async function copyFromProfile(out: Output, redactor: Redactor, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<void> {
+async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<void> {
+  const { out, redactor } = io;
   const { label, value } = copiedField(connector, profile, asked);
   redactor.add(value);
   const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
-  const method = await copyToClipboard(value, `Show it instead: ${reveal}`);
+  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env });
   if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
   out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
 }
@@ -173,7 +174,7 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
   return runProfiles(io, async ({ out, store, redactor, registry }) => {
     const connector = findConnector(registry, connectorName);
     const profile = await findProfile(store, connector, name);
-    if (options.copy !== undefined) return copyFromProfile(out, redactor, connector, profile, options.copy);
+    if (options.copy !== undefined) return copyFromProfile(io, connector, profile, options.copy);
     const showSecrets = Boolean(options.showSecrets);
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);

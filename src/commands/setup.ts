@@ -2,11 +2,11 @@
 // profile), then the connector's steps through the runner, which verifies and saves. Returns the run's outcome.
 import type { Connector, ConnectorOptions } from '../core/connector.js';
 import { handOffSecrets } from '../core/clipboard.js';
-import { type CliError, InputError, InterruptedError } from '../core/errors.js';
+import { InputError, InterruptedError } from '../core/errors.js';
 import type { CommandOutcome, RunOutcome } from '../core/outcome.js';
-import { type ProfileWithSecrets, parseProfileName } from '../core/profile-store.js';
+import { parseProfileName } from '../core/profile-store.js';
 import { createPrompter } from '../core/prompts.js';
-import { resolveValues, stdinField } from '../core/resolve.js';
+import { stdinField } from '../core/resolve.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/runner.js';
 import { type Session, openSession } from '../core/session.js';
 import { readStdinLine } from '../core/stdin.js';
@@ -41,27 +41,21 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
       throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
     }
     profile = options.save === false && !verify ? null : profileName;
-    const resolved = resolveSecretsFirst(session, connector, fieldOptions, stdinLine, io.env, saved, `the saved profile "${profileName}" in ${session.store.directory}`);
+    const resolved = session.resolve({
+      fields: connector.fields,
+      options: fieldOptions,
+      stdinLine,
+      env: io.env,
+      saved,
+      savedFrom: `the saved profile "${profileName}" in ${session.store.directory}`,
+    });
     resolved.notices.forEach((notice) => io.out.warn(notice));
     if (verify) named = namedValues(connector.fields, resolved);
     if (!verify && (options.save !== false || connector.issuesSecrets)) await session.store.checkSecretStore();
     const writer = writerFor(session, connector, profileName);
     const steps = await connector.load();
     const input = {
-      context: {
-        connector,
-        profileName,
-        options,
-        env: io.env,
-        interactive,
-        prompt: session.prompter(interactive),
-        out: io.out,
-        http: session.http,
-        redactor: io.redactor,
-        signal: session.signal,
-        clock: io.clock,
-        saved,
-      },
+      context: session.runContext({ connector, profileName, options, interactive, saved }),
       steps,
       values: resolved.values,
       sources: resolved.sources,
@@ -74,27 +68,10 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
     const handOff = interactive && run.kind === 'verified' && run.issuedSecret ? () => handOffIssued(io, run) : undefined;
     return { kind: 'run', run, showSecrets, handOff };
   } catch (error) {
-    return { kind: 'run', run: failedBeforeRun(connector, profile, asCliError(error, { signal: session.signal, env: io.env, out: io.out }) as CliError, named), showSecrets };
+    return { kind: 'run', run: failedBeforeRun(connector, profile, asCliError(error, { signal: session.signal, env: io.env, out: io.out }), named), showSecrets };
   } finally {
     await session.close();
   }
-}
-
-/** Every secret the run knows joins the redactor before anything can print it. */
-function resolveSecretsFirst(
-  session: Session,
-  connector: Connector,
-  options: Record<string, unknown>,
-  stdinLine: string | undefined,
-  env: NodeJS.ProcessEnv,
-  saved: ProfileWithSecrets | undefined,
-  savedFrom: string,
-): ReturnType<typeof resolveValues> {
-  session.redactor.add(stdinLine);
-  for (const secret of Object.values(saved?.secrets ?? {})) session.redactor.add(secret);
-  const resolved = resolveValues({ fields: connector.fields, options, stdinLine, env, saved, savedFrom });
-  for (const field of connector.fields) if (field.secret) session.redactor.add(resolved.values[field.key]);
-  return resolved;
 }
 
 /**

@@ -13,7 +13,6 @@ import { Output } from '../core/output.js';
 import { type StoredProfile, parseProfileName } from '../core/profile-store.js';
 import type { Redactor } from '../core/redact.js';
 import { findConnector } from '../core/registry.js';
-import { resolveValues } from '../core/resolve.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/runner.js';
 import { type Session, openSession } from '../core/session.js';
 import type { Io } from '../program.js';
@@ -85,24 +84,10 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
     const connector = findConnector(io.registry, profile.connector);
     const saved = await session.store.get(profile.connector, profile.name);
     if (!saved) throw new InputError('profile_not_found', `The profile "${profile.name}" (${profile.connector}) was removed meanwhile.`);
-    for (const secret of Object.values(saved.secrets)) io.redactor.add(secret);
     // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
-    const resolved = resolveValues({ fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` });
+    const resolved = session.resolve({ fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` });
     const run = await runVerify({
-      context: {
-        connector,
-        profileName: profile.name,
-        options: {},
-        env: io.env,
-        interactive: false,
-        prompt: session.prompter(false),
-        out: quietOutput(io.redactor),
-        http: session.http,
-        redactor: io.redactor,
-        signal: session.signal,
-        clock: io.clock,
-        saved,
-      },
+      context: session.runContext({ connector, profileName: profile.name, options: {}, interactive: false, saved, out: quietOutput(io.redactor) }),
       steps: await connector.load(),
       values: resolved.values,
       sources: resolved.sources,

@@ -49,6 +49,9 @@ export interface StepContext {
   warn(text: string): void;
 }
 
+/** A step context without the run's own recorders (`check`, `warn`) and sources: what a session gives a run. */
+export type RunContextBase = Omit<StepContext, 'check' | 'warn' | 'sources'>;
+
 /** The data of a connector, readable without loading its code. */
 export interface ConnectorInfo {
   readonly name: string;

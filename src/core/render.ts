@@ -1,18 +1,13 @@
 // The one place a command's outcome becomes output: human text on stderr (data on stdout), or exactly one JSON
 // document on stdout under --json, always through the redactor of the Output.
-import type { CliError } from './errors.js';
 import { type BatchEntry, type CommandOutcome, type RunOutcome, runDocument, runExitCode, toErrorJson } from './outcome.js';
 import type { Output } from './output.js';
 import { maskSecret } from './redact.js';
 
 /** 2031-11-22T20:06:24.831Z -> 2031-11-22, as verify words it; anything unparseable is shown as it is. */
-export function calendarDay(expiresOn: string): string {
+function calendarDay(expiresOn: string): string {
   const time = Date.parse(expiresOn);
   return Number.isNaN(time) ? expiresOn : new Date(time).toISOString().slice(0, 10);
-}
-
-export function renderFailure(out: Output, error: Pick<CliError, 'message' | 'code' | 'hint'>): void {
-  out.failure(error);
 }
 
 function renderRun(out: Output, run: RunOutcome, showSecrets: boolean): void {
@@ -78,7 +73,7 @@ export function render(out: Output, outcome: CommandOutcome): void {
       return;
     case 'failed':
       if (out.json) out.printJson({ ok: false, ...outcome.document, error: toErrorJson(outcome.error) });
-      renderFailure(out, outcome.error);
+      out.failure(outcome.error);
       return;
   }
 }

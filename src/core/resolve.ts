@@ -5,6 +5,11 @@ import { type FieldSpec, describeSources, optionKey } from './fields.js';
 
 export type ValueSource = 'flag' | 'stdin' | 'env' | 'profile' | 'default';
 
+/** A value given on the command line, on stdin or in the environment: the user's answer for this run. */
+export function isExplicit(source: string | undefined): boolean {
+  return source === 'flag' || source === 'stdin' || source === 'env';
+}
+
 export interface ResolveInput {
   fields: readonly FieldSpec[];
   /** Parsed command options, keyed as commander names them. */

@@ -1,14 +1,14 @@
 // One run of one connector for one profile: the wizard's steps (setup) or the checks alone (verify), the token
 // check with its "What now?" loop, the write-ahead save of a one-time secret, and the final save. It returns one
 // typed outcome and prints no result itself (core/render.ts does, called from program.ts).
-import type { ConnectorSteps, NextMove, Step, StepContext, StepResult, Values } from './connector.js';
+import type { ConnectorSteps, NextMove, RunContextBase, Step, StepContext, StepResult, Values } from './connector.js';
 import { CliError, InterruptedError, RejectedError } from './errors.js';
 import type { FieldSpec } from './fields.js';
 import { type TokenRefusal, diagnoseRefusal, requestToken } from './oauth.js';
 import { type Check, type CyclrValue, type RunOutcome, failureKind } from './outcome.js';
 import type { ProfileChange, ProfileWithSecrets } from './profile-store.js';
 import type { Choice } from './prompts.js';
-import { type ValueSource, missingInputs } from './resolve.js';
+import { type ValueSource, isExplicit, missingInputs } from './resolve.js';
 import { retryWhileSettling } from './settle.js';
 import { assessExpiry } from './verification.js';
 
@@ -25,7 +25,7 @@ export interface ProfileWriter {
 
 export interface RunInput {
   /** The step context without its recorders (the runner adds `check` and `warn`). */
-  context: Omit<StepContext, 'check' | 'warn' | 'sources'>;
+  context: RunContextBase;
   steps: ConnectorSteps;
   values: Values;
   sources: Readonly<Record<string, ValueSource>>;
@@ -175,11 +175,9 @@ function completed(error: CliError, context: StepContext, steps: ConnectorSteps,
 /** True when every value of the run is the saved profile's, so the profile's expiry date is the application's. */
 function checksSavedValues(fields: readonly FieldSpec[], saved: ProfileWithSecrets | undefined, state: RunState): boolean {
   if (!saved) return false;
-  return fields.every((field) => {
-    const source = state.sources[field.key];
-    if (source !== 'flag' && source !== 'stdin' && source !== 'env') return true;
-    return state.values[field.key] === (field.secret ? saved.secrets[field.key] : saved.values[field.key]);
-  });
+  return fields.every(
+    (field) => !isExplicit(state.sources[field.key]) || state.values[field.key] === (field.secret ? saved.secrets[field.key] : saved.values[field.key]),
+  );
 }
 
 function requireKeys(fields: readonly FieldSpec[], values: Values, keys: readonly string[]): void {

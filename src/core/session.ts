@@ -1,13 +1,14 @@
 // What a command that talks to partners shares: Ctrl+C handling, the HTTP client and the profile store, around the
 // output and redactor program.ts gave it.
-import type { Clock } from './connector.js';
+import type { Clock, ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
 import { InputError } from './errors.js';
 import { HttpClient } from './http.js';
 import type { Output } from './output.js';
 import { configDirectory } from './config-dir.js';
-import { ProfileStore } from './profile-store.js';
+import { type ProfileWithSecrets, ProfileStore } from './profile-store.js';
 import { type Prompter, createPrompter, noPrompter } from './prompts.js';
 import type { Redactor } from './redact.js';
+import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const MAX_TIMEOUT_SECONDS = 600;
@@ -34,9 +35,21 @@ export interface Session {
    * this inside its own error handling and report it in its own document; nothing is sent before it does.
    */
   optionError: InputError | undefined;
-  /** The prompter of a run: questions on the terminal, or none at all. */
-  prompter(interactive: boolean): Prompter;
+  /** One profile's values, resolved (flags > stdin > env > profile > default), every secret known to the redactor first. */
+  resolve(input: ResolveInput): ResolvedValues;
+  /** What the session gives every step of one profile's run (the runner adds its recorders). */
+  runContext(run: RunOf): RunContextBase;
   close(): Promise<void>;
+}
+
+/** The run a step context is for; `out` replaces the session's (verify --all keeps each profile's run quiet). */
+export interface RunOf {
+  connector: ConnectorInfo;
+  profileName: string;
+  options: ConnectorOptions;
+  interactive: boolean;
+  saved: ProfileWithSecrets | undefined;
+  out?: Output;
 }
 
 export function parseTimeout(raw: string | undefined): number {
@@ -55,8 +68,8 @@ export interface SessionSurroundings {
   stdin: { isTTY?: boolean };
   stdout: { isTTY?: boolean };
   prompter?: (signal: AbortSignal) => Prompter;
-  /** Waits between retries go through it (in-process tests wait for nothing). */
-  clock?: Clock;
+  /** Waits (retries, countdowns) go through it: in-process tests wait for nothing. */
+  clock: Clock;
 }
 
 export function openSession(io: SessionSurroundings, options: GeneralOptions): Session {
@@ -74,7 +87,8 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     if (!(error instanceof InputError)) throw error;
     optionError = error;
   }
-  const http = new HttpClient({ timeoutMs, signal: controller.signal, ...(io.clock ? { sleep: io.clock.sleep } : {}) });
+  const http = new HttpClient({ timeoutMs, signal: controller.signal, sleep: io.clock.sleep });
+  const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter);
   return {
     redactor,
     out,
@@ -83,7 +97,27 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     store: new ProfileStore(configDirectory(io.env), { env: io.env, notice: (text) => out.warn(text) }),
     canPrompt: options.input !== false && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
     optionError,
-    prompter: (interactive) => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter),
+    resolve(input) {
+      redactor.add(input.stdinLine);
+      for (const secret of Object.values(input.saved?.secrets ?? {})) redactor.add(secret);
+      const resolved = resolveValues(input);
+      for (const field of input.fields) if (field.secret) redactor.add(resolved.values[field.key]);
+      return resolved;
+    },
+    runContext: (run) => ({
+      connector: run.connector,
+      profileName: run.profileName,
+      options: run.options,
+      env: io.env,
+      interactive: run.interactive,
+      prompt: prompter(run.interactive),
+      out: run.out ?? out,
+      http,
+      redactor,
+      signal: controller.signal,
+      clock: io.clock,
+      saved: run.saved,
+    }),
     async close() {
       process.off('SIGINT', onSigint);
       await http.close();

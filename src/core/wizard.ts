@@ -3,6 +3,7 @@
 import type { StepContext } from './connector.js';
 import { CliError } from './errors.js';
 import { maskSecret } from './redact.js';
+import { isExplicit } from './resolve.js';
 
 /** Turns a parser into an inquirer validator: the parser's message is shown under the prompt. */
 export function validateWith(parse: (value: string) => unknown): (value: string) => string | true {
@@ -18,8 +19,7 @@ export function validateWith(parse: (value: string) => unknown): (value: string)
 
 /** A value given on the command line, on stdin or in the environment is the user's answer already. */
 export function givenExplicitly(context: Pick<StepContext, 'sources'>, key: string): boolean {
-  const source = context.sources[key];
-  return source === 'flag' || source === 'stdin' || source === 'env';
+  return isExplicit(context.sources[key]);
 }
 
 /** Asks for a secret (masked); with one already known, Enter keeps it. The answer joins the redactor. */

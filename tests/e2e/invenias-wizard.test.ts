@@ -45,6 +45,20 @@ function wizard(configDir: string) {
   return startPty(['invenias', '--base-url', server.origin], { CONNECTOR_SETUP_CONFIG_DIR: configDir, BROWSER: 'none' });
 }
 
+/** Answers the Subdomain, chooses "I already have an application" and gives the stand-in's existing one. */
+async function chooseExistingApp(terminal: PtySession): Promise<void> {
+  await terminal.waitFor('? Subdomain');
+  terminal.type(`acme${KEY.enter}`);
+  await terminal.waitFor('? Application');
+  terminal.type(KEY.down);
+  await terminal.waitFor(/❯ I already have an application/);
+  terminal.type(KEY.enter);
+  await terminal.waitFor('? Client ID');
+  terminal.type(`${EXISTING_APP}${KEY.enter}`);
+  await terminal.waitFor('? Client Secret');
+  terminal.type(`${FAKE.inveniasClientSecret}-existing${KEY.enter}`);
+}
+
 /** Chooses "Create a new application" and answers Name and Expiration with their defaults, and the Service Domain. */
 async function createWithDefaults(terminal: PtySession): Promise<void> {
   await terminal.waitFor('? Application');
@@ -158,16 +172,7 @@ describe('connector-setup invenias in a terminal', () => {
     const configDir = tempConfigDir();
     const createsBefore = server.createRequests().length;
     const terminal = wizard(configDir);
-    await terminal.waitFor('? Subdomain');
-    terminal.type(`acme${KEY.enter}`);
-    await terminal.waitFor('? Application');
-    terminal.type(KEY.down);
-    await terminal.waitFor(/❯ I already have an application/);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Client ID');
-    terminal.type(`${EXISTING_APP}${KEY.enter}`);
-    await terminal.waitFor('? Client Secret');
-    terminal.type(`${FAKE.inveniasClientSecret}-existing${KEY.enter}`);
+    await chooseExistingApp(terminal);
     await terminal.waitFor('? Username');
     terminal.type(`${USERNAME}${KEY.enter}`);
     await terminal.waitFor('? Password');
@@ -195,16 +200,7 @@ describe('connector-setup invenias in a terminal', () => {
   test('a user who gets a token but is not licensed: user_not_licensed, and changing the values asks for the user again', async () => {
     const configDir = tempConfigDir();
     const terminal = wizard(configDir);
-    await terminal.waitFor('? Subdomain');
-    terminal.type(`acme${KEY.enter}`);
-    await terminal.waitFor('? Application');
-    terminal.type(KEY.down);
-    await terminal.waitFor(/❯ I already have an application/);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Client ID');
-    terminal.type(`${EXISTING_APP}${KEY.enter}`);
-    await terminal.waitFor('? Client Secret');
-    terminal.type(`${FAKE.inveniasClientSecret}-existing${KEY.enter}`);
+    await chooseExistingApp(terminal);
     await terminal.waitFor('licensed, enabled and in the System Administrator permission group');
     await terminal.waitFor('? Username');
     terminal.type(`${UNLICENSED}${KEY.enter}`);
