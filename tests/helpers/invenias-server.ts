@@ -146,6 +146,7 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
       const form = new URLSearchParams(request.body);
       await tokenHook?.(form);
       if (form.get('subdomain') !== options.subdomain) {
+        // docs/partners.md I-TOKEN-400-SUBDOMAIN (assumed)
         return sendJson(response, 400, { error: 'invalid_request', error_description: 'Unknown subdomain' });
       }
       const oauthRequest = new OAuth2Server.Request({ method: 'POST', headers: raw.headers as Record<string, string>, query: {}, body: Object.fromEntries(form) });
@@ -160,6 +161,7 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
 
     const renew = /^\/api\/v1\/thirdpartyapplications\/([^/]+)\/renew$/.exec(url.pathname);
     if (request.method !== 'POST' || (url.pathname !== '/api/v1/thirdpartyapplications' && !renew)) {
+      // docs/partners.md I-404-ROUTE (body assumed)
       return sendJson(response, 404, { Message: 'No HTTP resource was found that matches the request URI.' });
     }
     await applicationHook?.();
@@ -174,6 +176,7 @@ export async function startInvenias(options: InveniasOptions): Promise<InveniasS
       // docs/partners.md I-RENEW-404 (assumed)
       if (!app) return sendJson(response, 404, { Message: 'Third party application not found.' });
       const expiration = url.searchParams.get('expiration') ?? '';
+      // docs/partners.md I-RENEW-400 (assumed)
       if (!(expiration in EXPIRATION_YEARS)) return sendJson(response, 400, { Message: 'The request is invalid.', ModelState: { expiration: ['Expiration is not valid.'] } });
       secretsIssued += 1;
       app.clientSecret = issuedSecret(secretsIssued);
