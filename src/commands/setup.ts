@@ -34,7 +34,8 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
     const interactive = !verify && session.canPrompt;
     const fieldOptions = { ...options, ...connector.prepareOptions?.(options) };
     const fromStdin = stdinField(connector.fields, fieldOptions);
-    const stdinLine = fromStdin ? await readStdinLine({ field: fromStdin, signal: session.signal, mayAsk: options.input !== false }, io.stdin) : undefined;
+    const askOnTerminal = options.input !== false && io.stderr.isTTY ? session.prompter(true) : undefined;
+    const stdinLine = fromStdin ? await readStdinLine({ field: fromStdin, prompter: askOnTerminal }, io.stdin) : undefined;
     const saved = await session.store.get(connector.name, profileName);
     if (!saved && options.profile !== undefined && verify) {
       profile = profileName;

@@ -39,11 +39,11 @@ export function browserCommand(env: NodeJS.ProcessEnv = process.env, platform: N
 }
 
 /** Starts the browser detached; resolves false when it could not be started. */
-export async function openInBrowser(url: string, command: BrowserCommand): Promise<boolean> {
+export async function openInBrowser(url: string, command: BrowserCommand, env: NodeJS.ProcessEnv): Promise<boolean> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     try {
-      const child = spawn(command.command, [...command.args, url], { detached: true, stdio: 'ignore', shell: false });
+      const child = spawn(command.command, [...command.args, url], { detached: true, stdio: 'ignore', shell: false, env });
       child.once('error', () => resolve(false));
       child.once('spawn', () => {
         child.unref();

@@ -44,10 +44,10 @@ export function osc52(value: string, env: NodeJS.ProcessEnv = process.env): stri
 }
 
 /** Feeds the value to a tool's stdin; resolves true when it took it (exit 0), false when absent or failing. */
-function pipeTo(command: string, args: string[], value: string): Promise<boolean> {
+function pipeTo(command: string, args: string[], value: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   return new Promise((resolve) => {
     // stdout/stderr ignored: xclip and wl-copy leave a child serving the selection, which would hold pipes open.
-    const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'ignore'] });
+    const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'ignore'], env });
     const timer = setTimeout(() => child.kill('SIGKILL'), TOOL_TIMEOUT_MS);
     child.on('error', () => {
       clearTimeout(timer);
@@ -84,7 +84,7 @@ export async function copyToClipboard(value: string, fallbackHint: string, optio
     return 'osc52';
   }
   for (const tool of osTools(env, options.platform ?? process.platform)) {
-    if (await pipeTo(tool.command, tool.args, value)) return tool.method;
+    if (await pipeTo(tool.command, tool.args, value, env)) return tool.method;
   }
   throw new ClipboardError(fallbackHint);
 }

@@ -2,6 +2,7 @@
 // bounded retries that honour Retry-After, no redirects, a capped body, and errors a person can read.
 import type { Dispatcher } from 'undici';
 import { systemClock } from './clock.js';
+import type { Clock } from './connector.js';
 import { InterruptedError, UnreachableError } from './errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -47,7 +48,10 @@ export interface HttpClientOptions {
   /** Aborted on Ctrl+C: every request in flight stops and the run ends with exit 130. */
   signal: AbortSignal;
   maxBodyBytes?: number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Waits and the times they are measured against; the system's unless a test gives its own. */
+  clock?: Clock;
+  /** The run's environment, where the proxy variables are read. */
+  env: NodeJS.ProcessEnv;
 }
 
 const TLS_ERROR_CODES = new Set([
@@ -101,7 +105,7 @@ function clockTime(epochMs: number): string {
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed) * 1000;
@@ -230,23 +234,32 @@ export class HttpClient {
   /** Hosts whose fixed rate-limit window is used up (see rateLimitWindowMs), and when it ends at the latest. */
   private readonly heldBack = new Map<string, number>();
   private readonly maxBodyBytes: number;
-  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly clock: Clock;
 
   constructor(private readonly options: HttpClientOptions) {
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-    this.sleep = options.sleep ?? systemClock.sleep;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** One agent per run, so every request (and `verify --all`) reuses keep-alive connections. */
   private getDispatcher(): Promise<Dispatcher> {
-    const env = process.env;
+    const env = this.options.env;
     const proxied = isProxied(env);
     // Certificates are always verified: set explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn it off.
     const verified = { rejectUnauthorized: true };
     // undici is bundled on its own (dist/vendor/undici.js): commands that send nothing never read it.
     this.dispatcher ??= import('./undici-parts.js').then(({ createDispatcher }) =>
       createDispatcher(
-        { connect: { timeout: this.options.timeoutMs, ...verified }, keepAliveTimeout: 10_000, requestTls: verified, proxyTls: verified },
+        {
+          connect: { timeout: this.options.timeoutMs, ...verified },
+          keepAliveTimeout: 10_000,
+          requestTls: verified,
+          proxyTls: verified,
+          // Given explicitly, so undici reads the run's environment rather than the process's ('' is "none").
+          httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+          httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+          noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+        },
         proxied,
       ),
     );
@@ -261,7 +274,7 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<HttpResponse> {
     const host = describeHost(request.url);
     const heldUntil = this.heldBack.get(host) ?? 0;
-    if (heldUntil > Date.now()) {
+    if (heldUntil > this.clock.now()) {
       throw new UnreachableError(
         'rate_limited',
         `Not sent: ${host} refused a request with 429 Too Many Requests earlier in this run, and its limit resets by ${clockTime(heldUntil)} at the latest.`,
@@ -278,13 +291,13 @@ export class HttpClient {
         }
         return response;
       }
-      const retryAfter = parseRetryAfter(response.headers['retry-after']);
+      const retryAfter = parseRetryAfter(response.headers['retry-after'], this.clock.now());
       if (response.status === 429 && request.rateLimitWindowMs !== undefined && (retryAfter === undefined || retryAfter > MAX_RETRY_AFTER_MS)) {
         throw this.holdBack(host, retryAfter ?? request.rateLimitWindowMs, retryAfter === undefined);
       }
       if (attempt >= MAX_ATTEMPTS || (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS)) {
         if (response.status === 429) {
-          if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS));
+          if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS));
           const wait = retryAfter === undefined ? '' : ` It asked to wait ${Math.ceil(retryAfter / 1000)} s.`;
           throw new UnreachableError(
             'rate_limited',
@@ -301,9 +314,9 @@ export class HttpClient {
       // Retry-After is honoured, but never shorter than the backoff: `Retry-After: 0` must not become a tight loop.
       const delay = Math.max(retryAfter ?? 0, BACKOFF_MS[attempt - 1] ?? 2000);
       // A 429 also pauses every other request of this client (a batch shares one); a 5xx only this one.
-      waitedUntil = Date.now() + delay;
+      waitedUntil = this.clock.now() + delay;
       if (response.status === 429) this.pausedUntil = Math.max(this.pausedUntil, waitedUntil);
-      await this.sleep(delay, this.options.signal);
+      await this.clock.sleep(delay, this.options.signal);
     }
   }
 
@@ -312,7 +325,7 @@ export class HttpClient {
    * account, so this host is asked nothing more until the window has surely ended.
    */
   private holdBack(host: string, forMs: number, windowOnly: boolean): UnreachableError {
-    const until = Date.now() + forMs;
+    const until = this.clock.now() + forMs;
     this.heldBack.set(host, Math.max(this.heldBack.get(host) ?? 0, until));
     const when = windowOnly
       ? `Its limit counts calls in fixed ${Math.round(forMs / 60_000)}-minute windows, so it resets within ${Math.round(forMs / 60_000)} minutes, by ${clockTime(until)} at the latest.`
@@ -328,8 +341,8 @@ export class HttpClient {
   private async attempt(request: HttpRequest, attempt: number, waitedUntil: number): Promise<HttpResponse> {
     const { signal } = this.options;
     if (signal.aborted) throw new InterruptedError();
-    const paused = this.pausedUntil - Math.max(Date.now(), waitedUntil);
-    if (paused > 0) await this.sleep(paused, signal);
+    const paused = this.pausedUntil - Math.max(this.clock.now(), waitedUntil);
+    if (paused > 0) await this.clock.sleep(paused, signal);
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const dispatcher = await this.getDispatcher();
     const url = new URL(request.url);
@@ -388,7 +401,7 @@ export class HttpClient {
     } catch (error) {
       if (signal.aborted) throw new InterruptedError();
       if (error instanceof UnreachableError) throw error;
-      throw describeNetworkError(error, request.url, timeoutMs, isProxied(process.env));
+      throw describeNetworkError(error, request.url, timeoutMs, isProxied(this.options.env));
     }
   }
 

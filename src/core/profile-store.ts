@@ -146,7 +146,7 @@ export class ProfileStore {
   }
 
   private openKeychain(): KeychainSecretBackend {
-    this.keychain ??= new KeychainSecretBackend();
+    this.keychain ??= new KeychainSecretBackend(this.env);
     return this.keychain;
   }
 

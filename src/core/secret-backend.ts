@@ -111,6 +111,9 @@ export class KeychainSecretBackend implements SecretBackend {
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
 
+  /** `env`: the run's environment, where the child finds the session bus. */
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
   private fail(reason: string): KeychainUnavailableError {
     this.broken ??= new KeychainUnavailableError(reason);
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
@@ -119,7 +122,7 @@ export class KeychainSecretBackend implements SecretBackend {
 
   private start(): Promise<void> {
     this.ready ??= new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [fileURLToPath(new URL('./keychain-child.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'ignore'] });
+      const child = spawn(process.execPath, [fileURLToPath(new URL('./keychain-child.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'ignore'], env: this.env });
       this.child = child;
       // Neither the process nor its pipes keep a finished run alive; a pending call's timer does while it waits.
       child.unref();

@@ -35,6 +35,8 @@ export interface Session {
    * this inside its own error handling and report it in its own document; nothing is sent before it does.
    */
   optionError: InputError | undefined;
+  /** The terminal's prompter (or the test's), stopped by Ctrl+C; `false` gives one that refuses every question. */
+  prompter(interactive: boolean): Prompter;
   /** One profile's values, resolved (flags > stdin > env > profile > default), every secret known to the redactor first. */
   resolve(input: ResolveInput): ResolvedValues;
   /** What the session gives every step of one profile's run (the runner adds its recorders). */
@@ -87,7 +89,7 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     if (!(error instanceof InputError)) throw error;
     optionError = error;
   }
-  const http = new HttpClient({ timeoutMs, signal: controller.signal, sleep: io.clock.sleep });
+  const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter);
   return {
     redactor,
@@ -97,6 +99,7 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     store: new ProfileStore(configDirectory(io.env), { env: io.env, notice: (text) => out.warn(text) }),
     canPrompt: options.input !== false && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
     optionError,
+    prompter,
     resolve(input) {
       redactor.add(input.stdinLine);
       for (const secret of Object.values(input.saved?.secrets ?? {})) redactor.add(secret);

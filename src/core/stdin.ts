@@ -1,14 +1,13 @@
 import { InputError } from './errors.js';
-import { createPrompter } from './prompts.js';
+import type { Prompter } from './prompts.js';
 
 const MAX_STDIN_BYTES = 64 * 1024;
 
 export interface StdinRequest {
   /** The field the flag fills, to name it when standard input is a terminal. */
   field: { label: string; stdinFlag?: string };
-  signal: AbortSignal;
-  /** False under --no-input: a terminal on stdin is then refused rather than asked. */
-  mayAsk: boolean;
+  /** Asks when stdin is a terminal; absent under --no-input or with no terminal to ask on (then refused). */
+  prompter: Prompter | undefined;
 }
 
 /**
@@ -16,7 +15,7 @@ export interface StdinRequest {
  * is a terminal nothing was piped: the value is asked for masked (a plain read would echo the secret), or, where
  * nothing may be asked, refused with the ways that work.
  */
-export async function readStdinLine(request: StdinRequest, stream: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin): Promise<string> {
+export async function readStdinLine(request: StdinRequest, stream: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
   if (stream.isTTY) return askMasked(request);
   let text = '';
   for await (const chunk of stream) {
@@ -30,14 +29,14 @@ export async function readStdinLine(request: StdinRequest, stream: NodeJS.Readab
   return text.split(/\r?\n/, 1)[0] ?? '';
 }
 
-async function askMasked({ field, signal, mayAsk }: StdinRequest): Promise<string> {
+async function askMasked({ field, prompter }: StdinRequest): Promise<string> {
   const flag = field.stdinFlag ?? 'the --*-stdin flag';
-  if (!mayAsk || !process.stderr.isTTY) {
+  if (!prompter) {
     throw new InputError(
       'invalid_input',
       `${flag} reads the ${field.label} from a pipe, but standard input is a terminal.`,
       `Pipe it in (e.g. pbpaste | connector-setup … ${flag}), or set its environment variable.`,
     );
   }
-  return createPrompter(signal).secret({ message: `${field.label} (${flag}; typing is hidden)` });
+  return prompter.secret({ message: `${field.label} (${flag}; typing is hidden)` });
 }

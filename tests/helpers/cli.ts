@@ -1,10 +1,11 @@
-// Runs the built CLI as a user would: a child process with its own config directory and a clean
-// environment (no PingOne or Invenias variables leak in from the machine running the tests).
+// Runs the CLI as a user would, with its own config directory and a clean environment (no PingOne or Invenias
+// variables leak in from the machine running the tests): in this process, or as a child process where it must be.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInProcess } from './in-process.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = path.join(ROOT, 'bin/connector-setup.js');
@@ -14,6 +15,8 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** In-process runs: the milliseconds the run waited (on its clock, which returns at once), in order. */
+  slept?: number[];
 }
 
 export function tempConfigDir(): string {
@@ -38,10 +41,39 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
-export function runCli(
-  args: string[],
-  options: { env?: Record<string, string | undefined>; stdin?: string; configDir?: string; timeoutMs?: number; bin?: string } = {},
-): Promise<CliResult> {
+/**
+ * Runs one command line in this process (program.ts runCli, what main.ts runs), as a user's shell would: the
+ * whole environment of baseEnv, no terminal, standard input given or empty. Waits (retries, countdowns) return at
+ * once while the run's clock moves on. For what needs a process of its own (signals, exit while writing, a
+ * different NODE_EXTRA_CA_CERTS, the packed tarball) use runCliProcess.
+ */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env = baseEnv({ CONNECTOR_SETUP_CONFIG_DIR: options.configDir ?? tempConfigDir(), ...options.env });
+  let timer: NodeJS.Timeout | undefined;
+  // The safety net of a child process, kept: a run that hangs reads as killed, not as a Jest timeout.
+  const hung = new Promise<CliResult>((resolve) => {
+    timer = setTimeout(() => resolve({ code: null, signal: 'SIGKILL', stdout: '', stderr: 'the run did not end in time' }), options.timeoutMs ?? 45_000);
+  });
+  const ran = runInProcess(args, { env, stdin: options.stdin ?? '', exactEnv: true, clockStart: Date.now() }).then(
+    (result): CliResult => ({ code: result.code, signal: null, stdout: result.stdout, stderr: result.stderr, slept: result.slept }),
+  );
+  try {
+    return await Promise.race([ran, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  configDir?: string;
+  /** Past this, the run counts as hung (signal SIGKILL); 45 s by default. */
+  timeoutMs?: number;
+}
+
+/** Runs the built CLI as a child process; it is killed (signal SIGKILL) if it runs past `timeoutMs`. */
+export function runCliProcess(args: string[], options: CliOptions & { bin?: string } = {}): Promise<CliResult> {
   const env = baseEnv({ CONNECTOR_SETUP_CONFIG_DIR: options.configDir ?? tempConfigDir(), ...options.env });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -30,6 +30,10 @@ export interface InProcessOptions {
   stdin?: string;
   /** Answers to the wizard's questions, in order; a terminal is simulated when given. */
   answers?: Answer[];
+  /** The environment as given, with nothing added (runCli in cli.ts builds a user's whole environment). */
+  exactEnv?: boolean;
+  /** Where the run's clock starts; a fixed date by default, so dates in output are stable. */
+  clockStart?: number;
 }
 
 export function scratchConfigDir(): string {
@@ -49,7 +53,7 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
   const stdin = Object.assign(Readable.from(options.stdin === undefined ? [] : [options.stdin]), { isTTY: terminal });
   const asked: string[] = [];
   const slept: number[] = [];
-  let now = Date.parse('2026-11-24T12:00:00Z');
+  let now = options.clockStart ?? Date.parse('2026-11-24T12:00:00Z');
   const clock: Clock = {
     now: () => now,
     sleep: async (ms, signal) => {
@@ -76,7 +80,7 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
     select: async <T>({ message, choices }: { message: string; choices: Choice<T>[] }) => next(message, choices as Choice<unknown>[]) as T,
     confirm: async ({ message }) => Boolean(next(message)),
   });
-  const env = { PATH: process.env.PATH, NO_COLOR: '1', CONNECTOR_SETUP_SECRET_STORE: 'file', ...options.env } as NodeJS.ProcessEnv;
+  const env = (options.exactEnv ? { ...options.env } : { PATH: process.env.PATH, NO_COLOR: '1', CONNECTOR_SETUP_SECRET_STORE: 'file', ...options.env }) as NodeJS.ProcessEnv;
   const code = await runCli(['node', 'connector-setup', ...argv], {
     registry: options.registry ?? connectors,
     env,

@@ -45,8 +45,6 @@ export interface InveniasFaultServer extends TestServer {
   renews(): RecordedRequest[];
   tokens(): RecordedRequest[];
   apiCalls(): RecordedRequest[];
-  /** When each create request arrived (ms since the epoch), to check the wait a Retry-After asked for. */
-  createTimes: number[];
 }
 
 function pathOf(request: RecordedRequest): string {
@@ -62,21 +60,16 @@ export async function startInveniasFaults(
   const token = routes.token ?? faults.token();
   const renew = routes.renew ?? createdApp();
   const apiCall = routes.countries ?? countries();
-  const createTimes: number[] = [];
   const server = await startFaultServer((request, response, raw) => {
     const path = pathOf(request);
     if (request.method === 'POST' && path === TOKEN_PATH) return token(request, response, raw);
     if (request.method === 'GET' && path === COUNTRIES_PATH) return apiCall(request, response, raw);
-    if (request.method === 'POST' && path === CREATE_PATH) {
-      createTimes.push(Date.now());
-      return create(request, response, raw);
-    }
+    if (request.method === 'POST' && path === CREATE_PATH) return create(request, response, raw);
     if (request.method === 'POST' && RENEW_PATH.test(path)) return renew(request, response, raw);
     return sendJson(response, 404, { Message: 'No HTTP resource was found that matches the request URI.' });
   }, kind);
   return {
     ...server,
-    createTimes,
     creates: () => server.requests.filter((request) => pathOf(request) === CREATE_PATH),
     renews: () => server.requests.filter((request) => RENEW_PATH.test(pathOf(request))),
     tokens: () => server.requests.filter((request) => pathOf(request) === TOKEN_PATH),

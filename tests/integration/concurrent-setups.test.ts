@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { runCliProcess, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 
@@ -23,7 +23,7 @@ describe('concurrent setups', () => {
     const configDir = tempConfigDir();
     const runs = await Promise.all(
       Array.from({ length: COUNT }, (_, index) =>
-        runCli(
+        runCliProcess(
           ['pingone', '--no-input', '--profile', `job-${index}`, '--client-id', clientIdOf(index), '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId],
           { configDir, env: { PINGONE_CLIENT_SECRET: secretOf(index), CONNECTOR_SETUP_SECRET_STORE: 'file' }, timeoutMs: 120_000 },
         ),
@@ -33,7 +33,7 @@ describe('concurrent setups', () => {
       expect(run.code).toBe(0);
       expectNoSecrets(run.stdout + run.stderr, Array.from({ length: COUNT }, (_, index) => secretOf(index)));
     }
-    const listed = await runCli(['profiles', 'list', '--json'], { configDir });
+    const listed = await runCliProcess(['profiles', 'list', '--json'], { configDir });
     expect(JSON.parse(listed.stdout).profiles.map((profile: { name: string }) => profile.name)).toEqual(Array.from({ length: COUNT }, (_, index) => `job-${index}`));
     const secretsFile = path.join(configDir, 'secrets.json');
     const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')).secrets.pingone;
@@ -41,7 +41,7 @@ describe('concurrent setups', () => {
     expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
     expect(statSync(configDir).mode & 0o777).toBe(0o700);
 
-    const verified = await runCli(['verify', '--all', '--json'], { configDir });
+    const verified = await runCliProcess(['verify', '--all', '--json'], { configDir });
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout).results).toHaveLength(COUNT);
   });

@@ -21,12 +21,18 @@ afterAll(() => Promise.all(servers.map((server) => server.close())));
 /** A client whose waits are recorded instead of slept, so tests read the schedule without a clock. */
 function recordingClient(options: { timeoutMs?: number; signal?: AbortSignal } = {}): { http: HttpClient; waits: number[] } {
   const waits: number[] = [];
+  let now = Date.now();
   const http = new HttpClient({
     timeoutMs: options.timeoutMs ?? 10_000,
     signal: options.signal ?? new AbortController().signal,
-    sleep: async (ms) => {
-      waits.push(ms);
+    clock: {
+      now: () => now,
+      sleep: async (ms: number) => {
+        waits.push(ms);
+        now += ms;
+      },
     },
+    env: {},
   });
   return { http, waits };
 }
@@ -222,7 +228,7 @@ describe('interruption', () => {
   test('aborting during a Retry-After wait ends the wait (real sleep)', async () => {
     const server = await serve(faults.json(429, {}, { 'retry-after': '15' }));
     const controller = new AbortController();
-    const http = new HttpClient({ timeoutMs: 10_000, signal: controller.signal });
+    const http = new HttpClient({ timeoutMs: 10_000, signal: controller.signal, env: {} });
     const pending = http.send(post(server));
     await waitUntil(() => server.requests.length === 1, 'the first request was answered');
     controller.abort();

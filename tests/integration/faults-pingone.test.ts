@@ -1,7 +1,7 @@
 // `pingone --verify` against token endpoints that misbehave the ways real networks do. Each case: the exit
 // code of CONTRACT.md, a stable error code, a sentence a person can act on, no stack trace, no secret.
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { type CliResult, runCli } from '../helpers/cli.js';
+import { type CliResult, runCli, runCliProcess } from '../helpers/cli.js';
 import { type RunDocument, expectFailedRun, expectNoStackTrace } from '../helpers/cli-process.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE_ACCESS_TOKEN, closedPort, faults, startFaultServer } from '../helpers/fault-server.js';
@@ -26,8 +26,8 @@ afterAll(async () => {
 });
 
 
-function verify(authDomain: string, options: { extra?: string[]; env?: Record<string, string>; killAfterMs?: number } = {}): Promise<CliResult> {
-  return runCli(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', authDomain, ...(options.extra ?? [])], {
+function verify(authDomain: string, options: { extra?: string[]; env?: Record<string, string>; killAfterMs?: number; ownProcess?: boolean } = {}): Promise<CliResult> {
+  return (options.ownProcess ? runCliProcess : runCli)(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', authDomain, ...(options.extra ?? [])], {
     env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret, PINGONE_ENVIRONMENT_ID: FAKE.environmentId, ...options.env },
     timeoutMs: options.killAfterMs ?? 45_000,
   });
@@ -241,7 +241,8 @@ describe('certificates', () => {
   test('the same server is trusted once its CA is given in NODE_EXTRA_CA_CERTS', async () => {
     const server = await serve(faults.token(), 'untrusted');
     const caFile = `${process.env.TEST_CERT_DIR ?? ''}/untrusted-ca.pem`;
-    expectSuccess(await verify(server.hostPort, { env: { NODE_EXTRA_CA_CERTS: caFile } }));
+    // NODE_EXTRA_CA_CERTS is read when a process starts: this run needs one of its own.
+    expectSuccess(await verify(server.hostPort, { env: { NODE_EXTRA_CA_CERTS: caFile }, ownProcess: true }));
     expect(server.requests).toHaveLength(1);
   });
 });

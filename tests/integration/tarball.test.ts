@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ROOT, baseEnv, runCli } from '../helpers/cli.js';
+import { ROOT, baseEnv, runCliProcess } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 
@@ -67,10 +67,10 @@ describe('the packed tarball, installed without devDependencies', () => {
   });
 
   test('--version and --help', async () => {
-    const version = await runCli(['--version'], { bin });
+    const version = await runCliProcess(['--version'], { bin });
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
-    const help = await runCli(['--help'], { bin });
+    const help = await runCliProcess(['--help'], { bin });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('pingone');
     expect(help.stdout).toContain('invenias');
@@ -78,14 +78,14 @@ describe('the packed tarball, installed without devDependencies', () => {
   });
 
   test('connectors lists both connectors', async () => {
-    const result = await runCli(['connectors'], { bin });
+    const result = await runCliProcess(['connectors'], { bin });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('pingone  PingOne');
     expect(result.stdout).toContain('invenias  Invenias');
   });
 
   test('pingone --verify gets a token from the test server', async () => {
-    const result = await runCli(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort], {
+    const result = await runCliProcess(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort], {
       bin,
       env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret, PINGONE_ENVIRONMENT_ID: FAKE.environmentId },
     });

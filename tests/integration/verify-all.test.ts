@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { runCli, runCliProcess, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type TestServer, sendJson, startHttpsServer } from '../helpers/https-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
@@ -215,7 +215,8 @@ describe('a batch shares its connections and its back-off', () => {
     try {
       const configDir = tempConfigDir();
       await seedProfiles(configDir, Array.from({ length: 5 }, (_, index) => pingoneProfile(index, slow.server.hostPort)));
-      const result = await runCli(['verify', '--all', '--concurrency', '2', '--json'], { configDir });
+      // A child process with the real clock: the test reads the pause from when the server saw each request.
+      const result = await runCliProcess(['verify', '--all', '--concurrency', '2', '--json'], { configDir });
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout).results.every((entry: { ok: boolean }) => entry.ok)).toBe(true);
       expect(slow.arrivals).toHaveLength(6);

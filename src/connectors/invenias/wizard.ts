@@ -63,7 +63,7 @@ export async function showSwaggerGuide(context: Pick<StepContext, 'prompt' | 'ou
   out.say(`  ${out.paint.cyan(url)}`);
   const browser = browserCommand(context.env);
   if (browser && (await context.prompt.confirm({ message: 'Open it in your browser?', default: true }))) {
-    if (!(await openInBrowser(url, browser))) out.say(`  Could not start a browser; open the address above yourself.`);
+    if (!(await openInBrowser(url, browser, context.env))) out.say(`  Could not start a browser; open the address above yourself.`);
   } else if (!browser) {
     out.say('  Open the address above in your browser.');
   }
