@@ -1,29 +1,20 @@
-// More of the interactive PingOne wizard in a real pseudo-terminal: re-running with a saved profile,
-// recovering from a refusal, refused pastes at the prompt, --no-input, and NO_COLOR.
+// What only a real pseudo-terminal shows of the PingOne wizard: a refused paste under its prompt, Ctrl+C, and
+// colour. The wizard's flow (defaults, What now?, Try again, --no-input) is in
+// tests/integration/pingone-wizard-steps.test.ts, in-process.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { tempConfigDir } from '../helpers/cli.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
+import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { KEY, startPty } from '../helpers/pty.js';
-
-const noRolesYet: WorkerApp = {
-  clientId: 'cccccccc-0000-4000-8000-000000000001',
-  clientSecret: FAKE.clientSecret,
-  environmentId: FAKE.environmentId,
-  roles: [],
-};
-
-/** A console change PingOne has not applied yet when the person chooses Try again (docs/partners.md P-SETTLE). */
-const appliedLate: WorkerApp = { ...noRolesYet, clientId: 'cccccccc-0000-4000-8000-000000000002', roles: [] };
 
 let server: PingOneServer;
 let proxy: ConnectProxy;
 
 beforeAll(async () => {
-  server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }, noRolesYet, appliedLate]);
+  server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
   proxy = await startConnectProxy({ 'auth.pingone.eu:443': server.port });
 });
 
@@ -45,95 +36,6 @@ function savedSecret(configDir: string): string {
 }
 
 describe('connector-setup pingone in a terminal', () => {
-  test('re-running with a saved profile: the saved values are the defaults and Enter keeps every one', async () => {
-    const configDir = tempConfigDir();
-    const first = await runCli(['pingone', '--client-id', FAKE.clientId, '--auth-domain', 'auth.pingone.eu', '--environment-id', FAKE.environmentId], {
-      configDir,
-      env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret, HTTPS_PROXY: proxy.url },
-    });
-    expect(first.code).toBe(0);
-    const before = server.tokenRequests().length;
-    const terminal = wizard(configDir);
-    await terminal.waitFor(`? Client ID (${FAKE.clientId})`);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Client Secret (Enter keeps ****0001)');
-    terminal.type(KEY.enter);
-    await terminal.waitFor(/❯ auth\.pingone\.eu/);
-    terminal.type(KEY.enter);
-    await terminal.waitFor(`? Environment ID (${FAKE.environmentId})`);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('Enter these in Cyclr');
-    expect(await terminal.exit).toBe(0);
-    const sent = server.tokenRequests().slice(before);
-    expect(sent.map((request) => [request.path, request.form.get('client_id'), request.form.get('client_secret')])).toEqual([
-      [`/${FAKE.environmentId}/as/token`, FAKE.clientId, FAKE.clientSecret],
-    ]);
-    expect(terminal.screen()).toMatch(/Client Secret\s+\*\*\*\*0001/);
-    expectNoSecrets(terminal.screen() + first.stderr + first.stdout);
-    expect(savedSecret(configDir)).toBe(FAKE.clientSecret);
-  });
-
-  test('a wrong secret: the diagnosis, then "Change the values I entered", the right secret, success', async () => {
-    const configDir = tempConfigDir();
-    const terminal = wizard(configDir, ['--auth-domain', 'auth.pingone.eu', '--environment-id', FAKE.environmentId]);
-    await terminal.waitFor('? Client ID');
-    terminal.type(`${FAKE.clientId}${KEY.enter}`);
-    await terminal.waitFor('? Client Secret');
-    terminal.type(`${FAKE.wrongSecret}${KEY.enter}`);
-    await terminal.waitFor('? What now?');
-    expect(terminal.screen()).toContain('✖ PingOne rejected the Client ID or Client Secret.');
-    expect(terminal.screen()).toContain('Fix: Copy the Client ID and Client Secret again');
-    terminal.mark();
-    terminal.type(KEY.down);
-    await terminal.waitFor(/❯ Change the values I entered/);
-    terminal.type(KEY.enter);
-    // Editing asks for every value again, offering what was entered.
-    await terminal.waitFor(`? Client ID (${FAKE.clientId})`);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Client Secret (Enter keeps ****0002)');
-    terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
-    await terminal.waitFor(/❯ auth\.pingone\.eu/);
-    terminal.type(KEY.enter);
-    await terminal.waitFor(`? Environment ID (${FAKE.environmentId})`);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('Enter these in Cyclr');
-    expect(await terminal.exit).toBe(0);
-    expect(terminal.screen()).toMatch(/Client Secret\s+\*\*\*\*0001/);
-    expectNoSecrets(terminal.screen());
-    expect(savedSecret(configDir)).toBe(FAKE.clientSecret);
-  });
-
-  test('a change PingOne applies only after a moment: "Try again" counts down and tries again until it works', async () => {
-    const configDir = tempConfigDir();
-    const terminal = wizard(configDir, ['--client-id', appliedLate.clientId, '--auth-domain', 'auth.pingone.eu', '--environment-id', FAKE.environmentId]);
-    await terminal.waitFor('? Client Secret');
-    terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
-    await terminal.waitFor('? What now?');
-    terminal.type(KEY.enter);
-    // The first try after the change still sees no roles: the countdown starts, and the role arrives meanwhile.
-    await terminal.waitFor('PingOne can take a few seconds to apply a change (no_roles): try 2 of 4 in 2 s');
-    appliedLate.roles = ['Identity Data Read Only'];
-    await terminal.waitFor('Enter these in Cyclr');
-    expect(await terminal.exit).toBe(0);
-    expectNoSecrets(terminal.screen());
-  });
-
-  test('no roles yet: the fix is shown; after granting a role in the console, "Try again" succeeds', async () => {
-    const configDir = tempConfigDir();
-    const terminal = wizard(configDir, ['--client-id', noRolesYet.clientId, '--auth-domain', 'auth.pingone.eu', '--environment-id', FAKE.environmentId]);
-    await terminal.waitFor('? Client Secret');
-    terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
-    await terminal.waitFor('? What now?');
-    expect(terminal.screen()).toContain('✖ The Worker application has no roles.');
-    expect(terminal.screen()).toContain('Roles: click Grant Roles');
-    noRolesYet.roles = ['Identity Data Read Only'];
-    terminal.type(KEY.enter);
-    await terminal.waitFor('Enter these in Cyclr');
-    expect(await terminal.exit).toBe(0);
-    expect(terminal.screen()).not.toContain('? Client ID');
-    expectNoSecrets(terminal.screen());
-  });
-
   test('refused pastes: the reason is shown under the prompt, which stays until a good value is given', async () => {
     const configDir = tempConfigDir();
     const terminal = wizard(configDir);
@@ -198,17 +100,6 @@ describe('connector-setup pingone in a terminal', () => {
     expectNoSecrets(terminal.screen());
   });
 
-  test('--no-input in a terminal: no question, exit 2 naming the missing value', async () => {
-    const configDir = tempConfigDir();
-    const terminal = wizard(configDir, ['--no-input', '--auth-domain', 'auth.pingone.eu'], { PINGONE_CLIENT_SECRET: FAKE.clientSecret });
-    expect(await terminal.exit).toBe(2);
-    const screen = terminal.screen();
-    expect(screen).toContain('Missing Client ID');
-    expect(screen).toContain('--client-id or set PINGONE_CLIENT_ID');
-    expect(screen).not.toContain('?');
-    expect(screen).not.toContain('Applications > Applications');
-    expectNoSecrets(screen);
-  });
 });
 
 describe('leaving and scripting in a terminal', () => {
@@ -224,44 +115,6 @@ describe('leaving and scripting in a terminal', () => {
     expectNoSecrets(terminal.screen());
   });
 
-  test('"Quit" after a refusal: the diagnosis, exit 1, nothing written', async () => {
-    const configDir = tempConfigDir();
-    const terminal = wizard(configDir, ['--client-id', FAKE.clientId, '--authorization-url', `https://auth.pingone.eu/${FAKE.environmentId}/as/authorize`], {
-      PINGONE_CLIENT_SECRET: FAKE.wrongSecret,
-    });
-    await terminal.waitFor('? What now?');
-    terminal.type(`${KEY.up}`);
-    await terminal.waitFor(/❯ Quit/);
-    terminal.type(KEY.enter);
-    expect(await terminal.exit).toBe(1);
-    expect(terminal.screen()).toContain('[invalid_client]');
-    expect(readdirSync(configDir)).toEqual([]);
-    expectNoSecrets(terminal.screen());
-  });
-
-  test('--json in a terminal: the checklist and the reason for "What now?" are still shown; then one JSON document', async () => {
-    const configDir = tempConfigDir();
-    const terminal = wizard(configDir, ['--json', '--client-id', FAKE.clientId, '--authorization-url', `https://auth.pingone.eu/${FAKE.environmentId}/as/authorize`], {
-      PINGONE_CLIENT_SECRET: FAKE.wrongSecret,
-    });
-    await terminal.waitFor('? What now?');
-    expect(terminal.screen()).toContain('Set Grant Type to Client Credentials');
-    expect(terminal.screen()).toContain('✖ PingOne rejected the Client ID or Client Secret.');
-    terminal.type(KEY.up);
-    await terminal.waitFor(/❯ Quit/);
-    terminal.type(KEY.enter);
-    expect(await terminal.exit).toBe(1);
-    expect(terminal.screen()).toContain('"code": "invalid_client"');
-    expectNoSecrets(terminal.screen());
-  });
-
-  test('--verify in a terminal never asks: a missing value ends the run with exit 2', async () => {
-    const terminal = wizard(tempConfigDir(), ['--verify', '--client-id', FAKE.clientId], { PINGONE_CLIENT_SECRET: FAKE.clientSecret });
-    expect(await terminal.exit).toBe(2);
-    expect(terminal.screen()).toContain('Missing Auth Domain');
-    expect(terminal.screen()).not.toContain('?');
-    expectNoSecrets(terminal.screen());
-  });
 });
 
 describe('colour', () => {

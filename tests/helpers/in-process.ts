@@ -22,7 +22,17 @@ export interface InProcessResult {
 }
 
 /** One scripted answer: a value, or a function of the question (e.g. to pick a choice by its label). */
-export type Answer = string | boolean | ((question: { message: string; choices?: Choice<unknown>[] }) => unknown);
+export type Answer = string | boolean | ((question: Question) => unknown);
+
+export interface Question {
+  message: string;
+  choices?: Choice<unknown>[];
+  /** What Enter alone gives: the text, choice or yes/no the prompt offers (a masked prompt: ''). */
+  default?: unknown;
+}
+
+/** Enter alone: the prompt's default, as a person keeping what is offered. */
+export const ENTER: Answer = (question) => question.default ?? '';
 
 export interface InProcessOptions {
   env?: Record<string, string | undefined>;
@@ -34,6 +44,8 @@ export interface InProcessOptions {
   exactEnv?: boolean;
   /** Where the run's clock starts; a fixed date by default, so dates in output are stable. */
   clockStart?: number;
+  /** Called at each wait, before the clock moves on: what "meanwhile" happens (a console change applied). */
+  onSleep?: (ms: number) => void;
 }
 
 export function scratchConfigDir(): string {
@@ -59,26 +71,28 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
     sleep: async (ms, signal) => {
       if (signal.aborted) throw new InterruptedError();
       slept.push(ms);
+      options.onSleep?.(ms);
       now += ms;
     },
   };
   const answers = [...(options.answers ?? [])];
-  const next = (message: string, choices?: Choice<unknown>[]): unknown => {
-    asked.push(message);
+  const next = (question: Question): unknown => {
+    asked.push(question.message);
     const answer = answers.shift();
-    if (answer === undefined) throw new Error(`no scripted answer for "${message}"`);
-    return typeof answer === 'function' ? answer({ message, choices }) : answer;
+    if (answer === undefined) throw new Error(`no scripted answer for "${question.message}"`);
+    return typeof answer === 'function' ? answer(question) : answer;
   };
   const prompter = (): Prompter => ({
-    text: async ({ message, validate }) => {
-      const value = String(next(message));
+    text: async ({ message, validate, default: offered }) => {
+      const value = String(next({ message, default: offered }));
       const verdict = validate?.(value) ?? true;
       if (verdict !== true) throw new Error(`scripted answer for "${message}" refused: ${verdict}`);
       return value;
     },
-    secret: async ({ message }) => String(next(message)),
-    select: async <T>({ message, choices }: { message: string; choices: Choice<T>[] }) => next(message, choices as Choice<unknown>[]) as T,
-    confirm: async ({ message }) => Boolean(next(message)),
+    secret: async ({ message }) => String(next({ message })),
+    select: async <T>({ message, choices, default: offered }: { message: string; choices: Choice<T>[]; default?: T }) =>
+      next({ message, choices: choices as Choice<unknown>[], default: offered ?? choices[0]?.value }) as T,
+    confirm: async ({ message, default: offered }) => Boolean(next({ message, default: offered ?? true })),
   });
   const env = (options.exactEnv ? { ...options.env } : { PATH: process.env.PATH, NO_COLOR: '1', CONNECTOR_SETUP_SECRET_STORE: 'file', ...options.env }) as NodeJS.ProcessEnv;
   const code = await runCli(['node', 'connector-setup', ...argv], {
@@ -95,7 +109,7 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
 }
 
 /** A scripted answer that picks the choice whose label contains `label`. */
-export function choose(label: string): Answer {
+export function choose(label: string): (question: Question) => unknown {
   return ({ choices }) => {
     const found = choices?.find((choice) => choice.name.includes(label));
     if (!found) throw new Error(`no choice "${label}" in ${JSON.stringify(choices?.map((choice) => choice.name))}`);

@@ -46,19 +46,26 @@ export function startPty(args: string[], env: Record<string, string | undefined>
       since = plainText(output).length;
       return since;
     },
-    async waitFor(pattern, timeoutMs = 15_000) {
-      const started = Date.now();
+    waitFor(pattern, timeoutMs = 15_000) {
       const matches = (): boolean => {
         const text = plainText(output).slice(since);
         // Text wraps to the terminal's width, so a phrase is matched whatever line breaks and indentation split it.
         return typeof pattern === 'string' ? text.replace(/\s+/g, ' ').includes(pattern.replace(/\s+/g, ' ')) : pattern.test(text);
       };
-      while (!matches()) {
-        if (Date.now() - started > timeoutMs) {
-          throw new Error(`Timed out waiting for ${String(pattern)}. Screen:\n${plainText(output)}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      // Checked on every chunk the terminal shows (and once now), not on a polling timer.
+      return new Promise<void>((resolve, reject) => {
+        if (matches()) return resolve();
+        const timer = setTimeout(() => {
+          listener.dispose();
+          reject(new Error(`Timed out waiting for ${String(pattern)}. Screen:\n${plainText(output)}`));
+        }, timeoutMs);
+        const listener = terminal.onData(() => {
+          if (!matches()) return;
+          clearTimeout(timer);
+          listener.dispose();
+          resolve();
+        });
+      });
     },
     exit,
     kill: () => terminal.kill(),

@@ -172,18 +172,37 @@ describe('application expiry', () => {
 });
 
 /** A token endpoint that takes its time, counting requests in flight and TLS connections. */
-async function startSlowTokenServer(holdMs: number, answer?: (index: number) => { status: number; headers?: Record<string, string> }) {
+/**
+ * A token endpoint that holds each 200 answer: `holdMs` of real time, or (`together`) until that many requests are
+ * in flight or all `total` have arrived, so overlap is proven by the requests themselves, not by a timer.
+ */
+async function startSlowTokenServer(
+  hold: { holdMs: number } | { together: number; total: number },
+  answer?: (index: number) => { status: number; headers?: Record<string, string> },
+) {
   let inFlight = 0;
   let maxInFlight = 0;
   const sockets = new Set<Socket>();
   const arrivals: number[] = [];
+  const waiting: Array<() => void> = [];
+  const releaseIfDue = (): void => {
+    if ('together' in hold && (inFlight >= hold.together || arrivals.length >= hold.total)) waiting.splice(0).forEach((release) => release());
+  };
   const server: TestServer = await startHttpsServer(async (_request, response, raw) => {
     const index = arrivals.push(Date.now()) - 1;
     sockets.add(raw.socket);
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const planned = answer?.(index) ?? { status: 200 };
-    await new Promise((resolve) => setTimeout(resolve, planned.status === 200 ? holdMs : 0));
+    if (planned.status === 200) {
+      await new Promise<void>((resolve) => {
+        if ('holdMs' in hold) setTimeout(resolve, hold.holdMs);
+        else {
+          waiting.push(resolve);
+          releaseIfDue();
+        }
+      });
+    }
     inFlight -= 1;
     if (planned.status === 200) sendJson(response, 200, { access_token: 'FAKE-access-token-0009', token_type: 'Bearer', expires_in: 3600 });
     else sendJson(response, planned.status, { error: 'too_many_requests' }, planned.headers);
@@ -193,7 +212,7 @@ async function startSlowTokenServer(holdMs: number, answer?: (index: number) => 
 
 describe('a batch shares its connections and its back-off', () => {
   test('--concurrency bounds the requests in flight, and connections are reused', async () => {
-    const slow = await startSlowTokenServer(600);
+    const slow = await startSlowTokenServer({ together: 2, total: 16 });
     try {
       const configDir = tempConfigDir();
       await seedProfiles(configDir, Array.from({ length: 16 }, (_, index) => pingoneProfile(index, slow.server.hostPort)));
@@ -209,9 +228,9 @@ describe('a batch shares its connections and its back-off', () => {
   });
 
   test('a 429 with Retry-After pauses the whole batch, then every profile passes', async () => {
-    // The first request is refused with Retry-After: 2 while the second is still in flight; the worker that
+    // The first request is refused with Retry-After: 1 while the second is still held; the worker that
     // finishes the second must not start the third before the pause is over.
-    const slow = await startSlowTokenServer(300, (index) => (index === 0 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 }));
+    const slow = await startSlowTokenServer({ holdMs: 300 }, (index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
     try {
       const configDir = tempConfigDir();
       await seedProfiles(configDir, Array.from({ length: 5 }, (_, index) => pingoneProfile(index, slow.server.hostPort)));
@@ -222,7 +241,7 @@ describe('a batch shares its connections and its back-off', () => {
       expect(slow.arrivals).toHaveLength(6);
       const refusedAt = slow.arrivals[0] as number;
       // Everything after the two first requests waited out the Retry-After (a lower bound: load only delays).
-      for (const arrival of slow.arrivals.slice(2)) expect(arrival - refusedAt).toBeGreaterThanOrEqual(1900);
+      for (const arrival of slow.arrivals.slice(2)) expect(arrival - refusedAt).toBeGreaterThanOrEqual(950);
     } finally {
       await slow.server.close();
     }
