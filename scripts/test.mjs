@@ -1,9 +1,11 @@
-// `npm test`: build the CLI, compile the tests, make a throwaway CA, run Jest on the compiled tests
-// (native ES modules), and end with one plain summary line.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+// `npm test`: build the CLI, transpile the tests (and the sources they import) into build/, make a throwaway CA,
+// run Jest on the compiled tests (native ES modules) while tsc type-checks everything beside it, and end with one
+// plain summary line. A type error fails the run like a failing test.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { makeTestCertificates } from './test-certificates.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -12,9 +14,35 @@ const run = (command, args, env = process.env) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
+/** Every .ts file under a directory, as paths relative to the root. */
+function typeScriptFiles(directory) {
+  return readdirSync(path.join(root, directory), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+}
+
 run(process.execPath, ['scripts/build.mjs']);
 rmSync(path.join(root, 'build'), { recursive: true, force: true });
-run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+// One file in, one file out, types stripped: what tsc would emit (tsconfig's isolatedModules and
+// verbatimModuleSyntax guarantee a file compiles alone), in a fraction of the time. tsc checks the types below.
+await build({
+  absWorkingDir: root,
+  entryPoints: [...typeScriptFiles('src'), ...typeScriptFiles('tests')],
+  outdir: path.join(root, 'build'),
+  outbase: root,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+const typeCheck = new Promise((resolve) => {
+  const tsc = spawn(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  tsc.stdout.on('data', (chunk) => (output += chunk));
+  tsc.stderr.on('data', (chunk) => (output += chunk));
+  tsc.on('close', (code) => resolve({ ok: code === 0, output }));
+});
 
 const scratch = path.join(root, '.tmp');
 rmSync(scratch, { recursive: true, force: true });
@@ -22,27 +50,32 @@ mkdirSync(scratch, { recursive: true });
 const certificates = makeTestCertificates(path.join(scratch, 'certs'));
 const resultsFile = path.join(scratch, 'jest-results.json');
 
-const jest = spawnSync(
-  process.execPath,
-  [
-    '--experimental-vm-modules',
-    '--no-warnings=ExperimentalWarning',
-    path.join(root, 'node_modules/jest/bin/jest.js'),
-    '--json',
-    `--outputFile=${resultsFile}`,
-    ...process.argv.slice(2),
-  ],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      NODE_EXTRA_CA_CERTS: certificates.caFile,
-      TEST_CERT_DIR: certificates.directory,
-      TEST_SCRATCH_DIR: scratch,
+const jest = await new Promise((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [
+      '--experimental-vm-modules',
+      '--no-warnings=ExperimentalWarning',
+      path.join(root, 'node_modules/jest/bin/jest.js'),
+      '--json',
+      `--outputFile=${resultsFile}`,
+      ...process.argv.slice(2),
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: certificates.caFile,
+        TEST_CERT_DIR: certificates.directory,
+        TEST_SCRATCH_DIR: scratch,
+      },
     },
-  },
-);
+  );
+  child.on('close', (status) => resolve({ status }));
+});
+const types = await typeCheck;
+if (!types.ok) process.stdout.write(`\nType check (tsc --noEmit) failed:\n${types.output}`);
 /**
  * Passed and failed counts for the summary line. A test file that failed to run (its suite threw while loading,
  * a helper crashed) has no assertions of its own, so it counts as one failure: the line must never read
@@ -62,5 +95,6 @@ try {
 } catch {
   summary = { passed: 0, failed: 1 };
 }
+if (!types.ok) summary.failed += 1;
 console.log(`${summary.passed} passed, ${summary.failed} failed`);
 process.exit(jest.status === 0 && summary.failed === 0 ? 0 : (jest.status || 1));
