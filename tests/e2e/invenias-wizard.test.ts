@@ -1,4 +1,6 @@
-// The interactive Invenias wizard, driven through a real pseudo-terminal against the HTTPS stand-in.
+// The interactive Invenias wizard in a real pseudo-terminal against the HTTPS stand-in: one whole guided run as a
+// person sees it, the browser offer, Ctrl+C, and the order of the guide. Refusals and what follows them are
+// driven in-process in tests/integration/invenias-wizard-steps.test.ts.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -11,7 +13,6 @@ const EXPIRED_KEY = 'FAKE-invenias-expired-key-0007';
 const SECRETS = [...ALL_FAKE_SECRETS, EXPIRED_KEY];
 const USERNAME = 'cyclr.integration';
 const EXISTING_APP = 'existing-app-0001';
-const UNLICENSED = 'former.admin';
 
 let server: InveniasServer;
 
@@ -19,11 +20,7 @@ beforeAll(async () => {
   server = await startInvenias({
     subdomain: 'acme',
     adminKeys: [FAKE.inveniasApiKey],
-    // docs/partners.md I-API-401-UNLICENSED: the second user gets a token, but its API calls are refused.
-    users: [
-      { username: USERNAME, password: FAKE.inveniasPassword },
-      { username: UNLICENSED, password: FAKE.inveniasPassword, unlicensed: true },
-    ],
+    users: [{ username: USERNAME, password: FAKE.inveniasPassword }],
     apps: [
       {
         clientId: EXISTING_APP,
@@ -43,20 +40,6 @@ afterAll(() => server.close());
 function wizard(configDir: string) {
   // BROWSER=none: the wizard must print the Swagger address, never launch anything, in tests and CI.
   return startPty(['invenias', '--base-url', server.origin], { CONNECTOR_SETUP_CONFIG_DIR: configDir, BROWSER: 'none' });
-}
-
-/** Answers the Subdomain, chooses "I already have an application" and gives the stand-in's existing one. */
-async function chooseExistingApp(terminal: PtySession): Promise<void> {
-  await terminal.waitFor('? Subdomain');
-  terminal.type(`acme${KEY.enter}`);
-  await terminal.waitFor('? Application');
-  terminal.type(KEY.down);
-  await terminal.waitFor(/❯ I already have an application/);
-  terminal.type(KEY.enter);
-  await terminal.waitFor('? Client ID');
-  terminal.type(`${EXISTING_APP}${KEY.enter}`);
-  await terminal.waitFor('? Client Secret');
-  terminal.type(`${FAKE.inveniasClientSecret}-existing${KEY.enter}`);
 }
 
 /** Chooses "Create a new application" and answers Name and Expiration with their defaults, and the Service Domain. */
@@ -144,124 +127,6 @@ describe('connector-setup invenias in a terminal', () => {
     const profile = JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.invenias.default;
     expect(profile.values).toMatchObject({ subdomain: 'acme', username: USERNAME, serviceDomain: 'acme.cyclr.com', baseUrl: server.origin });
     expect(server.apps.get(profile.values.clientId)?.replyUrl).toBe('https://acme.cyclr.com/connector/callback');
-  });
-
-  test('a fresh API Key refused too: the account, not the key, is suspected; no third key is asked for', async () => {
-    const configDir = tempConfigDir();
-    const createsBefore = server.createRequests().length;
-    const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, BROWSER: 'none' });
-    await createWithDefaults(terminal);
-    await terminal.waitFor('? API Key');
-    terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
-    await terminal.waitFor('? Create this application?');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? A fresh API Key');
-    // docs/partners.md I-CREATE-401: a removed licence or permission group also gives 401, whatever the key.
-    terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
-    expect(await terminal.exit).toBe(1);
-    const screen = terminal.screen();
-    expect(screen).toContain('Invenias refused a fresh API Key too; nothing was created.');
-    // Wrapped to the terminal's width: the words are read back joined.
-    expect(screen.replace(/\s+/g, ' ')).toContain('may have lost its licence or its System Administrator permission group');
-    expect(screen).toContain('[api_key_rejected]');
-    expect(server.createRequests().length).toBe(createsBefore + 2);
-    expectNoSecrets(screen, SECRETS);
-  });
-
-  test('"I already have an application", a mistyped password, then the right one', async () => {
-    const configDir = tempConfigDir();
-    const createsBefore = server.createRequests().length;
-    const terminal = wizard(configDir);
-    await chooseExistingApp(terminal);
-    await terminal.waitFor('? Username');
-    terminal.type(`${USERNAME}${KEY.enter}`);
-    await terminal.waitFor('? Password');
-    terminal.type(`${FAKE.wrongSecret}${KEY.enter}`);
-    await terminal.waitFor('Invenias rejected the Username or Password');
-    await terminal.waitFor('not single sign-on');
-    await terminal.waitFor(/❯ Change the values I entered/);
-    terminal.mark();
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Username');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Password (Enter keeps ****0002)');
-    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
-    await terminal.waitFor('Enter these in Cyclr');
-    expect(await terminal.exit).toBe(0);
-    const screen = terminal.screen();
-    expect(screen).toMatch(new RegExp(`Client ID\\s+${EXISTING_APP}`));
-    expect(screen).toContain('Invenias setup verified');
-    expect(screen).not.toContain('The application expires on');
-    expect(screen).not.toContain('? API Key');
-    expectNoSecrets(screen, SECRETS);
-    expect(server.createRequests().length).toBe(createsBefore);
-  });
-
-  test('a user who gets a token but is not licensed: user_not_licensed, and changing the values asks for the user again', async () => {
-    const configDir = tempConfigDir();
-    const terminal = wizard(configDir);
-    await chooseExistingApp(terminal);
-    await terminal.waitFor('licensed, enabled and in the System Administrator permission group');
-    await terminal.waitFor('? Username');
-    terminal.type(`${UNLICENSED}${KEY.enter}`);
-    await terminal.waitFor('? Password');
-    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
-    await terminal.waitFor('Invenias issued a token, but refused an API call made with it');
-    await terminal.waitFor(/❯ Change the values I entered/);
-    terminal.mark();
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Username');
-    terminal.type(`${USERNAME}${KEY.enter}`);
-    await terminal.waitFor('? Password (Enter keeps ****0005)');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('Enter these in Cyclr');
-    expect(await terminal.exit).toBe(0);
-    expect(terminal.screen()).toMatch(new RegExp(`Username\\s+${USERNAME}`));
-    expectNoSecrets(terminal.screen(), SECRETS);
-  });
-
-  test("Invenias refuses the request (400): its messages are shown and the values can be changed", async () => {
-    const configDir = tempConfigDir();
-    const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
-      CONNECTOR_SETUP_CONFIG_DIR: configDir,
-      BROWSER: 'none',
-      INVENIAS_API_KEY: FAKE.inveniasApiKey,
-    });
-    // docs/partners.md I-CREATE-400 (shape assumed): no Name limit is documented, so the refusal is scripted.
-    server.script({ status: 400, body: { Message: 'The request is invalid.', ModelState: { 'request.Name': ['The Name is not valid.'] } } });
-    await terminal.waitFor('? Application Name');
-    terminal.type(`An application name Invenias refuses${KEY.enter}`);
-    await terminal.waitFor('? Expiration');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Cyclr Service Domain');
-    terminal.type(`acme.cyclr.com${KEY.enter}`);
-    await terminal.waitFor('? Create this application?');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('request.Name: The Name is not valid.');
-    await terminal.waitFor('? Change the Name, Expiration or Service Domain and try again?');
-    terminal.mark();
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Application Name');
-    terminal.type(`Cyclr${KEY.enter}`);
-    await terminal.waitFor('? Expiration');
-    terminal.type(`${KEY.up}${KEY.enter}`);
-    await terminal.waitFor('? Cyclr Service Domain');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('"Expiration": "TwoYears"');
-    await terminal.waitFor('? Create this application?');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Username');
-    terminal.type(`${USERNAME}${KEY.enter}`);
-    await terminal.waitFor('? Password');
-    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
-    await terminal.waitFor('Enter these in Cyclr');
-    await terminal.waitFor('? Take the values to Cyclr');
-    terminal.type(KEY.enter);
-    expect(await terminal.exit).toBe(0);
-    const profile = JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.invenias.default;
-    expect(profile.values).toMatchObject({ appName: 'Cyclr', expiration: 'TwoYears', serviceDomain: 'acme.cyclr.com' });
-    expect(server.apps.get(profile.values.clientId)?.name).toBe('Cyclr');
-    expectNoSecrets(terminal.screen(), SECRETS);
   });
 
   test('where a browser can be started, it offers to open the Swagger page and opens it', async () => {
