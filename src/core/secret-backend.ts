@@ -2,6 +2,8 @@
 // Secret Service) through @napi-rs/keyring, or a 0600 file beside the profiles. The profile store picks one
 // and records the choice in each profile, so reads always go to the right place.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { JsonFile, damagedFile } from './atomic-file.js';
@@ -24,6 +26,17 @@ const KEYCHAIN_SERVICE = 'connector-setup';
 const KEYCHAIN_TIMEOUT_MS = 3_000;
 /** Starting the keychain process (Node and the binding) on a busy machine; no keychain is asked yet. */
 const KEYCHAIN_START_MS = 10_000;
+
+/**
+ * On Linux the Secret Service lives on the session bus. With no bus address and no socket where systemd puts the
+ * bus, there is none (a server, CI, most SSH sessions): that is said at once instead of starting the keychain
+ * process to hear it.
+ */
+export function missingSessionBus(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform !== 'linux' || env.DBUS_SESSION_BUS_ADDRESS) return undefined;
+  if (env.XDG_RUNTIME_DIR && existsSync(path.join(env.XDG_RUNTIME_DIR, 'bus'))) return undefined;
+  return 'no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set and $XDG_RUNTIME_DIR/bus does not exist';
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -121,6 +134,8 @@ export class KeychainSecretBackend implements SecretBackend {
   }
 
   private start(): Promise<void> {
+    const missing = missingSessionBus(this.env);
+    if (missing) return Promise.reject(this.fail(missing));
     this.ready ??= new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, [fileURLToPath(new URL('./keychain-child.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'ignore'], env: this.env });
       this.child = child;
