@@ -35,6 +35,8 @@ await build({
   target: 'node20.19',
   sourcemap: true,
   logLevel: 'warning',
+  // As the bundle has it (scripts/build.mjs), so a run in-process prints the same version as bin/.
+  define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
 });
 const typeCheck = new Promise((resolve) => {
   const tsc = spawn(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
