@@ -1,4 +1,4 @@
-// Tests are compiled by tsc into build/ first (scripts/test.mjs), then run as native ES modules.
+// Tests are transpiled into build/ first (scripts/test.mjs), then run as native ES modules.
 export default {
   rootDir: 'build',
   testMatch: ['<rootDir>/tests/**/*.test.js'],
