@@ -1,7 +1,7 @@
 // The interactive Invenias wizard in a real pseudo-terminal against the HTTPS stand-in: one whole guided run as a
 // person sees it, the browser offer, Ctrl+C, and the order of the guide. Refusals and what follows them are
 // driven in-process in tests/integration/invenias-wizard-steps.test.ts.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
@@ -36,6 +36,24 @@ beforeAll(async () => {
 });
 
 afterAll(() => server.close());
+
+/** Resolves when `file` exists, on the directory's change events (not a polling timer). */
+function fileAppears(file: string, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(path.dirname(file), () => {
+      if (existsSync(file)) done();
+    });
+    const timer = setTimeout(() => done(new Error(`${file} did not appear within ${timeoutMs / 1000} s`)), timeoutMs);
+    function done(error?: Error): void {
+      clearTimeout(timer);
+      watcher.close();
+      if (error) reject(error);
+      else resolve();
+    }
+    // It may already be there: the watcher only reports what happens after it started.
+    if (existsSync(file)) done();
+  });
+}
 
 function wizard(configDir: string) {
   // BROWSER=none: the wizard must print the Swagger address, never launch anything, in tests and CI.
@@ -134,7 +152,8 @@ describe('connector-setup invenias in a terminal', () => {
     // A stand-in browser: records the address it was asked to open.
     const browser = path.join(configDir, 'browser.sh');
     const opened = path.join(configDir, 'opened.txt');
-    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+    // Written beside, then renamed into place: the file appears whole, in one event.
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}.part' && mv '${opened}.part' '${opened}'\n`);
     chmodSync(browser, 0o755);
     const terminal = startPty(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
       CONNECTOR_SETUP_CONFIG_DIR: configDir,
@@ -145,7 +164,7 @@ describe('connector-setup invenias in a terminal', () => {
     await terminal.waitFor('? Open it in your browser?');
     terminal.type(KEY.enter);
     await terminal.waitFor('? API Key');
-    for (let waited = 0; !existsSync(opened) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    await fileAppears(opened);
     expect(readFileSync(opened, 'utf8')).toBe(`${server.origin}/api/swagger/index`);
     terminal.type(KEY.ctrlC);
     expect(await terminal.exit).toBe(130);

@@ -54,7 +54,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const hung = new Promise<CliResult>((resolve) => {
     timer = setTimeout(() => resolve({ code: null, signal: 'SIGKILL', stdout: '', stderr: 'the run did not end in time' }), options.timeoutMs ?? 45_000);
   });
-  const ran = runInProcess(args, { env, stdin: options.stdin ?? '', exactEnv: true, clockStart: Date.now() }).then(
+  const ran = runInProcess(args, { env, stdin: options.stdin ?? '', exactEnv: true, clockStart: options.clockStart ?? Date.now() }).then(
     (result): CliResult => ({ code: result.code, signal: null, stdout: result.stdout, stderr: result.stderr, slept: result.slept }),
   );
   try {
@@ -70,6 +70,8 @@ export interface CliOptions {
   configDir?: string;
   /** Past this, the run counts as hung (signal SIGKILL); 45 s by default. */
   timeoutMs?: number;
+  /** In-process: the time the run's clock starts at (now by default). */
+  clockStart?: number;
 }
 
 /** Runs the built CLI as a child process; it is killed (signal SIGKILL) if it runs past `timeoutMs`. */

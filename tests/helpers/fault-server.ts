@@ -54,6 +54,8 @@ export const faults = {
   resetMidAnswer(): Handler {
     return (_request, response, raw) => {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      // Nothing tells a server that the client has read the headers: the short wait makes "mid-answer" the likely
+      // case, and a reset before them ends the same way (unreachable), so the outcome never depends on it.
       response.write('{"access_token": "', () => setTimeout(() => resetConnection(raw.socket), 20));
     };
   },

@@ -203,17 +203,16 @@ describe('what --verify writes', () => {
     expect((await setup(configDir, ['--client-id', FAKE.clientId])).code).toBe(0);
     const before = configFiles(configDir);
     const verifiedBefore = savedProfiles(configDir).pingone?.default?.lastVerified;
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the clock moves on, so a new time differs
-    const result = await runCli(['pingone', '--verify'], { configDir });
+    // An hour later on the run's clock: the time written is the run's, not a coincidence of milliseconds.
+    const verifiedAt = Date.parse(verifiedBefore ?? '') + 3_600_000;
+    const result = await runCli(['pingone', '--verify'], { configDir, clockStart: verifiedAt });
     expect(result.code).toBe(0);
     const after = configFiles(configDir);
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
     expect(after['secrets.json']).toBe(before['secrets.json']);
     const profileAfter = JSON.parse(after['profiles.json'] ?? '');
     const profileBefore = JSON.parse(before['profiles.json'] ?? '');
-    const verifiedAfter = profileAfter.profiles.pingone.default.lastVerified;
-    expect(verifiedAfter).not.toBe(verifiedBefore);
-    expect(Date.parse(verifiedAfter)).toBeGreaterThan(Date.parse(verifiedBefore ?? ''));
+    expect(profileAfter.profiles.pingone.default.lastVerified).toBe(new Date(verifiedAt).toISOString());
     profileAfter.profiles.pingone.default.lastVerified = verifiedBefore;
     expect(profileAfter).toEqual(profileBefore);
     expectClean(result);
