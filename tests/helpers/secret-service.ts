@@ -50,11 +50,11 @@ function lineMatching(child: ChildProcess, pattern: RegExp, what: string): Promi
   });
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number; stdout: string }> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { env, timeout: 20_000 }, (error, stdout) => {
+    const child = execFile(command, args, { env, timeout: 20_000 }, (error, stdout, stderr) => {
       if (error && typeof (error as { code?: unknown }).code === 'string') return reject(error);
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout });
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(input);
@@ -123,7 +123,9 @@ export async function startSecretService(state: KeyringState = 'unlocked'): Prom
     children.push(monitor);
     // dbus-monitor is told it lost its own name once it has become a monitor: from then on it sees every change.
     await lineMatching(monitor, /member=NameLost/, 'dbus-monitor');
-    const announced = lineMatching(monitor, /string ":1\.\d+"/, 'dbus-monitor');
+    // Only the NameOwnerChanged carries the name itself: the monitor's own NameLost, whose ":1.n" line may arrive
+    // after its first line, does not.
+    const announced = lineMatching(monitor, /string "org\.freedesktop\.secrets"/, 'dbus-monitor');
     announced.catch(() => undefined);
 
     // --unlock reads the new login keyring's password from stdin; without it no collection is unlocked.
@@ -142,7 +144,7 @@ export async function startSecretService(state: KeyringState = 'unlocked'): Prom
     // Locking needs no prompt; unlocking again does.
     if (state.startsWith('locked')) {
       const locked = await run('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login'], childEnv);
-      if (!locked.stdout.includes('/collection/login')) throw new Error(`the login keyring could not be locked (dbus-send ${locked.code})`);
+      if (!locked.stdout.includes('/collection/login')) throw new Error(`the login keyring could not be locked (dbus-send ${locked.code}: ${locked.stderr.trim()})`);
     }
     return {
       env,

@@ -61,18 +61,20 @@ interface Situation {
   killMidRun?: boolean;
   /** Where the secret ends up. */
   store: 'keychain' | 'file';
+  /** What the one notice says when it ends up in the file. */
+  reason?: RegExp;
 }
 
 const situations: Situation[] = [
   { title: 'unlocked', state: 'unlocked', store: 'keychain' },
-  { title: 'running with no unlocked collection; the prompt fails at once (no display)', state: 'no-collection', store: 'file' },
-  { title: 'running with no unlocked collection; the prompt never answers', state: 'prompt-never-answers', store: 'file' },
-  { title: 'with a locked login keyring; the unlock prompt fails at once (no display)', state: 'locked', store: 'file' },
-  { title: 'with a locked login keyring; the unlock prompt never answers', state: 'locked-prompt-never-answers', store: 'file' },
-  { title: 'killed in the middle of the run', state: 'unlocked', killMidRun: true, store: 'file' },
+  { title: 'running with no unlocked collection; the prompt fails at once (no display)', state: 'no-collection', store: 'file', reason: /no default keyring/ },
+  { title: 'running with no unlocked collection; the prompt never answers', state: 'prompt-never-answers', store: 'file', reason: /no default keyring/ },
+  { title: 'with a locked login keyring; the unlock prompt fails at once (no display)', state: 'locked', store: 'file', reason: /prompt to unlock the keyring was dismissed/ },
+  { title: 'with a locked login keyring; the unlock prompt never answers', state: 'locked-prompt-never-answers', store: 'file', reason: /no answer within 3 s/ },
+  { title: 'killed in the middle of the run', state: 'unlocked', killMidRun: true, store: 'file', reason: /org\.freedesktop\.secrets/ },
 ];
 
-describe.each(situations)('keychain $title', ({ state, killMidRun, store }) => {
+describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason }) => {
   let keyring: SecretService;
   beforeAll(async () => {
     keyring = await startSecretService(state);
@@ -95,6 +97,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store }) => {
     if (store === 'file') {
       expect(notices).toHaveLength(1);
       expect(notices[0]).toContain('CONNECTOR_SETUP_SECRET_STORE');
+      expect(notices[0]).toMatch(reason!);
       expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).toContain(FAKE.clientSecret);
     } else {
       expect(notices).toHaveLength(0);
