@@ -34,16 +34,6 @@ export const enum MessageType {
 /** Bytes that are not a D-Bus message; the connection that carried them cannot be trusted further. */
 export class MalformedMessageError extends Error {}
 
-/** An error reply, e.g. org.freedesktop.DBus.Error.ServiceUnknown, with the first line of its message. */
-export class DBusCallError extends Error {
-  constructor(
-    readonly errorName: string,
-    detail: string,
-  ) {
-    super(detail ? `${errorName}: ${detail}` : errorName);
-  }
-}
-
 const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 const MAX_ARRAY_BYTES = 64 * 1024 * 1024;
 /** The specification's limit of 32 nested arrays plus 32 nested structs; variants are held to it as well. */
@@ -85,7 +75,7 @@ function parseOne(signature: string, at: number, depth: number): TypeNode {
 }
 
 /** The complete types of a signature: `a{sv}b` is two. */
-export function parseSignature(signature: string): TypeNode[] {
+function parseSignature(signature: string): TypeNode[] {
   if (signature.length > 255) throw new MalformedMessageError('a signature is longer than 255 characters');
   const types: TypeNode[] = [];
   for (let at = 0; at < signature.length; ) {
@@ -310,7 +300,7 @@ const FIELDS = [
   [7, 'sender', 's'],
   [8, 'signature', 'g'],
 ] as const;
-const HEADER = parseSignature('yyyyuua(yv)')[6]!;
+const HEADER_TYPES = parseSignature('yyyyuua(yv)');
 
 export function encodeMessage(message: Message): Buffer {
   const body = message.signature ? marshal(message.signature, message.body ?? []) : Buffer.alloc(0);
@@ -323,7 +313,7 @@ export function encodeMessage(message: Message): Buffer {
   for (const [value, code] of [[0x6c, 'y'], [message.type, 'y'], [message.flags ?? 0, 'y'], [1, 'y'], [body.length, 'u'], [message.serial, 'u']] as const) {
     writer.write({ code, children: [], text: code }, value);
   }
-  writer.write(HEADER, fields);
+  writer.write(HEADER_TYPES[6]!, fields);
   writer.align(8);
   return Buffer.concat([writer.bytes(), body]);
 }
@@ -350,7 +340,7 @@ export function decodeMessage(bytes: Buffer): Message {
   const littleEndian = endianness(bytes);
   const reader = new Reader(bytes, littleEndian);
   try {
-    const [, type, flags, version, bodyLength, serial, fields] = parseSignature('yyyyuua(yv)').map((node) => reader.read(node)) as [number, number, number, number, number, number, [number, Variant][]];
+    const [, type, flags, version, bodyLength, serial, fields] = HEADER_TYPES.map((node) => reader.read(node)) as [number, number, number, number, number, number, [number, Variant][]];
     if (version !== 1) throw new MalformedMessageError(`a message has protocol version ${version}`);
     if (type < 1 || type > 4 || serial === 0) throw new MalformedMessageError('a message has no valid type or serial');
     reader.align(8);
@@ -384,7 +374,7 @@ export function socketPaths(address: string): string[] {
   return paths;
 }
 
-export interface MethodCall {
+interface MethodCall {
   destination: string;
   path: string;
   interface: string;
@@ -404,12 +394,21 @@ export class DBusConnection {
 
   /** Connects, authenticates as this process's user, and says Hello to the bus. */
   static async open(address: string, uid: number): Promise<DBusConnection> {
-    const [socketPath] = socketPaths(address);
-    if (socketPath === undefined) throw new Error(`the session bus address "${address.slice(0, 200)}" names no unix socket`);
-    const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const attempt = net.connect({ path: socketPath }, () => resolve(attempt));
-      attempt.once('error', (error: NodeJS.ErrnoException) => reject(new Error(`cannot connect to the session bus at ${address.slice(0, 200)} (${error.code ?? error.message})`)));
-    });
+    const candidates = socketPaths(address);
+    if (candidates.length === 0) throw new Error(`the session bus address "${address.slice(0, 200)}" names no unix socket`);
+    let socket: net.Socket | undefined;
+    let failure = '';
+    for (const socketPath of candidates) {
+      socket = await new Promise<net.Socket | undefined>((resolve) => {
+        const attempt = net.connect({ path: socketPath }, () => resolve(attempt));
+        attempt.once('error', (error: NodeJS.ErrnoException) => {
+          failure = error.code ?? error.message;
+          resolve(undefined);
+        });
+      });
+      if (socket) break;
+    }
+    if (!socket) throw new Error(`cannot connect to the session bus at ${address.slice(0, 200)} (${failure})`);
     const connection = new DBusConnection(socket);
     await connection.authenticate(uid);
     await connection.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' });
@@ -467,8 +466,10 @@ export class DBusConnection {
     this.pending.delete(message.replySerial!);
     if (message.type === MessageType.MethodReturn) waiting.resolve(message.body ?? []);
     else if (message.type === MessageType.Error) {
+      // The error's name (e.g. org.freedesktop.DBus.Error.ServiceUnknown) and the first line of its text.
+      const name = message.errorName ?? 'org.freedesktop.DBus.Error.Failed';
       const detail = typeof message.body?.[0] === 'string' ? message.body[0].split('\n')[0]!.slice(0, 200) : '';
-      waiting.reject(new DBusCallError(message.errorName ?? 'org.freedesktop.DBus.Error.Failed', detail));
+      waiting.reject(new Error(detail ? `${name}: ${detail}` : name));
     }
   }
 
