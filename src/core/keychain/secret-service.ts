@@ -26,7 +26,7 @@ export class SecretServiceKeychain {
       const address = this.env.DBUS_SESSION_BUS_ADDRESS;
       if (!address) throw new Error('no session bus (DBUS_SESSION_BUS_ADDRESS is not set)');
       const bus = await DBusConnection.open(address, process.getuid?.() ?? 0);
-      // "plain": the secret crosses only this private socket, which the bus daemon already trusts with it.
+      // "plain", not an encrypted session: the secret passes only through the user's own bus daemon to the keyring.
       const [, session] = await bus.call({ destination: SECRETS, path: SERVICE_PATH, interface: SERVICE, member: 'OpenSession', signature: 'sv', body: ['plain', { signature: 's', value: '' }] });
       return { bus, session: String(session) };
     })();
