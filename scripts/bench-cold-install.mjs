@@ -111,7 +111,7 @@ export function formatColdInstall(result) {
   const met = result.ratio <= COLD_INSTALL_TARGET.ratio && result.cliPackages <= COLD_INSTALL_TARGET.packages;
   return [
     `cold install (npx --package <tarball> with an empty cache, median of ${result.runs} alternating pairs; registry: ${registry()}):`,
-    `  connector-setup --version   ${result.cliMs.toFixed(0).padStart(6)} ms, ${result.cliPackages} packages installed (tarball ${result.tarballKiB.toFixed(1)} KiB)`,
+    `  connector-setup --version   ${result.cliMs.toFixed(0).padStart(6)} ms, ${result.cliPackages} package${result.cliPackages === 1 ? '' : 's'} installed (tarball ${result.tarballKiB.toFixed(1)} KiB)`,
     `  one-file package (floor)    ${result.floorMs.toFixed(0).padStart(6)} ms, ${result.floorPackages} package installed`,
     `  ratio ${result.ratio.toFixed(2)}x (target <= ${COLD_INSTALL_TARGET.ratio}x, <= ${COLD_INSTALL_TARGET.packages} packages): ${met ? 'met' : 'NOT met'}`,
   ].join('\n');

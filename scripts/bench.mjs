@@ -188,7 +188,7 @@ function reportPackageSize() {
     return stat.isDirectory() ? readdirSync(target).reduce((sum, entry) => sum + size(path.join(target, entry)), 0) : stat.size;
   };
   const packages = installedPackages(modules);
-  console.log(`production install: ${packages.length} packages, ${(size(modules) / 1024 / 1024).toFixed(1)} MB in node_modules`);
+  console.log(`production install: ${packages.length} package${packages.length === 1 ? '' : 's'}, ${(size(modules) / 1024 / 1024).toFixed(1)} MB in node_modules`);
   for (const directory of packages) {
     console.log(`  ${path.relative(modules, directory).padEnd(32)} ${(size(directory) / 1024).toFixed(0).padStart(6)} KiB`);
   }

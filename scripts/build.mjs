@@ -64,8 +64,6 @@ const results = await Promise.all([
     ...common,
     entryPoints: { main: 'src/main.ts', 'keychain-child': 'src/core/keychain-child.ts' },
     outdir: 'dist',
-    // A native addon with per-platform prebuilt packages: loaded from node_modules at run time.
-    external: ['@napi-rs/keyring'],
     plugins: [vendorImports, undiciImport],
     define: { __VERSION__: JSON.stringify(version) },
   }),

@@ -1,12 +1,11 @@
-// The keychain, in a process of its own. A Secret Service waiting on an unlock prompt that nobody will answer
-// blocks the native call, and a blocked native call cannot be abandoned in-process (Node waits for it even in
-// process.exit): the parent kills this process instead (secret-backend.ts).
-// Protocol, one JSON object per line: it says {"ready":true} or {"ready":false,"reason":…} once the binding is
-// loaded; then answers each {"id","op":"get"|"set"|"delete","account","password"?} with {"id","ok":true,"value"?}
-// or {"id","ok":false,"reason"}. It ends when its stdin ends.
+// The keychain, in a process of its own. A keychain waiting on an unlock prompt that nobody will answer leaves a
+// call pending for ever: the parent kills this process instead (secret-backend.ts), so a run never hangs on it.
+// Protocol, one JSON object per line: it says {"ready":true} once it has started; then answers each {"id","op":"get"|"set"|"delete","account","password"?}
+// with {"id","ok":true,"value"?} or {"id","ok":false,"reason"}. It ends when its stdin ends.
 import { createInterface } from 'node:readline';
-
-type KeyringModule = typeof import('@napi-rs/keyring');
+import { MacKeychain } from './keychain/macos.js';
+import { SecretServiceKeychain } from './keychain/secret-service.js';
+import { WindowsCredentials } from './keychain/windows.js';
 
 interface Request {
   id: number;
@@ -17,7 +16,7 @@ interface Request {
 
 const SERVICE = 'connector-setup';
 
-/** Only the first line of a binding error, without anything that could echo a value. */
+/** Only the first line of an error: the platform code never puts a value in one, and nothing else is added. */
 function reasonOf(error: unknown): string {
   const message = (error as Error)?.message ?? String(error);
   return message.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
@@ -27,25 +26,18 @@ function answer(message: object): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
 }
 
-function perform(keyring: KeyringModule, request: Request): string | null | boolean {
-  // On Linux the Secret Service only: the binding's fallback, the kernel keyring, forgets everything at logout.
-  const entry = new keyring.Entry(SERVICE, request.account, { linux: { store: 'secret-service' } });
-  if (request.op === 'get') return entry.getPassword();
+async function perform(keychain: MacKeychain | WindowsCredentials | SecretServiceKeychain, request: Request): Promise<string | null | boolean> {
+  if (request.op === 'get') return keychain.get(request.account);
   if (request.op === 'set') {
-    entry.setPassword(request.password ?? '');
+    await keychain.set(request.account, request.password ?? '');
     return true;
   }
-  return entry.deleteCredential();
+  return keychain.delete(request.account);
 }
 
 async function main(): Promise<void> {
-  let keyring: KeyringModule;
-  try {
-    keyring = await import('@napi-rs/keyring');
-  } catch (error) {
-    answer({ ready: false, reason: `the keychain binding could not be loaded (${reasonOf(error)})` });
-    return;
-  }
+  // The Secret Service wherever a session bus may be: Linux and the BSDs.
+  const keychain = process.platform === 'darwin' ? new MacKeychain(SERVICE) : process.platform === 'win32' ? new WindowsCredentials(SERVICE) : new SecretServiceKeychain(SERVICE, process.env);
   answer({ ready: true });
   for await (const line of createInterface({ input: process.stdin })) {
     let request: Request;
@@ -55,11 +47,12 @@ async function main(): Promise<void> {
       continue;
     }
     try {
-      answer({ id: request.id, ok: true, value: perform(keyring, request) });
+      answer({ id: request.id, ok: true, value: await perform(keychain, request) });
     } catch (error) {
       answer({ id: request.id, ok: false, reason: reasonOf(error) });
     }
   }
+  keychain.close();
 }
 
 void main();

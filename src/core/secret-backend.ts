@@ -1,6 +1,6 @@
 // Where a profile's secrets live: the OS keychain (macOS Keychain, Windows Credential Manager, the Linux
-// Secret Service) through @napi-rs/keyring, or a 0600 file beside the profiles. The profile store picks one
-// and records the choice in each profile, so reads always go to the right place.
+// Secret Service), asked from a child process (keychain-child.ts), or a 0600 file beside the profiles. The profile
+// store picks one and records the choice in each profile, so reads always go to the right place.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +24,7 @@ export interface SecretBackend {
 const KEYCHAIN_SERVICE = 'connector-setup';
 /** A keychain call not answered in this time (an unlock prompt nobody will see, a stuck bus) counts as failed. */
 const KEYCHAIN_TIMEOUT_MS = 3_000;
-/** Starting the keychain process (Node and the binding) on a busy machine; no keychain is asked yet. */
+/** Starting the keychain process (Node and its bundle) on a busy machine; no keychain is asked yet. */
 const KEYCHAIN_START_MS = 10_000;
 
 /**
@@ -106,7 +106,7 @@ export class FileSecretBackend implements SecretBackend {
   }
 }
 
-type Answer = { id?: number; ready?: boolean; ok?: boolean; value?: unknown; reason?: string };
+type Answer = { id?: number; ready?: true; ok?: boolean; value?: unknown; reason?: string };
 type Request = { op: 'get' | 'set' | 'delete'; account: string; password?: string };
 
 /**
@@ -163,7 +163,6 @@ export class KeychainSecretBackend implements SecretBackend {
           return;
         }
         if (answer.ready === true) settle();
-        else if (answer.ready === false) settle(this.fail(answer.reason ?? 'the keychain binding could not be loaded'));
         else if (answer.id !== undefined && answer.id === this.waiting?.id) this.waiting.settle(answer);
       });
     });

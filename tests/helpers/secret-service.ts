@@ -8,13 +8,15 @@
 //   unlock one fails at once (no display: WSL, SSH, servers);
 // - `prompt-never-answers`: the same, but the prompt never appears and never answers (a prompter started on a
 //   display nobody looks at); gnome-keyring then waits for the D-Bus activation timeout, set here to 10 minutes.
+// - `locked`, `locked-prompt-never-answers`: a login keyring that exists but is locked (a desktop user's keyring
+//   reached over SSH), with the unlock prompt failing at once or never answering as above.
 // The bus offers no activation of org.freedesktop.secrets, so a killed daemon stays gone.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export type KeyringState = 'unlocked' | 'no-collection' | 'prompt-never-answers';
+export type KeyringState = 'unlocked' | 'no-collection' | 'prompt-never-answers' | 'locked' | 'locked-prompt-never-answers';
 
 export interface SecretService {
   /** DBUS_SESSION_BUS_ADDRESS and friends for a CLI child that should use this keyring. */
@@ -48,11 +50,11 @@ function lineMatching(child: ChildProcess, pattern: RegExp, what: string): Promi
   });
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number; stdout: string }> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { env, timeout: 20_000 }, (error, stdout) => {
+    const child = execFile(command, args, { env, timeout: 20_000 }, (error, stdout, stderr) => {
       if (error && typeof (error as { code?: unknown }).code === 'string') return reject(error);
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout });
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(input);
@@ -84,7 +86,9 @@ export async function startSecretService(state: KeyringState = 'unlocked'): Prom
   mkdirSync(services);
   const prompterPidFile = path.join(runtime, 'prompter.pid');
   // What answers when gnome-keyring asks for a prompt: nothing that can show one.
-  const prompter = { unlocked: undefined, 'no-collection': '/bin/false', 'prompt-never-answers': `/bin/sh -c 'echo $$ > ${prompterPidFile}; exec sleep infinity'` }[state];
+  const never = `/bin/sh -c 'echo $$ > ${prompterPidFile}; exec sleep infinity'`;
+  const prompter = { unlocked: undefined, 'no-collection': '/bin/false', 'prompt-never-answers': never, locked: '/bin/false', 'locked-prompt-never-answers': never }[state];
+  const withLogin = state === 'unlocked' || state.startsWith('locked');
   if (prompter) writeFileSync(path.join(services, 'org.gnome.keyring.SystemPrompter.service'), `[D-BUS Service]\nName=org.gnome.keyring.SystemPrompter\nExec=${prompter}\n`);
   writeFileSync(path.join(home, 'bus.conf'), busConfig(path.join(runtime, 'bus'), services));
 
@@ -119,15 +123,17 @@ export async function startSecretService(state: KeyringState = 'unlocked'): Prom
     children.push(monitor);
     // dbus-monitor is told it lost its own name once it has become a monitor: from then on it sees every change.
     await lineMatching(monitor, /member=NameLost/, 'dbus-monitor');
-    const announced = lineMatching(monitor, /string ":1\.\d+"/, 'dbus-monitor');
+    // Only the NameOwnerChanged carries the name itself: the monitor's own NameLost, whose ":1.n" line may arrive
+    // after its first line, does not.
+    const announced = lineMatching(monitor, /string "org\.freedesktop\.secrets"/, 'dbus-monitor');
     announced.catch(() => undefined);
 
     // --unlock reads the new login keyring's password from stdin; without it no collection is unlocked.
     const args = ['--foreground', '--components=secrets', `--control-directory=${path.join(runtime, 'keyring')}`];
-    const daemon = spawn('gnome-keyring-daemon', state === 'unlocked' ? [...args, '--unlock'] : args, { env: childEnv, stdio: ['pipe', 'ignore', 'ignore'] });
+    const daemon = spawn('gnome-keyring-daemon', withLogin ? [...args, '--unlock'] : args, { env: childEnv, stdio: ['pipe', 'ignore', 'ignore'] });
     children.push(daemon);
     daemon.stdin.on('error', () => undefined);
-    daemon.stdin.end(state === 'unlocked' ? 'test-keyring-password' : '');
+    daemon.stdin.end(withLogin ? 'test-keyring-password' : '');
     const failed = new Promise<never>((_, reject) => {
       daemon.once('error', (error) => reject(new Error(`gnome-keyring-daemon could not be started (${(error as NodeJS.ErrnoException).code}); ${MISSING}`)));
       daemon.once('exit', (code) => reject(new Error(`gnome-keyring-daemon exited (${code}) before it took org.freedesktop.secrets`)));
@@ -135,6 +141,11 @@ export async function startSecretService(state: KeyringState = 'unlocked'): Prom
     failed.catch(() => undefined);
     await Promise.race([announced, failed]);
     monitor.kill('SIGTERM');
+    // Locking needs no prompt; unlocking again does.
+    if (state.startsWith('locked')) {
+      const locked = await run('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login'], childEnv);
+      if (!locked.stdout.includes('/collection/login')) throw new Error(`the login keyring could not be locked (dbus-send ${locked.code}: ${locked.stderr.trim()})`);
+    }
     return {
       env,
       async lookup(attributes) {

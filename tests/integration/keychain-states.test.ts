@@ -1,7 +1,8 @@
 // No state of the keychain loses a credential or leaves a run hanging. Against a real gnome-keyring on a private
-// D-Bus: unlocked; running with no unlocked collection (the prompt fails at once, or never answers); killed in
-// the middle of a run; and a keychain binding that cannot load. In each, a PingOne setup saves and a later
-// --verify reads it, and an Invenias create keeps its one-time secret for `profiles show --show-secrets`.
+// D-Bus: unlocked; running with no unlocked collection (the prompt fails at once, or never answers); a locked
+// login keyring (the same two prompts); killed in the middle of a run; and no session bus to reach it on. In
+// each, a PingOne setup saves and a later --verify reads it, and an Invenias create keeps its one-time secret for
+// `profiles show --show-secrets`.
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -60,16 +61,20 @@ interface Situation {
   killMidRun?: boolean;
   /** Where the secret ends up. */
   store: 'keychain' | 'file';
+  /** What the one notice says when it ends up in the file. */
+  reason?: RegExp;
 }
 
 const situations: Situation[] = [
   { title: 'unlocked', state: 'unlocked', store: 'keychain' },
-  { title: 'running with no unlocked collection; the prompt fails at once (no display)', state: 'no-collection', store: 'file' },
-  { title: 'running with no unlocked collection; the prompt never answers', state: 'prompt-never-answers', store: 'file' },
-  { title: 'killed in the middle of the run', state: 'unlocked', killMidRun: true, store: 'file' },
+  { title: 'running with no unlocked collection; the prompt fails at once (no display)', state: 'no-collection', store: 'file', reason: /no default keyring/ },
+  { title: 'running with no unlocked collection; the prompt never answers', state: 'prompt-never-answers', store: 'file', reason: /no default keyring/ },
+  { title: 'with a locked login keyring; the unlock prompt fails at once (no display)', state: 'locked', store: 'file', reason: /prompt to unlock the keyring was dismissed/ },
+  { title: 'with a locked login keyring; the unlock prompt never answers', state: 'locked-prompt-never-answers', store: 'file', reason: /no answer within 3 s/ },
+  { title: 'killed in the middle of the run', state: 'unlocked', killMidRun: true, store: 'file', reason: /org\.freedesktop\.secrets/ },
 ];
 
-describe.each(situations)('keychain $title', ({ state, killMidRun, store }) => {
+describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason }) => {
   let keyring: SecretService;
   beforeAll(async () => {
     keyring = await startSecretService(state);
@@ -92,6 +97,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store }) => {
     if (store === 'file') {
       expect(notices).toHaveLength(1);
       expect(notices[0]).toContain('CONNECTOR_SETUP_SECRET_STORE');
+      expect(notices[0]).toMatch(reason!);
       expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).toContain(FAKE.clientSecret);
     } else {
       expect(notices).toHaveLength(0);
@@ -132,35 +138,39 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store }) => {
   }
 });
 
-describe('keychain binding that cannot load (no prebuilt binary for the platform)', () => {
+describe.each([
+  { title: 'no session bus (DBUS_SESSION_BUS_ADDRESS unset)', reason: /no session bus/, bus: (): Record<string, string | undefined> => ({ DBUS_SESSION_BUS_ADDRESS: undefined }) },
+  // An abstract socket nobody listens on: the connection is refused at once.
+  { title: 'a session bus address that refuses', reason: /cannot connect to the session bus at .*ECONNREFUSED/, bus: () => ({ DBUS_SESSION_BUS_ADDRESS: `unix:abstract=connector-setup-test-nobody-${process.pid}` }) },
+])('keychain unreachable: $title', ({ reason, bus }) => {
   let keyring: SecretService;
   beforeAll(async () => {
     keyring = await startSecretService('unlocked');
   });
   afterAll(() => keyring?.stop());
 
-  // NAPI_RS_NATIVE_LIBRARY_PATH is the binding loader's own override (napi-rs): pointed at nothing, the load
-  // fails exactly as it does where no prebuilt binary exists. Nothing in connector-setup reads it.
-  const noBinding = (): Record<string, string> => ({ ...keyring.env, NAPI_RS_NATIVE_LIBRARY_PATH: path.join(tempConfigDir(), 'missing.node') });
+  // A working keyring runs on its own bus all the while: the run must not find it any other way.
+  const unreachable = (): Record<string, string | undefined> => ({ ...keyring.env, ...bus() });
 
   test('PingOne setup falls back to the file with one notice; verify reads it', async () => {
     const configDir = tempConfigDir();
-    const saved = await pingoneSetup(configDir, noBinding());
+    const saved = await pingoneSetup(configDir, unreachable());
     expect(saved).toMatchObject({ code: 0, signal: null });
     const notices = fallbackNotices(saved.stderr);
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/binding could not be loaded.*CONNECTOR_SETUP_SECRET_STORE/);
+    expect(notices[0]).toMatch(reason);
+    expect(notices[0]).toContain('CONNECTOR_SETUP_SECRET_STORE');
     expect(savedIn(configDir, 'pingone')).toBe('file');
-    const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env: noBinding(), timeoutMs: RUN_LIMIT_MS });
+    const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env: unreachable(), timeoutMs: RUN_LIMIT_MS });
     expect(verified.code).toBe(0);
   });
 
   test('an Invenias create keeps the secret in the file', async () => {
     const configDir = tempConfigDir();
-    const created = await inveniasCreate(configDir, noBinding());
+    const created = await inveniasCreate(configDir, unreachable());
     expect(created.code).toBe(0);
     expect(savedIn(configDir, 'invenias')).toBe('file');
-    const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env: noBinding() });
+    const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env: unreachable() });
     expect(JSON.parse(shown.stdout).values.clientSecret).toMatch(/^FAKE-invenias-client-secret/);
   });
 });

@@ -1,9 +1,10 @@
 // Secrets in the OS keychain, against a real Secret Service (gnome-keyring-daemon on a private D-Bus
 // session bus), and the fallback to the 0600 file when no keychain works.
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { ROOT, baseEnv, runCli, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
@@ -30,6 +31,36 @@ function setup(configDir: string, env: Record<string, string | undefined>, profi
 }
 
 const keychainItem = (profile: string) => ({ service: 'connector-setup', username: `pingone/${profile}` });
+
+/**
+ * What connector-setup 0.1.0 did with an item: @napi-rs/keyring (now a devDependency for this alone), in a process
+ * of its own on the test keyring's bus. With `value` it stores it; without, it prints the stored one.
+ */
+function keyringOf010(account: string, value?: string): Promise<string> {
+  const script = `const { Entry } = await import('@napi-rs/keyring');
+const entry = new Entry('connector-setup', process.env.ACCOUNT, { linux: { store: 'secret-service' } });
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+if (input) entry.setPassword(input);
+else process.stdout.write(entry.getPassword() ?? '');`;
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: baseEnv({ ...keyring.env, ACCOUNT: account }), encoding: 'utf8' }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(value ?? '');
+  });
+}
+
+function secretTool(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('secret-tool', args, { env: baseEnv(keyring.env), encoding: 'utf8' }, (error, stdout, stderr) => (error ? reject(error) : resolve(stdout + stderr))),
+  );
+}
+
+/** How many items hold these attributes (secret-tool prints each one's path as a "[/…]" line). */
+const itemCount = async (attributes: Record<string, string>): Promise<number> =>
+  (await secretTool(['search', '--all', ...Object.entries(attributes).flat()])).split('\n').filter((line) => line.startsWith('[/')).length;
 
 describe('secrets in the OS keychain (real Secret Service)', () => {
   test('setup saves the secret in the keychain, not on disk; verify, export and remove use it', async () => {
@@ -116,5 +147,30 @@ describe('secrets in the OS keychain (real Secret Service)', () => {
     expect(JSON.parse((await keyring.lookup(keychainItem('moving'))) ?? '{}')).toEqual({ clientSecret: FAKE.clientSecret });
     expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).not.toContain(FAKE.clientSecret);
     expect(JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.pingone.moving.secretStore).toBe('keychain');
+  });
+
+  test('an item 0.1.0 wrote through @napi-rs/keyring is read, replaced and removed; 0.1.0 reads what this version writes', async () => {
+    const configDir = tempConfigDir();
+    expect((await setup(configDir, keyring.env, 'legacy')).code).toBe(0);
+    // The profile now points at the keychain; its item is swapped for one the native binding writes.
+    await secretTool(['clear', ...Object.entries(keychainItem('legacy')).flat()]);
+    await keyringOf010('pingone/legacy', JSON.stringify({ clientSecret: FAKE.clientSecret }));
+    expect(await itemCount(keychainItem('legacy'))).toBe(1);
+
+    const verified = await runCli(['pingone', '--verify', '--profile', 'legacy', '--json'], { configDir, env: keyring.env });
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, profile: 'legacy' });
+    const shown = await runCli(['profiles', 'show', 'pingone', 'legacy', '--show-secrets', '--json'], { configDir, env: keyring.env });
+    expect(JSON.parse(shown.stdout).values.clientSecret).toBe(FAKE.clientSecret);
+
+    // Saved again: the same item is replaced (one item, not two), and the binding reads it back.
+    expect((await setup(configDir, keyring.env, 'legacy')).code).toBe(0);
+    expect(await itemCount(keychainItem('legacy'))).toBe(1);
+    expect(JSON.parse(await keyringOf010('pingone/legacy'))).toEqual({ clientSecret: FAKE.clientSecret });
+
+    await keyringOf010('pingone/legacy', JSON.stringify({ clientSecret: FAKE.clientSecret }));
+    const removed = await runCli(['profiles', 'remove', 'pingone', 'legacy', '--yes'], { configDir, env: keyring.env });
+    expect(removed.code).toBe(0);
+    expect(await keyring.lookup(keychainItem('legacy'))).toBeUndefined();
   });
 });

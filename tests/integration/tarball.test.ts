@@ -1,9 +1,8 @@
 // The published shape: `npm pack`, then a production install of the tarball into an empty directory, and the
-// CLI run from there. Proves dist/ bundles everything but the keyring, and that the one runtime dependency is
-// enough. The install is offline with an empty cache of its own: the keyring and its native addon for this
-// platform are packed from the project's node_modules (what `npm ci` installed), so no registry is needed.
+// CLI run from there. Proves dist/ bundles everything, the keychain code included: the package declares no runtime
+// dependency, so the install is offline with an empty cache of its own and needs no registry.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -36,29 +35,26 @@ beforeAll(async () => {
   const scratch = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'tarball-'));
   const tarballs = path.join(scratch, 'tarballs');
   mkdirSync(tarballs);
-  const files = [await pack(ROOT, tarballs)];
-  for (const name of ['@napi-rs/keyring', ...keyringPlatformPackages()]) files.push(await pack(path.join(ROOT, 'node_modules', name), tarballs));
+  const tarball = await pack(ROOT, tarballs);
   installDir = path.join(scratch, 'install');
   mkdirSync(installDir);
   writeFileSync(path.join(installDir, 'package.json'), '{"name":"tarball-test","private":true}');
-  await npm(['install', '--offline', '--omit=dev', '--cache', path.join(scratch, 'npm-cache'), '--no-audit', '--no-fund', ...files], installDir);
+  await npm(['install', '--offline', '--omit=dev', '--cache', path.join(scratch, 'npm-cache'), '--no-audit', '--no-fund', tarball], installDir);
   bin = path.join(installDir, 'node_modules/connector-setup/bin/connector-setup.js');
   server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
-  // Four npm runs: a safety net for a loaded machine, not a timing assertion.
+  // Two npm runs: a safety net for a loaded machine, not a timing assertion.
 }, 180_000);
 
 afterAll(() => server?.close());
 
 describe('the packed tarball, installed without devDependencies', () => {
-  test('declares only the keyring at run time and installs no other package', () => {
-    const manifest = JSON.parse(readFileSync(path.join(installDir, 'node_modules/connector-setup/package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-    expect(Object.keys(manifest.dependencies ?? {})).toEqual(['@napi-rs/keyring']);
+  test('declares no runtime dependency and installs no other package', () => {
+    const manifest = JSON.parse(readFileSync(path.join(installDir, 'node_modules/connector-setup/package.json'), 'utf8')) as Record<string, unknown>;
+    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies']) expect(manifest[field]).toBeUndefined();
     const modules = path.join(installDir, 'node_modules');
-    const installed = readdirSync(modules)
-      .filter((name) => !name.startsWith('.'))
-      .flatMap((name) => (name.startsWith('@') ? readdirSync(path.join(modules, name)).map((inner) => `${name}/${inner}`) : [name]));
-    expect(installed.sort()).toEqual(['@napi-rs/keyring', ...keyringPlatformPackages(), 'connector-setup'].sort());
-    expect(installed.length).toBeLessThanOrEqual(4);
+    const installed = readdirSync(modules).filter((name) => !name.startsWith('.'));
+    expect(installed).toEqual(['connector-setup']);
+    expect(existsSync(path.join(modules, 'connector-setup/node_modules'))).toBe(false);
   });
 
   test('ships the licences of the packages its bundles contain', () => {
@@ -95,19 +91,18 @@ describe('the packed tarball, installed without devDependencies', () => {
     expectNoSecrets(result.stdout + result.stderr);
   });
 
-  test("the keyring's native addon loads from the installed tree", async () => {
-    const loaded = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['--input-type=module', '-e', "const { Entry } = await import('@napi-rs/keyring'); console.log(typeof Entry);"], { cwd: installDir, encoding: 'utf8' }, (error, stdout) =>
-        error ? reject(error) : resolve(stdout.trim()),
-      ),
-    );
-    expect(loaded).toBe('function');
+  test('the keychain process starts from the installed tree: with no session bus a forced keychain refuses before anything is sent', async () => {
+    const before = server.requests.length;
+    const result = await runCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'], {
+      bin,
+      env: { CONNECTOR_SETUP_SECRET_STORE: 'keychain' },
+      stdin: `${FAKE.clientSecret}\n`,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('keychain_unavailable');
+    // The reason comes from the keychain process itself: it started and looked for the bus.
+    expect(result.stderr).toMatch(/keychain is not available: no session bus/i);
+    expect(server.requests.length).toBe(before);
+    expectNoSecrets(result.stdout + result.stderr);
   });
 });
-
-/** The keyring's per-platform addon packages that `npm ci` installed for this machine. */
-function keyringPlatformPackages(): string[] {
-  return readdirSync(path.join(ROOT, 'node_modules/@napi-rs'))
-    .filter((name) => name.startsWith('keyring-'))
-    .map((name) => `@napi-rs/${name}`);
-}
