@@ -2,12 +2,11 @@
 // Secret Service), asked from a child process (keychain-child.ts), or a 0600 file beside the profiles. The profile
 // store picks one and records the choice in each profile, so reads always go to the right place.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { JsonFile, damagedFile } from './atomic-file.js';
 import { InputError } from './errors.js';
+import { NO_SESSION_BUS, sessionBusAddress } from './keychain/bus-address.js';
 
 export type SecretStoreKind = 'keychain' | 'file';
 export type Secrets = Record<string, string>;
@@ -28,14 +27,11 @@ const KEYCHAIN_TIMEOUT_MS = 3_000;
 const KEYCHAIN_START_MS = 10_000;
 
 /**
- * On Linux the Secret Service lives on the session bus. With no bus address and no socket where systemd puts the
- * bus, there is none (a server, CI, most SSH sessions): that is said at once instead of starting the keychain
- * process to hear it.
+ * On Linux the Secret Service lives on the session bus. Where there is none (a server, CI, most SSH sessions)
+ * that is said at once instead of starting the keychain process to hear it.
  */
 export function missingSessionBus(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
-  if (platform !== 'linux' || env.DBUS_SESSION_BUS_ADDRESS) return undefined;
-  if (env.XDG_RUNTIME_DIR && existsSync(path.join(env.XDG_RUNTIME_DIR, 'bus'))) return undefined;
-  return 'no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set and $XDG_RUNTIME_DIR/bus does not exist';
+  return platform === 'linux' && !sessionBusAddress(env) ? NO_SESSION_BUS : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

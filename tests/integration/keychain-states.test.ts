@@ -1,6 +1,7 @@
 // No state of the keychain loses a credential or leaves a run hanging. Against a real gnome-keyring on a private
 // D-Bus: unlocked; running with no unlocked collection (the prompt fails at once, or never answers); a locked
-// login keyring (the same two prompts); killed in the middle of a run; and no session bus to reach it on. In
+// login keyring (the same two prompts); killed in the middle of a run; its bus found only at $XDG_RUNTIME_DIR/bus;
+// and no session bus to reach it on. In
 // each, a PingOne setup saves and a later --verify reads it, and an Invenias create keeps its one-time secret for
 // `profiles show --show-secrets`.
 import { spawn } from 'node:child_process';
@@ -63,10 +64,13 @@ interface Situation {
   store: 'keychain' | 'file';
   /** What the one notice says when it ends up in the file. */
   reason?: RegExp;
+  /** The bus is found only where systemd puts it, $XDG_RUNTIME_DIR/bus (DBUS_SESSION_BUS_ADDRESS unset). */
+  busInRuntimeDir?: boolean;
 }
 
 const situations: Situation[] = [
   { title: 'unlocked', state: 'unlocked', store: 'keychain' },
+  { title: 'unlocked, its bus only at $XDG_RUNTIME_DIR/bus', state: 'unlocked', store: 'keychain', busInRuntimeDir: true },
   { title: 'running with no unlocked collection; the prompt fails at once (no display)', state: 'no-collection', store: 'file', reason: /no default keyring/ },
   { title: 'running with no unlocked collection; the prompt never answers', state: 'prompt-never-answers', store: 'file', reason: /no default keyring/ },
   { title: 'with a locked login keyring; the unlock prompt fails at once (no display)', state: 'locked', store: 'file', reason: /prompt to unlock the keyring was dismissed/ },
@@ -74,10 +78,12 @@ const situations: Situation[] = [
   { title: 'killed in the middle of the run', state: 'unlocked', killMidRun: true, store: 'file', reason: /org\.freedesktop\.secrets/ },
 ];
 
-describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason }) => {
+describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason, busInRuntimeDir }) => {
   let keyring: SecretService;
+  let env: Record<string, string | undefined>;
   beforeAll(async () => {
     keyring = await startSecretService(state);
+    env = busInRuntimeDir ? { ...keyring.env, DBUS_SESSION_BUS_ADDRESS: undefined } : keyring.env;
   });
   afterAll(async () => {
     pingone.onTokenRequest(undefined);
@@ -88,7 +94,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
   test('PingOne setup saves the secret and a later --verify reads it', async () => {
     const configDir = tempConfigDir();
     if (killMidRun) pingone.onTokenRequest(() => keyring.kill());
-    const saved = await pingoneSetup(configDir, keyring.env);
+    const saved = await pingoneSetup(configDir, env);
     pingone.onTokenRequest(undefined);
     expect(saved).toMatchObject({ code: 0, signal: null });
     expectNoSecrets(saved.stdout + saved.stderr);
@@ -103,7 +109,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
       expect(notices).toHaveLength(0);
     }
 
-    const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env: keyring.env, timeoutMs: RUN_LIMIT_MS });
+    const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env: env, timeoutMs: RUN_LIMIT_MS });
     expect(verified).toMatchObject({ code: 0, signal: null });
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, profile: 'default' });
     expectNoSecrets(verified.stdout + verified.stderr);
@@ -112,7 +118,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
   test('an Invenias create keeps the one-time secret and profiles show --show-secrets gives it back', async () => {
     const configDir = tempConfigDir();
     if (killMidRun) invenias.onApplicationRequest(() => keyring.kill());
-    const created = await inveniasCreate(configDir, keyring.env);
+    const created = await inveniasCreate(configDir, env);
     invenias.onApplicationRequest(undefined);
     expect(created).toMatchObject({ code: 0, signal: null });
     expectNoSecrets(created.stdout + created.stderr);
@@ -121,7 +127,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
     const issued = invenias.apps.get(clientId)?.clientSecret;
     expect(issued).toMatch(/^FAKE-invenias-client-secret/);
 
-    const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env: keyring.env, timeoutMs: RUN_LIMIT_MS });
+    const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env: env, timeoutMs: RUN_LIMIT_MS });
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout)).toMatchObject({ connector: 'invenias', profile: 'default', name: 'default', secretStore: store, values: { clientId, clientSecret: issued } });
   });
@@ -130,7 +136,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
     test('a keychain forced with CONNECTOR_SETUP_SECRET_STORE=keychain that cannot store: exit 2 before anything is sent', async () => {
       const configDir = tempConfigDir();
       const before = pingone.requests.length;
-      const refused = await pingoneSetup(configDir, { ...keyring.env, CONNECTOR_SETUP_SECRET_STORE: 'keychain' });
+      const refused = await pingoneSetup(configDir, { ...env, CONNECTOR_SETUP_SECRET_STORE: 'keychain' });
       expect(refused).toMatchObject({ code: 2, signal: null });
       expect(refused.stderr).toContain('keychain_unavailable');
       expect(pingone.requests.length).toBe(before);
@@ -139,7 +145,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
 });
 
 describe.each([
-  { title: 'no session bus (DBUS_SESSION_BUS_ADDRESS unset)', reason: /no session bus/, bus: (): Record<string, string | undefined> => ({ DBUS_SESSION_BUS_ADDRESS: undefined }) },
+  { title: 'no session bus (no DBUS_SESSION_BUS_ADDRESS, no $XDG_RUNTIME_DIR/bus)', reason: /no D-Bus session bus/, bus: (): Record<string, string | undefined> => ({ DBUS_SESSION_BUS_ADDRESS: undefined, XDG_RUNTIME_DIR: undefined }) },
   // An abstract socket nobody listens on: the connection is refused at once.
   { title: 'a session bus address that refuses', reason: /cannot connect to the session bus at .*ECONNREFUSED/, bus: () => ({ DBUS_SESSION_BUS_ADDRESS: `unix:abstract=connector-setup-test-nobody-${process.pid}` }) },
 ])('keychain unreachable: $title', ({ reason, bus }) => {

@@ -1,6 +1,7 @@
 // Linux (and other D-Bus desktops): the Secret Service (https://specifications.freedesktop.org/secret-service-spec/)
 // on the session bus, as gnome-keyring and KWallet offer it. Items carry the attributes keyring-rs gives them
 // (`service`, `username`), so what connector-setup 0.1.0 wrote through @napi-rs/keyring is found again.
+import { NO_SESSION_BUS, sessionBusAddress } from './bus-address.js';
 import { type DBusValue, DBusConnection, type Message } from './dbus.js';
 
 const SECRETS = 'org.freedesktop.secrets';
@@ -23,8 +24,8 @@ export class SecretServiceKeychain {
 
   private connect(): Promise<{ bus: DBusConnection; session: string }> {
     this.connection ??= (async () => {
-      const address = this.env.DBUS_SESSION_BUS_ADDRESS;
-      if (!address) throw new Error('no session bus (DBUS_SESSION_BUS_ADDRESS is not set)');
+      const address = sessionBusAddress(this.env);
+      if (!address) throw new Error(NO_SESSION_BUS);
       const bus = await DBusConnection.open(address, process.getuid?.() ?? 0);
       // "plain", not an encrypted session: the secret passes only through the user's own bus daemon to the keyring.
       const [, session] = await bus.call({ destination: SECRETS, path: SERVICE_PATH, interface: SERVICE, member: 'OpenSession', signature: 'sv', body: ['plain', { signature: 's', value: '' }] });
