@@ -32,8 +32,8 @@ afterAll(async () => {
   await invenias?.close();
 });
 
-function pingoneSetup(configDir: string, env: Record<string, string | undefined>): Promise<CliResult> {
-  return runCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'], {
+function pingoneSetup(configDir: string, env: Record<string, string | undefined>, environmentId: string = FAKE.environmentId): Promise<CliResult> {
+  return runCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort, '--environment-id', environmentId, '--client-secret-stdin'], {
     configDir,
     env,
     stdin: `${FAKE.clientSecret}\n`,
@@ -66,6 +66,8 @@ interface Situation {
   reason?: RegExp;
   /** The bus is found only where systemd puts it, $XDG_RUNTIME_DIR/bus (DBUS_SESSION_BUS_ADDRESS unset). */
   busInRuntimeDir?: boolean;
+  /** Each run waits out the 3 s keychain deadline: the state's flows run side by side in one test. */
+  waitsOutDeadline?: boolean;
 }
 
 const situations: Situation[] = [
@@ -74,11 +76,11 @@ const situations: Situation[] = [
   { title: 'running with no unlocked collection; the prompt fails at once (no display)', state: 'no-collection', store: 'file', reason: /no default keyring/ },
   { title: 'running with no unlocked collection; the prompt never answers', state: 'prompt-never-answers', store: 'file', reason: /no default keyring/ },
   { title: 'with a locked login keyring; the unlock prompt fails at once (no display)', state: 'locked', store: 'file', reason: /prompt to unlock the keyring was dismissed/ },
-  { title: 'with a locked login keyring; the unlock prompt never answers', state: 'locked-prompt-never-answers', store: 'file', reason: /no answer within 3 s/ },
+  { title: 'with a locked login keyring; the unlock prompt never answers', state: 'locked-prompt-never-answers', store: 'file', reason: /no answer within 3 s/, waitsOutDeadline: true },
   { title: 'killed in the middle of the run', state: 'unlocked', killMidRun: true, store: 'file', reason: /org\.freedesktop\.secrets/ },
 ];
 
-describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason, busInRuntimeDir }) => {
+describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason, busInRuntimeDir, waitsOutDeadline }) => {
   let keyring: SecretService;
   let env: Record<string, string | undefined>;
   beforeAll(async () => {
@@ -91,56 +93,74 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
     await keyring?.stop();
   });
 
-  test('PingOne setup saves the secret and a later --verify reads it', async () => {
-    const configDir = tempConfigDir();
-    if (killMidRun) pingone.onTokenRequest(() => keyring.kill());
-    const saved = await pingoneSetup(configDir, env);
-    pingone.onTokenRequest(undefined);
-    expect(saved).toMatchObject({ code: 0, signal: null });
-    expectNoSecrets(saved.stdout + saved.stderr);
-    expect(savedIn(configDir, 'pingone')).toBe(store);
-    const notices = fallbackNotices(saved.stderr);
-    if (store === 'file') {
-      expect(notices).toHaveLength(1);
-      expect(notices[0]).toContain('CONNECTOR_SETUP_SECRET_STORE');
-      expect(notices[0]).toMatch(reason!);
-      expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).toContain(FAKE.clientSecret);
-    } else {
-      expect(notices).toHaveLength(0);
-    }
+  const flows: Array<[string, () => Promise<void>]> = [
+    [
+      'PingOne setup saves the secret and a later --verify reads it',
+      async () => {
+        const configDir = tempConfigDir();
+        if (killMidRun) pingone.onTokenRequest(() => keyring.kill());
+        const saved = await pingoneSetup(configDir, env);
+        pingone.onTokenRequest(undefined);
+        expect(saved).toMatchObject({ code: 0, signal: null });
+        expectNoSecrets(saved.stdout + saved.stderr);
+        expect(savedIn(configDir, 'pingone')).toBe(store);
+        const notices = fallbackNotices(saved.stderr);
+        if (store === 'file') {
+          expect(notices).toHaveLength(1);
+          expect(notices[0]).toContain('CONNECTOR_SETUP_SECRET_STORE');
+          expect(notices[0]).toMatch(reason!);
+          expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).toContain(FAKE.clientSecret);
+        } else {
+          expect(notices).toHaveLength(0);
+        }
 
-    const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env: env, timeoutMs: RUN_LIMIT_MS });
-    expect(verified).toMatchObject({ code: 0, signal: null });
-    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, profile: 'default' });
-    expectNoSecrets(verified.stdout + verified.stderr);
-  });
+        const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env, timeoutMs: RUN_LIMIT_MS });
+        expect(verified).toMatchObject({ code: 0, signal: null });
+        expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, profile: 'default' });
+        expectNoSecrets(verified.stdout + verified.stderr);
+      },
+    ],
+    [
+      'an Invenias create keeps the one-time secret and profiles show --show-secrets gives it back',
+      async () => {
+        const configDir = tempConfigDir();
+        if (killMidRun) invenias.onApplicationRequest(() => keyring.kill());
+        const created = await inveniasCreate(configDir, env);
+        invenias.onApplicationRequest(undefined);
+        expect(created).toMatchObject({ code: 0, signal: null });
+        expectNoSecrets(created.stdout + created.stderr);
+        expect(savedIn(configDir, 'invenias')).toBe(store);
+        const { clientId } = JSON.parse(created.stdout).values as { clientId: string };
+        const issued = invenias.apps.get(clientId)?.clientSecret;
+        expect(issued).toMatch(/^FAKE-invenias-client-secret/);
 
-  test('an Invenias create keeps the one-time secret and profiles show --show-secrets gives it back', async () => {
-    const configDir = tempConfigDir();
-    if (killMidRun) invenias.onApplicationRequest(() => keyring.kill());
-    const created = await inveniasCreate(configDir, env);
-    invenias.onApplicationRequest(undefined);
-    expect(created).toMatchObject({ code: 0, signal: null });
-    expectNoSecrets(created.stdout + created.stderr);
-    expect(savedIn(configDir, 'invenias')).toBe(store);
-    const { clientId } = JSON.parse(created.stdout).values as { clientId: string };
-    const issued = invenias.apps.get(clientId)?.clientSecret;
-    expect(issued).toMatch(/^FAKE-invenias-client-secret/);
-
-    const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env: env, timeoutMs: RUN_LIMIT_MS });
-    expect(shown.code).toBe(0);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ connector: 'invenias', profile: 'default', name: 'default', secretStore: store, values: { clientId, clientSecret: issued } });
-  });
-
+        const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env, timeoutMs: RUN_LIMIT_MS });
+        expect(shown.code).toBe(0);
+        expect(JSON.parse(shown.stdout)).toMatchObject({ connector: 'invenias', profile: 'default', name: 'default', secretStore: store, values: { clientId, clientSecret: issued } });
+      },
+    ],
+  ];
   if (state !== 'unlocked') {
-    test('a keychain forced with CONNECTOR_SETUP_SECRET_STORE=keychain that cannot store: exit 2 before anything is sent', async () => {
-      const configDir = tempConfigDir();
-      const before = pingone.requests.length;
-      const refused = await pingoneSetup(configDir, { ...env, CONNECTOR_SETUP_SECRET_STORE: 'keychain' });
-      expect(refused).toMatchObject({ code: 2, signal: null });
-      expect(refused.stderr).toContain('keychain_unavailable');
-      expect(pingone.requests.length).toBe(before);
+    flows.push([
+      'a keychain forced with CONNECTOR_SETUP_SECRET_STORE=keychain that cannot store: exit 2 before anything is sent',
+      async () => {
+        const configDir = tempConfigDir();
+        // An environment of its own, so what another run sends meanwhile is not counted.
+        const refused = await pingoneSetup(configDir, { ...env, CONNECTOR_SETUP_SECRET_STORE: 'keychain' }, FAKE.otherEnvironmentId);
+        expect(refused).toMatchObject({ code: 2, signal: null });
+        expect(refused.stderr).toContain('keychain_unavailable');
+        expect(pingone.requests.filter((request) => request.url.includes(FAKE.otherEnvironmentId))).toEqual([]);
+      },
+    ]);
+  }
+
+  if (waitsOutDeadline) {
+    // Each run waits out the 3 s deadline: side by side, they wait once.
+    test(`side by side: ${flows.map(([title]) => title).join('; ')}`, async () => {
+      await Promise.all(flows.map(([, flow]) => flow()));
     });
+  } else {
+    for (const [title, flow] of flows) test(title, flow);
   }
 });
 
@@ -161,6 +181,7 @@ describe.each([
   test('PingOne setup falls back to the file with one notice; verify reads it', async () => {
     const configDir = tempConfigDir();
     const saved = await pingoneSetup(configDir, unreachable());
+    if (saved.code !== 0) console.log(saved.stderr, saved.stdout);
     expect(saved).toMatchObject({ code: 0, signal: null });
     const notices = fallbackNotices(saved.stderr);
     expect(notices).toHaveLength(1);
