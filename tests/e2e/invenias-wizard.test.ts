@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
+import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 import { KEY, type PtySession, startPty } from '../helpers/pty.js';
 
 const EXPIRED_KEY = 'FAKE-invenias-expired-key-0007';
@@ -22,15 +22,7 @@ beforeAll(async () => {
     adminKeys: [FAKE.inveniasApiKey],
     users: [{ username: USERNAME, password: FAKE.inveniasPassword }],
     apps: [
-      {
-        clientId: EXISTING_APP,
-        clientSecret: `${FAKE.inveniasClientSecret}-existing`,
-        name: 'Integration',
-        replyUrl: 'https://acme.cyclr.com/connector/callback',
-        flowType: 'ResourceOwner',
-        expiresOn: '2030-06-30T00:00:00Z',
-        enabled: true,
-      },
+      existingApp(EXISTING_APP, `${FAKE.inveniasClientSecret}-existing`),
     ],
   });
 });

@@ -20,6 +20,11 @@ export interface StandInApp {
   enabled: boolean;
 }
 
+/** An application made for Cyclr before this run (docs/partners.md I-CREATE-200: the shape Invenias returns). */
+export function existingApp(clientId: string, clientSecret: string, expiresOn = '2030-06-30T00:00:00Z'): StandInApp {
+  return { clientId, clientSecret, name: 'Integration', replyUrl: 'https://acme.cyclr.com/connector/callback', flowType: 'ResourceOwner', expiresOn, enabled: true };
+}
+
 export interface StandInUser {
   username: string;
   password: string;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
+import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 import { MAINTENANCE } from '../helpers/invenias-faults.js';
 import { seedProfiles } from '../helpers/profiles.js';
 
@@ -17,15 +17,7 @@ let server: InveniasServer;
 let otherTenant: InveniasServer;
 
 function app() {
-  return {
-    clientId: APP,
-    clientSecret: `${FAKE.inveniasClientSecret}-existing`,
-    name: 'Integration',
-    replyUrl: 'https://acme.cyclr.com/connector/callback',
-    flowType: 'ResourceOwner',
-    expiresOn: '2099-06-30T00:00:00Z',
-    enabled: true,
-  };
+  return existingApp(APP, `${FAKE.inveniasClientSecret}-existing`, '2099-06-30T00:00:00Z');
 }
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { ENTER, choose, runInProcess, scratchConfigDir } from '../helpers/in-process.js';
-import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
+import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 
 const EXPIRED_KEY = 'FAKE-invenias-expired-key-0007';
 const SECRETS = [...ALL_FAKE_SECRETS, EXPIRED_KEY];
@@ -27,15 +27,7 @@ beforeAll(async () => {
       { username: UNLICENSED, password: FAKE.inveniasPassword, unlicensed: true },
     ],
     apps: [
-      {
-        clientId: EXISTING_APP,
-        clientSecret: EXISTING_SECRET,
-        name: 'Integration',
-        replyUrl: 'https://acme.cyclr.com/connector/callback',
-        flowType: 'ResourceOwner',
-        expiresOn: '2030-06-30T00:00:00Z',
-        enabled: true,
-      },
+      existingApp(EXISTING_APP, EXISTING_SECRET),
     ],
   });
 });

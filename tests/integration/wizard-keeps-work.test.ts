@@ -2,7 +2,7 @@
 // scripted answers against the HTTPS stand-ins, so each case runs in milliseconds.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
+import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { choose, runInProcess, scratchConfigDir } from '../helpers/in-process.js';
 
@@ -22,15 +22,7 @@ beforeAll(async () => {
     notAdminKeys: [NOT_ADMIN_KEY],
     users: [{ username: USERNAME, password: FAKE.inveniasPassword }],
     apps: [
-      {
-        clientId: EXISTING_APP,
-        clientSecret: FAKE.inveniasClientSecret,
-        name: 'Integration',
-        replyUrl: 'https://acme.cyclr.com/connector/callback',
-        flowType: 'ResourceOwner',
-        expiresOn: '2030-06-30T00:00:00Z',
-        enabled: true,
-      },
+      existingApp(EXISTING_APP, FAKE.inveniasClientSecret),
     ],
   });
   pingone = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
