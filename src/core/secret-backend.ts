@@ -27,7 +27,7 @@ const KEYCHAIN_TIMEOUT_MS = 3_000;
 const KEYCHAIN_START_MS = 10_000;
 
 /**
- * On Linux the Secret Service lives on the session bus. Where there is none (a server, CI, most SSH sessions)
+ * On Linux the Secret Service lives on the session bus. Where there is none (a server, a container, CI)
  * that is said at once instead of starting the keychain process to hear it.
  */
 export function missingSessionBus(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
