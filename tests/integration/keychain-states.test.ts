@@ -181,7 +181,6 @@ describe.each([
   test('PingOne setup falls back to the file with one notice; verify reads it', async () => {
     const configDir = tempConfigDir();
     const saved = await pingoneSetup(configDir, unreachable());
-    if (saved.code !== 0) console.log(saved.stderr, saved.stdout);
     expect(saved).toMatchObject({ code: 0, signal: null });
     const notices = fallbackNotices(saved.stderr);
     expect(notices).toHaveLength(1);
