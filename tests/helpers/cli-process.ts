@@ -1,46 +1,7 @@
-// The built CLI as a child process the test can signal while it runs (Ctrl+C is SIGINT to the process).
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+// What the tests that read a CLI's failures check: no stack trace, a readable failure document.
 import { expect } from '@jest/globals';
-import { BIN, type CliResult, baseEnv, tempConfigDir } from './cli.js';
+import type { CliResult } from './cli.js';
 import { expectNoSecrets } from './fixtures.js';
-
-export interface RunningCli {
-  child: ChildProcessWithoutNullStreams;
-  /** Output so far. */
-  stdout(): string;
-  stderr(): string;
-  result: Promise<CliResult>;
-}
-
-/**
- * Starts the CLI. `killAfterMs` is a safety net (SIGKILL, so `result.signal` says it was needed), not a
- * timing assertion: a test that expects the CLI to end on its own checks that the signal is null.
- */
-export function startCli(
-  args: string[],
-  options: { env?: Record<string, string | undefined>; stdin?: string; configDir?: string; killAfterMs?: number } = {},
-): RunningCli {
-  const env = baseEnv({ CONNECTOR_SETUP_CONFIG_DIR: options.configDir ?? tempConfigDir(), ...options.env });
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const result = new Promise<CliResult>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 45_000);
-    child.on('error', reject);
-    // A CLI that exits before reading its input closes the pipe (EPIPE): its exit code is what the test checks.
-    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-  child.stdin.end(options.stdin ?? '');
-  return { child, stdout: () => stdout, stderr: () => stderr, result };
-}
 
 /** What a person reading stderr must never see: a JavaScript stack trace. */
 export function expectNoStackTrace(stderr: string): void {

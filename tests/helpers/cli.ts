@@ -1,6 +1,6 @@
 // Runs the CLI as a user would, with its own config directory and a clean environment (no PingOne or Invenias
 // variables leak in from the machine running the tests): in this process, or as a child process where it must be.
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,25 +75,42 @@ export interface CliOptions {
   clockStart?: number;
 }
 
-/** Runs the built CLI as a child process; it is killed (signal SIGKILL) if it runs past `timeoutMs`. */
-export function runCliProcess(args: string[], options: CliOptions & { bin?: string } = {}): Promise<CliResult> {
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Output so far. */
+  stdout(): string;
+  stderr(): string;
+  result: Promise<CliResult>;
+}
+
+/**
+ * Starts the built CLI (or `bin`) as a child process the test can signal while it runs. `timeoutMs` is a safety
+ * net (SIGKILL, so `result.signal` says it was needed), not a timing assertion.
+ */
+export function startCli(args: string[], options: CliOptions & { bin?: string } = {}): RunningCli {
   const env = baseEnv({ CONNECTOR_SETUP_CONFIG_DIR: options.configDir ?? tempConfigDir(), ...options.env });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const result = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
     child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
     // A CLI that exits before reading its input closes the pipe (EPIPE): its exit code is what the test checks.
     child.stdin.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') reject(error);
     });
-    child.stdin.end(options.stdin ?? '');
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
+  child.stdin.end(options.stdin ?? '');
+  return { child, stdout: () => stdout, stderr: () => stderr, result };
+}
+
+/** Runs the built CLI as a child process to its end; it is killed (signal SIGKILL) if it runs past `timeoutMs`. */
+export function runCliProcess(args: string[], options: CliOptions & { bin?: string } = {}): Promise<CliResult> {
+  return startCli(args, options).result;
 }

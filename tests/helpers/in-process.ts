@@ -1,9 +1,6 @@
 // Runs the CLI in this process (runCli, the same command table main.ts runs): no child process, no terminal, a
 // scripted prompter for wizards and a clock whose sleeps return at once. For what only a real terminal shows,
 // the pseudo-terminal tests under tests/e2e/ run the built CLI.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { connectors } from '../../src/connectors/index.js';
 import type { Clock, Connector } from '../../src/core/connector.js';
@@ -46,10 +43,6 @@ export interface InProcessOptions {
   clockStart?: number;
   /** Called at each wait, before the clock moves on: what "meanwhile" happens (a console change applied). */
   onSleep?: (ms: number) => void;
-}
-
-export function scratchConfigDir(): string {
-  return mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? tmpdir(), 'config-'));
 }
 
 function collect(stream: PassThrough, isTTY: boolean): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {

@@ -6,7 +6,8 @@ import { connectors } from '../../src/connectors/index.js';
 import { plainOAuth } from '../fixtures/plain-oauth/connector.js';
 import { PLAIN_CLIENT, startPlainOAuth } from '../fixtures/plain-oauth/server.js';
 import type { TestServer } from '../helpers/https-server.js';
-import { choose, runInProcess, scratchConfigDir } from '../helpers/in-process.js';
+import { choose, runInProcess } from '../helpers/in-process.js';
+import { tempConfigDir } from '../helpers/cli.js';
 
 const registry = [...connectors, plainOAuth];
 let server: TestServer;
@@ -22,7 +23,7 @@ function env(configDir: string, secret: string = PLAIN_CLIENT.secret) {
 
 describe('a third connector from one folder', () => {
   test('--verify sends client_secret_basic and passes; the document names the non-secret values', async () => {
-    const result = await runInProcess(['plain', '--verify', '--client-id', PLAIN_CLIENT.id, '--json'], { env: env(scratchConfigDir()), registry });
+    const result = await runInProcess(['plain', '--verify', '--client-id', PLAIN_CLIENT.id, '--json'], { env: env(tempConfigDir()), registry });
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(document).toMatchObject({ ok: true, connector: 'plain', values: { clientId: PLAIN_CLIENT.id, tokenUrl: `${server.origin}/token` }, error: null });
@@ -34,7 +35,7 @@ describe('a third connector from one folder', () => {
 
   test('a wrong secret: core reads invalid_client, the connector refines the hint; exit 1', async () => {
     const result = await runInProcess(['plain', '--verify', '--client-id', PLAIN_CLIENT.id, '--json'], {
-      env: env(scratchConfigDir(), 'FAKE-wrong-plain-secret-0007'),
+      env: env(tempConfigDir(), 'FAKE-wrong-plain-secret-0007'),
       registry,
     });
     expect(result.code).toBe(1);
@@ -44,7 +45,7 @@ describe('a third connector from one folder', () => {
   });
 
   test('the wizard asks, verifies, saves the profile and lists the values for Cyclr in their order', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const setup = await runInProcess(['plain', '--profile', 'acme'], { env: env(configDir), registry, answers: [PLAIN_CLIENT.id] });
     expect(setup.asked).toEqual(['Client ID']);
     expect(setup.code).toBe(0);
@@ -59,7 +60,7 @@ describe('a third connector from one folder', () => {
 
   test('after a refusal in the wizard, Quit ends it with the refusal (exit 1) and one short line', async () => {
     const result = await runInProcess(['plain', '--no-save'], {
-      env: env(scratchConfigDir(), 'FAKE-wrong-plain-secret-0007'),
+      env: env(tempConfigDir(), 'FAKE-wrong-plain-secret-0007'),
       registry,
       answers: [PLAIN_CLIENT.id, choose('Quit')],
     });

@@ -2,8 +2,8 @@
 // own (long before the request's timeout), and no profile file is written or half-written.
 import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { configFiles, runCli, tempConfigDir } from '../helpers/cli.js';
-import { expectNoStackTrace, startCli } from '../helpers/cli-process.js';
+import { configFiles, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { faults, startFaultServer, waitUntil } from '../helpers/fault-server.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import type { Handler, TestServer } from '../helpers/https-server.js';
@@ -28,7 +28,7 @@ async function interruptDuringRequest(server: TestServer, args: string[], config
   const running = startCli([...args, '--client-id', FAKE.clientId, '--auth-domain', server.hostPort, '--timeout', '300'], {
     env,
     configDir,
-    killAfterMs: 30_000,
+    timeoutMs: 30_000,
   });
   await waitUntil(() => server.requests.length > before, 'the request reached the server');
   running.child.kill('SIGINT');
@@ -91,7 +91,7 @@ describe('Ctrl+C during a TLS handshake that never finishes', () => {
       const { port } = silent.address() as AddressInfo;
       const running = startCli(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', `127.0.0.1:${port}`, '--timeout', '300'], {
         env,
-        killAfterMs: 30_000,
+        timeoutMs: 30_000,
       });
       await waitUntil(() => sockets.length > 0, 'the CLI opened a connection');
       running.child.kill('SIGINT');

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { configFiles, runCli, tempConfigDir } from '../helpers/cli.js';
-import { expectNoStackTrace, startCli } from '../helpers/cli-process.js';
+import { configFiles, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { FAKE_ACCESS_TOKEN, faults, waitUntil } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import type { Handler } from '../helpers/https-server.js';
@@ -39,7 +39,7 @@ async function interruptWhen(server: InveniasFaultServer, arrived: () => boolean
   const running = startCli(['invenias', '--no-input', ...(json ? ['--json'] : []), '--subdomain', 'acme', '--base-url', server.origin, '--timeout', '300', ...extra], {
     env,
     configDir,
-    killAfterMs: 30_000,
+    timeoutMs: 30_000,
   });
   await waitUntil(arrived, 'the request reached the server');
   running.child.kill('SIGINT');

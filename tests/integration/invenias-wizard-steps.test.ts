@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { ENTER, choose, runInProcess, scratchConfigDir } from '../helpers/in-process.js';
+import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
+import { tempConfigDir } from '../helpers/cli.js';
 import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 
 const EXPIRED_KEY = 'FAKE-invenias-expired-key-0007';
@@ -48,7 +49,7 @@ describe('connector-setup invenias, asked', () => {
   test('a fresh API Key refused too: the account, not the key, is suspected; no third key is asked for', async () => {
     const createsBefore = server.createRequests().length;
     const result = await runInProcess(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
-      env: env(scratchConfigDir()),
+      env: env(tempConfigDir()),
       // docs/partners.md I-CREATE-401: a removed licence or permission group also gives 401, whatever the key.
       answers: ['create', ENTER, ENTER, 'acme.cyclr.com', EXPIRED_KEY, true, EXPIRED_KEY],
     });
@@ -62,7 +63,7 @@ describe('connector-setup invenias, asked', () => {
   });
 
   test('"I already have an application", a mistyped password, then the right one', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const createsBefore = server.createRequests().length;
     const result = await runInProcess(['invenias', '--base-url', server.origin], {
       env: env(configDir),
@@ -83,7 +84,7 @@ describe('connector-setup invenias, asked', () => {
 
   test('a user who gets a token but is not licensed: user_not_licensed, and changing the values asks for the user again', async () => {
     const result = await runInProcess(['invenias', '--base-url', server.origin], {
-      env: env(scratchConfigDir()),
+      env: env(tempConfigDir()),
       answers: [...EXISTING, UNLICENSED, FAKE.inveniasPassword, choose('Change the values I entered'), USERNAME, ENTER],
     });
     expect(result.code).toBe(0);
@@ -95,7 +96,7 @@ describe('connector-setup invenias, asked', () => {
   });
 
   test('Invenias refuses the request (400): its messages are shown and the values can be changed', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     // docs/partners.md I-CREATE-400 (shape assumed): no Name limit is documented, so the refusal is scripted.
     server.script({ status: 400, body: { Message: 'The request is invalid.', ModelState: { 'request.Name': ['The Name is not valid.'] } } });
     const result = await runInProcess(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { ENTER, choose, runInProcess, scratchConfigDir } from '../helpers/in-process.js';
+import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
+import { tempConfigDir } from '../helpers/cli.js';
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
 
 const noRolesYet: WorkerApp = {
@@ -43,7 +44,7 @@ const AUTHORIZATION_URL = ['--authorization-url', `https://auth.pingone.eu/${FAK
 
 describe('connector-setup pingone, asked', () => {
   test('re-running with a saved profile: the saved values are the defaults and Enter keeps every one', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const first = await runInProcess(['pingone', '--client-id', FAKE.clientId, ...AT_EU], { env: env(configDir, { PINGONE_CLIENT_SECRET: FAKE.clientSecret }) });
     expect(first.code).toBe(0);
     const before = server.tokenRequests().length;
@@ -60,7 +61,7 @@ describe('connector-setup pingone, asked', () => {
   });
 
   test('a wrong secret: the diagnosis, then "Change the values I entered", the right secret, success', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const result = await runInProcess(['pingone', ...AT_EU], {
       env: env(configDir),
       // Editing asks for every value again, offering what was entered: Enter keeps the Client ID.
@@ -77,7 +78,7 @@ describe('connector-setup pingone, asked', () => {
 
   test('a change PingOne applies only after a moment: "Try again" counts down and tries again until it works', async () => {
     appliedLate.roles = [];
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const before = server.tokenRequests().length;
     const result = await runInProcess(['pingone', '--client-id', appliedLate.clientId, ...AT_EU], {
       env: env(configDir),
@@ -98,7 +99,7 @@ describe('connector-setup pingone, asked', () => {
   test('no roles yet: the fix is shown; after granting a role in the console, "Try again" succeeds', async () => {
     noRolesYet.roles = [];
     const result = await runInProcess(['pingone', '--client-id', noRolesYet.clientId, ...AT_EU], {
-      env: env(scratchConfigDir()),
+      env: env(tempConfigDir()),
       answers: [
         FAKE.clientSecret,
         (question) => {
@@ -116,7 +117,7 @@ describe('connector-setup pingone, asked', () => {
   });
 
   test('--no-input in a terminal: no question, exit 2 naming the missing value', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const result = await runInProcess(['pingone', '--no-input', '--auth-domain', 'auth.pingone.eu'], {
       env: env(configDir, { PINGONE_CLIENT_SECRET: FAKE.clientSecret }),
       answers: [],
@@ -131,7 +132,7 @@ describe('connector-setup pingone, asked', () => {
 
   test('--verify in a terminal never asks: a missing value ends the run with exit 2', async () => {
     const result = await runInProcess(['pingone', '--verify', '--client-id', FAKE.clientId], {
-      env: env(scratchConfigDir(), { PINGONE_CLIENT_SECRET: FAKE.clientSecret }),
+      env: env(tempConfigDir(), { PINGONE_CLIENT_SECRET: FAKE.clientSecret }),
       answers: [],
     });
     expect(result.code).toBe(2);
@@ -142,7 +143,7 @@ describe('connector-setup pingone, asked', () => {
 
 describe('leaving after a refusal', () => {
   test('"Quit" after a refusal: the diagnosis, exit 1, nothing written', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const result = await runInProcess(['pingone', '--client-id', FAKE.clientId, ...AUTHORIZATION_URL], {
       env: env(configDir, { PINGONE_CLIENT_SECRET: FAKE.wrongSecret }),
       answers: [choose('Quit')],
@@ -155,7 +156,7 @@ describe('leaving after a refusal', () => {
 
   test('--json in a terminal: the checklist and the reason for "What now?" are still shown; then one JSON document', async () => {
     const result = await runInProcess(['pingone', '--json', '--client-id', FAKE.clientId, ...AUTHORIZATION_URL], {
-      env: env(scratchConfigDir(), { PINGONE_CLIENT_SECRET: FAKE.wrongSecret }),
+      env: env(tempConfigDir(), { PINGONE_CLIENT_SECRET: FAKE.wrongSecret }),
       answers: [choose('Quit')],
     });
     expect(result.code).toBe(1);

@@ -2,7 +2,8 @@
 // --json, the flag that works for a secret, every missing value at once, and command names as people type them.
 import { describe, expect, test } from '@jest/globals';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { runInProcess, scratchConfigDir } from '../helpers/in-process.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { tempConfigDir } from '../helpers/cli.js';
 
 describe('usage errors', () => {
   test('with --json an unknown option prints one failure document (code usage), exit 2', async () => {
@@ -28,7 +29,7 @@ describe('usage errors', () => {
   });
 
   test('a connector typed with capitals runs as its lower-case name', async () => {
-    const result = await runInProcess(['PingOne', '--verify', '--json'], { env: { CONNECTOR_SETUP_CONFIG_DIR: scratchConfigDir() } });
+    const result = await runInProcess(['PingOne', '--verify', '--json'], { env: { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() } });
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout)).toMatchObject({ connector: 'pingone', error: { code: 'missing_input' } });
   });
@@ -41,7 +42,7 @@ describe('usage errors', () => {
   });
 
   test('without a terminal, every missing value is named at once with its flag and variable', async () => {
-    const result = await runInProcess(['pingone', '--verify', '--client-id', FAKE.clientId, '--json'], { env: { CONNECTOR_SETUP_CONFIG_DIR: scratchConfigDir() } });
+    const result = await runInProcess(['pingone', '--verify', '--client-id', FAKE.clientId, '--json'], { env: { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() } });
     expect(result.code).toBe(2);
     const { error } = JSON.parse(result.stdout) as { error: { message: string; hint: string } };
     expect(error.message).toBe('Missing Client Secret, Auth Domain, Environment ID.');

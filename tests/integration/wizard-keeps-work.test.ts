@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
-import { choose, runInProcess, scratchConfigDir } from '../helpers/in-process.js';
+import { choose, runInProcess } from '../helpers/in-process.js';
+import { tempConfigDir } from '../helpers/cli.js';
 
 const NOT_ADMIN_KEY = 'FAKE-invenias-not-admin-key-0008';
 const EXPIRED_KEY = 'FAKE-invenias-expired-key-0009';
@@ -40,7 +41,7 @@ const CREATE = ['acme', 'create', 'Integration', 'FiveYears', 'acme.cyclr.com'];
 
 describe('Invenias: the wizard keeps what was typed', () => {
   test('a 403 (not a System Administrator) asks for another API Key; Name, Expiration and Service Domain are kept', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const result = await runInProcess(['invenias', '--base-url', invenias.origin], {
       env: env(configDir),
       answers: [...CREATE, NOT_ADMIN_KEY, true, FAKE.inveniasApiKey, USERNAME, FAKE.inveniasPassword, 'done'],
@@ -65,7 +66,7 @@ describe('Invenias: the wizard keeps what was typed', () => {
 
   test('an expired API Key: the fix is the next question, not "run again"', async () => {
     const result = await runInProcess(['invenias', '--base-url', invenias.origin], {
-      env: env(scratchConfigDir()),
+      env: env(tempConfigDir()),
       answers: [...CREATE, EXPIRED_KEY, true, FAKE.inveniasApiKey, USERNAME, FAKE.inveniasPassword, 'done'],
     });
     expect(result.code).toBe(0);
@@ -74,7 +75,7 @@ describe('Invenias: the wizard keeps what was typed', () => {
   });
 
   test('--new-app names the application it replaces and says it stays in Invenias', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const first = await runInProcess(['invenias', '--base-url', invenias.origin, '--profile', 'acme', '--client-id', EXISTING_APP, '--username', USERNAME], {
       env: { ...env(configDir), INVENIAS_CLIENT_SECRET: FAKE.inveniasClientSecret, INVENIAS_PASSWORD: FAKE.inveniasPassword },
       answers: ['acme'],
@@ -89,7 +90,7 @@ describe('Invenias: the wizard keeps what was typed', () => {
   });
 
   test('a different subdomain over a saved profile offers a new application instead of ending the run', async () => {
-    const configDir = scratchConfigDir();
+    const configDir = tempConfigDir();
     const first = await runInProcess(['invenias', '--base-url', invenias.origin, '--client-id', EXISTING_APP, '--username', USERNAME], {
       env: { ...env(configDir), INVENIAS_CLIENT_SECRET: FAKE.inveniasClientSecret, INVENIAS_PASSWORD: FAKE.inveniasPassword },
       answers: ['acme'],
@@ -106,7 +107,7 @@ describe('Invenias: the wizard keeps what was typed', () => {
 
   test('a refused Client Secret: the hint renews this application into this profile, complete', async () => {
     const result = await runInProcess(['invenias', '--no-input', '--no-save', '--base-url', invenias.origin, '--subdomain', 'acme', '--profile', 'preset', '--client-id', EXISTING_APP, '--username', USERNAME, '--json'], {
-      env: { ...env(scratchConfigDir()), INVENIAS_CLIENT_SECRET: 'FAKE-wrong-invenias-secret-0010', INVENIAS_PASSWORD: FAKE.inveniasPassword },
+      env: { ...env(tempConfigDir()), INVENIAS_CLIENT_SECRET: 'FAKE-wrong-invenias-secret-0010', INVENIAS_PASSWORD: FAKE.inveniasPassword },
     });
     expect(result.code).toBe(1);
     const { error } = JSON.parse(result.stdout) as { error: { code: string; hint: string } };
@@ -120,7 +121,7 @@ describe('Invenias: the wizard keeps what was typed', () => {
 describe('PingOne: hints in the wizard name the wizard\'s own choices', () => {
   test('an environment that is not at this domain: the hint says how to paste the AUTHORIZATION URL here', async () => {
     const result = await runInProcess(['pingone', '--no-save', '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort, '--environment-id', FAKE.otherEnvironmentId], {
-      env: { ...env(scratchConfigDir()), PINGONE_CLIENT_SECRET: FAKE.clientSecret },
+      env: { ...env(tempConfigDir()), PINGONE_CLIENT_SECRET: FAKE.clientSecret },
       answers: [choose('Quit')],
     });
     expect(result.code).toBe(1);
