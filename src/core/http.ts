@@ -113,8 +113,18 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** The proxy settings of an environment, lower case first; an empty variable counts as unset ('' is "none"). */
+function proxiesOf(env: NodeJS.ProcessEnv): { httpProxy: string; httpsProxy: string; noProxy: string } {
+  return {
+    httpProxy: env.http_proxy || env.HTTP_PROXY || '',
+    httpsProxy: env.https_proxy || env.HTTPS_PROXY || '',
+    noProxy: env.no_proxy || env.NO_PROXY || '',
+  };
+}
+
 function isProxied(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+  const { httpProxy, httpsProxy } = proxiesOf(env);
+  return Boolean(httpProxy || httpsProxy);
 }
 
 function describeHost(url: string): string {
@@ -255,10 +265,8 @@ export class HttpClient {
           keepAliveTimeout: 10_000,
           requestTls: verified,
           proxyTls: verified,
-          // Given explicitly, so undici reads the run's environment rather than the process's ('' is "none").
-          httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-          httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
-          noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+          // Given explicitly, so undici reads the run's environment rather than the process's.
+          ...proxiesOf(env),
         },
         proxied,
       ),
