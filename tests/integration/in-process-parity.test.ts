@@ -25,8 +25,11 @@ function comparable(result: CliResult, configDir: string): { code: number | null
   return { code: result.code, stdout: normalise(result.stdout), stderr: normalise(result.stderr) };
 }
 
+/** Stands for the stand-in's host:port, known only once it has started. */
+const STAND_IN = '<stand-in>';
+
 const verify = (secret: string) => ({
-  args: ['pingone', '--verify', '--client-id', FAKE.clientId, '--auth-domain', '', '--environment-id', FAKE.environmentId, '--client-secret-stdin'],
+  args: ['pingone', '--verify', '--client-id', FAKE.clientId, '--auth-domain', STAND_IN, '--environment-id', FAKE.environmentId, '--client-secret-stdin'],
   stdin: `${secret}\n`,
 });
 
@@ -41,7 +44,7 @@ const CASES: Array<{ name: string; args: string[]; stdin?: string; env?: Record<
 ];
 
 test.each(CASES)('$name: the same exit code, stdout and stderr in-process as from bin/connector-setup.js', async (entry) => {
-  const args = entry.args.map((arg, index) => (arg === '' && entry.args[index - 1] === '--auth-domain' ? server.hostPort : arg));
+  const args = entry.args.map((arg) => (arg === STAND_IN ? server.hostPort : arg));
   const [inProcess, ownProcess] = await Promise.all(
     [runCli, runCliProcess].map(async (run) => {
       const configDir = tempConfigDir();
