@@ -80,7 +80,10 @@ function clientIdOf(form: URLSearchParams, authorization: string | undefined): s
   return decodeURIComponent(Buffer.from(basic, 'base64').toString('utf8').split(':')[0] ?? '');
 }
 
-/** docs/partners.md P-DISC-200: what the CLI reads is the issuer, https://{host}/{envId}/as. */
+/**
+ * docs/partners.md P-DISC-200: what the CLI reads is the issuer, https://{host}/{envId}/as. The other members are
+ * the standard OpenID discovery names with PingOne's paths; the CLI reads none of them (their values are assumed).
+ */
 function discoveryDocument(host: string, environmentId: string): object {
   const issuer = `https://${host}/${environmentId}/as`;
   return {
