@@ -17,4 +17,5 @@ export const systemClock: Clock = {
       }, ms);
       signal.addEventListener('abort', onAbort, { once: true });
     }),
+  deadline: (ms) => AbortSignal.timeout(ms),
 };

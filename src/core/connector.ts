@@ -24,6 +24,8 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with an InterruptedError when the run is aborted. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** A signal that aborts with a TimeoutError once `ms` have passed: the time limit of one request. */
+  deadline(ms: number): AbortSignal;
 }
 
 /** What every step may use; a step's type names the part it needs (`Pick<StepContext, 'prompt' | 'out'>`). */

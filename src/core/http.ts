@@ -356,7 +356,7 @@ export class HttpClient {
     const url = new URL(request.url);
     const started = performance.now();
     const host = describeHost(request.url);
-    const stop = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    const stop = AbortSignal.any([signal, this.clock.deadline(timeoutMs)]);
     try {
       const answer = await untilAborted(
         dispatcher.request({

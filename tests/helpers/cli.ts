@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runInProcess } from './in-process.js';
+import { type Deadlines, runInProcess } from './in-process.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = path.join(ROOT, 'bin/connector-setup.js');
@@ -55,7 +55,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const hung = new Promise<CliResult>((resolve) => {
     timer = setTimeout(() => resolve({ code: null, signal: 'SIGKILL', stdout: '', stderr: 'the run did not end in time' }), options.timeoutMs ?? 45_000);
   });
-  const ran = runInProcess(args, { env, stdin: options.stdin ?? '', exactEnv: true, clockStart: options.clockStart ?? Date.now() }).then(
+  const ran = runInProcess(args, { env, stdin: options.stdin ?? '', exactEnv: true, clockStart: options.clockStart ?? Date.now(), deadlines: options.deadlines }).then(
     (result): CliResult => ({ code: result.code, signal: null, stdout: result.stdout, stderr: result.stderr, slept: result.slept }),
   );
   try {
@@ -73,6 +73,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** In-process: the time the run's clock starts at (now by default). */
   clockStart?: number;
+  /** In-process: who ends the run's request time limits (real time by default). */
+  deadlines?: Deadlines;
 }
 
 export interface RunningCli {

@@ -75,9 +75,12 @@ export const faults = {
     };
   },
 
-  /** Never answers (the connection stays open until the server closes). */
-  hang(): Handler {
-    return () => undefined;
+  /**
+   * Never answers (the connection stays open until the server closes). `onHeld` is told once the request is
+   * here: the moment a test ends the run's time limit (Deadlines), instead of waiting for it.
+   */
+  hang(onHeld?: () => void): Handler {
+    return () => onHeld?.();
   },
 
   redirect(location: string, status = 302): Handler {

@@ -43,6 +43,29 @@ export interface InProcessOptions {
   clockStart?: number;
   /** Called at each wait, before the clock moves on: what "meanwhile" happens (a console change applied). */
   onSleep?: (ms: number) => void;
+  /** Who ends the run's request time limits; without it they run out in real time. */
+  deadlines?: Deadlines;
+}
+
+/**
+ * The time limits of a run's requests, ended by the test instead of by time passing: when a stand-in is holding a
+ * request it will never answer, `expire()` is the moment the limit runs out. A limit that ends this way is the
+ * TimeoutError `AbortSignal.timeout` gives, so the run reads it exactly as it reads a real one.
+ */
+export class Deadlines {
+  private readonly pending = new Set<AbortController>();
+
+  create(): AbortSignal {
+    const controller = new AbortController();
+    this.pending.add(controller);
+    return controller.signal;
+  }
+
+  /** Every limit set so far runs out now (one whose request has ended is no longer listened to). */
+  expire(): void {
+    for (const controller of this.pending) controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    this.pending.clear();
+  }
 }
 
 function collect(stream: PassThrough, isTTY: boolean): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {
@@ -67,6 +90,7 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
       options.onSleep?.(ms);
       now += ms;
     },
+    deadline: (ms) => options.deadlines?.create() ?? AbortSignal.timeout(ms),
   };
   const answers = [...(options.answers ?? [])];
   const next = (question: Question): unknown => {

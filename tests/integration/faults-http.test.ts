@@ -31,6 +31,7 @@ function recordingClient(options: { timeoutMs?: number; signal?: AbortSignal } =
         waits.push(ms);
         now += ms;
       },
+      deadline: (ms: number) => AbortSignal.timeout(ms),
     },
     env: {},
   });

@@ -9,6 +9,7 @@ import { type CliResult, runCli, tempConfigDir } from '../helpers/cli.js';
 import { type RunDocument, expectFailedRun, expectNoStackTrace } from '../helpers/cli-process.js';
 import { FAKE_ACCESS_TOKEN, closedPort, faults } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { Deadlines } from '../helpers/in-process.js';
 import type { Handler } from '../helpers/https-server.js';
 import {
   COUNTRIES_PATH,
@@ -58,6 +59,7 @@ interface RunOptions {
   killAfterMs?: number;
   configDir?: string;
   stdin?: string;
+  deadlines?: Deadlines;
 }
 
 /** `invenias --verify --json` with an existing application and user, against `origin`. */
@@ -67,6 +69,7 @@ function verify(origin: string, options: RunOptions = {}): Promise<CliResult> {
     {
       env: { INVENIAS_CLIENT_SECRET: FAKE.inveniasClientSecret, INVENIAS_PASSWORD: FAKE.inveniasPassword, ...options.env },
       timeoutMs: options.killAfterMs ?? 45_000,
+      deadlines: options.deadlines,
       ...(options.configDir ? { configDir: options.configDir } : {}),
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     },
@@ -85,6 +88,7 @@ function create(origin: string, options: RunOptions = {}): Promise<CliResult> {
       ...options.env,
     },
     timeoutMs: options.killAfterMs ?? 45_000,
+    deadlines: options.deadlines,
     configDir: options.configDir ?? tempConfigDir(),
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
   });
@@ -142,8 +146,10 @@ describe('the token endpoint (invenias --verify)', () => {
     });
 
     test('a server that never answers, --timeout 1: exit 3, timeout, one request, the run ends by itself', async () => {
-      const server = await serve({ token: faults.hang() });
-      const error = expectFailure(await verify(server.origin, { extra: ['--timeout', '1'], killAfterMs: 30_000 }), 3, 'timeout');
+      // The time limit runs out once the request is held (Deadlines), not a second later.
+      const deadlines = new Deadlines();
+      const server = await serve({ token: faults.hang(() => deadlines.expire()) });
+      const error = expectFailure(await verify(server.origin, { extra: ['--timeout', '1'], killAfterMs: 30_000, deadlines }), 3, 'timeout');
       expect(error.message).toContain('did not answer within 1 s');
       expect(error.hint).toContain('--timeout');
       expect(server.tokens()).toHaveLength(1);
@@ -268,8 +274,9 @@ describe('the create call (POST /api/v1/thirdpartyapplications)', () => {
     });
 
     test('no answer within --timeout 1: exit 3, timeout, exactly one create, the run ends by itself', async () => {
-      const server = await serve({ create: faults.hang() });
-      const error = expectFailure(await create(server.origin, { extra: ['--timeout', '1'], killAfterMs: 30_000 }), 3, 'timeout');
+      const deadlines = new Deadlines();
+      const server = await serve({ create: faults.hang(() => deadlines.expire()) });
+      const error = expectFailure(await create(server.origin, { extra: ['--timeout', '1'], killAfterMs: 30_000, deadlines }), 3, 'timeout');
       expect(error.message).toContain('did not answer within 1 s');
       expectSentOnce(server, error);
     });

@@ -6,6 +6,7 @@ import { type CliResult, runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { FAKE_ACCESS_TOKEN, faults } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { Deadlines } from '../helpers/in-process.js';
 import { type Handler, type RecordedRequest, sendJson } from '../helpers/https-server.js';
 import { CREATED_CLIENT_ID, type InveniasFaultServer, startInveniasFaults } from '../helpers/invenias-faults.js';
 
@@ -82,10 +83,11 @@ type Way = 'env' | 'stdin';
 interface Path {
   name: string;
   kind: 'create' | 'renew' | 'verify';
-  routes: () => { create?: Handler; token?: Handler; renew?: Handler };
+  /** `deadlines`: the run's time limits, for a server that ends them when it holds a request. */
+  routes: (deadlines: Deadlines) => { create?: Handler; token?: Handler; renew?: Handler };
   code: number;
   json?: boolean;
-  /** Only for a server that never answers: a short timeout elsewhere could fail on a busy machine. */
+  /** Only for a server that never answers (it ends the time limit itself): a short timeout elsewhere could fail on a busy machine. */
   timeout?: boolean;
 }
 
@@ -99,7 +101,7 @@ const paths: Path[] = [
   { name: 'create 500, echoing the key', kind: 'create', routes: () => ({ create: echoes.create500 }), code: 3 },
   { name: 'create 429, echoing the key', kind: 'create', routes: () => ({ create: echoes.create429 }), code: 3 },
   { name: 'create redirected, the key in the Location', kind: 'create', routes: () => ({ create: echoes.redirectWithSecret }), code: 3 },
-  { name: 'create hangs (timeout)', kind: 'create', routes: () => ({ create: faults.hang() }), code: 3, timeout: true },
+  { name: 'create hangs (timeout)', kind: 'create', routes: (deadlines) => ({ create: faults.hang(() => deadlines.expire()) }), code: 3, timeout: true },
   { name: 'created, token invalid_grant echoing the password', kind: 'create', routes: () => ({ token: echoes.tokenInvalidGrant }), code: 1 },
   { name: 'created, token invalid_grant echoing (human)', kind: 'create', routes: () => ({ token: echoes.tokenInvalidGrant }), code: 1, json: false },
   { name: 'renew, verified', kind: 'renew', routes: () => ({}), code: 0 },
@@ -114,7 +116,7 @@ const paths: Path[] = [
 ];
 
 /** The run of `path`, with its secrets from the environment or (one of them) from stdin. */
-function runPath(path: Path, origin: string, way: Way): Promise<CliResult> {
+function runPath(path: Path, origin: string, way: Way, deadlines = new Deadlines()): Promise<CliResult> {
   const json = path.json !== false ? ['--json'] : [];
   const base = ['invenias', ...json, '--subdomain', 'acme', '--base-url', origin, ...(path.timeout ? ['--timeout', '1'] : [])];
   const secretEnv: Record<string, string | undefined> = {
@@ -145,6 +147,7 @@ function runPath(path: Path, origin: string, way: Way): Promise<CliResult> {
   return runCli(args, {
     env: { ...secretEnv, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com', CONNECTOR_SETUP_SECRET_STORE: 'file' },
     configDir: tempConfigDir(),
+    ...(path.timeout ? { deadlines } : {}),
     ...(stdin !== undefined ? { stdin } : {}),
   });
 }
@@ -152,8 +155,9 @@ function runPath(path: Path, origin: string, way: Way): Promise<CliResult> {
 describe('invenias: no secret in any output', () => {
   const matrix = paths.flatMap((path) => (['env', 'stdin'] as const).map((way) => ({ ...path, way })));
   test.each(matrix)('$name (secrets from $way): exit $code', async (testCase) => {
-    const server = await serve(testCase.routes());
-    const result = await runPath(testCase, server.origin, testCase.way);
+    const deadlines = new Deadlines();
+    const server = await serve(testCase.routes(deadlines));
+    const result = await runPath(testCase, server.origin, testCase.way, deadlines);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(testCase.code);
     expect(server.requests.length).toBeGreaterThan(0);

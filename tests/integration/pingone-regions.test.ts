@@ -8,6 +8,7 @@ import { runCli } from '../helpers/cli.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { faults } from '../helpers/fault-server.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { Deadlines } from '../helpers/in-process.js';
 import { type Handler, type TestServer, sendJson, startHttpsServer } from '../helpers/https-server.js';
 import { ANSWERS, type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 
@@ -99,10 +100,10 @@ function routeDirect(hostOf: (region: string) => number): void {
   for (const region of REGIONS) proxy.route(`${region}:443`, hostOf(region));
 }
 
-function verifyAt(authDomain: string, environmentId: string = FAKE.environmentId, options: { secret?: string; extra?: string[] } = {}) {
+function verifyAt(authDomain: string, environmentId: string = FAKE.environmentId, options: { secret?: string; extra?: string[]; deadlines?: Deadlines } = {}) {
   return runCli(
     ['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', authDomain, '--environment-id', environmentId, ...(options.extra ?? [])],
-    { env: { PINGONE_CLIENT_SECRET: options.secret ?? FAKE.clientSecret, HTTPS_PROXY: proxy.url } },
+    { env: { PINGONE_CLIENT_SECRET: options.secret ?? FAKE.clientSecret, HTTPS_PROXY: proxy.url }, deadlines: options.deadlines },
   );
 }
 
@@ -242,9 +243,11 @@ describe('discovery answers of every bad kind never crash and never blame the se
   });
 
   test('a discovery document that hangs: the question stays open and both suspects are named', async () => {
-    const bad = await badDiscoveryRegion(faults.hang());
+    // The look-up's time limit runs out once the discovery request is held; the token request before it has ended.
+    const deadlines = new Deadlines();
+    const bad = await badDiscoveryRegion(faults.hang(() => deadlines.expire()));
     routeDirect((region) => (region === 'auth.pingone.sg' ? bad.port : elsewhere.port));
-    const result = await verifyAt('auth.pingone.sg', FAKE.otherEnvironmentId, { extra: ['--timeout', '1'] });
+    const result = await verifyAt('auth.pingone.sg', FAKE.otherEnvironmentId, { extra: ['--timeout', '1'], deadlines });
     expect(result.code).toBe(1);
     const { error } = JSON.parse(result.stdout);
     expect(error.message).toContain(`whether environment ${FAKE.otherEnvironmentId} is at auth.pingone.sg could not be checked (auth.pingone.sg did not answer within 1 s)`);

@@ -4,6 +4,7 @@ import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { faults, startFaultServer } from '../helpers/fault-server.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { Deadlines } from '../helpers/in-process.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { type SeedProfile, seedProfiles } from '../helpers/profiles.js';
 
@@ -45,9 +46,10 @@ describe('network trouble, in words a person can act on', () => {
   });
 
   test('a timeout under a second is reported as given, not as "0 s"', async () => {
-    const server = await startFaultServer(faults.hang());
+    const deadlines = new Deadlines();
+    const server = await startFaultServer(faults.hang(() => deadlines.expire()));
     try {
-      const result = await runCli([...verifyArgs(server.hostPort), '--timeout', '0.5'], { env: secretEnv });
+      const result = await runCli([...verifyArgs(server.hostPort), '--timeout', '0.5'], { env: secretEnv, deadlines });
       expect(result.code).toBe(3);
       expect(result.stderr).toContain(`${server.hostPort} did not answer within 0.5 s. [timeout]`);
     } finally {

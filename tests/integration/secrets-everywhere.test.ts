@@ -8,6 +8,7 @@ import { type CliResult, runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { FAKE_ACCESS_TOKEN, faults, startFaultServer } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { Deadlines } from '../helpers/in-process.js';
 import type { TestServer } from '../helpers/https-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 
@@ -24,6 +25,8 @@ const ALL_SECRET_ENV = {
 let pingone: PingOneServer;
 let echo: TestServer;
 let hang: TestServer;
+/** The time limit of the run against `hang` runs out as soon as that server holds its request. */
+const hangDeadlines = new Deadlines();
 let redirect: TestServer;
 let untrusted: TestServer;
 
@@ -34,7 +37,7 @@ beforeAll(async () => {
     response.writeHead(400, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ error: 'invalid_request', error_description: `you sent ${request.body} / ${new URLSearchParams(request.body).get('client_secret')}` }));
   });
-  hang = await startFaultServer(faults.hang());
+  hang = await startFaultServer(faults.hang(() => hangDeadlines.expire()));
   redirect = await startFaultServer(faults.redirect(`https://127.0.0.1:1/?secret=${encodeURIComponent(FAKE.clientSecret)}`));
   untrusted = await startFaultServer(faults.token(), 'untrusted');
 });
@@ -52,6 +55,7 @@ interface Run {
   env?: Record<string, string>;
   stdin?: string;
   code: number;
+  deadlines?: Deadlines;
 }
 
 const verifyArgs = (authDomain: () => string, ...extra: string[]) => () => ['pingone', '--verify', '--client-id', FAKE.clientId, '--auth-domain', authDomain(), ...extra];
@@ -72,7 +76,7 @@ const runs: Run[] = [
   { name: 'verify --json, a wrong secret', args: verifyArgs(pingoneHost, '--json'), env: { PINGONE_CLIENT_SECRET: FAKE.wrongSecret }, code: 1 },
   { name: 'verify, a server echoing the secret', args: verifyArgs(() => echo.hostPort), code: 1 },
   { name: 'verify --json, a server echoing the secret', args: verifyArgs(() => echo.hostPort, '--json'), code: 1 },
-  { name: 'verify, a timeout', args: verifyArgs(() => hang.hostPort, '--timeout', '1'), code: 3 },
+  { name: 'verify, a timeout', args: verifyArgs(() => hang.hostPort, '--timeout', '1'), code: 3, deadlines: hangDeadlines },
   { name: 'verify, a redirect carrying the secret in its Location', args: verifyArgs(() => redirect.hostPort), code: 3 },
   { name: 'verify, an untrusted certificate', args: verifyArgs(() => untrusted.hostPort), code: 3 },
   { name: 'verify, DNS failure, with debug output on', args: verifyArgs(() => 'nowhere.invalid'), env: { CONNECTOR_SETUP_DEBUG: '1' }, code: 3 },
@@ -92,7 +96,7 @@ function check(result: CliResult, expected: number): void {
 
 describe('no secret in any output', () => {
   test.each(runs)('$name', async (run) => {
-    const result = await runCli(run.args(), { env: { ...ALL_SECRET_ENV, ...run.env }, ...(run.stdin !== undefined ? { stdin: run.stdin } : {}) });
+    const result = await runCli(run.args(), { env: { ...ALL_SECRET_ENV, ...run.env }, deadlines: run.deadlines, ...(run.stdin !== undefined ? { stdin: run.stdin } : {}) });
     check(result, run.code);
   });
 
