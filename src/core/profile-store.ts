@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './atomic-file.js';
 import { configDirectory } from './config-dir.js';
+import type { Clock } from './connector.js';
 import { InputError } from './errors.js';
 import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import {
@@ -51,6 +52,8 @@ export interface ProfileStoreOptions {
   env?: NodeJS.ProcessEnv;
   /** One line for the user, e.g. that the keychain was unavailable and the file was used. */
   notice?: (text: string) => void;
+  /** The run's clock: a keychain call's deadline runs on it. */
+  clock?: Clock;
 }
 
 type ProfileRecord = Omit<StoredProfile, 'connector' | 'name'>;
@@ -132,6 +135,7 @@ export class ProfileStore {
   private noticeGiven = false;
   private readonly env: NodeJS.ProcessEnv;
   private readonly notice: (text: string) => void;
+  private readonly clock: Clock | undefined;
 
   constructor(
     readonly directory: string = configDirectory(),
@@ -143,10 +147,11 @@ export class ProfileStore {
     this.secretsPath = this.fileSecrets.path;
     this.env = options.env ?? process.env;
     this.notice = options.notice ?? (() => undefined);
+    this.clock = options.clock;
   }
 
   private openKeychain(): KeychainSecretBackend {
-    this.keychain ??= new KeychainSecretBackend(this.env);
+    this.keychain ??= new KeychainSecretBackend(this.env, this.clock);
     return this.keychain;
   }
 

@@ -5,6 +5,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { JsonFile, damagedFile } from './atomic-file.js';
+import { systemClock } from './clock.js';
+import type { Clock } from './connector.js';
 import { InputError } from './errors.js';
 import { NO_SESSION_BUS, sessionBusAddress } from './keychain/bus-address.js';
 
@@ -120,8 +122,11 @@ export class KeychainSecretBackend implements SecretBackend {
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
 
-  /** `env`: the run's environment, where the child finds the session bus. */
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  /** `env`: the run's environment, where the child finds the session bus; `clock`: what a call's deadline runs on. */
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   private fail(reason: string): KeychainUnavailableError {
     this.broken ??= new KeychainUnavailableError(reason);
@@ -135,7 +140,7 @@ export class KeychainSecretBackend implements SecretBackend {
     this.ready ??= new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, [fileURLToPath(new URL('./keychain-child.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'ignore'], env: this.env });
       this.child = child;
-      // Neither the process nor its pipes keep a finished run alive; a pending call's timer does while it waits.
+      // Neither the process nor its pipes keep a finished run alive; while a call waits, the process does (call()).
       child.unref();
       for (const stream of [child.stdin, child.stdout] as unknown as Array<{ unref?: () => void }>) stream.unref?.();
       child.stdin?.on('error', () => undefined);
@@ -171,21 +176,26 @@ export class KeychainSecretBackend implements SecretBackend {
       if (this.broken) throw this.broken;
       await this.start();
       const id = this.nextId++;
+      const deadline = this.clock.deadline(KEYCHAIN_TIMEOUT_MS);
       const answer = await new Promise<Answer>((resolve) => {
-        const timer = setTimeout(() => {
+        const expired = (): void => {
           this.waiting = undefined;
           resolve({ ok: false, reason: `no answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s (a locked keyring waiting for an unlock prompt?)`, id: -1 });
-        }, KEYCHAIN_TIMEOUT_MS);
+        };
+        deadline.addEventListener('abort', expired, { once: true });
         this.waiting = {
           id,
           settle: (result) => {
-            clearTimeout(timer);
+            deadline.removeEventListener('abort', expired);
             this.waiting = undefined;
             resolve(result);
           },
         };
+        // The deadline's timer does not keep a run alive; the process it waits on does, until it answers.
+        this.child?.ref();
         this.child?.stdin?.write(`${JSON.stringify({ id, ...request })}\n`);
       });
+      this.child?.unref();
       if (answer.ok === true) return answer.value;
       throw this.fail(answer.reason ?? 'unknown error');
     };

@@ -96,7 +96,7 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     out,
     http,
     signal: controller.signal,
-    store: new ProfileStore(configDirectory(io.env), { env: io.env, notice: (text) => out.warn(text) }),
+    store: new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text) }),
     canPrompt: options.input !== false && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
     optionError,
     prompter,

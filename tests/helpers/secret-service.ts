@@ -27,6 +27,11 @@ export interface SecretService {
   store(attributes: Record<string, string>, secret: string): Promise<void>;
   /** SIGKILLs gnome-keyring-daemon (the bus stays), resolving once it is gone. */
   kill(): Promise<void>;
+  /**
+   * Calls `listener` each time a client asks for a prompt (org.freedesktop.Secret.Prompt.Prompt) on this bus, as
+   * the bus sees it; resolves once it is watching.
+   */
+  onPrompt(listener: () => void): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -159,6 +164,19 @@ export async function startSecretService(state: KeyringState = 'unlocked'): Prom
       async kill() {
         daemon.kill('SIGKILL');
         await exited(daemon);
+      },
+      async onPrompt(listener) {
+        const prompts = spawn('dbus-monitor', ['--address', address, `type='method_call',interface='org.freedesktop.Secret.Prompt',member='Prompt'`], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        children.push(prompts);
+        await lineMatching(prompts, /member=NameLost/, 'dbus-monitor');
+        let partial = '';
+        prompts.stdout.on('data', (chunk: Buffer) => {
+          const lines = (partial + chunk.toString('utf8')).split('\n');
+          partial = lines.pop() ?? '';
+          for (const line of lines) if (/interface=org\.freedesktop\.Secret\.Prompt; member=Prompt$/.test(line)) listener();
+        });
       },
       stop,
     };

@@ -1,15 +1,15 @@
 // No state of the keychain loses a credential or leaves a run hanging. Against a real gnome-keyring on a private
 // D-Bus: unlocked; running with no unlocked collection (the prompt fails at once, or never answers); a locked
 // login keyring (the same two prompts); killed in the middle of a run; its bus found only at $XDG_RUNTIME_DIR/bus;
-// and no session bus to reach it on. In
-// each, a PingOne setup saves and a later --verify reads it, and an Invenias create keeps its one-time secret for
-// `profiles show --show-secrets`.
+// and no session bus to reach it on. In each, a PingOne setup saves and a later --verify reads it, and an Invenias
+// create keeps its one-time secret for `profiles show --show-secrets`.
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { BIN, type CliResult, baseEnv, runCli, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { Deadlines } from '../helpers/in-process.js';
 import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
@@ -32,20 +32,22 @@ afterAll(async () => {
   await invenias?.close();
 });
 
-function pingoneSetup(configDir: string, env: Record<string, string | undefined>, environmentId: string = FAKE.environmentId): Promise<CliResult> {
+function pingoneSetup(configDir: string, env: Record<string, string | undefined>, environmentId: string = FAKE.environmentId, deadlines?: Deadlines): Promise<CliResult> {
   return runCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort, '--environment-id', environmentId, '--client-secret-stdin'], {
     configDir,
     env,
     stdin: `${FAKE.clientSecret}\n`,
     timeoutMs: RUN_LIMIT_MS,
+    deadlines,
   });
 }
 
-function inveniasCreate(configDir: string, env: Record<string, string | undefined>): Promise<CliResult> {
+function inveniasCreate(configDir: string, env: Record<string, string | undefined>, deadlines?: Deadlines): Promise<CliResult> {
   return runCli(['invenias', '--json', '--subdomain', 'acme', '--base-url', invenias.origin, '--username', USERNAME], {
     configDir,
     env: { INVENIAS_API_KEY: FAKE.inveniasApiKey, INVENIAS_PASSWORD: FAKE.inveniasPassword, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com', ...env },
     timeoutMs: RUN_LIMIT_MS,
+    deadlines,
   });
 }
 
@@ -66,8 +68,11 @@ interface Situation {
   reason?: RegExp;
   /** The bus is found only where systemd puts it, $XDG_RUNTIME_DIR/bus (DBUS_SESSION_BUS_ADDRESS unset). */
   busInRuntimeDir?: boolean;
-  /** Each run waits out the 3 s keychain deadline: the state's flows run side by side in one test. */
-  waitsOutDeadline?: boolean;
+  /**
+   * Each run would wait out the keychain's 3 s deadline: the test ends it (Deadlines) the moment the run asks for
+   * the prompt that will never answer, as the bus sees it.
+   */
+  promptNeverAnswers?: boolean;
 }
 
 const situations: Situation[] = [
@@ -76,16 +81,19 @@ const situations: Situation[] = [
   { title: 'running with no unlocked collection; the prompt fails at once (no display)', state: 'no-collection', store: 'file', reason: /no default keyring/ },
   { title: 'running with no unlocked collection; the prompt never answers', state: 'prompt-never-answers', store: 'file', reason: /no default keyring/ },
   { title: 'with a locked login keyring; the unlock prompt fails at once (no display)', state: 'locked', store: 'file', reason: /prompt to unlock the keyring was dismissed/ },
-  { title: 'with a locked login keyring; the unlock prompt never answers', state: 'locked-prompt-never-answers', store: 'file', reason: /no answer within 3 s/, waitsOutDeadline: true },
+  { title: 'with a locked login keyring; the unlock prompt never answers', state: 'locked-prompt-never-answers', store: 'file', reason: /no answer within 3 s/, promptNeverAnswers: true },
   { title: 'killed in the middle of the run', state: 'unlocked', killMidRun: true, store: 'file', reason: /org\.freedesktop\.secrets/ },
 ];
 
-describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason, busInRuntimeDir, waitsOutDeadline }) => {
+describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason, busInRuntimeDir, promptNeverAnswers }) => {
   let keyring: SecretService;
   let env: Record<string, string | undefined>;
+  // Without a prompt that never answers, the run's time limits are the real ones.
+  const deadlines = promptNeverAnswers ? new Deadlines() : undefined;
   beforeAll(async () => {
     keyring = await startSecretService(state);
     env = busInRuntimeDir ? { ...keyring.env, DBUS_SESSION_BUS_ADDRESS: undefined } : keyring.env;
+    if (deadlines) await keyring.onPrompt(() => deadlines.expire());
   });
   afterAll(async () => {
     pingone.onTokenRequest(undefined);
@@ -99,7 +107,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
       async () => {
         const configDir = tempConfigDir();
         if (killMidRun) pingone.onTokenRequest(() => keyring.kill());
-        const saved = await pingoneSetup(configDir, env);
+        const saved = await pingoneSetup(configDir, env, FAKE.environmentId, deadlines);
         pingone.onTokenRequest(undefined);
         expect(saved).toMatchObject({ code: 0, signal: null });
         expectNoSecrets(saved.stdout + saved.stderr);
@@ -114,7 +122,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
           expect(notices).toHaveLength(0);
         }
 
-        const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env, timeoutMs: RUN_LIMIT_MS });
+        const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env, timeoutMs: RUN_LIMIT_MS, deadlines });
         expect(verified).toMatchObject({ code: 0, signal: null });
         expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, profile: 'default' });
         expectNoSecrets(verified.stdout + verified.stderr);
@@ -125,7 +133,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
       async () => {
         const configDir = tempConfigDir();
         if (killMidRun) invenias.onApplicationRequest(() => keyring.kill());
-        const created = await inveniasCreate(configDir, env);
+        const created = await inveniasCreate(configDir, env, deadlines);
         invenias.onApplicationRequest(undefined);
         expect(created).toMatchObject({ code: 0, signal: null });
         expectNoSecrets(created.stdout + created.stderr);
@@ -134,7 +142,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
         const issued = invenias.apps.get(clientId)?.clientSecret;
         expect(issued).toMatch(/^FAKE-invenias-client-secret/);
 
-        const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env, timeoutMs: RUN_LIMIT_MS });
+        const shown = await runCli(['profiles', 'show', 'invenias', '--show-secrets', '--json'], { configDir, env, timeoutMs: RUN_LIMIT_MS, deadlines });
         expect(shown.code).toBe(0);
         expect(JSON.parse(shown.stdout)).toMatchObject({ connector: 'invenias', profile: 'default', name: 'default', secretStore: store, values: { clientId, clientSecret: issued } });
       },
@@ -145,8 +153,8 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
       'a keychain forced with CONNECTOR_SETUP_SECRET_STORE=keychain that cannot store: exit 2 before anything is sent',
       async () => {
         const configDir = tempConfigDir();
-        // An environment of its own, so what another run sends meanwhile is not counted.
-        const refused = await pingoneSetup(configDir, { ...env, CONNECTOR_SETUP_SECRET_STORE: 'keychain' }, FAKE.otherEnvironmentId);
+        // An environment of its own, so that no other run's request is counted.
+        const refused = await pingoneSetup(configDir, { ...env, CONNECTOR_SETUP_SECRET_STORE: 'keychain' }, FAKE.otherEnvironmentId, deadlines);
         expect(refused).toMatchObject({ code: 2, signal: null });
         expect(refused.stderr).toContain('keychain_unavailable');
         expect(pingone.requests.filter((request) => request.url.includes(FAKE.otherEnvironmentId))).toEqual([]);
@@ -154,14 +162,7 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
     ]);
   }
 
-  if (waitsOutDeadline) {
-    // Each run waits out the 3 s deadline: side by side, they wait once.
-    test(`side by side: ${flows.map(([title]) => title).join('; ')}`, async () => {
-      await Promise.all(flows.map(([, flow]) => flow()));
-    });
-  } else {
-    for (const [title, flow] of flows) test(title, flow);
-  }
+  for (const [title, flow] of flows) test(title, flow);
 });
 
 describe.each([
