@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCliProcess, tempConfigDir } from '../helpers/cli.js';
+import { runCli, runCliProcess, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 
@@ -33,7 +33,8 @@ describe('concurrent setups', () => {
       expect(run.code).toBe(0);
       expectNoSecrets(run.stdout + run.stderr, Array.from({ length: COUNT }, (_, index) => secretOf(index)));
     }
-    const listed = await runCliProcess(['profiles', 'list', '--json'], { configDir });
+    // What they left is read back in-process: only the writers needed processes of their own.
+    const listed = await runCli(['profiles', 'list', '--json'], { configDir });
     expect(JSON.parse(listed.stdout).profiles.map((profile: { name: string }) => profile.name)).toEqual(Array.from({ length: COUNT }, (_, index) => `job-${index}`));
     const secretsFile = path.join(configDir, 'secrets.json');
     const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')).secrets.pingone;
@@ -41,7 +42,7 @@ describe('concurrent setups', () => {
     expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
     expect(statSync(configDir).mode & 0o777).toBe(0o700);
 
-    const verified = await runCliProcess(['verify', '--all', '--json'], { configDir });
+    const verified = await runCli(['verify', '--all', '--json'], { configDir });
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout).results).toHaveLength(COUNT);
   });

@@ -28,6 +28,27 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const anyCodePoint = fc.integer({ min: 0, max: 0x10ffff }).map((codePoint) => String.fromCodePoint(codePoint));
 /** Any text at all: ASCII, full Unicode, lone surrogates, control characters. */
 const anyText = fc.oneof(fc.string(), fc.string({ unit: anyCodePoint }), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary-ascii' }));
+/** A character as a URL carries it: unreserved or a sub-delimiter as it is, anything else percent-encoded. */
+const urlChar = fc.oneof(
+  fc.constantFrom(...'aZ09-._~!$&\'()*+,;=:@'),
+  fc.integer({ min: 0, max: 0x10ffff }).filter((codePoint) => codePoint < 0xd800 || codePoint > 0xdfff).map((codePoint) => encodeURIComponent(String.fromCodePoint(codePoint))),
+);
+/**
+ * http(s) URLs: a domain, maybe a port, path segments, a query and a fragment. What fc.webUrl() gives, without its
+ * set-up, which maps every Unicode code point for its percent-encoded characters (about 1 s under Jest).
+ */
+const webUrl = fc
+  .tuple(
+    fc.constantFrom('https', 'http'),
+    fc.domain(),
+    fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+    fc.array(fc.string({ unit: urlChar, maxLength: 8 }), { maxLength: 4 }),
+    fc.option(fc.string({ unit: fc.oneof(urlChar, fc.constantFrom('/', '?', '=', '&')), maxLength: 12 }), { nil: undefined }),
+    fc.option(fc.string({ unit: fc.oneof(urlChar, fc.constantFrom('/', '?')), maxLength: 12 }), { nil: undefined }),
+  )
+  .map(([scheme, domain, port, segments, query, fragment]) =>
+    `${scheme}://${domain}${port === undefined ? '' : `:${port}`}${segments.map((segment) => `/${segment}`).join('')}${query === undefined ? '' : `?${query}`}${fragment === undefined ? '' : `#${fragment}`}`,
+  );
 const controlChar = fc.constantFrom('\r', '\n', '\0', '\t', '\x1b', '\x7f', '\u0085', '\u2028', '\u2029', '\x08', '\x9b');
 
 /** Runs a parser: its value, or the InputError it threw. Any other throw fails the property. */
@@ -217,7 +238,7 @@ describe('parseDnsLabel (the Invenias subdomain)', () => {
 describe('parseOrigin', () => {
   test('an accepted origin is https://host[:port] and equals its own URL origin', () => {
     fc.assert(
-      fc.property(fc.oneof(anyText, fc.webUrl(), fc.domain().map((domain) => `https://${domain}`)), (text) => {
+      fc.property(fc.oneof(anyText, webUrl, fc.domain().map((domain) => `https://${domain}`)), (text) => {
         const result = attempt(() => parseOrigin(text, 'Base URL'));
         if ('value' in result) expect(new URL(result.value).origin).toBe(result.value);
       }),
@@ -252,7 +273,7 @@ describe('parseAuthorizationUrl (PingOne)', () => {
   test('whatever is pasted, an accepted URL gives a bare host and a UUID', () => {
     const urlish = fc.oneof(
       anyText,
-      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      webUrl,
       fc.tuple(fc.constantFrom('https://', 'http://', '//', 'https://u:p@'), fc.domain(), fc.uuid(), fc.constantFrom('/as/authorize', '/as/authorize?x=1', '/x/authorize')).map(
         ([scheme, domain, uuid, tail]) => `${scheme}${domain}/${uuid}${tail}`,
       ),
