@@ -1,8 +1,8 @@
 // Bundles src/ into dist/: cli.js, the entry, answers --version by itself; main.js holds the command table,
 // every command, the connectors, the core and the parts of undici in use, in one file, so a run reads one file
 // instead of walking module trees. Libraries that only some runs need (prompts, colour) are bundled separately
-// into dist/vendor/ and loaded when first used. keychain-child.js is the process that talks to the OS keychain
-// (src/core/keychain-child.ts). Every bundled package's licence goes into dist/THIRD-PARTY-LICENSES (most of them
+// into dist/vendor/ and loaded when first used, as is keychain.js, the code that talks to the OS keychain
+// (src/core/keychain/). Every bundled package's licence goes into dist/THIRD-PARTY-LICENSES (most of them
 // carry no inline licence comment for legalComments to keep).
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +50,14 @@ const undiciImport = {
   },
 };
 
+/** The keychain's code, bundled on its own: only runs that save or read a secret in the keychain read it. */
+const keychainImport = {
+  name: 'keychain-import',
+  setup(builder) {
+    builder.onResolve({ filter: /\/keychain\/platform\.js$/ }, () => ({ path: './keychain.js', external: true }));
+  },
+};
+
 /** Keeps the entry's import of the command table a separate file. */
 const mainImport = {
   name: 'main-import',
@@ -62,12 +70,13 @@ const results = await Promise.all([
   build({ ...common, banner: {}, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [mainImport], define: { __VERSION__: JSON.stringify(version) } }),
   build({
     ...common,
-    entryPoints: { main: 'src/main.ts', 'keychain-child': 'src/core/keychain-child.ts' },
+    entryPoints: { main: 'src/main.ts' },
     outdir: 'dist',
-    plugins: [vendorImports, undiciImport],
+    plugins: [vendorImports, undiciImport, keychainImport],
     define: { __VERSION__: JSON.stringify(version) },
   }),
   build({ ...common, entryPoints: ['src/core/undici-parts.ts'], outfile: 'dist/vendor/undici.js' }),
+  build({ ...common, entryPoints: ['src/core/keychain/platform.ts'], outfile: 'dist/keychain.js' }),
   ...Object.values(VENDORS).map(({ file, entry }) =>
     build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js` }),
   ),

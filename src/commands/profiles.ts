@@ -33,7 +33,11 @@ interface ProfilesRun {
 /** Runs one subcommand on the profile store; what it prints is its data, a failure is main's to render. */
 async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome | void>): Promise<CommandOutcome> {
   const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => io.out.warn(text) });
-  return (await work({ out: io.out, store, redactor: io.redactor, registry: io.registry })) ?? { kind: 'data', lines: [] };
+  try {
+    return (await work({ out: io.out, store, redactor: io.redactor, registry: io.registry })) ?? { kind: 'data', lines: [] };
+  } finally {
+    store.close();
+  }
 }
 
 async function findProfile(store: ProfileStore, connector: Connector, rawName: string | undefined): Promise<ProfileWithSecrets> {

@@ -150,6 +150,11 @@ export class ProfileStore {
     this.clock = options.clock;
   }
 
+  /** Ends the keychain connection, if one was opened; the store's files need no closing. */
+  close(): void {
+    this.keychain?.close();
+  }
+
   private openKeychain(): KeychainSecretBackend {
     this.keychain ??= new KeychainSecretBackend(this.env, this.clock);
     return this.keychain;

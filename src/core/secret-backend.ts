@@ -1,14 +1,12 @@
 // Where a profile's secrets live: the OS keychain (macOS Keychain, Windows Credential Manager, the Linux
-// Secret Service), asked from a child process (keychain-child.ts), or a 0600 file beside the profiles. The profile
-// store picks one and records the choice in each profile, so reads always go to the right place.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+// Secret Service; src/core/keychain/), or a 0600 file beside the profiles. The profile store picks one and records
+// the choice in each profile, so reads always go to the right place.
 import { JsonFile, damagedFile } from './atomic-file.js';
 import { systemClock } from './clock.js';
 import type { Clock } from './connector.js';
 import { InputError } from './errors.js';
 import { NO_SESSION_BUS, sessionBusAddress } from './keychain/bus-address.js';
+import type { PlatformKeychain } from './keychain/platform.js';
 
 export type SecretStoreKind = 'keychain' | 'file';
 export type Secrets = Record<string, string>;
@@ -25,12 +23,10 @@ export interface SecretBackend {
 const KEYCHAIN_SERVICE = 'connector-setup';
 /** A keychain call not answered in this time (an unlock prompt nobody will see, a stuck bus) counts as failed. */
 const KEYCHAIN_TIMEOUT_MS = 3_000;
-/** Starting the keychain process (Node and its bundle) on a busy machine; no keychain is asked yet. */
-const KEYCHAIN_START_MS = 10_000;
 
 /**
  * On Linux the Secret Service lives on the session bus. Where there is none (a server, a container, CI)
- * that is said at once instead of starting the keychain process to hear it.
+ * that is said at once instead of loading the keychain code to hear it.
  */
 export function missingSessionBus(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
   return platform === 'linux' && !sessionBusAddress(env) ? NO_SESSION_BUS : undefined;
@@ -104,25 +100,25 @@ export class FileSecretBackend implements SecretBackend {
   }
 }
 
-type Answer = { id?: number; ready?: true; ok?: boolean; value?: unknown; reason?: string };
-type Request = { op: 'get' | 'set' | 'delete'; account: string; password?: string };
+/** Only the first line of an error: the platform code never puts a value in one, and nothing else is added. */
+function reasonOf(error: unknown): string {
+  const message = (error as Error)?.message ?? String(error);
+  return message.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
+}
 
 /**
  * One keychain item per profile (service `connector-setup`, account `<connector>/<name>`) holding the
- * profile's secrets as JSON, so a profile costs one keychain call. The calls run in a child process
- * (keychain-child.ts) that is killed when it does not answer in time; after any failure every later call
- * fails at once, so a run waits for a broken keychain once at most.
+ * profile's secrets as JSON, so a profile costs one keychain call. Each call has a deadline; a call that passes it
+ * is abandoned (the platform code closes its bus connection or ends its tool process), and after any failure every
+ * later call fails at once, so a run waits for a broken keychain once at most.
  */
 export class KeychainSecretBackend implements SecretBackend {
   readonly kind = 'keychain' as const;
-  private child: ChildProcess | undefined;
-  private ready: Promise<void> | undefined;
+  private keychain: Promise<PlatformKeychain> | undefined;
   private broken: KeychainUnavailableError | undefined;
-  private waiting: { id: number; settle: (answer: Answer) => void } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private nextId = 1;
 
-  /** `env`: the run's environment, where the child finds the session bus; `clock`: what a call's deadline runs on. */
+  /** `env`: the run's environment (where the session bus is); `clock`: what a call's deadline runs on. */
   constructor(
     private readonly env: NodeJS.ProcessEnv,
     private readonly clock: Clock = systemClock,
@@ -130,82 +126,55 @@ export class KeychainSecretBackend implements SecretBackend {
 
   private fail(reason: string): KeychainUnavailableError {
     this.broken ??= new KeychainUnavailableError(reason);
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    this.close();
     return this.broken;
   }
 
-  private start(): Promise<void> {
-    const missing = missingSessionBus(this.env);
-    if (missing) return Promise.reject(this.fail(missing));
-    this.ready ??= new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [fileURLToPath(new URL('./keychain-child.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'ignore'], env: this.env });
-      this.child = child;
-      // Neither the process nor its pipes keep a finished run alive; while a call waits, the process does (call()).
-      child.unref();
-      for (const stream of [child.stdin, child.stdout] as unknown as Array<{ unref?: () => void }>) stream.unref?.();
-      child.stdin?.on('error', () => undefined);
-      const timer = setTimeout(() => reject(this.fail(`its process did not start within ${KEYCHAIN_START_MS / 1000} s`)), KEYCHAIN_START_MS);
-      const settle = (error?: KeychainUnavailableError): void => {
-        clearTimeout(timer);
-        if (error) reject(error);
-        else resolve();
-      };
-      child.once('error', (error) => settle(this.fail(`its process could not be started (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`)));
-      child.once('exit', (code, signal) => {
-        const error = this.fail(`its process ended (${signal ?? code})`);
-        settle(error);
-        this.waiting?.settle({ ok: false, reason: error.reason });
-      });
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        let answer: Answer;
-        try {
-          answer = JSON.parse(line) as Answer;
-        } catch {
-          return;
-        }
-        if (answer.ready === true) settle();
-        else if (answer.id !== undefined && answer.id === this.waiting?.id) this.waiting.settle(answer);
-      });
-    });
-    return this.ready;
+  /** The platform's keychain, its code loaded on first use: runs that never touch the keychain never read it. */
+  private open(): Promise<PlatformKeychain> {
+    this.keychain ??= import('./keychain/platform.js').then(({ platformKeychain }) => platformKeychain(KEYCHAIN_SERVICE, this.env));
+    return this.keychain;
   }
 
   /** One call at a time, each with its own deadline: a queued call does not pay for the one before it. */
-  private call(request: Request): Promise<unknown> {
-    const run = async (): Promise<unknown> => {
+  private call<T>(work: (keychain: PlatformKeychain) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
       if (this.broken) throw this.broken;
-      await this.start();
-      const id = this.nextId++;
+      const missing = missingSessionBus(this.env);
+      if (missing) throw this.fail(missing);
       const deadline = this.clock.deadline(KEYCHAIN_TIMEOUT_MS);
-      const answer = await new Promise<Answer>((resolve) => {
-        const expired = (): void => {
-          this.waiting = undefined;
-          resolve({ ok: false, reason: `no answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s (a locked keyring waiting for an unlock prompt?)`, id: -1 });
-        };
+      let expired = (): void => undefined;
+      const late = new Promise<never>((_, reject) => {
+        expired = () => reject(new Error(`no answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s (a locked keyring waiting for an unlock prompt?)`));
         deadline.addEventListener('abort', expired, { once: true });
-        this.waiting = {
-          id,
-          settle: (result) => {
-            deadline.removeEventListener('abort', expired);
-            this.waiting = undefined;
-            resolve(result);
-          },
-        };
-        // The deadline's timer does not keep a run alive; the process it waits on does, until it answers.
-        this.child?.ref();
-        this.child?.stdin?.write(`${JSON.stringify({ id, ...request })}\n`);
       });
-      this.child?.unref();
-      if (answer.ok === true) return answer.value;
-      throw this.fail(answer.reason ?? 'unknown error');
+      // The deadline's timer does not keep a run alive, nor does a bus connection between a prompt and its answer:
+      // this does, until the call ends one way or the other.
+      const keepAlive = setInterval(() => undefined, 60_000);
+      try {
+        return await Promise.race([this.open().then(work), late]);
+      } catch (error) {
+        throw this.fail(reasonOf(error));
+      } finally {
+        clearInterval(keepAlive);
+        deadline.removeEventListener('abort', expired);
+      }
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
+  /** Ends the connection to the keychain (or its tool process); a call under way fails. */
+  close(): void {
+    void this.keychain?.then(
+      (keychain) => keychain.close(),
+      () => undefined,
+    );
+  }
+
   async read(connector: string, name: string): Promise<Secrets> {
-    const text = await this.call({ op: 'get', account: `${connector}/${name}` });
+    const text = await this.call((keychain) => keychain.get(`${connector}/${name}`));
     if (text === null || text === undefined) return {};
     let data: unknown;
     try {
@@ -224,17 +193,17 @@ export class KeychainSecretBackend implements SecretBackend {
   }
 
   async write(connector: string, name: string, secrets: Secrets): Promise<void> {
-    await this.call({ op: 'set', account: `${connector}/${name}`, password: JSON.stringify(secrets) });
+    await this.call((keychain) => keychain.set(`${connector}/${name}`, JSON.stringify(secrets)));
   }
 
   async remove(connector: string, name: string): Promise<void> {
-    await this.call({ op: 'delete', account: `${connector}/${name}` });
+    await this.call((keychain) => keychain.delete(`${connector}/${name}`));
   }
 
   /** Whether an item can be stored at all: writes and removes a probe item (a locked keyring can still be read). */
   async check(): Promise<void> {
-    await this.call({ op: 'set', account: 'probe', password: '{}' });
-    await this.call({ op: 'delete', account: 'probe' });
+    await this.call((keychain) => keychain.set('probe', '{}'));
+    await this.call((keychain) => keychain.delete('probe'));
   }
 }
 

@@ -90,13 +90,14 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     optionError = error;
   }
   const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env });
+  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text) });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter);
   return {
     redactor,
     out,
     http,
     signal: controller.signal,
-    store: new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text) }),
+    store,
     canPrompt: options.input !== false && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
     optionError,
     prompter,
@@ -123,6 +124,7 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     }),
     async close() {
       process.off('SIGINT', onSigint);
+      store.close();
       await http.close();
     },
   };

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { BIN, type CliResult, baseEnv, runCli, tempConfigDir } from '../helpers/cli.js';
+import { BIN, type CliResult, baseEnv, runCli, runCliProcess, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { Deadlines } from '../helpers/in-process.js';
 import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
@@ -163,6 +163,22 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
   }
 
   for (const [title, flow] of flows) test(title, flow);
+
+  if (promptNeverAnswers) {
+    test('in the built CLI, the real 3 s deadline: the setup falls back to the file and the run ends by itself', async () => {
+      const configDir = tempConfigDir();
+      const saved = await runCliProcess(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', pingone.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'], {
+        configDir,
+        env,
+        stdin: `${FAKE.clientSecret}\n`,
+        timeoutMs: RUN_LIMIT_MS,
+      });
+      expect(saved).toMatchObject({ code: 0, signal: null });
+      expect(fallbackNotices(saved.stderr)).toEqual([expect.stringMatching(/no answer within 3 s/)]);
+      expect(savedIn(configDir, 'pingone')).toBe('file');
+      expectNoSecrets(saved.stdout + saved.stderr);
+    });
+  }
 });
 
 describe.each([

@@ -91,7 +91,7 @@ describe('the packed tarball, installed without devDependencies', () => {
     expectNoSecrets(result.stdout + result.stderr);
   });
 
-  test('the keychain process starts from the installed tree: with a bus nobody listens on a forced keychain refuses before anything is sent', async () => {
+  test('the keychain code loads from the installed tree: with a bus nobody listens on a forced keychain refuses before anything is sent', async () => {
     const before = server.requests.length;
     const result = await runCliProcess(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'], {
       bin,
@@ -100,7 +100,7 @@ describe('the packed tarball, installed without devDependencies', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('keychain_unavailable');
-    // The reason comes from the keychain process itself: it started and tried the bus.
+    // The reason comes from the keychain code itself (dist/keychain.js): it loaded and tried the bus.
     expect(result.stderr).toMatch(/keychain is not available: cannot connect to the session bus at .*ECONNREFUSED/i);
     expect(server.requests.length).toBe(before);
     expectNoSecrets(result.stdout + result.stderr);

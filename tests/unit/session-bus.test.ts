@@ -1,4 +1,4 @@
-// Where there is no session bus, the keychain is known to be unavailable without starting its process.
+// Where there is no session bus, the keychain is known to be unavailable without loading its code.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,7 @@ describe('missingSessionBus', () => {
     expect(missingSessionBus({}, 'linux')).toBeDefined();
   });
 
-  test('a bus address, or the socket systemd makes, is a bus (whether it answers is the keychain process\'s to find out)', () => {
+  test('a bus address, or the socket systemd makes, is a bus (whether it answers is for the keychain code to find out)', () => {
     expect(missingSessionBus({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nowhere' }, 'linux')).toBeUndefined();
     const withBus = mkdtempSync(path.join(runtime, 'user-'));
     writeFileSync(path.join(withBus, 'bus'), '');
