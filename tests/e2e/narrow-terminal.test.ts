@@ -19,7 +19,7 @@ const lines = (screen: string): string[] => screen.split('\n');
 const tooWide = (screen: string, cols: number): string[] => lines(screen).filter((line) => [...line].length > cols);
 
 describe.each([40, 120])('at %i columns', (cols) => {
-  test('the PingOne guide wraps at word boundaries, numbered steps keep their indentation, nothing starts with ">"', async () => {
+  test('the PingOne guide wraps at word boundaries, numbered steps keep their indentation, nothing starts with ">"; the Auth Domain list then shows every option without scrolling', async () => {
     const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
     await terminal.waitFor('? Client ID');
     const screen = terminal.screen();
@@ -29,19 +29,16 @@ describe.each([40, 120])('at %i columns', (cols) => {
     expect(screen.replace(/\s+/g, ' ')).toContain('2. Open Applications > Applications and click + (Add Application).');
     const steps = lines(screen.slice(screen.indexOf('  1. '), screen.indexOf('? Client ID')));
     for (const line of steps.filter((row) => row.trim() !== '')) expect(line).toMatch(/^ {2}\d\. |^ {5}\S/);
-  });
 
-  test('the Auth Domain list shows every option, "Another domain" included, without scrolling', async () => {
-    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
-    await terminal.waitFor('? Client ID');
+    // The same session goes on to the list, "Another domain" included.
     terminal.type(`${FAKE.clientId}${KEY.enter}`);
     await terminal.waitFor('? Client Secret');
     terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
     await terminal.waitFor('? Auth Domain');
     await terminal.waitFor('auth.pingone.asia');
-    const screen = terminal.screen();
-    expect(screen).toMatch(/Another domain|host\[:port\]/);
-    expect(screen).toContain('auth.pingone.com');
+    const list = terminal.screen();
+    expect(list).toMatch(/Another domain|host\[:port\]/);
+    expect(list).toContain('auth.pingone.com');
   });
 
   test('the spinner line fits one row, so clearing it leaves nothing behind', async () => {
