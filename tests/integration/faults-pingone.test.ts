@@ -1,6 +1,6 @@
 // `pingone --verify` against token endpoints that misbehave the ways real networks do. Each case: the exit
 // code of CONTRACT.md, a stable error code, a sentence a person can act on, no stack trace, no secret.
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type CliResult, runCli, runCliProcess } from '../helpers/cli.js';
 import { type RunDocument, expectFailedRun, expectNoStackTrace } from '../helpers/cli-process.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
@@ -18,7 +18,21 @@ async function serve(handler: Handler, kind: 'trusted' | 'untrusted' = 'trusted'
   return server;
 }
 
+/**
+ * The one time limit in these suites that runs out in real time, in the built CLI (elsewhere the test ends it:
+ * Deadlines): started before the other tests of this file and checked by its own, so they run while it waits.
+ */
+let realTimeout: { server: TestServer; run: Promise<CliResult> } | undefined;
+
+beforeAll(async () => {
+  const server = await serve(faults.hang());
+  const run = verify(server.hostPort, { extra: ['--timeout', '1'], killAfterMs: 30_000, ownProcess: true });
+  run.catch(() => undefined);
+  realTimeout = { server, run };
+});
+
 afterAll(async () => {
+  await realTimeout?.run.catch(() => undefined);
   // Whatever a server saw, the secret only ever travelled in a request body, never in a URL or header.
   for (const server of servers) {
     for (const request of server.requests) expectNoSecrets(`${request.url} ${JSON.stringify(request.headers)}`, SECRETS);
@@ -72,16 +86,6 @@ describe('the connection fails', () => {
     const port = await closedPort();
     const error = expectFailure(await verify(`127.0.0.1:${port}`), 3, 'unreachable');
     expect(error.message).toContain('connection refused');
-  });
-
-  test('a server that never answers, --timeout 1: exit 3, timeout, one request, the run ends by itself', async () => {
-    const server = await serve(faults.hang());
-    // Without a working timeout the run would hang until the safety net kills it (signal SIGKILL). The one time
-    // limit in these suites that runs out in real time, in the built CLI: elsewhere the test ends it (Deadlines).
-    const error = expectFailure(await verify(server.hostPort, { extra: ['--timeout', '1'], killAfterMs: 30_000, ownProcess: true }), 3, 'timeout');
-    expect(error.message).toContain('did not answer within 1 s');
-    expect(error.hint).toContain('--timeout');
-    expect(server.requests).toHaveLength(1);
   });
 });
 
@@ -330,5 +334,17 @@ describe('in human mode', () => {
     expect(result.stderr).toContain('Fix: ');
     expectNoStackTrace(result.stderr);
     expectNoSecrets(result.stderr, SECRETS);
+  });
+});
+
+describe('the real time limit, in the built CLI (started when this file began)', () => {
+  test('a server that never answers, --timeout 1: exit 3, timeout, one request, the run ends by itself', async () => {
+    // Started in beforeAll (above). Without a working timeout the run would hang until the safety net kills it
+    // (signal SIGKILL).
+    const { server, run } = realTimeout!;
+    const error = expectFailure(await run, 3, 'timeout');
+    expect(error.message).toContain('did not answer within 1 s');
+    expect(error.hint).toContain('--timeout');
+    expect(server.requests).toHaveLength(1);
   });
 });

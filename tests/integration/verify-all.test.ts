@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, runCliProcess, tempConfigDir } from '../helpers/cli.js';
+import { type CliResult, runCli, runCliProcess, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type TestServer, sendJson, startHttpsServer } from '../helpers/https-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
@@ -16,14 +16,32 @@ const secretOf = (index: number): string => `FAKE-batch-secret-do-not-use-${Stri
 const BATCH_SECRETS = Array.from({ length: COUNT }, (_, index) => secretOf(index));
 
 let pingone: PingOneServer;
+/**
+ * The batch that waits out a real Retry-After in the built CLI (see 'a 429 with Retry-After pauses the whole batch'):
+ * started before the other tests of this file and checked by that one, so they run while it waits.
+ */
+let batchPause: { slow: SlowTokenServer; run: Promise<CliResult> } | undefined;
 
 beforeAll(async () => {
   pingone = await startPingOne(
     Array.from({ length: COUNT }, (_, index) => ({ clientId: clientIdOf(index), clientSecret: secretOf(index), environmentId: FAKE.environmentId })),
   );
+  // The first request is refused with Retry-After: 1 while the second is still held; the worker that finishes the
+  // second must not start the third before the pause is over.
+  const slow = await startSlowTokenServer({ holdMs: 300 }, (index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+  const configDir = tempConfigDir();
+  await seedProfiles(configDir, Array.from({ length: 5 }, (_, index) => pingoneProfile(index, slow.server.hostPort)));
+  // A child process with the real clock: the test reads the pause from when the server saw each request.
+  const run = runCliProcess(['verify', '--all', '--concurrency', '2', '--json'], { configDir });
+  run.catch(() => undefined);
+  batchPause = { slow, run };
 });
 
-afterAll(() => pingone.close());
+afterAll(async () => {
+  await batchPause?.run.catch(() => undefined);
+  await batchPause?.slow.server.close();
+  await pingone.close();
+});
 
 function pingoneProfile(index: number, authDomain: string, extra: Partial<SeedProfile> = {}): SeedProfile {
   return {
@@ -176,6 +194,8 @@ describe('application expiry', () => {
  * A token endpoint that holds each 200 answer: `holdMs` of real time, or (`together`) until that many requests are
  * in flight or all `total` have arrived, so overlap is proven by the requests themselves, not by a timer.
  */
+type SlowTokenServer = Awaited<ReturnType<typeof startSlowTokenServer>>;
+
 async function startSlowTokenServer(
   hold: { holdMs: number } | { together: number; total: number },
   answer?: (index: number) => { status: number; headers?: Record<string, string> },
@@ -228,23 +248,15 @@ describe('a batch shares its connections and its back-off', () => {
   });
 
   test('a 429 with Retry-After pauses the whole batch, then every profile passes', async () => {
-    // The first request is refused with Retry-After: 1 while the second is still held; the worker that
-    // finishes the second must not start the third before the pause is over.
-    const slow = await startSlowTokenServer({ holdMs: 300 }, (index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
-    try {
-      const configDir = tempConfigDir();
-      await seedProfiles(configDir, Array.from({ length: 5 }, (_, index) => pingoneProfile(index, slow.server.hostPort)));
-      // A child process with the real clock: the test reads the pause from when the server saw each request.
-      const result = await runCliProcess(['verify', '--all', '--concurrency', '2', '--json'], { configDir });
-      expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout).results.every((entry: { ok: boolean }) => entry.ok)).toBe(true);
-      expect(slow.arrivals).toHaveLength(6);
-      const refusedAt = slow.arrivals[0] as number;
-      // Everything after the two first requests waited out the Retry-After (a lower bound: load only delays).
-      for (const arrival of slow.arrivals.slice(2)) expect(arrival - refusedAt).toBeGreaterThanOrEqual(950);
-    } finally {
-      await slow.server.close();
-    }
+    // Started in beforeAll (above), in the built CLI with the real clock.
+    const { slow, run } = batchPause!;
+    const result = await run;
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).results.every((entry: { ok: boolean }) => entry.ok)).toBe(true);
+    expect(slow.arrivals).toHaveLength(6);
+    const refusedAt = slow.arrivals[0] as number;
+    // Everything after the two first requests waited out the Retry-After (a lower bound: load only delays).
+    for (const arrival of slow.arrivals.slice(2)) expect(arrival - refusedAt).toBeGreaterThanOrEqual(950);
   });
 });
 
