@@ -13,7 +13,8 @@ const inveniasProfile = seedInveniasProfile;
 
 const stillThere = async (configDir: string): Promise<boolean> => (await openStore(configDir).get('invenias', 'acme')) !== undefined;
 
-describe.each([40, 120])('profiles remove in a terminal, %i columns', (cols) => {
+// At 40 columns, where the question wraps; every other terminal test runs at 120.
+describe.each([40])('profiles remove in a terminal, %i columns', (cols) => {
   test('asks first, naming the Client ID and saying the app stays in Invenias; "no" keeps the profile', async () => {
     const configDir = await inveniasProfile();
     const terminal = startPty(['profiles', 'remove', 'invenias', 'acme'], { CONNECTOR_SETUP_CONFIG_DIR: configDir }, { cols });
