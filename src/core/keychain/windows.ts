@@ -2,7 +2,7 @@
 // CredReadW/CredWriteW/CredDeleteW. The target name is keyring-rs's default, `{account}.{service}`, and the
 // blob UTF-16LE, so what 0.1.0 wrote through @napi-rs/keyring is found again. The value crosses stdin in base64
 // (the console's code page cannot garble it); the script itself holds no secret.
-import { type ChildProcess, execFile } from 'node:child_process';
+import { ToolRuns, toolFailure } from './tool.js';
 
 /** The script's exit status for "no such credential" (ERROR_NOT_FOUND). */
 const NOT_FOUND = 3;
@@ -65,54 +65,38 @@ export function powershellArguments(script: string): string[] {
   return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')];
 }
 
-/** Runs a script in powershell.exe, one of `running` until it ends (so close() can end it). */
-function powershell(running: Set<ChildProcess>, env: NodeJS.ProcessEnv, script: string, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('powershell.exe', powershellArguments(script), { encoding: 'utf8', windowsHide: true, env }, (error, stdout, stderr) => {
-      running.delete(child);
-      if (error && typeof error.code === 'string') return reject(new Error(`powershell.exe could not be run (${error.code})`));
-      if (error?.killed) return reject(new Error('powershell.exe was ended before it answered'));
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-    running.add(child);
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(input);
-  });
-}
-
-/** The script's own one-line report (a Win32 error number) or PowerShell's first line; neither holds the value. */
-const failure = (operation: string, answer: { code: number; stderr: string }): Error =>
-  new Error(`Credential Manager ${operation} failed (exit ${answer.code}${answer.stderr.trim() ? `: ${answer.stderr.trim().split('\n')[0]!.slice(0, 200)}` : ''})`);
-
 export class WindowsCredentials {
-  private readonly running = new Set<ChildProcess>();
+  private readonly powershell: ToolRuns;
 
   /** `env`: what powershell.exe runs with (the run's environment). */
   constructor(
     private readonly service: string,
-    private readonly env: NodeJS.ProcessEnv,
-  ) {}
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.powershell = new ToolRuns('powershell.exe', env);
+  }
 
   async get(account: string): Promise<string | null> {
-    const answer = await powershell(this.running, this.env, credentialScript('get', this.service, account));
+    const answer = await this.powershell.run(powershellArguments(credentialScript('get', this.service, account)));
     if (answer.code === NOT_FOUND) return null;
-    if (answer.code !== 0) throw failure('read', answer);
+    if (answer.code !== 0) throw toolFailure('Credential Manager read', answer);
     return Buffer.from(answer.stdout.trim(), 'base64').toString('utf8');
   }
 
   async set(account: string, password: string): Promise<void> {
-    const answer = await powershell(this.running, this.env, credentialScript('set', this.service, account), Buffer.from(password, 'utf8').toString('base64'));
-    if (answer.code !== 0) throw failure('write', answer);
+    const answer = await this.powershell.run(powershellArguments(credentialScript('set', this.service, account)), Buffer.from(password, 'utf8').toString('base64'));
+    // The script's own one-line report (a Win32 error number) or PowerShell's first line: neither holds the value.
+    if (answer.code !== 0) throw toolFailure('Credential Manager write', answer);
   }
 
   async delete(account: string): Promise<boolean> {
-    const answer = await powershell(this.running, this.env, credentialScript('delete', this.service, account));
+    const answer = await this.powershell.run(powershellArguments(credentialScript('delete', this.service, account)));
     if (answer.code === NOT_FOUND) return false;
-    if (answer.code !== 0) throw failure('delete', answer);
+    if (answer.code !== 0) throw toolFailure('Credential Manager delete', answer);
     return true;
   }
 
   close(): void {
-    for (const child of this.running) child.kill();
+    this.powershell.endAll();
   }
 }
