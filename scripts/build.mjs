@@ -2,7 +2,7 @@
 // every command, the connectors, the core and the parts of undici in use, in one file, so a run reads one file
 // instead of walking module trees. Libraries that only some runs need (prompts, colour) are bundled separately
 // into dist/vendor/ and loaded when first used, as is keychain.js, the code that talks to the OS keychain
-// (src/core/keychain/). Every bundled package's licence goes into dist/THIRD-PARTY-LICENSES (most of them
+// (src/core/store/keychain/). Every bundled package's licence goes into dist/THIRD-PARTY-LICENSES (most of them
 // carry no inline licence comment for legalComments to keep).
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,8 +75,8 @@ const results = await Promise.all([
     plugins: [vendorImports, undiciImport, keychainImport],
     define: { __VERSION__: JSON.stringify(version) },
   }),
-  build({ ...common, entryPoints: ['src/core/undici-parts.ts'], outfile: 'dist/vendor/undici.js' }),
-  build({ ...common, entryPoints: ['src/core/keychain/platform.ts'], outfile: 'dist/keychain.js' }),
+  build({ ...common, entryPoints: ['src/core/net/undici-parts.ts'], outfile: 'dist/vendor/undici.js' }),
+  build({ ...common, entryPoints: ['src/core/store/keychain/platform.ts'], outfile: 'dist/keychain.js' }),
   ...Object.values(VENDORS).map(({ file, entry }) =>
     build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js` }),
   ),

@@ -2,14 +2,14 @@
 // it for the process; tests run it in-process with their own streams, environment and connector registry.
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import type { Clock, Connector } from './core/connector.js';
+import type { Clock, Connector } from './core/run/connector.js';
 import { type ExitCode, InputError } from './core/errors.js';
-import { type CommandOutcome, exitCodeOf } from './core/outcome.js';
-import { Output } from './core/output.js';
-import type { Prompter } from './core/prompts.js';
+import { type CommandOutcome, exitCodeOf } from './core/run/outcome.js';
+import { Output } from './core/terminal/output.js';
+import type { Prompter } from './core/terminal/prompts.js';
 import { Redactor } from './core/redact.js';
-import { render } from './core/render.js';
-import { asCliError } from './core/runner.js';
+import { render } from './core/terminal/render.js';
+import { asCliError } from './core/run/runner.js';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';

@@ -1,16 +1,16 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
-import type { Connector } from '../core/connector.js';
-import { copyToClipboard, describeMethod } from '../core/clipboard.js';
-import { configDirectory } from '../core/config-dir.js';
+import type { Connector } from '../core/run/connector.js';
+import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
+import { configDirectory } from '../core/store/config-dir.js';
 import { InputError } from '../core/errors.js';
-import type { CommandOutcome } from '../core/outcome.js';
-import { type Output, wrapLine } from '../core/output.js';
-import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/profile-store.js';
-import { createPrompter } from '../core/prompts.js';
+import type { CommandOutcome } from '../core/run/outcome.js';
+import { type Output, wrapLine } from '../core/terminal/output.js';
+import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
+import { createPrompter } from '../core/terminal/prompts.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
-import { findConnector } from '../core/registry.js';
-import { quoteValue } from '../core/validate.js';
+import { findConnector } from '../core/run/registry.js';
+import { quoteValue } from '../core/run/validate.js';
 import type { Io } from '../program.js';
 
 export interface ProfilesOptions {

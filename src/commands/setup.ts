@@ -1,15 +1,15 @@
 // `connector-setup <connector>` and `connector-setup <connector> --verify`: resolve values (flags > stdin > env >
 // profile), then the connector's steps through the runner, which verifies and saves. Returns the run's outcome.
-import type { Connector, ConnectorOptions } from '../core/connector.js';
-import { handOffSecrets } from '../core/clipboard.js';
+import type { Connector, ConnectorOptions } from '../core/run/connector.js';
+import { handOffSecrets } from '../core/terminal/clipboard.js';
 import { InputError, InterruptedError } from '../core/errors.js';
-import type { CommandOutcome, RunOutcome } from '../core/outcome.js';
-import { parseProfileName } from '../core/profile-store.js';
-import { createPrompter } from '../core/prompts.js';
-import { stdinField } from '../core/resolve.js';
-import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/runner.js';
-import { type Session, openSession } from '../core/session.js';
-import { readStdinLine } from '../core/stdin.js';
+import type { CommandOutcome, RunOutcome } from '../core/run/outcome.js';
+import { parseProfileName } from '../core/store/profile-store.js';
+import { createPrompter } from '../core/terminal/prompts.js';
+import { stdinField } from '../core/run/resolve.js';
+import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/run/runner.js';
+import { type Session, openSession } from '../core/run/session.js';
+import { readStdinLine } from '../core/terminal/stdin.js';
 import type { Io } from '../program.js';
 
 function writerFor(session: Session, connector: Connector, profileName: string): ProfileWriter {

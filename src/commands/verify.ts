@@ -6,15 +6,15 @@ import { access, mkdir, stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { writeFileAtomic } from '../core/atomic-file.js';
+import { writeFileAtomic } from '../core/store/atomic-file.js';
 import { type CliError, InputError } from '../core/errors.js';
-import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } from '../core/outcome.js';
-import { Output } from '../core/output.js';
-import { type StoredProfile, parseProfileName } from '../core/profile-store.js';
+import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } from '../core/run/outcome.js';
+import { Output } from '../core/terminal/output.js';
+import { type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
 import type { Redactor } from '../core/redact.js';
-import { findConnector } from '../core/registry.js';
-import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/runner.js';
-import { type Session, openSession } from '../core/session.js';
+import { findConnector } from '../core/run/registry.js';
+import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/run/runner.js';
+import { type Session, openSession } from '../core/run/session.js';
 import type { Io } from '../program.js';
 
 export interface VerifyOptions {

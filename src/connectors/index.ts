@@ -1,5 +1,5 @@
 // The registry: adding a connector is adding a folder and one line here.
-import type { Connector } from '../core/connector.js';
+import type { Connector } from '../core/run/connector.js';
 import { inveniasDefinition } from './invenias/definition.js';
 import { pingoneDefinition } from './pingone/definition.js';
 

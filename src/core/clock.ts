@@ -1,5 +1,5 @@
 // The real clock; tests pass their own (see Clock in connector.ts).
-import type { Clock } from './connector.js';
+import type { Clock } from './run/connector.js';
 import { InterruptedError } from './errors.js';
 
 export const systemClock: Clock = {

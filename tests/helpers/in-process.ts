@@ -3,9 +3,9 @@
 // the pseudo-terminal tests under tests/e2e/ run the built CLI.
 import { PassThrough, Readable } from 'node:stream';
 import { connectors } from '../../src/connectors/index.js';
-import type { Clock, Connector } from '../../src/core/connector.js';
+import type { Clock, Connector } from '../../src/core/run/connector.js';
 import { InterruptedError } from '../../src/core/errors.js';
-import type { Choice, Prompter } from '../../src/core/prompts.js';
+import type { Choice, Prompter } from '../../src/core/terminal/prompts.js';
 import { runCli } from '../../src/program.js';
 
 export interface InProcessResult {

@@ -1,7 +1,7 @@
 // A process that saves one profile over and over through the real ProfileStore, for tests that kill it
 // mid-save. Run as: node profile-writer.js <config dir>. Prints "ready" once the first save is complete.
 import { fileURLToPath } from 'node:url';
-import { ProfileStore } from '../../src/core/profile-store.js';
+import { ProfileStore } from '../../src/core/store/profile-store.js';
 
 /** Version `n` of the profile: every value is derived from n, so a torn write cannot pass as whole. */
 export function profileVersion(version: number): { values: Record<string, string>; secrets: Record<string, string> } {

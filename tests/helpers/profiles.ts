@@ -1,6 +1,6 @@
 // Saved profiles written straight into a config directory, as earlier runs would have left them, so a test
 // can start from 30 profiles (or an Invenias-shaped one) without running 30 setups.
-import { ProfileStore } from '../../src/core/profile-store.js';
+import { ProfileStore } from '../../src/core/store/profile-store.js';
 import { tempConfigDir } from './cli.js';
 import { FAKE } from './fixtures.js';
 

@@ -5,7 +5,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
-import { ProfileStore } from '../../src/core/profile-store.js';
+import { ProfileStore } from '../../src/core/store/profile-store.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { profileVersion } from '../helpers/profile-writer.js';
 

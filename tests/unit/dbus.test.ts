@@ -1,4 +1,4 @@
-// The D-Bus wire format the Secret Service client speaks (src/core/keychain/dbus.ts): every signature it sends
+// The D-Bus wire format the Secret Service client speaks (src/core/store/keychain/dbus.ts): every signature it sends
 // or reads round-trips, values sit at the alignment the specification gives them, big-endian messages are read
 // as well as little-endian ones, and bytes that are not a message are refused with one error type, never a crash.
 import { mkdtempSync } from 'node:fs';
@@ -18,7 +18,7 @@ import {
   messageLength,
   socketPaths,
   unmarshal,
-} from '../../src/core/keychain/dbus.js';
+} from '../../src/core/store/keychain/dbus.js';
 
 /** Text a D-Bus string may hold: any Unicode but NUL. */
 const text = fc.string({ unit: 'grapheme' }).filter((value) => !value.includes('\0'));

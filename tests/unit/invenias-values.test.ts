@@ -1,7 +1,7 @@
 // What a person pastes and what Invenias answers, read the way the wizard reads them.
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { browserCommand } from '../../src/core/browser.js';
+import { browserCommand } from '../../src/core/terminal/browser.js';
 import { readIssuedSecret, validationMessages } from '../../src/connectors/invenias/applications.js';
 import { parsePassword, parseSubdomain } from '../../src/connectors/invenias/fields.js';
 

@@ -3,8 +3,8 @@
 // stdin, every word is quoted so the line parses as meant, and stored values come back as they went in.
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { addCommand, quote, storedValue } from '../../src/core/keychain/macos.js';
-import { credentialScript, powershellArguments, psString, targetName } from '../../src/core/keychain/windows.js';
+import { addCommand, quote, storedValue } from '../../src/core/store/keychain/macos.js';
+import { credentialScript, powershellArguments, psString, targetName } from '../../src/core/store/keychain/windows.js';
 
 const FAKE_VALUE = '{"clientSecret":"fake-secret-\'quoted\' $HOME `x` \\n é ✓"}';
 

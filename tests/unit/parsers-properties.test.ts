@@ -4,9 +4,9 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { parseAuthorizationUrl } from '../../src/connectors/pingone/fields.js';
 import { InputError } from '../../src/core/errors.js';
-import { parseRetryAfter } from '../../src/core/http.js';
-import { parseProfileName } from '../../src/core/profile-store.js';
-import { parseTimeout } from '../../src/core/session.js';
+import { parseRetryAfter } from '../../src/core/net/http.js';
+import { parseProfileName } from '../../src/core/store/profile-store.js';
+import { parseTimeout } from '../../src/core/run/session.js';
 import {
   MAX_VALUE_LENGTH,
   checkPlainText,
@@ -18,7 +18,7 @@ import {
   parseSecret,
   parseUuid,
   quoteValue,
-} from '../../src/core/validate.js';
+} from '../../src/core/run/validate.js';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const HOST_PORT = /^[a-z0-9.-]+(:\d{1,5})?$/;

@@ -3,7 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { CliError } from '../../src/core/errors.js';
 import { parseAuthorizationUrl } from '../../src/connectors/pingone/fields.js';
 import { pingoneDefinition } from '../../src/connectors/pingone/definition.js';
-import { parseHostPort, parseSecret, parseUuid } from '../../src/core/validate.js';
+import { parseHostPort, parseSecret, parseUuid } from '../../src/core/run/validate.js';
 import { FAKE } from '../helpers/fixtures.js';
 
 function refusal(work: () => unknown): CliError {

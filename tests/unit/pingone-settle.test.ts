@@ -2,7 +2,7 @@
 // repeated over about 15 s with a countdown, on an injected clock so the test does not wait.
 import { describe, expect, test } from '@jest/globals';
 import { pingone } from '../../src/connectors/pingone/index.js';
-import { retryWhileSettling } from '../../src/core/settle.js';
+import { retryWhileSettling } from '../../src/core/run/settle.js';
 import { RejectedError, UnreachableError } from '../../src/core/errors.js';
 
 function harness(outcomes: Array<Error | 'ok'>) {

@@ -2,7 +2,7 @@
 // being glued to its end (which would leave the spinner's text behind on the screen).
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from '@jest/globals';
-import { Output } from '../../src/core/output.js';
+import { Output } from '../../src/core/terminal/output.js';
 import { Redactor } from '../../src/core/redact.js';
 
 function terminal(columns: number): { stream: PassThrough & { isTTY: boolean; columns: number }; text: () => string } {

@@ -1,7 +1,7 @@
 // Where each value comes from: flags and --*-stdin, then the environment, then the saved profile.
 import { describe, expect, test } from '@jest/globals';
 import { CliError } from '../../src/core/errors.js';
-import { missingInput, missingInputs, resolveValues, stdinField } from '../../src/core/resolve.js';
+import { missingInput, missingInputs, resolveValues, stdinField } from '../../src/core/run/resolve.js';
 import { pingoneFields } from '../../src/connectors/pingone/fields.js';
 import { FAKE } from '../helpers/fixtures.js';
 

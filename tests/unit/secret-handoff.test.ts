@@ -2,9 +2,9 @@
 // The prompter is scripted (prompts.ts is the one thing to replace); OSC 52 goes to a stream that says it is a terminal.
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from '@jest/globals';
-import { type HandOffValue, handOffSecrets, osc52 } from '../../src/core/clipboard.js';
-import { Output } from '../../src/core/output.js';
-import type { Choice, Prompter } from '../../src/core/prompts.js';
+import { type HandOffValue, handOffSecrets, osc52 } from '../../src/core/terminal/clipboard.js';
+import { Output } from '../../src/core/terminal/output.js';
+import type { Choice, Prompter } from '../../src/core/terminal/prompts.js';
 import { Redactor } from '../../src/core/redact.js';
 import { FAKE } from '../helpers/fixtures.js';
 

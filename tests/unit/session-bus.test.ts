@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { missingSessionBus } from '../../src/core/secret-backend.js';
+import { missingSessionBus } from '../../src/core/store/secret-backend.js';
 
 describe('missingSessionBus', () => {
   const runtime = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? tmpdir(), 'runtime-'));

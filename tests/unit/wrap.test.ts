@@ -2,7 +2,7 @@
 // starting with ">", and the words themselves never changed.
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { wrapLine } from '../../src/core/output.js';
+import { wrapLine } from '../../src/core/terminal/output.js';
 
 const word = fc.stringMatching(/^[a-z>+().-]{1,12}$/);
 

@@ -2,10 +2,10 @@
 // of a Client Secret that will ever exist, so they are read defensively and returned at once, for the step to
 // hand to the runner's write-ahead save. A create is never retried after a 5xx, a timeout or a lost connection:
 // it may have worked.
-import type { StepContext } from '../../core/connector.js';
+import type { StepContext } from '../../core/run/connector.js';
 import { CliError, InterruptedError, RejectedError, UnreachableError } from '../../core/errors.js';
-import { type HttpResponse, parseJson } from '../../core/http.js';
-import { MAX_VALUE_LENGTH } from '../../core/validate.js';
+import { type HttpResponse, parseJson } from '../../core/net/http.js';
+import { MAX_VALUE_LENGTH } from '../../core/run/validate.js';
 import type { Expiration } from './fields.js';
 import { HINTS } from './guide.js';
 import { RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';

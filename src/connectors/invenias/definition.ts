@@ -1,4 +1,4 @@
-import type { Connector } from '../../core/connector.js';
+import type { Connector } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { inveniasFields } from './fields.js';
 import { CYCLR_LOCATION, HINTS, forProfile } from './guide.js';

@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.js';
-import { type FieldSpec, secretField } from '../../core/fields.js';
-import { MAX_VALUE_LENGTH, checkPlainText, parseChoice, parseDnsLabel, parseHostPort, parseOrigin, parseRequiredText } from '../../core/validate.js';
+import { type FieldSpec, secretField } from '../../core/run/fields.js';
+import { MAX_VALUE_LENGTH, checkPlainText, parseChoice, parseDnsLabel, parseHostPort, parseOrigin, parseRequiredText } from '../../core/run/validate.js';
 
 export const EXPIRATIONS = ['OneYear', 'TwoYears', 'FiveYears'] as const;
 export type Expiration = (typeof EXPIRATIONS)[number];

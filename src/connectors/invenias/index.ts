@@ -1,11 +1,11 @@
 // Invenias as steps: the subdomain, how this run gets its application (create one through the API, renew one, take
 // one given, or reuse the profile's), the user, the token request as Cyclr sends it, and the diagnoses. A created or
 // renewed application's secret is a step result the runner saves before anything else happens.
-import type { ConnectorSteps, NextMove, Step, StepContext, StepResult, Values } from '../../core/connector.js';
+import type { ConnectorSteps, NextMove, Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
 import { CliError, InputError, InterruptedError, RejectedError } from '../../core/errors.js';
-import type { Choice } from '../../core/prompts.js';
-import { missingInputs } from '../../core/resolve.js';
-import { givenExplicitly } from '../../core/wizard.js';
+import type { Choice } from '../../core/terminal/prompts.js';
+import { missingInputs } from '../../core/run/resolve.js';
+import { givenExplicitly } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
 import { forProfile } from './guide.js';

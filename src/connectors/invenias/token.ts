@@ -1,10 +1,10 @@
 // The check Cyclr depends on: a resource-owner password grant at /identity/connect/token, sent as Cyclr sends
 // it, and a diagnosis naming the fix when Invenias says no.
-import type { StepContext, Values } from '../../core/connector.js';
+import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
-import { serverWords } from '../../core/http.js';
-import { type TokenAnswer, type TokenRefusal, type TokenRequest, partnerSaid } from '../../core/oauth.js';
-import { assessExpiry } from '../../core/verification.js';
+import { serverWords } from '../../core/net/http.js';
+import { type TokenAnswer, type TokenRefusal, type TokenRequest, partnerSaid } from '../../core/net/oauth.js';
+import { assessExpiry } from '../../core/run/verification.js';
 import { originOf } from './fields.js';
 import { HINTS } from './guide.js';
 import { RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';

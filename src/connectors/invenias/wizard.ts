@@ -1,11 +1,11 @@
 // The interactive Invenias steps: each reads its value from flags, environment or profile first and asks only
 // when it is still open; saved values are offered as defaults so Enter keeps them.
-import { browserCommand, openInBrowser } from '../../core/browser.js';
-import type { StepContext, Values } from '../../core/connector.js';
+import { browserCommand, openInBrowser } from '../../core/terminal/browser.js';
+import type { StepContext, Values } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
-import { parseHostPort, parseRequiredText, parseSecret } from '../../core/validate.js';
-import { askKeptSecret, givenExplicitly, validateWith } from '../../core/wizard.js';
+import { parseHostPort, parseRequiredText, parseSecret } from '../../core/run/validate.js';
+import { askKeptSecret, givenExplicitly, validateWith } from '../../core/run/wizard.js';
 import { type ApplicationRequest, applicationsUrl, renewUrl } from './applications.js';
 import {
   EXPIRATIONS,

@@ -3,7 +3,7 @@
 // answers an unknown environment with the same 401 invalid_client as a wrong secret (docs/partners.md
 // P-TOKEN-401-UNKNOWN-ENV, P-DISC-200).
 import { InterruptedError, UnreachableError } from '../../core/errors.js';
-import { type HttpClient, parseJson } from '../../core/http.js';
+import { type HttpClient, parseJson } from '../../core/net/http.js';
 import { REGIONS } from './fields.js';
 
 /** A look-up is a quick side question: it never waits longer than this, nor longer than the run's timeout. */

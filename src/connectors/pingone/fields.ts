@@ -1,6 +1,6 @@
-import { type FieldSpec, secretField } from '../../core/fields.js';
+import { type FieldSpec, secretField } from '../../core/run/fields.js';
 import { InputError } from '../../core/errors.js';
-import { parseHostPort, parseRequiredText, parseUuid } from '../../core/validate.js';
+import { parseHostPort, parseRequiredText, parseUuid } from '../../core/run/validate.js';
 
 /** PingOne's regional auth domains, as the Cyclr setup page lists them. */
 export const REGIONS = [

@@ -1,6 +1,6 @@
 // PingOne as steps: the Worker app checklist and the questions (setup), the token request as Cyclr sends it, and
 // the diagnosis of a refusal. Core runs them, verifies, saves and renders.
-import type { ConnectorSteps } from '../../core/connector.js';
+import type { ConnectorSteps } from '../../core/run/connector.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
 import { collect, inTheWizard, showChecklist } from './wizard.js';
 

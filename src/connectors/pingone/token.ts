@@ -1,8 +1,8 @@
 // The check Cyclr depends on: a client-credentials token request sent exactly as Cyclr sends it
 // (Client Secret Post), and a diagnosis naming the console setting when PingOne says no.
-import type { StepContext, Values } from '../../core/connector.js';
+import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
-import type { TokenRefusal, TokenRequest } from '../../core/oauth.js';
+import type { TokenRefusal, TokenRequest } from '../../core/net/oauth.js';
 import { findOtherRegion, lookUp, regionOf } from './discovery.js';
 import { HINTS } from './guide.js';
 

@@ -1,10 +1,10 @@
 // The interactive PingOne steps: each reads its value from flags, environment or profile first and asks
 // only when it is still open; saved values are offered as defaults so Enter keeps them.
-import type { StepContext, Values } from '../../core/connector.js';
+import type { StepContext, Values } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
-import { parseHostPort, parseSecret, parseUuid } from '../../core/validate.js';
-import { givenExplicitly, validateWith } from '../../core/wizard.js';
+import { parseHostPort, parseSecret, parseUuid } from '../../core/run/validate.js';
+import { givenExplicitly, validateWith } from '../../core/run/wizard.js';
 import { REGIONS, parseAuthorizationUrl } from './fields.js';
 import { WORKER_APP_CHECKLIST } from './guide.js';
 

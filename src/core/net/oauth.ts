@@ -1,9 +1,9 @@
 // Token requests as RFC 6749 describes them, shared by every connector: a form POST (client_secret_post) or
 // HTTP Basic client authentication (client_secret_basic), an answer that is a token, an OAuth error, or a bare
 // status, and the generic diagnosis of a refusal that each connector refines.
-import { type CliError, RejectedError, UnreachableError } from './errors.js';
+import { type CliError, RejectedError, UnreachableError } from '../errors.js';
 import { type HttpClient, type HttpResponse, parseJson } from './http.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../redact.js';
 
 export type TokenAnswer =
   /** `accessToken` is registered with the redactor; it is only ever sent back to the partner that issued it. */

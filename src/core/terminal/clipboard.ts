@@ -3,7 +3,7 @@
 // Every copy says how it was done, and a copy that cannot be done is an error, never a silent no-op.
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { CliError } from './errors.js';
+import { CliError } from '../errors.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompts.js';
 

@@ -1,7 +1,7 @@
 // Every question the wizard asks goes through this module (one thing for tests to replace). Prompts are
 // drawn on stderr; Ctrl+C at a prompt becomes an InterruptedError, a value to handle, not a crash.
 import wrapAnsi from 'wrap-ansi';
-import { InterruptedError } from './errors.js';
+import { InterruptedError } from '../errors.js';
 
 export interface Choice<T> {
   name: string;

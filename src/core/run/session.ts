@@ -1,13 +1,13 @@
 // What a command that talks to partners shares: Ctrl+C handling, the HTTP client and the profile store, around the
 // output and redactor program.ts gave it.
 import type { Clock, ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
-import { InputError } from './errors.js';
-import { HttpClient } from './http.js';
-import type { Output } from './output.js';
-import { configDirectory } from './config-dir.js';
-import { type ProfileWithSecrets, ProfileStore } from './profile-store.js';
-import { type Prompter, createPrompter, noPrompter } from './prompts.js';
-import type { Redactor } from './redact.js';
+import { InputError } from '../errors.js';
+import { HttpClient } from '../net/http.js';
+import type { Output } from '../terminal/output.js';
+import { configDirectory } from '../store/config-dir.js';
+import { type ProfileWithSecrets, ProfileStore } from '../store/profile-store.js';
+import { type Prompter, createPrompter, noPrompter } from '../terminal/prompts.js';
+import type { Redactor } from '../redact.js';
 import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 15;

@@ -1,6 +1,6 @@
 // Finding a connector by name in the registry a command was given (the built-in one, or a test's).
 import type { Connector } from './connector.js';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 export function findConnector(registry: readonly Connector[], name: string): Connector {
   const found = registry.find((connector) => connector.name === name);

@@ -1,6 +1,6 @@
 // Parsers for everything a user types or pastes. Each returns the normalised value or throws an
 // InputError naming the field, before anything is sent.
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 export const MAX_VALUE_LENGTH = 2048;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;

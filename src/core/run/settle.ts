@@ -1,7 +1,7 @@
 // Partners apply console changes with a delay (PingOne's own Go SDK retries for this reason: docs/partners.md
 // P-SETTLE). After a person changes a setting and chooses Try again, a refusal the change should fix is retried a
 // few times with a countdown before it is shown again.
-import { RejectedError } from './errors.js';
+import { RejectedError } from '../errors.js';
 
 export interface Settling {
   /** The diagnoses a console change fixes; anything else is shown at once. */

@@ -1,7 +1,7 @@
 // Files are replaced, never rewritten in place: a process killed mid-write leaves the old file whole.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 export function damagedFile(file: string, problem: string): InputError {
   return new InputError(

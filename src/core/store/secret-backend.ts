@@ -1,10 +1,10 @@
 // Where a profile's secrets live: the OS keychain (macOS Keychain, Windows Credential Manager, the Linux
-// Secret Service; src/core/keychain/), or a 0600 file beside the profiles. The profile store picks one and records
+// Secret Service; src/core/store/keychain/), or a 0600 file beside the profiles. The profile store picks one and records
 // the choice in each profile, so reads always go to the right place.
 import { JsonFile, damagedFile } from './atomic-file.js';
-import { systemClock } from './clock.js';
-import type { Clock } from './connector.js';
-import { InputError } from './errors.js';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../run/connector.js';
+import { InputError } from '../errors.js';
 import { NO_SESSION_BUS, sessionBusAddress } from './keychain/bus-address.js';
 import type { PlatformKeychain } from './keychain/platform.js';
 

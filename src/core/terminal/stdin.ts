@@ -1,4 +1,4 @@
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import type { Prompter } from './prompts.js';
 
 const MAX_STDIN_BYTES = 64 * 1024;

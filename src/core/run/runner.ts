@@ -2,12 +2,12 @@
 // check with its "What now?" loop, the write-ahead save of a one-time secret, and the final save. It returns one
 // typed outcome and prints no result itself (core/render.ts does, called from program.ts).
 import type { ConnectorSteps, NextMove, RunContextBase, Step, StepContext, StepResult, Values } from './connector.js';
-import { CliError, InterruptedError, RejectedError } from './errors.js';
+import { CliError, InterruptedError, RejectedError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
-import { type TokenRefusal, diagnoseRefusal, requestToken } from './oauth.js';
+import { type TokenRefusal, diagnoseRefusal, requestToken } from '../net/oauth.js';
 import { type Check, type CyclrValue, type RunOutcome, failureKind } from './outcome.js';
-import type { ProfileChange, ProfileWithSecrets } from './profile-store.js';
-import type { Choice } from './prompts.js';
+import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
+import type { Choice } from '../terminal/prompts.js';
 import { type ValueSource, isExplicit, missingInputs } from './resolve.js';
 import { retryWhileSettling } from './settle.js';
 import { assessExpiry } from './verification.js';

@@ -3,7 +3,7 @@
 // terminal without NO_COLOR, and chalk is only loaded then.
 import type { Writable } from 'node:stream';
 import wrapAnsi from 'wrap-ansi';
-import { type Redactor } from './redact.js';
+import { type Redactor } from '../redact.js';
 
 type Paint = (text: string) => string;
 export interface Palette {

@@ -1,8 +1,8 @@
 // What every connector's wizard steps share: turning a parser into a prompt validator, knowing whether the user
 // already gave a value, and asking for a secret where Enter keeps the saved one.
 import type { StepContext } from './connector.js';
-import { CliError } from './errors.js';
-import { maskSecret } from './redact.js';
+import { CliError } from '../errors.js';
+import { maskSecret } from '../redact.js';
 import { isExplicit } from './resolve.js';
 
 /** Turns a parser into an inquirer validator: the parser's message is shown under the prompt. */

@@ -2,15 +2,15 @@
 // (its wizard steps, the token request Cyclr sends, and how it refines a refusal). Core owns the rest: resolving
 // values, the verify -> "What now?" -> edit loop, saving, and rendering. Connectors import this; core never
 // imports a connector.
-import type { CliError } from './errors.js';
+import type { CliError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
-import type { HttpClient } from './http.js';
-import type { TokenAnswer, TokenRefusal, TokenRequest } from './oauth.js';
-import type { Output } from './output.js';
-import type { ProfileWithSecrets } from './profile-store.js';
-import type { Choice, Prompter } from './prompts.js';
+import type { HttpClient } from '../net/http.js';
+import type { TokenAnswer, TokenRefusal, TokenRequest } from '../net/oauth.js';
+import type { Output } from '../terminal/output.js';
+import type { ProfileWithSecrets } from '../store/profile-store.js';
+import type { Choice, Prompter } from '../terminal/prompts.js';
 import type { Settling } from './settle.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../redact.js';
 import type { ValueSource } from './resolve.js';
 
 /** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */

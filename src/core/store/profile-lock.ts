@@ -2,7 +2,7 @@
 // a lock left by a killed writer is taken over at once, not after a staleness delay (proper-lockfile can only
 // judge a lock by its age).
 import { promises as fs } from 'node:fs';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 /** A lock whose owner cannot be told (unreadable, or a process id since reused) is stale after this. */
 const STALE_AFTER_MS = 60_000;

@@ -1,6 +1,6 @@
 // Value resolution, highest first: flags and --*-stdin, environment, saved profile. Prompts come last and
 // live in each connector's wizard steps; this module only says what is known and what is missing.
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import { type FieldSpec, describeSources, optionKey } from './fields.js';
 
 export type ValueSource = 'flag' | 'stdin' | 'env' | 'profile' | 'default';

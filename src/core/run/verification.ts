@@ -1,6 +1,6 @@
 // What an application's expiry date means for a run: an expired application fails without a request; one expiring
 // within the warning window earns a warning (or, with --expiring-within, the failure `expiring_soon`).
-import { type CliError, RejectedError } from './errors.js';
+import { type CliError, RejectedError } from '../errors.js';
 
 /** An application expiring within this many days earns a warning. */
 const EXPIRY_WARNING_DAYS = 30;

@@ -1,8 +1,8 @@
 // The one place a command's outcome becomes output: human text on stderr (data on stdout), or exactly one JSON
 // document on stdout under --json, always through the redactor of the Output.
-import { type BatchEntry, type CommandOutcome, type RunOutcome, runDocument, runExitCode, toErrorJson } from './outcome.js';
+import { type BatchEntry, type CommandOutcome, type RunOutcome, runDocument, runExitCode, toErrorJson } from '../run/outcome.js';
 import type { Output } from './output.js';
-import { maskSecret } from './redact.js';
+import { maskSecret } from '../redact.js';
 
 /** 2031-11-22T20:06:24.831Z -> 2031-11-22, as verify words it; anything unparseable is shown as it is. */
 function calendarDay(expiresOn: string): string {
