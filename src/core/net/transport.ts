@@ -2,8 +2,7 @@
 // bounded retries that honour Retry-After, no redirects and a capped body. Its failures are named in
 // network-errors.ts.
 import type { Dispatcher } from 'undici';
-import { systemClock } from '../clock.js';
-import type { Clock } from '../run/connector.js';
+import { type Clock, systemClock } from '../clock.js';
 import { InterruptedError, UnreachableError } from '../errors.js';
 import { describeHost, describeNetworkError, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
 
