@@ -20,7 +20,7 @@ const MAX_SERVER_WORDS = 200;
 export type RetryPolicy = 'safe' | 'rate-limit-only';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   body?: string;
