@@ -3,9 +3,9 @@
 // application it creates can then get a token as Cyclr asks for one.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ManagementApi, adminToken, apiOriginFor, createApplicationBody } from '../../src/connectors/pingone/management.js';
-import type { Clock } from '../../src/core/run/connector.js';
+import type { Clock } from '../../src/core/clock.js';
 import type { CliError } from '../../src/core/errors.js';
-import { HttpClient } from '../../src/core/net/http.js';
+import { HttpClient } from '../../src/core/net/transport.js';
 import { requestToken } from '../../src/core/net/oauth.js';
 import { Redactor } from '../../src/core/redact.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';

@@ -3,7 +3,8 @@
 // P-ROLES-*, P-APP-CREATE-*, P-ROLE-ASSIGN-*, P-SECRET-*, P-MGMT-*). Every refusal becomes one of our errors,
 // naming what the admin may not do and the role that would allow it.
 import { type CliError, InputError, RejectedError, UnreachableError } from '../../core/errors.js';
-import { type HttpClient, type HttpResponse, type RetryPolicy, parseJson } from '../../core/net/http.js';
+import { asRecord, parseJson } from '../../core/json.js';
+import type { HttpClient, HttpResponse, RetryPolicy } from '../../core/net/transport.js';
 import { requestToken } from '../../core/net/oauth.js';
 import type { Redactor } from '../../core/redact.js';
 import { tokenUrl } from './token.js';
@@ -88,10 +89,6 @@ export async function adminToken(http: HttpClient, redactor: Redactor, admin: Ad
   if (answer.kind === 'token') return answer.accessToken;
   const said = answer.kind === 'oauth_error' && answer.description ? ` PingOne said: "${answer.description}"` : ` (HTTP ${answer.status})`;
   throw new RejectedError('admin_rejected', `PingOne refused the admin worker's token request (Client ID ${admin.clientId}, environment ${admin.environmentId}).${said}`, ADMIN_HINT);
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 function printable(text: string, limit: number): string {
