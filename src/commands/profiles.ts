@@ -6,7 +6,7 @@ import { configDirectory } from '../core/store/config-dir.js';
 import { InputError, quoteValue } from '../core/errors.js';
 import type { CommandOutcome } from '../core/outcome.js';
 import { type Output, wrapLine } from '../core/terminal/output.js';
-import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
+import { ProfileStore, type ProfileWithSecrets, type StoredProfile, chosenProfileName, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
 import { findConnector } from '../core/run/registry.js';
@@ -39,8 +39,8 @@ async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOu
   }
 }
 
-async function findProfile(store: ProfileStore, connector: Connector, rawName: string | undefined): Promise<ProfileWithSecrets> {
-  const name = parseProfileName(rawName ?? 'default');
+async function findProfile(store: ProfileStore, connector: Connector, rawName: string | undefined, env: NodeJS.ProcessEnv = {}): Promise<ProfileWithSecrets> {
+  const { name } = chosenProfileName(rawName, env);
   const profile = await store.get(connector.name, name);
   if (!profile) throw await profileNotFound(store, connector, name);
   return profile;
@@ -176,7 +176,7 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
 export function runProfilesShow(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, redactor, registry }) => {
     const connector = findConnector(registry, connectorName);
-    const profile = await findProfile(store, connector, name);
+    const profile = await findProfile(store, connector, name, io.env);
     if (options.copy !== undefined) return copyFromProfile(io, connector, profile, options.copy);
     const showSecrets = Boolean(options.showSecrets);
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
@@ -215,7 +215,7 @@ export function runProfilesExport(io: Io, connectorName: string, name: string | 
       throw new InputError('invalid_input', `--format must be env or json, not "${format.slice(0, 20)}".`);
     }
     const connector = findConnector(registry, connectorName);
-    const profile = await findProfile(store, connector, name);
+    const profile = await findProfile(store, connector, name, io.env);
     // What a verify needs: the values used only to create an application stay out.
     const all: Record<string, string> = { ...profile.values, ...profile.secrets };
     for (const field of connector.fields) if (field.setupOnly) delete all[field.key];

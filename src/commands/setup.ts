@@ -4,7 +4,7 @@ import type { Connector, ConnectorOptions } from '../core/run/connector.js';
 import { handOffSecrets } from '../core/terminal/clipboard.js';
 import { InputError, InterruptedError } from '../core/errors.js';
 import type { CommandOutcome, RunOutcome } from '../core/outcome.js';
-import { parseProfileName } from '../core/store/profile-store.js';
+import { chosenProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { stdinField } from '../core/run/resolve.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/run/runner.js';
@@ -27,17 +27,18 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
   const session = openSession(io, { input: options.input as boolean | undefined, timeout: options.timeout as string | undefined });
   let profile: string | null = null;
   let named: Record<string, string> = {};
+  let sources: Record<string, string> = {};
   try {
     // A bad --timeout is reported like any other bad input, in the run's own JSON document.
     if (session.optionError) throw session.optionError;
-    const profileName = parseProfileName(typeof options.profile === 'string' ? options.profile : 'default');
+    const { name: profileName, explicit: profileNamed } = chosenProfileName(options.profile, io.env);
     const interactive = !verify && session.canPrompt;
     const fieldOptions = { ...options, ...connector.prepareOptions?.(options) };
     const fromStdin = stdinField(connector.fields, fieldOptions);
     const askOnTerminal = options.input !== false && io.stderr.isTTY ? session.prompter(true) : undefined;
     const stdinLine = fromStdin ? await readStdinLine({ field: fromStdin, prompter: askOnTerminal }, io.stdin) : undefined;
     const saved = await session.store.get(connector.name, profileName);
-    if (!saved && options.profile !== undefined && verify) {
+    if (!saved && profileNamed && verify) {
       profile = profileName;
       throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
     }
@@ -51,7 +52,10 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
       savedFrom: `the saved profile "${profileName}" in ${session.store.directory}`,
     });
     resolved.notices.forEach((notice) => io.out.warn(notice));
-    if (verify) named = namedValues(connector.fields, resolved);
+    if (verify) {
+      named = namedValues(connector.fields, resolved);
+      sources = { ...resolved.sources };
+    }
     if (!verify && (options.save !== false || connector.issuesSecrets)) await session.store.checkSecretStore();
     const writer = writerFor(session, connector, profileName);
     const steps = await connector.load();
@@ -69,7 +73,7 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
     const handOff = interactive && run.kind === 'verified' && run.issuedSecret ? () => handOffIssued(io, run) : undefined;
     return { kind: 'run', run, showSecrets, handOff };
   } catch (error) {
-    return { kind: 'run', run: failedBeforeRun(connector, profile, asCliError(error, { signal: session.signal, env: io.env, out: io.out }), named), showSecrets };
+    return { kind: 'run', run: failedBeforeRun(connector, profile, asCliError(error, { signal: session.signal, env: io.env, out: io.out }), named, sources), showSecrets };
   } finally {
     await session.close();
   }

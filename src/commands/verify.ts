@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../core/store/atomic-file.js';
 import { type CliError, InputError } from '../core/errors.js';
 import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } from '../core/outcome.js';
 import { Output } from '../core/terminal/output.js';
-import { type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
+import { type StoredProfile, chosenProfileName } from '../core/store/profile-store.js';
 import type { Redactor } from '../core/redact.js';
 import { findConnector } from '../core/run/registry.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/run/runner.js';
@@ -43,12 +43,13 @@ function parseCount(raw: string | undefined, flag: string, fallback: number, min
 
 async function selectProfiles(io: Io, session: Session, options: VerifyOptions): Promise<StoredProfile[]> {
   const connector = options.connector === undefined ? undefined : findConnector(io.registry, options.connector).name;
-  const name = options.profile === undefined ? undefined : parseProfileName(options.profile);
+  // CONNECTOR_SETUP_PROFILE narrows a plain `verify` as --profile does; --all means every profile.
+  const name = options.profile !== undefined || !options.all ? chosenProfileName(options.profile, io.env) : undefined;
   const selected = (await session.store.list()).filter(
-    (profile) => (connector === undefined || profile.connector === connector) && (name === undefined || profile.name === name),
+    (profile) => (connector === undefined || profile.connector === connector) && (name === undefined || !name.explicit || profile.name === name.name),
   );
   if (selected.length === 0) {
-    const which = [connector && `connector ${connector}`, name && `name "${name}"`].filter(Boolean).join(' and ');
+    const which = [connector && `connector ${connector}`, name?.explicit && `name "${name.name}"`].filter(Boolean).join(' and ');
     throw new InputError(
       'profile_not_found',
       which ? `No saved profile with ${which}.` : 'There are no saved profiles to verify.',

@@ -23,6 +23,8 @@ export interface RunReport {
   checks: readonly Check[];
   /** Non-secret values only. */
   values: Readonly<Record<string, string>>;
+  /** Where each field's value came from (flag, stdin, env, profile, reference, default, step): names, never values. */
+  sources: Readonly<Record<string, string>>;
   warnings: readonly string[];
 }
 
@@ -118,6 +120,7 @@ export function runDocument(run: RunOutcome): Record<string, unknown> {
     profile: run.profile,
     checks: run.checks,
     values: run.values,
+    sources: run.sources,
     warnings: run.warnings,
     error: run.kind === 'verified' ? null : toErrorJson(run.error),
   };

@@ -3,7 +3,7 @@
 import { InputError } from '../errors.js';
 import { type FieldSpec, describeSources, optionKey } from './fields.js';
 
-export type ValueSource = 'flag' | 'stdin' | 'env' | 'profile' | 'default';
+export type ValueSource = 'flag' | 'stdin' | 'env' | 'profile' | 'reference' | 'default';
 
 /** A value given on the command line, on stdin or in the environment: the user's answer for this run. */
 export function isExplicit(source: string | undefined): boolean {

@@ -86,6 +86,16 @@ export function namedValues(fields: readonly FieldSpec[], state: RunState): Reco
   return named;
 }
 
+/** Where each field of the run got its value, in the connector's field order; fields without one are left out. */
+function fieldSources(fields: readonly FieldSpec[], state: RunState): Record<string, RunSource> {
+  const sources: Record<string, RunSource> = {};
+  for (const field of fields) {
+    const source = state.sources[field.key];
+    if (source !== undefined && state.values[field.key] !== undefined) sources[field.key] = source;
+  }
+  return sources;
+}
+
 /** The secrets a profile keeps (never the short-lived ones, such as Invenias' API Key). */
 function keptSecrets(fields: readonly FieldSpec[], values: Values): Record<string, string> {
   const secrets: Record<string, string> = {};
@@ -231,6 +241,7 @@ class Run {
       profile: mode === 'setup' && !this.input.writer ? null : profileName,
       checks: [...this.checks],
       values: namedValues(connector.fields, this.state),
+      sources: fieldSources(connector.fields, this.state),
       warnings: [...this.warnings],
     };
   }
@@ -350,7 +361,13 @@ export function runVerify(input: RunInput): Promise<RunOutcome> {
 }
 
 /** A failure before a run could start (bad flags, unreadable profile): reported in the run's own document. */
-export function failedBeforeRun(connector: { name: string; title: string }, profile: string | null, error: CliError, values: Record<string, string> = {}): RunOutcome {
-  return { connector: connector.name, title: connector.title, profile, checks: [], values, warnings: [], kind: failureKind(error), error, shown: false };
+export function failedBeforeRun(
+  connector: { name: string; title: string },
+  profile: string | null,
+  error: CliError,
+  values: Record<string, string> = {},
+  sources: Record<string, string> = {},
+): RunOutcome {
+  return { connector: connector.name, title: connector.title, profile, checks: [], values, sources, warnings: [], kind: failureKind(error), error, shown: false };
 }
 

@@ -78,6 +78,22 @@ export function parseProfileName(raw: string): string {
   return raw;
 }
 
+/**
+ * The profile a command uses: `--profile`, else CONNECTOR_SETUP_PROFILE (as AWS_PROFILE and PINGCLI_PROFILE are read),
+ * else `default`. `explicit` says whether the user named one, by the flag or the variable.
+ */
+export function chosenProfileName(flag: unknown, env: NodeJS.ProcessEnv): { name: string; explicit: boolean } {
+  if (typeof flag === 'string') return { name: parseProfileName(flag), explicit: true };
+  const fromEnv = env.CONNECTOR_SETUP_PROFILE;
+  if (fromEnv === undefined || fromEnv === '') return { name: 'default', explicit: false };
+  try {
+    return { name: parseProfileName(fromEnv), explicit: true };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(error.code, `CONNECTOR_SETUP_PROFILE: ${error.message}`, error.hint);
+  }
+}
+
 function isStringMap(value: unknown): value is Record<string, string> {
   return isRecord(value) && Object.values(value).every((entry) => typeof entry === 'string');
 }
