@@ -75,7 +75,7 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
     .option('--json', 'print one JSON document on stdout')
     .action((options: Record<string, unknown>) => run(options, (io) => import('./commands/connectors.js').then(({ connectorsCommand }) => connectorsCommand(io))));
 
-  const profiles = program.command('profiles').description('saved profiles: list, show, export, remove');
+  const profiles = program.command('profiles').description('saved profiles: list, show, export, import, remove');
   profiles
     .command('list')
     .description('every saved profile: connector, name, non-secret values, where the secret lives, last verified, expiry')
@@ -92,11 +92,23 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
     );
   profiles
     .command('export <connector> [name]')
-    .description('the values, secrets included, as shell export lines or JSON')
-    .option('--format <format>', 'env (export lines) or json', 'env')
+    .description('the values, secrets included, for a shell, a dotenv file (gh secret set -f, Docker) or JSON')
+    .option('--format <format>', 'env (POSIX export lines), dotenv, json, fish or powershell', 'env')
+    .option('--show-secrets', 'print them on a terminal without asking (a file or pipe gets them anyway)')
     .action((connector: string, name: string | undefined, options: Record<string, unknown>) =>
       // Its output is data in either format; --json is not one of its options.
       run({ ...options, json: false }, (io) => import('./commands/profiles.js').then(({ runProfilesExport }) => runProfilesExport(io, connector, name, options))),
+    );
+  profiles
+    .command('import [file]')
+    .description('save a profile from what export wrote (FILE, or stdin when FILE is - or absent): checked, atomic')
+    .option('--format <format>', 'json or dotenv (NAME=value or export lines); by default read from the content')
+    .option('--connector <name>', 'the connector (dotenv: by default the one whose variables they are)')
+    .option('--profile <name>', 'save under this name (default: the name in the file, else CONNECTOR_SETUP_PROFILE, else default)')
+    .option('--force', 'replace a different profile of the same name')
+    .option('--json', 'print one JSON document on stdout')
+    .action((file: string | undefined, options: Record<string, unknown>) =>
+      run(options, (io) => import('./commands/profiles.js').then(({ runProfilesImport }) => runProfilesImport(io, file, options))),
     );
   profiles
     .command('remove <connector> <name>')

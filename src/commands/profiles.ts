@@ -5,6 +5,7 @@ import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
 import { configDirectory } from '../core/store/config-dir.js';
 import { InputError, quoteValue } from '../core/errors.js';
 import type { CommandOutcome } from '../core/outcome.js';
+import { EXPORT_FORMATS, IMPORT_FORMATS, exportLines, parseDotenv, parseFormat } from '../core/profile-formats.js';
 import { type Output, wrapLine } from '../core/terminal/output.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, chosenProfileName, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
@@ -203,31 +204,43 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
   });
 }
 
-/** A value in single quotes, safe for POSIX shells whatever it contains. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+/**
+ * Secrets reach a terminal only when asked for: --show-secrets, or a yes to the question. A file or a pipe the
+ * user named gets them without asking, which is what an export is for.
+ */
+async function confirmSecretsOnTerminal(io: Io, connector: Connector, profile: ProfileWithSecrets, options: ProfilesOptions): Promise<void> {
+  if (!io.stdout.isTTY || options.showSecrets || Object.keys(profile.secrets).length === 0) return;
+  const redirect = `connector-setup profiles export ${connector.name} ${profile.name} > ${connector.name}.env`;
+  if (!io.stdin.isTTY || !io.stderr.isTTY) {
+    throw new InputError('invalid_input', 'profiles export prints secrets in clear text, and its output is a terminal.', `Redirect it to a file or a pipe (${redirect}), or pass --show-secrets to print them here.`);
+  }
+  const yes = await (io.prompter ?? createPrompter)(new AbortController().signal).confirm({
+    message: `Print the secrets of profile "${profile.name}" (${connector.name}) in clear text on this terminal?`,
+    default: false,
+  });
+  if (!yes) throw new InputError('cancelled', 'Nothing was printed.', `Redirect it to a file or a pipe instead: ${redirect}`);
 }
 
 export function runProfilesExport(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, registry }) => {
-    const format = options.format ?? 'env';
-    if (format !== 'env' && format !== 'json') {
-      throw new InputError('invalid_input', `--format must be env or json, not "${format.slice(0, 20)}".`);
-    }
+    const format = parseFormat(options.format, EXPORT_FORMATS, 'env');
     const connector = findConnector(registry, connectorName);
     const profile = await findProfile(store, connector, name, io.env);
     // What a verify needs: the values used only to create an application stay out.
     const all: Record<string, string> = { ...profile.values, ...profile.secrets };
     for (const field of connector.fields) if (field.setupOnly) delete all[field.key];
-    if (io.stdout.isTTY) out.warn('This prints secrets in clear text; redirect it to a file or a CI secret store.');
+    await confirmSecretsOnTerminal(io, connector, profile, options);
     if (format === 'json') {
-      out.data(JSON.stringify({ connector: connector.name, profile: profile.name, values: all }, null, 2), { revealSecrets: true });
+      const document = { connector: connector.name, profile: profile.name, values: all, ...(profile.expiresOn ? { expiresOn: profile.expiresOn } : {}) };
+      out.data(JSON.stringify(document, null, 2), { revealSecrets: true });
       return;
     }
+    const variables: [string, string][] = [];
     for (const field of connector.fields) {
       const value = all[field.key];
-      if (field.env && value !== undefined) out.data(`export ${field.env}=${shellQuote(value)}`, { revealSecrets: true });
+      if (field.env && value !== undefined) variables.push([field.env, value]);
     }
+    exportLines(format, variables).forEach((line) => out.data(line, { revealSecrets: true }));
   });
 }
 
@@ -273,4 +286,154 @@ export function runProfilesRemove(io: Io, connectorName: string, name: string, o
     if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: profileName, removed: true });
     out.say(`Removed profile "${profileName}" (${connector.name}) and its secrets.`);
   });
+}
+
+export interface ImportOptions {
+  format?: string;
+  connector?: string;
+  profile?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+const MAX_IMPORT_BYTES = 1024 * 1024;
+
+/** The whole of FILE, or of standard input for `-` or no FILE; never a terminal (nothing was piped). */
+async function readImport(io: Io, file: string | undefined): Promise<{ text: string; from: string }> {
+  if (file !== undefined && file !== '-') {
+    const { readFile, stat } = await import('node:fs/promises');
+    try {
+      if ((await stat(file)).size > MAX_IMPORT_BYTES) throw new InputError('invalid_input', `${file} is larger than 1 MiB; a profile export was expected.`);
+      return { text: await readFile(file, 'utf8'), from: file };
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError('invalid_input', `Could not read ${file} (${(error as { code?: string }).code ?? 'unknown error'}).`, 'Name a file written by connector-setup profiles export, or pipe it in.');
+    }
+  }
+  if (io.stdin.isTTY) {
+    throw new InputError('invalid_input', 'profiles import reads a profile export from a FILE or a pipe, but standard input is a terminal.', 'connector-setup profiles import pingone.env, or pipe it in.');
+  }
+  let text = '';
+  for await (const chunk of io.stdin) {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.length > MAX_IMPORT_BYTES) throw new InputError('invalid_input', 'Standard input is larger than 1 MiB; a profile export was expected.');
+  }
+  return { text, from: 'standard input' };
+}
+
+interface ImportedDocument {
+  connector?: string;
+  profile?: string;
+  /** Field key -> raw value. */
+  values: Record<string, string>;
+  expiresOn?: string | null;
+}
+
+function fromJson(text: string, from: string): ImportedDocument {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new InputError('invalid_input', `${from} is not JSON.`, 'Pass --format dotenv for NAME=value lines, or the JSON that profiles export --format json writes.');
+  }
+  const document = data as { connector?: unknown; profile?: unknown; values?: unknown; expiresOn?: unknown };
+  const values = document?.values;
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof values !== 'object' || values === null || Array.isArray(values)) {
+    throw new InputError('invalid_input', `${from} is not a profile export: it has no "values" object.`, 'Import what profiles export --format json writes: {"connector", "profile", "values"}.');
+  }
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value !== 'string') throw new InputError('invalid_input', `values.${key.slice(0, 40)} in ${from} is not a string.`);
+  }
+  const text_ = (value: unknown, what: string): string | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') throw new InputError('invalid_input', `"${what}" in ${from} is not a string.`);
+    return value;
+  };
+  const expiresOn = text_(document.expiresOn, 'expiresOn');
+  if (expiresOn !== undefined && Number.isNaN(Date.parse(expiresOn))) throw new InputError('invalid_input', `"expiresOn" in ${from} is not a date.`);
+  return { connector: text_(document.connector, 'connector'), profile: text_(document.profile, 'profile'), values: values as Record<string, string>, expiresOn };
+}
+
+/** dotenv or `export` lines: the connector is the one whose variables they are. */
+function fromDotenv(text: string, from: string, registry: Io['registry'], connectorName: string | undefined): ImportedDocument {
+  const variables = parseDotenv(text);
+  if (variables.length === 0) throw new InputError('invalid_input', `${from} holds no NAME=value lines.`);
+  const owner = (name: string) => registry.find((connector) => connector.fields.some((field) => field.env === name));
+  const connector = connectorName !== undefined ? findConnector(registry, connectorName) : owner(variables[0]?.[0] ?? '');
+  if (!connector) {
+    throw new InputError('invalid_input', `${from}: ${variables[0]?.[0]} is no connector's variable.`, 'Pass --connector, or see connector-setup connectors for each variable.');
+  }
+  const values: Record<string, string> = {};
+  for (const [name, value] of variables) {
+    const field = connector.fields.find((candidate) => candidate.env === name);
+    if (!field) {
+      throw new InputError('invalid_input', `${from}: ${name} is not a ${connector.title} variable.`, `${connector.title} reads ${connector.fields.flatMap((each) => (each.env ? [each.env] : [])).join(', ')}.`);
+    }
+    values[field.key] = value;
+  }
+  return { connector: connector.name, values };
+}
+
+/**
+ * `profiles import [FILE|-]`: the inverse of export. Every value is checked as the same value given any other way
+ * would be; the profile is written in one locked, atomic save, and a different profile of the same name is only
+ * replaced with --force.
+ */
+export function runProfilesImport(io: Io, file: string | undefined, options: ImportOptions): Promise<CommandOutcome> {
+  return runProfiles(io, async ({ out, store, redactor, registry }) => {
+    const { text, from } = await readImport(io, file);
+    const format = options.format === undefined ? (text.trimStart().startsWith('{') ? 'json' : 'dotenv') : parseFormat(options.format, IMPORT_FORMATS, 'json');
+    const document = format === 'json' ? fromJson(text, from) : fromDotenv(text, from, registry, options.connector);
+    if (options.connector !== undefined && document.connector !== undefined && document.connector !== options.connector) {
+      throw new InputError('invalid_input', `${from} is a ${document.connector} profile, not ${options.connector.slice(0, 40)}.`, `Import it without --connector, or as connector-setup profiles import --connector ${document.connector}.`);
+    }
+    const connectorName = options.connector ?? document.connector;
+    if (connectorName === undefined) throw new InputError('invalid_input', `${from} does not say its connector.`, 'Pass --connector.');
+    const connector = findConnector(registry, connectorName);
+    const name = options.profile !== undefined ? parseProfileName(options.profile) : document.profile !== undefined ? parseProfileName(document.profile) : chosenProfileName(undefined, io.env).name;
+    const values: Record<string, string> = {};
+    const secrets: Record<string, string> = {};
+    const skipped: string[] = [];
+    for (const [key, raw] of Object.entries(document.values)) {
+      const field = connector.fields.find((candidate) => candidate.key === key);
+      if (!field) {
+        throw new InputError('invalid_input', `${from}: "${key.slice(0, 40)}" is not a ${connector.title} value.`, `${connector.title} values: ${connector.fields.map((each) => each.key).join(', ')}.`);
+      }
+      if (field.secret) redactor.add(raw);
+      // A short-lived value (Invenias' API Key) is never saved, whatever the file holds.
+      if (field.transient) {
+        skipped.push(field.label);
+        continue;
+      }
+      let value: string;
+      try {
+        value = field.parse(raw);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        throw new InputError(error.code, `${error.message} (from ${from})`, error.hint);
+      }
+      (field.secret ? secrets : values)[key] = value;
+      if (field.secret) redactor.add(value);
+    }
+    const steps = await connector.load();
+    const missing = connector.fields.filter((field) => steps.verifyKeys.includes(field.key) && values[field.key] === undefined && secrets[field.key] === undefined);
+    if (missing.length > 0) {
+      throw new InputError('missing_input', `${from} lacks ${missing.map((field) => field.label).join(', ')}, which a verify needs.`, `Add ${missing.map((field) => field.env ?? field.key).join(', ')} and import it again.`);
+    }
+    const existing = await store.get(connector.name, name);
+    const same = existing !== undefined && sameEntries(existing.values, values) && sameEntries(existing.secrets, secrets);
+    if (existing && !same && !options.force) {
+      throw new InputError('invalid_input', `A different ${connector.title} profile named "${name}" is already saved; nothing was imported.`, `Pass --force to replace it, or --profile to import under another name.`);
+    }
+    if (!same) await store.update(connector.name, name, { values, secrets, expiresOn: document.expiresOn ?? null, lastVerified: null, replace: true });
+    skipped.forEach((label) => out.warn(`The ${label} is short-lived and never saved: it was not imported.`));
+    const keys = [...Object.keys(values), ...Object.keys(secrets)];
+    if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: name, imported: keys, replaced: Boolean(existing && !same), unchanged: same });
+    out.say(same ? `Profile "${name}" (${connector.name}) is already saved with these values; nothing changed.` : `${existing ? 'Replaced' : 'Imported'} profile "${name}" (${connector.name}): ${keys.join(', ')}. Check it: connector-setup ${connector.name} --verify --profile ${name}`);
+  });
+}
+
+function sameEntries(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }

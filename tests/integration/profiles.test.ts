@@ -119,11 +119,28 @@ describe('profiles export', () => {
     expect(JSON.parse(result.stdout)).toEqual({ connector: 'pingone', profile: 'staging', values: { ...staging.values, ...staging.secrets } });
   });
 
-  test('on a terminal a notice says secrets are printed', async () => {
+  test('on a terminal it asks before printing secrets; "no" prints nothing', async () => {
     const configDir = await seeded();
     const terminal = startPty(['profiles', 'export', 'pingone', 'staging'], { CONNECTOR_SETUP_CONFIG_DIR: configDir });
-    expect(await terminal.exit).toBe(0);
-    expect(terminal.screen()).toMatch(/prints secrets in clear text/);
+    await terminal.waitFor('(y/N)');
+    expect(terminal.screen()).toContain('Print the secrets of profile "staging" (pingone) in clear text on this terminal?');
+    terminal.type('n\r');
+    expect(await terminal.exit).toBe(2);
+    expect(terminal.screen()).toContain('Nothing was printed');
+    expectNoSecrets(terminal.raw(), SECRETS);
+  });
+
+  test('on a terminal "yes" prints them, and --show-secrets prints them without asking', async () => {
+    const configDir = await seeded();
+    const asked = startPty(['profiles', 'export', 'pingone', 'staging'], { CONNECTOR_SETUP_CONFIG_DIR: configDir });
+    await asked.waitFor('(y/N)');
+    asked.type('y\r');
+    expect(await asked.exit).toBe(0);
+    expect(asked.screen()).toContain(`export PINGONE_CLIENT_SECRET='${FAKE.clientSecret}'`);
+    const shown = startPty(['profiles', 'export', 'pingone', 'staging', '--show-secrets'], { CONNECTOR_SETUP_CONFIG_DIR: configDir });
+    expect(await shown.exit).toBe(0);
+    expect(shown.screen()).not.toContain('(y/N)');
+    expect(shown.screen()).toContain(`export PINGONE_CLIENT_SECRET='${FAKE.clientSecret}'`);
   });
 
   test('a bad --format or an unknown profile: exit 2 and nothing on stdout', async () => {

@@ -1,6 +1,9 @@
 // A profile travelling from a laptop to a team and its CI: the profile named by CONNECTOR_SETUP_PROFILE, where each
 // value came from in --json, export in the formats CI systems and shells read, import as its inverse, and
 // `verify --all` on a runner that has only the connectors' variables.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
@@ -106,5 +109,139 @@ describe('--json says where each value came from', () => {
     const document = JSON.parse((await runCli(['verify', '--all', '--json'], { configDir })).stdout);
     expect(document.results[0].sources).toEqual({ clientId: 'profile', clientSecret: 'profile', authDomain: 'profile', environmentId: 'profile' });
     expect(await openStore(configDir).list()).toHaveLength(1);
+  });
+});
+
+/** A secret with every character the formats must quote (secrets have no whitespace). */
+const AWKWARD_SECRET = `FAKE-it's"a$secret\\\`0006\`#x'`;
+
+async function exported(format: string, clientSecret: string = AWKWARD_SECRET): Promise<string> {
+  const configDir = await savedPingOne('production', clientSecret);
+  const result = await runCli(['profiles', 'export', 'pingone', 'production', '--format', format], { configDir });
+  expect(result.code).toBe(0);
+  expect(result.stderr).toBe('');
+  return result.stdout;
+}
+
+describe('profiles export --format', () => {
+  test('fish: the real fish reads back exactly the values', async () => {
+    const lines = await exported('fish');
+    expect(lines).toContain(`set -gx PINGONE_CLIENT_ID '${FAKE.clientId}'`);
+    const echoed = execFileSync('fish', ['--no-config', '-c', `${lines}\nprintf '%s|%s' "$PINGONE_CLIENT_SECRET" "$PINGONE_AUTH_DOMAIN"`], { encoding: 'utf8' });
+    expect(echoed).toBe(`${AWKWARD_SECRET}|${server.hostPort}`);
+  });
+
+  test('env: bash and zsh read back exactly the values', async () => {
+    const lines = await exported('env');
+    for (const shell of ['bash', 'zsh']) {
+      const echoed = execFileSync(shell, ['-c', `${lines}\nprintf '%s|%s' "$PINGONE_CLIENT_SECRET" "$PINGONE_ENVIRONMENT_ID"`], { encoding: 'utf8' });
+      expect({ shell, echoed }).toEqual({ shell, echoed: `${AWKWARD_SECRET}|${FAKE.environmentId}` });
+    }
+  });
+
+  test('dotenv: bare NAME=value lines where nothing needs quoting (what Docker --env-file takes verbatim)', async () => {
+    const lines = await exported('dotenv', FAKE.clientSecret);
+    expect(lines.trim().split('\n')).toEqual([
+      `PINGONE_CLIENT_ID=${FAKE.clientId}`,
+      `PINGONE_CLIENT_SECRET=${FAKE.clientSecret}`,
+      `PINGONE_AUTH_DOMAIN=${server.hostPort}`,
+      `PINGONE_ENVIRONMENT_ID=${FAKE.environmentId}`,
+    ]);
+    // A POSIX shell sourcing it with set -a (as many CI scripts load a .env) gets the same values.
+    const echoed = execFileSync('sh', ['-c', `set -a\n${lines}\nprintf '%s' "$PINGONE_CLIENT_SECRET"`], { encoding: 'utf8' });
+    expect(echoed).toBe(FAKE.clientSecret);
+  });
+
+  test('dotenv: a value with quotes, $ or # is double-quoted with \\ \\" \\$ escaped (godotenv, Docker Compose)', async () => {
+    const lines = await exported('dotenv');
+    expect(lines).toContain('PINGONE_CLIENT_SECRET="FAKE-it\'s\\"a\\$secret\\\\`0006`#x\'"');
+  });
+
+  test('powershell: $Env: assignments, single quotes doubled', async () => {
+    const lines = await exported('powershell');
+    expect(lines).toContain(`$Env:PINGONE_CLIENT_ID = '${FAKE.clientId}'`);
+    expect(lines).toContain(`$Env:PINGONE_CLIENT_SECRET = '${AWKWARD_SECRET.replace(/'/g, "''")}'`);
+  });
+
+  test('an unknown format: exit 2, the formats named, nothing on stdout', async () => {
+    const configDir = await savedPingOne('production');
+    const result = await runCli(['profiles', 'export', 'pingone', 'production', '--format', 'yaml'], { configDir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('env, dotenv, json, fish or powershell');
+  });
+});
+
+describe('profiles import', () => {
+  test.each(['json', 'dotenv', 'env'])('what export --format %s wrote comes back as the same profile on another machine', async (format) => {
+    const text = await exported(format);
+    const laptop = tempConfigDir();
+    const file = path.join(laptop, `production.${format}`);
+    writeFileSync(file, text);
+    const runner = tempConfigDir();
+    const args = format === 'json' ? ['profiles', 'import', file] : ['profiles', 'import', file, '--profile', 'production'];
+    const result = await runCli([...args, '--json'], { configDir: runner });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, connector: 'pingone', profile: 'production', replaced: false });
+    const saved = await openStore(runner).get('pingone', 'production');
+    expect(saved?.values).toEqual({ clientId: FAKE.clientId, authDomain: server.hostPort, environmentId: FAKE.environmentId });
+    expect(saved?.secrets).toEqual({ clientSecret: AWKWARD_SECRET });
+    expectNoSecrets(result.stdout + result.stderr, [AWKWARD_SECRET]);
+  });
+
+  test('from stdin, then verified with the imported values', async () => {
+    const text = await exported('dotenv', FAKE.clientSecret);
+    const runner = tempConfigDir();
+    const imported = await runCli(['profiles', 'import', '-'], { configDir: runner, stdin: text });
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toContain('Imported profile "default" (pingone)');
+    const verified = await runCli(['pingone', '--verify', '--json'], { configDir: runner });
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout).sources.clientSecret).toBe('profile');
+  });
+
+  test('a different profile of the same name is kept unless --force; the same one is left alone', async () => {
+    const runner = await savedPingOne('production', FAKE.clientSecret);
+    const text = await exported('json', FAKE.wrongSecret);
+    const refused = await runCli(['profiles', 'import', '--json'], { configDir: runner, stdin: text });
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout).error.message).toContain('already saved; nothing was imported');
+    expect((await openStore(runner).get('pingone', 'production'))?.secrets).toEqual({ clientSecret: FAKE.clientSecret });
+
+    const again = await runCli(['profiles', 'import', '--json'], { configDir: runner, stdin: await exported('json', FAKE.clientSecret) });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ unchanged: true, replaced: false });
+
+    const forced = await runCli(['profiles', 'import', '--force', '--json'], { configDir: runner, stdin: text });
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(forced.stdout)).toMatchObject({ replaced: true });
+    const saved = await openStore(runner).get('pingone', 'production');
+    expect(saved?.secrets).toEqual({ clientSecret: FAKE.wrongSecret });
+    expect(saved?.lastVerified).toBeNull();
+    expectNoSecrets(refused.stdout + refused.stderr + forced.stdout + forced.stderr);
+  });
+
+  test.each([
+    ['a value that is not valid', 'invalid_input', 'Auth Domain', `PINGONE_CLIENT_ID=${FAKE.clientId}\nPINGONE_CLIENT_SECRET=${FAKE.clientSecret}\nPINGONE_AUTH_DOMAIN=auth..pingone..eu\nPINGONE_ENVIRONMENT_ID=${FAKE.environmentId}\n`],
+    ['a value a verify needs is missing', 'missing_input', 'Auth Domain', `PINGONE_CLIENT_ID=${FAKE.clientId}\nPINGONE_CLIENT_SECRET=${FAKE.clientSecret}\n`],
+    ['another connector variable', 'invalid_input', 'INVENIAS_SUBDOMAIN is not a PingOne variable', `PINGONE_CLIENT_ID=${FAKE.clientId}\nINVENIAS_SUBDOMAIN=acme\n`],
+    ['a line that is not NAME=value', 'invalid_input', 'Line 1', `PINGONE_CLIENT_ID ${FAKE.clientId}\n`],
+    ['JSON without values', 'invalid_input', 'no "values" object', '{"connector": "pingone"}'],
+    ['a quote not closed', 'invalid_input', 'not closed', `PINGONE_CLIENT_SECRET='${FAKE.clientSecret}\n`],
+  ])('%s: exit 2 (%s), nothing saved, no secret repeated', async (_what, code, words, text) => {
+    const runner = tempConfigDir();
+    const result = await runCli(['profiles', 'import', '--json'], { configDir: runner, stdin: text });
+    expect(result.code).toBe(2);
+    const error = JSON.parse(result.stdout).error;
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(words);
+    expect(await openStore(runner).list()).toEqual([]);
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('--connector that contradicts the file is refused', async () => {
+    const result = await runCli(['profiles', 'import', '--connector', 'invenias', '--json'], { stdin: await exported('json', FAKE.clientSecret) });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toContain('is a pingone profile, not invenias');
   });
 });

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { shellQuote } from '../../src/commands/profiles.js';
+import { shellQuote } from '../../src/core/profile-formats.js';
 import { junitReport } from '../../src/commands/verify.js';
 import { type CliError, RejectedError, UnreachableError } from '../../src/core/errors.js';
 import type { RunOutcome } from '../../src/core/outcome.js';

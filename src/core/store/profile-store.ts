@@ -46,6 +46,8 @@ export interface ProfileChange {
   secrets?: Record<string, string>;
   expiresOn?: string | null;
   lastVerified?: string | null;
+  /** The values and secrets given are the whole profile (an import with --force): nothing saved before is kept. */
+  replace?: boolean;
 }
 
 export interface ProfileStoreOptions {
@@ -328,21 +330,22 @@ export class ProfileStore {
       let secretStore: SecretStoreKind = existing?.secretStore ?? 'file';
       let undo: (() => Promise<void>) | undefined;
       const item = `${connector}/${name}`;
-      if (change.secrets && Object.keys(change.secrets).length > 0) {
+      if (change.secrets && (Object.keys(change.secrets).length > 0 || (change.replace && existing))) {
         // A keychain that cannot be read now cannot keep the new secrets either: they go to the file alone.
-        const kept = existing ? await this.readSecrets(existing, connector, name).catch(() => ({})) : {};
+        const previous = existing ? await this.readSecrets(existing, connector, name).catch(() => ({})) : {};
+        const kept = change.replace ? {} : previous;
         if (existing?.secretStore !== 'keychain' && requestedSecretStore(this.env) !== 'file') {
           setPending(profiles, [...(profiles.pendingKeychainItems ?? []), item]);
           await this.profilesFile.write(profiles);
         }
         secretStore = await this.storeSecrets(connector, name, { ...kept, ...change.secrets });
         const target = this.backend(secretStore);
-        const before = existing?.secretStore === secretStore ? kept : {};
+        const before = existing?.secretStore === secretStore ? previous : {};
         undo = () => (Object.keys(before).length > 0 ? target.write(connector, name, before) : target.remove(connector, name));
       }
       const now = new Date().toISOString();
       byName[name] = {
-        values: { ...existing?.values, ...change.values },
+        values: change.replace ? { ...change.values } : { ...existing?.values, ...change.values },
         secretStore,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
