@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './atomic-file.js';
 import { configDirectory } from './config-dir.js';
-import type { Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { InputError, quoteValue } from '../errors.js';
 import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import {
@@ -51,7 +51,7 @@ export interface ProfileStoreOptions {
   env?: NodeJS.ProcessEnv;
   /** One line for the user, e.g. that the keychain was unavailable and the file was used. */
   notice?: (text: string) => void;
-  /** The run's clock: a keychain call's deadline runs on it. */
+  /** The run's clock: a keychain call's deadline and the times a profile records run on it. */
   clock?: Clock;
 }
 
@@ -134,7 +134,7 @@ export class ProfileStore {
   private noticeGiven = false;
   private readonly env: NodeJS.ProcessEnv;
   private readonly notice: (text: string) => void;
-  private readonly clock: Clock | undefined;
+  private readonly clock: Clock;
 
   constructor(
     readonly directory: string = configDirectory(),
@@ -146,7 +146,7 @@ export class ProfileStore {
     this.secretsPath = this.fileSecrets.path;
     this.env = options.env ?? process.env;
     this.notice = options.notice ?? (() => undefined);
-    this.clock = options.clock;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Ends the keychain connection, if one was opened; the store's files need no closing. */
@@ -291,7 +291,7 @@ export class ProfileStore {
         const before = existing?.secretStore === secretStore ? kept : {};
         undo = () => (Object.keys(before).length > 0 ? target.write(connector, name, before) : target.remove(connector, name));
       }
-      const now = new Date().toISOString();
+      const now = new Date(this.clock.now()).toISOString();
       byName[name] = {
         values: { ...existing?.values, ...change.values },
         secretStore,
