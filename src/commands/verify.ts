@@ -41,22 +41,49 @@ function parseCount(raw: string | undefined, flag: string, fallback: number, min
   return value;
 }
 
-async function selectProfiles(io: Io, session: Session, options: VerifyOptions): Promise<StoredProfile[]> {
+/** The name of the profile a runner's environment variables make up when nothing is saved. */
+const ENV_PROFILE = 'env';
+
+/**
+ * A clean CI runner has no saved profiles, only the variables the team stored as CI secrets: each connector whose
+ * variables give every value a verify needs is one profile named `env`. Connectors with some but not all of them
+ * are named with what is missing.
+ */
+async function environmentProfiles(io: Io, connectorName: string | undefined): Promise<{ profiles: StoredProfile[]; partial: string[] }> {
+  const profiles: StoredProfile[] = [];
+  const partial: string[] = [];
+  for (const connector of io.registry) {
+    if (connectorName !== undefined && connector.name !== connectorName) continue;
+    const { verifyKeys } = await connector.load();
+    const needed = connector.fields.filter((field) => verifyKeys.includes(field.key) && field.env);
+    const unset = needed.filter((field) => !io.env[field.env as string]);
+    if (needed.length > 0 && unset.length === 0) {
+      const values = Object.fromEntries(connector.fields.filter((field) => !field.secret && field.env && io.env[field.env]).map((field) => [field.key, io.env[field.env as string] as string]));
+      profiles.push({ connector: connector.name, name: ENV_PROFILE, values, secretStore: 'file', createdAt: '', updatedAt: '', lastVerified: null, expiresOn: null });
+    } else if (unset.length < needed.length) {
+      partial.push(`${connector.title} lacks ${unset.map((field) => field.env).join(', ')}`);
+    }
+  }
+  return { profiles, partial };
+}
+
+async function selectProfiles(io: Io, session: Session, options: VerifyOptions): Promise<{ profiles: StoredProfile[]; fromEnv: boolean }> {
   const connector = options.connector === undefined ? undefined : findConnector(io.registry, options.connector).name;
   // CONNECTOR_SETUP_PROFILE narrows a plain `verify` as --profile does; --all means every profile.
   const name = options.profile !== undefined || !options.all ? chosenProfileName(options.profile, io.env) : undefined;
-  const selected = (await session.store.list()).filter(
-    (profile) => (connector === undefined || profile.connector === connector) && (name === undefined || !name.explicit || profile.name === name.name),
+  const saved = (await session.store.list()).filter((profile) => connector === undefined || profile.connector === connector);
+  const selected = saved.filter((profile) => name === undefined || !name.explicit || profile.name === name.name);
+  if (selected.length > 0) return { profiles: selected, fromEnv: false };
+  const fromEnv = saved.length === 0 && (!name?.explicit || name.name === ENV_PROFILE) ? await environmentProfiles(io, connector) : { profiles: [], partial: [] };
+  if (fromEnv.profiles.length > 0) return { profiles: fromEnv.profiles, fromEnv: true };
+  const which = [connector && `connector ${connector}`, name?.explicit && `name "${name.name}"`].filter(Boolean).join(' and ');
+  throw new InputError(
+    'profile_not_found',
+    which ? `No saved profile with ${which}.` : 'There are no saved profiles to verify.',
+    fromEnv.partial.length > 0
+      ? `Nor a complete set of variables: ${fromEnv.partial.join('; ')}.`
+      : 'See connector-setup profiles list; run connector-setup <connector> to save one, or set its environment variables (connector-setup connectors lists them).',
   );
-  if (selected.length === 0) {
-    const which = [connector && `connector ${connector}`, name?.explicit && `name "${name.name}"`].filter(Boolean).join(' and ');
-    throw new InputError(
-      'profile_not_found',
-      which ? `No saved profile with ${which}.` : 'There are no saved profiles to verify.',
-      'See connector-setup profiles list; run connector-setup <connector> to save one.',
-    );
-  }
-  return selected;
 }
 
 /** Human text from a profile's steps stays out of the batch's output; warnings travel in the result. */
@@ -79,14 +106,18 @@ function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
 }
 
 /** One saved profile, as `connector-setup <connector> --verify --profile NAME` would check it with nothing else set. */
-async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined, writer: ProfileWriter): Promise<RunOutcome> {
+async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined, writer: ProfileWriter, fromEnv: boolean): Promise<RunOutcome> {
   const unknown = { name: profile.connector, title: profile.connector };
   try {
     const connector = findConnector(io.registry, profile.connector);
-    const saved = await session.store.get(profile.connector, profile.name);
-    if (!saved) throw new InputError('profile_not_found', `The profile "${profile.name}" (${profile.connector}) was removed meanwhile.`);
+    const saved = fromEnv ? undefined : await session.store.get(profile.connector, profile.name);
+    if (!saved && !fromEnv) throw new InputError('profile_not_found', `The profile "${profile.name}" (${profile.connector}) was removed meanwhile.`);
     // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
-    const resolved = session.resolve({ fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` });
+    const resolved = session.resolve(
+      fromEnv
+        ? { fields: connector.fields, options: {}, env: io.env }
+        : { fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` },
+    );
     const run = await runVerify({
       context: session.runContext({ connector, profileName: profile.name, options: {}, interactive: false, saved, out: quietOutput(io.redactor) }),
       steps: await connector.load(),
@@ -96,9 +127,10 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
       keepWriter: writer,
       failWithinDays,
     });
-    return run.kind === 'verified' ? run : { ...run, error: incompleteProfile(run.error, profile) };
+    return run.kind === 'verified' || fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
   } catch (error) {
-    const failure = incompleteProfile(asCliError(error, { signal: session.signal, env: io.env, out: io.out }), profile);
+    const caught = asCliError(error, { signal: session.signal, env: io.env, out: io.out });
+    const failure = fromEnv ? caught : incompleteProfile(caught, profile);
     return failedBeforeRun(io.registry.find((candidate) => candidate.name === profile.connector) ?? unknown, profile.name, failure, profile.values);
   }
 }
@@ -182,13 +214,14 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
     const concurrency = parseCount(options.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
     const failWithinDays = options.expiringWithin === undefined ? undefined : parseCount(options.expiringWithin, '--expiring-within', 0, 0, 3650);
     if (options.junit) await checkJunitTarget(options.junit);
-    const profiles = await selectProfiles(io, session, options);
+    const { profiles, fromEnv } = await selectProfiles(io, session, options);
     // markVerified takes the store's lock; one at a time within this process keeps the lock uncontended.
     const oneWriteAtATime = pLimit(1);
     const writerOf = (profile: StoredProfile): ProfileWriter => ({
       directory: session.store.directory,
       update: () => Promise.reject(new Error('verify never changes a profile')),
-      markVerified: (at) => oneWriteAtATime(() => session.store.markVerified(profile.connector, profile.name, at)),
+      // A profile made of the environment has nothing on disk to mark.
+      markVerified: (at) => (fromEnv ? Promise.resolve() : oneWriteAtATime(() => session.store.markVerified(profile.connector, profile.name, at))),
     });
     const progress = progressLine(io, profiles.length);
     let done = 0;
@@ -199,7 +232,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       profiles.map((profile) =>
         limit(async (): Promise<BatchEntry> => {
           const started = performance.now();
-          const outcome = await verifyOne(io, session, profile, failWithinDays, writerOf(profile));
+          const outcome = await verifyOne(io, session, profile, failWithinDays, writerOf(profile), fromEnv);
           done += 1;
           if (outcome.kind !== 'verified') failed += 1;
           progress.update(done, failed);

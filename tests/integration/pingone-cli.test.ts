@@ -310,13 +310,14 @@ describe('what is printed', () => {
     const result = await setup(tempConfigDir(), ['--client-id', FAKE.clientId, '--json', '--show-secrets']);
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
-    expect(Object.keys(document).sort()).toEqual(['checks', 'connector', 'error', 'ok', 'profile', 'values', 'warnings']);
+    expect(Object.keys(document).sort()).toEqual(['checks', 'connector', 'error', 'ok', 'profile', 'sources', 'values', 'warnings']);
     expect(document).toEqual({
       ok: true,
       connector: 'pingone',
       profile: 'default',
       checks: [{ name: 'Token request (client credentials, Client Secret Post)', ok: true, ms: expect.any(Number) }],
       values: { clientId: FAKE.clientId, authDomain: server.hostPort, environmentId: FAKE.environmentId },
+      sources: { clientId: 'flag', clientSecret: 'env', authDomain: 'flag', environmentId: 'flag' },
       warnings: [],
       error: null,
     });

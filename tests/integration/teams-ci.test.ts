@@ -2,10 +2,11 @@
 // value came from in --json, export in the formats CI systems and shells read, import as its inverse, and
 // `verify --all` on a runner that has only the connectors' variables.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { runCli, runCliProcess, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { openStore, seedProfiles } from '../helpers/profiles.js';
@@ -243,5 +244,70 @@ describe('profiles import', () => {
     const result = await runCli(['profiles', 'import', '--connector', 'invenias', '--json'], { stdin: await exported('json', FAKE.clientSecret) });
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).error.message).toContain('is a pingone profile, not invenias');
+  });
+});
+
+describe('verify --all on a clean CI runner: variables only', () => {
+  const pingoneVariables = () => ({
+    PINGONE_CLIENT_ID: FAKE.clientId,
+    PINGONE_CLIENT_SECRET: FAKE.clientSecret,
+    PINGONE_AUTH_DOMAIN: server.hostPort,
+    PINGONE_ENVIRONMENT_ID: FAKE.environmentId,
+  });
+
+  test('the README recipe: a fresh HOME, no config directory, verify --all --junit passes and the JUnit parses', async () => {
+    const home = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'runner-home-'));
+    const junit = path.join(home, 'reports', 'connector-setup.xml');
+    const before = server.tokenRequests().length;
+    const result = await runCliProcess(['verify', '--all', '--json', '--junit', junit], {
+      env: { ...pingoneVariables(), HOME: home, XDG_CONFIG_HOME: undefined, CONNECTOR_SETUP_CONFIG_DIR: undefined },
+    });
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.ok).toBe(true);
+    expect(document.results).toHaveLength(1);
+    expect(document.results[0]).toMatchObject({ ok: true, connector: 'pingone', profile: 'env', values: { clientId: FAKE.clientId, authDomain: server.hostPort } });
+    expect(document.results[0].sources).toEqual({ clientId: 'env', clientSecret: 'env', authDomain: 'env', environmentId: 'env' });
+    expect(server.tokenRequests().slice(before)).toHaveLength(1);
+    // A real XML parser reads the report: one suite, one passing testcase.
+    const count = (xpath: string) => execFileSync('xmllint', ['--xpath', xpath, junit], { encoding: 'utf8' }).trim();
+    expect(count('count(//testsuite)')).toBe('1');
+    expect(count('count(//testcase[@name="pingone/env"])')).toBe('1');
+    expect(count('count(//failure|//error)')).toBe('0');
+    // Nothing was saved on the runner: the only file is the report.
+    expect(readdirSync(home)).toEqual(['reports']);
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('a wrong secret in the variables fails the run (exit 1) and the report says so', async () => {
+    const configDir = tempConfigDir();
+    const junit = path.join(configDir, 'report.xml');
+    const result = await runCli(['verify', '--all', '--json', '--junit', junit], { configDir, env: { ...pingoneVariables(), PINGONE_CLIENT_SECRET: FAKE.wrongSecret } });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).results[0]).toMatchObject({ ok: false, profile: 'env', error: { code: 'invalid_client' } });
+    expect(execFileSync('xmllint', ['--xpath', 'count(//failure[@type="invalid_client"])', junit], { encoding: 'utf8' }).trim()).toBe('1');
+    expect(existsSync(path.join(configDir, 'profiles.json'))).toBe(false);
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('saved profiles, when there are any, are what verify --all checks: the variables do not add one', async () => {
+    const configDir = await savedPingOne('production');
+    const document = JSON.parse((await runCli(['verify', '--all', '--json'], { configDir, env: pingoneVariables() })).stdout);
+    expect(document.results.map((entry: { profile: string }) => entry.profile)).toEqual(['production']);
+  });
+
+  test('some variables but not all: exit 2, naming the missing ones', async () => {
+    const { PINGONE_AUTH_DOMAIN: _left, ...rest } = pingoneVariables();
+    const result = await runCli(['verify', '--all', '--json'], { env: rest });
+    expect(result.code).toBe(2);
+    const error = JSON.parse(result.stdout).error;
+    expect(error.code).toBe('profile_not_found');
+    expect(error.hint).toContain('PingOne lacks PINGONE_AUTH_DOMAIN');
+  });
+
+  test('neither profiles nor variables: exit 2 as before', async () => {
+    const result = await runCli(['verify', '--all', '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'profile_not_found', message: 'There are no saved profiles to verify.' });
   });
 });
