@@ -1,6 +1,7 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
+import type { FieldSpec } from '../core/run/fields.js';
 import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
 import { configDirectory } from '../core/store/config-dir.js';
 import { InputError } from '../core/errors.js';
@@ -146,12 +147,16 @@ function profileBlock(profile: StoredProfile, width: number): string[] {
   return lines;
 }
 
+/** A field as `--copy` names it: its flag without dashes or `-stdin` (`client-secret`). */
+function flagName(field: FieldSpec): string {
+  return (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
+}
+
 /** A field named by its key or its flag (`clientSecret`, `client-secret`, `--client-secret-stdin`), among those saved. */
 function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: string): { label: string; value: string } {
   const saved = { ...profile.values, ...profile.secrets };
   const present = connector.fields.filter((field) => saved[field.key] !== undefined);
   const wanted = asked.trim().replace(/^--/, '').replace(/-stdin$/, '').toLowerCase();
-  const flagName = (field: (typeof present)[number]): string => (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
   const field = present.find((candidate) => candidate.key.toLowerCase() === wanted || flagName(candidate) === wanted);
   if (!field) {
     throw new InputError(
@@ -197,9 +202,10 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
     ];
     if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
     table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
-    if (!showSecrets && Object.keys(profile.secrets).length > 0) {
+    const copyable = connector.fields.find((field) => field.secret && profile.secrets[field.key] !== undefined);
+    if (!showSecrets && copyable) {
       const command = `connector-setup profiles show ${connector.name} ${profile.name}`;
-      out.say(out.paint.dim(`Secrets are masked. Reveal them: ${command} --show-secrets; or copy one: ${command} --copy client-secret`));
+      out.say(out.paint.dim(`Secrets are masked. Reveal them: ${command} --show-secrets; or copy one: ${command} --copy ${flagName(copyable)}`));
     }
   });
 }
@@ -233,15 +239,17 @@ export function runProfilesExport(io: Io, connectorName: string, name: string | 
 }
 
 /**
- * What removing a profile's secret loses. For Invenias it is the only copy of a secret shown once: the application
- * stays in Invenias, but only a renew (a new secret) gets a usable one again.
+ * What removing a profile's secret loses. A secret the partner shows only once (the connector says which) has no
+ * other copy: the application stays with the partner, but only a new secret makes it usable again.
  */
 function removalQuestion(connector: Connector, profile: ProfileWithSecrets): string {
-  const clientId = profile.values.clientId;
-  if (connector.name === 'invenias' && clientId) {
+  const oneTime = connector.oneTimeSecret;
+  const application = oneTime && profile.values[oneTime.application];
+  if (oneTime && application) {
+    const label = (key: string): string => connector.fields.find((field) => field.key === key)?.label ?? key;
     return (
-      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the Client Secret of the application ` +
-      `with Client ID ${clientId}. The application stays in Invenias, but its one-time secret cannot be shown again.`
+      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the ${label(oneTime.secret)} of the application ` +
+      `with ${label(oneTime.application)} ${application}. The application stays in ${connector.title}, but its one-time secret cannot be shown again.`
     );
   }
   return `Remove profile "${profile.name}" (${connector.name}) and its saved secrets? They cannot be shown again from here.`;

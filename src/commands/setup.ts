@@ -52,7 +52,7 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
     });
     resolved.notices.forEach((notice) => io.out.warn(notice));
     if (verify) named = namedValues(connector.fields, resolved);
-    if (!verify && (options.save !== false || connector.issuesSecrets)) await session.store.checkSecretStore();
+    if (!verify && (options.save !== false || connector.oneTimeSecret)) await session.store.checkSecretStore();
     const writer = writerFor(session, connector, profileName);
     const steps = await connector.load();
     const input = {

@@ -10,7 +10,7 @@ export const inveniasDefinition: Connector = {
   fields: inveniasFields,
   cyclrLocation: CYCLR_LOCATION,
   renewHint: (profile) => forProfile(HINTS.appExpired, profile),
-  issuesSecrets: true,
+  oneTimeSecret: { secret: 'clientSecret', application: 'clientId' },
   extraFlags: [
     { flags: '--new-app', description: 'create another application even when the profile already has one' },
     { flags: '--renew', description: 'renew the application (needs an API Key): Invenias issues a new Client Secret' },

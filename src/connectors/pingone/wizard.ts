@@ -3,9 +3,9 @@
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
-import { parseHostPort, parseSecret, parseUuid } from '../../core/run/validate.js';
+import { parseSecret, parseUuid } from '../../core/run/validate.js';
 import { givenExplicitly, validateWith } from '../../core/run/wizard.js';
-import { REGIONS, parseAuthorizationUrl } from './fields.js';
+import { REGIONS, parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { WORKER_APP_CHECKLIST } from './guide.js';
 
 type Context = Pick<StepContext, 'prompt' | 'out' | 'redactor' | 'sources'>;
@@ -40,6 +40,7 @@ const askClientSecret: Question = async (context, values) => {
   return { clientSecret: secret.value };
 };
 
+const authDomainField = pingoneFields.find((field) => field.key === 'authDomain') ?? pingoneFields[0]!;
 const PASTE_URL = 'paste-url';
 const CUSTOM_DOMAIN = 'custom-domain';
 
@@ -80,9 +81,9 @@ const askAuthDomain: Question = async (context, values, editing) => {
     const domain = await prompt.text({
       message: 'Auth Domain (host[:port])',
       default: regional ? undefined : values.authDomain,
-      validate: validateWith((value) => parseHostPort(value, 'Auth Domain')),
+      validate: validateWith(authDomainField.parse),
     });
-    return { authDomain: parseHostPort(domain, 'Auth Domain') };
+    return { authDomain: authDomainField.parse(domain) };
   }
   return { authDomain: choice };
 };

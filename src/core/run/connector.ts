@@ -70,8 +70,11 @@ export interface ConnectorInfo {
 
 export interface Connector extends ConnectorInfo {
   readonly summary: string;
-  /** The partner issues one-time secrets during setup (they are kept even with --no-save). */
-  readonly issuesSecrets?: boolean;
+  /**
+   * The partner issues a secret it shows only once (keys of the field holding it and of the field naming its
+   * application): core keeps it even with --no-save, and says what a profile's removal loses.
+   */
+  readonly oneTimeSecret?: { readonly secret: string; readonly application: string };
   /** Flags beyond the fields' own, e.g. `--authorization-url`. */
   readonly extraFlags: readonly ExtraFlag[];
   /** Turns connector-specific flags into field values before values are resolved. */
