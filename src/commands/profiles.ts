@@ -2,6 +2,8 @@
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
 import type { FieldSpec } from '../core/run/fields.js';
+import { type Hint, type HintStep, command } from '../core/hint.js';
+import { revealCommand } from '../core/terminal/render.js';
 import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
 import { configDirectory } from '../core/store/config-dir.js';
 import { InputError } from '../core/errors.js';
@@ -51,10 +53,10 @@ async function findProfile(store: ProfileStore, connector: Connector, rawName: s
 /** "No such profile", with the names that do exist for that connector (the usual slip: a name left out). */
 async function profileNotFound(store: ProfileStore, connector: Connector, name: string): Promise<InputError> {
   const names = (await store.list()).filter((profile) => profile.connector === connector.name).map((profile) => profile.name);
-  const hint =
+  const hint: Hint =
     names.length === 0
-      ? `No ${connector.title} profile is saved; run connector-setup ${connector.name} to make one.`
-      : `Saved ${connector.title} profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''} (connector-setup profiles list shows them all).`;
+      ? [`No ${connector.title} profile is saved; run `, command(connector.name), ' to make one.']
+      : [`Saved ${connector.title} profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''} (`, command('profiles', 'list'), ' shows them all).'];
   return new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, hint);
 }
 
@@ -92,7 +94,7 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
     const profiles = await store.list();
     if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
     if (profiles.length === 0) {
-      out.say('No saved profiles. Run connector-setup <connector> to make one.');
+      out.say(out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']));
       return;
     }
     const rows = [['CONNECTOR', 'NAME', 'VALUES', 'SECRET IN', 'LAST VERIFIED', 'EXPIRES']];
@@ -173,7 +175,7 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   const { out, redactor } = io;
   const { label, value } = copiedField(connector, profile, asked);
   redactor.add(value);
-  const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
+  const reveal = out.hint(revealCommand(connector.name, profile.name));
   const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env });
   if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
   out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
@@ -204,8 +206,8 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
     table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
     const copyable = connector.fields.find((field) => field.secret && profile.secrets[field.key] !== undefined);
     if (!showSecrets && copyable) {
-      const command = `connector-setup profiles show ${connector.name} ${profile.name}`;
-      out.say(out.paint.dim(`Secrets are masked. Reveal them: ${command} --show-secrets; or copy one: ${command} --copy ${flagName(copyable)}`));
+      const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
+      out.say(out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', flagName(copyable))])));
     }
   });
 }
@@ -262,7 +264,7 @@ async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWith
     throw new InputError(
       'invalid_input',
       `Profile "${profile.name}" (${connector.name}) holds a secret, and there is no terminal to confirm its removal.`,
-      `Pass --yes to remove it without asking: connector-setup profiles remove ${connector.name} ${profile.name} --yes`,
+      ['Pass --yes to remove it without asking: ', command('profiles', 'remove', connector.name, profile.name, '--yes')],
     );
   }
   return (io.prompter ?? createPrompter)(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });

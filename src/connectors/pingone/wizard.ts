@@ -127,12 +127,3 @@ export async function collect(context: Context, values: Values, editing: boolean
   }
   return answers;
 }
-
-/** A hint that names a flag, as the wizard's own question: the user is at "What now?", not at a shell. */
-export function inTheWizard(hint: string): string {
-  return hint
-    .replace(/ \(--auth-domain [^)]+\)/g, '')
-    .replace(/pass (it|the AUTHORIZATION URL from the application's Configuration tab) with --authorization-url/g, (_, what: string) =>
-      `choose "Change the values I entered", then "Paste the AUTHORIZATION URL" and paste ${what === 'it' ? 'it' : 'the AUTHORIZATION URL from the application\'s Configuration tab'}`,
-    );
-}

@@ -4,6 +4,7 @@
 // imports a connector.
 import type { CliError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
+import type { Hint } from '../hint.js';
 import type { HttpClient } from '../net/http.js';
 import type { TokenAnswer, TokenRefusal, TokenRequest } from '../net/oauth.js';
 import type { Output } from '../terminal/output.js';
@@ -62,10 +63,10 @@ export interface ConnectorInfo {
   /** Where the values go in Cyclr. */
   readonly cyclrLocation: string;
   /**
-   * For partners whose applications expire: how to renew the application of a profile (the hint of `app_expired`
-   * and `expiring_soon`), as a complete command.
+   * For partners whose applications expire: how to renew one (the hint of `app_expired` and `expiring_soon`); its
+   * command is completed with the run's profile.
    */
-  renewHint?(profileName: string): string;
+  readonly renewHint?: Hint;
 }
 
 export interface Connector extends ConnectorInfo {
@@ -131,11 +132,6 @@ export interface ConnectorSteps {
   settling?: Settling;
   /** The expiry date the profile knows for the application these values name (null when unknown). */
   expiresOn?(context: StepContext, values: Values): string | null;
-  /**
-   * A hint as this run can follow it: its commands completed with the profile (and the application it names), or,
-   * in the wizard, the question to choose instead of a flag.
-   */
-  completeHint?(hint: string, context: StepContext, values: Values): string;
   /** Ctrl+C after a one-time secret was kept: say what is saved and how to go on. */
   interruptedAfterKeep?(context: StepContext, values: Values): CliError;
 }
