@@ -6,7 +6,7 @@ import { CliError, type HintRun, InterruptedError, RejectedError } from '../erro
 import { joinHints } from '../hint.js';
 import type { FieldSpec } from './fields.js';
 import { type TokenRefusal, diagnoseRefusal, requestToken } from '../net/oauth.js';
-import { type Check, type CyclrValue, type RunOutcome, failureKind } from './outcome.js';
+import { type Check, type CyclrValue, type RunOutcome, failureKind } from '../outcome.js';
 import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice } from '../terminal/prompts.js';
 import { type ValueSource, isExplicit, missingInputs } from './resolve.js';

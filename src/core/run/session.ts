@@ -1,8 +1,9 @@
 // What a command that talks to partners shares: Ctrl+C handling, the HTTP client and the profile store, around the
 // output and redactor program.ts gave it.
-import type { Clock, ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
+import type { Clock } from '../clock.js';
+import type { ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
 import { InputError } from '../errors.js';
-import { HttpClient } from '../net/http.js';
+import { HttpClient } from '../net/transport.js';
 import type { Output } from '../terminal/output.js';
 import { configDirectory } from '../store/config-dir.js';
 import { type ProfileWithSecrets, ProfileStore } from '../store/profile-store.js';

@@ -7,8 +7,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './atomic-file.js';
 import { configDirectory } from './config-dir.js';
-import type { Clock } from '../run/connector.js';
-import { InputError } from '../errors.js';
+import type { Clock } from '../clock.js';
+import { InputError, quoteValue } from '../errors.js';
+import { isRecord } from '../json.js';
 import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import {
   FileSecretBackend,
@@ -19,7 +20,6 @@ import {
   type Secrets,
   requestedSecretStore,
 } from './secret-backend.js';
-import { quoteValue } from '../run/validate.js';
 
 const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -76,10 +76,6 @@ export function parseProfileName(raw: string): string {
     );
   }
   return raw;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {
