@@ -5,8 +5,8 @@
 // keychain fails for any reason it goes to the file, and the profile records which store holds it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './atomic-file.js';
-import { configDirectory } from './config-dir.js';
+import { JsonFile, damagedFile, isLeftoverOf, own, ownMap } from './atomic-file.js';
+import { checkFoundDirectory, configDirectory, ensurePrivateDirectory } from './config-dir.js';
 import type { Clock } from '../clock.js';
 import { InputError, quoteValue } from '../errors.js';
 import { isRecord } from '../json.js';
@@ -89,7 +89,7 @@ function isNullableString(value: unknown): value is string | null {
 /** What is on disk is checked, never trusted as typed. */
 function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   if (!isRecord(data)) throw damagedFile(file, 'it is not a JSON object');
-  if (Object.keys(data).length === 0) return { schemaVersion: SCHEMA_VERSION, profiles: {} };
+  if (Object.keys(data).length === 0) return emptyProfiles();
   if (data.schemaVersion !== SCHEMA_VERSION) throw damagedFile(file, `schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected ${SCHEMA_VERSION}`);
   if (!isRecord(data.profiles)) throw damagedFile(file, '"profiles" is not an object');
   const pending = data.pendingKeychainItems;
@@ -116,10 +116,26 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   return data as ProfilesFile;
 }
 
+function emptyProfiles(): ProfilesFile {
+  return { schemaVersion: SCHEMA_VERSION, profiles: ownMap() };
+}
+
+/** The saved record of one profile, looked up by own keys only. */
+function recordOf(profiles: ProfilesFile, connector: string, name: string): ProfileRecord | undefined {
+  return own(own(profiles.profiles, connector), name);
+}
 
 function setPending(profiles: ProfilesFile, items: string[]): void {
   if (items.length > 0) profiles.pendingKeychainItems = [...new Set(items)];
   else delete profiles.pendingKeychainItems;
+}
+
+/** The file's mode as four octal digits when group or others may read or write it; undefined when private or absent. */
+async function looseMode(file: string): Promise<string | undefined> {
+  if (process.platform === 'win32') return undefined;
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat?.isFile() || (stat.mode & 0o077) === 0) return undefined;
+  return (stat.mode & 0o7777).toString(8).padStart(4, '0');
 }
 
 export class ProfileStore {
@@ -129,6 +145,7 @@ export class ProfileStore {
   private readonly fileSecrets: FileSecretBackend;
   private keychain: KeychainSecretBackend | undefined;
   private noticeGiven = false;
+  private checked: Promise<void> | undefined;
   private readonly env: NodeJS.ProcessEnv;
   private readonly notice: (text: string) => void;
   private readonly clock: Clock | undefined;
@@ -137,7 +154,7 @@ export class ProfileStore {
     readonly directory: string = configDirectory(),
     options: ProfileStoreOptions = {},
   ) {
-    this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, () => ({ schemaVersion: SCHEMA_VERSION, profiles: {} }));
+    this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles);
     this.fileSecrets = new FileSecretBackend(directory, SCHEMA_VERSION);
     this.profilesPath = this.profilesFile.path;
     this.secretsPath = this.fileSecrets.path;
@@ -208,9 +225,26 @@ export class ProfileStore {
     if (requestedSecretStore(this.env) === 'keychain') await this.openKeychain().check();
   }
 
+  /**
+   * Before the first read or write: a directory others can write to, or another user's, is refused (exit 2); a
+   * secrets file others can read is reported, and set to 0600 by the next save.
+   */
+  private ready(): Promise<void> {
+    this.checked ??= (async () => {
+      await checkFoundDirectory(this.directory);
+      const mode = await looseMode(this.secretsPath);
+      if (mode !== undefined) {
+        this.notice(`${this.secretsPath} can be read by others (mode ${mode}); the next save sets it to 0600 (now: chmod 600 ${this.secretsPath}).`);
+      }
+    })();
+    return this.checked;
+  }
+
   private async withLock<T>(work: () => Promise<T>): Promise<T> {
     await ensurePrivateDirectory(this.directory);
+    await this.ready();
     return withProfileLock(path.join(this.directory, 'profiles.lock'), async () => {
+      if ((await looseMode(this.secretsPath)) !== undefined) await fs.chmod(this.secretsPath, 0o600);
       await this.removeLeftovers();
       await this.removeOrphanedKeychainItems();
       return work();
@@ -226,7 +260,7 @@ export class ProfileStore {
       const slash = item.indexOf('/');
       const connector = item.slice(0, slash);
       const name = item.slice(slash + 1);
-      if (profiles.profiles[connector]?.[name]?.secretStore === 'keychain') continue;
+      if (recordOf(profiles, connector, name)?.secretStore === 'keychain') continue;
       await this.openKeychain()
         .remove(connector, name)
         .catch(() => left.push(item));
@@ -248,12 +282,14 @@ export class ProfileStore {
   }
 
   async get(connector: string, name: string): Promise<ProfileWithSecrets | undefined> {
-    const record = (await this.profilesFile.read()).profiles[connector]?.[name];
+    await this.ready();
+    const record = recordOf(await this.profilesFile.read(), connector, name);
     if (!record) return undefined;
     return { ...record, connector, name, secrets: await this.readSecrets(record, connector, name) };
   }
 
   async list(): Promise<StoredProfile[]> {
+    await this.ready();
     const { profiles } = await this.profilesFile.read();
     return Object.entries(profiles)
       .flatMap(([connector, byName]) => Object.entries(byName).map(([name, record]) => ({ ...record, connector, name })))
@@ -271,8 +307,8 @@ export class ProfileStore {
   async update(connector: string, name: string, change: ProfileChange): Promise<void> {
     await this.withLock(async () => {
       const profiles = await this.profilesFile.read();
-      const byName = (profiles.profiles[connector] ??= {});
-      const existing = byName[name];
+      const byName = own(profiles.profiles, connector) ?? (profiles.profiles[connector] = ownMap());
+      const existing = own(byName, name);
       let secretStore: SecretStoreKind = existing?.secretStore ?? 'file';
       let undo: (() => Promise<void>) | undefined;
       const item = `${connector}/${name}`;
@@ -313,7 +349,7 @@ export class ProfileStore {
   async markVerified(connector: string, name: string, at: Date): Promise<void> {
     await this.withLock(async () => {
       const profiles = await this.profilesFile.read();
-      const record = profiles.profiles[connector]?.[name];
+      const record = recordOf(profiles, connector, name);
       if (!record) return;
       record.lastVerified = at.toISOString();
       await this.profilesFile.write(profiles);
@@ -324,7 +360,7 @@ export class ProfileStore {
   async remove(connector: string, name: string): Promise<boolean> {
     return this.withLock(async () => {
       const profiles = await this.profilesFile.read();
-      const record = profiles.profiles[connector]?.[name];
+      const record = recordOf(profiles, connector, name);
       if (record?.secretStore === 'keychain') {
         await this.inKeychainOf(connector, name, (keychain) => keychain.remove(connector, name));
       } else if (requestedSecretStore(this.env) !== 'file') {
@@ -336,7 +372,7 @@ export class ProfileStore {
       // A file entry can outlive a move to the keychain or a profile removed by hand: clear it too.
       await this.fileSecrets.remove(connector, name);
       if (!record) return false;
-      delete profiles.profiles[connector]?.[name];
+      delete own(profiles.profiles, connector)?.[name];
       await this.profilesFile.write(profiles);
       return true;
     });

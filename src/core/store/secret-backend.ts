@@ -1,7 +1,7 @@
 // Where a profile's secrets live: the OS keychain (macOS Keychain, Windows Credential Manager, the Linux
 // Secret Service; src/core/store/keychain/), or a 0600 file beside the profiles. The profile store picks one and records
 // the choice in each profile, so reads always go to the right place.
-import { JsonFile, damagedFile } from './atomic-file.js';
+import { JsonFile, damagedFile, own, ownMap } from './atomic-file.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InputError } from '../errors.js';
 import { isRecord, parseJson } from '../json.js';
@@ -70,7 +70,7 @@ export class FileSecretBackend implements SecretBackend {
         }
         return data as SecretsFile;
       },
-      () => ({ schemaVersion, secrets: {} }),
+      () => ({ schemaVersion, secrets: ownMap() }),
     );
   }
 
@@ -79,19 +79,20 @@ export class FileSecretBackend implements SecretBackend {
   }
 
   async read(connector: string, name: string): Promise<Secrets> {
-    return { ...(await this.file.read()).secrets[connector]?.[name] };
+    return { ...own(own((await this.file.read()).secrets, connector), name) };
   }
 
   async write(connector: string, name: string, secrets: Secrets): Promise<void> {
     const data = await this.file.read();
-    (data.secrets[connector] ??= {})[name] = { ...secrets };
+    const byName = own(data.secrets, connector) ?? (data.secrets[connector] = ownMap());
+    byName[name] = { ...secrets };
     await this.file.write(data);
   }
 
   async remove(connector: string, name: string): Promise<void> {
     const data = await this.file.read();
-    const byName = data.secrets[connector];
-    if (!byName?.[name]) return;
+    const byName = own(data.secrets, connector);
+    if (!own(byName, name) || !byName) return;
     delete byName[name];
     await this.file.write(data);
   }
