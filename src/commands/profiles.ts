@@ -1,6 +1,9 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
+import type { FieldSpec } from '../core/run/fields.js';
+import { type Hint, type HintStep, command } from '../core/hint.js';
+import { revealCommand } from '../core/terminal/render.js';
 import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
 import { configDirectory } from '../core/store/config-dir.js';
 import { InputError, quoteValue } from '../core/errors.js';
@@ -50,10 +53,10 @@ async function findProfile(store: ProfileStore, connector: Connector, rawName: s
 /** "No such profile", with the names that do exist for that connector (the usual slip: a name left out). */
 async function profileNotFound(store: ProfileStore, connector: Connector, name: string): Promise<InputError> {
   const names = (await store.list()).filter((profile) => profile.connector === connector.name).map((profile) => profile.name);
-  const hint =
+  const hint: Hint =
     names.length === 0
-      ? `No ${connector.title} profile is saved; run connector-setup ${connector.name} to make one.`
-      : `Saved ${connector.title} profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''} (connector-setup profiles list shows them all).`;
+      ? [`No ${connector.title} profile is saved; run `, command(connector.name), ' to make one.']
+      : [`Saved ${connector.title} profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''} (`, command('profiles', 'list'), ' shows them all).'];
   return new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, hint);
 }
 
@@ -92,7 +95,7 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
     const now = io.clock.now();
     if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
     if (profiles.length === 0) {
-      out.say('No saved profiles. Run connector-setup <connector> to make one.');
+      out.say(out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']));
       return;
     }
     const rows = [['CONNECTOR', 'NAME', 'VALUES', 'SECRET IN', 'LAST VERIFIED', 'EXPIRES']];
@@ -147,12 +150,16 @@ function profileBlock(profile: StoredProfile, width: number, now: number): strin
   return lines;
 }
 
+/** A field as `--copy` names it: its flag without dashes or `-stdin` (`client-secret`). */
+function flagName(field: FieldSpec): string {
+  return (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
+}
+
 /** A field named by its key or its flag (`clientSecret`, `client-secret`, `--client-secret-stdin`), among those saved. */
 function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: string): { label: string; value: string } {
   const saved = { ...profile.values, ...profile.secrets };
   const present = connector.fields.filter((field) => saved[field.key] !== undefined);
   const wanted = asked.trim().replace(/^--/, '').replace(/-stdin$/, '').toLowerCase();
-  const flagName = (field: (typeof present)[number]): string => (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
   const field = present.find((candidate) => candidate.key.toLowerCase() === wanted || flagName(candidate) === wanted);
   if (!field) {
     throw new InputError(
@@ -169,7 +176,7 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   const { out, redactor } = io;
   const { label, value } = copiedField(connector, profile, asked);
   redactor.add(value);
-  const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
+  const reveal = out.hint(revealCommand(connector.name, profile.name));
   const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env });
   if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
   out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
@@ -198,9 +205,10 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
     ];
     if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
     table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
-    if (!showSecrets && Object.keys(profile.secrets).length > 0) {
-      const command = `connector-setup profiles show ${connector.name} ${profile.name}`;
-      out.say(out.paint.dim(`Secrets are masked. Reveal them: ${command} --show-secrets; or copy one: ${command} --copy client-secret`));
+    const copyable = connector.fields.find((field) => field.secret && profile.secrets[field.key] !== undefined);
+    if (!showSecrets && copyable) {
+      const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
+      out.say(out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', flagName(copyable))])));
     }
   });
 }
@@ -211,15 +219,15 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
  */
 async function confirmSecretsOnTerminal(io: Io, connector: Connector, profile: ProfileWithSecrets, options: ProfilesOptions): Promise<void> {
   if (!io.stdout.isTTY || options.showSecrets || Object.keys(profile.secrets).length === 0) return;
-  const redirect = `connector-setup profiles export ${connector.name} ${profile.name} > ${connector.name}.env`;
+  const redirect = command('profiles', 'export', connector.name, profile.name, '>', `${connector.name}.env`);
   if (!io.stdin.isTTY || !io.stderr.isTTY) {
-    throw new InputError('invalid_input', 'profiles export prints secrets in clear text, and its output is a terminal.', `Redirect it to a file or a pipe (${redirect}), or pass --show-secrets to print them here.`);
+    throw new InputError('invalid_input', 'profiles export prints secrets in clear text, and its output is a terminal.', ['Redirect it to a file or a pipe (', redirect, '), or pass --show-secrets to print them here.']);
   }
   const yes = await (io.prompter ?? createPrompter)(new AbortController().signal).confirm({
     message: `Print the secrets of profile "${profile.name}" (${connector.name}) in clear text on this terminal?`,
     default: false,
   });
-  if (!yes) throw new InputError('cancelled', 'Nothing was printed.', `Redirect it to a file or a pipe instead: ${redirect}`);
+  if (!yes) throw new InputError('cancelled', 'Nothing was printed.', ['Redirect it to a file or a pipe instead: ', redirect]);
 }
 
 export function runProfilesExport(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
@@ -246,15 +254,17 @@ export function runProfilesExport(io: Io, connectorName: string, name: string | 
 }
 
 /**
- * What removing a profile's secret loses. For Invenias it is the only copy of a secret shown once: the application
- * stays in Invenias, but only a renew (a new secret) gets a usable one again.
+ * What removing a profile's secret loses. A secret the partner shows only once (the connector says which) has no
+ * other copy: the application stays with the partner, but only a new secret makes it usable again.
  */
 function removalQuestion(connector: Connector, profile: ProfileWithSecrets): string {
-  const clientId = profile.values.clientId;
-  if (connector.name === 'invenias' && clientId) {
+  const oneTime = connector.oneTimeSecret;
+  const application = oneTime && profile.values[oneTime.application];
+  if (oneTime && application) {
+    const label = (key: string): string => connector.fields.find((field) => field.key === key)?.label ?? key;
     return (
-      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the Client Secret of the application ` +
-      `with Client ID ${clientId}. The application stays in Invenias, but its one-time secret cannot be shown again.`
+      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the ${label(oneTime.secret)} of the application ` +
+      `with ${label(oneTime.application)} ${application}. The application stays in ${connector.title}, but its one-time secret cannot be shown again.`
     );
   }
   return `Remove profile "${profile.name}" (${connector.name}) and its saved secrets? They cannot be shown again from here.`;
@@ -267,7 +277,7 @@ async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWith
     throw new InputError(
       'invalid_input',
       `Profile "${profile.name}" (${connector.name}) holds a secret, and there is no terminal to confirm its removal.`,
-      `Pass --yes to remove it without asking: connector-setup profiles remove ${connector.name} ${profile.name} --yes`,
+      ['Pass --yes to remove it without asking: ', command('profiles', 'remove', connector.name, profile.name, '--yes')],
     );
   }
   return (io.prompter ?? createPrompter)(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });
@@ -308,11 +318,11 @@ async function readImport(io: Io, file: string | undefined): Promise<{ text: str
       return { text: await readFile(file, 'utf8'), from: file };
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError('invalid_input', `Could not read ${file} (${(error as { code?: string }).code ?? 'unknown error'}).`, 'Name a file written by connector-setup profiles export, or pipe it in.');
+      throw new InputError('invalid_input', `Could not read ${file} (${(error as { code?: string }).code ?? 'unknown error'}).`, ['Name a file written by ', command('profiles', 'export'), ', or pipe it in.']);
     }
   }
   if (io.stdin.isTTY) {
-    throw new InputError('invalid_input', 'profiles import reads a profile export from a FILE or a pipe, but standard input is a terminal.', 'connector-setup profiles import pingone.env, or pipe it in.');
+    throw new InputError('invalid_input', 'profiles import reads a profile export from a FILE or a pipe, but standard input is a terminal.', [command('profiles', 'import', 'pingone.env'), ', or pipe it in.']);
   }
   let text = '';
   for await (const chunk of io.stdin) {
@@ -362,7 +372,7 @@ function fromDotenv(text: string, from: string, registry: Io['registry'], connec
   const owner = (name: string) => registry.find((connector) => connector.fields.some((field) => field.env === name));
   const connector = connectorName !== undefined ? findConnector(registry, connectorName) : owner(variables[0]?.[0] ?? '');
   if (!connector) {
-    throw new InputError('invalid_input', `${from}: ${variables[0]?.[0]} is no connector's variable.`, 'Pass --connector, or see connector-setup connectors for each variable.');
+    throw new InputError('invalid_input', `${from}: ${variables[0]?.[0]} is no connector's variable.`, ['Pass --connector, or see ', command('connectors'), ' for each variable.']);
   }
   const values: Record<string, string> = {};
   for (const [name, value] of variables) {
@@ -386,7 +396,7 @@ export function runProfilesImport(io: Io, file: string | undefined, options: Imp
     const format = options.format === undefined ? (text.trimStart().startsWith('{') ? 'json' : 'dotenv') : parseFormat(options.format, IMPORT_FORMATS, 'json');
     const document = format === 'json' ? fromJson(text, from) : fromDotenv(text, from, registry, options.connector);
     if (options.connector !== undefined && document.connector !== undefined && document.connector !== options.connector) {
-      throw new InputError('invalid_input', `${from} is a ${document.connector} profile, not ${options.connector.slice(0, 40)}.`, `Import it without --connector, or as connector-setup profiles import --connector ${document.connector}.`);
+      throw new InputError('invalid_input', `${from} is a ${document.connector} profile, not ${options.connector.slice(0, 40)}.`, ['Import it without --connector, or as ', command('profiles', 'import', '--connector', document.connector), '.']);
     }
     const connectorName = options.connector ?? document.connector;
     if (connectorName === undefined) throw new InputError('invalid_input', `${from} does not say its connector.`, 'Pass --connector.');
@@ -430,7 +440,7 @@ export function runProfilesImport(io: Io, file: string | undefined, options: Imp
     skipped.forEach((label) => out.warn(`The ${label} is short-lived and never saved: it was not imported.`));
     const keys = [...Object.keys(values), ...Object.keys(secrets)];
     if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: name, imported: keys, replaced: Boolean(existing && !same), unchanged: same });
-    out.say(same ? `Profile "${name}" (${connector.name}) is already saved with these values; nothing changed.` : `${existing ? 'Replaced' : 'Imported'} profile "${name}" (${connector.name}): ${keys.join(', ')}. Check it: connector-setup ${connector.name} --verify --profile ${name}`);
+    out.say(same ? `Profile "${name}" (${connector.name}) is already saved with these values; nothing changed.` : `${existing ? 'Replaced' : 'Imported'} profile "${name}" (${connector.name}): ${keys.join(', ')}. Check it: ${out.hint([command(connector.name, '--verify', '--profile', name)])}`);
   });
 }
 
