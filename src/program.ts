@@ -1,36 +1,17 @@
 // The command table and the one place a command's outcome is rendered and turned into an exit code. main.ts runs
 // it for the process; tests run it in-process with their own streams, environment and connector registry.
-import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import type { Clock, Connector } from './core/run/connector.js';
+import type { Connector } from './core/run/connector.js';
+import type { CliDeps, Io } from './core/run/io.js';
 import { type ExitCode, InputError } from './core/errors.js';
-import { type CommandOutcome, exitCodeOf } from './core/run/outcome.js';
+import { type CommandOutcome, exitCodeOf } from './core/outcome.js';
 import { Output } from './core/terminal/output.js';
-import type { Prompter } from './core/terminal/prompts.js';
 import { Redactor } from './core/redact.js';
 import { render } from './core/terminal/render.js';
 import { asCliError } from './core/run/runner.js';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
-
-/** What a run of the CLI talks to; main.ts passes the process's own. */
-export interface CliDeps {
-  registry: readonly Connector[];
-  env: NodeJS.ProcessEnv;
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
-  clock: Clock;
-  /** Asks the wizard's questions; the terminal's (inquirer) unless a test scripts the answers. */
-  prompter?: (signal: AbortSignal) => Prompter;
-}
-
-/** What each command is given: the output (and its redactor) main renders with, and the process's surroundings. */
-export interface Io extends CliDeps {
-  out: Output;
-  redactor: Redactor;
-}
 
 /**
  * Usage errors repeat what was typed, which may be a pasted secret (`--client-secret=...`, or a secret where a

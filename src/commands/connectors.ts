@@ -1,6 +1,6 @@
 // `connector-setup connectors`: what each connector needs and where each value may come from.
-import type { CommandOutcome } from '../core/run/outcome.js';
-import type { Io } from '../program.js';
+import type { CommandOutcome } from '../core/outcome.js';
+import type { Io } from '../core/run/io.js';
 
 export async function connectorsCommand(io: Io): Promise<CommandOutcome> {
   const described = io.registry.map((connector) => ({

@@ -3,15 +3,14 @@
 import type { Connector } from '../core/run/connector.js';
 import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
 import { configDirectory } from '../core/store/config-dir.js';
-import { InputError } from '../core/errors.js';
-import type { CommandOutcome } from '../core/run/outcome.js';
+import { InputError, quoteValue } from '../core/errors.js';
+import type { CommandOutcome } from '../core/outcome.js';
 import { type Output, wrapLine } from '../core/terminal/output.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
 import { findConnector } from '../core/run/registry.js';
-import { quoteValue } from '../core/run/validate.js';
-import type { Io } from '../program.js';
+import type { Io } from '../core/run/io.js';
 
 export interface ProfilesOptions {
   json?: boolean;

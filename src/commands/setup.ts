@@ -3,14 +3,14 @@
 import type { Connector, ConnectorOptions } from '../core/run/connector.js';
 import { handOffSecrets } from '../core/terminal/clipboard.js';
 import { InputError, InterruptedError } from '../core/errors.js';
-import type { CommandOutcome, RunOutcome } from '../core/run/outcome.js';
+import type { CommandOutcome, RunOutcome } from '../core/outcome.js';
 import { parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { stdinField } from '../core/run/resolve.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
 import { readStdinLine } from '../core/terminal/stdin.js';
-import type { Io } from '../program.js';
+import type { Io } from '../core/run/io.js';
 
 function writerFor(session: Session, connector: Connector, profileName: string): ProfileWriter {
   return {

@@ -8,14 +8,14 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { writeFileAtomic } from '../core/store/atomic-file.js';
 import { type CliError, InputError } from '../core/errors.js';
-import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } from '../core/run/outcome.js';
+import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } from '../core/outcome.js';
 import { Output } from '../core/terminal/output.js';
 import { type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
 import type { Redactor } from '../core/redact.js';
 import { findConnector } from '../core/run/registry.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
-import type { Io } from '../program.js';
+import type { Io } from '../core/run/io.js';
 
 export interface VerifyOptions {
   all?: boolean;

@@ -1,6 +1,14 @@
-// The real clock; tests pass their own (see Clock in connector.ts).
-import type { Clock } from './run/connector.js';
+// Time, as a run sees it: the real clock here; tests pass their own, so waits and time limits cost them nothing.
 import { InterruptedError } from './errors.js';
+
+/** Time, injectable so that waits (a retry countdown) cost nothing in tests. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`; rejects with an InterruptedError when the run is aborted. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** A signal that aborts with a TimeoutError once `ms` have passed: the time limit of one request. */
+  deadline(ms: number): AbortSignal;
+}
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -68,3 +68,9 @@ export interface ErrorJson {
   message: string;
   hint: string;
 }
+
+/** A user's value quoted for a message: control characters shown as escapes, never sent to the terminal. */
+export function quoteValue(value: string, maxLength = 80): string {
+  const shown = value.length > maxLength ? `${value.slice(0, maxLength)}…` : value;
+  return JSON.stringify(shown).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -3,7 +3,8 @@
 // the pseudo-terminal tests under tests/e2e/ run the built CLI.
 import { PassThrough, Readable } from 'node:stream';
 import { connectors } from '../../src/connectors/index.js';
-import type { Clock, Connector } from '../../src/core/run/connector.js';
+import type { Clock } from '../../src/core/clock.js';
+import type { Connector } from '../../src/core/run/connector.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import type { Choice, Prompter } from '../../src/core/terminal/prompts.js';
 import { runCli } from '../../src/program.js';

@@ -3,7 +3,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { parseAuthorizationUrl } from '../../src/connectors/pingone/fields.js';
-import { InputError } from '../../src/core/errors.js';
+import { InputError, quoteValue } from '../../src/core/errors.js';
 import { parseRetryAfter } from '../../src/core/net/http.js';
 import { parseProfileName } from '../../src/core/store/profile-store.js';
 import { parseTimeout } from '../../src/core/run/session.js';
@@ -17,7 +17,6 @@ import {
   parseRequiredText,
   parseSecret,
   parseUuid,
-  quoteValue,
 } from '../../src/core/run/validate.js';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;

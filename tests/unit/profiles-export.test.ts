@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { shellQuote } from '../../src/commands/profiles.js';
 import { junitReport } from '../../src/commands/verify.js';
 import { type CliError, RejectedError, UnreachableError } from '../../src/core/errors.js';
-import type { RunOutcome } from '../../src/core/run/outcome.js';
+import type { RunOutcome } from '../../src/core/outcome.js';
 import { failedBeforeRun } from '../../src/core/run/runner.js';
 
 describe('shellQuote', () => {

@@ -1,8 +1,7 @@
 // The one way this tool talks to a network: undici with a shared keep-alive agent, a timeout per request,
 // bounded retries that honour Retry-After, no redirects, a capped body, and errors a person can read.
 import type { Dispatcher } from 'undici';
-import { systemClock } from '../clock.js';
-import type { Clock } from '../run/connector.js';
+import { type Clock, systemClock } from '../clock.js';
 import { InterruptedError, UnreachableError } from '../errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

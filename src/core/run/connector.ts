@@ -2,6 +2,7 @@
 // (its wizard steps, the token request Cyclr sends, and how it refines a refusal). Core owns the rest: resolving
 // values, the verify -> "What now?" -> edit loop, saving, and rendering. Connectors import this; core never
 // imports a connector.
+import type { Clock } from '../clock.js';
 import type { CliError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
 import type { HttpClient } from '../net/http.js';
@@ -18,15 +19,6 @@ export type Values = Readonly<Record<string, string | undefined>>;
 
 /** What a command line gives a connector run: commander's parsed options, values as strings, switches as booleans. */
 export type ConnectorOptions = Readonly<Record<string, string | boolean | undefined>>;
-
-/** Time, injectable so that waits (a retry countdown) cost nothing in tests. */
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`; rejects with an InterruptedError when the run is aborted. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-  /** A signal that aborts with a TimeoutError once `ms` have passed: the time limit of one request. */
-  deadline(ms: number): AbortSignal;
-}
 
 /** What every step may use; a step's type names the part it needs (`Pick<StepContext, 'prompt' | 'out'>`). */
 export interface StepContext {

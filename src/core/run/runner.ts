@@ -5,7 +5,7 @@ import type { ConnectorSteps, NextMove, RunContextBase, Step, StepContext, StepR
 import { CliError, InterruptedError, RejectedError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
 import { type TokenRefusal, diagnoseRefusal, requestToken } from '../net/oauth.js';
-import { type Check, type CyclrValue, type RunOutcome, failureKind } from './outcome.js';
+import { type Check, type CyclrValue, type RunOutcome, failureKind } from '../outcome.js';
 import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice } from '../terminal/prompts.js';
 import { type ValueSource, isExplicit, missingInputs } from './resolve.js';

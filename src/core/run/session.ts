@@ -1,6 +1,7 @@
 // What a command that talks to partners shares: Ctrl+C handling, the HTTP client and the profile store, around the
 // output and redactor program.ts gave it.
-import type { Clock, ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
+import type { Clock } from '../clock.js';
+import type { ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
 import { InputError } from '../errors.js';
 import { HttpClient } from '../net/http.js';
 import type { Output } from '../terminal/output.js';

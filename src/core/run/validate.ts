@@ -86,12 +86,6 @@ function isValidHostname(host: string): boolean {
 /** Only plain ASCII reaches a host name: look-alike letters (Cyrillic а, the Kelvin sign K) are refused. */
 const NON_ASCII = /[^\x20-\x7e]/;
 
-/** A user's value quoted for a message: control characters shown as escapes, never sent to the terminal. */
-export function quoteValue(value: string, maxLength = 80): string {
-  const shown = value.length > maxLength ? `${value.slice(0, maxLength)}…` : value;
-  return JSON.stringify(shown).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 function isIPv4(host: string): boolean {
   const parts = host.split('.');
   return parts.length === 4 && parts.every((part) => /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(part));

@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './atomic-file.js';
 import { configDirectory } from './config-dir.js';
-import type { Clock } from '../run/connector.js';
-import { InputError } from '../errors.js';
+import type { Clock } from '../clock.js';
+import { InputError, quoteValue } from '../errors.js';
 import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import {
   FileSecretBackend,
@@ -19,7 +19,6 @@ import {
   type Secrets,
   requestedSecretStore,
 } from './secret-backend.js';
-import { quoteValue } from '../run/validate.js';
 
 const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

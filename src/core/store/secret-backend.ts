@@ -2,8 +2,7 @@
 // Secret Service; src/core/store/keychain/), or a 0600 file beside the profiles. The profile store picks one and records
 // the choice in each profile, so reads always go to the right place.
 import { JsonFile, damagedFile } from './atomic-file.js';
-import { systemClock } from '../clock.js';
-import type { Clock } from '../run/connector.js';
+import { type Clock, systemClock } from '../clock.js';
 import { InputError } from '../errors.js';
 import { NO_SESSION_BUS, sessionBusAddress } from './keychain/bus-address.js';
 import type { PlatformKeychain } from './keychain/platform.js';

@@ -1,6 +1,6 @@
 // The one place a command's outcome becomes output: human text on stderr (data on stdout), or exactly one JSON
 // document on stdout under --json, always through the redactor of the Output.
-import { type BatchEntry, type CommandOutcome, type RunOutcome, runDocument, runExitCode, toErrorJson } from '../run/outcome.js';
+import { type BatchEntry, type CommandOutcome, type RunOutcome, runDocument, runExitCode, toErrorJson } from '../outcome.js';
 import type { Output } from './output.js';
 import { maskSecret } from '../redact.js';
 

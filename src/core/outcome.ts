@@ -1,6 +1,6 @@
 // What a command ends in: one typed outcome, which program.ts renders (human or JSON) and turns into the exit code in
 // exactly one place. Nothing below program.ts prints a result or an error itself.
-import type { CliError, ErrorJson, ExitCode } from '../errors.js';
+import type { CliError, ErrorJson, ExitCode } from './errors.js';
 
 export interface Check {
   name: string;
