@@ -168,7 +168,7 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   const { label, value } = copiedField(connector, profile, asked);
   redactor.add(value);
   const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
-  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env });
+  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
   if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
   out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
 }

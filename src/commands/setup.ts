@@ -89,7 +89,7 @@ async function handOffIssued(io: Io, run: Extract<RunOutcome, { kind: 'verified'
       out: io.out,
       values: [...run.cyclrValues],
       revealCommand: `connector-setup profiles show ${run.connector} ${run.profile ?? 'default'} --show-secrets`,
-      clipboard: { terminal: io.stdout, env: io.env },
+      clipboard: { terminal: io.stdout, env: io.env, redactor: io.redactor },
     });
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;

@@ -1,6 +1,7 @@
 // Every failure the user can see is one of these: a stable code, a message, a hint naming the fix, and
 // the exit code of CONTRACT.md. They become output and an exit status in exactly one place (program.ts, through
 // core/render.ts).
+import { escapeControls } from './printable.js';
 
 export type ExitCode = 0 | 1 | 2 | 3 | 130;
 
@@ -72,5 +73,5 @@ export interface ErrorJson {
 /** A user's value quoted for a message: control characters shown as escapes, never sent to the terminal. */
 export function quoteValue(value: string, maxLength = 80): string {
   const shown = value.length > maxLength ? `${value.slice(0, maxLength)}…` : value;
-  return JSON.stringify(shown).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeControls(JSON.stringify(shown));
 }

@@ -37,6 +37,11 @@ export function hasControlCharacter(text: string): boolean {
   return CONTROL_CHARACTER.test(text);
 }
 
+/** Text without escape sequences and control characters, line breaks and tabs aside (for a report file). */
+export function withoutControls(text: string): string {
+  return text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL_EXCEPT_LINES, '');
+}
+
 /**
  * What may reach a terminal: text, line breaks, tabs and our own palette's colour codes. Every other escape sequence
  * and control character, whoever wrote it, is dropped.
@@ -45,13 +50,16 @@ export function terminalSafe(text: string): string {
   // Split around our own colour codes (they are the odd pieces), so only what lies between them is cleaned.
   return text
     .split(OWN_SGR_PIECES)
-    .map((piece, index) => (index % 2 === 1 ? piece : piece.replace(ESCAPE_SEQUENCE, '').replace(CONTROL_EXCEPT_LINES, '')))
+    .map((piece, index) => (index % 2 === 1 ? piece : withoutControls(piece)))
     .join('');
 }
 
-/** The text with each control character written as a \uXXXX escape, for JSON (the document reads the same). */
+/**
+ * Serialised JSON with each control character JSON.stringify leaves raw (C1, separators, format characters) written as
+ * a \uXXXX escape: the document reads the same. Its own line breaks and indentation stay.
+ */
 export function escapeControls(json: string): string {
-  return json.replace(new RegExp(`[${CONTROL_CLASS}]`, 'gu'), (char) =>
+  return json.replace(CONTROL_EXCEPT_LINES, (char) =>
     Array.from({ length: char.length }, (_unused, index) => `\\u${char.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''),
   );
 }

@@ -223,8 +223,10 @@ export class Redactor {
   redactDeep<T>(value: T): T {
     if (typeof value === 'string') return this.redact(value) as T;
     if (Array.isArray(value)) return value.map((item: unknown) => this.redactDeep(item)) as T;
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.redact(key), this.redactDeep(item)])) as T;
+    const prototype = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    // Plain objects only: anything else (a Date) serialises its own way, and the serialised text is redacted too.
+    if (prototype === Object.prototype || prototype === null) {
+      return Object.fromEntries(Object.entries(value as object).map(([key, item]) => [this.redact(key), this.redactDeep(item)])) as T;
     }
     return value;
   }

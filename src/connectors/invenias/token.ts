@@ -3,7 +3,7 @@
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
 import { serverWords } from '../../core/net/http.js';
-import { type TokenAnswer, type TokenRefusal, type TokenRequest, partnerSaid } from '../../core/net/oauth.js';
+import { type TokenAnswer, type TokenRefusal, type TokenRequest, errorCodeShown, partnerSaid } from '../../core/net/oauth.js';
 import { assessExpiry } from '../../core/run/verification.js';
 import { originOf } from './fields.js';
 import { HINTS } from './guide.js';
@@ -78,7 +78,7 @@ export function diagnose(answer: TokenRefusal, expiresOn?: string | null): CliEr
         return new RejectedError('unauthorized_client', `The application may not use the password grant (it is not a ResourceOwner application).${said}`, HINTS.unauthorizedClient);
       default:
         // Our stable code; Invenias' own error stays in the message (codes come from our diagnosis, never the server).
-        return new RejectedError('rejected', `Invenias refused the token request (${answer.error}).${said}`, HINTS.invalidClient);
+        return new RejectedError('rejected', `Invenias refused the token request${errorCodeShown(answer.error)}.${said}`, HINTS.invalidClient);
     }
   }
   if (answer.status === 404) {
