@@ -19,9 +19,9 @@ export const ESCAPE_SEQUENCE = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|(?:\x1b\]|\x9d
 
 /** The colours and weights our own palette writes (chalk at level 1); the only escape sequences a terminal is sent. */
 // eslint-disable-next-line no-control-regex
-export const OWN_SGR = /\x1b\[(?:0|1|2|22|31|32|33|36|39)m/g;
+export const OWN_SGR = /\x1b\[(?:1|2|22|31|32|33|36|39)m/g;
 // eslint-disable-next-line no-control-regex
-const OWN_SGR_PIECES = /(\x1b\[(?:0|1|2|22|31|32|33|36|39)m)/;
+const OWN_SGR_PIECES = /(\x1b\[(?:1|2|22|31|32|33|36|39)m)/;
 const CONTROL_EXCEPT_LINES = new RegExp(`(?![\\n\\t])[${CONTROL_CLASS}]`, 'gu');
 
 /**

@@ -1,18 +1,21 @@
 // One redaction layer for everything the process prints or writes: it knows every secret value of the run (flags,
-// stdin, environment, profile, and what servers hand back) and hides it, whole or in part, in every encoding a
-// server plausibly echoes it in. Terminal, JSON, JUnit and every file the tool writes go through redact().
+// stdin, environment, profile, and what servers hand back) and hides it in every encoding a server plausibly echoes
+// it in. Terminal, JSON, JUnit and every file the tool writes go through redact(); words from outside go through
+// quote() first.
 //
-// The rule: a secret of at least MIN_SECRET_LENGTH characters is hidden wherever any run of FRAGMENT_LENGTH or more
-// of its consecutive characters (all of a shorter secret) appears in the text, read
+// The rule. redact() hides every secret of at least MIN_SECRET_LENGTH characters wherever it appears whole in the
+// text, read
 //   - as it is, and with escape sequences and control characters (which a terminal does not show) left out;
-//   - decoded, one to three times over: percent-encoding in either case (`%2f`, `%2F`, UTF-8 bytes, `%uXXXX`),
+//   - decoded, once or twice over (one kind per layer): percent-encoding in either case (`%2f`, `%2F`, UTF-8 bytes, `%uXXXX`),
 //     `+` as a space or as itself, JSON and JavaScript escapes (`\"`, `\/`, `\u002f`, `\x2f`), HTML entities
 //     (`&#47;`, `&#x2F;`, `&sol;`);
-//   - as base64 or base64url, when a run of such characters decodes to text holding a hidden part (the secret, or
-//     `id:secret` as HTTP Basic sends it): the whole run is hidden.
-// Each stretch of the text that holds a hidden part becomes one `[redacted]`, so a prefix or suffix cut by a server
-// is hidden as surely as the whole. A secret that contains an ordinary word of 8 or more letters hides that word
-// too: saying less is the safe way to be wrong.
+//   - as base64 or base64url, when a run of such characters decodes to text holding it (the secret, or `id:secret`
+//     as HTTP Basic sends it): the whole run is hidden.
+// quote(), for what a server or a file says, also hides every run of FRAGMENT_LENGTH or more consecutive characters
+// of a secret (a prefix or suffix a server cut, read the same ways), and only then cuts to length. Fragments are
+// looked for only there, where they can come from: our own words (hints, commands) are never cut from a secret, and
+// a password that holds an ordinary word ("invenias", "password") must not blank that word out of every hint.
+// Each stretch of the text that holds a hidden part becomes one `[redacted]`.
 
 import { ESCAPE_SEQUENCE, oneLine } from './printable.js';
 
@@ -110,16 +113,21 @@ function percentCharacter(text: string, index: number): { char: string; length: 
   return { char: Buffer.from(bytes).toString('utf8'), length: count * 3 };
 }
 
-/** The escape that starts at `index`: what it stands for and how long it is, or undefined for a plain character. */
-function escapeAt(text: string, index: number, plusIsSpace: boolean): { char: string; length: number } | undefined {
+/** One kind of encoding a server may echo a secret in. */
+type Encoding = 'percent' | 'form' | 'json' | 'html';
+/** The character each encoding's escapes start with, so a text without it is not decoded at all. */
+const ESCAPE_START: Record<Encoding, RegExp> = { percent: /%/, form: /[%+]/, json: /\\/, html: /&/ };
+
+/** The escape of `encoding` that starts at `index`: what it stands for and its length, or undefined. */
+function escapeAt(text: string, index: number, encoding: Encoding): { char: string; length: number } | undefined {
   const head = text[index];
-  if (head === '+' && plusIsSpace) return { char: ' ', length: 1 };
-  if (head === '%') {
+  if (head === '+' && encoding === 'form') return { char: ' ', length: 1 };
+  if (head === '%' && (encoding === 'percent' || encoding === 'form')) {
     const wide = /^%u([0-9a-f]{4})/i.exec(text.slice(index, index + 6));
     if (wide) return { char: String.fromCharCode(Number.parseInt(wide[1] ?? '0', 16)), length: 6 };
     return percentCharacter(text, index);
   }
-  if (head === '\\') {
+  if (head === '\\' && encoding === 'json') {
     const rest = text.slice(index + 1, index + 6);
     const unicode = /^u([0-9a-f]{4})/i.exec(rest);
     if (unicode) return { char: String.fromCharCode(Number.parseInt(unicode[1] ?? '0', 16)), length: 6 };
@@ -128,7 +136,7 @@ function escapeAt(text: string, index: number, plusIsSpace: boolean): { char: st
     const simple = JSON_ESCAPES[rest[0] ?? ''];
     return simple === undefined ? undefined : { char: simple, length: 2 };
   }
-  if (head === '&') {
+  if (head === '&' && encoding === 'html') {
     const entity = /^&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,8}));?/i.exec(text.slice(index, index + 12));
     if (!entity) return undefined;
     if (entity[3] !== undefined) {
@@ -141,16 +149,16 @@ function escapeAt(text: string, index: number, plusIsSpace: boolean): { char: st
   return undefined;
 }
 
-/** One layer of escapes decoded; undefined when there was nothing to decode. */
-function decoded(reading: Reading, plusIsSpace: boolean): Reading | undefined {
+/** One layer of `encoding` decoded; undefined when there was nothing to decode. */
+function decoded(reading: Reading, encoding: Encoding): Reading | undefined {
   const { text } = reading;
-  if (!(plusIsSpace ? /[%\\&+]/ : /[%\\&]/).test(text)) return undefined;
+  if (!ESCAPE_START[encoding].test(text)) return undefined;
   const chars: string[] = [];
   const start: number[] = [];
   const end: number[] = [];
   let changed = false;
   for (let index = 0; index < text.length; ) {
-    const escape = escapeAt(text, index, plusIsSpace);
+    const escape = escapeAt(text, index, encoding);
     const length = escape?.length ?? 1;
     const char = escape?.char ?? text[index] ?? '';
     changed ||= escape !== undefined;
@@ -166,15 +174,23 @@ function decoded(reading: Reading, plusIsSpace: boolean): Reading | undefined {
   return changed ? { text: chars.join(''), start, end } : undefined;
 }
 
-/** Every way the text is read: as it is, as a terminal shows it, and decoded up to three layers deep. */
+const ENCODINGS: readonly Encoding[] = ['percent', 'form', 'json', 'html'];
+
+/**
+ * Every way the text is read: as it is, as a terminal shows it, and decoded one or two layers deep, one encoding per
+ * layer (JSON-escaped percent-encoding, percent-encoded twice, ...). One kind at a time, so a secret that itself
+ * holds something escape-like (`&amp`, `\\b`) is not decoded inside its own echo.
+ */
 function readings(text: string, shown: Visible): Reading[] {
   // When nothing was left out, the text as it is and as shown are the same reading.
   const all: Reading[] = shown.text.length === text.length ? [shown] : [identity(text), shown];
-  for (const plusIsSpace of text.includes('+') ? [false, true] : [false]) {
-    let current: Reading | undefined = shown;
-    for (let depth = 0; depth < 3 && current; depth += 1) {
-      current = decoded(current, plusIsSpace);
-      if (current) all.push(current);
+  for (const outer of ENCODINGS) {
+    const once = decoded(shown, outer);
+    if (!once) continue;
+    all.push(once);
+    for (const inner of ENCODINGS) {
+      const twice = decoded(once, inner);
+      if (twice) all.push(twice);
     }
   }
   return all;
@@ -189,7 +205,7 @@ export class Redactor {
   /** Base64 runs already decoded (the same words recur in every line), until the next secret is added. */
   private readonly base64Seen = new Map<string, boolean>();
 
-  /** Registers a secret; it is hidden whole, in part and encoded (see the rule above). */
+  /** Registers a secret; it is hidden whole and encoded, and in part in words from outside (see the rule above). */
   add(secret: string | undefined): void {
     if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
     this.secrets.add(secret);
@@ -198,21 +214,25 @@ export class Redactor {
     for (let index = 0; index + FRAGMENT_LENGTH <= secret.length; index += 1) this.fragments.add(secret.slice(index, index + FRAGMENT_LENGTH));
   }
 
-  /** True when `value` holds something this redactor hides (e.g. an environment variable holding a secret). */
+  /** True when `value` holds a secret or 8 characters of one (e.g. an environment variable holding a secret). */
   reveals(value: string): boolean {
-    return this.secrets.size > 0 && this.hiddenStretches(value).some(Boolean);
+    return this.secrets.size > 0 && this.hiddenStretches(value, true).some(Boolean);
   }
 
+  /** Every secret hidden wherever it appears whole, in any encoding (see the rule above). */
   redact(text: string): string {
-    return this.redactPart(text, text.length);
+    return this.redactPart(text, text.length, false);
   }
 
-  /** The first `keep` characters of `text`, redacted as part of the whole of `text` (so its edge is judged too). */
-  private redactPart(text: string, keep: number): string {
+  /**
+   * The first `keep` characters of `text`, redacted as part of the whole of `text` (so its edge is judged too);
+   * `fragments`: runs of FRAGMENT_LENGTH characters of a secret are hidden too.
+   */
+  private redactPart(text: string, keep: number, fragments: boolean): string {
     if (this.secrets.size === 0 || text === '') return text.slice(0, keep);
-    const hidden = this.hiddenStretches(text);
+    const hidden = this.hiddenStretches(text, fragments);
     let result = '';
-    for (let index = 0; index < keep; index += 1) {
+    for (let index = 0; index < Math.min(keep, text.length); index += 1) {
       if (!hidden[index]) result += text[index];
       else if (!hidden[index - 1]) result += REDACTED;
     }
@@ -239,8 +259,8 @@ export class Redactor {
   quote(text: string, maxLength: number): string {
     // A huge answer is read only as far as could ever be shown; its last QUOTE_EDGE characters only to judge the
     // ones before them, since a secret may run past the edge.
-    const bounded = text.length > QUOTE_WINDOW ? this.redactPart(text.slice(0, QUOTE_WINDOW), QUOTE_WINDOW - QUOTE_EDGE) : this.redact(text);
-    const safe = this.redact(oneLine(bounded));
+    const bounded = this.redactPart(text.slice(0, QUOTE_WINDOW), text.length > QUOTE_WINDOW ? QUOTE_WINDOW - QUOTE_EDGE : text.length, true);
+    const safe = this.redactPart(oneLine(bounded), Infinity, true);
     if (safe.length <= maxLength) return safe;
     let end = maxLength;
     for (let at = safe.indexOf(REDACTED); at !== -1 && at < end; at = safe.indexOf(REDACTED, at + 1)) {
@@ -252,16 +272,16 @@ export class Redactor {
   }
 
   /** For each character of `text`: does it belong to a stretch that shows (part of) a secret? */
-  private hiddenStretches(text: string): boolean[] {
+  private hiddenStretches(text: string, fragments: boolean): boolean[] {
     const hidden = new Array<boolean>(text.length).fill(false);
     const hide = (reading: Reading, from: number, to: number): void => {
       for (let index = from; index < to; index += 1) hidden.fill(true, reading.start[index] ?? 0, reading.end[index] ?? 0);
     };
     const shown = visible(text);
     for (const reading of readings(text, shown)) {
-      this.matches(reading.text, (from, to) => hide(reading, from, to));
+      this.matches(reading.text, fragments, (from, to) => hide(reading, from, to));
       for (const run of reading.text.matchAll(BASE64_RUN)) {
-        if (this.base64Reveals(run[0])) hide(reading, run.index, run.index + run[0].length);
+        if (this.base64Reveals(run[0], fragments)) hide(reading, run.index, run.index + run[0].length);
       }
     }
     // What a terminal does not show (an escape sequence, a zero-width space) between two hidden characters is hidden
@@ -276,41 +296,44 @@ export class Redactor {
     return hidden;
   }
 
-  /** Calls `found` with each [from, to) stretch of `text` that is a secret's fragment (or a short secret, whole). */
-  private matches(text: string, found: (from: number, to: number) => void): void {
-    for (let index = 0; index + FRAGMENT_LENGTH <= text.length; index += 1) {
-      if (this.fragments.has(text.slice(index, index + FRAGMENT_LENGTH))) found(index, index + FRAGMENT_LENGTH);
+  /** Calls `found` with each [from, to) stretch of `text` that is a secret, or with `fragments` a run of 8 of one. */
+  private matches(text: string, fragments: boolean, found: (from: number, to: number) => void): void {
+    if (fragments) {
+      for (let index = 0; index + FRAGMENT_LENGTH <= text.length; index += 1) {
+        if (this.fragments.has(text.slice(index, index + FRAGMENT_LENGTH))) found(index, index + FRAGMENT_LENGTH);
+      }
     }
-    for (const secret of this.shortSecrets) {
+    for (const secret of fragments ? this.shortSecrets : this.secrets) {
       for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) found(at, at + secret.length);
     }
   }
 
-  private holdsFragment(text: string): boolean {
+  private holds(text: string, fragments: boolean): boolean {
     let found = false;
-    this.matches(text, () => (found = true));
+    this.matches(text, fragments, () => (found = true));
     return found;
   }
 
   /**
    * A run of base64 (or base64url) characters, decoded from each of its first four positions: does it hold a
-   * fragment, as it is or form-encoded (HTTP Basic encodes `id:secret` so)?
+   * secret (or a fragment), as it is or form-encoded (HTTP Basic encodes `id:secret` so)?
    */
-  private base64Reveals(run: string): boolean {
-    const known = this.base64Seen.get(run);
+  private base64Reveals(run: string, fragments: boolean): boolean {
+    const key = `${fragments ? 'f' : 'w'}${run}`;
+    const known = this.base64Seen.get(key);
     if (known !== undefined) return known;
-    const reveals = this.decodesToFragment(run);
+    const reveals = this.decodesToSecret(run, fragments);
     if (this.base64Seen.size > 4096) this.base64Seen.clear();
-    this.base64Seen.set(run, reveals);
+    this.base64Seen.set(key, reveals);
     return reveals;
   }
 
-  private decodesToFragment(run: string): boolean {
+  private decodesToSecret(run: string, fragments: boolean): boolean {
     for (let offset = 0; offset < 4 && run.length - offset >= 6; offset += 1) {
       const text = Buffer.from(run.slice(offset), 'base64').toString('utf8');
-      if (this.holdsFragment(text)) return true;
-      const form = /[%+]/.test(text) ? decoded(identity(text), true) : undefined;
-      if (form && this.holdsFragment(form.text)) return true;
+      if (this.holds(text, fragments)) return true;
+      const form = decoded(identity(text), 'form');
+      if (form && this.holds(form.text, fragments)) return true;
     }
     return false;
   }
