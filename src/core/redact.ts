@@ -50,7 +50,7 @@ const HIDDEN_IN_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u;
 /** Long enough to hold a 4-character secret. */
 const BASE64_RUN = /[A-Za-z0-9+/_-]{6,}={0,2}/g;
 /** How much of a server's answer quote() reads at most, and how much of that only to judge what comes before. */
-const QUOTE_WINDOW = 64 * 1024;
+const QUOTE_WINDOW = 16 * 1024;
 const QUOTE_EDGE = 256;
 const HEX = /^[0-9a-f]+$/i;
 

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { FRAGMENT_LENGTH, REDACTED, Redactor, childEnvironment, maskSecret } from '../../src/core/redact.js';
 import { oneLine, terminalSafe } from '../../src/core/printable.js';
 import { FAKE } from '../helpers/fixtures.js';
+import { echoes } from '../helpers/secret-echoes.js';
 
 describe('maskSecret', () => {
   test('shows **** and the last four characters, as the Cyclr console does', () => {
@@ -59,39 +60,12 @@ describe('Redactor', () => {
   });
 });
 
-/** Every way a server was seen to echo a secret back, and the ones it plausibly could. */
-export function encodings(secret: string, clientId = 'FAKE-client-id'): Record<string, string> {
-  const form = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
-  const base64 = (value: string): string => Buffer.from(value, 'utf8').toString('base64');
-  const lowerPercent = encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
-  const everyCharacter = (escape: (code: number) => string): string => [...secret].map((char) => escape(char.codePointAt(0) ?? 0)).join('');
-  return {
-    raw: secret,
-    json: JSON.stringify(secret).slice(1, -1),
-    'JSON \\u escapes': everyCharacter((code) => `\\u${code.toString(16).padStart(4, '0')}`),
-    'percent, upper case': encodeURIComponent(secret),
-    'percent, lower case': lowerPercent,
-    'percent, every character': everyCharacter((code) => `%${code.toString(16).padStart(2, '0')}`),
-    'form (+ for space)': form(secret),
-    'twice percent-encoded': encodeURIComponent(encodeURIComponent(secret)),
-    base64: base64(secret),
-    base64url: base64(secret).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
-    'base64 of id:secret': base64(`${clientId}:${secret}`),
-    'base64 of id:secret, form-encoded (HTTP Basic)': base64(`${form(clientId)}:${form(secret)}`),
-    'HTML entities, decimal': everyCharacter((code) => `&#${code};`),
-    'HTML entities, hex': everyCharacter((code) => `&#x${code.toString(16).toUpperCase()};`),
-    'HTML entities, hex lower case, no semicolons': everyCharacter((code) => `&#x${code.toString(16)}`),
-    'zero-width spaces between characters': [...secret].join('\u200b'),
-    'colour codes inside': `${secret.slice(0, 3)}\u001b[8m${secret.slice(3)}`,
-  };
-}
-
 describe('Redactor: encodings and fragments', () => {
   const secret = 'FAKE+Zq8/xK2mV=pL&9w"tR ü~';
   const redactor = new Redactor();
   redactor.add(secret);
 
-  test.each(Object.entries(encodings(secret)))('hides the secret echoed as %s', (_name, form) => {
+  test.each(Object.entries(echoes(secret)))('hides the secret echoed as %s', (_name, form) => {
     expect(redactor.redact(`The server said: ${form}.`)).toBe(`The server said: ${REDACTED}.`);
     expect(redactor.quote(`The server said: ${form}.`, 200)).toBe(`The server said: ${REDACTED}.`);
   });
@@ -164,20 +138,20 @@ describe('Redactor: property', () => {
     fc.assert(
       fc.property(
         realisticSecret,
-        fc.constantFrom(...Object.keys(encodings('placeholder'))),
+        fc.constantFrom(...Object.keys(echoes('placeholder'))),
         fc.string({ maxLength: 40 }),
         fc.string({ maxLength: 40 }),
         fc.integer({ min: 0, max: 40 }),
         (secret, encoding, before, after, cutAt) => {
           const redactor = new Redactor();
           redactor.add(secret);
-          const form = encodings(secret)[encoding] ?? secret;
+          const form = echoes(secret)[encoding] ?? secret;
           const text = `${before}${form.slice(0, form.length - Math.min(cutAt, form.length - FRAGMENT_LENGTH))}${after}`;
           const quoted = redactor.quote(text, 60);
           for (let index = 0; index + FRAGMENT_LENGTH <= secret.length; index += 1) {
             expect(quoted).not.toContain(secret.slice(index, index + FRAGMENT_LENGTH));
           }
-          if (form === encodings(secret)[encoding]) expect(redactor.redact(`${before}${form}${after}`)).not.toContain(secret);
+          if (form === echoes(secret)[encoding]) expect(redactor.redact(`${before}${form}${after}`)).not.toContain(secret);
         },
       ),
       { numRuns: 300 },
