@@ -1,11 +1,12 @@
-// src/core/net/http.ts on its own against misbehaving servers: how long it waits between retries (a recording
+// src/core/net/transport.ts on its own against misbehaving servers: how long it waits between retries (a recording
 // sleep instead of a clock), what it does with huge answers, and that undici's error text never gets out.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { CliError, InterruptedError, UnreachableError } from '../../src/core/errors.js';
-import { HttpClient, MAX_BODY_BYTES, describeNetworkError } from '../../src/core/net/http.js';
+import { describeNetworkError } from '../../src/core/net/network-errors.js';
+import { HttpClient, MAX_BODY_BYTES } from '../../src/core/net/transport.js';
 import { closedPort, faults, startFaultServer, waitUntil } from '../helpers/fault-server.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import type { Handler, TestServer } from '../helpers/https-server.js';
@@ -278,8 +279,8 @@ describe('undici errors are described by their codes only', () => {
     );
   });
 
-  test('http.ts never reads an error message (a guard for future edits: only codes are read)', () => {
-    const source = readFileSync(fileURLToPath(new URL('../../../src/core/net/http.ts', import.meta.url)), 'utf8');
+  test.each(['transport.ts', 'network-errors.ts'])('%s never reads an error message (a guard for future edits: only codes are read)', (file) => {
+    const source = readFileSync(fileURLToPath(new URL(`../../../src/core/net/${file}`, import.meta.url)), 'utf8');
     expect(source).not.toMatch(/\.message\b/);
     expect(source).not.toMatch(/String\(error\)|\$\{error\}/);
   });

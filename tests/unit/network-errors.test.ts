@@ -1,7 +1,7 @@
 // The proxy's refusal is named even if undici changes the wording its status travels in.
 import { describe, expect, test } from '@jest/globals';
 import { errors } from 'undici';
-import { describeNetworkError } from '../../src/core/net/http.js';
+import { describeNetworkError } from '../../src/core/net/network-errors.js';
 
 const url = 'https://auth.pingone.eu/x/as/token';
 

@@ -4,7 +4,8 @@
 // it may have worked.
 import type { StepContext } from '../../core/run/connector.js';
 import { CliError, InterruptedError, RejectedError, UnreachableError } from '../../core/errors.js';
-import { type HttpResponse, parseJson } from '../../core/net/http.js';
+import { asRecord, parseJson } from '../../core/json.js';
+import type { HttpResponse } from '../../core/net/transport.js';
 import { MAX_VALUE_LENGTH } from '../../core/run/validate.js';
 import { hasControlCharacter, oneLine } from '../../core/printable.js';
 import type { Expiration } from './fields.js';
@@ -34,10 +35,6 @@ export function applicationsUrl(origin: string): string {
 
 export function renewUrl(origin: string, clientId: string, expiration: Expiration): string {
   return `${applicationsUrl(origin)}/${encodeURIComponent(clientId)}/renew?expiration=${encodeURIComponent(expiration)}`;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** A property by any of its spellings (ClientSecret, clientSecret, client_secret), ignoring case. */

@@ -2,7 +2,7 @@
 // it, and a diagnosis naming the fix when Invenias says no.
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
-import { serverWords } from '../../core/net/http.js';
+import { serverWords } from '../../core/net/server-words.js';
 import { type TokenAnswer, type TokenRefusal, type TokenRequest, errorCodeShown, partnerSaid } from '../../core/net/oauth.js';
 import { assessExpiry } from '../../core/run/verification.js';
 import { originOf } from './fields.js';

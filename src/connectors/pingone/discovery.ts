@@ -3,7 +3,8 @@
 // answers an unknown environment with the same 401 invalid_client as a wrong secret (docs/partners.md
 // P-TOKEN-401-UNKNOWN-ENV, P-DISC-200).
 import { InterruptedError, UnreachableError } from '../../core/errors.js';
-import { type HttpClient, parseJson } from '../../core/net/http.js';
+import { isRecord, parseJson } from '../../core/json.js';
+import type { HttpClient } from '../../core/net/transport.js';
 import { REGIONS } from './fields.js';
 
 /** A look-up is a quick side question: it never waits longer than this, nor longer than the run's timeout. */
@@ -20,7 +21,7 @@ function discoveryUrl(domain: string, environmentId: string): string {
 export function readDiscovery(status: number, text: string, environmentId: string): Presence {
   if (status !== 200) return { kind: 'absent', why: `it answered ${status}` };
   const document = parseJson(text);
-  const issuer = document !== null && typeof document === 'object' ? (document as { issuer?: unknown }).issuer : undefined;
+  const issuer = isRecord(document) ? document.issuer : undefined;
   if (typeof issuer !== 'string') return { kind: 'absent', why: 'its answer is not a discovery document' };
   // P-DISC-200: the issuer is https://{domain}/{envId}/as.
   if (!issuer.toLowerCase().endsWith(`/${environmentId.toLowerCase()}/as`)) return { kind: 'absent', why: 'its discovery document belongs to another issuer' };

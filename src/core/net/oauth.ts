@@ -2,7 +2,8 @@
 // HTTP Basic client authentication (client_secret_basic), an answer that is a token, an OAuth error, or a bare
 // status, and the generic diagnosis of a refusal that each connector refines.
 import { type CliError, RejectedError, UnreachableError } from '../errors.js';
-import { type HttpClient, type HttpResponse, parseJson } from './http.js';
+import { asRecord, parseJson } from '../json.js';
+import type { HttpClient, HttpResponse } from './transport.js';
 import type { Redactor } from '../redact.js';
 
 export type TokenAnswer =
@@ -21,10 +22,6 @@ export interface TokenRequest {
   basicAuth?: { clientId: string; clientSecret: string };
   /** See HttpRequest.rateLimitWindowMs. */
   rateLimitWindowMs?: number;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Clock } from '../clock.js';
 import type { CliError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
-import type { HttpClient } from '../net/http.js';
+import type { HttpClient } from '../net/transport.js';
 import type { TokenAnswer, TokenRefusal, TokenRequest } from '../net/oauth.js';
 import type { Output } from '../terminal/output.js';
 import type { ProfileWithSecrets } from '../store/profile-store.js';

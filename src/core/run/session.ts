@@ -3,7 +3,7 @@
 import type { Clock } from '../clock.js';
 import type { ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
 import { InputError } from '../errors.js';
-import { HttpClient } from '../net/http.js';
+import { HttpClient } from '../net/transport.js';
 import type { Output } from '../terminal/output.js';
 import { configDirectory } from '../store/config-dir.js';
 import { type ProfileWithSecrets, ProfileStore } from '../store/profile-store.js';

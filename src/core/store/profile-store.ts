@@ -9,6 +9,7 @@ import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './a
 import { configDirectory } from './config-dir.js';
 import type { Clock } from '../clock.js';
 import { InputError, quoteValue } from '../errors.js';
+import { isRecord } from '../json.js';
 import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import {
   FileSecretBackend,
@@ -75,10 +76,6 @@ export function parseProfileName(raw: string): string {
     );
   }
   return raw;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {

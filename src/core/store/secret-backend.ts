@@ -4,6 +4,7 @@
 import { JsonFile, damagedFile } from './atomic-file.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InputError } from '../errors.js';
+import { isRecord, parseJson } from '../json.js';
 import { NO_SESSION_BUS, sessionBusAddress } from './keychain/bus-address.js';
 import type { PlatformKeychain } from './keychain/platform.js';
 
@@ -29,10 +30,6 @@ const KEYCHAIN_TIMEOUT_MS = 3_000;
  */
 export function missingSessionBus(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
   return platform === 'linux' && !sessionBusAddress(env) ? NO_SESSION_BUS : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isStringMap(value: unknown): value is Secrets {
@@ -175,12 +172,7 @@ export class KeychainSecretBackend implements SecretBackend {
   async read(connector: string, name: string): Promise<Secrets> {
     const text = await this.call((keychain) => keychain.get(`${connector}/${name}`));
     if (text === null || text === undefined) return {};
-    let data: unknown;
-    try {
-      data = JSON.parse(String(text));
-    } catch {
-      data = undefined;
-    }
+    const data = parseJson(String(text));
     if (!isStringMap(data)) {
       throw new InputError(
         'config_damaged',

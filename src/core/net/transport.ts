@@ -1,16 +1,16 @@
 // The one way this tool talks to a network: undici with a shared keep-alive agent, a timeout per request,
-// bounded retries that honour Retry-After, no redirects, a capped body, and errors a person can read.
+// bounded retries that honour Retry-After, no redirects and a capped body. Its failures are named in
+// network-errors.ts.
 import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import { InterruptedError, UnreachableError } from '../errors.js';
+import { describeHost, describeNetworkError, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ATTEMPTS = 3;
 /** A Retry-After longer than this is not waited for: the run ends and says when to try again. */
 const MAX_RETRY_AFTER_MS = 20_000;
 const BACKOFF_MS = [500, 1000, 2000];
-/** How much of a server's own words an error repeats. */
-const MAX_SERVER_WORDS = 200;
 
 /**
  * `safe`: retry after 429 and 502/503/504 (a token request changes nothing on the server).
@@ -53,56 +53,6 @@ export interface HttpClientOptions {
   env: NodeJS.ProcessEnv;
 }
 
-const TLS_ERROR_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
-
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * What a server said in an error answer (a JSON message or plain text, never an HTML page), made safe to print
- * and cut short; undefined when it said nothing readable.
- */
-export function serverWords(text: string): string | undefined {
-  const body = parseJson(text);
-  let said: unknown = typeof body === 'string' ? body : undefined;
-  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
-    const record = body as Record<string, unknown>;
-    const key = Object.keys(record).find((name) => ['message', 'error_description', 'title', 'detail', 'error'].includes(name.toLowerCase()) && typeof record[name] === 'string');
-    said = key === undefined ? undefined : record[key];
-  } else if (body === undefined && !/^\s*</.test(text)) {
-    said = text;
-  }
-  if (typeof said !== 'string') return undefined;
-  const flat = said.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-  if (flat === '') return undefined;
-  return flat.length > MAX_SERVER_WORDS ? `${flat.slice(0, MAX_SERVER_WORDS)}…` : flat;
-}
-
-/** A moment as people read it in a message: 14:05:09 UTC. */
-function clockTime(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(11, 19)} UTC`;
-}
-
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
@@ -124,113 +74,6 @@ function proxiesOf(env: NodeJS.ProcessEnv): { httpProxy: string; httpsProxy: str
 function isProxied(env: NodeJS.ProcessEnv): boolean {
   const { httpProxy, httpsProxy } = proxiesOf(env);
   return Boolean(httpProxy || httpsProxy);
-}
-
-function describeHost(url: string): string {
-  return new URL(url).host;
-}
-
-/** ECONNRESET, UND_ERR_SOCKET, ERR_TLS_CERT_ALTNAME_INVALID ... */
-const ERROR_CODE_SHAPE = /^[A-Z][A-Z0-9_]{1,47}$/;
-/** TimeoutError, AbortError ... */
-const ERROR_NAME_SHAPE = /^[A-Za-z]{2,48}$/;
-
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth += 1) {
-    const { code, name } = current as { code?: unknown; name?: unknown };
-    // Only identifier-shaped codes are kept: they are shown to the user, so nothing free-form gets through.
-    if (typeof code === 'string' && ERROR_CODE_SHAPE.test(code)) codes.push(code);
-    if (typeof name === 'string' && ERROR_NAME_SHAPE.test(name)) codes.push(name);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return codes;
-}
-
-/** The status a proxy gave to CONNECT (undici: "Proxy response (502) !== 200 when HTTP Tunneling"); only its digits are kept. */
-function proxyRefusal(error: unknown): number | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth += 1) {
-    const { message } = current as { message?: unknown };
-    const match = typeof message === 'string' ? /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/.exec(message) : null;
-    if (match) return Number(match[1]);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/**
- * Turns whatever the socket, TLS or undici threw into one of our errors. undici messages can echo
- * request details, so they are never passed through: only their codes are read.
- */
-export function describeNetworkError(error: unknown, url: string, timeoutMs: number, proxied = false): UnreachableError {
-  const host = describeHost(url);
-  const codes = errorCodes(error);
-  const has = (...wanted: string[]): boolean => wanted.some((code) => codes.includes(code));
-  const tlsCode = codes.find((code) => TLS_ERROR_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_'));
-  if (tlsCode) {
-    return new UnreachableError(
-      'tls_error',
-      `The certificate of ${host} could not be verified (${tlsCode}); nothing was sent.`,
-      'If the server uses a private certificate authority, set NODE_EXTRA_CA_CERTS to its PEM file. Verification cannot be turned off.',
-      false,
-    );
-  }
-  if (has('TimeoutError', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT')) {
-    return new UnreachableError(
-      'timeout',
-      `${host} did not answer within ${Number((timeoutMs / 1000).toFixed(3))} s.`,
-      'Check the host name and your network, or allow longer with --timeout SECONDS.',
-    );
-  }
-  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL')) {
-    return new UnreachableError(
-      'unreachable',
-      `The host name ${host.replace(/:\d+$/, '')} could not be resolved (DNS).`,
-      'Check the spelling of the domain and your network or proxy settings.',
-      false,
-    );
-  }
-  if (has('ECONNREFUSED')) {
-    return new UnreachableError('unreachable', `Nothing is listening at ${host} (connection refused).`, 'Check the host name and port.', false);
-  }
-  if (has('UND_ERR_RES_EXCEEDED_MAX_SIZE')) {
-    return new UnreachableError('bad_response', `${host} sent an answer larger than expected; it was not read.`, '');
-  }
-  if (has('HTTPParserError', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') || codes.some((code) => code.startsWith('HPE_'))) {
-    return new UnreachableError(
-      'bad_response',
-      `${host} answered with something that is not valid HTTP.`,
-      'Check the domain and port: something other than the service is answering there.',
-    );
-  }
-  if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH')) {
-    return new UnreachableError(
-      'unreachable',
-      `The connection to ${host} was lost before an answer arrived.`,
-      'Check your network, proxy (HTTPS_PROXY) and firewall, then try again.',
-    );
-  }
-  // undici says a proxy's CONNECT status only in its message; should that wording change, an aborted request we did
-  // not abort, through a proxy, is still the proxy's refusal, named without its status.
-  const proxyStatus = proxyRefusal(error) ?? (proxied && has('UND_ERR_ABORTED') ? 0 : undefined);
-  if (proxyStatus !== undefined) {
-    return new UnreachableError(
-      'unreachable',
-      `The proxy (HTTPS_PROXY) would not open a connection to ${host}${proxyStatus ? `: it answered ${proxyStatus}` : ''}.`,
-      proxyStatus === 407
-        ? 'The proxy wants credentials: give them in HTTPS_PROXY (http://user:password@proxy:port).'
-        : `Ask for ${host.replace(/:\d+$/, '')} to be allowed through the proxy, or list it in NO_PROXY if it needs no proxy.`,
-      false,
-    );
-  }
-  const shown = codes.find((code) => !/Error$/.test(code));
-  return new UnreachableError(
-    'unreachable',
-    `Could not reach ${host}${shown ? ` (${shown})` : ''}.`,
-    'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY).',
-  );
 }
 
 export class HttpClient {
@@ -282,11 +125,7 @@ export class HttpClient {
     const host = describeHost(request.url);
     const heldUntil = this.heldBack.get(host) ?? 0;
     if (heldUntil > this.clock.now()) {
-      throw new UnreachableError(
-        'rate_limited',
-        `Not sent: ${host} refused a request with 429 Too Many Requests earlier in this run, and its limit resets by ${clockTime(heldUntil)} at the latest.`,
-        `Try again after ${clockTime(heldUntil)}; calls before then only count against the limit.`,
-      );
+      throw stillHeldBack(host, heldUntil);
     }
     let waitedUntil = 0;
     for (let attempt = 1; ; attempt += 1) {
@@ -294,7 +133,7 @@ export class HttpClient {
       const retryable = response.status === 429 || (request.retry === 'safe' && [502, 503, 504].includes(response.status));
       if (!retryable) {
         if (response.status >= 500) {
-          throw new UnreachableError('server_error', `${host} answered ${response.status} (a server error).${said(response)}`, 'The service has a problem; try again later.');
+          throw serverError(host, response.status, response.text);
         }
         return response;
       }
@@ -305,18 +144,9 @@ export class HttpClient {
       if (attempt >= MAX_ATTEMPTS || (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS)) {
         if (response.status === 429) {
           if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS));
-          const wait = retryAfter === undefined ? '' : ` It asked to wait ${Math.ceil(retryAfter / 1000)} s.`;
-          throw new UnreachableError(
-            'rate_limited',
-            `${host} answered 429 Too Many Requests ${attempt} time(s).${wait}`,
-            'Wait a few minutes before trying again; repeated attempts can get the account disabled.',
-          );
+          throw rateLimited(host, attempt, retryAfter);
         }
-        throw new UnreachableError(
-          'server_error',
-          `${host} answered ${response.status} (a server error) ${attempt} time(s).${said(response)}`,
-          'The service has a problem; try again later.',
-        );
+        throw serverError(host, response.status, response.text, attempt);
       }
       // Retry-After is honoured, but never shorter than the backoff: `Retry-After: 0` must not become a tight loop.
       const delay = Math.max(retryAfter ?? 0, BACKOFF_MS[attempt - 1] ?? 2000);
@@ -334,14 +164,7 @@ export class HttpClient {
   private holdBack(host: string, forMs: number, windowOnly: boolean): UnreachableError {
     const until = this.clock.now() + forMs;
     this.heldBack.set(host, Math.max(this.heldBack.get(host) ?? 0, until));
-    const when = windowOnly
-      ? `Its limit counts calls in fixed ${Math.round(forMs / 60_000)}-minute windows, so it resets within ${Math.round(forMs / 60_000)} minutes, by ${clockTime(until)} at the latest.`
-      : `It asked to wait ${Math.ceil(forMs / 1000)} s, until ${clockTime(until)}.`;
-    return new UnreachableError(
-      'rate_limited',
-      `${host} answered 429 Too Many Requests; not retried now. ${when}`,
-      `Try again after ${clockTime(until)}. Retrying sooner only counts against the limit, and many refused calls can get the account disabled.`,
-    );
+    return rateLimitWindowUsed(host, forMs, until, windowOnly);
   }
 
   /** `waitedUntil`: how long this request already waited, so it does not wait out its own pause twice. */
@@ -376,12 +199,7 @@ export class HttpClient {
       }
       if (answer.statusCode >= 300 && answer.statusCode < 400) {
         discard(answer.body);
-        const location = headers.location ? safeOrigin(headers.location, request.url) : 'elsewhere';
-        throw new UnreachableError(
-          'redirected',
-          `${host} answered with a redirect (${answer.statusCode}) to ${location}; it was not followed, so no credentials left for another host.`,
-          'Check the domain: use the host the service really answers on.',
-        );
+        throw redirected(host, answer.statusCode, headers.location, request.url);
       }
       const declared = Number(headers['content-length'] ?? '0');
       if (declared > this.maxBodyBytes) {
@@ -434,31 +252,8 @@ function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** The server's own words for an error message, e.g. Invenias' maintenance notice on a 503. */
-function said(response: HttpResponse): string {
-  const words = serverWords(response.text);
-  return words === undefined ? '' : ` It said: "${words}"`;
-}
-
 /** Stops reading an answer and closes its connection; the abort this causes is expected, not a crash. */
 function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
   body.on('error', () => undefined);
   body.destroy();
-}
-
-function tooLarge(host: string, limit: number): UnreachableError {
-  return new UnreachableError(
-    'bad_response',
-    `${host} sent an answer larger than ${Math.round(limit / 1024)} KiB; it was not read.`,
-    'This is not what the service normally answers: check the domain.',
-  );
-}
-
-/** Only the origin of a Location header is shown: its path or query could carry anything. */
-function safeOrigin(location: string, base: string): string {
-  try {
-    return new URL(location, base).origin;
-  } catch {
-    return 'an unreadable location';
-  }
 }

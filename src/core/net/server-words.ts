@@ -1,0 +1,24 @@
+// What a server said in an error answer, as much of it as an error message repeats.
+import { isRecord, parseJson } from '../json.js';
+
+/** How much of a server's own words an error repeats. */
+const MAX_SERVER_WORDS = 200;
+
+/**
+ * What a server said in an error answer (a JSON message or plain text, never an HTML page), made safe to print
+ * and cut short; undefined when it said nothing readable.
+ */
+export function serverWords(text: string): string | undefined {
+  const body = parseJson(text);
+  let said: unknown = typeof body === 'string' ? body : undefined;
+  if (isRecord(body)) {
+    const key = Object.keys(body).find((name) => ['message', 'error_description', 'title', 'detail', 'error'].includes(name.toLowerCase()) && typeof body[name] === 'string');
+    said = key === undefined ? undefined : body[key];
+  } else if (body === undefined && !/^\s*</.test(text)) {
+    said = text;
+  }
+  if (typeof said !== 'string') return undefined;
+  const flat = said.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  if (flat === '') return undefined;
+  return flat.length > MAX_SERVER_WORDS ? `${flat.slice(0, MAX_SERVER_WORDS)}…` : flat;
+}
