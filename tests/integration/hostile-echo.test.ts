@@ -21,7 +21,7 @@ const ANSWERS: Record<string, Answer> = {
     response.writeHead(500, { 'content-type': 'text/plain' });
     response.end(said);
   },
-  '503, every time': (response, said) => sendJson(response, 503, { title: 'Service Unavailable', detail: said }),
+  '503, every time': (response, said) => sendJson(response, 503, { message: said }),
   '400 with an OAuth error_description': (response, said) => sendJson(response, 400, { error: 'invalid_request', error_description: `you sent ${said}` }),
   '401 with an OAuth error that is not a code': (response, said) => sendJson(response, 401, { error: `bad ${said}`, error_description: 'no' }),
 };

@@ -2,6 +2,7 @@
 // it, and a diagnosis naming the fix when Invenias says no.
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { serverWords } from '../../core/net/server-words.js';
 import { type TokenAnswer, type TokenRefusal, type TokenRequest, errorCodeShown, partnerSaid } from '../../core/net/oauth.js';
 import { assessExpiry } from '../../core/run/verification.js';
@@ -95,9 +96,9 @@ export function diagnose(answer: TokenRefusal, expiresOn?: string | null): CliEr
  * password, but calls are refused when the user is not licensed, not enabled or not a System Administrator
  * (I-API-401-UNLICENSED): Cyclr's calls would all fail the same way.
  */
-export function diagnoseApiCall(status: number, text: string): CliError | undefined {
+export function diagnoseApiCall(status: number, text: string, redactor: Redactor): CliError | undefined {
   if (status >= 200 && status < 300) return undefined;
-  const words = serverWords(text);
+  const words = serverWords(text, redactor);
   const said = words === undefined ? '' : ` Invenias said: "${words}"`;
   if (status === 401 || status === 403) {
     return new RejectedError(
@@ -125,7 +126,7 @@ export async function checkApiCall(
       rateLimitWindowMs: RATE_LIMIT_WINDOW_MS,
     });
     noteQuota(context.warn, response.headers);
-    const refused = diagnoseApiCall(response.status, context.redactor.redact(response.text));
+    const refused = diagnoseApiCall(response.status, response.text, context.redactor);
     if (refused) throw refused;
   });
 }
