@@ -166,6 +166,8 @@ function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: s
 async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<void> {
   const { out, redactor } = io;
   const { label, value } = copiedField(connector, profile, asked);
+  // Every saved secret, not only the copied value: a variable holding one is kept from the clipboard tool too.
+  for (const secret of Object.values(profile.secrets)) redactor.add(secret);
   redactor.add(value);
   const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
   const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
