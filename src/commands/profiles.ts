@@ -9,6 +9,7 @@ import { type Output, wrapLine } from '../core/terminal/output.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
+import { oneLine } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
 import type { Io } from '../core/run/io.js';
 
@@ -79,7 +80,9 @@ function listEntry(profile: StoredProfile): Record<string, unknown> {
   };
 }
 
-function table(rows: string[][]): string[] {
+/** Rows as aligned columns; each cell on one line, since saved values come from a file anyone may have edited. */
+function table(cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map((cell) => oneLine(cell)));
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
 }
@@ -139,7 +142,7 @@ function profileBlock(profile: StoredProfile, width: number): string[] {
   ];
   const lines = [`${profile.connector} ${profile.name}`, wrapLine(`  ${status.join(', ')}`, width)];
   for (const [key, value] of Object.entries(profile.values)) {
-    const line = `  ${key}: ${value}`;
+    const line = `  ${key}: ${oneLine(value)}`;
     lines.push(...(line.length <= width ? [line] : [`  ${key}:`, `    ${value}`]));
   }
   return lines;
