@@ -208,3 +208,15 @@ describe('property: over random secrets, paddings, encodings and cuts', () => {
     );
   });
 });
+
+describe('a secret too short to be kept out of the output', () => {
+  test('a 3-character Client Secret is refused before anything is sent: exit 2, and the message names no value', async () => {
+    const before = server.requests.length;
+    const env = { PINGONE_CLIENT_SECRET: 'a1b', PINGONE_ENVIRONMENT_ID: environmentIdOf(2001) };
+    const result = await runCli(['pingone', '--verify', '--client-id', clientIdOf(2001), '--auth-domain', server.hostPort], { env, configDir: tempConfigDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is 3 characters long; a secret has at least 4.');
+    expect(result.stderr).not.toContain('a1b');
+    expect(server.requests.length).toBe(before);
+  });
+});
