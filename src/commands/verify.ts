@@ -109,7 +109,7 @@ function xmlEscape(text: string): string {
 }
 
 /** JUnit XML as CI systems read it: one testcase per profile; rejected is a failure, could-not-ask an error. */
-export function junitReport(outcomes: readonly BatchEntry[], redactor: Redactor): string {
+export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date, redactor: Redactor): string {
   // CI systems upload this file: every text in it goes through the run's redactor, and the whole file again.
   const xmlText = (text: string): string => xmlEscape(redactor.redact(text));
   const failures = outcomes.filter((entry) => runExitCode(entry.outcome) === 1).length;
@@ -119,7 +119,7 @@ export function junitReport(outcomes: readonly BatchEntry[], redactor: Redactor)
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" time="${seconds(total)}">`,
-    `  <testsuite name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(total)}" timestamp="${new Date().toISOString()}">`,
+    `  <testsuite name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(total)}" timestamp="${finishedAt.toISOString()}">`,
   ];
   for (const { outcome: result, ms } of outcomes) {
     const name = xmlText(`${result.connector}/${result.profile ?? 'default'}`);
@@ -211,7 +211,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       ),
     );
     progress.end();
-    if (options.junit) await writeJunit(options.junit, junitReport(entries, io.redactor));
+    if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now()), io.redactor));
     return { kind: 'batch', entries };
   } catch (error) {
     return { kind: 'failed', error: asCliError(error, { signal: session.signal, env: io.env, out: io.out }), document: { results: [] } };
