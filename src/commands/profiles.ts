@@ -12,6 +12,8 @@ import { EXPORT_FORMATS, IMPORT_FORMATS, exportLines, parseDotenv, parseFormat }
 import { type Output, wrapLine } from '../core/terminal/output.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, chosenProfileName, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
+import { isSecretReference, parseSecretReference, resolveSecretReference } from '../core/store/secret-references.js';
+import { toolEnvironment } from '../core/store/vault-tools.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
 import { oneLine } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
@@ -35,8 +37,8 @@ interface ProfilesRun {
 }
 
 /** Runs one subcommand on the profile store; what it prints is its data, a failure is main's to render. */
-async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome | void>): Promise<CommandOutcome> {
-  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => io.out.warn(text) });
+async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome | void>, secretStore?: string): Promise<CommandOutcome> {
+  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), store: secretStore });
   try {
     return (await work({ out: io.out, store, redactor: io.redactor, registry: io.registry })) ?? { kind: 'data', lines: [] };
   } finally {
@@ -61,10 +63,21 @@ async function profileNotFound(store: ProfileStore, connector: Connector, name: 
   return new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, hint);
 }
 
+/** Where the profile's secrets are: the keychain, the file, or the team's vault the references name. */
+function secretPlace(profile: ProfileWithSecrets, store: ProfileStore): string {
+  const tools = [...new Set(Object.values(profile.references ?? {}).map((text) => parseSecretReference(text)?.tool))].filter(Boolean);
+  const local = profile.secretStore === 'keychain' ? 'the OS keychain' : store.secretsPath;
+  if (tools.length === 0) return local;
+  const vaults = `the team vault (${tools.join(', ')}), read when used`;
+  return Object.keys(profile.secrets).length === 0 ? vaults : `${vaults}; others in ${local}`;
+}
+
 /** The non-secret values, and the secret ones masked or shown, in the connector's field order. */
 function describeValues(connector: Connector | undefined, profile: ProfileWithSecrets, showSecrets: boolean): Record<string, string> {
   const described: Record<string, string> = { ...profile.values };
   for (const [key, value] of Object.entries(profile.secrets)) described[key] = showSecrets ? value : maskSecret(value);
+  // A reference names where the secret is, not what it is: shown as saved.
+  Object.assign(described, profile.references);
   if (!connector) return described;
   const ordered: Record<string, string> = {};
   for (const field of connector.fields) if (described[field.key] !== undefined) ordered[field.key] = described[field.key] as string;
@@ -79,6 +92,7 @@ function listEntry(profile: StoredProfile): Record<string, unknown> {
     name: profile.name,
     values: profile.values,
     secretStore: profile.secretStore,
+    ...(profile.references ? { references: profile.references } : {}),
     lastVerified: profile.lastVerified,
     expiresOn: profile.expiresOn,
   };
@@ -160,7 +174,7 @@ function flagName(field: FieldSpec): string {
 
 /** A field named by its key or its flag (`clientSecret`, `client-secret`, `--client-secret-stdin`), among those saved. */
 function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: string): { label: string; value: string } {
-  const saved = { ...profile.values, ...profile.secrets };
+  const saved = { ...profile.values, ...profile.secrets, ...profile.references };
   const present = connector.fields.filter((field) => saved[field.key] !== undefined);
   const wanted = asked.trim().replace(/^--/, '').replace(/-stdin$/, '').toLowerCase();
   const field = present.find((candidate) => candidate.key.toLowerCase() === wanted || flagName(candidate) === wanted);
@@ -177,9 +191,13 @@ function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: s
 /** `profiles show --copy FIELD`: the value goes to the clipboard, and only a line saying how reaches the screen. */
 async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<void> {
   const { out, redactor } = io;
-  const { label, value } = copiedField(connector, profile, asked);
+  const field = copiedField(connector, profile, asked);
   // Every saved secret, not only the copied value: a variable holding one is kept from the clipboard tool too.
   for (const secret of Object.values(profile.secrets)) redactor.add(secret);
+  const reference = profile.references && Object.values(profile.references).includes(field.value) ? parseSecretReference(field.value) : undefined;
+  // A reference is copied as the secret it names, read through its vault's CLI.
+  const value = reference ? await resolveSecretReference(reference, toolEnvironment(io.env)) : field.value;
+  const label = field.label;
   redactor.add(value);
   const reveal = out.hint(revealCommand(connector.name, profile.name));
   const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
@@ -205,7 +223,7 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
       ['Connector', connector.name],
       ['Profile', profile.name],
       ...Object.entries(values).map(([key, value]) => [labels.get(key) ?? key, value]),
-      ['Secret stored in', profile.secretStore === 'keychain' ? 'the OS keychain' : store.secretsPath],
+      ['Secret stored in', secretPlace(profile, store)],
       ['Last verified', profile.lastVerified ?? 'never'],
     ];
     if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
@@ -241,7 +259,8 @@ export function runProfilesExport(io: Io, connectorName: string, name: string | 
     const connector = findConnector(registry, connectorName);
     const profile = await findProfile(store, connector, name, io.env);
     // What a verify needs: the values used only to create an application stay out.
-    const all: Record<string, string> = { ...profile.values, ...profile.secrets };
+    // A reference is exported as it is saved: the machine that imports it reads the vault with its own login.
+    const all: Record<string, string> = { ...profile.values, ...profile.secrets, ...profile.references };
     for (const field of connector.fields) if (field.setupOnly) delete all[field.key];
     await confirmSecretsOnTerminal(io, connector, profile, options);
     if (format === 'json') {
@@ -301,6 +320,9 @@ export function runProfilesRemove(io: Io, connectorName: string, name: string, o
     if (!removed) throw await profileNotFound(store, connector, profileName);
     if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: profileName, removed: true });
     out.say(`Removed profile "${profileName}" (${connector.name}) and its secrets.`);
+    // The team's vault is the team's: what the references name stays there.
+    const references = Object.values(profile.references ?? {});
+    if (references.length > 0) out.say(`The secrets it referenced are still in the team vault: ${references.join(', ')}.`);
   });
 }
 
@@ -310,6 +332,8 @@ export interface ImportOptions {
   profile?: string;
   force?: boolean;
   json?: boolean;
+  /** Where its secrets go (a team vault keeps them as references). */
+  store?: string;
 }
 
 const MAX_IMPORT_BYTES = 1024 * 1024;
@@ -423,6 +447,12 @@ export function runProfilesImport(io: Io, file: string | undefined, options: Imp
       }
       let value: string;
       try {
+        // A secret given as a reference is kept as one (checked for its shape, read when used).
+        if (field.secret && isSecretReference(raw.trim())) {
+          parseSecretReference(raw.trim());
+          secrets[key] = raw.trim();
+          continue;
+        }
         value = field.parse(raw);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
@@ -437,7 +467,7 @@ export function runProfilesImport(io: Io, file: string | undefined, options: Imp
       throw new InputError('missing_input', `${from} lacks ${missing.map((field) => field.label).join(', ')}, which a verify needs.`, `Add ${missing.map((field) => field.env ?? field.key).join(', ')} and import it again.`);
     }
     const existing = await store.get(connector.name, name);
-    const same = existing !== undefined && sameEntries(existing.values, values) && sameEntries(existing.secrets, secrets);
+    const same = existing !== undefined && sameEntries(existing.values, values) && sameEntries({ ...existing.secrets, ...existing.references }, secrets);
     if (existing && !same && !options.force) {
       throw new InputError('invalid_input', `A different ${connector.title} profile named "${name}" is already saved; nothing was imported.`, `Pass --force to replace it, or --profile to import under another name.`);
     }
@@ -446,7 +476,7 @@ export function runProfilesImport(io: Io, file: string | undefined, options: Imp
     const keys = [...Object.keys(values), ...Object.keys(secrets)];
     if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: name, imported: keys, replaced: Boolean(existing && !same), unchanged: same });
     out.say(same ? `Profile "${name}" (${connector.name}) is already saved with these values; nothing changed.` : `${existing ? 'Replaced' : 'Imported'} profile "${name}" (${connector.name}): ${keys.join(', ')}. Check it: ${out.hint([command(connector.name, '--verify', '--profile', name)])}`);
-  });
+  }, options.store);
 }
 
 function sameEntries(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -26,7 +26,7 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
   const options = rawOptions as ConnectorOptions;
   const verify = options.verify === true;
   const showSecrets = options.showSecrets === true;
-  const session = openSession(io, { input: options.input as boolean | undefined, timeout: options.timeout as string | undefined });
+  const session = openSession(io, { input: options.input as boolean | undefined, timeout: options.timeout as string | undefined, store: options.store as string | undefined });
   let profile: string | null = null;
   let named: Record<string, string> = {};
   let sources: Record<string, string> = {};
@@ -45,7 +45,7 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
       throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, ['See ', command('profiles', 'list'), '.']);
     }
     profile = options.save === false && !verify ? null : profileName;
-    const resolved = session.resolve({
+    const resolved = await session.resolve({
       fields: connector.fields,
       options: fieldOptions,
       stdinLine,

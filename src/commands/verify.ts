@@ -115,7 +115,7 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
     const saved = fromEnv ? undefined : await session.store.get(profile.connector, profile.name);
     if (!saved && !fromEnv) throw new InputError('profile_not_found', `The profile "${profile.name}" (${profile.connector}) was removed meanwhile.`);
     // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
-    const resolved = session.resolve(
+    const resolved = await session.resolve(
       fromEnv
         ? { fields: connector.fields, options: {}, env: io.env }
         : { fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` },

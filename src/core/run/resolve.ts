@@ -17,7 +17,7 @@ export interface ResolveInput {
   /** The line read from stdin, when one `--*-stdin` flag was given. */
   stdinLine?: string;
   env: NodeJS.ProcessEnv;
-  saved?: { values: Record<string, string>; secrets: Record<string, string> };
+  saved?: { values: Record<string, string>; secrets: Record<string, string>; references?: Record<string, string> };
   /** How messages name the saved profile, e.g. with its file (a hand-edited value must be findable). */
   savedFrom?: string;
 }
@@ -27,6 +27,8 @@ export interface ResolvedValues {
   sources: Record<string, ValueSource>;
   /** Things worth telling the user, e.g. that whitespace around a pasted secret was removed. */
   notices: string[];
+  /** Saved secrets that are references to the team's vault (key -> reference): the run reads them before it starts. */
+  references: Record<string, string>;
 }
 
 /** The `--*-stdin` flag given, if any; two at once are refused since stdin holds one line. */
@@ -59,11 +61,13 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
   const values: Record<string, string> = {};
   const sources: Record<string, ValueSource> = {};
   const notices: string[] = [];
+  const references: Record<string, string> = {};
   const fromStdin = stdinField(input.fields, input.options);
   for (const field of input.fields) {
     const flagValue = field.flag ? input.options[optionKey(field.flag)] : undefined;
     const envValue = field.env ? input.env[field.env] : undefined;
     const savedValue = field.secret ? input.saved?.secrets[field.key] : input.saved?.values[field.key];
+    const savedReference = field.secret ? input.saved?.references?.[field.key] : undefined;
     if (typeof flagValue === 'string') {
       values[field.key] = parseFrom(field, flagValue, field.flag ?? 'flag', notices);
       sources[field.key] = 'flag';
@@ -73,6 +77,9 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
     } else if (envValue !== undefined && envValue !== '') {
       values[field.key] = parseFrom(field, envValue, field.env ?? 'environment', notices);
       sources[field.key] = 'env';
+    } else if (savedReference !== undefined) {
+      references[field.key] = savedReference;
+      sources[field.key] = 'reference';
     } else if (savedValue !== undefined) {
       values[field.key] = parseFrom(field, savedValue, input.savedFrom ?? 'the saved profile', notices);
       sources[field.key] = 'profile';
@@ -81,7 +88,7 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
       sources[field.key] = 'default';
     }
   }
-  return { values, sources, notices };
+  return { values, sources, notices, references };
 }
 
 export function missingInput(field: FieldSpec, why = ''): InputError {

@@ -98,11 +98,12 @@ function fieldSources(fields: readonly FieldSpec[], state: RunState): Record<str
 }
 
 /** The secrets a profile keeps (never the short-lived ones, such as Invenias' API Key). */
-function keptSecrets(fields: readonly FieldSpec[], values: Values): Record<string, string> {
+function keptSecrets(fields: readonly FieldSpec[], values: Values, sources: Readonly<Record<string, RunSource>> = {}): Record<string, string> {
   const secrets: Record<string, string> = {};
   for (const field of fields) {
     const value = values[field.key];
-    if (field.secret && !field.transient && value !== undefined) secrets[field.key] = value;
+    // A value read from the team's vault stays there: the profile keeps its reference, never a copy.
+    if (field.secret && !field.transient && value !== undefined && sources[field.key] !== 'reference') secrets[field.key] = value;
   }
   return secrets;
 }
@@ -325,7 +326,7 @@ class Run {
       if (!writer) return this.verified('setup', null);
       await writer.update({
         values: namedValues(connector.fields, this.state),
-        secrets: keptSecrets(connector.fields, this.state.values),
+        secrets: keptSecrets(connector.fields, this.state.values, this.state.sources),
         lastVerified: new Date(this.context.clock.now()).toISOString(),
         // A connector whose applications expire always records what it knows (null: unknown, e.g. renewed elsewhere).
         ...(steps.expiresOn || this.kept ? { expiresOn: this.expiresOn } : {}),

@@ -10,6 +10,10 @@ import { type ProfileWithSecrets, ProfileStore } from '../store/profile-store.js
 import { type Prompter, createPrompter, noPrompter } from '../terminal/prompts.js';
 import type { Redactor } from '../redact.js';
 import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
+import type { FieldSpec } from './fields.js';
+import { parseSecretReference, resolveSecretReference } from '../store/secret-references.js';
+import { toolEnvironment } from '../store/vault-tools.js';
+import pLimit from 'p-limit';
 
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const MAX_TIMEOUT_SECONDS = 600;
@@ -21,6 +25,8 @@ export interface GeneralOptions {
   json?: boolean;
   timeout?: string;
   showSecrets?: boolean;
+  /** `--store`: where new secrets go. */
+  store?: string;
 }
 
 export interface Session {
@@ -38,8 +44,11 @@ export interface Session {
   optionError: InputError | undefined;
   /** The terminal's prompter (or the test's), stopped by Ctrl+C; `false` gives one that refuses every question. */
   prompter(interactive: boolean): Prompter;
-  /** One profile's values, resolved (flags > stdin > env > profile > default), every secret known to the redactor first. */
-  resolve(input: ResolveInput): ResolvedValues;
+  /**
+   * One profile's values, resolved (flags > stdin > env > profile > default), every secret known to the redactor
+   * first; a saved reference is read through its vault's CLI, and checked as the field's own value would be.
+   */
+  resolve(input: ResolveInput): Promise<ResolvedValues>;
   /** What the session gives every step of one profile's run (the runner adds its recorders). */
   runContext(run: RunOf): RunContextBase;
   close(): Promise<void>;
@@ -75,6 +84,16 @@ export interface SessionSurroundings {
   clock: Clock;
 }
 
+/** A value read from a vault is checked as the field's own value; the message names the reference, never the value. */
+function parseReferenced(field: FieldSpec, value: string, reference: string): string {
+  try {
+    return field.parse(value);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(error.code, `${error.message} (from ${reference})`, error.hint);
+  }
+}
+
 export function openSession(io: SessionSurroundings, options: GeneralOptions): Session {
   const { out, redactor } = io;
   const controller = new AbortController();
@@ -91,7 +110,8 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     optionError = error;
   }
   const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env, redactor });
-  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text) });
+  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text), store: options.store });
+  const oneToolCall = pLimit(1);
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter);
   return {
     redactor,
@@ -102,10 +122,19 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     canPrompt: options.input !== false && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
     optionError,
     prompter,
-    resolve(input) {
+    async resolve(input) {
       redactor.add(input.stdinLine);
       for (const secret of Object.values(input.saved?.secrets ?? {})) redactor.add(secret);
       const resolved = resolveValues(input);
+      for (const [key, text] of Object.entries(resolved.references)) {
+        const field = input.fields.find((candidate) => candidate.key === key);
+        const reference = parseSecretReference(text);
+        if (!field || !reference) continue;
+        // One vault call at a time: a tool that asks to unlock asks once, not once per profile of a batch.
+        const value = await oneToolCall(() => resolveSecretReference(reference, toolEnvironment(io.env)));
+        redactor.add(value);
+        resolved.values[key] = parseReferenced(field, value, text);
+      }
       for (const field of input.fields) if (field.secret) redactor.add(resolved.values[field.key]);
       return resolved;
     },

@@ -13,6 +13,7 @@ import { isRecord } from '../json.js';
 import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import { KeychainUnavailableError, type SecretBackend, type SecretStoreKind, type Secrets } from './secret-backend.js';
 import { ChosenSecretStore, type SecretStore } from './secret-store.js';
+import { isSecretReference } from './secret-references.js';
 
 const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -28,6 +29,11 @@ export interface StoredProfile {
   lastVerified: string | null;
   /** For Invenias: when the ThirdPartyApplication expires. */
   expiresOn: string | null;
+  /**
+   * Secrets kept in the team's vault: field key -> reference (op://, vault:, aws-sm:, pass:), resolved per use and
+   * never copied to disk. A key is here or among the secrets in `secretStore`, never both.
+   */
+  references?: Record<string, string>;
 }
 
 export interface ProfileWithSecrets extends StoredProfile {
@@ -51,6 +57,8 @@ export interface ProfileStoreOptions {
   notice?: (text: string) => void;
   /** The run's clock: a keychain call's deadline and the times a profile records run on it. */
   clock?: Clock;
+  /** `--store`: where new secrets go, over CONNECTOR_SETUP_SECRET_STORE. */
+  store?: string;
 }
 
 type ProfileRecord = Omit<StoredProfile, 'connector' | 'name'>;
@@ -120,6 +128,9 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
       if (typeof record.createdAt !== 'string' || typeof record.updatedAt !== 'string') {
         throw damagedFile(file, `${where} lacks createdAt or updatedAt`);
       }
+      if (record.references !== undefined && !(isStringMap(record.references) && Object.values(record.references).every(isSecretReference))) {
+        throw damagedFile(file, `${where}.references is not a map of secret references`);
+      }
       if (record.secretStore === undefined) record.secretStore = 'file';
       if (record.secretStore !== 'file' && record.secretStore !== 'keychain') {
         throw damagedFile(file, `${where}.secretStore is neither "keychain" nor "file"`);
@@ -167,7 +178,7 @@ export class ProfileStore {
     this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles);
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
-    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice });
+    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice, store: options.store });
     this.profilesPath = this.profilesFile.path;
     this.secretsPath = this.secrets.filePath;
   }
@@ -288,18 +299,41 @@ export class ProfileStore {
       let secretStore: SecretStoreKind = existing?.secretStore ?? 'file';
       let undo: (() => Promise<void>) | undefined;
       const item = `${connector}/${name}`;
-      if (change.secrets && (Object.keys(change.secrets).length > 0 || (change.replace && existing))) {
+      // A secret given as a reference is kept as one; with a team vault as the store, every new secret becomes one.
+      const given = Object.entries(change.secrets ?? {});
+      const givenReferences = Object.fromEntries(given.filter(([, value]) => isSecretReference(value)));
+      let plain = Object.fromEntries(given.filter(([, value]) => !isSecretReference(value)));
+      const vault = Object.keys(plain).length > 0 ? this.secrets.vault() : undefined;
+      let written: Secrets = {};
+      if (vault) {
+        written = await vault.write(connector, name, plain);
+        plain = {};
+      }
+      const references = { ...(change.replace ? {} : existing?.references), ...givenReferences, ...written };
+      for (const key of Object.keys(plain)) delete references[key];
+      // Read only when secrets change: a locked keychain costs its deadline.
+      const touched = given.length > 0 || (change.replace === true && existing !== undefined);
+      const previous = existing && touched ? await this.readSecrets(existing, connector, name).catch(() => ({})) : {};
+      const kept: Secrets = change.replace ? {} : { ...previous };
+      for (const key of Object.keys(references)) delete kept[key];
+      const stored = { ...kept, ...plain };
+      if (touched && (Object.keys(plain).length > 0 || Object.keys(stored).length !== Object.keys(previous).length)) {
         // A keychain that cannot be read now cannot keep the new secrets either: they go to the file alone.
-        const previous = existing ? await this.readSecrets(existing, connector, name).catch(() => ({})) : {};
-        const kept = change.replace ? {} : previous;
-        if (existing?.secretStore !== 'keychain' && this.secrets.triesKeychain) {
+        if (existing?.secretStore !== 'keychain' && this.secrets.triesKeychain && Object.keys(stored).length > 0) {
           setPending(profiles, [...(profiles.pendingKeychainItems ?? []), item]);
           await this.profilesFile.write(profiles);
         }
-        secretStore = await this.secrets.write(connector, name, { ...kept, ...change.secrets });
-        const target = this.secrets.backend(secretStore);
+        const target = Object.keys(stored).length > 0 ? this.secrets.backend((secretStore = await this.secrets.write(connector, name, stored))) : this.secrets.backend(secretStore);
+        if (Object.keys(stored).length === 0) await target.remove(connector, name);
         const before = existing?.secretStore === secretStore ? previous : {};
         undo = () => (Object.keys(before).length > 0 ? target.write(connector, name, before) : target.remove(connector, name));
+      }
+      if (vault) {
+        const storedUndo = undo;
+        undo = async () => {
+          await storedUndo?.();
+          await vault.remove(written);
+        };
       }
       const now = new Date(this.clock.now()).toISOString();
       byName[name] = {
@@ -309,6 +343,7 @@ export class ProfileStore {
         updatedAt: now,
         lastVerified: change.lastVerified !== undefined ? change.lastVerified : (existing?.lastVerified ?? null),
         expiresOn: change.expiresOn !== undefined ? change.expiresOn : (existing?.expiresOn ?? null),
+        ...(Object.keys(references).length > 0 ? { references } : {}),
       };
       setPending(profiles, (profiles.pendingKeychainItems ?? []).filter((pending) => pending !== item));
       try {
@@ -318,7 +353,7 @@ export class ProfileStore {
         throw error;
       }
       // The file copy of a profile now in the keychain is no longer the freshest: it goes.
-      if (undo && secretStore === 'keychain' && existing?.secretStore === 'file') await this.secrets.backend('file').remove(connector, name);
+      if (undo && Object.keys(plain).length > 0 && secretStore === 'keychain' && existing?.secretStore === 'file') await this.secrets.backend('file').remove(connector, name);
     });
   }
 

@@ -4,11 +4,16 @@
 import { type Clock, systemClock } from '../clock.js';
 import { InputError } from '../errors.js';
 import { FileSecretBackend, KeychainSecretBackend, KeychainUnavailableError, type SecretBackend, type SecretStoreKind, type Secrets } from './secret-backend.js';
+import { type VaultStore, VaultStoreWriter, parseStoreChoice } from './vault-stores.js';
+import { toolEnvironment } from './vault-tools.js';
 
 const SECRETS_SCHEMA_VERSION = 1;
 
-/** CONNECTOR_SETUP_SECRET_STORE: `keychain` or `file` forces one; unset (or `auto`) tries the keychain first. */
-export type RequestedSecretStore = SecretStoreKind | 'auto';
+/**
+ * `--store` or CONNECTOR_SETUP_SECRET_STORE: `keychain` or `file` forces one; unset (or `auto`) tries the keychain
+ * first; `op:VAULT`, `vault:PATH` or `pass:PREFIX` writes new secrets to the team's vault and keeps references.
+ */
+export type RequestedSecretStore = SecretStoreKind | 'auto' | VaultStore;
 
 /** What a profile store needs of the run's secret store. */
 export interface SecretStore {
@@ -22,6 +27,8 @@ export interface SecretStore {
   write(connector: string, name: string, secrets: Secrets): Promise<SecretStoreKind>;
   /** Before anything is sent: a store the user forced that cannot keep an item fails here, with the reason. */
   preflight(): Promise<void>;
+  /** The team vault new secrets go to (`--store op:VAULT` and the like), or undefined for the keychain or file. */
+  vault(): VaultStoreWriter | undefined;
   /** Ends what the backends opened (the keychain's connection). */
   close(): void;
 }
@@ -33,17 +40,13 @@ export interface SecretStoreOptions {
   clock?: Clock;
   /** One line for the user, e.g. that the keychain was unavailable and the file was used. */
   notice?: (text: string) => void;
+  /** `--store`, which wins over CONNECTOR_SETUP_SECRET_STORE. */
+  store?: string;
 }
 
-function parseRequested(env: NodeJS.ProcessEnv): RequestedSecretStore {
-  const raw = env.CONNECTOR_SETUP_SECRET_STORE?.trim().toLowerCase();
-  if (!raw || raw === 'auto') return 'auto';
-  if (raw === 'keychain' || raw === 'file') return raw;
-  throw new InputError(
-    'invalid_input',
-    `CONNECTOR_SETUP_SECRET_STORE must be keychain or file, not "${raw.slice(0, 40)}".`,
-    'Unset it to use the OS keychain where one works and the file otherwise.',
-  );
+function parseRequested(env: NodeJS.ProcessEnv, flag: string | undefined): RequestedSecretStore {
+  if (flag !== undefined) return parseStoreChoice(flag, '--store');
+  return parseStoreChoice(env.CONNECTOR_SETUP_SECRET_STORE ?? '', 'CONNECTOR_SETUP_SECRET_STORE');
 }
 
 /** The OS keychain where one works, else a 0600 file beside the profiles, as CONNECTOR_SETUP_SECRET_STORE asks. */
@@ -63,7 +66,7 @@ export class ChosenSecretStore implements SecretStore {
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
     try {
-      this.requested = parseRequested(options.env);
+      this.requested = parseRequested(options.env, options.store);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.requested = error;
@@ -80,7 +83,16 @@ export class ChosenSecretStore implements SecretStore {
   }
 
   get triesKeychain(): boolean {
-    return this.choice !== 'file';
+    return this.choice === 'auto' || this.choice === 'keychain';
+  }
+
+  private vaultWriter: VaultStoreWriter | undefined;
+
+  vault(): VaultStoreWriter | undefined {
+    const choice = this.choice;
+    if (typeof choice === 'string') return undefined;
+    this.vaultWriter ??= new VaultStoreWriter(choice, toolEnvironment(this.env));
+    return this.vaultWriter;
   }
 
   private openKeychain(): KeychainSecretBackend {
@@ -112,9 +124,10 @@ export class ChosenSecretStore implements SecretStore {
     return 'file';
   }
 
-  /** Only a forced keychain is checked: otherwise a keychain that fails later is no reason to stop (the file takes over). */
+  /** Only a forced keychain or a team vault is checked: otherwise a keychain that fails later is no reason to stop (the file takes over). */
   async preflight(): Promise<void> {
     if (this.choice === 'keychain') await this.openKeychain().check();
+    await this.vault()?.check();
   }
 
   close(): void {

@@ -88,3 +88,11 @@ export function failedCall(tool: VaultToolName, answer: ToolAnswer, what: string
   if (VAULT_TOOLS[tool].notLoggedIn.test(answer.stderr) || !reference) return new StoreUnavailableError(tool, `${what} failed (${said})`);
   return new ReferenceUnresolvedError(reference, `${tool} said: ${said}`);
 }
+
+/**
+ * The environment a vault tool runs with: the run's own, without the connectors' values (a PingOne or Invenias
+ * secret in a variable is no business of op, vault, aws or pass, nor of anything they start).
+ */
+export function toolEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(?:PINGONE_|INVENIAS_|CYCLR_)/.test(name)));
+}

@@ -1,0 +1,163 @@
+// The CLI with the team's secrets in its vault: a profile that keeps a reference instead of a copy, read through
+// the vault's own CLI whenever a command needs the value, and --store writing new secrets there. pass is the real
+// one with a throwaway GnuPG key; op is the stand-in of tests/helpers/vault-tools.ts (docs/vaults.md).
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+import { openStore } from '../helpers/profiles.js';
+import { type PassStore, type StandIns, startPassStore, startStandIns } from '../helpers/vault-tools.js';
+
+let server: PingOneServer;
+let pass: PassStore;
+let tools: StandIns;
+
+beforeAll(async () => {
+  server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
+  pass = await startPassStore();
+  tools = startStandIns();
+});
+
+afterAll(async () => {
+  await pass?.stop();
+  await server?.close();
+});
+
+const signedIn = () => ({ ...tools.env, OP_SERVICE_ACCOUNT_TOKEN: 'FAKE-op-token' });
+
+/** Every file the tool wrote in the config directory, concatenated: no secret may be among them. */
+function onDisk(configDir: string): string {
+  return readdirSync(configDir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => readFileSync(path.join(configDir, name), 'utf8'))
+    .join('\n');
+}
+
+function dotenv(secret: string): string {
+  return [
+    `PINGONE_CLIENT_ID=${FAKE.clientId}`,
+    `PINGONE_CLIENT_SECRET=${secret}`,
+    `PINGONE_AUTH_DOMAIN=${server.hostPort}`,
+    `PINGONE_ENVIRONMENT_ID=${FAKE.environmentId}`,
+    '',
+  ].join('\n');
+}
+
+const setupArgs = () => ['pingone', '--no-input', '--json', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId];
+
+describe('a profile whose secret is a pass reference (the real pass)', () => {
+  test('imported, shown as the reference, verified by reading pass; the value is never on disk', async () => {
+    await pass.insert('team/pingone/production', `${FAKE.clientSecret}\nnotes: the Cyclr worker`);
+    const configDir = tempConfigDir();
+    const imported = await runCli(['profiles', 'import', '--profile', 'production'], { configDir, stdin: dotenv('pass:team/pingone/production'), env: pass.env });
+    expect(imported.code).toBe(0);
+
+    const shown = await runCli(['profiles', 'show', 'pingone', 'production', '--json'], { configDir, env: pass.env });
+    const document = JSON.parse(shown.stdout);
+    expect(document.values.clientSecret).toBe('pass:team/pingone/production');
+    expect(document.references).toEqual({ clientSecret: 'pass:team/pingone/production' });
+    const human = await runCli(['profiles', 'show', 'pingone', 'production'], { configDir, env: pass.env });
+    expect(human.stdout).toMatch(/Secret stored in\s+the team vault \(pass\), read when used/);
+
+    const verified = await runCli(['pingone', '--verify', '--json', '--profile', 'production'], { configDir, env: pass.env });
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout).sources.clientSecret).toBe('reference');
+    const batch = await runCli(['verify', '--all', '--json'], { configDir, env: pass.env });
+    expect(batch.code).toBe(0);
+
+    expect(onDisk(configDir)).toContain('pass:team/pingone/production');
+    expectNoSecrets(onDisk(configDir) + imported.stderr + shown.stdout + human.stdout + verified.stdout + verified.stderr + batch.stdout);
+  });
+
+  test('exported as the reference, so the machine that imports it reads its own pass', async () => {
+    await pass.insert('team/pingone/staging', FAKE.clientSecret);
+    const configDir = tempConfigDir();
+    await runCli(['profiles', 'import', '--profile', 'staging'], { configDir, stdin: dotenv('pass:team/pingone/staging'), env: pass.env });
+    const exported = await runCli(['profiles', 'export', 'pingone', 'staging', '--format', 'dotenv'], { configDir, env: pass.env });
+    expect(exported.stdout).toContain('PINGONE_CLIENT_SECRET=pass:team/pingone/staging');
+    expectNoSecrets(exported.stdout);
+  });
+
+  test('setup --store pass:PREFIX writes the secret into pass from stdin and saves only its reference', async () => {
+    const configDir = tempConfigDir();
+    const result = await runCli([...setupArgs(), '--store', 'pass:cyclr'], { configDir, env: { ...pass.env, PINGONE_CLIENT_SECRET: FAKE.clientSecret } });
+    expect(result.code).toBe(0);
+    expect(await pass.show('cyclr/pingone/default/clientSecret')).toBe(`${FAKE.clientSecret}\n`);
+    const saved = await openStore(configDir).get('pingone', 'default');
+    expect(saved?.references).toEqual({ clientSecret: 'pass:cyclr/pingone/default/clientSecret' });
+    expect(saved?.secrets).toEqual({});
+    expectNoSecrets(onDisk(configDir) + result.stdout + result.stderr);
+
+    // Later runs read it from pass, with nothing in the environment.
+    const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env: pass.env });
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout).sources.clientSecret).toBe('reference');
+  });
+
+  test('an entry that is gone: reference_unresolved (exit 2), naming the reference, nothing sent', async () => {
+    const configDir = tempConfigDir();
+    await runCli(['profiles', 'import'], { configDir, stdin: dotenv('pass:team/nowhere'), env: pass.env });
+    const before = server.tokenRequests().length;
+    const result = await runCli(['pingone', '--verify', '--json'], { configDir, env: pass.env });
+    expect(result.code).toBe(2);
+    const error = JSON.parse(result.stdout).error;
+    expect(error.code).toBe('reference_unresolved');
+    expect(error.message).toContain('pass:team/nowhere');
+    expect(server.tokenRequests().length).toBe(before);
+  });
+});
+
+describe('--store op:VAULT and op:// references (op stand-in)', () => {
+  test('CONNECTOR_SETUP_SECRET_STORE=op:VAULT: op item create gets the secret on stdin, never as an argument', async () => {
+    const configDir = tempConfigDir();
+    const result = await runCli(setupArgs(), { configDir, env: { ...signedIn(), CONNECTOR_SETUP_SECRET_STORE: 'op:Engineering', PINGONE_CLIENT_SECRET: FAKE.clientSecret } });
+    expect(result.code).toBe(0);
+    const item = tools.state().op.Engineering?.find((each) => each.title === 'connector-setup pingone default');
+    expect(item?.fields).toEqual([expect.objectContaining({ label: 'clientSecret', value: FAKE.clientSecret })]);
+    const saved = await openStore(configDir).get('pingone', 'default');
+    expect(saved?.references).toEqual({ clientSecret: `op://Engineering/${item?.id}/clientSecret` });
+    for (const call of tools.calls()) expectNoSecrets(call.args.join(' '));
+    expectNoSecrets(onDisk(configDir) + result.stdout + result.stderr);
+
+    const verified = await runCli(['verify', '--all', '--json'], { configDir, env: signedIn() });
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout).results[0].sources.clientSecret).toBe('reference');
+  });
+
+  test('not signed in to op: the setup stops before anything is sent (store_unavailable, exit 2, op signin named)', async () => {
+    const before = server.tokenRequests().length;
+    const result = await runCli([...setupArgs(), '--store', 'op:Engineering'], { env: { ...tools.env, PINGONE_CLIENT_SECRET: FAKE.clientSecret } });
+    expect(result.code).toBe(2);
+    const error = JSON.parse(result.stdout).error;
+    expect(error.code).toBe('store_unavailable');
+    expect(error.hint).toContain('op signin');
+    expect(server.tokenRequests().length).toBe(before);
+  });
+
+  test('a saved op:// reference when op is signed out: verify --all reports store_unavailable for that profile', async () => {
+    const configDir = tempConfigDir();
+    await runCli(['profiles', 'import'], { configDir, stdin: dotenv('op://Engineering/pingone/credential') });
+    const result = await runCli(['verify', '--all', '--json'], { configDir, env: tools.env });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).results[0].error).toMatchObject({ code: 'store_unavailable' });
+  });
+
+  test('--store that names no store: invalid_input before anything is sent', async () => {
+    const before = server.tokenRequests().length;
+    const result = await runCli([...setupArgs(), '--store', 's3:bucket'], { env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret } });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toContain('--store must be keychain, file, op:VAULT, vault:PATH or pass:PREFIX');
+    expect(server.tokenRequests().length).toBe(before);
+  });
+
+  test('removing the profile leaves the vault item alone, and says so', async () => {
+    const configDir = tempConfigDir();
+    await runCli(['profiles', 'import', '--profile', 'shared'], { configDir, stdin: dotenv('op://Engineering/pingone/credential') });
+    const result = await runCli(['profiles', 'remove', 'pingone', 'shared', '--yes'], { configDir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('still in the team vault: op://Engineering/pingone/credential');
+    expect(tools.calls().filter((call) => call.args[0] === 'item' && call.args[1] === 'delete')).toEqual([]);
+  });
+});
