@@ -52,6 +52,7 @@ function addConnectorCommand(program: Command, connector: Connector, run: (optio
     if (field.stdinFlag) command.option(field.stdinFlag, `read the ${field.label} from stdin (one line)${field.env ? `; or env ${field.env}` : ''}`);
   }
   for (const extra of connector.extraFlags) command.option(extra.flags, extra.description);
+  command.option('--store <where>', 'where new secrets go: keychain, file, op:VAULT, vault:PATH or pass:PREFIX (or CONNECTOR_SETUP_SECRET_STORE)');
   addGeneralOptions(command).action((options: Record<string, unknown>) =>
     run(options, (io) => import('./commands/setup.js').then(({ setupCommand }) => setupCommand(io, connector, options))),
   );
@@ -107,6 +108,7 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
     .option('--connector <name>', 'the connector (dotenv: by default the one whose variables they are)')
     .option('--profile <name>', 'save under this name (default: the name in the file, else CONNECTOR_SETUP_PROFILE, else default)')
     .option('--force', 'replace a different profile of the same name')
+    .option('--store <where>', 'where its secrets go: keychain, file, op:VAULT, vault:PATH or pass:PREFIX (or CONNECTOR_SETUP_SECRET_STORE)')
     .option('--json', 'print one JSON document on stdout')
     .action((file: string | undefined, options: Record<string, unknown>) =>
       run(options, (io) => import('./commands/profiles.js').then(({ runProfilesImport }) => runProfilesImport(io, file, options))),
@@ -118,6 +120,12 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
     .option('--yes', 'remove without asking (scripts); without a terminal it is required')
     .action((connector: string, name: string, options: Record<string, unknown>) =>
       run(options, (io) => import('./commands/profiles.js').then(({ runProfilesRemove }) => runProfilesRemove(io, connector, name, options))),
+    );
+  program
+    .command('completion <shell>')
+    .description('a completion script for bash, zsh, fish or powershell (commands, flags, values, profile names)')
+    .action((shell: string) =>
+      run({}, (io) => import('./commands/completion.js').then(({ completionScript }) => ({ kind: 'data', lines: completionScript(shell).trimEnd().split('\n') }))),
     );
   program
     .command('verify')
@@ -167,6 +175,24 @@ function normaliseCommand(argv: readonly string[], program: Command): string[] {
   return copy;
 }
 
+/** The hidden command the completion scripts call (commands/completion.ts), answered without the command table's parsing. */
+const COMPLETE_COMMAND = '__complete';
+
+/**
+ * `__complete INDEX WORDS...`, what the completion scripts call on each Tab: the candidates for WORDS[INDEX], one
+ * per line, from the same command table. Always exit 0: a line that cannot be completed completes nothing.
+ */
+async function complete(argv: readonly string[], deps: CliDeps, Program: typeof Command): Promise<ExitCode> {
+  const { completeWords, savedProfileNames } = await import('./commands/completion.js');
+  const index = Number(argv[3]);
+  const words = argv.slice(4);
+  if (!Number.isInteger(index) || index < 1 || index > words.length) return 0;
+  const program = buildProgram(deps, () => undefined, Program, () => undefined);
+  const candidates = completeWords(program, deps.registry, words, index, () => savedProfileNames(deps.env));
+  if (candidates.length > 0) await new Promise<void>((resolve) => deps.stdout.write(`${candidates.join('\n')}\n`, () => resolve()));
+  return 0;
+}
+
 /** Runs one command line; returns the exit code (docs/contract.md, Exit codes). Nothing here calls process.exit. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<ExitCode> {
   const { Command: Program, CommanderError } = await import('commander');
@@ -181,6 +207,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     const io: Io = { ...deps, out, redactor };
     pending = { io, outcome: out.loadColors().then(() => work(io)) };
   };
+  if (argv[2] === COMPLETE_COMMAND) return complete(argv, deps, Program);
   const secretFlag = secretGivenAsFlag(argv, deps.registry);
   if (secretFlag) {
     const out = usageOutput();

@@ -25,11 +25,14 @@ export interface PtySession {
   kill(): void;
 }
 
-/** `cols`: the terminal's width (default 120), to check layouts on narrow terminals. */
-export function startPty(args: string[], env: Record<string, string | undefined>, options: { cols?: number } = {}): PtySession {
+/**
+ * `cols`: the terminal's width (default 120), to check layouts on narrow terminals. `file`: another program to run
+ * in the terminal (a shell) with `args`, instead of the built CLI.
+ */
+export function startPty(args: string[], env: Record<string, string | undefined>, options: { cols?: number; file?: string } = {}): PtySession {
   let output = '';
   let since = 0;
-  const terminal: IPty = spawn(process.execPath, [BIN, ...args], {
+  const terminal: IPty = spawn(options.file ?? process.execPath, options.file ? args : [BIN, ...args], {
     name: 'xterm-256color',
     cols: options.cols ?? 120,
     rows: 40,

@@ -153,6 +153,7 @@ export const inveniasFields: readonly FieldSpec[] = [
     env: 'INVENIAS_EXPIRATION',
     defaultValue: DEFAULT_EXPIRATION,
     description: `How long the application lives: ${EXPIRATIONS.join(', ')}`,
+    choices: EXPIRATIONS,
     parse: parseExpiration,
   },
   originField({

@@ -38,6 +38,7 @@ export const pingoneFields: readonly FieldSpec[] = [
     cyclrOrder: 3,
     description: 'host[:port] of the AUTHORIZATION URL, e.g. auth.pingone.eu',
     example: 'auth.pingone.eu',
+    choices: REGIONS.map((region) => region.authDomain),
   }),
   {
     key: 'environmentId',

@@ -17,6 +17,8 @@ export interface FieldSpec {
   cyclrOrder?: number;
   /** Only creating or renewing an application uses it; a verify does not (so `profiles export` leaves it out). */
   setupOnly?: boolean;
+  /** The values it takes, when it takes a fixed few (or these are the usual ones): shell completion offers them. */
+  choices?: readonly string[];
   /** Optional fields fall back to `defaultValue` instead of ending the run. */
   defaultValue?: string;
   description: string;

@@ -1,0 +1,120 @@
+// Shell completion as people use it: the script `connector-setup completion SHELL` prints, loaded into the real
+// bash, zsh and fish, completing commands, flags, fixed values, connectors and saved profile names.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { BIN, baseEnv, runCli, tempConfigDir } from '../helpers/cli.js';
+import { FAKE } from '../helpers/fixtures.js';
+import { seedProfiles } from '../helpers/profiles.js';
+import { startPtyClosedAfterEach } from '../helpers/pty.js';
+
+const startPty = startPtyClosedAfterEach();
+let env: NodeJS.ProcessEnv;
+let scripts: Record<string, string>;
+
+beforeAll(async () => {
+  const configDir = tempConfigDir();
+  const pingone = { clientId: FAKE.clientId, authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId };
+  await seedProfiles(configDir, [
+    { connector: 'pingone', name: 'production', values: pingone, secrets: { clientSecret: FAKE.clientSecret } },
+    { connector: 'pingone', name: 'staging', values: pingone, secrets: { clientSecret: FAKE.clientSecret } },
+    { connector: 'invenias', name: 'acme', values: { subdomain: 'acme' }, secrets: { password: FAKE.inveniasPassword } },
+  ]);
+  // `connector-setup` on PATH, as an installed package puts it there.
+  const bin = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'completion-bin-'));
+  writeFileSync(path.join(bin, 'connector-setup'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`);
+  chmodSync(path.join(bin, 'connector-setup'), 0o755);
+  env = baseEnv({ CONNECTOR_SETUP_CONFIG_DIR: configDir, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, HOME: bin });
+  scripts = {};
+  for (const shell of ['bash', 'zsh', 'fish', 'powershell']) {
+    const result = await runCli(['completion', shell], { configDir });
+    expect(result.code).toBe(0);
+    scripts[shell] = path.join(bin, `completion.${shell}`);
+    writeFileSync(scripts[shell] as string, result.stdout);
+  }
+});
+
+/** What bash's completion function offers for the words, the last being the one under the cursor. */
+function bashCompletes(...words: string[]): string[] {
+  const quoted = words.map((word) => `'${word}'`).join(' ');
+  const script = `source ${scripts.bash}\nCOMP_WORDS=(${quoted})\nCOMP_CWORD=${words.length - 1}\n_connector_setup\nprintf '%s\\n' "\${COMPREPLY[@]}"`;
+  return execFileSync('bash', ['--norc', '--noprofile', '-c', script], { env, encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
+/** What fish offers for the command line (`complete -C`, fish's own completion of a typed line). */
+function fishCompletes(line: string): string[] {
+  const output = execFileSync('fish', ['--no-config', '-c', `source ${scripts.fish}; complete -C ${JSON.stringify(line)}`], { env, encoding: 'utf8' });
+  return output.split('\n').filter(Boolean).map((entry) => entry.split('\t')[0] as string);
+}
+
+describe('bash', () => {
+  test('commands, then the profiles subcommands', () => {
+    expect(bashCompletes('connector-setup', '')).toEqual(expect.arrayContaining(['pingone', 'invenias', 'profiles', 'verify', 'connectors', 'completion']));
+    expect(bashCompletes('connector-setup', 'pro')).toEqual(['profiles']);
+    expect(bashCompletes('connector-setup', 'profiles', '')).toEqual(expect.arrayContaining(['list', 'show', 'export', 'import', 'remove']));
+  });
+
+  test('connectors, then the saved profiles of that connector only', () => {
+    expect(bashCompletes('connector-setup', 'profiles', 'show', '')).toEqual(['pingone', 'invenias']);
+    expect(bashCompletes('connector-setup', 'profiles', 'show', 'pingone', '')).toEqual(['production', 'staging']);
+    expect(bashCompletes('connector-setup', 'profiles', 'export', 'invenias', '')).toEqual(['acme']);
+    expect(bashCompletes('connector-setup', 'pingone', '--profile', 'st')).toEqual(['staging']);
+  });
+
+  test('flags, and the values of flags that take a fixed few', () => {
+    expect(bashCompletes('connector-setup', 'verify', '--')).toEqual(expect.arrayContaining(['--all', '--junit', '--expiring-within', '--connector']));
+    expect(bashCompletes('connector-setup', 'invenias', '--expiration', '')).toEqual(['OneYear', 'TwoYears', 'FiveYears']);
+    expect(bashCompletes('connector-setup', 'pingone', '--auth-domain', 'auth.pingone.e')).toEqual(['auth.pingone.eu']);
+    expect(bashCompletes('connector-setup', 'profiles', 'export', 'pingone', '--format', '')).toEqual(['env', 'dotenv', 'json', 'fish', 'powershell']);
+    expect(bashCompletes('connector-setup', 'profiles', 'import', '--format', '')).toEqual(['json', 'dotenv']);
+    expect(bashCompletes('connector-setup', 'verify', '--connector', '')).toEqual(['pingone', 'invenias']);
+    expect(bashCompletes('connector-setup', 'completion', '')).toEqual(['bash', 'zsh', 'fish', 'powershell']);
+  });
+
+  test('the hidden command the scripts call is never offered', () => {
+    expect(bashCompletes('connector-setup', '_')).toEqual([]);
+  });
+});
+
+describe('fish', () => {
+  test('commands, connectors, profile names and fixed values', () => {
+    expect(fishCompletes('connector-setup pro')).toEqual(['profiles']);
+    expect(fishCompletes('connector-setup profiles show pingone ')).toEqual(['production', 'staging']);
+    expect(fishCompletes('connector-setup invenias --expiration T')).toEqual(['TwoYears']);
+    expect(fishCompletes('connector-setup verify --jun')).toEqual(['--junit']);
+  });
+});
+
+describe('zsh, in a terminal, pressing Tab', () => {
+  test('completes a command and a saved profile name on the command line', async () => {
+    const terminal = startPty(['-f', '-i'], { ...env, PS1: 'ready> ' }, { file: 'zsh' });
+    await terminal.waitFor('ready>');
+    terminal.type(`autoload -U compinit && compinit -u && source ${scripts.zsh} && echo loaded\r`);
+    await terminal.waitFor('loaded');
+    terminal.mark();
+    terminal.type('connector-setup profiles sh\t');
+    await terminal.waitFor('connector-setup profiles show');
+    terminal.mark();
+    terminal.type('pingone prod\t');
+    await terminal.waitFor('pingone production');
+    terminal.type('\x15exit\r');
+    expect(await terminal.exit).toBe(0);
+  });
+});
+
+describe('the scripts', () => {
+  test('each is what its shell reads without error; powershell registers a native completer', () => {
+    execFileSync('bash', ['--norc', '-n', scripts.bash as string], { env });
+    execFileSync('zsh', ['-f', '-n', scripts.zsh as string], { env });
+    execFileSync('fish', ['--no-config', '--no-execute', scripts.fish as string], { env });
+    expect(execFileSync('cat', [scripts.powershell as string], { encoding: 'utf8' })).toContain('Register-ArgumentCompleter -Native -CommandName connector-setup');
+  });
+
+  test('an unknown shell: exit 2, the shells named', async () => {
+    const result = await runCli(['completion', 'tcsh']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('bash, zsh, fish, powershell');
+  });
+});
