@@ -177,7 +177,7 @@ const createStep: Step = async (context, values) => {
           with: ['subdomain', 'baseUrl'],
           expiresOn: issued.expiresOn,
           saidAs: `Saved application ${issued.clientId ?? '(no Client ID given)'} and its Client Secret in profile "${context.profileName}" (Invenias shows the secret only once).`,
-          notSaved: (reason) => secretNotSaved(issued.clientId, reason),
+          notSaved: (reason, keptAt) => secretNotSaved(current(), issued.clientId, reason, keptAt),
         },
         next: issued.clientId === undefined ? [failStep(missingClientId())] : [],
       };
@@ -196,12 +196,26 @@ const createStep: Step = async (context, values) => {
   }
 };
 
-/** The one copy of a secret could not be written: name the application, so a renewal can issue a new one. */
-function secretNotSaved(clientId: string | undefined, reason: string): CliError {
+/**
+ * The profile could not keep the one copy of a secret: say where it went instead (`keptAt`) and how to save it, or,
+ * when it is gone, the exact command that renews the application it belongs to.
+ */
+function secretNotSaved(values: Values, clientId: string | undefined, reason: string, keptAt: string | undefined): CliError {
+  const application = clientId ?? '(no Client ID given)';
+  const renew = `connector-setup invenias --renew --client-id <Client ID> --subdomain ${values.subdomain ?? '<subdomain>'}${values.baseUrl ? ` --base-url ${values.baseUrl}` : ''}`;
+  const message = `Invenias issued a Client Secret for application ${application}, but the profile could not keep it: ${reason.replace(/\.$/, '')}.`;
+  if (keptAt === undefined) {
+    return new CliError(
+      'secret_not_saved',
+      `${message} The secret is not kept anywhere.`,
+      `Fix the profile directory, then get a new secret with ${renew} (needs a fresh API Key). --secret-out FILE keeps such a secret in a file when the profile cannot.`,
+      1,
+    );
+  }
   return new CliError(
     'secret_not_saved',
-    `Invenias issued a Client Secret for application ${clientId ?? '(no Client ID given)'}, but it could not be saved: ${reason}`,
-    'Fix the config directory, then get a new secret with connector-setup invenias --renew --client-id <that Client ID>.',
+    `${message} ${keptAt}.`,
+    `Fix the profile directory, then run connector-setup invenias --client-id ${clientId ?? '<Client ID>'} with that Client Secret (INVENIAS_CLIENT_SECRET or --client-secret-stdin) to save it. If it is lost: ${renew}.`,
     1,
   );
 }
@@ -238,7 +252,7 @@ const renewStep: Step = async (context, values) => {
           with: ['subdomain', 'baseUrl', 'clientId'],
           expiresOn: renewed.expiresOn,
           saidAs: `Saved the new Client Secret of application ${clientId} in profile "${context.profileName}".`,
-          notSaved: (reason) => secretNotSaved(clientId, reason),
+          notSaved: (reason, keptAt) => secretNotSaved(current(), clientId, reason, keptAt),
         },
       };
     } catch (error) {

@@ -5,8 +5,8 @@
 // keychain fails for any reason it goes to the file, and the profile records which store holds it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { JsonFile, damagedFile, isLeftoverOf, own, ownMap } from './atomic-file.js';
-import { checkFoundDirectory, configDirectory, ensurePrivateDirectory } from './config-dir.js';
+import { JsonFile, damagedFile, isLeftoverOf, own, ownMap, proveWritable } from './atomic-file.js';
+import { checkFoundDirectory, configDirectory, describeFsError, ensurePrivateDirectory, unusableDirectory } from './config-dir.js';
 import type { Clock } from '../clock.js';
 import { InputError, quoteValue } from '../errors.js';
 import { isRecord } from '../json.js';
@@ -22,6 +22,8 @@ import {
 } from './secret-backend.js';
 
 const SCHEMA_VERSION = 1;
+/** What a probe writes beyond the size of the files it stands for: room for the secret and the record naming it. */
+const PROBE_MARGIN_BYTES = 16 * 1024;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface StoredProfile {
@@ -204,24 +206,38 @@ export class ProfileStore {
         return 'keychain';
       } catch (error) {
         if (!(error instanceof KeychainUnavailableError)) throw error;
-        if (!this.noticeGiven) {
-          this.noticeGiven = true;
-          this.notice(
-            `OS keychain unavailable (${error.reason}); secrets go to ${this.secretsPath} (mode 0600). Set CONNECTOR_SETUP_SECRET_STORE=file to stop trying the keychain.`,
-          );
-        }
+        this.keychainFailed(error);
       }
     }
     await this.fileSecrets.write(connector, name, secrets);
     return 'file';
   }
 
+  /** The keychain could not store a secret: the file will, and the user hears it once per run. */
+  private keychainFailed(error: KeychainUnavailableError): void {
+    if (this.noticeGiven) return;
+    this.noticeGiven = true;
+    this.notice(`OS keychain unavailable (${error.reason}); secrets go to ${this.secretsPath} (mode 0600). Set CONNECTOR_SETUP_SECRET_STORE=file to stop trying the keychain.`);
+  }
+
   /**
-   * Fails early (exit 2, with the reason) when CONNECTOR_SETUP_SECRET_STORE=keychain forces a keychain that
-   * cannot store an item, so a setup finds out before it sends anything. Otherwise a keychain that fails
-   * later is no reason to stop: the secret goes to the file.
+   * Proves with real writes, before a call that issues a secret shown only once (or a setup that will save), that
+   * the store can keep it: the directory is usable, a file as large as the profile files together plus a margin is
+   * written and flushed in it (a full disk fails here, not after the partner issued the secret), and a keychain
+   * forced by CONNECTOR_SETUP_SECRET_STORE=keychain stores and removes a probe item. Fails with exit 2, before
+   * anything is sent: `config_unusable`, or `keychain_unavailable`. A keychain that fails later, unforced, falls
+   * back to the file proven here.
    */
-  async checkSecretStore(): Promise<void> {
+  async preflight(): Promise<void> {
+    await ensurePrivateDirectory(this.directory);
+    await this.ready();
+    const sizes = await Promise.all([this.profilesPath, this.secretsPath].map((file) => fs.stat(file).then((stat) => stat.size, () => 0)));
+    try {
+      await proveWritable(this.secretsPath, sizes.reduce((sum, size) => sum + size, PROBE_MARGIN_BYTES));
+    } catch (error) {
+      throw unusableDirectory(this.directory, describeFsError(error));
+    }
+    // A keychain forced by CONNECTOR_SETUP_SECRET_STORE must work now; otherwise the file just proven is the fallback.
     if (requestedSecretStore(this.env) === 'keychain') await this.openKeychain().check();
   }
 
