@@ -19,7 +19,7 @@ const BACKOFF_MS = [500, 1000, 2000];
 export type RetryPolicy = 'safe' | 'rate-limit-only';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   body?: string;
