@@ -8,7 +8,7 @@ import { missingInputs } from '../../core/run/resolve.js';
 import { givenExplicitly } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
-import { forProfile } from './guide.js';
+import { HINTS } from './guide.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
   askApiKey,
@@ -121,7 +121,7 @@ async function freshKeyAfter(context: StepContext, error: unknown, tries: number
   const fix = FIX_HERE[error.code];
   if (!fix) return undefined;
   if (tries >= MAX_API_KEY_TRIES) throw error.code === 'api_key_rejected' ? freshKeyRefusedToo(error, operation) : error;
-  context.out.failure({ message: error.message, code: error.code, hint: fix }, { code: false });
+  context.out.failure(error.withHint(fix), { code: false });
   return askApiKey(context, true);
 }
 
@@ -177,7 +177,7 @@ const createStep: Step = async (context, values) => {
           with: ['subdomain', 'baseUrl'],
           expiresOn: issued.expiresOn,
           saidAs: `Saved application ${issued.clientId ?? '(no Client ID given)'} and its Client Secret in profile "${context.profileName}" (Invenias shows the secret only once).`,
-          notSaved: (reason, keptAt) => secretNotSaved(current(), issued.clientId, reason, keptAt),
+          notSaved: (reason, keptAt) => secretNotSaved(issued.clientId, reason, keptAt),
         },
         next: issued.clientId === undefined ? [failStep(missingClientId())] : [],
       };
@@ -196,28 +196,11 @@ const createStep: Step = async (context, values) => {
   }
 };
 
-/**
- * The profile could not keep the one copy of a secret: say where it went instead (`keptAt`) and how to save it, or,
- * when it is gone, the exact command that renews the application it belongs to.
- */
-function secretNotSaved(values: Values, clientId: string | undefined, reason: string, keptAt: string | undefined): CliError {
-  const application = clientId ?? '(no Client ID given)';
-  const renew = `connector-setup invenias --renew --client-id <Client ID> --subdomain ${values.subdomain ?? '<subdomain>'}${values.baseUrl ? ` --base-url ${values.baseUrl}` : ''}`;
-  const message = `Invenias issued a Client Secret for application ${application}, but the profile could not keep it: ${reason.replace(/\.$/, '')}.`;
-  if (keptAt === undefined) {
-    return new CliError(
-      'secret_not_saved',
-      `${message} The secret is not kept anywhere.`,
-      `Fix the profile directory, then get a new secret with ${renew} (needs a fresh API Key). --secret-out FILE keeps such a secret in a file when the profile cannot.`,
-      1,
-    );
-  }
-  return new CliError(
-    'secret_not_saved',
-    `${message} ${keptAt}.`,
-    `Fix the profile directory, then run connector-setup invenias --client-id ${clientId ?? '<Client ID>'} with that Client Secret (INVENIAS_CLIENT_SECRET or --client-secret-stdin) to save it. If it is lost: ${renew}.`,
-    1,
-  );
+/** The profile could not keep the one copy of a secret: say where it went instead (`keptAt`), or that it is gone. */
+function secretNotSaved(clientId: string | undefined, reason: string, keptAt: string | undefined): CliError {
+  const message = `Invenias issued a Client Secret for application ${clientId ?? '(no Client ID given)'}, but the profile could not keep it: ${reason.replace(/\.$/, '')}.`;
+  if (keptAt === undefined) return new CliError('secret_not_saved', `${message} The secret is not kept anywhere.`, HINTS.secretNotSaved, 1);
+  return new CliError('secret_not_saved', `${message} ${keptAt}.`, HINTS.secretKeptElsewhere, 1);
 }
 
 function failStep(error: Error): Step {
@@ -252,7 +235,7 @@ const renewStep: Step = async (context, values) => {
           with: ['subdomain', 'baseUrl', 'clientId'],
           expiresOn: renewed.expiresOn,
           saidAs: `Saved the new Client Secret of application ${clientId} in profile "${context.profileName}".`,
-          notSaved: (reason, keptAt) => secretNotSaved(current(), clientId, reason, keptAt),
+          notSaved: (reason, keptAt) => secretNotSaved(clientId, reason, keptAt),
         },
       };
     } catch (error) {
@@ -312,7 +295,6 @@ export const invenias: ConnectorSteps = {
   verifyKeys: VERIFY_KEYS,
   tokenRequest,
   diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
-  completeHint: (hint, context, values) => forProfile(hint, context.profileName, values.clientId),
   afterToken: checkApiCall,
   nextMoves,
   async edit(context, values, refusal) {
@@ -326,10 +308,9 @@ export const invenias: ConnectorSteps = {
   },
   expiresOn: savedExpiryOf,
   interruptedAfterKeep(context, values) {
-    const profileFlag = context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
     return new InterruptedError(
       `Interrupted. Application ${values.clientId ?? ''} and its new Client Secret are saved in profile "${context.profileName}".`,
-      `Run connector-setup invenias${profileFlag} again (without --new-app or --renew) to verify them; no new application is created.`,
+      HINTS.rerunToVerify,
     );
   },
 };
