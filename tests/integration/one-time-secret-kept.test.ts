@@ -193,7 +193,9 @@ describe('the save fails after Invenias issued the secret (the directory turns u
     expect(error.code).toBe('secret_not_saved');
     expect(error.message).toContain(`Invenias issued a Client Secret for application ${app.clientId}, but the profile could not keep it`);
     expect(error.message).toContain(`It was written to ${out} (mode 0600) instead.`);
-    expect(error.hint).toContain(`connector-setup invenias --client-id ${app.clientId}`);
+    expect(error.hint).toBe(
+      `Fix the profile directory, then save it with connector-setup invenias --profile default --client-id ${app.clientId} --subdomain acme --base-url ${invenias.origin} and that Client Secret in INVENIAS_CLIENT_SECRET (or on --client-secret-stdin). If it is lost: connector-setup invenias --renew --profile default --client-id ${app.clientId} --subdomain acme --base-url ${invenias.origin}.`,
+    );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const kept = JSON.parse(readFileSync(out, 'utf8'));
     expect(kept).toMatchObject({ connector: 'invenias', profile: 'default', values: { subdomain: 'acme', clientId: app.clientId }, secrets: { clientSecret: app.clientSecret } });

@@ -76,7 +76,13 @@ export const HINTS = {
   /** A secret issued and kept outside the profile (--secret-out, or shown once): save it from there. */
   secretKeptElsewhere: [
     'Fix the profile directory, then save it with ',
-    command('invenias', PROFILE, { value: 'clientId', flag: '--client-id', otherwise: '<Client ID>' }),
+    command(
+      'invenias',
+      PROFILE,
+      { value: 'clientId', flag: '--client-id', otherwise: '<Client ID>' },
+      { value: 'subdomain', flag: '--subdomain', otherwise: '<subdomain>' },
+      { value: 'baseUrl', flag: '--base-url' },
+    ),
     ' and that Client Secret in INVENIAS_CLIENT_SECRET (or on --client-secret-stdin). If it is lost: ',
     RENEW_THERE,
     '.',
