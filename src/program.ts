@@ -154,7 +154,7 @@ function normaliseCommand(argv: readonly string[], program: Command): string[] {
   return copy;
 }
 
-/** Runs one command line; returns the exit code (CONTRACT.md). Nothing here calls process.exit. */
+/** Runs one command line; returns the exit code (docs/contract.md, Exit codes). Nothing here calls process.exit. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<ExitCode> {
   const { Command: Program, CommanderError } = await import('commander');
   let pending: { io: Io; outcome: Promise<CommandOutcome> } | undefined;

@@ -88,6 +88,7 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
   const terminal = io.stdout as { isTTY?: boolean; columns?: number };
   return runProfiles(io, async ({ out, store }) => {
     const profiles = await store.list();
+    const now = io.clock.now();
     if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
     if (profiles.length === 0) {
       out.say('No saved profiles. Run connector-setup <connector> to make one.');
@@ -103,7 +104,7 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
           .join(' '),
         profile.secretStore,
         profile.lastVerified ?? 'never',
-        expiryText(profile.expiresOn, profile.expiresOn ?? '-'),
+        expiryText(profile.expiresOn, profile.expiresOn ?? '-', now),
       ]);
     }
     const lines = table(rows);
@@ -112,16 +113,16 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
     if (!width || lines.every((line) => line.length <= width)) return lines.forEach((line) => out.data(line));
     profiles.forEach((profile, index) => {
       if (index > 0) out.data('');
-      profileBlock(profile, width).forEach((line) => out.data(line));
+      profileBlock(profile, width, now).forEach((line) => out.data(line));
     });
   });
 }
 
 /** The expiry as shown, with "(expired)" once it has passed: an expired application needs a renew. */
-function expiryText(expiresOn: string | null | undefined, shown: string): string {
+function expiryText(expiresOn: string | null | undefined, shown: string, now: number): string {
   if (!expiresOn) return shown;
   const time = Date.parse(expiresOn);
-  return !Number.isNaN(time) && time <= Date.now() ? `${shown} (expired)` : shown;
+  return !Number.isNaN(time) && time <= now ? `${shown} (expired)` : shown;
 }
 
 /** 2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC; anything unparseable is shown as it is. */
@@ -131,9 +132,9 @@ function shortTime(iso: string): string {
 }
 
 /** One profile as a few lines that fit `width`: name, status, then each value (on its own line when long). */
-function profileBlock(profile: StoredProfile, width: number): string[] {
+function profileBlock(profile: StoredProfile, width: number, now: number): string[] {
   const status = [
-    ...(profile.expiresOn ? [`expires ${expiryText(profile.expiresOn, shortTime(profile.expiresOn).slice(0, 10))}`] : []),
+    ...(profile.expiresOn ? [`expires ${expiryText(profile.expiresOn, shortTime(profile.expiresOn).slice(0, 10), now)}`] : []),
     `verified ${profile.lastVerified ? shortTime(profile.lastVerified) : 'never'}`,
     `secret in ${profile.secretStore}`,
   ];

@@ -107,7 +107,7 @@ function xmlEscape(text: string): string {
 }
 
 /** JUnit XML as CI systems read it: one testcase per profile; rejected is a failure, could-not-ask an error. */
-export function junitReport(outcomes: readonly BatchEntry[]): string {
+export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date): string {
   const failures = outcomes.filter((entry) => runExitCode(entry.outcome) === 1).length;
   const errors = outcomes.filter((entry) => ![0, 1].includes(runExitCode(entry.outcome))).length;
   const seconds = (ms: number): string => (ms / 1000).toFixed(3);
@@ -115,7 +115,7 @@ export function junitReport(outcomes: readonly BatchEntry[]): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" time="${seconds(total)}">`,
-    `  <testsuite name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(total)}" timestamp="${new Date().toISOString()}">`,
+    `  <testsuite name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(total)}" timestamp="${finishedAt.toISOString()}">`,
   ];
   for (const { outcome: result, ms } of outcomes) {
     const name = xmlEscape(`${result.connector}/${result.profile ?? 'default'}`);
@@ -207,7 +207,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       ),
     );
     progress.end();
-    if (options.junit) await writeJunit(options.junit, junitReport(entries));
+    if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now())));
     return { kind: 'batch', entries };
   } catch (error) {
     return { kind: 'failed', error: asCliError(error, { signal: session.signal, env: io.env, out: io.out }), document: { results: [] } };

@@ -1,5 +1,5 @@
 // Every failure the user can see is one of these: a stable code, a message, a hint naming the fix, and
-// the exit code of CONTRACT.md. They become output and an exit status in exactly one place (program.ts, through
+// the exit code of docs/contract.md. They become output and an exit status in exactly one place (program.ts, through
 // core/render.ts).
 
 export type ExitCode = 0 | 1 | 2 | 3 | 130;

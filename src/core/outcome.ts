@@ -14,7 +14,7 @@ export interface CyclrValue {
   secret: boolean;
 }
 
-/** What every run of one profile reports, passed or not (CONTRACT.md, `--json`). */
+/** What every run of one profile reports, passed or not (docs/contract.md, `--json`). */
 export interface RunReport {
   connector: string;
   /** The connector's name as people say it (human output only). */
@@ -67,7 +67,7 @@ export type CommandOutcome =
   /** A command that failed before it had a run of its own (bad input, unknown profile, damaged config). */
   | { kind: 'failed'; error: CliError; document?: Record<string, unknown> };
 
-/** The kind of failure an error is, from the exit code CONTRACT.md gives it. */
+/** The kind of failure an error is, from the exit code docs/contract.md gives it. */
 export function failureKind(error: CliError): FailureKind {
   switch (error.exitCode) {
     case 1:
@@ -87,7 +87,7 @@ export function runExitCode(run: RunOutcome): ExitCode {
   return run.kind === 'verified' ? 0 : run.error.exitCode;
 }
 
-/** CONTRACT.md: 1 when any was rejected; else 3 when any could not be asked; bad input 2; Ctrl+C 130 first. */
+/** docs/contract.md, Exit codes: 1 when any was rejected; else 3 when any could not be asked; bad input 2; Ctrl+C 130 first. */
 export function batchExitCode(entries: readonly BatchEntry[]): ExitCode {
   const codes = new Set(entries.map((entry) => runExitCode(entry.outcome)));
   for (const code of [130, 1, 3, 2] as const) if (codes.has(code)) return code;
@@ -111,7 +111,7 @@ export function toErrorJson(error: CliError): ErrorJson {
   return { code: error.code, message: error.message, hint: error.hint };
 }
 
-/** The JSON document of one run (CONTRACT.md): the same for setup, --verify and each entry of verify --all. */
+/** The JSON document of one run (docs/contract.md, `--json`): the same for setup, --verify and each entry of verify --all. */
 export function runDocument(run: RunOutcome): Record<string, unknown> {
   return {
     ok: run.kind === 'verified',

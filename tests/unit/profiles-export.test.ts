@@ -31,8 +31,9 @@ describe('junitReport', () => {
     const xml = junitReport([
       { outcome: withWarning(failure(new RejectedError('invalid_client', 'PingOne said: "<b>no</b>" & \'bye\'', 'Fix <it> & retry'))), ms: 12 },
       { outcome: withWarning(failure(new UnreachableError('unreachable', 'gone\u0007', 'Fix <it> & retry'))), ms: 5 },
-    ]);
+    ], new Date('2026-11-24T12:00:00Z'));
     expect(xml).toContain('tests="2" failures="1" errors="1"');
+    expect(xml).toContain('timestamp="2026-11-24T12:00:00.000Z"');
     expect(xml).toContain('<failure type="invalid_client" message="PingOne said: &#34;&#60;b&#62;no&#60;/b&#62;&#34; &#38; &#39;bye&#39;">');
     expect(xml).toContain('<error type="unreachable" message="gone">');
     expect(xml).toContain('<system-out>expires &#60;soon&#62; &#38; &#34;then&#34;</system-out>');

@@ -297,7 +297,7 @@ export const invenias: ConnectorSteps = {
   setup: [introStep, planStep],
   verifyKeys: VERIFY_KEYS,
   tokenRequest,
-  diagnose: (_context, refusal, _values, _generic, expiresOn) => diagnose(refusal, expiresOn),
+  diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
   completeHint: (hint, context, values) => forProfile(hint, context.profileName, values.clientId),
   afterToken: checkApiCall,
   nextMoves,

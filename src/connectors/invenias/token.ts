@@ -58,14 +58,14 @@ function tokenForm(credentials: InveniasCredentials): Record<string, string> {
 }
 
 /** Invenias' answer to a refused token request, as one of our errors (the code is ours, never the server's). */
-export function diagnose(answer: TokenRefusal, expiresOn?: string | null): CliError {
+export function diagnose(answer: TokenRefusal, expiry?: { expiresOn: string | null; now: number }): CliError {
   if (answer.kind === 'oauth_error') {
     const said = partnerSaid('Invenias', answer);
     switch (answer.error) {
       case 'invalid_grant':
         return new RejectedError('invalid_grant', `Invenias rejected the Username or Password.${said}`, HINTS.invalidGrant);
       case 'invalid_client': {
-        const expired = assessExpiry(expiresOn, HINTS.appExpired).error;
+        const expired = expiry && assessExpiry(expiry.expiresOn, HINTS.appExpired, { now: expiry.now }).error;
         if (expired?.code === 'app_expired') return new RejectedError(expired.code, `${expired.message}${said}`, expired.hint);
         return new RejectedError(
           'invalid_client',

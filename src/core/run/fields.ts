@@ -1,4 +1,4 @@
-// What a connector asks for, and where each value may come from (CONTRACT.md, "Where values come from").
+// What a connector asks for, and where each value may come from (docs/contract.md, "Where values come from").
 import { parseSecret } from './validate.js';
 
 export interface FieldSpec {

@@ -310,7 +310,7 @@ class Run {
       if (!this.kept) this.expiresOn = steps.expiresOn?.(this.context, this.state.values) ?? null;
       this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn, this.settling);
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
-      const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint?.(profileName));
+      const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint?.(profileName), { now: this.context.clock.now() });
       const text = warning ?? error?.message;
       if (text) this.context.warn(error ? `${text} ${error.hint}` : text);
       if (!writer) return this.verified('setup', null);
@@ -336,13 +336,13 @@ class Run {
     try {
       const savedValues = checksSavedValues(connector.fields, saved, this.state);
       const savedExpiry = savedValues ? (saved?.expiresOn ?? null) : null;
-      const before = assessExpiry(savedExpiry, renewHint, { failWithinDays });
+      const before = assessExpiry(savedExpiry, renewHint, { now: this.context.clock.now(), failWithinDays });
       // An expired application cannot pass: no request is spent on it, and nothing else is worth asking for.
       if (before.error?.code === 'app_expired') throw before.error;
       requireKeys(connector.fields, this.state.values, steps.verifyKeys);
       this.expiresOn = steps.expiresOn ? steps.expiresOn(this.context, this.state.values) : savedExpiry;
       await checkToken(this.context, steps, this.state.values, this.expiresOn);
-      const after = assessExpiry(this.expiresOn, renewHint, { failWithinDays });
+      const after = assessExpiry(this.expiresOn, renewHint, { now: this.context.clock.now(), failWithinDays });
       if (after.error) throw after.error;
       if (after.warning) this.context.warn(after.warning);
       if (savedValues && writer) await writer.markVerified(new Date(this.context.clock.now()));

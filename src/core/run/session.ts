@@ -14,7 +14,7 @@ import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const MAX_TIMEOUT_SECONDS = 600;
 
-/** The general options of CONTRACT.md, as commander parses them. */
+/** The general options of docs/contract.md, as commander parses them. */
 export interface GeneralOptions {
   profile?: string;
   input?: boolean;

@@ -8,6 +8,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const GENERIC_RENEW_HINT = 'Renew the application in the partner console, then run the setup again to save the new secret.';
 
 export interface ExpiryPolicy {
+  /** The run's clock reading (ms since the epoch): what "already expired" and "days left" count from. */
+  now: number;
   /** `--expiring-within DAYS`: an application expiring within this many days fails. */
   failWithinDays?: number | undefined;
 }
@@ -18,17 +20,18 @@ export interface ExpiryAssessment {
 }
 
 /** What an application's expiry date means for a run; `renewHint` names how to renew it. */
-export function assessExpiry(expiresOn: string | null | undefined, renewHint: string = GENERIC_RENEW_HINT, policy: ExpiryPolicy = {}): ExpiryAssessment {
+export function assessExpiry(expiresOn: string | null | undefined, renewHint: string | undefined, policy: ExpiryPolicy): ExpiryAssessment {
   if (!expiresOn) return {};
-  const now = new Date();
+  const hint = renewHint ?? GENERIC_RENEW_HINT;
+  const { now } = policy;
   const expires = Date.parse(expiresOn);
   if (Number.isNaN(expires)) return { warning: `The saved expiry date "${expiresOn.slice(0, 40)}" is not a date.` };
   const day = new Date(expires).toISOString().slice(0, 10);
-  if (expires <= now.getTime()) return { error: new RejectedError('app_expired', `The application expired on ${day}.`, renewHint) };
-  const daysLeft = Math.floor((expires - now.getTime()) / DAY_MS);
+  if (expires <= now) return { error: new RejectedError('app_expired', `The application expired on ${day}.`, hint) };
+  const daysLeft = Math.floor((expires - now) / DAY_MS);
   const when = `The application expires on ${day} (${daysLeft === 0 ? 'today' : `in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`})`;
   if (policy.failWithinDays !== undefined && daysLeft < policy.failWithinDays) {
-    return { error: new RejectedError('expiring_soon', `${when}, within the ${policy.failWithinDays} days of --expiring-within.`, renewHint) };
+    return { error: new RejectedError('expiring_soon', `${when}, within the ${policy.failWithinDays} days of --expiring-within.`, hint) };
   }
-  return daysLeft < EXPIRY_WARNING_DAYS ? { warning: `${when}. ${renewHint}` } : {};
+  return daysLeft < EXPIRY_WARNING_DAYS ? { warning: `${when}. ${hint}` } : {};
 }

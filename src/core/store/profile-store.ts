@@ -7,19 +7,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { JsonFile, damagedFile, isLeftoverOf, own, ownMap } from './atomic-file.js';
 import { checkFoundDirectory, configDirectory, ensurePrivateDirectory } from './config-dir.js';
-import type { Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { InputError, quoteValue } from '../errors.js';
 import { isRecord } from '../json.js';
 import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
-import {
-  FileSecretBackend,
-  KeychainSecretBackend,
-  KeychainUnavailableError,
-  type SecretBackend,
-  type SecretStoreKind,
-  type Secrets,
-  requestedSecretStore,
-} from './secret-backend.js';
+import { KeychainUnavailableError, type SecretBackend, type SecretStoreKind, type Secrets } from './secret-backend.js';
+import { ChosenSecretStore, type SecretStore } from './secret-store.js';
 
 const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -49,10 +42,12 @@ export interface ProfileChange {
 }
 
 export interface ProfileStoreOptions {
+  /** Where secrets go, chosen once for the run; without it, the one `env` asks for. */
+  secrets?: SecretStore;
   env?: NodeJS.ProcessEnv;
   /** One line for the user, e.g. that the keychain was unavailable and the file was used. */
   notice?: (text: string) => void;
-  /** The run's clock: a keychain call's deadline runs on it. */
+  /** The run's clock: a keychain call's deadline and the times a profile records run on it. */
   clock?: Clock;
 }
 
@@ -142,87 +137,49 @@ export class ProfileStore {
   readonly profilesPath: string;
   readonly secretsPath: string;
   private readonly profilesFile: JsonFile<ProfilesFile>;
-  private readonly fileSecrets: FileSecretBackend;
-  private keychain: KeychainSecretBackend | undefined;
-  private noticeGiven = false;
+  private readonly secrets: SecretStore;
   private checked: Promise<void> | undefined;
-  private readonly env: NodeJS.ProcessEnv;
   private readonly notice: (text: string) => void;
-  private readonly clock: Clock | undefined;
+  private readonly clock: Clock;
 
   constructor(
     readonly directory: string = configDirectory(),
     options: ProfileStoreOptions = {},
   ) {
     this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles);
-    this.fileSecrets = new FileSecretBackend(directory, SCHEMA_VERSION);
-    this.profilesPath = this.profilesFile.path;
-    this.secretsPath = this.fileSecrets.path;
-    this.env = options.env ?? process.env;
+    this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
-    this.clock = options.clock;
+    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice });
+    this.profilesPath = this.profilesFile.path;
+    this.secretsPath = this.secrets.filePath;
   }
 
-  /** Ends the keychain connection, if one was opened; the store's files need no closing. */
+  /** Ends what the secret store opened (the keychain's connection); the store's files need no closing. */
   close(): void {
-    this.keychain?.close();
-  }
-
-  private openKeychain(): KeychainSecretBackend {
-    this.keychain ??= new KeychainSecretBackend(this.env, this.clock);
-    return this.keychain;
+    this.secrets.close();
   }
 
   /** The secrets where the profile's record says they are. */
   private readSecrets(record: ProfileRecord, connector: string, name: string): Promise<Secrets> {
-    if (record.secretStore === 'file') return this.fileSecrets.read(connector, name);
-    return this.inKeychainOf(connector, name, (keychain) => keychain.read(connector, name));
+    return this.inStoreOf(record.secretStore, connector, name, (store) => store.read(connector, name));
   }
 
-  /** Work on a profile's keychain item; a keychain that no longer works is an error naming the profile. */
-  private async inKeychainOf<T>(connector: string, name: string, work: (keychain: KeychainSecretBackend) => Promise<T>): Promise<T> {
+  /** Work on a profile's secrets where its record says they are; a keychain that no longer works is an error naming the profile. */
+  private async inStoreOf<T>(kind: SecretStoreKind, connector: string, name: string, work: (store: SecretBackend) => Promise<T>): Promise<T> {
     try {
-      return await work(this.openKeychain());
+      return await work(this.secrets.backend(kind));
     } catch (error) {
       if (!(error instanceof KeychainUnavailableError)) throw error;
       throw new KeychainUnavailableError(error.reason, `The secrets of profile "${name}" (${connector}) are in the OS keychain, which is not available`);
     }
   }
 
-  private backend(kind: SecretStoreKind): SecretBackend {
-    return kind === 'file' ? this.fileSecrets : this.openKeychain();
-  }
-
   /**
-   * Stores the secrets in the keychain unless CONNECTOR_SETUP_SECRET_STORE=file; when the keychain fails for
-   * any reason (even a forced one: the secret may exist nowhere else), in the file, with one notice per run.
-   */
-  private async storeSecrets(connector: string, name: string, secrets: Secrets): Promise<SecretStoreKind> {
-    if (requestedSecretStore(this.env) !== 'file') {
-      try {
-        await this.openKeychain().write(connector, name, secrets);
-        return 'keychain';
-      } catch (error) {
-        if (!(error instanceof KeychainUnavailableError)) throw error;
-        if (!this.noticeGiven) {
-          this.noticeGiven = true;
-          this.notice(
-            `OS keychain unavailable (${error.reason}); secrets go to ${this.secretsPath} (mode 0600). Set CONNECTOR_SETUP_SECRET_STORE=file to stop trying the keychain.`,
-          );
-        }
-      }
-    }
-    await this.fileSecrets.write(connector, name, secrets);
-    return 'file';
-  }
-
-  /**
-   * Fails early (exit 2, with the reason) when CONNECTOR_SETUP_SECRET_STORE=keychain forces a keychain that
-   * cannot store an item, so a setup finds out before it sends anything. Otherwise a keychain that fails
-   * later is no reason to stop: the secret goes to the file.
+   * Fails early (exit 2, with the reason) when the secret store the user forced cannot store an item, so a setup
+   * finds out before it sends anything (see SecretStore.preflight).
    */
   async checkSecretStore(): Promise<void> {
-    if (requestedSecretStore(this.env) === 'keychain') await this.openKeychain().check();
+    await this.secrets.preflight();
   }
 
   /**
@@ -261,7 +218,8 @@ export class ProfileStore {
       const connector = item.slice(0, slash);
       const name = item.slice(slash + 1);
       if (recordOf(profiles, connector, name)?.secretStore === 'keychain') continue;
-      await this.openKeychain()
+      await this.secrets
+        .backend('keychain')
         .remove(connector, name)
         .catch(() => left.push(item));
     }
@@ -315,16 +273,16 @@ export class ProfileStore {
       if (change.secrets && Object.keys(change.secrets).length > 0) {
         // A keychain that cannot be read now cannot keep the new secrets either: they go to the file alone.
         const kept = existing ? await this.readSecrets(existing, connector, name).catch(() => ({})) : {};
-        if (existing?.secretStore !== 'keychain' && requestedSecretStore(this.env) !== 'file') {
+        if (existing?.secretStore !== 'keychain' && this.secrets.triesKeychain) {
           setPending(profiles, [...(profiles.pendingKeychainItems ?? []), item]);
           await this.profilesFile.write(profiles);
         }
-        secretStore = await this.storeSecrets(connector, name, { ...kept, ...change.secrets });
-        const target = this.backend(secretStore);
+        secretStore = await this.secrets.write(connector, name, { ...kept, ...change.secrets });
+        const target = this.secrets.backend(secretStore);
         const before = existing?.secretStore === secretStore ? kept : {};
         undo = () => (Object.keys(before).length > 0 ? target.write(connector, name, before) : target.remove(connector, name));
       }
-      const now = new Date().toISOString();
+      const now = new Date(this.clock.now()).toISOString();
       byName[name] = {
         values: { ...existing?.values, ...change.values },
         secretStore,
@@ -341,7 +299,7 @@ export class ProfileStore {
         throw error;
       }
       // The file copy of a profile now in the keychain is no longer the freshest: it goes.
-      if (undo && secretStore === 'keychain' && existing?.secretStore === 'file') await this.fileSecrets.remove(connector, name);
+      if (undo && secretStore === 'keychain' && existing?.secretStore === 'file') await this.secrets.backend('file').remove(connector, name);
     });
   }
 
@@ -362,15 +320,16 @@ export class ProfileStore {
       const profiles = await this.profilesFile.read();
       const record = recordOf(profiles, connector, name);
       if (record?.secretStore === 'keychain') {
-        await this.inKeychainOf(connector, name, (keychain) => keychain.remove(connector, name));
-      } else if (requestedSecretStore(this.env) !== 'file') {
+        await this.inStoreOf('keychain', connector, name, (store) => store.remove(connector, name));
+      } else if (this.secrets.triesKeychain) {
         // An older keychain copy can outlive a save that fell back to the file: cleared when the keychain answers.
-        await this.openKeychain()
+        await this.secrets
+          .backend('keychain')
           .remove(connector, name)
           .catch(() => undefined);
       }
       // A file entry can outlive a move to the keychain or a profile removed by hand: clear it too.
-      await this.fileSecrets.remove(connector, name);
+      await this.secrets.backend('file').remove(connector, name);
       if (!record) return false;
       delete own(profiles.profiles, connector)?.[name];
       await this.profilesFile.write(profiles);

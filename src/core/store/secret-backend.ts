@@ -1,6 +1,6 @@
 // Where a profile's secrets live: the OS keychain (macOS Keychain, Windows Credential Manager, the Linux
-// Secret Service; src/core/store/keychain/), or a 0600 file beside the profiles. The profile store picks one and records
-// the choice in each profile, so reads always go to the right place.
+// Secret Service; src/core/store/keychain/), or a 0600 file beside the profiles. The run's secret store (secret-store.ts)
+// picks one, and the profile store records the choice in each profile, so reads always go to the right place.
 import { JsonFile, damagedFile, own, ownMap } from './atomic-file.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InputError } from '../errors.js';
@@ -197,16 +197,4 @@ export class KeychainSecretBackend implements SecretBackend {
     await this.call((keychain) => keychain.set('probe', '{}'));
     await this.call((keychain) => keychain.delete('probe'));
   }
-}
-
-/** CONNECTOR_SETUP_SECRET_STORE: `keychain` or `file` forces one; unset tries the keychain first. */
-export function requestedSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStoreKind | 'auto' {
-  const raw = env.CONNECTOR_SETUP_SECRET_STORE?.trim().toLowerCase();
-  if (!raw || raw === 'auto') return 'auto';
-  if (raw === 'keychain' || raw === 'file') return raw;
-  throw new InputError(
-    'invalid_input',
-    `CONNECTOR_SETUP_SECRET_STORE must be keychain or file, not "${raw.slice(0, 40)}".`,
-    'Unset it to use the OS keychain where one works and the file otherwise.',
-  );
 }
