@@ -68,7 +68,7 @@ describe('pingone --create', () => {
     const id = app?.clientId ?? '';
     expect(document.values.applicationId).toBe(id);
     expect(document.values.clientId).toBe(id);
-    // CONTRACT.md "PingOne: create the Worker app", steps 2-6 in order.
+    // docs/contract.md "PingOne: create the Worker app", steps 2-6 in order.
     expect(apiLinesSince(apiBefore)).toEqual([
       'GET /v1/environments/{env}/applications',
       'GET /v1/roles',
@@ -255,13 +255,13 @@ describe('pingone --rotate', () => {
 });
 
 describe('the wizard', () => {
-  test('"Create the Worker app for me": region, environment, admin worker, the plan, yes: verified and saved', async () => {
+  test('"Create it for me": region, environment, admin worker, the plan, yes: verified and saved', async () => {
     const configDir = tempConfigDir();
     const createdBefore = api.created().length;
     const result = await runInProcess(['pingone', '--app-name', 'Cyclr wizard'], {
       env: { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file', NO_COLOR: '1' },
       answers: [
-        choose('Create the Worker app for me'),
+        choose('Create it for me'),
         choose('auth.pingone.eu'),
         FAKE.environmentId,
         ADMIN.clientId,

@@ -107,7 +107,7 @@ function secretNotSaved(applicationId: string, reason: string): CliError {
   );
 }
 
-/** The Worker app for Cyclr, made (or found) through the Management API: CONTRACT.md "PingOne: create the Worker app". */
+/** The Worker app for Cyclr, made (or found) through the Management API: docs/contract.md "PingOne: create the Worker app". */
 export const createStep: Step = async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
@@ -196,7 +196,7 @@ function profileFlag(context: StepContext): string {
   return context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
 }
 
-/** A new secret, the previous one kept for --keep-previous hours: CONTRACT.md "Rotating a secret". */
+/** A new secret, the previous one kept for --keep-previous hours: docs/contract.md "Rotating a secret". */
 export const rotateStep: Step = async (context, values) => {
   const finish = context.options.finish === true;
   const hours = keepPreviousHours(context.options);

@@ -1,7 +1,6 @@
 // PingOne as steps: the Worker app checklist and the questions (setup), the token request as Cyclr sends it, and
 // the diagnosis of a refusal. Core runs them, verifies, saves and renders.
 import type { ConnectorSteps, Step } from '../../core/run/connector.js';
-import { givenExplicitly } from '../../core/run/wizard.js';
 import { createStep, rotateStep, rotationWarning } from './create.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
 import { collect, inTheWizard, showChecklist } from './wizard.js';
@@ -17,13 +16,15 @@ const consoleStep: Step = async (context, values) => {
 const planStep: Step = async (context, values) => {
   if (context.options.create === true) return { next: [createStep] };
   if (context.options.rotate === true) return { next: [rotateStep] };
-  const known = values.clientSecret !== undefined || givenExplicitly(context, 'clientId');
+  // Asked only when nothing names an application yet: a saved or given one is checked as before.
+  const known = values.clientId !== undefined || values.clientSecret !== undefined;
   if (!context.interactive || known) return { next: [consoleStep] };
   const way = await context.prompt.select<'create' | 'console'>({
     message: 'The Worker application for Cyclr',
+    default: 'console',
     choices: [
-      { name: "Create the Worker app for me (needs an admin worker's Client ID and Secret)", value: 'create' },
-      { name: 'I created it in the console (show the checklist)', value: 'console' },
+      { name: 'I create it in the PingOne console (show me the steps)', value: 'console' },
+      { name: "Create it for me through PingOne's API (needs an admin worker's Client ID and Secret)", value: 'create' },
     ],
   });
   return { next: [way === 'create' ? createStep : consoleStep] };
