@@ -1,4 +1,4 @@
-import { type FieldSpec, secretField } from '../../core/run/fields.js';
+import { type FieldSpec, hostField, secretField } from '../../core/run/fields.js';
 import { InputError } from '../../core/errors.js';
 import { parseHostPort, parseOrigin, parseRequiredText, parseUuid } from '../../core/run/validate.js';
 import { DEFAULT_APP_NAME, DEFAULT_ROLES } from './guide.js';
@@ -31,15 +31,15 @@ export const pingoneFields: readonly FieldSpec[] = [
     cyclrOrder: 2,
     description: "The Worker application's Client Secret",
   }),
-  {
+  hostField({
     key: 'authDomain',
     label: 'Auth Domain',
     flag: '--auth-domain',
     env: 'PINGONE_AUTH_DOMAIN',
     cyclrOrder: 3,
     description: 'host[:port] of the AUTHORIZATION URL, e.g. auth.pingone.eu',
-    parse: (raw) => parseHostPort(raw, 'Auth Domain'),
-  },
+    example: 'auth.pingone.eu',
+  }),
   {
     key: 'environmentId',
     label: 'Environment ID',
