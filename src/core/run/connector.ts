@@ -101,6 +101,13 @@ export interface StepResult {
      */
     notSaved(reason: string, keptAt?: string): CliError;
   };
+  /**
+   * What this step did on the partner's side takes a moment to apply (a new application, a role, a new secret): the
+   * token check after the steps is retried while it settles, as after "Try again".
+   */
+  settles?: boolean;
+  /** A dry run: the plan was shown and nothing was changed; the run ends here, successfully, saving nothing. */
+  planned?: boolean;
 }
 
 export type Step = (context: StepContext, values: Values) => Promise<StepResult | void>;
