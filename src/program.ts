@@ -53,6 +53,7 @@ function addConnectorCommand(program: Command, connector: Connector, run: (optio
   }
   for (const extra of connector.extraFlags) command.option(extra.flags, extra.description);
   command.option('--store <where>', 'where new secrets go: keychain, file, op:VAULT, vault:PATH or pass:PREFIX (or CONNECTOR_SETUP_SECRET_STORE)');
+  if (connector.oneTimeSecret) command.option('--secret-out <file>', 'where a secret shown only once goes (mode 0600) if the profile cannot keep it');
   addGeneralOptions(command).action((options: Record<string, unknown>) =>
     run(options, (io) => import('./commands/setup.js').then(({ setupCommand }) => setupCommand(io, connector, options))),
   );
