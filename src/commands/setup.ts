@@ -8,7 +8,7 @@ import { proveSecretOut } from '../core/store/config-dir.js';
 import { chosenProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { stdinField } from '../core/run/resolve.js';
-import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/run/runner.js';
+import { type ProfileWriter, asCliError, failedBeforeRun, fieldSources, namedValues, runSetup, runVerify } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
 import { revealCommand } from '../core/terminal/render.js';
 import { readStdinLine } from '../core/terminal/stdin.js';
@@ -57,7 +57,7 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
     resolved.notices.forEach((notice) => io.out.warn(notice));
     if (verify) {
       named = namedValues(connector.fields, resolved);
-      sources = { ...resolved.sources };
+      sources = fieldSources(connector.fields, resolved);
     }
     if (!verify && (options.save !== false || connector.oneTimeSecret)) await session.store.preflight();
     if (!verify && typeof options.secretOut === 'string') await proveSecretOut(options.secretOut);
@@ -68,6 +68,7 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
       steps,
       values: resolved.values,
       sources: resolved.sources,
+      references: resolved.references,
       // Notices about the input (e.g. a trimmed secret) were printed already; --json carries them as warnings.
       warnings: io.out.json ? resolved.notices : [],
       writer: verify || options.save !== false ? writer : undefined,

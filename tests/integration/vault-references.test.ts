@@ -109,6 +109,32 @@ describe('a profile whose secret is a pass reference (the real pass)', () => {
   });
 });
 
+describe('a reference given in a CI variable or on stdin', () => {
+  test('verify --all on a clean runner reads PINGONE_CLIENT_SECRET=pass:… from pass', async () => {
+    await pass.insert('ci/pingone', FAKE.clientSecret);
+    const configDir = tempConfigDir();
+    const variables = Object.fromEntries(dotenv('pass:ci/pingone').trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    const result = await runCli(['verify', '--all', '--json'], { configDir, env: { ...pass.env, ...variables } });
+    expect(result.code).toBe(0);
+    const entry = JSON.parse(result.stdout).results[0];
+    expect(entry).toMatchObject({ ok: true, profile: 'env' });
+    expect(entry.sources.clientSecret).toBe('reference');
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('a setup given a reference on stdin saves the reference, not the value', async () => {
+    await pass.insert('ci/pingone-stdin', FAKE.clientSecret);
+    const configDir = tempConfigDir();
+    const result = await runCli([...setupArgs(), '--client-secret-stdin'], { configDir, stdin: 'pass:ci/pingone-stdin\n', env: pass.env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).sources.clientSecret).toBe('reference');
+    const saved = await openStore(configDir).get('pingone', 'default');
+    expect(saved?.references).toEqual({ clientSecret: 'pass:ci/pingone-stdin' });
+    expect(saved?.secrets).toEqual({});
+    expectNoSecrets(onDisk(configDir) + result.stdout + result.stderr);
+  });
+});
+
 describe('--store op:VAULT and op:// references (op stand-in)', () => {
   test('CONNECTOR_SETUP_SECRET_STORE=op:VAULT: op item create gets the secret on stdin, never as an argument', async () => {
     const configDir = tempConfigDir();

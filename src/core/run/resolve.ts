@@ -1,6 +1,7 @@
 // Value resolution, highest first: flags and --*-stdin, environment, saved profile. Prompts come last and
 // live in each connector's wizard steps; this module only says what is known and what is missing.
 import { InputError } from '../errors.js';
+import { isSecretReference } from '../store/secret-references.js';
 import { type FieldSpec, describeSources, optionKey } from './fields.js';
 
 export type ValueSource = 'flag' | 'stdin' | 'env' | 'profile' | 'reference' | 'default';
@@ -63,6 +64,13 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
   const notices: string[] = [];
   const references: Record<string, string> = {};
   const fromStdin = stdinField(input.fields, input.options);
+  // A secret given as a reference (on stdin, in a CI variable) is read from the vault like a saved one.
+  const asReference = (field: FieldSpec, raw: string): boolean => {
+    if (!field.secret || !isSecretReference(raw.trim())) return false;
+    references[field.key] = raw.trim();
+    sources[field.key] = 'reference';
+    return true;
+  };
   for (const field of input.fields) {
     const flagValue = field.flag ? input.options[optionKey(field.flag)] : undefined;
     const envValue = field.env ? input.env[field.env] : undefined;
@@ -72,9 +80,11 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
       values[field.key] = parseFrom(field, flagValue, field.flag ?? 'flag', notices);
       sources[field.key] = 'flag';
     } else if (fromStdin === field && input.stdinLine !== undefined) {
+      if (asReference(field, input.stdinLine)) continue;
       values[field.key] = parseFrom(field, input.stdinLine, field.stdinFlag ?? 'stdin', notices);
       sources[field.key] = 'stdin';
     } else if (envValue !== undefined && envValue !== '') {
+      if (asReference(field, envValue)) continue;
       values[field.key] = parseFrom(field, envValue, field.env ?? 'environment', notices);
       sources[field.key] = 'env';
     } else if (savedReference !== undefined) {

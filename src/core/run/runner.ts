@@ -32,6 +32,8 @@ export interface RunInput {
   steps: ConnectorSteps;
   values: Values;
   sources: Readonly<Record<string, ValueSource>>;
+  /** Secrets read from the team's vault: key -> the reference, which a saved profile keeps instead of the value. */
+  references?: Readonly<Record<string, string>>;
   /** Warnings known before the run starts (e.g. whitespace removed from a secret). */
   warnings?: readonly string[];
   /** undefined: the profile is not saved (--no-save); a one-time secret is saved all the same. */
@@ -96,23 +98,29 @@ export function namedValues(fields: readonly FieldSpec[], state: RunState): Reco
   return named;
 }
 
-/** Where each field of the run got its value, in the connector's field order; fields without one are left out. */
-function fieldSources(fields: readonly FieldSpec[], state: RunState): Record<string, RunSource> {
+/**
+ * Where each field of the run got its value, in the connector's field order. Fields without a value are left out,
+ * and so are values only an application's creation uses while they sit at their defaults (noise for a verify).
+ */
+export function fieldSources(fields: readonly FieldSpec[], state: RunState): Record<string, RunSource> {
   const sources: Record<string, RunSource> = {};
   for (const field of fields) {
     const source = state.sources[field.key];
+    if (source === 'default' && field.setupOnly) continue;
     if (source !== undefined && state.values[field.key] !== undefined) sources[field.key] = source;
   }
   return sources;
 }
 
 /** The secrets a profile keeps (never the short-lived ones, such as Invenias' API Key). */
-function keptSecrets(fields: readonly FieldSpec[], values: Values, sources: Readonly<Record<string, RunSource>> = {}): Record<string, string> {
+function keptSecrets(fields: readonly FieldSpec[], values: Values, sources: Readonly<Record<string, RunSource>> = {}, references: Readonly<Record<string, string>> = {}): Record<string, string> {
   const secrets: Record<string, string> = {};
   for (const field of fields) {
     const value = values[field.key];
+    if (!field.secret || field.transient || value === undefined) continue;
     // A value read from the team's vault stays there: the profile keeps its reference, never a copy.
-    if (field.secret && !field.transient && value !== undefined && sources[field.key] !== 'reference') secrets[field.key] = value;
+    if (sources[field.key] !== 'reference') secrets[field.key] = value;
+    else if (references[field.key] !== undefined) secrets[field.key] = references[field.key] as string;
   }
   return secrets;
 }
@@ -368,7 +376,7 @@ class Run {
       if (!writer) return this.verified('setup', null);
       await writer.update({
         values: namedValues(connector.fields, this.state),
-        secrets: keptSecrets(connector.fields, this.state.values, this.state.sources),
+        secrets: keptSecrets(connector.fields, this.state.values, this.state.sources, this.input.references),
         lastVerified: new Date(this.context.clock.now()).toISOString(),
         // A connector whose applications expire always records what it knows (null: unknown, e.g. renewed elsewhere).
         ...(steps.expiresOn || this.kept ? { expiresOn: this.expiresOn } : {}),
