@@ -1,7 +1,7 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
-import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
+import { copiedLine, copyToClipboard } from '../core/terminal/clipboard.js';
 import { configDirectory } from '../core/store/config-dir.js';
 import { InputError, quoteValue } from '../core/errors.js';
 import type { CommandOutcome } from '../core/outcome.js';
@@ -169,9 +169,9 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   const { label, value } = copiedField(connector, profile, asked);
   redactor.add(value);
   const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
-  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env });
-  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
-  out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
+  const copy = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env });
+  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method: copy.method, confirmed: copy.confirmed });
+  out.say(copiedLine(out, `the ${label} of profile "${profile.name}" (${connector.name})`, copy));
 }
 
 export function runProfilesShow(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
