@@ -16,6 +16,7 @@ import { findConnector } from '../core/run/registry.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
 import type { Io } from '../core/run/io.js';
+import { BARE, command } from '../core/hint.js';
 
 export interface VerifyOptions {
   all?: boolean;
@@ -52,16 +53,16 @@ async function selectProfiles(io: Io, session: Session, options: VerifyOptions):
     throw new InputError(
       'profile_not_found',
       which ? `No saved profile with ${which}.` : 'There are no saved profiles to verify.',
-      'See connector-setup profiles list; run connector-setup <connector> to save one.',
+      ['See ', command('profiles', 'list'), '; run ', command('<connector>'), ' to save one.'],
     );
   }
   return selected;
 }
 
 /** Human text from a profile's steps stays out of the batch's output; warnings travel in the result. */
-function quietOutput(redactor: Redactor): Output {
+function quietOutput(redactor: Redactor, program: readonly string[]): Output {
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return new Output({ json: false, redactor, stdout: sink, stderr: sink, env: { NO_COLOR: '1' } });
+  return new Output({ json: false, redactor, stdout: sink, stderr: sink, env: { NO_COLOR: '1' }, program });
 }
 
 /**
@@ -73,7 +74,7 @@ function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
   return new InputError(
     error.code,
     `${error.message.replace(/\.$/, '')} in the saved profile.`,
-    `Finish it: connector-setup ${profile.connector} --profile ${profile.name}.`,
+    ['Finish it: ', command(profile.connector, '--profile', profile.name), '.'],
   );
 }
 
@@ -87,7 +88,7 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
     // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
     const resolved = session.resolve({ fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` });
     const run = await runVerify({
-      context: session.runContext({ connector, profileName: profile.name, options: {}, interactive: false, saved, out: quietOutput(io.redactor) }),
+      context: session.runContext({ connector, profileName: profile.name, options: {}, interactive: false, saved, out: quietOutput(io.redactor, io.out.program) }),
       steps: await connector.load(),
       values: resolved.values,
       sources: resolved.sources,
@@ -107,7 +108,8 @@ function xmlEscape(text: string): string {
 }
 
 /** JUnit XML as CI systems read it: one testcase per profile; rejected is a failure, could-not-ask an error. */
-export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date): string {
+/** The JUnit XML of a batch; each hint's commands begin with `program`, as the tool was started. */
+export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date, program: readonly string[] = BARE): string {
   const failures = outcomes.filter((entry) => runExitCode(entry.outcome) === 1).length;
   const errors = outcomes.filter((entry) => ![0, 1].includes(runExitCode(entry.outcome))).length;
   const seconds = (ms: number): string => (ms / 1000).toFixed(3);
@@ -122,7 +124,8 @@ export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date): 
     lines.push(`    <testcase classname="${xmlEscape(result.connector)}" name="${name}" time="${seconds(ms)}">`);
     if (result.kind !== 'verified') {
       const tag = runExitCode(result) === 1 ? 'failure' : 'error';
-      const body = [result.error.message, result.error.hint && `Fix: ${result.error.hint}`].filter(Boolean).join('\n');
+      const fix = result.error.hintFor(program);
+      const body = [result.error.message, fix && `Fix: ${fix}`].filter(Boolean).join('\n');
       lines.push(`      <${tag} type="${xmlEscape(result.error.code)}" message="${xmlEscape(result.error.message)}">${xmlEscape(body)}</${tag}>`);
     }
     if (result.warnings.length > 0) lines.push(`      <system-out>${xmlEscape(result.warnings.join('\n'))}</system-out>`);
@@ -207,7 +210,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       ),
     );
     progress.end();
-    if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now())));
+    if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now()), io.out.program));
     return { kind: 'batch', entries };
   } catch (error) {
     return { kind: 'failed', error: asCliError(error, { signal: session.signal, env: io.env, out: io.out }), document: { results: [] } };
