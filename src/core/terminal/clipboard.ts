@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import { CliError } from '../errors.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompts.js';
+import { type Redactor, childEnvironment } from '../redact.js';
 
 export type ClipboardMethod = 'osc52' | 'pbcopy' | 'wl-copy' | 'xclip' | 'xsel' | 'clip.exe';
 
@@ -15,6 +16,8 @@ export interface ClipboardOptions {
   terminal?: Writable & { isTTY?: boolean };
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
+  /** The run's redactor: no variable holding a secret it knows reaches the tool (xclip stays running with it). */
+  redactor?: Redactor;
 }
 
 /** How a value was copied, and whether anything saw the copy happen (an OS tool's exit 0; never OSC 52). */
@@ -97,7 +100,7 @@ export async function copyToClipboard(value: string, fallbackHint: string, optio
   const env = options.env ?? process.env;
   const tmux = Boolean(env.TMUX);
   for (const tool of osTools(env, options.platform ?? process.platform)) {
-    if (await pipeTo(tool.command, tool.args, value, env)) return { method: tool.method, confirmed: true, tmux };
+    if (await pipeTo(tool.command, tool.args, value, childEnvironment(env, options.redactor))) return { method: tool.method, confirmed: true, tmux };
   }
   if (terminal.isTTY) {
     terminal.write(osc52(value, env));
