@@ -1,6 +1,9 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
+import type { FieldSpec } from '../core/run/fields.js';
+import { type Hint, type HintStep, command } from '../core/hint.js';
+import { revealCommand } from '../core/terminal/render.js';
 import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
 import { InputError, quoteValue } from '../core/errors.js';
 import type { CommandOutcome } from '../core/outcome.js';
@@ -64,10 +67,10 @@ async function findProfile(store: ProfileStore, connector: Connector, rawName: s
 /** "No such profile", with the names that do exist for that connector (the usual slip: a name left out). */
 async function profileNotFound(store: ProfileStore, connector: Connector, name: string): Promise<InputError> {
   const names = (await store.list()).filter((profile) => profile.connector === connector.name).map((profile) => profile.name);
-  const hint =
+  const hint: Hint =
     names.length === 0
-      ? `No ${connector.title} profile is saved; run connector-setup ${connector.name} to make one.`
-      : `Saved ${connector.title} profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''} (connector-setup profiles list shows them all).`;
+      ? [`No ${connector.title} profile is saved; run `, command(connector.name), ' to make one.']
+      : [`Saved ${connector.title} profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''} (`, command('profiles', 'list'), ' shows them all).'];
   return new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, hint);
 }
 
@@ -106,7 +109,7 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
     const now = io.clock.now();
     if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
     if (profiles.length === 0) {
-      out.say('No saved profiles. Run connector-setup <connector> to make one.');
+      out.say(out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']));
       return;
     }
     const rows = [['CONNECTOR', 'NAME', 'VALUES', 'SECRET IN', 'LAST VERIFIED', 'EXPIRES']];
@@ -161,12 +164,16 @@ function profileBlock(profile: StoredProfile, width: number, now: number): strin
   return lines;
 }
 
+/** A field as `--copy` names it: its flag without dashes or `-stdin` (`client-secret`). */
+function flagName(field: FieldSpec): string {
+  return (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
+}
+
 /** A field named by its key or its flag (`clientSecret`, `client-secret`, `--client-secret-stdin`), among those saved. */
 function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: string): { label: string; value: string } {
   const saved = { ...profile.values, ...profile.secrets };
   const present = connector.fields.filter((field) => saved[field.key] !== undefined);
   const wanted = asked.trim().replace(/^--/, '').replace(/-stdin$/, '').toLowerCase();
-  const flagName = (field: (typeof present)[number]): string => (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
   const field = present.find((candidate) => candidate.key.toLowerCase() === wanted || flagName(candidate) === wanted);
   if (!field) {
     throw new InputError(
@@ -183,7 +190,7 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   const { out, redactor } = io;
   const { label, value } = copiedField(connector, profile, asked);
   redactor.add(value);
-  const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
+  const reveal = out.hint(revealCommand(connector.name, profile.name));
   const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env });
   if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
   out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
@@ -212,9 +219,10 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
     ];
     if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
     table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
-    if (!showSecrets && Object.keys(profile.secrets).length > 0) {
-      const command = `connector-setup profiles show ${connector.name} ${profile.name}`;
-      out.say(out.paint.dim(`Secrets are masked. Reveal them: ${command} --show-secrets; or copy one: ${command} --copy client-secret`));
+    const copyable = connector.fields.find((field) => field.secret && profile.secrets[field.key] !== undefined);
+    if (!showSecrets && copyable) {
+      const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
+      out.say(out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', flagName(copyable))])));
     }
   });
 }
@@ -248,15 +256,17 @@ export function runProfilesExport(io: Io, options: ProfilesExportOptions): Promi
 }
 
 /**
- * What removing a profile's secret loses. For Invenias it is the only copy of a secret shown once: the application
- * stays in Invenias, but only a renew (a new secret) gets a usable one again.
+ * What removing a profile's secret loses. A secret the partner shows only once (the connector says which) has no
+ * other copy: the application stays with the partner, but only a new secret makes it usable again.
  */
 function removalQuestion(connector: Connector, profile: ProfileWithSecrets): string {
-  const clientId = profile.values.clientId;
-  if (connector.name === 'invenias' && clientId) {
+  const oneTime = connector.oneTimeSecret;
+  const application = oneTime && profile.values[oneTime.application];
+  if (oneTime && application) {
+    const label = (key: string): string => connector.fields.find((field) => field.key === key)?.label ?? key;
     return (
-      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the Client Secret of the application ` +
-      `with Client ID ${clientId}. The application stays in Invenias, but its one-time secret cannot be shown again.`
+      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the ${label(oneTime.secret)} of the application ` +
+      `with ${label(oneTime.application)} ${application}. The application stays in ${connector.title}, but its one-time secret cannot be shown again.`
     );
   }
   return `Remove profile "${profile.name}" (${connector.name}) and its saved secrets? They cannot be shown again from here.`;
@@ -269,7 +279,7 @@ async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWith
     throw new InputError(
       'invalid_input',
       `Profile "${profile.name}" (${connector.name}) holds a secret, and there is no terminal to confirm its removal.`,
-      `Pass --yes to remove it without asking: connector-setup profiles remove ${connector.name} ${profile.name} --yes`,
+      ['Pass --yes to remove it without asking: ', command('profiles', 'remove', connector.name, profile.name, '--yes')],
     );
   }
   return (io.prompter ?? createPrompter)(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });

@@ -7,8 +7,10 @@ import type { CommandOutcome, RunOutcome } from '../core/outcome.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { runProfile } from '../core/run/prepare.js';
 import { type GeneralOptions, interruptedByCtrlC, openSession } from '../core/run/session.js';
+import { revealCommand } from '../core/terminal/render.js';
 import { readStdinLine } from '../core/terminal/stdin.js';
 import type { Io } from '../core/run/io.js';
+import { command } from '../core/hint.js';
 
 /** What `connector-setup <connector>` is given, parsed once from its command line. */
 export interface SetupOptions extends GeneralOptions {
@@ -34,7 +36,7 @@ export async function setupCommand(io: Io, connector: Connector, options: SetupO
       readStdin: (field) => readStdinLine({ field, prompter: askOnTerminal }, io.stdin),
       whenMissing:
         options.verify && options.profile !== undefined
-          ? (name) => new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, 'See connector-setup profiles list.')
+          ? (name) => new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, ['See ', command('profiles', 'list'), '.'])
           : undefined,
     });
     const interactive = !options.verify && session.canPrompt;
@@ -56,7 +58,7 @@ async function handOffIssued(io: Io, run: Extract<RunOutcome, { kind: 'verified'
       prompter: (io.prompter ?? createPrompter)(ctrlC.signal),
       out: io.out,
       values: [...run.cyclrValues],
-      revealCommand: `connector-setup profiles show ${run.connector} ${run.profile ?? 'default'} --show-secrets`,
+      revealCommand: io.out.hint(revealCommand(run.connector, run.heldIn ?? run.profile ?? 'default')),
       clipboard: { terminal: io.stdout, env: io.env },
     });
   } catch (error) {

@@ -18,6 +18,7 @@ import { runProfile } from '../core/run/prepare.js';
 import { asCliError, failedBeforeRun } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
 import type { Io } from '../core/run/io.js';
+import { BARE, command } from '../core/hint.js';
 
 /** What `connector-setup verify` is given, parsed once from its command line; numbers are checked here. */
 export interface VerifyOptions {
@@ -55,16 +56,16 @@ async function selectProfiles(io: Io, session: Session, options: VerifyOptions):
     throw new InputError(
       'profile_not_found',
       which ? `No saved profile with ${which}.` : 'There are no saved profiles to verify.',
-      'See connector-setup profiles list; run connector-setup <connector> to save one.',
+      ['See ', command('profiles', 'list'), '; run ', command('<connector>'), ' to save one.'],
     );
   }
   return selected;
 }
 
 /** Human text from a profile's steps stays out of the batch's output; warnings travel in the result. */
-function quietOutput(redactor: Redactor): Output {
+function quietOutput(redactor: Redactor, program: readonly string[]): Output {
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return new Output({ json: false, redactor, stdout: sink, stderr: sink, env: { NO_COLOR: '1' } });
+  return new Output({ json: false, redactor, stdout: sink, stderr: sink, env: { NO_COLOR: '1' }, program });
 }
 
 /**
@@ -76,7 +77,7 @@ function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
   return new InputError(
     error.code,
     `${error.message.replace(/\.$/, '')} in the saved profile.`,
-    `Finish it: connector-setup ${profile.connector} --profile ${profile.name}.`,
+    ['Finish it: ', command(profile.connector, '--profile', profile.name), '.'],
   );
 }
 
@@ -99,7 +100,7 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
     save: false,
     named: profile.values,
     whenMissing: (name) => new InputError('profile_not_found', `The profile "${name}" (${profile.connector}) was removed meanwhile.`),
-    out: quietOutput(io.redactor),
+    out: quietOutput(io.redactor, io.out.program),
     failWithinDays,
   });
   return run.kind === 'verified' ? run : { ...run, error: incompleteProfile(run.error, profile) };
@@ -110,7 +111,8 @@ function xmlEscape(text: string): string {
 }
 
 /** JUnit XML as CI systems read it: one testcase per profile; rejected is a failure, could-not-ask an error. */
-export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date): string {
+/** The JUnit XML of a batch; each hint's commands begin with `program`, as the tool was started. */
+export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date, program: readonly string[] = BARE): string {
   const failures = outcomes.filter((entry) => runExitCode(entry.outcome) === 1).length;
   const errors = outcomes.filter((entry) => ![0, 1].includes(runExitCode(entry.outcome))).length;
   const seconds = (ms: number): string => (ms / 1000).toFixed(3);
@@ -125,7 +127,8 @@ export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date): 
     lines.push(`    <testcase classname="${xmlEscape(result.connector)}" name="${name}" time="${seconds(ms)}">`);
     if (result.kind !== 'verified') {
       const tag = runExitCode(result) === 1 ? 'failure' : 'error';
-      const body = [result.error.message, result.error.hint && `Fix: ${result.error.hint}`].filter(Boolean).join('\n');
+      const fix = result.error.hintFor(program);
+      const body = [result.error.message, fix && `Fix: ${fix}`].filter(Boolean).join('\n');
       lines.push(`      <${tag} type="${xmlEscape(result.error.code)}" message="${xmlEscape(result.error.message)}">${xmlEscape(body)}</${tag}>`);
     }
     if (result.warnings.length > 0) lines.push(`      <system-out>${xmlEscape(result.warnings.join('\n'))}</system-out>`);
@@ -203,7 +206,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       ),
     );
     progress.end();
-    if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now())));
+    if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now()), io.out.program));
     return { kind: 'batch', entries };
   } catch (error) {
     return { kind: 'failed', error: asCliError(error, { signal: session.signal, env: io.env, out: io.out }), document: { results: [] } };

@@ -39,6 +39,8 @@ export type RunOutcome =
       savedIn: string | null;
       /** The profile holds a one-time secret issued in this run (its hand-off is offered). */
       issuedSecret: boolean;
+      /** The profile that holds the secrets shown (saved, or a one-time secret kept despite --no-save), which a reveal command names. */
+      heldIn: string | null;
     })
   | (RunReport & {
       kind: FailureKind;
@@ -106,12 +108,13 @@ export function exitCodeOf(outcome: CommandOutcome): ExitCode {
   }
 }
 
-export function toErrorJson(error: CliError): ErrorJson {
-  return { code: error.code, message: error.message, hint: error.hint };
+/** An error as JSON; its hint's commands begin with `program`, as the tool was started. */
+export function toErrorJson(error: CliError, program: readonly string[]): ErrorJson {
+  return { code: error.code, message: error.message, hint: error.hintFor(program) };
 }
 
 /** The JSON document of one run (docs/contract.md, `--json`): the same for setup, --verify and each entry of verify --all. */
-export function runDocument(run: RunOutcome): Record<string, unknown> {
+export function runDocument(run: RunOutcome, program: readonly string[]): Record<string, unknown> {
   return {
     ok: run.kind === 'verified',
     connector: run.connector,
@@ -119,6 +122,6 @@ export function runDocument(run: RunOutcome): Record<string, unknown> {
     checks: run.checks,
     values: run.values,
     warnings: run.warnings,
-    error: run.kind === 'verified' ? null : toErrorJson(run.error),
+    error: run.kind === 'verified' ? null : toErrorJson(run.error, program),
   };
 }

@@ -121,7 +121,7 @@ function couldNotAsk(error: UnreachableError, operation: Operation): CliError {
   // A 429 or a redirect is an answer that did nothing; the rest depends on whether the request left at all.
   const neverSent = !error.requestSent || ['rate_limited', 'redirected'].includes(error.code);
   if (neverSent) {
-    if (error.code === 'rate_limited') return new UnreachableError(error.code, `${error.message} Nothing was ${operation === 'create' ? 'created' : 'renewed'}.`, error.hint);
+    if (error.code === 'rate_limited') return new UnreachableError(error.code, `${error.message} Nothing was ${operation === 'create' ? 'created' : 'renewed'}.`, error.advice);
     return error;
   }
   if (operation === 'create') {
@@ -130,7 +130,7 @@ function couldNotAsk(error: UnreachableError, operation: Operation): CliError {
   return new UnreachableError(
     error.code,
     `${error.message} It was not sent again: the secret may have been replaced.`,
-    'Run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
+    HINTS.renewAgain,
   );
 }
 
@@ -140,7 +140,7 @@ function interruptedWhile(operation: Operation): InterruptedError {
     ? new InterruptedError('Interrupted while creating the application; nothing was saved.', HINTS.maybeCreated)
     : new InterruptedError(
         'Interrupted while renewing the application; nothing was saved.',
-        'The secret may have been replaced: run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
+        HINTS.secretReplaced,
       );
 }
 
@@ -245,7 +245,7 @@ export async function renewApplication(
     throw new UnreachableError(
       'bad_response',
       'Invenias accepted the renewal but its answer holds no ClientSecret that could be read.',
-      'Run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
+      HINTS.renewAgain,
     );
   }
   return { ...issued, clientId };

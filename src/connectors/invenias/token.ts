@@ -66,7 +66,7 @@ export function diagnose(answer: TokenRefusal, expiry?: { expiresOn: string | nu
         return new RejectedError('invalid_grant', `Invenias rejected the Username or Password.${said}`, HINTS.invalidGrant);
       case 'invalid_client': {
         const expired = expiry && assessExpiry(expiry.expiresOn, HINTS.appExpired, { now: expiry.now }).error;
-        if (expired?.code === 'app_expired') return new RejectedError(expired.code, `${expired.message}${said}`, expired.hint);
+        if (expired?.code === 'app_expired') return new RejectedError(expired.code, `${expired.message}${said}`, expired.advice);
         return new RejectedError(
           'invalid_client',
           `Invenias rejected the Client ID or Client Secret, or the application expired or is disabled.${said}`,

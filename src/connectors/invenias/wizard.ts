@@ -4,12 +4,13 @@ import { browserCommand, openInBrowser } from '../../core/terminal/browser.js';
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
-import { parseHostPort, parseRequiredText, parseSecret } from '../../core/run/validate.js';
+import { parseRequiredText, parseSecret } from '../../core/run/validate.js';
 import { askKeptSecret, givenExplicitly, validateWith } from '../../core/run/wizard.js';
 import { type ApplicationRequest, applicationsUrl, renewUrl } from './applications.js';
 import {
   EXPIRATIONS,
   type Expiration,
+  field,
   parseAppName,
   parseClientId,
   parseExpiration,
@@ -92,7 +93,7 @@ export async function askApplicationDetails(context: Context, values: Values, ed
   if (isOpen(context, 'expiration', editing)) answers = { ...answers, expiration: await askExpiration(context, values) };
   if (isOpen(context, 'serviceDomain', editing)) {
     context.out.say(`  The Cyclr service domain is under ${SERVICE_DOMAIN_WHERE}.`);
-    const parse = (value: string): string => parseHostPort(value, 'Service Domain');
+    const parse = field('serviceDomain').parse;
     answers = { ...answers, serviceDomain: parse(await prompt.text({ message: 'Cyclr Service Domain', default: values.serviceDomain, validate: validateWith(parse) })) };
   }
   return answers;

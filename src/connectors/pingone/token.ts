@@ -3,8 +3,9 @@
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
 import type { TokenRefusal, TokenRequest } from '../../core/net/oauth.js';
+import { joinHints } from '../../core/hint.js';
 import { findOtherRegion, lookUp, regionOf } from './discovery.js';
-import { HINTS } from './guide.js';
+import { HINTS, otherRegionHint } from './guide.js';
 
 export interface PingOneCredentials {
   clientId: string;
@@ -101,7 +102,7 @@ async function locate(context: Pick<StepContext, 'http' | 'check'>, credentials:
       return new RejectedError(
         'environment_in_other_region',
         `Environment ${environmentId} is not in ${homeRegion.region} (${authDomain}): it is in ${found.region}, at ${found.authDomain}.${said}`,
-        `Use Auth Domain ${found.authDomain} (--auth-domain ${found.authDomain}), or pass the AUTHORIZATION URL from the application's Configuration tab with --authorization-url.`,
+        otherRegionHint(found.authDomain),
       );
     }
   }
@@ -110,7 +111,7 @@ async function locate(context: Pick<StepContext, 'http' | 'check'>, credentials:
     return new RejectedError(
       refusal.code,
       `PingOne refused the token request, and whether environment ${environmentId} is at ${authDomain} could not be checked (${home.why.replace(/\.$/, '')}).${said}`,
-      `${HINTS.environmentNotFound} Then: ${HINTS.invalidClient}`,
+      joinHints(HINTS.environmentNotFound, ' Then: ', HINTS.invalidClient),
     );
   }
   const where = homeRegion ? `in any PingOne region (${authDomain} and the five others were asked)` : `at ${authDomain}: ${home.why}`;

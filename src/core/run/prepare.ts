@@ -78,7 +78,7 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   const out = request.out ?? session.out;
   resolved.notices.forEach((notice) => out.warn(notice));
   if (verify) known.values = namedValues(connector.fields, resolved);
-  if (!verify && (request.save || connector.issuesSecrets)) await session.store.checkSecretStore();
+  if (!verify && (request.save || connector.oneTimeSecret)) await session.store.checkSecretStore();
   const writer = writerFor(session, connector, profileName);
   return {
     context: session.runContext({ connector, profileName, options: { ...request.flags, verify }, interactive, saved, out }),

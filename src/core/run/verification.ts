@@ -1,6 +1,7 @@
 // What an application's expiry date means for a run: an expired application fails without a request; one expiring
 // within the warning window earns a warning (or, with --expiring-within, the failure `expiring_soon`).
 import { type CliError, RejectedError } from '../errors.js';
+import { type Hint, joinHints } from '../hint.js';
 
 /** An application expiring within this many days earns a warning. */
 const EXPIRY_WARNING_DAYS = 30;
@@ -15,12 +16,13 @@ export interface ExpiryPolicy {
 }
 
 export interface ExpiryAssessment {
-  warning?: string;
+  /** A warning, with the renew hint in it (data, for the run to render). */
+  warning?: Hint;
   error?: CliError;
 }
 
 /** What an application's expiry date means for a run; `renewHint` names how to renew it. */
-export function assessExpiry(expiresOn: string | null | undefined, renewHint: string | undefined, policy: ExpiryPolicy): ExpiryAssessment {
+export function assessExpiry(expiresOn: string | null | undefined, renewHint: Hint | undefined, policy: ExpiryPolicy): ExpiryAssessment {
   if (!expiresOn) return {};
   const hint = renewHint ?? GENERIC_RENEW_HINT;
   const { now } = policy;
@@ -33,5 +35,5 @@ export function assessExpiry(expiresOn: string | null | undefined, renewHint: st
   if (policy.failWithinDays !== undefined && daysLeft < policy.failWithinDays) {
     return { error: new RejectedError('expiring_soon', `${when}, within the ${policy.failWithinDays} days of --expiring-within.`, hint) };
   }
-  return daysLeft < EXPIRY_WARNING_DAYS ? { warning: `${when}. ${hint}` } : {};
+  return daysLeft < EXPIRY_WARNING_DAYS ? { warning: joinHints(`${when}. `, hint) } : {};
 }

@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { isRecord, parseJson } from '../json.js';
 import { NO_SESSION_BUS, sessionBusAddress } from './keychain/bus-address.js';
 import type { PlatformKeychain } from './keychain/platform.js';
+import { command } from '../hint.js';
 
 export type SecretStoreKind = 'keychain' | 'file';
 export type Secrets = Record<string, string>;
@@ -178,7 +179,7 @@ export class KeychainSecretBackend implements SecretBackend {
       throw new InputError(
         'config_damaged',
         `The keychain item ${KEYCHAIN_SERVICE} ${connector}/${name} is damaged: it is not a map of strings.`,
-        `Remove it with connector-setup profiles remove ${connector} ${name} and run the setup again.`,
+        ['Remove it with ', command('profiles', 'remove', connector, name), ' and run the setup again.'],
       );
     }
     return data;

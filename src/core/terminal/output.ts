@@ -3,6 +3,8 @@
 // terminal without NO_COLOR, and chalk is only loaded then.
 import type { Writable } from 'node:stream';
 import wrapAnsi from 'wrap-ansi';
+import type { HintRun } from '../errors.js';
+import { BARE, type Hint, renderHint } from '../hint.js';
 import { type Redactor } from '../redact.js';
 
 type Paint = (text: string) => string;
@@ -25,6 +27,8 @@ export interface OutputOptions {
   stdout?: Writable & { isTTY?: boolean };
   stderr?: Writable & { isTTY?: boolean; columns?: number };
   env?: NodeJS.ProcessEnv;
+  /** How the tool was started, which every printed command repeats (`npx connector-setup`); the bare name by default. */
+  program?: readonly string[];
 }
 
 function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
@@ -76,6 +80,8 @@ export interface Progress {
 
 export class Output {
   readonly json: boolean;
+  /** How the tool was started: every command a hint names begins so. */
+  readonly program: readonly string[];
   paint: Palette = PLAIN_PALETTE;
   /** Columns the live spinner line takes now; 0 when none is drawn. */
   private liveWidth = 0;
@@ -90,6 +96,7 @@ export class Output {
     this.stdout = options.stdout ?? process.stdout;
     this.stderr = options.stderr ?? process.stderr;
     this.env = options.env ?? process.env;
+    this.program = options.program ?? BARE;
   }
 
   /** Loads chalk only when colour will be shown. */
@@ -122,11 +129,17 @@ export class Output {
     return this.stderr.isTTY && this.stderr.columns ? this.stderr.columns : undefined;
   }
 
+  /** A hint as text for this process (its commands as it was started), completed for `run` when given. */
+  hint(hint: Hint, run?: HintRun): string {
+    return renderHint(hint, { program: this.program, ...run });
+  }
+
   /** A failure as every command shows it: a cross, the message, its code, and the fix on the next line. */
-  failure(error: { message: string; code: string; hint: string }, options: { code?: boolean } = {}): void {
+  failure(error: { message: string; code: string; advice: Hint; run?: HintRun | undefined }, options: { code?: boolean } = {}): void {
     const code = options.code === false ? '' : ` ${this.paint.dim(`[${error.code}]`)}`;
     this.say(`${this.paint.red('✖')} ${error.message}${code}`);
-    if (error.hint) this.say(`  ${this.paint.yellow('Fix:')} ${error.hint}`);
+    const hint = this.hint(error.advice, error.run);
+    if (hint) this.say(`  ${this.paint.yellow('Fix:')} ${hint}`);
   }
 
   /**
