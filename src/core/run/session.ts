@@ -105,7 +105,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     if (!(error instanceof InputError)) throw error;
     optionError = error;
   }
-  const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env });
+  const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env, redactor });
   const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text) });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
   return {
