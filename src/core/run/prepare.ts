@@ -58,7 +58,9 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   const verify = mode === 'verify';
   const profileName = parseProfileName(request.profile ?? 'default');
   const interactive = !verify && session.canPrompt;
-  const options = { ...request.flags, ...connector.prepareOptions?.({ ...request.flags, verify }) };
+  // What the connector reads: its own flags, and the two switches that change what it may do (--verify, --no-save).
+  const given = { ...request.flags, verify, save: request.save };
+  const options = { ...request.flags, ...connector.prepareOptions?.(given) };
   const fromStdin = stdinField(connector.fields, options);
   const stdinLine = fromStdin && request.readStdin ? await request.readStdin(fromStdin) : undefined;
   const saved = await session.store.get(connector.name, profileName);
@@ -81,7 +83,7 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   if (!verify && (request.save || connector.oneTimeSecret)) await session.store.checkSecretStore();
   const writer = writerFor(session, connector, profileName);
   return {
-    context: session.runContext({ connector, profileName, options: { ...request.flags, verify }, interactive, saved, out }),
+    context: session.runContext({ connector, profileName, options: given, interactive, saved, out }),
     steps: await connector.load(),
     values: resolved.values,
     sources: resolved.sources,
