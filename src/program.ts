@@ -75,7 +75,7 @@ function setupOptions(connector: Connector, parsed: Parsed): SetupOptions {
     const value = parsed[key];
     if (typeof value === 'string' || typeof value === 'boolean') flags[key] = value;
   }
-  return { ...generalOptions(parsed), verify: on(parsed, 'verify'), save: parsed.save !== false, flags };
+  return { ...generalOptions(parsed), verify: on(parsed, 'verify'), save: parsed.save !== false, secretOut: text(parsed, 'secretOut'), flags };
 }
 
 function verifyOptions(parsed: Parsed): VerifyOptions {
@@ -102,6 +102,7 @@ function addConnectorCommand(program: Command, connector: Connector, run: Run): 
     if (field.stdinFlag) command.option(field.stdinFlag, `read the ${field.label} from stdin (one line)${field.env ? `; or env ${field.env}` : ''}`);
   }
   for (const extra of connector.extraFlags) command.option(extra.flags, extra.description);
+  if (connector.oneTimeSecret) command.option('--secret-out <file>', 'where a secret shown only once goes (mode 0600) if the profile cannot keep it');
   addGeneralOptions(command).action((parsed: Parsed) => {
     const options = setupOptions(connector, parsed);
     run(options.json, (io) => import('./commands/setup.js').then(({ setupCommand }) => setupCommand(io, connector, options)));

@@ -18,6 +18,8 @@ export interface SetupOptions extends GeneralOptions {
   verify: boolean;
   /** false with --no-save. */
   save: boolean;
+  /** --secret-out FILE: where a secret shown only once goes (a new file, mode 0600) if the profile cannot keep it. */
+  secretOut: string | undefined;
   /** The connector's own flags (its fields', their --*-stdin, its extra ones), keyed as commander names them. */
   flags: ConnectorOptions;
 }
@@ -33,6 +35,7 @@ export async function setupCommand(io: Io, connector: Connector, options: SetupO
       flags: options.flags,
       env: io.env,
       save: options.save,
+      secretOut: options.secretOut,
       readStdin: (field) => readStdinLine({ field, prompter: askOnTerminal }, io.stdin),
       whenMissing:
         options.verify && options.profile !== undefined

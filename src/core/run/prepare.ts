@@ -6,6 +6,7 @@ import type { Connector, ConnectorOptions } from './connector.js';
 import type { InputError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
 import type { RunOutcome } from '../outcome.js';
+import { proveSecretOut } from '../store/config-dir.js';
 import { parseProfileName } from '../store/profile-store.js';
 import type { Output } from '../terminal/output.js';
 import { stdinField } from './resolve.js';
@@ -24,6 +25,8 @@ export interface RunRequest {
   env: NodeJS.ProcessEnv;
   /** --no-save: a setup keeps no profile (a one-time secret is kept all the same). */
   save: boolean;
+  /** --secret-out FILE (setup): where a secret shown only once goes if the profile cannot keep it. */
+  secretOut?: string;
   /** Reads the line of the one --*-stdin flag given. */
   readStdin?(field: FieldSpec): Promise<string>;
   /** The failure when the profile is not saved; without it, a run starts from nothing. */
@@ -80,7 +83,8 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   const out = request.out ?? session.out;
   resolved.notices.forEach((notice) => out.warn(notice));
   if (verify) known.values = namedValues(connector.fields, resolved);
-  if (!verify && (request.save || connector.oneTimeSecret)) await session.store.checkSecretStore();
+  if (!verify && (request.save || connector.oneTimeSecret)) await session.store.preflight();
+  if (!verify && request.secretOut !== undefined) await proveSecretOut(request.secretOut);
   const writer = writerFor(session, connector, profileName);
   return {
     context: session.runContext({ connector, profileName, options: given, interactive, saved, out }),
@@ -92,6 +96,7 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
     writer: verify || request.save ? writer : undefined,
     keepWriter: writer,
     failWithinDays: request.failWithinDays,
+    secretOut: verify ? undefined : request.secretOut,
   };
 }
 
