@@ -5,12 +5,11 @@ import type { FieldSpec } from '../core/run/fields.js';
 import { type Hint, type HintStep, command } from '../core/hint.js';
 import { revealCommand } from '../core/terminal/render.js';
 import { copiedLine, copyToClipboard } from '../core/terminal/clipboard.js';
-import { configDirectory } from '../core/store/config-dir.js';
 import { InputError, quoteValue } from '../core/errors.js';
 import type { CommandOutcome } from '../core/outcome.js';
 import { EXPORT_FORMATS, IMPORT_FORMATS, exportLines, parseDotenv, parseFormat } from '../core/profile-formats.js';
 import { type Output, wrapLine } from '../core/terminal/output.js';
-import { ProfileStore, type ProfileWithSecrets, type StoredProfile, chosenProfileName, parseProfileName } from '../core/store/profile-store.js';
+import { type ProfileStore, type ProfileWithSecrets, type StoredProfile, chosenProfileName, openProfileStore, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { isSecretReference, parseSecretReference, resolveSecretReference } from '../core/store/secret-references.js';
 import { toolEnvironment } from '../core/store/vault-tools.js';
@@ -19,14 +18,32 @@ import { oneLine } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
 import type { Io } from '../core/run/io.js';
 
-export interface ProfilesOptions {
-  json?: boolean;
-  showSecrets?: boolean;
-  format?: string;
-  /** profiles show: the field whose value goes to the clipboard. */
-  copy?: string;
-  /** profiles remove: no question asked (scripts). */
-  yes?: boolean;
+/** The profile a subcommand is about, as typed: `<connector> [name]` (the name defaults to CONNECTOR_SETUP_PROFILE, else `default`). */
+interface ProfileArguments {
+  connector: string;
+  name: string | undefined;
+}
+
+/** What `profiles show` is given, parsed once from its command line. */
+export interface ProfilesShowOptions extends ProfileArguments {
+  showSecrets: boolean;
+  /** --copy FIELD: the field whose value goes to the clipboard. */
+  copy: string | undefined;
+}
+
+/** What `profiles export` is given. */
+export interface ProfilesExportOptions extends ProfileArguments {
+  /** --format: env, dotenv, json, fish or powershell (anything else is refused here). */
+  format: string;
+  /** --show-secrets: print them on a terminal without asking. */
+  showSecrets: boolean;
+}
+
+/** What `profiles remove` is given. */
+export interface ProfilesRemoveOptions extends ProfileArguments {
+  name: string;
+  /** --yes: no question asked (scripts). */
+  yes: boolean;
 }
 
 interface ProfilesRun {
@@ -38,7 +55,7 @@ interface ProfilesRun {
 
 /** Runs one subcommand on the profile store; what it prints is its data, a failure is main's to render. */
 async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome | void>, secretStore?: string): Promise<CommandOutcome> {
-  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), store: secretStore });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), store: secretStore });
   try {
     return (await work({ out: io.out, store, redactor: io.redactor, registry: io.registry })) ?? { kind: 'data', lines: [] };
   } finally {
@@ -205,12 +222,12 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   out.say(copiedLine(out, `the ${label} of profile "${profile.name}" (${connector.name})`, copy));
 }
 
-export function runProfilesShow(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
+export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, redactor, registry }) => {
-    const connector = findConnector(registry, connectorName);
-    const profile = await findProfile(store, connector, name, io.env);
+    const connector = findConnector(registry, options.connector);
+    const profile = await findProfile(store, connector, options.name, io.env);
     if (options.copy !== undefined) return copyFromProfile(io, connector, profile, options.copy);
-    const showSecrets = Boolean(options.showSecrets);
+    const { showSecrets } = options;
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);
     if (out.json) {
@@ -240,7 +257,7 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
  * Secrets reach a terminal only when asked for: --show-secrets, or a yes to the question. A file or a pipe the
  * user named gets them without asking, which is what an export is for.
  */
-async function confirmSecretsOnTerminal(io: Io, connector: Connector, profile: ProfileWithSecrets, options: ProfilesOptions): Promise<void> {
+async function confirmSecretsOnTerminal(io: Io, connector: Connector, profile: ProfileWithSecrets, options: ProfilesExportOptions): Promise<void> {
   if (!io.stdout.isTTY || options.showSecrets || Object.keys(profile.secrets).length === 0) return;
   const redirect = command('profiles', 'export', connector.name, profile.name, '>', `${connector.name}.env`);
   if (!io.stdin.isTTY || !io.stderr.isTTY) {
@@ -253,11 +270,11 @@ async function confirmSecretsOnTerminal(io: Io, connector: Connector, profile: P
   if (!yes) throw new InputError('cancelled', 'Nothing was printed.', ['Redirect it to a file or a pipe instead: ', redirect]);
 }
 
-export function runProfilesExport(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
+export function runProfilesExport(io: Io, options: ProfilesExportOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, registry }) => {
     const format = parseFormat(options.format, EXPORT_FORMATS, 'env');
-    const connector = findConnector(registry, connectorName);
-    const profile = await findProfile(store, connector, name, io.env);
+    const connector = findConnector(registry, options.connector);
+    const profile = await findProfile(store, connector, options.name, io.env);
     // What a verify needs: the values used only to create an application stay out.
     // A reference is exported as it is saved: the machine that imports it reads the vault with its own login.
     const all: Record<string, string> = { ...profile.values, ...profile.secrets, ...profile.references };
@@ -295,7 +312,7 @@ function removalQuestion(connector: Connector, profile: ProfileWithSecrets): str
 }
 
 /** Removing a secret asks first in a terminal; a script says so with --yes, and without it nothing is removed. */
-async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWithSecrets, options: ProfilesOptions): Promise<boolean> {
+async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWithSecrets, options: ProfilesRemoveOptions): Promise<boolean> {
   if (options.yes || Object.keys(profile.secrets).length === 0) return true;
   if (!io.stdin.isTTY || !io.stderr.isTTY) {
     throw new InputError(
@@ -307,10 +324,10 @@ async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWith
   return (io.prompter ?? createPrompter)(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });
 }
 
-export function runProfilesRemove(io: Io, connectorName: string, name: string, options: ProfilesOptions): Promise<CommandOutcome> {
+export function runProfilesRemove(io: Io, options: ProfilesRemoveOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, registry }) => {
-    const connector = findConnector(registry, connectorName);
-    const profileName = parseProfileName(name);
+    const connector = findConnector(registry, options.connector);
+    const profileName = parseProfileName(options.name);
     const profile = await findProfile(store, connector, profileName);
     if (!(await confirmRemoval(io, connector, profile, options))) {
       const kept = new InputError('cancelled', `Nothing was removed; profile "${profileName}" (${connector.name}) is still saved.`);
@@ -326,14 +343,16 @@ export function runProfilesRemove(io: Io, connectorName: string, name: string, o
   });
 }
 
+/** What `profiles import` is given. */
 export interface ImportOptions {
-  format?: string;
-  connector?: string;
-  profile?: string;
-  force?: boolean;
-  json?: boolean;
-  /** Where its secrets go (a team vault keeps them as references). */
-  store?: string;
+  /** FILE, or `-` / absent for stdin. */
+  file: string | undefined;
+  format: string | undefined;
+  connector: string | undefined;
+  profile: string | undefined;
+  force: boolean;
+  /** --store: where its secrets go (a team vault keeps them as references). */
+  store: string | undefined;
 }
 
 const MAX_IMPORT_BYTES = 1024 * 1024;
@@ -419,9 +438,9 @@ function fromDotenv(text: string, from: string, registry: Io['registry'], connec
  * would be; the profile is written in one locked, atomic save, and a different profile of the same name is only
  * replaced with --force.
  */
-export function runProfilesImport(io: Io, file: string | undefined, options: ImportOptions): Promise<CommandOutcome> {
+export function runProfilesImport(io: Io, options: ImportOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, redactor, registry }) => {
-    const { text, from } = await readImport(io, file);
+    const { text, from } = await readImport(io, options.file);
     const format = options.format === undefined ? (text.trimStart().startsWith('{') ? 'json' : 'dotenv') : parseFormat(options.format, IMPORT_FORMATS, 'json');
     const document = format === 'json' ? fromJson(text, from) : fromDotenv(text, from, registry, options.connector);
     if (options.connector !== undefined && document.connector !== undefined && document.connector !== options.connector) {

@@ -12,22 +12,25 @@ import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } fr
 import { Output } from '../core/terminal/output.js';
 import { type StoredProfile, chosenProfileName } from '../core/store/profile-store.js';
 import type { Redactor } from '../core/redact.js';
+import type { Connector } from '../core/run/connector.js';
 import { withoutControls } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
-import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/run/runner.js';
+import { runProfile } from '../core/run/prepare.js';
+import { asCliError, failedBeforeRun } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
 import type { Io } from '../core/run/io.js';
 import { BARE, command } from '../core/hint.js';
 
+/** What `connector-setup verify` is given, parsed once from its command line; numbers are checked here. */
 export interface VerifyOptions {
-  all?: boolean;
-  connector?: string;
-  profile?: string;
-  expiringWithin?: string;
-  concurrency?: string;
-  json?: boolean;
-  junit?: string;
-  timeout?: string;
+  /** --all: every saved profile, which is also what nothing narrowing the batch means. */
+  all: boolean;
+  connector: string | undefined;
+  profile: string | undefined;
+  expiringWithin: string | undefined;
+  concurrency: string | undefined;
+  junit: string | undefined;
+  timeout: string | undefined;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -108,33 +111,29 @@ function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
 }
 
 /** One saved profile, as `connector-setup <connector> --verify --profile NAME` would check it with nothing else set. */
-async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined, writer: ProfileWriter, fromEnv: boolean): Promise<RunOutcome> {
-  const unknown = { name: profile.connector, title: profile.connector };
+async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined, fromEnv: boolean): Promise<RunOutcome> {
+  let connector: Connector;
   try {
-    const connector = findConnector(io.registry, profile.connector);
-    const saved = fromEnv ? undefined : await session.store.get(profile.connector, profile.name);
-    if (!saved && !fromEnv) throw new InputError('profile_not_found', `The profile "${profile.name}" (${profile.connector}) was removed meanwhile.`);
-    // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
-    const resolved = await session.resolve(
-      fromEnv
-        ? { fields: connector.fields, options: {}, env: io.env }
-        : { fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` },
-    );
-    const run = await runVerify({
-      context: session.runContext({ connector, profileName: profile.name, options: {}, interactive: false, saved, out: quietOutput(io.redactor, io.out.program) }),
-      steps: await connector.load(),
-      values: resolved.values,
-      sources: resolved.sources,
-      writer,
-      keepWriter: writer,
-      failWithinDays,
-    });
-    return run.kind === 'verified' || fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
+    connector = findConnector(io.registry, profile.connector);
   } catch (error) {
-    const caught = asCliError(error, { signal: session.signal, env: io.env, out: io.out });
-    const failure = fromEnv ? caught : incompleteProfile(caught, profile);
-    return failedBeforeRun(io.registry.find((candidate) => candidate.name === profile.connector) ?? unknown, profile.name, failure, profile.values);
+    const unknown = { name: profile.connector, title: profile.connector };
+    return failedBeforeRun(unknown, profile.name, asCliError(error, { signal: session.signal, env: io.env, out: io.out }), profile.values);
   }
+  const run = await runProfile(session, {
+    connector,
+    mode: 'verify',
+    profile: profile.name,
+    // Only the saved profile counts: a batch must not pick up one CI variable for every profile. A runner with no
+    // saved profiles verifies its variables instead.
+    flags: {},
+    env: fromEnv ? io.env : {},
+    save: false,
+    named: profile.values,
+    whenMissing: fromEnv ? undefined : (name) => new InputError('profile_not_found', `The profile "${name}" (${profile.connector}) was removed meanwhile.`),
+    out: quietOutput(io.redactor, io.out.program),
+    failWithinDays,
+  });
+  return run.kind === 'verified' || fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
 }
 
 /** Text for XML: markup escaped, and no control character (XML 1.0 forbids most; a CI page would show the rest). */
@@ -215,21 +214,13 @@ function progressLine(io: Io, total: number): { update(done: number, failed: num
 }
 
 export async function verifyCommand(io: Io, options: VerifyOptions): Promise<CommandOutcome> {
-  const session = openSession(io, { json: options.json, timeout: options.timeout, input: false });
+  const session = openSession(io, { timeout: options.timeout, input: false });
   try {
     if (session.optionError) throw session.optionError;
     const concurrency = parseCount(options.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
     const failWithinDays = options.expiringWithin === undefined ? undefined : parseCount(options.expiringWithin, '--expiring-within', 0, 0, 3650);
     if (options.junit) await checkJunitTarget(options.junit);
     const { profiles, fromEnv } = await selectProfiles(io, session, options);
-    // markVerified takes the store's lock; one at a time within this process keeps the lock uncontended.
-    const oneWriteAtATime = pLimit(1);
-    const writerOf = (profile: StoredProfile): ProfileWriter => ({
-      directory: session.store.directory,
-      update: () => Promise.reject(new Error('verify never changes a profile')),
-      // A profile made of the environment has nothing on disk to mark.
-      markVerified: (at) => (fromEnv ? Promise.resolve() : oneWriteAtATime(() => session.store.markVerified(profile.connector, profile.name, at))),
-    });
     const progress = progressLine(io, profiles.length);
     let done = 0;
     let failed = 0;
@@ -239,7 +230,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       profiles.map((profile) =>
         limit(async (): Promise<BatchEntry> => {
           const started = performance.now();
-          const outcome = await verifyOne(io, session, profile, failWithinDays, writerOf(profile), fromEnv);
+          const outcome = await verifyOne(io, session, profile, failWithinDays, fromEnv);
           done += 1;
           if (outcome.kind !== 'verified') failed += 1;
           progress.update(done, failed);
