@@ -2,7 +2,8 @@
 // Management API stand-in, both reached under their real host names (auth.pingone.eu, api.pingone.eu) through a
 // real CONNECT proxy: what is sent and in which order, what is saved, and what Cyclr's token request then gets.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/fault-server.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
@@ -204,6 +205,72 @@ describe('pingone --create', () => {
   });
 });
 
+describe('Ctrl+C during --create', () => {
+  /** Holds the requests `held` picks until the test lets them go (the run is interrupted meanwhile). */
+  function holding(): { release: () => void; held: Promise<void> } {
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return { release, held };
+  }
+
+  test('while the secret is being read: exit 130; the application is not lost, the next --create reuses it', async () => {
+    const configDir = tempConfigDir();
+    const gate = holding();
+    let arrived = false;
+    api.onRequest((call) => {
+      if (call.method !== 'GET' || !call.path.endsWith('/secret')) return undefined;
+      arrived = true;
+      return gate.held;
+    });
+    try {
+      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
+      await waitUntil(() => arrived, 'the secret request reached the Management API');
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(130);
+      expectNoSecrets(result.stdout + result.stderr, secrets());
+    } finally {
+      api.onRequest(undefined);
+      gate.release();
+    }
+    const createdBefore = api.created().length;
+    const again = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted', '--json'], { configDir, env: env() });
+    expect(again.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore);
+    expect(JSON.parse(again.stdout).values.applicationId).toBe(api.created().find((app) => app.name === 'Cyclr interrupted')?.clientId);
+  });
+
+  test('during the token check, after the secret was saved: exit 130 naming the saved application', async () => {
+    const configDir = tempConfigDir();
+    const gate = holding();
+    const tokensBefore = pingone.tokenRequests().length;
+    let holdingCheck = false;
+    pingone.onTokenRequest(() => {
+      // The admin's token passes; the check with the new application's secret is held.
+      if (pingone.tokenRequests().length - tokensBefore < 2) return undefined;
+      holdingCheck = true;
+      return gate.held;
+    });
+    try {
+      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted check', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
+      await waitUntil(() => holdingCheck, "the new application's token request reached PingOne");
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.code).toBe(130);
+      const id = api.created().find((app) => app.name === 'Cyclr interrupted check')?.clientId ?? 'none';
+      expect(result.stderr).toContain(`Application ${id} and its Client Secret are saved in profile "default".`);
+      expect((await exported(configDir)).clientId).toBe(id);
+      expectNoSecrets(result.stdout + result.stderr, secrets());
+    } finally {
+      pingone.onTokenRequest(undefined);
+      gate.release();
+    }
+  });
+});
+
 describe('pingone --rotate', () => {
   test('a new secret, saved and verified; the old one keeps working until --keep-previous ends; --finish drops it', async () => {
     const configDir = tempConfigDir();
@@ -234,6 +301,12 @@ describe('pingone --rotate', () => {
     expect(saved.code).toBe(0);
     expect((JSON.parse(saved.stdout) as { warnings: string[] }).warnings.join(' ')).toContain(`The previous Client Secret still works until ${new Date(until).toISOString()}`);
 
+    const shown = await runCli(['profiles', 'show', 'pingone'], { configDir });
+    expect(shown.stdout + shown.stderr).toMatch(new RegExp(`Previous secret valid until\\s+${new Date(until).toISOString()}`));
+    const batch = await runCli(['verify', '--all', '--json'], { configDir, env: { HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file' } });
+    expect(batch.code).toBe(0);
+    expect(JSON.stringify(JSON.parse(batch.stdout).results[0].warnings)).toContain('--rotate --finish');
+
     const finished = await runCli(['pingone', '--rotate', '--finish', '--json'], { configDir, env: env() });
     expect(finished.code).toBe(0);
     expect(api.lines().at(-1)).toBe(`DELETE /v1/environments/${FAKE.environmentId}/applications/${app?.clientId ?? ''}/secret`);
@@ -242,7 +315,7 @@ describe('pingone --rotate', () => {
     const after = await runCli(['pingone', '--verify', '--json'], { configDir, env: env() });
     expect(after.code).toBe(0);
     expect((JSON.parse(after.stdout) as { warnings: string[] }).warnings.join(' ')).not.toContain('previous Client Secret');
-    expectNoSecrets([rotated, withOld, saved, finished, oldNow, after].map((run) => run.stdout + run.stderr).join('\n'), secrets());
+    expectNoSecrets([rotated, withOld, saved, shown, batch, finished, oldNow, after].map((run) => run.stdout + run.stderr).join('\n'), secrets());
   });
 
   test('a profile that names no application: exit 2, nothing sent', async () => {
