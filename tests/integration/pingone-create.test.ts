@@ -9,6 +9,7 @@ import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
 import { type ManagementApiServer, startManagementApi } from '../helpers/pingone-api-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+import { makeUnwritable } from '../helpers/unwritable.js';
 
 const ADMIN = { clientId: '22222222-3333-4444-8555-666666666666', clientSecret: 'FAKE-admin-secret-do-not-use-0006' };
 const WEAK_ADMIN = { clientId: '33333333-4444-4555-8666-777777777777', clientSecret: 'FAKE-weak-admin-secret-do-not-use-0007' };
@@ -181,6 +182,25 @@ describe('pingone --create', () => {
     expect(api.calls().length).toBe(apiBefore);
     expect(pingone.tokenRequests().length).toBe(tokensBefore);
   });
+
+  test.each([['--create'], ['--rotate', '--client-id', FAKE.clientId]])(
+    '%s into a profile directory that cannot be written: exit 2, config_unusable, nothing sent',
+    async (...flags) => {
+      const configDir = tempConfigDir();
+      const restore = makeUnwritable(configDir);
+      try {
+        const apiBefore = api.calls().length;
+        const tokensBefore = pingone.tokenRequests().length;
+        const result = await runCli(['pingone', ...flags, ...TARGET, '--json'], { configDir, env: env() });
+        expect(result.code).toBe(2);
+        expect(JSON.parse(result.stdout).error.code).toBe('config_unusable');
+        expect(api.calls().length).toBe(apiBefore);
+        expect(pingone.tokenRequests().length).toBe(tokensBefore);
+      } finally {
+        restore();
+      }
+    },
+  );
 
   test('a custom Auth Domain without --api-url: exit 2, the Management API cannot be guessed', async () => {
     const result = await runCli(['pingone', '--create', '--auth-domain', 'login.example.com', '--environment-id', FAKE.environmentId, '--json'], { env: env() });
