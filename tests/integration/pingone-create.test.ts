@@ -379,4 +379,25 @@ describe('the wizard', () => {
     expect((await exported(configDir)).clientId).toBe(api.created().at(-1)?.clientId);
     expectNoSecrets(result.stdout + result.stderr, secrets());
   });
+
+  test('--rotate in a terminal: the admin worker is asked for, the overlap is said before anything changes, yes', async () => {
+    const configDir = tempConfigDir();
+    const wizardEnv = { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file', NO_COLOR: '1' };
+    const created = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr rotated in the wizard'], { configDir, env: env() });
+    expect(created.code).toBe(0);
+    const app = api.created().at(-1);
+    const before = app?.clientSecret;
+    const result = await runInProcess(['pingone', '--rotate', '--keep-previous', '2'], {
+      env: wizardEnv,
+      // The stand-in judges the overlap on the real clock.
+      clockStart: Date.now(),
+      answers: [ADMIN.clientId, ADMIN.clientSecret, true, ...handOff],
+    });
+    expect(result.code).toBe(0);
+    expect(result.asked[2]).toMatch(new RegExp(`^Give application ${app?.clientId ?? ''} a new secret, the current one working until \\d{4}-`));
+    expect(app?.clientSecret).not.toBe(before);
+    expect(result.stderr).toContain(`Saved the new Client Secret of application ${app?.clientId ?? ''}`);
+    expect(result.stderr).toContain('run connector-setup pingone --rotate --finish');
+    expectNoSecrets(result.stdout + result.stderr, secrets());
+  });
 });
