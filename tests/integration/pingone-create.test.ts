@@ -125,6 +125,20 @@ describe('pingone --create', () => {
     expect(document.warnings.join(' ')).toContain(`Reused application Cyclr rerun (${id})`);
   });
 
+  test('a profile saved from the console: --create reuses its application (its ID is the Client ID), whatever its name', async () => {
+    const configDir = tempConfigDir();
+    const consoleApp = { clientId: '55555555-6666-4777-8888-999999999999', clientSecret: 'FAKE-console-app-secret-0010', environmentId: FAKE.environmentId, name: 'Made in the console', roles: ['Identity Data Admin'] };
+    pingone.apps.push(consoleApp);
+    const saved = await runCli(['pingone', '--no-input', ...TARGET, '--client-id', consoleApp.clientId], { configDir, env: { ...env(), PINGONE_CLIENT_SECRET: consoleApp.clientSecret } });
+    expect(saved.code).toBe(0);
+    const createdBefore = api.created().length;
+    const result = await runCli(['pingone', '--create', '--json'], { configDir, env: env() });
+    expect(result.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore);
+    expect(JSON.parse(result.stdout).values.applicationId).toBe(consoleApp.clientId);
+    expectNoSecrets(result.stdout + result.stderr, [...secrets(), consoleApp.clientSecret]);
+  });
+
   test('--dry-run sends only the admin token and the GETs, prints the plan and the requests, and saves nothing', async () => {
     const configDir = tempConfigDir();
     const apiBefore = api.calls().length;
