@@ -80,6 +80,12 @@ async function profileNotFound(store: ProfileStore, connector: Connector, name: 
   return new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, hint);
 }
 
+/** A list's short word for where the secrets are: keychain, file, or the vault tools its references name. */
+function secretIn(profile: StoredProfile): string {
+  const tools = [...new Set(Object.values(profile.references ?? {}).map((text) => parseSecretReference(text)?.tool))].filter(Boolean);
+  return tools.length > 0 ? tools.join(',') : profile.secretStore;
+}
+
 /** Where the profile's secrets are: the keychain, the file, or the team's vault the references name. */
 function secretPlace(profile: ProfileWithSecrets, store: ProfileStore): string {
   const tools = [...new Set(Object.values(profile.references ?? {}).map((text) => parseSecretReference(text)?.tool))].filter(Boolean);
@@ -140,7 +146,7 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
         Object.entries(profile.values)
           .map(([key, value]) => `${key}=${value}`)
           .join(' '),
-        profile.secretStore,
+        secretIn(profile),
         profile.lastVerified ?? 'never',
         expiryText(profile.expiresOn, profile.expiresOn ?? '-', now),
       ]);
@@ -174,7 +180,7 @@ function profileBlock(profile: StoredProfile, width: number, now: number): strin
   const status = [
     ...(profile.expiresOn ? [`expires ${expiryText(profile.expiresOn, shortTime(profile.expiresOn).slice(0, 10), now)}`] : []),
     `verified ${profile.lastVerified ? shortTime(profile.lastVerified) : 'never'}`,
-    `secret in ${profile.secretStore}`,
+    `secret in ${secretIn(profile)}`,
   ];
   const lines = [`${profile.connector} ${profile.name}`, wrapLine(`  ${status.join(', ')}`, width)];
   for (const [key, value] of Object.entries(profile.values)) {

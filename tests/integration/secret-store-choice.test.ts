@@ -30,7 +30,7 @@ test('a run whose variable names no store is refused at its first save, with the
   try {
     await expect(store.update('pingone', 'default', { values: {}, secrets: { clientSecret: FAKE.clientSecret } })).rejects.toMatchObject({
       code: 'invalid_input',
-      message: 'CONNECTOR_SETUP_SECRET_STORE must be keychain or file, not "vault".',
+      message: 'CONNECTOR_SETUP_SECRET_STORE must be keychain, file, op:VAULT, vault:PATH or pass:PREFIX, not "vault".',
     });
     expect(await store.list()).toEqual([]);
   } finally {

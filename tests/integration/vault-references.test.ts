@@ -6,16 +6,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { openStore } from '../helpers/profiles.js';
 import { type PassStore, type StandIns, startPassStore, startStandIns } from '../helpers/vault-tools.js';
 
 let server: PingOneServer;
+let invenias: InveniasServer;
 let pass: PassStore;
 let tools: StandIns;
 
 beforeAll(async () => {
   server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
+  invenias = await startInvenias({ subdomain: 'acme', adminKeys: [FAKE.inveniasApiKey], users: [{ username: 'cyclr.api', password: FAKE.inveniasPassword }] });
   pass = await startPassStore();
   tools = startStandIns();
 });
@@ -23,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pass?.stop();
   await server?.close();
+  await invenias?.close();
 });
 
 const signedIn = () => ({ ...tools.env, OP_SERVICE_ACCOUNT_TOKEN: 'FAKE-op-token' });
@@ -58,6 +62,8 @@ describe('a profile whose secret is a pass reference (the real pass)', () => {
     const document = JSON.parse(shown.stdout);
     expect(document.values.clientSecret).toBe('pass:team/pingone/production');
     expect(document.references).toEqual({ clientSecret: 'pass:team/pingone/production' });
+    const listed = await runCli(['profiles', 'list'], { configDir, env: pass.env });
+    expect(listed.stdout).toMatch(/^pingone\s+production\s.*\spass\s+never/m);
     const human = await runCli(['profiles', 'show', 'pingone', 'production'], { configDir, env: pass.env });
     expect(human.stdout).toMatch(/Secret stored in\s+the team vault \(pass\), read when used/);
 
@@ -185,5 +191,36 @@ describe('--store op:VAULT and op:// references (op stand-in)', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('still in the team vault: op://Engineering/pingone/credential');
     expect(tools.calls().filter((call) => call.args[0] === 'item' && call.args[1] === 'delete')).toEqual([]);
+  });
+});
+
+describe('Invenias: a secret shown once goes to the team vault', () => {
+  const create = (store: string, env: Record<string, string>) =>
+    runCli(['invenias', '--json', '--subdomain', 'acme', '--base-url', invenias.origin, '--store', store], {
+      env: { ...env, INVENIAS_API_KEY: FAKE.inveniasApiKey, INVENIAS_USERNAME: 'cyclr.api', INVENIAS_PASSWORD: FAKE.inveniasPassword, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com' },
+    });
+
+  test('--store pass:PREFIX: the new Client Secret and the password are written to pass, the profile keeps references', async () => {
+    const before = invenias.createRequests().length;
+    const configDir = tempConfigDir();
+    const result = await runCli(['invenias', '--json', '--subdomain', 'acme', '--base-url', invenias.origin, '--store', 'pass:acme-team'], {
+      configDir,
+      env: { ...pass.env, INVENIAS_API_KEY: FAKE.inveniasApiKey, INVENIAS_USERNAME: 'cyclr.api', INVENIAS_PASSWORD: FAKE.inveniasPassword, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com' },
+    });
+    expect(result.code).toBe(0);
+    expect(invenias.createRequests().length).toBe(before + 1);
+    const saved = await openStore(configDir).get('invenias', 'default');
+    expect(saved?.references).toEqual({ clientSecret: 'pass:acme-team/invenias/default/clientSecret', password: 'pass:acme-team/invenias/default/password' });
+    expect(saved?.secrets).toEqual({});
+    expect(await pass.show('acme-team/invenias/default/password')).toBe(`${FAKE.inveniasPassword}\n`);
+    expectNoSecrets(onDisk(configDir) + result.stdout + result.stderr);
+  });
+
+  test('a store that cannot be written: nothing is created in Invenias (store_unavailable, exit 2)', async () => {
+    const before = invenias.createRequests().length;
+    const result = await create('op:Engineering', tools.env);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.code).toBe('store_unavailable');
+    expect(invenias.createRequests().length).toBe(before);
   });
 });
