@@ -13,6 +13,7 @@ import { type ProfileStore, type ProfileWithSecrets, type StoredProfile, chosenP
 import { createPrompter } from '../core/terminal/prompts.js';
 import { isSecretReference, parseSecretReference, resolveSecretReference } from '../core/store/secret-references.js';
 import { toolEnvironment } from '../core/store/vault-tools.js';
+import { interruptedByCtrlC } from '../core/run/session.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
 import { oneLine } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
@@ -53,11 +54,11 @@ interface ProfilesRun {
   registry: Io['registry'];
 }
 
-/** Runs one subcommand on the profile store; what it prints is its data, a failure is main's to render. */
-async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome | void>, secretStore?: string): Promise<CommandOutcome> {
+/** Runs one subcommand on the profile store; it returns what to show, which main renders like every outcome. */
+async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome>, secretStore?: string): Promise<CommandOutcome> {
   const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), store: secretStore });
   try {
-    return (await work({ out: io.out, store, redactor: io.redactor, registry: io.registry })) ?? { kind: 'data', lines: [] };
+    return await work({ out: io.out, store, redactor: io.redactor, registry: io.registry });
   } finally {
     store.close();
   }
@@ -133,10 +134,9 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store }) => {
     const profiles = await store.list();
     const now = io.clock.now();
-    if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
+    const json = { profiles: profiles.map(listEntry) };
     if (profiles.length === 0) {
-      out.say(out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']));
-      return;
+      return { kind: 'data', json, lines: [], note: out.json ? undefined : out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']) };
     }
     const rows = [['CONNECTOR', 'NAME', 'VALUES', 'SECRET IN', 'LAST VERIFIED', 'EXPIRES']];
     for (const profile of profiles) {
@@ -154,11 +154,8 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
     const lines = table(rows);
     const width = terminal.isTTY ? terminal.columns : undefined;
     // A pipe gets the one-row table (grep-able); a terminal too narrow for it gets one block per profile.
-    if (!width || lines.every((line) => line.length <= width)) return lines.forEach((line) => out.data(line));
-    profiles.forEach((profile, index) => {
-      if (index > 0) out.data('');
-      profileBlock(profile, width, now).forEach((line) => out.data(line));
-    });
+    if (!width || lines.every((line) => line.length <= width)) return { kind: 'data', json, lines };
+    return { kind: 'data', json, lines: profiles.flatMap((profile, index) => [...(index > 0 ? [''] : []), ...profileBlock(profile, width, now)]) };
   });
 }
 
@@ -212,7 +209,7 @@ function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: s
 }
 
 /** `profiles show --copy FIELD`: the value goes to the clipboard, and only a line saying how reaches the screen. */
-async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<void> {
+async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<CommandOutcome> {
   const { out, redactor } = io;
   const field = copiedField(connector, profile, asked);
   // Every saved secret, not only the copied value: a variable holding one is kept from the clipboard tool too.
@@ -224,8 +221,12 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   redactor.add(value);
   const reveal = out.hint(revealCommand(connector.name, profile.name));
   const copy = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
-  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method: copy.method, confirmed: copy.confirmed });
-  out.say(copiedLine(out, `the ${label} of profile "${profile.name}" (${connector.name})`, copy));
+  return {
+    kind: 'data',
+    json: { ok: true, connector: connector.name, profile: profile.name, copied: label, method: copy.method, confirmed: copy.confirmed },
+    lines: [],
+    note: copiedLine(out, `the ${label} of profile "${profile.name}" (${connector.name})`, copy),
+  };
 }
 
 export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<CommandOutcome> {
@@ -236,11 +237,7 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
     const { showSecrets } = options;
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);
-    if (out.json) {
-      const document = { ...listEntry(profile), values, createdAt: profile.createdAt, updatedAt: profile.updatedAt };
-      out.data(JSON.stringify(document, null, 2), { revealSecrets: showSecrets });
-      return;
-    }
+    const json = { ...listEntry(profile), values, createdAt: profile.createdAt, updatedAt: profile.updatedAt };
     const labels = new Map(connector.fields.map((field) => [field.key, field.label]));
     const rows: string[][] = [
       ['Connector', connector.name],
@@ -250,12 +247,13 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
       ['Last verified', profile.lastVerified ?? 'never'],
     ];
     if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
-    table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
     const copyable = connector.fields.find((field) => field.secret && profile.secrets[field.key] !== undefined);
-    if (!showSecrets && copyable) {
-      const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
-      out.say(out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', flagName(copyable))])));
-    }
+    const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
+    const note =
+      !showSecrets && copyable && !out.json
+        ? out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', flagName(copyable))]))
+        : undefined;
+    return { kind: 'data', json, lines: table(rows), note, revealSecrets: showSecrets };
   });
 }
 
@@ -286,17 +284,17 @@ export function runProfilesExport(io: Io, options: ProfilesExportOptions): Promi
     const all: Record<string, string> = { ...profile.values, ...profile.secrets, ...profile.references };
     for (const field of connector.fields) if (field.setupOnly) delete all[field.key];
     await confirmSecretsOnTerminal(io, connector, profile, options);
+    // Its output is data in every format, never a --json document: the lines are what a script or shell reads.
     if (format === 'json') {
       const document = { connector: connector.name, profile: profile.name, values: all, ...(profile.expiresOn ? { expiresOn: profile.expiresOn } : {}) };
-      out.data(JSON.stringify(document, null, 2), { revealSecrets: true });
-      return;
+      return { kind: 'data', lines: [JSON.stringify(document, null, 2)], revealSecrets: true };
     }
     const variables: [string, string][] = [];
     for (const field of connector.fields) {
       const value = all[field.key];
       if (field.env && value !== undefined) variables.push([field.env, value]);
     }
-    exportLines(format, variables).forEach((line) => out.data(line, { revealSecrets: true }));
+    return { kind: 'data', lines: exportLines(format, variables), revealSecrets: true };
   });
 }
 
@@ -327,7 +325,13 @@ async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWith
       ['Pass --yes to remove it without asking: ', command('profiles', 'remove', connector.name, profile.name, '--yes')],
     );
   }
-  return (io.prompter ?? createPrompter)(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });
+  // Ctrl+C (or a SIGINT from outside) while the question is open removes nothing and ends with exit 130.
+  const ctrlC = interruptedByCtrlC();
+  try {
+    return await (io.prompter ?? createPrompter)(ctrlC.signal).confirm({ message: removalQuestion(connector, profile), default: false });
+  } finally {
+    ctrlC.release();
+  }
 }
 
 export function runProfilesRemove(io: Io, options: ProfilesRemoveOptions): Promise<CommandOutcome> {
@@ -341,11 +345,11 @@ export function runProfilesRemove(io: Io, options: ProfilesRemoveOptions): Promi
     }
     const removed = await store.remove(connector.name, profileName);
     if (!removed) throw await profileNotFound(store, connector, profileName);
-    if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: profileName, removed: true });
-    out.say(`Removed profile "${profileName}" (${connector.name}) and its secrets.`);
+    const json = { ok: true, connector: connector.name, profile: profileName, removed: true };
     // The team's vault is the team's: what the references name stays there.
     const references = Object.values(profile.references ?? {});
-    if (references.length > 0) out.say(`The secrets it referenced are still in the team vault: ${references.join(', ')}.`);
+    const kept = references.length > 0 ? ` The secrets it referenced are still in the team vault: ${references.join(', ')}.` : '';
+    return { kind: 'data', json, lines: [], note: out.json ? undefined : `Removed profile "${profileName}" (${connector.name}) and its secrets.${kept}` };
   });
 }
 
@@ -497,10 +501,13 @@ export function runProfilesImport(io: Io, options: ImportOptions): Promise<Comma
       throw new InputError('invalid_input', `A different ${connector.title} profile named "${name}" is already saved; nothing was imported.`, `Pass --force to replace it, or --profile to import under another name.`);
     }
     if (!same) await store.update(connector.name, name, { values, secrets, expiresOn: document.expiresOn ?? null, lastVerified: null, replace: true });
-    skipped.forEach((label) => out.warn(`The ${label} is short-lived and never saved: it was not imported.`));
+    const warnings = skipped.map((label) => `The ${label} is short-lived and never saved: it was not imported.`);
     const keys = [...Object.keys(values), ...Object.keys(secrets)];
-    if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: name, imported: keys, replaced: Boolean(existing && !same), unchanged: same });
-    out.say(same ? `Profile "${name}" (${connector.name}) is already saved with these values; nothing changed.` : `${existing ? 'Replaced' : 'Imported'} profile "${name}" (${connector.name}): ${keys.join(', ')}. Check it: ${out.hint([command(connector.name, '--verify', '--profile', name)])}`);
+    const json = { ok: true, connector: connector.name, profile: name, imported: keys, replaced: Boolean(existing && !same), unchanged: same };
+    const note = same
+      ? `Profile "${name}" (${connector.name}) is already saved with these values; nothing changed.`
+      : `${existing ? 'Replaced' : 'Imported'} profile "${name}" (${connector.name}): ${keys.join(', ')}. Check it: ${out.hint([command(connector.name, '--verify', '--profile', name)])}`;
+    return { kind: 'data', json, lines: [], warnings, note: out.json ? undefined : note };
   }, options.store);
 }
 

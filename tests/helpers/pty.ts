@@ -23,6 +23,8 @@ export interface PtySession {
   mark(): number;
   exit: Promise<number>;
   kill(): void;
+  /** Sends the CLI a signal, as a closing terminal or a cancelled CI job would. */
+  signal(name: NodeJS.Signals): void;
 }
 
 /**
@@ -72,6 +74,7 @@ export function startPty(args: string[], env: Record<string, string | undefined>
     },
     exit,
     kill: () => terminal.kill(),
+    signal: (name) => terminal.kill(name),
   };
 }
 
