@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Connector } from './core/run/connector.js';
 import type { CliDeps, Io } from './core/run/io.js';
 import { type ExitCode, InputError } from './core/errors.js';
+import { command, startedAs } from './core/hint.js';
 import { type CommandOutcome, exitCodeOf } from './core/outcome.js';
 import { Output } from './core/terminal/output.js';
 import { Redactor } from './core/redact.js';
@@ -154,15 +155,17 @@ function normaliseCommand(argv: readonly string[], program: Command): string[] {
   return copy;
 }
 
-/** Runs one command line; returns the exit code (CONTRACT.md). Nothing here calls process.exit. */
+/** Runs one command line; returns the exit code (docs/contract.md, Exit codes). Nothing here calls process.exit. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<ExitCode> {
   const { Command: Program, CommanderError } = await import('commander');
   let pending: { io: Io; outcome: Promise<CommandOutcome> } | undefined;
   const json = argv.includes('--json');
-  const usageOutput = (): Output => new Output({ json, redactor: new Redactor(), stdout: deps.stdout, stderr: deps.stderr, env: deps.env });
+  // Every command a hint names is printed as this one was typed: through npx, or by the name on PATH.
+  const program = startedAs(deps.env, argv[1]);
+  const usageOutput = (): Output => new Output({ json, redactor: new Redactor(), stdout: deps.stdout, stderr: deps.stderr, env: deps.env, program });
   const run = (options: Record<string, unknown>, work: Work): void => {
     const redactor = new Redactor();
-    const out = new Output({ json: Boolean(options.json), redactor, stdout: deps.stdout, stderr: deps.stderr, env: deps.env });
+    const out = new Output({ json: Boolean(options.json), redactor, stdout: deps.stdout, stderr: deps.stderr, env: deps.env, program });
     const io: Io = { ...deps, out, redactor };
     pending = { io, outcome: out.loadColors().then(() => work(io)) };
   };
@@ -174,25 +177,27 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     return 2;
   }
   let usage = '';
-  const program = buildProgram(deps, run, Program, (text) => {
+  const commands = buildProgram(deps, run, Program, (text) => {
     usage += text;
     // Under --json the failure document below says it; the terminal still gets commander's words.
     deps.stderr.write(text);
   });
   try {
-    await program.parseAsync(normaliseCommand(argv, program));
+    await commands.parseAsync(normaliseCommand(argv, commands));
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     // --help and --version end here with code 0; usage errors are bad input (exit 2).
     if (error.exitCode === 0) return 0;
     const first = argv[2];
-    if (error.code === 'commander.unknownCommand' && !program.commands.some((command) => command.name() === first)) {
-      deps.stderr.write(`Supported connectors: ${deps.registry.map((connector) => connector.name).join(', ')} (see connector-setup connectors).\n`);
-    }
     const out = usageOutput();
+    if (error.code === 'commander.unknownCommand' && !commands.commands.some((command) => command.name() === first)) {
+      const names = deps.registry.map((connector) => connector.name).join(', ');
+      deps.stderr.write(`Supported connectors: ${names} (see ${out.hint([command('connectors')])}).\n`);
+    }
     if (json) {
       const message = usage.split('\n')[0]?.replace(/^error: /, '') ?? 'Usage error.';
-      out.printJson({ ok: false, error: { code: 'usage', message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, hint: 'See connector-setup --help.' } });
+      const hint = out.hint(['See ', command('--help'), '.']);
+      out.printJson({ ok: false, error: { code: 'usage', message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, hint } });
     }
     await out.flush();
     return 2;

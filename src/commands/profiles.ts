@@ -1,6 +1,9 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
+import type { FieldSpec } from '../core/run/fields.js';
+import { type Hint, type HintStep, command } from '../core/hint.js';
+import { revealCommand } from '../core/terminal/render.js';
 import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
 import { configDirectory } from '../core/store/config-dir.js';
 import { InputError, quoteValue } from '../core/errors.js';
@@ -9,6 +12,7 @@ import { type Output, wrapLine } from '../core/terminal/output.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
+import { oneLine } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
 import type { Io } from '../core/run/io.js';
 
@@ -49,10 +53,10 @@ async function findProfile(store: ProfileStore, connector: Connector, rawName: s
 /** "No such profile", with the names that do exist for that connector (the usual slip: a name left out). */
 async function profileNotFound(store: ProfileStore, connector: Connector, name: string): Promise<InputError> {
   const names = (await store.list()).filter((profile) => profile.connector === connector.name).map((profile) => profile.name);
-  const hint =
+  const hint: Hint =
     names.length === 0
-      ? `No ${connector.title} profile is saved; run connector-setup ${connector.name} to make one.`
-      : `Saved ${connector.title} profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''} (connector-setup profiles list shows them all).`;
+      ? [`No ${connector.title} profile is saved; run `, command(connector.name), ' to make one.']
+      : [`Saved ${connector.title} profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''} (`, command('profiles', 'list'), ' shows them all).'];
   return new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, hint);
 }
 
@@ -79,7 +83,9 @@ function listEntry(profile: StoredProfile): Record<string, unknown> {
   };
 }
 
-function table(rows: string[][]): string[] {
+/** Rows as aligned columns; each cell on one line, since saved values come from a file anyone may have edited. */
+function table(cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map((cell) => oneLine(cell)));
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
 }
@@ -88,9 +94,10 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
   const terminal = io.stdout as { isTTY?: boolean; columns?: number };
   return runProfiles(io, async ({ out, store }) => {
     const profiles = await store.list();
+    const now = io.clock.now();
     if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
     if (profiles.length === 0) {
-      out.say('No saved profiles. Run connector-setup <connector> to make one.');
+      out.say(out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']));
       return;
     }
     const rows = [['CONNECTOR', 'NAME', 'VALUES', 'SECRET IN', 'LAST VERIFIED', 'EXPIRES']];
@@ -103,7 +110,7 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
           .join(' '),
         profile.secretStore,
         profile.lastVerified ?? 'never',
-        expiryText(profile.expiresOn, profile.expiresOn ?? '-'),
+        expiryText(profile.expiresOn, profile.expiresOn ?? '-', now),
       ]);
     }
     const lines = table(rows);
@@ -112,16 +119,16 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
     if (!width || lines.every((line) => line.length <= width)) return lines.forEach((line) => out.data(line));
     profiles.forEach((profile, index) => {
       if (index > 0) out.data('');
-      profileBlock(profile, width).forEach((line) => out.data(line));
+      profileBlock(profile, width, now).forEach((line) => out.data(line));
     });
   });
 }
 
 /** The expiry as shown, with "(expired)" once it has passed: an expired application needs a renew. */
-function expiryText(expiresOn: string | null | undefined, shown: string): string {
+function expiryText(expiresOn: string | null | undefined, shown: string, now: number): string {
   if (!expiresOn) return shown;
   const time = Date.parse(expiresOn);
-  return !Number.isNaN(time) && time <= Date.now() ? `${shown} (expired)` : shown;
+  return !Number.isNaN(time) && time <= now ? `${shown} (expired)` : shown;
 }
 
 /** 2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC; anything unparseable is shown as it is. */
@@ -131,18 +138,23 @@ function shortTime(iso: string): string {
 }
 
 /** One profile as a few lines that fit `width`: name, status, then each value (on its own line when long). */
-function profileBlock(profile: StoredProfile, width: number): string[] {
+function profileBlock(profile: StoredProfile, width: number, now: number): string[] {
   const status = [
-    ...(profile.expiresOn ? [`expires ${expiryText(profile.expiresOn, shortTime(profile.expiresOn).slice(0, 10))}`] : []),
+    ...(profile.expiresOn ? [`expires ${expiryText(profile.expiresOn, shortTime(profile.expiresOn).slice(0, 10), now)}`] : []),
     `verified ${profile.lastVerified ? shortTime(profile.lastVerified) : 'never'}`,
     `secret in ${profile.secretStore}`,
   ];
   const lines = [`${profile.connector} ${profile.name}`, wrapLine(`  ${status.join(', ')}`, width)];
   for (const [key, value] of Object.entries(profile.values)) {
-    const line = `  ${key}: ${value}`;
+    const line = `  ${key}: ${oneLine(value)}`;
     lines.push(...(line.length <= width ? [line] : [`  ${key}:`, `    ${value}`]));
   }
   return lines;
+}
+
+/** A field as `--copy` names it: its flag without dashes or `-stdin` (`client-secret`). */
+function flagName(field: FieldSpec): string {
+  return (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
 }
 
 /** A field named by its key or its flag (`clientSecret`, `client-secret`, `--client-secret-stdin`), among those saved. */
@@ -150,7 +162,6 @@ function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: s
   const saved = { ...profile.values, ...profile.secrets };
   const present = connector.fields.filter((field) => saved[field.key] !== undefined);
   const wanted = asked.trim().replace(/^--/, '').replace(/-stdin$/, '').toLowerCase();
-  const flagName = (field: (typeof present)[number]): string => (field.flag ?? field.stdinFlag ?? '').replace(/^--/, '').replace(/-stdin$/, '');
   const field = present.find((candidate) => candidate.key.toLowerCase() === wanted || flagName(candidate) === wanted);
   if (!field) {
     throw new InputError(
@@ -166,9 +177,11 @@ function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: s
 async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<void> {
   const { out, redactor } = io;
   const { label, value } = copiedField(connector, profile, asked);
+  // Every saved secret, not only the copied value: a variable holding one is kept from the clipboard tool too.
+  for (const secret of Object.values(profile.secrets)) redactor.add(secret);
   redactor.add(value);
-  const reveal = `connector-setup profiles show ${connector.name} ${profile.name} --show-secrets`;
-  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env });
+  const reveal = out.hint(revealCommand(connector.name, profile.name));
+  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
   if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
   out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
 }
@@ -196,9 +209,10 @@ export function runProfilesShow(io: Io, connectorName: string, name: string | un
     ];
     if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
     table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
-    if (!showSecrets && Object.keys(profile.secrets).length > 0) {
-      const command = `connector-setup profiles show ${connector.name} ${profile.name}`;
-      out.say(out.paint.dim(`Secrets are masked. Reveal them: ${command} --show-secrets; or copy one: ${command} --copy client-secret`));
+    const copyable = connector.fields.find((field) => field.secret && profile.secrets[field.key] !== undefined);
+    if (!showSecrets && copyable) {
+      const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
+      out.say(out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', flagName(copyable))])));
     }
   });
 }
@@ -232,15 +246,17 @@ export function runProfilesExport(io: Io, connectorName: string, name: string | 
 }
 
 /**
- * What removing a profile's secret loses. For Invenias it is the only copy of a secret shown once: the application
- * stays in Invenias, but only a renew (a new secret) gets a usable one again.
+ * What removing a profile's secret loses. A secret the partner shows only once (the connector says which) has no
+ * other copy: the application stays with the partner, but only a new secret makes it usable again.
  */
 function removalQuestion(connector: Connector, profile: ProfileWithSecrets): string {
-  const clientId = profile.values.clientId;
-  if (connector.name === 'invenias' && clientId) {
+  const oneTime = connector.oneTimeSecret;
+  const application = oneTime && profile.values[oneTime.application];
+  if (oneTime && application) {
+    const label = (key: string): string => connector.fields.find((field) => field.key === key)?.label ?? key;
     return (
-      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the Client Secret of the application ` +
-      `with Client ID ${clientId}. The application stays in Invenias, but its one-time secret cannot be shown again.`
+      `Remove profile "${profile.name}" (${connector.name})? It holds the only copy of the ${label(oneTime.secret)} of the application ` +
+      `with ${label(oneTime.application)} ${application}. The application stays in ${connector.title}, but its one-time secret cannot be shown again.`
     );
   }
   return `Remove profile "${profile.name}" (${connector.name}) and its saved secrets? They cannot be shown again from here.`;
@@ -253,7 +269,7 @@ async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWith
     throw new InputError(
       'invalid_input',
       `Profile "${profile.name}" (${connector.name}) holds a secret, and there is no terminal to confirm its removal.`,
-      `Pass --yes to remove it without asking: connector-setup profiles remove ${connector.name} ${profile.name} --yes`,
+      ['Pass --yes to remove it without asking: ', command('profiles', 'remove', connector.name, profile.name, '--yes')],
     );
   }
   return (io.prompter ?? createPrompter)(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });

@@ -9,8 +9,10 @@ import { createPrompter } from '../core/terminal/prompts.js';
 import { stdinField } from '../core/run/resolve.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
+import { revealCommand } from '../core/terminal/render.js';
 import { readStdinLine } from '../core/terminal/stdin.js';
 import type { Io } from '../core/run/io.js';
+import { command } from '../core/hint.js';
 
 function writerFor(session: Session, connector: Connector, profileName: string): ProfileWriter {
   return {
@@ -39,7 +41,7 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
     const saved = await session.store.get(connector.name, profileName);
     if (!saved && options.profile !== undefined && verify) {
       profile = profileName;
-      throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, 'See connector-setup profiles list.');
+      throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, ['See ', command('profiles', 'list'), '.']);
     }
     profile = options.save === false && !verify ? null : profileName;
     const resolved = session.resolve({
@@ -52,7 +54,7 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
     });
     resolved.notices.forEach((notice) => io.out.warn(notice));
     if (verify) named = namedValues(connector.fields, resolved);
-    if (!verify && (options.save !== false || connector.issuesSecrets)) await session.store.checkSecretStore();
+    if (!verify && (options.save !== false || connector.oneTimeSecret)) await session.store.checkSecretStore();
     const writer = writerFor(session, connector, profileName);
     const steps = await connector.load();
     const input = {
@@ -88,8 +90,8 @@ async function handOffIssued(io: Io, run: Extract<RunOutcome, { kind: 'verified'
       prompter: (io.prompter ?? createPrompter)(controller.signal),
       out: io.out,
       values: [...run.cyclrValues],
-      revealCommand: `connector-setup profiles show ${run.connector} ${run.profile ?? 'default'} --show-secrets`,
-      clipboard: { terminal: io.stdout, env: io.env },
+      revealCommand: io.out.hint(revealCommand(run.connector, run.heldIn ?? run.profile ?? 'default')),
+      clipboard: { terminal: io.stdout, env: io.env, redactor: io.redactor },
     });
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;

@@ -12,10 +12,12 @@ import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } fr
 import { Output } from '../core/terminal/output.js';
 import { type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
 import type { Redactor } from '../core/redact.js';
+import { withoutControls } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
 import type { Io } from '../core/run/io.js';
+import { BARE, command } from '../core/hint.js';
 
 export interface VerifyOptions {
   all?: boolean;
@@ -52,16 +54,16 @@ async function selectProfiles(io: Io, session: Session, options: VerifyOptions):
     throw new InputError(
       'profile_not_found',
       which ? `No saved profile with ${which}.` : 'There are no saved profiles to verify.',
-      'See connector-setup profiles list; run connector-setup <connector> to save one.',
+      ['See ', command('profiles', 'list'), '; run ', command('<connector>'), ' to save one.'],
     );
   }
   return selected;
 }
 
 /** Human text from a profile's steps stays out of the batch's output; warnings travel in the result. */
-function quietOutput(redactor: Redactor): Output {
+function quietOutput(redactor: Redactor, program: readonly string[]): Output {
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return new Output({ json: false, redactor, stdout: sink, stderr: sink, env: { NO_COLOR: '1' } });
+  return new Output({ json: false, redactor, stdout: sink, stderr: sink, env: { NO_COLOR: '1' }, program });
 }
 
 /**
@@ -73,7 +75,7 @@ function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
   return new InputError(
     error.code,
     `${error.message.replace(/\.$/, '')} in the saved profile.`,
-    `Finish it: connector-setup ${profile.connector} --profile ${profile.name}.`,
+    ['Finish it: ', command(profile.connector, '--profile', profile.name), '.'],
   );
 }
 
@@ -87,7 +89,7 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
     // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
     const resolved = session.resolve({ fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` });
     const run = await runVerify({
-      context: session.runContext({ connector, profileName: profile.name, options: {}, interactive: false, saved, out: quietOutput(io.redactor) }),
+      context: session.runContext({ connector, profileName: profile.name, options: {}, interactive: false, saved, out: quietOutput(io.redactor, io.out.program) }),
       steps: await connector.load(),
       values: resolved.values,
       sources: resolved.sources,
@@ -102,12 +104,16 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
   }
 }
 
+/** Text for XML: markup escaped, and no control character (XML 1.0 forbids most; a CI page would show the rest). */
 function xmlEscape(text: string): string {
-  return text.replace(/[<>&"']/g, (character) => `&#${character.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return withoutControls(text).replace(/[<>&"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 /** JUnit XML as CI systems read it: one testcase per profile; rejected is a failure, could-not-ask an error. */
-export function junitReport(outcomes: readonly BatchEntry[]): string {
+/** The JUnit XML of a batch; each hint's commands begin with `program`, as the tool was started. */
+export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date, redactor: Redactor, program: readonly string[] = BARE): string {
+  // CI systems upload this file: every text in it goes through the run's redactor, and the whole file again.
+  const xmlText = (text: string): string => xmlEscape(redactor.redact(text));
   const failures = outcomes.filter((entry) => runExitCode(entry.outcome) === 1).length;
   const errors = outcomes.filter((entry) => ![0, 1].includes(runExitCode(entry.outcome))).length;
   const seconds = (ms: number): string => (ms / 1000).toFixed(3);
@@ -115,21 +121,22 @@ export function junitReport(outcomes: readonly BatchEntry[]): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" time="${seconds(total)}">`,
-    `  <testsuite name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(total)}" timestamp="${new Date().toISOString()}">`,
+    `  <testsuite name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(total)}" timestamp="${finishedAt.toISOString()}">`,
   ];
   for (const { outcome: result, ms } of outcomes) {
-    const name = xmlEscape(`${result.connector}/${result.profile ?? 'default'}`);
-    lines.push(`    <testcase classname="${xmlEscape(result.connector)}" name="${name}" time="${seconds(ms)}">`);
+    const name = xmlText(`${result.connector}/${result.profile ?? 'default'}`);
+    lines.push(`    <testcase classname="${xmlText(result.connector)}" name="${name}" time="${seconds(ms)}">`);
     if (result.kind !== 'verified') {
       const tag = runExitCode(result) === 1 ? 'failure' : 'error';
-      const body = [result.error.message, result.error.hint && `Fix: ${result.error.hint}`].filter(Boolean).join('\n');
-      lines.push(`      <${tag} type="${xmlEscape(result.error.code)}" message="${xmlEscape(result.error.message)}">${xmlEscape(body)}</${tag}>`);
+      const fix = result.error.hintFor(program);
+      const body = [result.error.message, fix && `Fix: ${fix}`].filter(Boolean).join('\n');
+      lines.push(`      <${tag} type="${xmlText(result.error.code)}" message="${xmlText(result.error.message)}">${xmlText(body)}</${tag}>`);
     }
-    if (result.warnings.length > 0) lines.push(`      <system-out>${xmlEscape(result.warnings.join('\n'))}</system-out>`);
+    if (result.warnings.length > 0) lines.push(`      <system-out>${xmlText(result.warnings.join('\n'))}</system-out>`);
     lines.push('    </testcase>');
   }
   lines.push('  </testsuite>', '</testsuites>', '');
-  return lines.join('\n');
+  return redactor.redact(lines.join('\n'));
 }
 
 function junitUnwritable(target: string, code: string): InputError {
@@ -207,7 +214,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       ),
     );
     progress.end();
-    if (options.junit) await writeJunit(options.junit, junitReport(entries));
+    if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now()), io.redactor, io.out.program));
     return { kind: 'batch', entries };
   } catch (error) {
     return { kind: 'failed', error: asCliError(error, { signal: session.signal, env: io.env, out: io.out }), document: { results: [] } };

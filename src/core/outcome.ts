@@ -14,7 +14,7 @@ export interface CyclrValue {
   secret: boolean;
 }
 
-/** What every run of one profile reports, passed or not (CONTRACT.md, `--json`). */
+/** What every run of one profile reports, passed or not (docs/contract.md, `--json`). */
 export interface RunReport {
   connector: string;
   /** The connector's name as people say it (human output only). */
@@ -39,6 +39,8 @@ export type RunOutcome =
       savedIn: string | null;
       /** The profile holds a one-time secret issued in this run (its hand-off is offered). */
       issuedSecret: boolean;
+      /** The profile that holds the secrets shown (saved, or a one-time secret kept despite --no-save), which a reveal command names. */
+      heldIn: string | null;
     })
   | (RunReport & {
       kind: FailureKind;
@@ -66,7 +68,7 @@ export type CommandOutcome =
   /** A command that failed before it had a run of its own (bad input, unknown profile, damaged config). */
   | { kind: 'failed'; error: CliError; document?: Record<string, unknown> };
 
-/** The kind of failure an error is, from the exit code CONTRACT.md gives it. */
+/** The kind of failure an error is, from the exit code docs/contract.md gives it. */
 export function failureKind(error: CliError): FailureKind {
   switch (error.exitCode) {
     case 1:
@@ -86,7 +88,7 @@ export function runExitCode(run: RunOutcome): ExitCode {
   return run.kind === 'verified' ? 0 : run.error.exitCode;
 }
 
-/** CONTRACT.md: 1 when any was rejected; else 3 when any could not be asked; bad input 2; Ctrl+C 130 first. */
+/** docs/contract.md, Exit codes: 1 when any was rejected; else 3 when any could not be asked; bad input 2; Ctrl+C 130 first. */
 export function batchExitCode(entries: readonly BatchEntry[]): ExitCode {
   const codes = new Set(entries.map((entry) => runExitCode(entry.outcome)));
   for (const code of [130, 1, 3, 2] as const) if (codes.has(code)) return code;
@@ -106,12 +108,13 @@ export function exitCodeOf(outcome: CommandOutcome): ExitCode {
   }
 }
 
-export function toErrorJson(error: CliError): ErrorJson {
-  return { code: error.code, message: error.message, hint: error.hint };
+/** An error as JSON; its hint's commands begin with `program`, as the tool was started. */
+export function toErrorJson(error: CliError, program: readonly string[]): ErrorJson {
+  return { code: error.code, message: error.message, hint: error.hintFor(program) };
 }
 
-/** The JSON document of one run (CONTRACT.md): the same for setup, --verify and each entry of verify --all. */
-export function runDocument(run: RunOutcome): Record<string, unknown> {
+/** The JSON document of one run (docs/contract.md, `--json`): the same for setup, --verify and each entry of verify --all. */
+export function runDocument(run: RunOutcome, program: readonly string[]): Record<string, unknown> {
   return {
     ok: run.kind === 'verified',
     connector: run.connector,
@@ -119,6 +122,6 @@ export function runDocument(run: RunOutcome): Record<string, unknown> {
     checks: run.checks,
     values: run.values,
     warnings: run.warnings,
-    error: run.kind === 'verified' ? null : toErrorJson(run.error),
+    error: run.kind === 'verified' ? null : toErrorJson(run.error, program),
   };
 }

@@ -17,6 +17,11 @@ export interface WorkerApp {
   grantTypes?: string[];
   roles?: string[];
   enabled?: boolean;
+  /** After a rotation (docs/partners.md P-SECRET-OVERLAP): the old secret, accepted until previousExpiresAt. */
+  previousSecret?: string;
+  previousExpiresAt?: number;
+  /** Given by the Management API stand-in to the applications it creates. */
+  name?: string;
 }
 
 export interface PingOneServer extends TestServer {
@@ -24,18 +29,42 @@ export interface PingOneServer extends TestServer {
   tokenRequests(): { path: string; form: URLSearchParams; authorization: string | undefined }[];
   /** Called when a token request arrives, before it is answered (e.g. to break the keychain mid-run). */
   onTokenRequest(hook: (() => void | Promise<void>) | undefined): void;
+  /** The applications, shared with the Management API stand-in: an app it creates can then get a token. */
+  apps: WorkerApp[];
+  /** The application an access token was issued to. */
+  tokenOwner(accessToken: string): WorkerApp | undefined;
+  /** The stand-in's clock (the test's, or the run's it mirrors): a previous secret stops at its expiresAt on it. */
+  clock: { now: () => number };
 }
 
-/** One environment's authorization server: the library checks the client, its secret and its grant types. */
-function tokenServerFor(apps: WorkerApp[]): OAuth2Server {
+export interface PingOneOptions {
+  kind?: CertificateKind;
+  /** When a previous secret stops being accepted is measured on this clock (Date.now by default). */
+  now?: () => number;
+}
+
+/** A secret the application accepts now: its current one, or the previous one until it expires. */
+function acceptsSecret(app: WorkerApp, secret: string, now: number): boolean {
+  if (app.clientSecret === secret) return true;
+  return app.previousSecret !== undefined && app.previousSecret === secret && now < (app.previousExpiresAt ?? 0);
+}
+
+/**
+ * One environment's authorization server: the library checks the client, its secret and its grant types. `apps` is
+ * read at each request, so applications created meanwhile (through the Management API stand-in) are known.
+ */
+function tokenServerFor(apps: () => WorkerApp[], now: () => number, issued: Map<string, string>): OAuth2Server {
   return new OAuth2Server({
     model: {
       getClient: async (clientId: string, clientSecret: string) => {
-        const app = apps.find((candidate) => candidate.clientId === clientId);
-        return app && app.clientSecret === clientSecret ? { id: app.clientId, grants: app.grantTypes ?? ['client_credentials'] } : false;
+        const app = apps().find((candidate) => candidate.clientId === clientId);
+        return app && acceptsSecret(app, clientSecret, now()) ? { id: app.clientId, grants: app.grantTypes ?? ['client_credentials'] } : false;
       },
       getUserFromClient: async (client: OAuth2Server.Client) => ({ id: client.id }),
-      saveToken: async (token: OAuth2Server.Token, client: OAuth2Server.Client, user: OAuth2Server.User) => ({ ...token, client, user }),
+      saveToken: async (token: OAuth2Server.Token, client: OAuth2Server.Client, user: OAuth2Server.User) => {
+        issued.set(token.accessToken, String(client.id));
+        return { ...token, client, user };
+      },
       validateScope: async () => [],
       getAccessToken: async () => false,
       verifyScope: async () => false,
@@ -113,7 +142,10 @@ function notFound(response: ServerResponse): void {
   sendJson(response, 404, { id: randomUUID(), code: 'NOT_FOUND', message: 'The requested resource was not found.' });
 }
 
-export async function startPingOne(apps: WorkerApp[], kind: CertificateKind = 'trusted'): Promise<PingOneServer> {
+export async function startPingOne(apps: WorkerApp[], options: CertificateKind | PingOneOptions = 'trusted'): Promise<PingOneServer> {
+  const { kind = 'trusted', now = Date.now } = typeof options === 'string' ? { kind: options } : options;
+  const clock = { now };
+  const issued = new Map<string, string>();
   const environments = new Map<string, OAuth2Server>();
   let origin = '';
   let tokenHook: (() => void | Promise<void>) | undefined;
@@ -138,7 +170,7 @@ export async function startPingOne(apps: WorkerApp[], kind: CertificateKind = 't
     }
     let tokenServer = environments.get(environmentId);
     if (!tokenServer) {
-      tokenServer = tokenServerFor(apps.filter((candidate) => candidate.environmentId === environmentId));
+      tokenServer = tokenServerFor(() => apps.filter((candidate) => candidate.environmentId === environmentId), () => clock.now(), issued);
       environments.set(environmentId, tokenServer);
     }
     const answer = await answerToken(tokenServer, apps, form, raw.headers as Record<string, string>);
@@ -147,6 +179,12 @@ export async function startPingOne(apps: WorkerApp[], kind: CertificateKind = 't
   origin = server.hostPort;
   return {
     ...server,
+    apps,
+    clock,
+    tokenOwner: (accessToken) => {
+      const clientId = issued.get(accessToken);
+      return clientId === undefined ? undefined : apps.find((app) => app.clientId === clientId);
+    },
     onTokenRequest: (hook) => {
       tokenHook = hook;
     },

@@ -1,6 +1,6 @@
 // Invenias against an origin that misbehaves the ways real networks do: the token endpoint (`invenias --verify`)
 // and the create call (`POST /api/v1/thirdpartyapplications`, which must never be repeated unless Invenias said
-// 429). Each case: the exit code of CONTRACT.md, a stable error code, a sentence a person can act on, no stack
+// 429). Each case: the exit code of docs/contract.md, a stable error code, a sentence a person can act on, no stack
 // trace, no secret.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

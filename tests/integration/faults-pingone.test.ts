@@ -1,5 +1,5 @@
 // `pingone --verify` against token endpoints that misbehave the ways real networks do. Each case: the exit
-// code of CONTRACT.md, a stable error code, a sentence a person can act on, no stack trace, no secret.
+// code of docs/contract.md, a stable error code, a sentence a person can act on, no stack trace, no secret.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type CliResult, runCli, runCliProcess } from '../helpers/cli.js';
 import { type RunDocument, expectFailedRun, expectNoStackTrace } from '../helpers/cli-process.js';

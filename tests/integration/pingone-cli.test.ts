@@ -291,7 +291,7 @@ describe('what is printed', () => {
     expect(result.stderr).toContain('✔ PingOne setup verified.');
     expect(result.stderr).toContain('Enter these in Cyclr Console > Connectors > Connector Library > PingOne > Setup:');
     expect(lines).toContainEqual(`  Client ID       ${FAKE.clientId}`);
-    // A hidden secret names the whole command that shows it (issue 10).
+    // A hidden secret names the whole command that shows it.
     expect(lines).toContainEqual('  Client Secret   ****0001  (connector-setup profiles show pingone default --show-secrets reveals it)');
     expect(lines).toContainEqual(`  Auth Domain     ${server.hostPort}`);
     expect(lines).toContainEqual(`  Environment ID  ${FAKE.environmentId}`);

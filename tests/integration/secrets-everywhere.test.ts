@@ -1,4 +1,4 @@
-// Every command and path on this branch, run with known fake secrets in every place a secret can come from
+// Every command and path, run with known fake secrets in every place a secret can come from
 // (environment, stdin, saved profile, a server's answer): no stdout or stderr ever contains one, the saved
 // secret sits in a 0600 file in a 0700 directory, and no request carries it in its URL or headers.
 import { statSync, readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The wizard keeps the user's work and its hints can be followed as written (issue 10): driven in-process with
+// The wizard keeps the user's work and its hints can be followed as written: driven in-process with
 // scripted answers against the HTTPS stand-ins, so each case runs in milliseconds.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';

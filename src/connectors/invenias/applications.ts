@@ -7,6 +7,7 @@ import { CliError, InterruptedError, RejectedError, UnreachableError } from '../
 import { asRecord, parseJson } from '../../core/json.js';
 import type { HttpResponse } from '../../core/net/transport.js';
 import { MAX_VALUE_LENGTH } from '../../core/run/validate.js';
+import { hasControlCharacter, oneLine } from '../../core/printable.js';
 import type { Expiration } from './fields.js';
 import { HINTS } from './guide.js';
 import { RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';
@@ -59,19 +60,19 @@ export function readIssuedSecret(body: string): IssuedSecret | undefined {
   const candidates = [top, ...Object.values(top).map(asRecord).filter((value) => value !== undefined)];
   for (const candidate of candidates) {
     const clientSecret = text(pick(candidate, ['clientsecret', 'secret']));
-    if (clientSecret === undefined || /[\u0000-\u001f\u007f]/.test(clientSecret)) continue;
+    if (clientSecret === undefined || hasControlCharacter(clientSecret)) continue;
     const expiresOn = text(pick(candidate, ['expireson', 'expiresat', 'expiry']), 64);
     return {
       clientId: text(pick(candidate, ['clientid'])),
       clientSecret,
-      expiresOn: expiresOn !== undefined && !/[\u0000-\u001f\u007f]/.test(expiresOn) ? expiresOn : null,
+      expiresOn: expiresOn !== undefined && !hasControlCharacter(expiresOn) ? expiresOn : null,
     };
   }
   return undefined;
 }
 
 function clean(message: string): string {
-  const flat = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  const flat = oneLine(message);
   return flat.length > MAX_MESSAGE_LENGTH ? `${flat.slice(0, MAX_MESSAGE_LENGTH)}…` : flat;
 }
 
@@ -121,7 +122,7 @@ function couldNotAsk(error: UnreachableError, operation: Operation): CliError {
   // A 429 or a redirect is an answer that did nothing; the rest depends on whether the request left at all.
   const neverSent = !error.requestSent || ['rate_limited', 'redirected'].includes(error.code);
   if (neverSent) {
-    if (error.code === 'rate_limited') return new UnreachableError(error.code, `${error.message} Nothing was ${operation === 'create' ? 'created' : 'renewed'}.`, error.hint);
+    if (error.code === 'rate_limited') return new UnreachableError(error.code, `${error.message} Nothing was ${operation === 'create' ? 'created' : 'renewed'}.`, error.advice);
     return error;
   }
   if (operation === 'create') {
@@ -130,7 +131,7 @@ function couldNotAsk(error: UnreachableError, operation: Operation): CliError {
   return new UnreachableError(
     error.code,
     `${error.message} It was not sent again: the secret may have been replaced.`,
-    'Run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
+    HINTS.renewAgain,
   );
 }
 
@@ -140,7 +141,7 @@ function interruptedWhile(operation: Operation): InterruptedError {
     ? new InterruptedError('Interrupted while creating the application; nothing was saved.', HINTS.maybeCreated)
     : new InterruptedError(
         'Interrupted while renewing the application; nothing was saved.',
-        'The secret may have been replaced: run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
+        HINTS.secretReplaced,
       );
 }
 
@@ -245,7 +246,7 @@ export async function renewApplication(
     throw new UnreachableError(
       'bad_response',
       'Invenias accepted the renewal but its answer holds no ClientSecret that could be read.',
-      'Run connector-setup invenias --renew again with a fresh API Key to get a secret you can see.',
+      HINTS.renewAgain,
     );
   }
   return { ...issued, clientId };

@@ -1,7 +1,7 @@
 import type { Connector } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { inveniasFields } from './fields.js';
-import { CYCLR_LOCATION, HINTS, forProfile } from './guide.js';
+import { CYCLR_LOCATION, HINTS } from './guide.js';
 
 export const inveniasDefinition: Connector = {
   name: 'invenias',
@@ -9,8 +9,8 @@ export const inveniasDefinition: Connector = {
   summary: 'ThirdPartyApplication created through the API, resource-owner password grant',
   fields: inveniasFields,
   cyclrLocation: CYCLR_LOCATION,
-  renewHint: (profile) => forProfile(HINTS.appExpired, profile),
-  issuesSecrets: true,
+  renewHint: HINTS.appExpired,
+  oneTimeSecret: { secret: 'clientSecret', application: 'clientId' },
   extraFlags: [
     { flags: '--new-app', description: 'create another application even when the profile already has one' },
     { flags: '--renew', description: 'renew the application (needs an API Key): Invenias issues a new Client Secret' },

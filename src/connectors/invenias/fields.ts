@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.js';
-import { type FieldSpec, secretField } from '../../core/run/fields.js';
-import { MAX_VALUE_LENGTH, checkPlainText, parseChoice, parseDnsLabel, parseHostPort, parseOrigin, parseRequiredText } from '../../core/run/validate.js';
+import { type FieldSpec, hostField, originField, secretField } from '../../core/run/fields.js';
+import { MAX_VALUE_LENGTH, checkPlainText, parseChoice, parseDnsLabel, parseRequiredText } from '../../core/run/validate.js';
 
 export const EXPIRATIONS = ['OneYear', 'TwoYears', 'FiveYears'] as const;
 export type Expiration = (typeof EXPIRATIONS)[number];
@@ -126,15 +126,15 @@ export const inveniasFields: readonly FieldSpec[] = [
     description: "That user's password (Invenias identity provider, not single sign-on)",
     parse: parsePassword,
   },
-  {
+  hostField({
     key: 'serviceDomain',
     setupOnly: true,
     label: 'Service Domain',
     flag: '--service-domain',
     env: 'CYCLR_SERVICE_DOMAIN',
     description: 'Cyclr Console > Settings > General Settings > Service Domain (for the ReplyUrl)',
-    parse: (raw) => parseHostPort(raw, 'Service Domain'),
-  },
+    example: 'api.cyclr.com',
+  }),
   {
     key: 'appName',
     setupOnly: true,
@@ -155,14 +155,14 @@ export const inveniasFields: readonly FieldSpec[] = [
     description: `How long the application lives: ${EXPIRATIONS.join(', ')}`,
     parse: parseExpiration,
   },
-  {
+  originField({
     key: 'baseUrl',
     label: 'Base URL',
     flag: '--base-url',
     env: 'INVENIAS_BASE_URL',
     description: 'Replaces https://{subdomain}.invenias.com (proxies, staging); saved in the profile',
-    parse: (raw) => parseOrigin(raw, 'Base URL'),
-  },
+    example: 'https://acme.invenias.com',
+  }),
 ];
 
 /** Looks a field up by key; the keys above are fixed, so a miss is a bug. */

@@ -1,4 +1,5 @@
 // The Invenias steps of the partner guide that no API can do for the user, and the hints of each diagnosis, as data.
+import { type Hint, PROFILE, command } from '../../core/hint.js';
 
 export const API_KEY_STEPS = [
   'On that page, double-click the API Key box at the top.',
@@ -11,41 +12,54 @@ export const SERVICE_DOMAIN_WHERE = 'Cyclr Console > Settings > General Settings
 
 export const CYCLR_LOCATION = 'Cyclr Console > Connectors > Connector Library > Invenias > Setup';
 
-/** Each diagnosis names the setting, page or command that fixes it. */
+/** `--renew` of this profile's application, by Client ID when the hint is about one. */
+const RENEW = command('invenias', '--renew', PROFILE);
+const RENEW_BY_ID = command('invenias', '--renew', PROFILE, { value: 'clientId', flag: '--client-id', otherwise: '<Client ID>' });
+const NEW_APP = command('invenias', '--new-app', PROFILE);
+
+/** Each diagnosis names the setting, page or command that fixes it; commands are completed with the run's profile. */
 export const HINTS = {
   apiKeyRejected:
     'The API Key lives 3 minutes: double-click the API Key box on the Swagger page again, copy the new key and run again straight away.',
   notSystemAdmin:
     'Use an account in the System Administrator permission group (Invenias: Settings > Permission Groups), then get a new API Key while signed in as it.',
   validation: 'Change the values Invenias named (--app-name, --expiration, --service-domain) and run again.',
-  maybeCreated:
-    'The application may have been created, but its secret was never shown, and Invenias offers no way to list applications. Run again to create another; if you later learn the unused application\'s Client ID, give it a new secret with connector-setup invenias --renew --client-id <Client ID>, or tell your Invenias administrator it is unused.',
+  maybeCreated: [
+    "The application may have been created, but its secret was never shown, and Invenias offers no way to list applications. Run again to create another; if you later learn the unused application's Client ID, give it a new secret with ",
+    RENEW_BY_ID,
+    ', or tell your Invenias administrator it is unused.',
+  ],
   invalidGrant:
     'Check the Username and Password by signing in to the Invenias portal. Only accounts that sign in with the Invenias identity provider can be used here, not single sign-on (SSO) accounts.',
-  invalidClient:
-    'Check the Client ID and Client Secret you entered: Invenias shows a secret only once, when the application is created or renewed. If the secret is lost or the application expired, get a new secret with connector-setup invenias --renew --client-id <Client ID> (needs a fresh API Key), or create another application with --new-app.',
-  appExpired: 'Renew it: connector-setup invenias --renew (needs a fresh API Key); it then offers to copy the new secret for Cyclr.',
-  unauthorizedClient:
-    'The application must use FlowType ResourceOwner. Create one that does: connector-setup invenias --new-app.',
+  invalidClient: [
+    'Check the Client ID and Client Secret you entered: Invenias shows a secret only once, when the application is created or renewed. If the secret is lost or the application expired, get a new secret with ',
+    RENEW_BY_ID,
+    ' (needs a fresh API Key), or create another application with ',
+    NEW_APP,
+    '.',
+  ],
+  appExpired: ['Renew it: ', RENEW, ' (needs a fresh API Key); it then offers to copy the new secret for Cyclr.'],
+  unauthorizedClient: ['The application must use FlowType ResourceOwner. Create one that does: ', NEW_APP, '.'],
   notFound: 'Check the Subdomain (the first part of your portal address) and --base-url if you gave one.',
-  appNotFound:
-    'Check the Client ID: it is the ClientId Invenias showed when the application was created (Invenias offers no way to list applications). Or create another application with --new-app.',
-  noClientId:
-    'Without its Client ID the application cannot be used or renewed: create another with connector-setup invenias --new-app, and tell your Invenias administrator that an unused application of this name exists.',
+  appNotFound: [
+    'Check the Client ID: it is the ClientId Invenias showed when the application was created (Invenias offers no way to list applications). Or create another application with ',
+    NEW_APP,
+    '.',
+  ],
+  noClientId: [
+    'Without its Client ID the application cannot be used or renewed: create another with ',
+    NEW_APP,
+    ', and tell your Invenias administrator that an unused application of this name exists.',
+  ],
   userNotLicensed:
     'Ask your Invenias administrator to make this user licensed, enabled and a member of the System Administrator permission group (or use a user that is), then try again.',
   apiKeyRefusedAgain:
     'Invenias also refuses API Keys when the account that signs in to Swagger is no longer licensed, enabled or in the System Administrator permission group. Ask your Invenias administrator to check that account, then run again with a fresh API Key.',
-} as const;
-
-/**
- * A hint's commands made complete for the run they are about: the profile they act on and, when known, the
- * application's Client ID, so that a pasted command renews the right application into the right profile.
- */
-export function forProfile(hint: string, profile: string, clientId?: string): string {
-  const id = clientId && /^\S{1,100}$/.test(clientId) ? clientId : '<Client ID>';
-  return hint
-    .replace(/connector-setup invenias --renew --client-id <Client ID>/g, `connector-setup invenias --renew --profile ${profile} --client-id ${id}`)
-    .replace(/connector-setup invenias --renew(?! --profile)/g, `connector-setup invenias --renew --profile ${profile}`)
-    .replace(/(connector-setup invenias )?--new-app(?! --profile)/g, `connector-setup invenias --new-app --profile ${profile}`);
-}
+  /** The renewal may have replaced the secret without showing the new one. */
+  renewAgain: ['Run ', RENEW, ' again with a fresh API Key to get a secret you can see.'],
+  secretReplaced: ['The secret may have been replaced: run ', RENEW, ' again with a fresh API Key to get a secret you can see.'],
+  /** A secret issued but not written: renew that application to get another. */
+  secretNotSaved: ['Fix the config directory, then get a new secret with ', command('invenias', '--renew', PROFILE, { value: 'clientId', flag: '--client-id', otherwise: '<that Client ID>' }), '.'],
+  /** Ctrl+C after a secret was kept: running again verifies what is saved. */
+  rerunToVerify: ['Run ', command('invenias', PROFILE), ' again (without --new-app or --renew) to verify them; no new application is created.'],
+} as const satisfies Record<string, Hint>;

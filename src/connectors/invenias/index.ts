@@ -8,7 +8,7 @@ import { missingInputs } from '../../core/run/resolve.js';
 import { givenExplicitly } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
-import { forProfile } from './guide.js';
+import { HINTS } from './guide.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
   askApiKey,
@@ -121,7 +121,7 @@ async function freshKeyAfter(context: StepContext, error: unknown, tries: number
   const fix = FIX_HERE[error.code];
   if (!fix) return undefined;
   if (tries >= MAX_API_KEY_TRIES) throw error.code === 'api_key_rejected' ? freshKeyRefusedToo(error, operation) : error;
-  context.out.failure({ message: error.message, code: error.code, hint: fix }, { code: false });
+  context.out.failure(error.withHint(fix), { code: false });
   return askApiKey(context, true);
 }
 
@@ -201,7 +201,7 @@ function secretNotSaved(clientId: string | undefined, reason: string): CliError 
   return new CliError(
     'secret_not_saved',
     `Invenias issued a Client Secret for application ${clientId ?? '(no Client ID given)'}, but it could not be saved: ${reason}`,
-    'Fix the config directory, then get a new secret with connector-setup invenias --renew --client-id <that Client ID>.',
+    HINTS.secretNotSaved,
     1,
   );
 }
@@ -297,8 +297,7 @@ export const invenias: ConnectorSteps = {
   setup: [introStep, planStep],
   verifyKeys: VERIFY_KEYS,
   tokenRequest,
-  diagnose: (_context, refusal, _values, _generic, expiresOn) => diagnose(refusal, expiresOn),
-  completeHint: (hint, context, values) => forProfile(hint, context.profileName, values.clientId),
+  diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
   afterToken: checkApiCall,
   nextMoves,
   async edit(context, values, refusal) {
@@ -312,10 +311,9 @@ export const invenias: ConnectorSteps = {
   },
   expiresOn: savedExpiryOf,
   interruptedAfterKeep(context, values) {
-    const profileFlag = context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
     return new InterruptedError(
       `Interrupted. Application ${values.clientId ?? ''} and its new Client Secret are saved in profile "${context.profileName}".`,
-      `Run connector-setup invenias${profileFlag} again (without --new-app or --renew) to verify them; no new application is created.`,
+      HINTS.rerunToVerify,
     );
   },
 };

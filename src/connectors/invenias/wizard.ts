@@ -4,12 +4,13 @@ import { browserCommand, openInBrowser } from '../../core/terminal/browser.js';
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
-import { parseHostPort, parseRequiredText, parseSecret } from '../../core/run/validate.js';
+import { parseRequiredText, parseSecret } from '../../core/run/validate.js';
 import { askKeptSecret, givenExplicitly, validateWith } from '../../core/run/wizard.js';
 import { type ApplicationRequest, applicationsUrl, renewUrl } from './applications.js';
 import {
   EXPIRATIONS,
   type Expiration,
+  field,
   parseAppName,
   parseClientId,
   parseExpiration,
@@ -56,14 +57,14 @@ export async function askPlan(context: Pick<StepContext, 'prompt'>): Promise<'cr
 }
 
 /** Step 2 of the guide: the Swagger page and its API Key box, opened in a browser where one can be. */
-export async function showSwaggerGuide(context: Pick<StepContext, 'prompt' | 'out' | 'env'>, origin: string): Promise<void> {
+export async function showSwaggerGuide(context: Pick<StepContext, 'prompt' | 'out' | 'env' | 'redactor'>, origin: string): Promise<void> {
   const { out } = context;
   const url = swaggerUrl(origin);
   out.say(out.paint.bold('Get an API Key from the Invenias Swagger page:'));
   out.say(`  ${out.paint.cyan(url)}`);
   const browser = browserCommand(context.env);
   if (browser && (await context.prompt.confirm({ message: 'Open it in your browser?', default: true }))) {
-    if (!(await openInBrowser(url, browser, context.env))) out.say(`  Could not start a browser; open the address above yourself.`);
+    if (!(await openInBrowser(url, browser, context.env, context.redactor))) out.say(`  Could not start a browser; open the address above yourself.`);
   } else if (!browser) {
     out.say('  Open the address above in your browser.');
   }
@@ -92,7 +93,7 @@ export async function askApplicationDetails(context: Context, values: Values, ed
   if (isOpen(context, 'expiration', editing)) answers = { ...answers, expiration: await askExpiration(context, values) };
   if (isOpen(context, 'serviceDomain', editing)) {
     context.out.say(`  The Cyclr service domain is under ${SERVICE_DOMAIN_WHERE}.`);
-    const parse = (value: string): string => parseHostPort(value, 'Service Domain');
+    const parse = field('serviceDomain').parse;
     answers = { ...answers, serviceDomain: parse(await prompt.text({ message: 'Cyclr Service Domain', default: values.serviceDomain, validate: validateWith(parse) })) };
   }
   return answers;

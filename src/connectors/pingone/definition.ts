@@ -1,6 +1,5 @@
 import type { Connector } from '../../core/run/connector.js';
-import { InputError } from '../../core/errors.js';
-import { quoteValue } from '../../core/errors.js';
+import { InputError, quoteValue } from '../../core/errors.js';
 import { parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { CYCLR_LOCATION } from './guide.js';
 

@@ -1,4 +1,4 @@
-import { type FieldSpec, secretField } from '../../core/run/fields.js';
+import { type FieldSpec, hostField, secretField } from '../../core/run/fields.js';
 import { InputError } from '../../core/errors.js';
 import { parseHostPort, parseRequiredText, parseUuid } from '../../core/run/validate.js';
 
@@ -30,15 +30,15 @@ export const pingoneFields: readonly FieldSpec[] = [
     cyclrOrder: 2,
     description: "The Worker application's Client Secret",
   }),
-  {
+  hostField({
     key: 'authDomain',
     label: 'Auth Domain',
     flag: '--auth-domain',
     env: 'PINGONE_AUTH_DOMAIN',
     cyclrOrder: 3,
     description: 'host[:port] of the AUTHORIZATION URL, e.g. auth.pingone.eu',
-    parse: (raw) => parseHostPort(raw, 'Auth Domain'),
-  },
+    example: 'auth.pingone.eu',
+  }),
   {
     key: 'environmentId',
     label: 'Environment ID',

@@ -1,4 +1,5 @@
 // The PingOne console steps of the partner guide, as data: shown as a checklist before the questions.
+import { type Hint, inWizard } from '../../core/hint.js';
 
 export const WORKER_APP_CHECKLIST = [
   'Sign in to the PingOne admin console and select the environment Cyclr will connect to.',
@@ -14,6 +15,10 @@ export const WORKER_APP_CHECKLIST = [
 
 export const CYCLR_LOCATION = 'Cyclr Console > Connectors > Connector Library > PingOne > Setup';
 
+/** In the wizard the AUTHORIZATION URL is pasted at a question, not passed as a flag. */
+const PASTE_IN_WIZARD = 'choose "Change the values I entered", then "Paste the AUTHORIZATION URL" and paste';
+const PASTE_IT = inWizard('pass it with --authorization-url', `${PASTE_IN_WIZARD} it`);
+
 /** Each diagnosis names the console setting that fixes it. */
 export const HINTS = {
   wrongAuthMethod:
@@ -24,8 +29,24 @@ export const HINTS = {
   unauthorizedClient:
     'In PingOne: Applications > Applications > your Worker app > Configuration > edit: set Grant Type to Client Credentials.',
   noRoles: 'In PingOne: Applications > Applications > your Worker app > Roles: click Grant Roles and grant at least one role.',
-  environmentNotFound:
-    'Check the Environment ID and the Auth Domain: copy the AUTHORIZATION URL from the application\'s Configuration tab and pass it with --authorization-url.',
-  environmentNotAtCustomDomain:
-    'Check the Environment ID, and that the Auth Domain is a custom domain of that environment; or copy the AUTHORIZATION URL from the application\'s Configuration tab and pass it with --authorization-url.',
-} as const;
+  environmentNotFound: ["Check the Environment ID and the Auth Domain: copy the AUTHORIZATION URL from the application's Configuration tab and ", PASTE_IT, '.'],
+  environmentNotAtCustomDomain: [
+    "Check the Environment ID, and that the Auth Domain is a custom domain of that environment; or copy the AUTHORIZATION URL from the application's Configuration tab and ",
+    PASTE_IT,
+    '.',
+  ],
+} as const satisfies Record<string, Hint>;
+
+/** The environment is in another region: its Auth Domain, or the AUTHORIZATION URL that gives it. */
+export function otherRegionHint(authDomain: string): Hint {
+  return [
+    `Use Auth Domain ${authDomain}`,
+    inWizard(` (--auth-domain ${authDomain})`, ''),
+    ', or ',
+    inWizard(
+      "pass the AUTHORIZATION URL from the application's Configuration tab with --authorization-url",
+      `${PASTE_IN_WIZARD} the AUTHORIZATION URL from the application's Configuration tab`,
+    ),
+    '.',
+  ];
+}

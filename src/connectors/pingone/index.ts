@@ -2,7 +2,7 @@
 // the diagnosis of a refusal. Core runs them, verifies, saves and renders.
 import type { ConnectorSteps } from '../../core/run/connector.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
-import { collect, inTheWizard, showChecklist } from './wizard.js';
+import { collect, showChecklist } from './wizard.js';
 
 export const pingone: ConnectorSteps = {
   setup: [
@@ -21,7 +21,6 @@ export const pingone: ConnectorSteps = {
     { name: 'Quit', value: 'quit' },
   ],
   edit: (context, values) => collect(context, values, true),
-  completeHint: (hint, context) => (context.interactive ? inTheWizard(hint) : hint),
   // PingOne applies console changes with a delay: its own Go SDK retries "Unsupported authentication method" for this
   // reason (docs/partners.md P-SETTLE). Four tries over 14 s; a wrong environment or region does not settle by waiting.
   settling: { codes: ['wrong_auth_method', 'unauthorized_client', 'no_roles', 'invalid_client', 'app_disabled'], waitsSeconds: [2, 4, 8] },

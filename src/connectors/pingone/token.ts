@@ -2,9 +2,10 @@
 // (Client Secret Post), and a diagnosis naming the console setting when PingOne says no.
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
-import type { TokenRefusal, TokenRequest } from '../../core/net/oauth.js';
+import { type TokenRefusal, type TokenRequest, errorCodeShown } from '../../core/net/oauth.js';
+import { joinHints } from '../../core/hint.js';
 import { findOtherRegion, lookUp, regionOf } from './discovery.js';
-import { HINTS } from './guide.js';
+import { HINTS, otherRegionHint } from './guide.js';
 
 export interface PingOneCredentials {
   clientId: string;
@@ -58,7 +59,7 @@ export function diagnose(answer: TokenRefusal, credentials: PingOneCredentials):
         return new RejectedError('access_denied', `PingOne denied the request.${said}`, HINTS.noRoles);
       default:
         // A stable, documented code; PingOne's own error stays in the message (as text, never as a code).
-        return new RejectedError('rejected', `PingOne refused the token request (${answer.error.slice(0, 80)}).${said}`, HINTS.invalidClient);
+        return new RejectedError('rejected', `PingOne refused the token request${errorCodeShown(answer.error)}.${said}`, HINTS.invalidClient);
     }
   }
   if (answer.status === 404) {
@@ -101,7 +102,7 @@ async function locate(context: Pick<StepContext, 'http' | 'check'>, credentials:
       return new RejectedError(
         'environment_in_other_region',
         `Environment ${environmentId} is not in ${homeRegion.region} (${authDomain}): it is in ${found.region}, at ${found.authDomain}.${said}`,
-        `Use Auth Domain ${found.authDomain} (--auth-domain ${found.authDomain}), or pass the AUTHORIZATION URL from the application's Configuration tab with --authorization-url.`,
+        otherRegionHint(found.authDomain),
       );
     }
   }
@@ -110,7 +111,7 @@ async function locate(context: Pick<StepContext, 'http' | 'check'>, credentials:
     return new RejectedError(
       refusal.code,
       `PingOne refused the token request, and whether environment ${environmentId} is at ${authDomain} could not be checked (${home.why.replace(/\.$/, '')}).${said}`,
-      `${HINTS.environmentNotFound} Then: ${HINTS.invalidClient}`,
+      joinHints(HINTS.environmentNotFound, ' Then: ', HINTS.invalidClient),
     );
   }
   const where = homeRegion ? `in any PingOne region (${authDomain} and the five others were asked)` : `at ${authDomain}: ${home.why}`;

@@ -3,9 +3,9 @@
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
-import { parseHostPort, parseSecret, parseUuid } from '../../core/run/validate.js';
+import { parseSecret, parseUuid } from '../../core/run/validate.js';
 import { givenExplicitly, validateWith } from '../../core/run/wizard.js';
-import { REGIONS, parseAuthorizationUrl } from './fields.js';
+import { REGIONS, parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { WORKER_APP_CHECKLIST } from './guide.js';
 
 type Context = Pick<StepContext, 'prompt' | 'out' | 'redactor' | 'sources'>;
@@ -40,6 +40,7 @@ const askClientSecret: Question = async (context, values) => {
   return { clientSecret: secret.value };
 };
 
+const authDomainField = pingoneFields.find((field) => field.key === 'authDomain') ?? pingoneFields[0]!;
 const PASTE_URL = 'paste-url';
 const CUSTOM_DOMAIN = 'custom-domain';
 
@@ -80,9 +81,9 @@ const askAuthDomain: Question = async (context, values, editing) => {
     const domain = await prompt.text({
       message: 'Auth Domain (host[:port])',
       default: regional ? undefined : values.authDomain,
-      validate: validateWith((value) => parseHostPort(value, 'Auth Domain')),
+      validate: validateWith(authDomainField.parse),
     });
-    return { authDomain: parseHostPort(domain, 'Auth Domain') };
+    return { authDomain: authDomainField.parse(domain) };
   }
   return { authDomain: choice };
 };
@@ -125,13 +126,4 @@ export async function collect(context: Context, values: Values, editing: boolean
     answers = { ...answers, ...(await question(context, { ...values, ...answers }, editing)) };
   }
   return answers;
-}
-
-/** A hint that names a flag, as the wizard's own question: the user is at "What now?", not at a shell. */
-export function inTheWizard(hint: string): string {
-  return hint
-    .replace(/ \(--auth-domain [^)]+\)/g, '')
-    .replace(/pass (it|the AUTHORIZATION URL from the application's Configuration tab) with --authorization-url/g, (_, what: string) =>
-      `choose "Change the values I entered", then "Paste the AUTHORIZATION URL" and paste ${what === 'it' ? 'it' : 'the AUTHORIZATION URL from the application\'s Configuration tab'}`,
-    );
 }

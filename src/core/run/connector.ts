@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.js';
 import type { CliError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
+import type { Hint } from '../hint.js';
 import type { HttpClient } from '../net/transport.js';
 import type { TokenAnswer, TokenRefusal, TokenRequest } from '../net/oauth.js';
 import type { Output } from '../terminal/output.js';
@@ -54,16 +55,19 @@ export interface ConnectorInfo {
   /** Where the values go in Cyclr. */
   readonly cyclrLocation: string;
   /**
-   * For partners whose applications expire: how to renew the application of a profile (the hint of `app_expired`
-   * and `expiring_soon`), as a complete command.
+   * For partners whose applications expire: how to renew one (the hint of `app_expired` and `expiring_soon`); its
+   * command is completed with the run's profile.
    */
-  renewHint?(profileName: string): string;
+  readonly renewHint?: Hint;
 }
 
 export interface Connector extends ConnectorInfo {
   readonly summary: string;
-  /** The partner issues one-time secrets during setup (they are kept even with --no-save). */
-  readonly issuesSecrets?: boolean;
+  /**
+   * The partner issues a secret it shows only once (keys of the field holding it and of the field naming its
+   * application): core keeps it even with --no-save, and says what a profile's removal loses.
+   */
+  readonly oneTimeSecret?: { readonly secret: string; readonly application: string };
   /** Flags beyond the fields' own, e.g. `--authorization-url`. */
   readonly extraFlags: readonly ExtraFlag[];
   /** Turns connector-specific flags into field values before values are resolved. */
@@ -120,11 +124,6 @@ export interface ConnectorSteps {
   settling?: Settling;
   /** The expiry date the profile knows for the application these values name (null when unknown). */
   expiresOn?(context: StepContext, values: Values): string | null;
-  /**
-   * A hint as this run can follow it: its commands completed with the profile (and the application it names), or,
-   * in the wizard, the question to choose instead of a flag.
-   */
-  completeHint?(hint: string, context: StepContext, values: Values): string;
   /** Ctrl+C after a one-time secret was kept: say what is saved and how to go on. */
   interruptedAfterKeep?(context: StepContext, values: Values): CliError;
 }

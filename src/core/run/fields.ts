@@ -1,5 +1,5 @@
-// What a connector asks for, and where each value may come from (CONTRACT.md, "Where values come from").
-import { parseSecret } from './validate.js';
+// What a connector asks for, and where each value may come from (docs/contract.md, "Where values come from").
+import { parseHostPort, parseOrigin, parseSecret } from './validate.js';
 
 export interface FieldSpec {
   key: string;
@@ -20,12 +20,24 @@ export interface FieldSpec {
   /** Optional fields fall back to `defaultValue` instead of ending the run. */
   defaultValue?: string;
   description: string;
+  /** What a value looks like, shown in a hint when one is refused (`auth.pingone.eu`). */
+  example?: string;
   /** Validates and normalises; throws InputError naming the field. */
   parse(raw: string): string;
 }
 
 export function secretField(spec: Omit<FieldSpec, 'parse' | 'secret'>): FieldSpec {
   return { ...spec, secret: true, parse: (raw) => parseSecret(raw, spec.label).value };
+}
+
+/** A host[:port] field (`https://` and a trailing slash removed); a refused value's hint shows the field's example. */
+export function hostField(spec: Omit<FieldSpec, 'parse'>): FieldSpec {
+  return { ...spec, parse: (raw) => parseHostPort(raw, spec.label, spec.example) };
+}
+
+/** An https:// origin field (scheme and host[:port] only); a refused value's hint shows the field's example. */
+export function originField(spec: Omit<FieldSpec, 'parse'>): FieldSpec {
+  return { ...spec, parse: (raw) => parseOrigin(raw, spec.label, spec.example) };
 }
 
 /** `--client-id` -> `clientId`, as commander names option values. */

@@ -2,7 +2,8 @@
 // check with its "What now?" loop, the write-ahead save of a one-time secret, and the final save. It returns one
 // typed outcome and prints no result itself (core/render.ts does, called from program.ts).
 import type { ConnectorSteps, NextMove, RunContextBase, Step, StepContext, StepResult, Values } from './connector.js';
-import { CliError, InterruptedError, RejectedError } from '../errors.js';
+import { CliError, type HintRun, InterruptedError, RejectedError } from '../errors.js';
+import { joinHints } from '../hint.js';
 import type { FieldSpec } from './fields.js';
 import { type TokenRefusal, diagnoseRefusal, requestToken } from '../net/oauth.js';
 import { type Check, type CyclrValue, type RunOutcome, failureKind } from '../outcome.js';
@@ -159,7 +160,7 @@ async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, 
       return current;
     } catch (error) {
       if (!context.interactive || !(error instanceof RejectedError)) throw error;
-      context.out.failure(completed(error, context, steps, current.values), { code: false });
+      context.out.failure(aboutRun(error, context, current.values), { code: false });
       move = await context.prompt.select<NextMove>({ message: 'What now?', choices: steps.nextMoves?.(current.values, error) ?? DEFAULT_MOVES });
       if (move === 'quit') throw new Stopped(error);
       if (move === 'edit') current = merge(current, await steps.edit(context, current.values, error));
@@ -167,9 +168,16 @@ async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, 
   }
 }
 
-/** The failure with its hint as this run can follow it (see ConnectorSteps.completeHint). */
-function completed(error: CliError, context: StepContext, steps: ConnectorSteps, values: Values): CliError {
-  return steps.completeHint ? error.withHint(steps.completeHint(error.hint, context, values)) : error;
+/** What completes a hint of this run: its non-secret values, the profile that holds them, and whether it is the wizard. */
+function hintRun(context: Pick<StepContext, 'connector' | 'profileName' | 'interactive'>, values: Values): HintRun {
+  const secret = new Set(context.connector.fields.filter((field) => field.secret).map((field) => field.key));
+  const named = Object.fromEntries(Object.entries(values).filter(([key]) => !secret.has(key)));
+  return { values: { ...named, profile: context.profileName }, wizard: context.interactive };
+}
+
+/** The failure as this run can follow it: its commands completed with the run's profile and values. */
+function aboutRun(error: CliError, context: Pick<StepContext, 'connector' | 'profileName' | 'interactive'>, values: Values): CliError {
+  return error.forRun(hintRun(context, values));
 }
 
 /** True when every value of the run is the saved profile's, so the profile's expiry date is the application's. */
@@ -241,7 +249,7 @@ class Run {
     if (error instanceof InterruptedError && this.kept && this.input.steps.interruptedAfterKeep && error.code === 'interrupted') {
       error = this.input.steps.interruptedAfterKeep(this.context, this.state.values);
     }
-    error = completed(error, this.context, this.input.steps, this.state.values);
+    error = aboutRun(error, this.context, this.state.values);
     return { ...this.report(mode), kind: failureKind(error), error, shown: stopped };
   }
 
@@ -287,6 +295,7 @@ class Run {
       expiresOn: this.expiresOn,
       savedIn,
       issuedSecret: this.kept,
+      heldIn: savedIn !== null || this.kept ? this.context.profileName : null,
     };
   }
 
@@ -299,9 +308,9 @@ class Run {
       if (!this.kept) this.expiresOn = steps.expiresOn?.(this.context, this.state.values) ?? null;
       this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn);
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
-      const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint?.(profileName));
-      const text = warning ?? error?.message;
-      if (text) this.context.warn(error ? `${text} ${error.hint}` : text);
+      const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint, { now: this.context.clock.now() });
+      const said = error ? joinHints(`${error.message} `, error.advice) : warning;
+      if (said) this.context.warn(this.context.out.hint(said, hintRun(this.context, this.state.values)));
       if (!writer) return this.verified('setup', null);
       await writer.update({
         values: namedValues(connector.fields, this.state),
@@ -319,20 +328,20 @@ class Run {
   /** The checks alone, no prompts; the application's expiry is judged here, once. Its only write: lastVerified. */
   async verify(): Promise<RunOutcome> {
     const { steps, failWithinDays, writer } = this.input;
-    const { connector, profileName, saved } = this.context;
-    const renewHint = connector.renewHint?.(profileName);
+    const { connector, saved } = this.context;
+    const { renewHint } = connector;
     try {
       const savedValues = checksSavedValues(connector.fields, saved, this.state);
       const savedExpiry = savedValues ? (saved?.expiresOn ?? null) : null;
-      const before = assessExpiry(savedExpiry, renewHint, { failWithinDays });
+      const before = assessExpiry(savedExpiry, renewHint, { now: this.context.clock.now(), failWithinDays });
       // An expired application cannot pass: no request is spent on it, and nothing else is worth asking for.
       if (before.error?.code === 'app_expired') throw before.error;
       requireKeys(connector.fields, this.state.values, steps.verifyKeys);
       this.expiresOn = steps.expiresOn ? steps.expiresOn(this.context, this.state.values) : savedExpiry;
       await checkToken(this.context, steps, this.state.values, this.expiresOn);
-      const after = assessExpiry(this.expiresOn, renewHint, { failWithinDays });
+      const after = assessExpiry(this.expiresOn, renewHint, { now: this.context.clock.now(), failWithinDays });
       if (after.error) throw after.error;
-      if (after.warning) this.context.warn(after.warning);
+      if (after.warning) this.context.warn(this.context.out.hint(after.warning, hintRun(this.context, this.state.values)));
       if (savedValues && writer) await writer.markVerified(new Date(this.context.clock.now()));
       return this.verified('verify', null);
     } catch (error) {

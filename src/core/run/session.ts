@@ -14,7 +14,7 @@ import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const MAX_TIMEOUT_SECONDS = 600;
 
-/** The general options of CONTRACT.md, as commander parses them. */
+/** The general options of docs/contract.md, as commander parses them. */
 export interface GeneralOptions {
   profile?: string;
   input?: boolean;
@@ -90,7 +90,7 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     if (!(error instanceof InputError)) throw error;
     optionError = error;
   }
-  const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env });
+  const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env, redactor });
   const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text) });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter);
   return {

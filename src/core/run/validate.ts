@@ -1,9 +1,10 @@
 // Parsers for everything a user types or pastes. Each returns the normalised value or throws an
 // InputError naming the field, before anything is sent.
 import { InputError } from '../errors.js';
+import { hasControlCharacter } from '../printable.js';
+import { MIN_SECRET_LENGTH } from '../redact.js';
 
 export const MAX_VALUE_LENGTH = 2048;
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -11,16 +12,8 @@ function invalid(label: string, problem: string, hint = ''): InputError {
   return new InputError('invalid_input', `${label} ${problem}`, hint);
 }
 
-/** What each host-like field looks like, so a hint shows the field's own example (labels are the fields' own). */
-const HOST_EXAMPLES: Record<string, string> = {
-  'Auth Domain': 'auth.pingone.eu',
-  'Service Domain': 'api.cyclr.com',
-  'Base URL': 'https://acme.invenias.com',
-};
-
-function exampleOf(label: string): string {
-  return HOST_EXAMPLES[label] ?? 'example.com';
-}
+/** A host-like value a hint shows when the field has no example of its own. */
+const ANY_HOST = 'example.com';
 
 /** An empty value says where it came from (the field's message is suffixed with the source); the fix is the same. */
 function emptyValue(label: string): InputError {
@@ -32,7 +25,7 @@ export function checkPlainText(value: string, label: string): string {
   if (value.length > MAX_VALUE_LENGTH) {
     throw invalid(label, `is ${value.length} characters long; at most ${MAX_VALUE_LENGTH} are accepted.`);
   }
-  if (CONTROL_CHARACTERS.test(value)) {
+  if (hasControlCharacter(value)) {
     throw invalid(label, 'contains a control character (such as a line break or NUL).', 'Paste the value again on its own.');
   }
   return value;
@@ -65,11 +58,15 @@ export function parseSecret(raw: string, label: string): SecretValue {
     throw invalid(label, `is ${value.length} characters long; at most ${MAX_VALUE_LENGTH} are accepted.`);
   }
   // The message must not echo the secret, so it only says what kind of character was found.
-  if (CONTROL_CHARACTERS.test(value)) {
+  if (hasControlCharacter(value)) {
     throw invalid(label, 'contains a control character (such as a line break or NUL).', 'Copy the secret again.');
   }
   if (/\s/.test(value)) throw invalid(label, 'contains whitespace.', 'Copy the secret again; secrets have no spaces.');
   if (value === '') throw emptyValue(label);
+  // Hiding every run of 1-3 characters would blank out ordinary text, so a value that short could not be kept secret.
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw invalid(label, `is ${value.length} character${value.length === 1 ? '' : 's'} long; a secret has at least ${MIN_SECRET_LENGTH}.`, 'Copy the whole secret again.');
+  }
   return { value, trimmed: value !== raw };
 }
 
@@ -93,9 +90,10 @@ function isIPv4(host: string): boolean {
 
 /**
  * A host with an optional port, e.g. `auth.pingone.eu` or `127.0.0.1:8443`. A pasted `https://` and a
- * trailing slash are removed; credentials, paths, queries and other schemes are refused.
+ * trailing slash are removed; credentials, paths, queries and other schemes are refused. `example` is the field's
+ * own, shown in a hint.
  */
-export function parseHostPort(raw: string, label: string): string {
+export function parseHostPort(raw: string, label: string, example = ANY_HOST): string {
   let value = parseRequiredText(raw, label);
   if (/^https:\/\//i.test(value)) value = value.slice('https://'.length);
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
@@ -110,7 +108,7 @@ export function parseHostPort(raw: string, label: string): string {
     throw invalid(
       label,
       'must be a host name only, without a path or query.',
-      typedHost ? `Leave out everything after the host: ${typedHost}.` : `For example ${exampleOf(label)}.`,
+      typedHost ? `Leave out everything after the host: ${typedHost}.` : `For example ${example}.`,
     );
   }
   if (/\s/.test(value)) throw invalid(label, 'must not contain spaces.');
@@ -121,18 +119,18 @@ export function parseHostPort(raw: string, label: string): string {
   const host = match?.[1];
   const port = match?.[2];
   if (!host || !isValidHostname(host)) {
-    throw invalid(label, 'is not a valid host name.', `Use letters, digits, hyphens and dots, e.g. ${exampleOf(label)}.`);
+    throw invalid(label, 'is not a valid host name.', `Use letters, digits, hyphens and dots, e.g. ${example}.`);
   }
   if (port !== undefined) {
     const portNumber = Number(port);
     if (portNumber < 1 || portNumber > 65535) throw invalid(label, 'has a port outside 1-65535.');
-    return sameAfterUrlParsing(portNumber === 443 ? host : `${host}:${portNumber}`, label);
+    return sameAfterUrlParsing(portNumber === 443 ? host : `${host}:${portNumber}`, label, example);
   }
-  return sameAfterUrlParsing(host, label);
+  return sameAfterUrlParsing(host, label, example);
 }
 
 /** The host we checked must be the host a request goes to: the URL parser may not reinterpret it. */
-function sameAfterUrlParsing(hostPort: string, label: string): string {
+function sameAfterUrlParsing(hostPort: string, label: string, example: string): string {
   let parsed: URL | undefined;
   try {
     parsed = new URL(`https://${hostPort}/`);
@@ -140,7 +138,7 @@ function sameAfterUrlParsing(hostPort: string, label: string): string {
     parsed = undefined;
   }
   if (parsed?.host !== hostPort || parsed.username !== '' || parsed.password !== '' || parsed.pathname !== '/') {
-    throw invalid(label, 'is not a valid host name.', `Use letters, digits, hyphens and dots, e.g. ${exampleOf(label)}.`);
+    throw invalid(label, 'is not a valid host name.', `Use letters, digits, hyphens and dots, e.g. ${example}.`);
   }
   return hostPort;
 }
@@ -156,15 +154,15 @@ export function parseDnsLabel(raw: string, label: string): string {
   return value;
 }
 
-/** `https://...` origin override: scheme and host[:port] only. */
-export function parseOrigin(raw: string, label: string): string {
+/** `https://...` origin override: scheme and host[:port] only. `example` is the field's own, shown in a hint. */
+export function parseOrigin(raw: string, label: string, example = ANY_HOST): string {
   const value = parseRequiredText(raw, label).replace(/\/+$/, '');
-  if (!/^https:\/\//i.test(value)) throw invalid(label, 'must start with https://.', `For example ${exampleOf(label)}.`);
+  if (!/^https:\/\//i.test(value)) throw invalid(label, 'must start with https://.', `For example ${example}.`);
   const typedOrigin = /^https:\/\/[a-z0-9.-]{1,253}(:\d{1,5})?(?=[/?#\\])/i.exec(value)?.[0];
   if (typedOrigin) {
     throw invalid(label, 'must be https:// and a host only, without a path or query.', `Leave out everything after the host: ${typedOrigin}.`);
   }
-  return `https://${parseHostPort(value, label)}`;
+  return `https://${parseHostPort(value, label, example)}`;
 }
 
 export function parseChoice<T extends string>(raw: string, label: string, choices: readonly T[]): T {

@@ -39,7 +39,8 @@ export class JsonFile<T extends object> {
     }
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      // Every object read has no prototype: a profile named "constructor" or "__proto__" is its own key, never Object's.
+      data = JSON.parse(text, (_key, value: unknown) => (isPlainObject(value) ? Object.assign(ownMap(), value) : value));
     } catch {
       throw damagedFile(this.path, text.trim() === '' ? 'it is empty' : 'it is not valid JSON');
     }
@@ -80,8 +81,16 @@ export async function writeFileAtomic(file: string, data: string, mode: number):
   }
 }
 
-/** Creates the directory owner-only, and tightens it if it already existed wider. */
-export async function ensurePrivateDirectory(directory: string): Promise<void> {
-  await fs.mkdir(directory, { recursive: true, mode: 0o700 });
-  if (process.platform !== 'win32') await fs.chmod(directory, 0o700);
+/** A map keyed by names from disk or the command line: no prototype, so only its own keys are ever found. */
+export function ownMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** `map[key]` when the map has that key of its own; never an inherited property such as `constructor`. */
+export function own<T>(map: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+function isPlainObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,9 +1,86 @@
+// Where profiles live, and whether that directory can be trusted with secrets. A directory the tool creates is
+// made owner-only; one it finds is never re-moded (it may be shared on purpose, e.g. /tmp): if others could
+// plant or swap files in it, it is refused instead.
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
+import { InputError } from '../errors.js';
 
 /** Where profiles live: CONNECTOR_SETUP_CONFIG_DIR, else the OS config directory (as env-paths names it). */
 export function configDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.CONNECTOR_SETUP_CONFIG_DIR;
   if (override) return path.resolve(override);
   return envPaths('connector-setup', { suffix: '' }).config;
+}
+
+const FIX_HINT = 'Point CONNECTOR_SETUP_CONFIG_DIR at a directory of your own that only you can write (connector-setup creates it, mode 0700, when it does not exist).';
+
+/** The config directory cannot be used to keep profiles or secrets: nothing is sent (exit 2). */
+export function unusableDirectory(directory: string, problem: string, hint = FIX_HINT): InputError {
+  return new InputError('config_unusable', `The profile directory ${directory} cannot be used: ${problem}.`, hint);
+}
+
+/** What an error code of the file system means for the directory, in words. */
+export function describeFsError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full (ENOSPC)';
+    case 'EROFS':
+      return 'the file system is read-only (EROFS)';
+    case 'EACCES':
+    case 'EPERM':
+      return `it is not writable (${code})`;
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return `it is not a directory (${code})`;
+    default:
+      return `it could not be written (${code ?? 'unknown error'})`;
+  }
+}
+
+/**
+ * Refuses a directory others could write to (files planted or swapped under us) or that belongs to another user;
+ * a missing one is created owner-only. Never changes the mode of a directory it did not create.
+ */
+export async function ensurePrivateDirectory(directory: string): Promise<void> {
+  let created: string | undefined;
+  try {
+    created = await fs.mkdir(directory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw unusableDirectory(directory, describeFsError(error));
+  }
+  if (process.platform === 'win32') return;
+  // Ours: exactly owner-only, whatever the umask did.
+  if (created !== undefined) {
+    await fs.chmod(directory, 0o700);
+    return;
+  }
+  await checkFoundDirectory(directory);
+}
+
+/** A directory that exists already: used as it is when only its owner (us) can write to it. */
+export async function checkFoundDirectory(directory: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let stat;
+  try {
+    stat = await fs.stat(directory);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return;
+    throw unusableDirectory(directory, describeFsError(error));
+  }
+  if (!stat.isDirectory()) throw unusableDirectory(directory, 'it is not a directory');
+  const mode = (stat.mode & 0o7777).toString(8).padStart(4, '0');
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    throw unusableDirectory(directory, `it belongs to another user (uid ${stat.uid}, mode ${mode})`);
+  }
+  if ((stat.mode & 0o022) !== 0) {
+    throw unusableDirectory(
+      directory,
+      `others can write to it (mode ${mode})`,
+      `Run chmod 700 ${directory} if it is yours alone, or ${FIX_HINT.charAt(0).toLowerCase()}${FIX_HINT.slice(1)}`,
+    );
+  }
 }

@@ -5,21 +5,14 @@
 // keychain fails for any reason it goes to the file, and the profile records which store holds it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { JsonFile, damagedFile, ensurePrivateDirectory, isLeftoverOf } from './atomic-file.js';
-import { configDirectory } from './config-dir.js';
-import type { Clock } from '../clock.js';
+import { JsonFile, damagedFile, isLeftoverOf, own, ownMap } from './atomic-file.js';
+import { checkFoundDirectory, configDirectory, ensurePrivateDirectory } from './config-dir.js';
+import { type Clock, systemClock } from '../clock.js';
 import { InputError, quoteValue } from '../errors.js';
 import { isRecord } from '../json.js';
 import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
-import {
-  FileSecretBackend,
-  KeychainSecretBackend,
-  KeychainUnavailableError,
-  type SecretBackend,
-  type SecretStoreKind,
-  type Secrets,
-  requestedSecretStore,
-} from './secret-backend.js';
+import { KeychainUnavailableError, type SecretBackend, type SecretStoreKind, type Secrets } from './secret-backend.js';
+import { ChosenSecretStore, type SecretStore } from './secret-store.js';
 
 const SCHEMA_VERSION = 1;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -49,10 +42,12 @@ export interface ProfileChange {
 }
 
 export interface ProfileStoreOptions {
+  /** Where secrets go, chosen once for the run; without it, the one `env` asks for. */
+  secrets?: SecretStore;
   env?: NodeJS.ProcessEnv;
   /** One line for the user, e.g. that the keychain was unavailable and the file was used. */
   notice?: (text: string) => void;
-  /** The run's clock: a keychain call's deadline runs on it. */
+  /** The run's clock: a keychain call's deadline and the times a profile records run on it. */
   clock?: Clock;
 }
 
@@ -89,7 +84,7 @@ function isNullableString(value: unknown): value is string | null {
 /** What is on disk is checked, never trusted as typed. */
 function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   if (!isRecord(data)) throw damagedFile(file, 'it is not a JSON object');
-  if (Object.keys(data).length === 0) return { schemaVersion: SCHEMA_VERSION, profiles: {} };
+  if (Object.keys(data).length === 0) return emptyProfiles();
   if (data.schemaVersion !== SCHEMA_VERSION) throw damagedFile(file, `schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected ${SCHEMA_VERSION}`);
   if (!isRecord(data.profiles)) throw damagedFile(file, '"profiles" is not an object');
   const pending = data.pendingKeychainItems;
@@ -116,101 +111,97 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   return data as ProfilesFile;
 }
 
+function emptyProfiles(): ProfilesFile {
+  return { schemaVersion: SCHEMA_VERSION, profiles: ownMap() };
+}
+
+/** The saved record of one profile, looked up by own keys only. */
+function recordOf(profiles: ProfilesFile, connector: string, name: string): ProfileRecord | undefined {
+  return own(own(profiles.profiles, connector), name);
+}
 
 function setPending(profiles: ProfilesFile, items: string[]): void {
   if (items.length > 0) profiles.pendingKeychainItems = [...new Set(items)];
   else delete profiles.pendingKeychainItems;
 }
 
+/** The file's mode as four octal digits when group or others may read or write it; undefined when private or absent. */
+async function looseMode(file: string): Promise<string | undefined> {
+  if (process.platform === 'win32') return undefined;
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat?.isFile() || (stat.mode & 0o077) === 0) return undefined;
+  return (stat.mode & 0o7777).toString(8).padStart(4, '0');
+}
+
 export class ProfileStore {
   readonly profilesPath: string;
   readonly secretsPath: string;
   private readonly profilesFile: JsonFile<ProfilesFile>;
-  private readonly fileSecrets: FileSecretBackend;
-  private keychain: KeychainSecretBackend | undefined;
-  private noticeGiven = false;
-  private readonly env: NodeJS.ProcessEnv;
+  private readonly secrets: SecretStore;
+  private checked: Promise<void> | undefined;
   private readonly notice: (text: string) => void;
-  private readonly clock: Clock | undefined;
+  private readonly clock: Clock;
 
   constructor(
     readonly directory: string = configDirectory(),
     options: ProfileStoreOptions = {},
   ) {
-    this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, () => ({ schemaVersion: SCHEMA_VERSION, profiles: {} }));
-    this.fileSecrets = new FileSecretBackend(directory, SCHEMA_VERSION);
-    this.profilesPath = this.profilesFile.path;
-    this.secretsPath = this.fileSecrets.path;
-    this.env = options.env ?? process.env;
+    this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles);
+    this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
-    this.clock = options.clock;
+    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice });
+    this.profilesPath = this.profilesFile.path;
+    this.secretsPath = this.secrets.filePath;
   }
 
-  /** Ends the keychain connection, if one was opened; the store's files need no closing. */
+  /** Ends what the secret store opened (the keychain's connection); the store's files need no closing. */
   close(): void {
-    this.keychain?.close();
-  }
-
-  private openKeychain(): KeychainSecretBackend {
-    this.keychain ??= new KeychainSecretBackend(this.env, this.clock);
-    return this.keychain;
+    this.secrets.close();
   }
 
   /** The secrets where the profile's record says they are. */
   private readSecrets(record: ProfileRecord, connector: string, name: string): Promise<Secrets> {
-    if (record.secretStore === 'file') return this.fileSecrets.read(connector, name);
-    return this.inKeychainOf(connector, name, (keychain) => keychain.read(connector, name));
+    return this.inStoreOf(record.secretStore, connector, name, (store) => store.read(connector, name));
   }
 
-  /** Work on a profile's keychain item; a keychain that no longer works is an error naming the profile. */
-  private async inKeychainOf<T>(connector: string, name: string, work: (keychain: KeychainSecretBackend) => Promise<T>): Promise<T> {
+  /** Work on a profile's secrets where its record says they are; a keychain that no longer works is an error naming the profile. */
+  private async inStoreOf<T>(kind: SecretStoreKind, connector: string, name: string, work: (store: SecretBackend) => Promise<T>): Promise<T> {
     try {
-      return await work(this.openKeychain());
+      return await work(this.secrets.backend(kind));
     } catch (error) {
       if (!(error instanceof KeychainUnavailableError)) throw error;
       throw new KeychainUnavailableError(error.reason, `The secrets of profile "${name}" (${connector}) are in the OS keychain, which is not available`);
     }
   }
 
-  private backend(kind: SecretStoreKind): SecretBackend {
-    return kind === 'file' ? this.fileSecrets : this.openKeychain();
-  }
-
   /**
-   * Stores the secrets in the keychain unless CONNECTOR_SETUP_SECRET_STORE=file; when the keychain fails for
-   * any reason (even a forced one: the secret may exist nowhere else), in the file, with one notice per run.
-   */
-  private async storeSecrets(connector: string, name: string, secrets: Secrets): Promise<SecretStoreKind> {
-    if (requestedSecretStore(this.env) !== 'file') {
-      try {
-        await this.openKeychain().write(connector, name, secrets);
-        return 'keychain';
-      } catch (error) {
-        if (!(error instanceof KeychainUnavailableError)) throw error;
-        if (!this.noticeGiven) {
-          this.noticeGiven = true;
-          this.notice(
-            `OS keychain unavailable (${error.reason}); secrets go to ${this.secretsPath} (mode 0600). Set CONNECTOR_SETUP_SECRET_STORE=file to stop trying the keychain.`,
-          );
-        }
-      }
-    }
-    await this.fileSecrets.write(connector, name, secrets);
-    return 'file';
-  }
-
-  /**
-   * Fails early (exit 2, with the reason) when CONNECTOR_SETUP_SECRET_STORE=keychain forces a keychain that
-   * cannot store an item, so a setup finds out before it sends anything. Otherwise a keychain that fails
-   * later is no reason to stop: the secret goes to the file.
+   * Fails early (exit 2, with the reason) when the secret store the user forced cannot store an item, so a setup
+   * finds out before it sends anything (see SecretStore.preflight).
    */
   async checkSecretStore(): Promise<void> {
-    if (requestedSecretStore(this.env) === 'keychain') await this.openKeychain().check();
+    await this.secrets.preflight();
+  }
+
+  /**
+   * Before the first read or write: a directory others can write to, or another user's, is refused (exit 2); a
+   * secrets file others can read is reported, and set to 0600 by the next save.
+   */
+  private ready(): Promise<void> {
+    this.checked ??= (async () => {
+      await checkFoundDirectory(this.directory);
+      const mode = await looseMode(this.secretsPath);
+      if (mode !== undefined) {
+        this.notice(`${this.secretsPath} can be read by others (mode ${mode}); the next save sets it to 0600 (now: chmod 600 ${this.secretsPath}).`);
+      }
+    })();
+    return this.checked;
   }
 
   private async withLock<T>(work: () => Promise<T>): Promise<T> {
     await ensurePrivateDirectory(this.directory);
+    await this.ready();
     return withProfileLock(path.join(this.directory, 'profiles.lock'), async () => {
+      if ((await looseMode(this.secretsPath)) !== undefined) await fs.chmod(this.secretsPath, 0o600);
       await this.removeLeftovers();
       await this.removeOrphanedKeychainItems();
       return work();
@@ -226,8 +217,9 @@ export class ProfileStore {
       const slash = item.indexOf('/');
       const connector = item.slice(0, slash);
       const name = item.slice(slash + 1);
-      if (profiles.profiles[connector]?.[name]?.secretStore === 'keychain') continue;
-      await this.openKeychain()
+      if (recordOf(profiles, connector, name)?.secretStore === 'keychain') continue;
+      await this.secrets
+        .backend('keychain')
         .remove(connector, name)
         .catch(() => left.push(item));
     }
@@ -248,12 +240,14 @@ export class ProfileStore {
   }
 
   async get(connector: string, name: string): Promise<ProfileWithSecrets | undefined> {
-    const record = (await this.profilesFile.read()).profiles[connector]?.[name];
+    await this.ready();
+    const record = recordOf(await this.profilesFile.read(), connector, name);
     if (!record) return undefined;
     return { ...record, connector, name, secrets: await this.readSecrets(record, connector, name) };
   }
 
   async list(): Promise<StoredProfile[]> {
+    await this.ready();
     const { profiles } = await this.profilesFile.read();
     return Object.entries(profiles)
       .flatMap(([connector, byName]) => Object.entries(byName).map(([name, record]) => ({ ...record, connector, name })))
@@ -271,24 +265,24 @@ export class ProfileStore {
   async update(connector: string, name: string, change: ProfileChange): Promise<void> {
     await this.withLock(async () => {
       const profiles = await this.profilesFile.read();
-      const byName = (profiles.profiles[connector] ??= {});
-      const existing = byName[name];
+      const byName = own(profiles.profiles, connector) ?? (profiles.profiles[connector] = ownMap());
+      const existing = own(byName, name);
       let secretStore: SecretStoreKind = existing?.secretStore ?? 'file';
       let undo: (() => Promise<void>) | undefined;
       const item = `${connector}/${name}`;
       if (change.secrets && Object.keys(change.secrets).length > 0) {
         // A keychain that cannot be read now cannot keep the new secrets either: they go to the file alone.
         const kept = existing ? await this.readSecrets(existing, connector, name).catch(() => ({})) : {};
-        if (existing?.secretStore !== 'keychain' && requestedSecretStore(this.env) !== 'file') {
+        if (existing?.secretStore !== 'keychain' && this.secrets.triesKeychain) {
           setPending(profiles, [...(profiles.pendingKeychainItems ?? []), item]);
           await this.profilesFile.write(profiles);
         }
-        secretStore = await this.storeSecrets(connector, name, { ...kept, ...change.secrets });
-        const target = this.backend(secretStore);
+        secretStore = await this.secrets.write(connector, name, { ...kept, ...change.secrets });
+        const target = this.secrets.backend(secretStore);
         const before = existing?.secretStore === secretStore ? kept : {};
         undo = () => (Object.keys(before).length > 0 ? target.write(connector, name, before) : target.remove(connector, name));
       }
-      const now = new Date().toISOString();
+      const now = new Date(this.clock.now()).toISOString();
       byName[name] = {
         values: { ...existing?.values, ...change.values },
         secretStore,
@@ -305,7 +299,7 @@ export class ProfileStore {
         throw error;
       }
       // The file copy of a profile now in the keychain is no longer the freshest: it goes.
-      if (undo && secretStore === 'keychain' && existing?.secretStore === 'file') await this.fileSecrets.remove(connector, name);
+      if (undo && secretStore === 'keychain' && existing?.secretStore === 'file') await this.secrets.backend('file').remove(connector, name);
     });
   }
 
@@ -313,7 +307,7 @@ export class ProfileStore {
   async markVerified(connector: string, name: string, at: Date): Promise<void> {
     await this.withLock(async () => {
       const profiles = await this.profilesFile.read();
-      const record = profiles.profiles[connector]?.[name];
+      const record = recordOf(profiles, connector, name);
       if (!record) return;
       record.lastVerified = at.toISOString();
       await this.profilesFile.write(profiles);
@@ -324,19 +318,20 @@ export class ProfileStore {
   async remove(connector: string, name: string): Promise<boolean> {
     return this.withLock(async () => {
       const profiles = await this.profilesFile.read();
-      const record = profiles.profiles[connector]?.[name];
+      const record = recordOf(profiles, connector, name);
       if (record?.secretStore === 'keychain') {
-        await this.inKeychainOf(connector, name, (keychain) => keychain.remove(connector, name));
-      } else if (requestedSecretStore(this.env) !== 'file') {
+        await this.inStoreOf('keychain', connector, name, (store) => store.remove(connector, name));
+      } else if (this.secrets.triesKeychain) {
         // An older keychain copy can outlive a save that fell back to the file: cleared when the keychain answers.
-        await this.openKeychain()
+        await this.secrets
+          .backend('keychain')
           .remove(connector, name)
           .catch(() => undefined);
       }
       // A file entry can outlive a move to the keychain or a profile removed by hand: clear it too.
-      await this.fileSecrets.remove(connector, name);
+      await this.secrets.backend('file').remove(connector, name);
       if (!record) return false;
-      delete profiles.profiles[connector]?.[name];
+      delete own(profiles.profiles, connector)?.[name];
       await this.profilesFile.write(profiles);
       return true;
     });

@@ -1,12 +1,13 @@
 // Where a profile's secrets live: the OS keychain (macOS Keychain, Windows Credential Manager, the Linux
-// Secret Service; src/core/store/keychain/), or a 0600 file beside the profiles. The profile store picks one and records
-// the choice in each profile, so reads always go to the right place.
-import { JsonFile, damagedFile } from './atomic-file.js';
+// Secret Service; src/core/store/keychain/), or a 0600 file beside the profiles. The run's secret store (secret-store.ts)
+// picks one, and the profile store records the choice in each profile, so reads always go to the right place.
+import { JsonFile, damagedFile, own, ownMap } from './atomic-file.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InputError } from '../errors.js';
 import { isRecord, parseJson } from '../json.js';
 import { NO_SESSION_BUS, sessionBusAddress } from './keychain/bus-address.js';
 import type { PlatformKeychain } from './keychain/platform.js';
+import { command } from '../hint.js';
 
 export type SecretStoreKind = 'keychain' | 'file';
 export type Secrets = Record<string, string>;
@@ -69,7 +70,7 @@ export class FileSecretBackend implements SecretBackend {
         }
         return data as SecretsFile;
       },
-      () => ({ schemaVersion, secrets: {} }),
+      () => ({ schemaVersion, secrets: ownMap() }),
     );
   }
 
@@ -78,19 +79,20 @@ export class FileSecretBackend implements SecretBackend {
   }
 
   async read(connector: string, name: string): Promise<Secrets> {
-    return { ...(await this.file.read()).secrets[connector]?.[name] };
+    return { ...own(own((await this.file.read()).secrets, connector), name) };
   }
 
   async write(connector: string, name: string, secrets: Secrets): Promise<void> {
     const data = await this.file.read();
-    (data.secrets[connector] ??= {})[name] = { ...secrets };
+    const byName = own(data.secrets, connector) ?? (data.secrets[connector] = ownMap());
+    byName[name] = { ...secrets };
     await this.file.write(data);
   }
 
   async remove(connector: string, name: string): Promise<void> {
     const data = await this.file.read();
-    const byName = data.secrets[connector];
-    if (!byName?.[name]) return;
+    const byName = own(data.secrets, connector);
+    if (!own(byName, name) || !byName) return;
     delete byName[name];
     await this.file.write(data);
   }
@@ -177,7 +179,7 @@ export class KeychainSecretBackend implements SecretBackend {
       throw new InputError(
         'config_damaged',
         `The keychain item ${KEYCHAIN_SERVICE} ${connector}/${name} is damaged: it is not a map of strings.`,
-        `Remove it with connector-setup profiles remove ${connector} ${name} and run the setup again.`,
+        ['Remove it with ', command('profiles', 'remove', connector, name), ' and run the setup again.'],
       );
     }
     return data;
@@ -196,16 +198,4 @@ export class KeychainSecretBackend implements SecretBackend {
     await this.call((keychain) => keychain.set('probe', '{}'));
     await this.call((keychain) => keychain.delete('probe'));
   }
-}
-
-/** CONNECTOR_SETUP_SECRET_STORE: `keychain` or `file` forces one; unset tries the keychain first. */
-export function requestedSecretStore(env: NodeJS.ProcessEnv = process.env): SecretStoreKind | 'auto' {
-  const raw = env.CONNECTOR_SETUP_SECRET_STORE?.trim().toLowerCase();
-  if (!raw || raw === 'auto') return 'auto';
-  if (raw === 'keychain' || raw === 'file') return raw;
-  throw new InputError(
-    'invalid_input',
-    `CONNECTOR_SETUP_SECRET_STORE must be keychain or file, not "${raw.slice(0, 40)}".`,
-    'Unset it to use the OS keychain where one works and the file otherwise.',
-  );
 }

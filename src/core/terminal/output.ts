@@ -3,7 +3,10 @@
 // terminal without NO_COLOR, and chalk is only loaded then.
 import type { Writable } from 'node:stream';
 import wrapAnsi from 'wrap-ansi';
+import type { HintRun } from '../errors.js';
+import { BARE, type Hint, renderHint } from '../hint.js';
 import { type Redactor } from '../redact.js';
+import { escapeControls, terminalSafe } from '../printable.js';
 
 type Paint = (text: string) => string;
 export interface Palette {
@@ -25,21 +28,14 @@ export interface OutputOptions {
   stdout?: Writable & { isTTY?: boolean };
   stderr?: Writable & { isTTY?: boolean; columns?: number };
   env?: NodeJS.ProcessEnv;
+  /** How the tool was started, which every printed command repeats (`npx connector-setup`); the bare name by default. */
+  program?: readonly string[];
 }
 
 function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
-}
-
-/**
- * What may reach a terminal: text, line breaks, tabs and colour codes (SGR). Any other control character or
- * escape sequence, whoever wrote it (a server's error text, a hand-edited file), is dropped.
- */
-function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (match) => (match.length > 1 ? match : ''));
 }
 
 type Terminal = Writable & { isTTY?: boolean; columns?: number };
@@ -76,6 +72,8 @@ export interface Progress {
 
 export class Output {
   readonly json: boolean;
+  /** How the tool was started: every command a hint names begins so. */
+  readonly program: readonly string[];
   paint: Palette = PLAIN_PALETTE;
   /** Columns the live spinner line takes now; 0 when none is drawn. */
   private liveWidth = 0;
@@ -90,6 +88,7 @@ export class Output {
     this.stdout = options.stdout ?? process.stdout;
     this.stderr = options.stderr ?? process.stderr;
     this.env = options.env ?? process.env;
+    this.program = options.program ?? BARE;
   }
 
   /** Loads chalk only when colour will be shown. */
@@ -122,11 +121,17 @@ export class Output {
     return this.stderr.isTTY && this.stderr.columns ? this.stderr.columns : undefined;
   }
 
+  /** A hint as text for this process (its commands as it was started), completed for `run` when given. */
+  hint(hint: Hint, run?: HintRun): string {
+    return renderHint(hint, { program: this.program, ...run });
+  }
+
   /** A failure as every command shows it: a cross, the message, its code, and the fix on the next line. */
-  failure(error: { message: string; code: string; hint: string }, options: { code?: boolean } = {}): void {
+  failure(error: { message: string; code: string; advice: Hint; run?: HintRun | undefined }, options: { code?: boolean } = {}): void {
     const code = options.code === false ? '' : ` ${this.paint.dim(`[${error.code}]`)}`;
     this.say(`${this.paint.red('✖')} ${error.message}${code}`);
-    if (error.hint) this.say(`  ${this.paint.yellow('Fix:')} ${error.hint}`);
+    const hint = this.hint(error.advice, error.run);
+    if (hint) this.say(`  ${this.paint.yellow('Fix:')} ${hint}`);
   }
 
   /**
@@ -151,8 +156,9 @@ export class Output {
 
   /** The one JSON document of a --json run. */
   printJson(document: unknown): void {
-    // JSON.stringify leaves C1 controls and U+2028/2029 raw; escaped, the document is the same and prints safely.
-    const text = JSON.stringify(document, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // Each string is redacted before serialising (the document stays valid JSON), the whole text again after.
+    // JSON.stringify leaves C1 controls, separators and format characters raw; escaped, the document is the same.
+    const text = escapeControls(JSON.stringify(this.redactor.redactDeep(document), null, 2));
     this.stdout.write(`${this.redactor.redact(text)}\n`);
   }
 

@@ -2,7 +2,13 @@
 // document on stdout under --json, always through the redactor of the Output.
 import { type BatchEntry, type CommandOutcome, type RunOutcome, runDocument, runExitCode, toErrorJson } from '../outcome.js';
 import type { Output } from './output.js';
+import { type Hint, command } from '../hint.js';
 import { maskSecret } from '../redact.js';
+
+/** The command that shows a profile's secrets. */
+export function revealCommand(connector: string, profile: string): Hint {
+  return [command('profiles', 'show', connector, profile, '--show-secrets')];
+}
 
 /** 2031-11-22T20:06:24.831Z -> 2031-11-22, as verify words it; anything unparseable is shown as it is. */
 function calendarDay(expiresOn: string): string {
@@ -25,7 +31,7 @@ function renderRun(out: Output, run: RunOutcome, showSecrets: boolean): void {
   out.say(out.paint.bold(`Enter these in ${run.cyclrLocation}:`));
   const width = Math.max(...run.cyclrValues.map((entry) => entry.label.length));
   // A hidden secret names the command that shows it, complete with its profile.
-  const revealedBy = run.savedIn || run.issuedSecret ? `connector-setup profiles show ${run.connector} ${run.profile ?? 'default'} --show-secrets` : '--show-secrets';
+  const revealedBy = run.heldIn ? out.hint(revealCommand(run.connector, run.heldIn)) : '--show-secrets';
   for (const entry of run.cyclrValues) {
     // Under --json the run is a script's: secrets stay masked even with --show-secrets.
     const reveal = entry.secret && showSecrets && !out.json;
@@ -39,10 +45,8 @@ function renderRun(out: Output, run: RunOutcome, showSecrets: boolean): void {
 function renderBatch(out: Output, entries: readonly BatchEntry[]): void {
   const rows = [['PROFILE', 'RESULT', 'TIME', 'HINT']];
   for (const { outcome, ms } of entries) {
-    const hint =
-      outcome.kind === 'verified'
-        ? outcome.warnings.join(' ')
-        : [outcome.error.message, outcome.error.hint && `Fix: ${outcome.error.hint}`].filter(Boolean).join(' ');
+    const fix = outcome.kind === 'verified' ? '' : outcome.error.hintFor(out.program);
+    const hint = outcome.kind === 'verified' ? outcome.warnings.join(' ') : [outcome.error.message, fix && `Fix: ${fix}`].filter(Boolean).join(' ');
     const result = outcome.kind === 'verified' ? (outcome.warnings.length ? 'ok (warning)' : 'ok') : outcome.error.code;
     rows.push([`${outcome.connector}/${outcome.profile ?? 'default'}`, result, `${ms} ms`, hint]);
   }
@@ -58,11 +62,11 @@ export function render(out: Output, outcome: CommandOutcome): void {
     case 'run':
       // Human text goes to stderr under --json too; stdout then holds only the document.
       renderRun(out, outcome.run, outcome.showSecrets);
-      if (out.json) out.printJson(runDocument(outcome.run));
+      if (out.json) out.printJson(runDocument(outcome.run, out.program));
       return;
     case 'batch': {
       const ok = outcome.entries.every((entry) => runExitCode(entry.outcome) === 0);
-      if (out.json) out.printJson({ ok, results: outcome.entries.map((entry) => runDocument(entry.outcome)) });
+      if (out.json) out.printJson({ ok, results: outcome.entries.map((entry) => runDocument(entry.outcome, out.program)) });
       else renderBatch(out, outcome.entries);
       return;
     }
@@ -72,7 +76,7 @@ export function render(out: Output, outcome: CommandOutcome): void {
       if (outcome.note) out.say(outcome.note);
       return;
     case 'failed':
-      if (out.json) out.printJson({ ok: false, ...outcome.document, error: toErrorJson(outcome.error) });
+      if (out.json) out.printJson({ ok: false, ...outcome.document, error: toErrorJson(outcome.error, out.program) });
       out.failure(outcome.error);
       return;
   }

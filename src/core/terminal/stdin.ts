@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Prompter } from './prompts.js';
+import { command } from '../hint.js';
 
 const MAX_STDIN_BYTES = 64 * 1024;
 
@@ -35,7 +36,7 @@ async function askMasked({ field, prompter }: StdinRequest): Promise<string> {
     throw new InputError(
       'invalid_input',
       `${flag} reads the ${field.label} from a pipe, but standard input is a terminal.`,
-      `Pipe it in (e.g. pbpaste | connector-setup … ${flag}), or set its environment variable.`,
+      ['Pipe it in (e.g. pbpaste | ', command('…', flag), '), or set its environment variable.'],
     );
   }
   return prompter.secret({ message: `${field.label} (${flag}; typing is hidden)` });

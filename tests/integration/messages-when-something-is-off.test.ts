@@ -1,4 +1,4 @@
-// What a person reads when something is off: the wording found wanting in a hands-on QA pass, pinned down.
+// What a person reads when something is off (a proxy, a timeout, help, a missing profile, a failing row): words to act on.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';

@@ -1,5 +1,5 @@
-// Choosing "Quit" after a refusal, read as a person reads the screen: the diagnosis once, the run's code at the
-// end, and no promise that something was kept when nothing was.
+// The wizard read as a person reads the screen: "Quit" after a refusal shows the diagnosis once, ends with the run's code
+// and promises nothing was kept when nothing was; an AUTHORIZATION URL pasted at the Environment ID prompt gives its ID.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
