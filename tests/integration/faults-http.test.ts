@@ -236,7 +236,7 @@ describe('interruption', () => {
   test('aborting during a Retry-After wait ends the wait (real sleep)', async () => {
     const server = await serve(faults.json(429, {}, { 'retry-after': '15' }));
     const controller = new AbortController();
-    const http = new HttpClient({ timeoutMs: 10_000, signal: controller.signal, env: {}, redactor: new Redactor() });
+    const http = new HttpClient({ timeoutMs: 60_000, signal: controller.signal, env: {}, redactor: new Redactor() });
     const pending = http.send(post(server));
     await waitUntil(() => server.requests.length === 1, 'the first request was answered');
     controller.abort();
@@ -295,7 +295,7 @@ describe('the real time limit survives garbage collection (nodejs/node#57736: a 
   // every byte the server sends, so a limit the collector can take is taken; the test ends only if the limit fires.
   v8.setFlagsFromString('--expose-gc');
   const collectGarbage = vm.runInNewContext('gc') as () => void;
-  const realClient = (): HttpClient => new HttpClient({ timeoutMs: 300, signal: new AbortController().signal, clock: systemClock, env: {} });
+  const realClient = (): HttpClient => new HttpClient({ timeoutMs: 300, signal: new AbortController().signal, clock: systemClock, env: {}, redactor: new Redactor() });
 
   test('a trickling server: timeout', async () => {
     const server = await serve(faults.trickle(10, () => collectGarbage()));
