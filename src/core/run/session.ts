@@ -91,7 +91,7 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     optionError = error;
   }
   const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env, redactor });
-  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text) });
+  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal: controller.signal });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter);
   return {
     redactor,

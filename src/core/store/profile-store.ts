@@ -49,6 +49,8 @@ export interface ProfileStoreOptions {
   notice?: (text: string) => void;
   /** The run's clock: a keychain call's deadline and the times a profile records run on it. */
   clock?: Clock;
+  /** Aborted on Ctrl+C: a wait for the lock or for the keychain ends at once, and nothing more is saved. */
+  signal?: AbortSignal;
 }
 
 type ProfileRecord = Omit<StoredProfile, 'connector' | 'name'>;
@@ -141,6 +143,7 @@ export class ProfileStore {
   private checked: Promise<void> | undefined;
   private readonly notice: (text: string) => void;
   private readonly clock: Clock;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     readonly directory: string = configDirectory(),
@@ -149,7 +152,8 @@ export class ProfileStore {
     this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles);
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
-    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice });
+    this.signal = options.signal;
+    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice, signal: options.signal });
     this.profilesPath = this.profilesFile.path;
     this.secretsPath = this.secrets.filePath;
   }
@@ -205,6 +209,9 @@ export class ProfileStore {
       await this.removeLeftovers();
       await this.removeOrphanedKeychainItems();
       return work();
+    }, {
+      signal: this.signal,
+      waiting: (owner) => this.notice(`Waiting for another connector-setup (process ${owner ?? 'unknown'}) to finish saving profiles; Ctrl+C stops this run.`),
     });
   }
 
