@@ -58,7 +58,7 @@ function parseUrlAgreeing(context: Context, values: Values, editing: boolean): (
   };
 }
 
-const askAuthDomain: Question = async (context, values, editing) => {
+export const askAuthDomain: Question = async (context, values, editing) => {
   const { prompt } = context;
   const regional = REGIONS.find((region) => region.authDomain === values.authDomain);
   const choice = await prompt.select<string>({
@@ -100,7 +100,7 @@ function parseEnvironmentAnswer(values: Values): (value: string) => string {
   };
 }
 
-const askEnvironmentId: Question = async (context, values) => {
+export const askEnvironmentId: Question = async (context, values) => {
   const parse = parseEnvironmentAnswer(values);
   const answer = await context.prompt.text({ message: 'Environment ID', default: values.environmentId, validate: validateWith(parse) });
   const environmentId = parse(answer);

@@ -1,12 +1,14 @@
 // One run of one connector for one profile: the wizard's steps (setup) or the checks alone (verify), the token
 // check with its "What now?" loop, the write-ahead save of a one-time secret, and the final save. It returns one
 // typed outcome and prints no result itself (core/render.ts does, called from program.ts).
+import path from 'node:path';
 import type { ConnectorSteps, NextMove, RunContextBase, Step, StepContext, StepResult, Values } from './connector.js';
 import { CliError, type HintRun, InterruptedError, RejectedError } from '../errors.js';
 import { joinHints } from '../hint.js';
 import type { FieldSpec } from './fields.js';
 import { type TokenRefusal, diagnoseRefusal, requestToken } from '../net/oauth.js';
 import { type Check, type CyclrValue, type RunOutcome, failureKind } from '../outcome.js';
+import { writeNewFile } from '../store/atomic-file.js';
 import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice } from '../terminal/prompts.js';
 import { type ValueSource, isExplicit, missingInputs } from './resolve.js';
@@ -57,6 +59,13 @@ class Refused extends Error {
 class Stopped extends Error {
   constructor(readonly refusal: CliError) {
     super(refusal.message);
+  }
+}
+
+/** A step showed its plan (a dry run): nothing more is done. */
+class Planned extends Error {
+  constructor() {
+    super('planned');
   }
 }
 
@@ -150,9 +159,9 @@ function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, va
 }
 
 /** The token check; in a terminal, a refusal is shown and the user picks what to do, until it passes or they quit. */
-async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, state: RunState, expiresOn: string | null): Promise<RunState> {
+async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, state: RunState, expiresOn: string | null, settling = false): Promise<RunState> {
   let current = state;
-  let move: NextMove | undefined;
+  let move: NextMove | undefined = settling ? 'retry' : undefined;
   for (;;) {
     try {
       if (move === 'retry') await retryAfterConsoleChange(context, steps, current.values, expiresOn);
@@ -200,6 +209,8 @@ class Run {
   readonly context: StepContext;
   /** A one-time secret was saved during this run. */
   private kept = false;
+  /** A step changed something on the partner's side that takes a moment to apply. */
+  private settling = false;
   private expiresOn: string | null = null;
 
   constructor(private readonly input: RunInput) {
@@ -266,7 +277,7 @@ class Run {
         expiresOn: keep.expiresOn,
       });
     } catch (error) {
-      throw keep.notSaved(error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
+      throw await this.rescue(keep, issued, error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
     }
     this.kept = true;
     this.expiresOn = keep.expiresOn;
@@ -274,24 +285,55 @@ class Run {
     if (!this.input.writer) this.context.warn(`${connector.title} showed this secret once: it was saved in profile "${this.context.profileName}" despite --no-save, as the only copy.`);
   }
 
+  /**
+   * The profile could not keep a secret the partner shows only once: it is not dropped. It goes to the file the
+   * user named with --secret-out (a new file, mode 0600), else it is shown once to the person at the terminal; only a
+   * run with neither (a script, --json) ends without it, with how to get a new one.
+   */
+  private async rescue(keep: NonNullable<StepResult['keep']>, issued: Values, reason: string): Promise<CliError> {
+    const { connector, options, out, profileName } = this.context;
+    const secrets = keptSecrets(connector.fields, issued);
+    const values = namedValues(connector.fields, this.state);
+    const file = typeof options.secretOut === 'string' ? options.secretOut : undefined;
+    let why = reason;
+    if (file !== undefined) {
+      try {
+        const document = { connector: connector.name, profile: profileName, values, secrets };
+        await writeNewFile(path.resolve(file), `${JSON.stringify(document, null, 2)}\n`, 0o600);
+        return keep.notSaved(why, `It was written to ${file} (mode 0600) instead`);
+      } catch (error) {
+        why = `${why}; --secret-out ${file} could not be written either (${(error as { code?: string }).code ?? 'unknown error'})`;
+      }
+    }
+    if (!out.atTerminal) return keep.notSaved(why);
+    out.say(`${connector.title} shows this secret only once and it could not be saved: copy it now, it is not shown again.`);
+    for (const field of connector.fields) {
+      const value = field.secret ? secrets[field.key] : values[field.key];
+      if (value !== undefined && (field.secret || field.cyclrOrder !== undefined)) out.say(`  ${field.label}: ${value}`, { revealSecrets: field.secret === true });
+    }
+    return keep.notSaved(why, 'It was shown above, once');
+  }
+
   private async runSteps(steps: readonly Step[]): Promise<void> {
     for (const step of steps) {
       const result = await step(this.context, this.state.values);
       if (!result) continue;
       this.state = merge(this.state, result.values);
+      if (result.settles) this.settling = true;
+      if (result.planned) throw new Planned();
       if (result.keep) await this.keep(result.keep, result.values ?? {});
       if (result.next) await this.runSteps(result.next);
     }
   }
 
-  private verified(mode: 'setup' | 'verify', savedIn: string | null): RunOutcome {
+  private verified(mode: 'setup' | 'verify' | 'plan', savedIn: string | null): RunOutcome {
     const { connector } = this.context;
     return {
-      ...this.report(mode),
+      ...this.report(mode === 'verify' ? 'verify' : 'setup'),
       kind: 'verified',
       mode,
       cyclrLocation: connector.cyclrLocation,
-      cyclrValues: cyclrValues(connector.fields, this.state.values),
+      cyclrValues: mode === 'plan' ? [] : cyclrValues(connector.fields, this.state.values),
       expiresOn: this.expiresOn,
       savedIn,
       issuedSecret: this.kept,
@@ -306,7 +348,7 @@ class Run {
       await this.runSteps(steps.setup);
       requireKeys(connector.fields, this.state.values, steps.verifyKeys);
       if (!this.kept) this.expiresOn = steps.expiresOn?.(this.context, this.state.values) ?? null;
-      this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn);
+      this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn, this.settling);
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
       const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint, { now: this.context.clock.now() });
       const said = error ? joinHints(`${error.message} `, error.advice) : warning;
@@ -321,6 +363,7 @@ class Run {
       });
       return this.verified('setup', writer.directory);
     } catch (error) {
+      if (error instanceof Planned) return this.verified('plan', null);
       return this.failed('setup', error);
     }
   }
