@@ -6,7 +6,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { InterruptedError, UnreachableError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import { serverWords } from './server-words.js';
-import { describeHost, describeNetworkError, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
+import { type ProxyInUse, describeHost, describeNetworkError, proxyInUse, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ATTEMPTS = 3;
@@ -87,6 +87,14 @@ function proxiesOf(env: NodeJS.ProcessEnv): { httpProxy: string; httpsProxy: str
 function isProxied(env: NodeJS.ProcessEnv): boolean {
   const { httpProxy, httpsProxy } = proxiesOf(env);
   return Boolean(httpProxy || httpsProxy);
+}
+
+/** The proxy an HTTPS request goes through, as undici picks it (HTTPS_PROXY, else HTTP_PROXY), to name it in errors. */
+function proxyOf(env: NodeJS.ProcessEnv): ProxyInUse | undefined {
+  const { httpProxy, httpsProxy } = proxiesOf(env);
+  if (httpsProxy) return proxyInUse(env.https_proxy ? 'https_proxy' : 'HTTPS_PROXY', httpsProxy);
+  if (httpProxy) return proxyInUse(env.http_proxy ? 'http_proxy' : 'HTTP_PROXY', httpProxy);
+  return undefined;
 }
 
 export class HttpClient {
@@ -195,7 +203,7 @@ export class HttpClient {
     const { signal } = this.options;
     if (signal.aborted) throw new InterruptedError();
     const host = describeHost(request.url);
-    const timedOut = (): UnreachableError => describeNetworkError(limit.signal.reason, request.url, limit.timeoutMs, isProxied(this.options.env));
+    const timedOut = (): UnreachableError => describeNetworkError(limit.signal.reason, request.url, limit.timeoutMs, proxyOf(this.options.env));
     const paused = this.pausedUntil - Math.max(this.clock.now(), waitedUntil);
     if (paused > 0) {
       // Another request's 429 paused this client past this request's limit: it times out now rather than later.
@@ -256,7 +264,7 @@ export class HttpClient {
       if (signal.aborted) throw new InterruptedError();
       if (limit.signal.aborted) throw timedOut();
       if (error instanceof UnreachableError) throw error;
-      throw describeNetworkError(error, request.url, limit.timeoutMs, isProxied(this.options.env));
+      throw describeNetworkError(error, request.url, limit.timeoutMs, proxyOf(this.options.env));
     } finally {
       signal.removeEventListener('abort', onStop);
       limit.signal.removeEventListener('abort', onStop);
