@@ -130,7 +130,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     optionError = error;
   }
   const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env, redactor });
-  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), store: options.store });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal, store: options.store });
   const oneToolCall = pLimit(1);
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
   return {

@@ -61,6 +61,8 @@ export interface ProfileStoreOptions {
   clock?: Clock;
   /** `--store`: where new secrets go, over CONNECTOR_SETUP_SECRET_STORE. */
   store?: string;
+  /** Aborted on Ctrl+C: a wait for the lock or for the keychain ends at once, and nothing more is saved. */
+  signal?: AbortSignal;
 }
 
 type ProfileRecord = Omit<StoredProfile, 'connector' | 'name'>;
@@ -172,6 +174,7 @@ export class ProfileStore {
   private checked: Promise<void> | undefined;
   private readonly notice: (text: string) => void;
   private readonly clock: Clock;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     readonly directory: string = configDirectory(),
@@ -180,7 +183,8 @@ export class ProfileStore {
     this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles);
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
-    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice, store: options.store });
+    this.signal = options.signal;
+    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice, signal: options.signal, store: options.store });
     this.profilesPath = this.profilesFile.path;
     this.secretsPath = this.secrets.filePath;
   }
@@ -248,6 +252,9 @@ export class ProfileStore {
       await this.removeLeftovers();
       await this.removeOrphanedKeychainItems();
       return work();
+    }, {
+      signal: this.signal,
+      waiting: (owner) => this.notice(`Waiting for another connector-setup (process ${owner ?? 'unknown'}) to finish saving profiles; Ctrl+C stops this run.`),
     });
   }
 
@@ -407,8 +414,8 @@ export class ProfileStore {
 }
 
 /** The run's profile store: where profiles live and where secrets go, both decided here, once, from the run's environment. */
-export function openProfileStore(run: { env: NodeJS.ProcessEnv; clock: Clock; notice: (text: string) => void; store?: string }): ProfileStore {
+export function openProfileStore(run: { env: NodeJS.ProcessEnv; clock: Clock; notice: (text: string) => void; signal?: AbortSignal; store?: string }): ProfileStore {
   const directory = configDirectory(run.env);
-  const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, notice: run.notice, store: run.store });
-  return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice });
+  const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, notice: run.notice, signal: run.signal, store: run.store });
+  return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice, signal: run.signal });
 }

@@ -42,6 +42,8 @@ export interface SecretStoreOptions {
   notice?: (text: string) => void;
   /** `--store`, which wins over CONNECTOR_SETUP_SECRET_STORE. */
   store?: string;
+  /** Aborted on Ctrl+C: a keychain call under way is abandoned, and nothing goes to the file instead. */
+  signal?: AbortSignal;
 }
 
 function parseRequested(env: NodeJS.ProcessEnv, flag: string | undefined): RequestedSecretStore {
@@ -59,12 +61,14 @@ export class ChosenSecretStore implements SecretStore {
   private readonly env: NodeJS.ProcessEnv;
   private readonly clock: Clock;
   private readonly notice: (text: string) => void;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(directory: string, options: SecretStoreOptions) {
     this.file = new FileSecretBackend(directory, SECRETS_SCHEMA_VERSION);
     this.env = options.env;
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
+    this.signal = options.signal;
     try {
       this.requested = parseRequested(options.env, options.store);
     } catch (error) {
@@ -96,7 +100,7 @@ export class ChosenSecretStore implements SecretStore {
   }
 
   private openKeychain(): KeychainSecretBackend {
-    this.keychain ??= new KeychainSecretBackend(this.env, this.clock);
+    this.keychain ??= new KeychainSecretBackend(this.env, this.clock, this.signal);
     return this.keychain;
   }
 
