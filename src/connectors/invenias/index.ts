@@ -5,25 +5,24 @@ import type { ConnectorSteps, NextMove, Step, StepContext, StepResult, Values } 
 import { CliError, InputError, InterruptedError, RejectedError } from '../../core/errors.js';
 import type { Choice } from '../../core/terminal/prompts.js';
 import { missingInputs } from '../../core/run/resolve.js';
-import { givenExplicitly } from '../../core/run/wizard.js';
+import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
 import { HINTS } from './guide.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
+  APPLICATION_DETAILS,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  EXPIRATION,
+  SUBDOMAIN,
+  USER,
   askApiKey,
-  askApplicationDetails,
-  askClientId,
-  askClientSecret,
-  askExpiration,
   askPlan,
-  askSubdomain,
-  askUser,
   asExpiration,
   confirmCreate,
   confirmRenew,
   declined,
-  isOpen,
   showIntro,
   showSwaggerGuide,
 } from './wizard.js';
@@ -128,7 +127,7 @@ async function freshKeyAfter(context: StepContext, error: unknown, tries: number
 const introStep: Step = async (context, values) => {
   if (!context.interactive) return;
   showIntro(context);
-  if (isOpen(context, 'subdomain')) return { values: { subdomain: await askSubdomain(context, values) } };
+  return { values: await askOpen(context, [SUBDOMAIN], values) };
 };
 
 const planStep: Step = async (context, values) => {
@@ -149,7 +148,7 @@ const createStep: Step = async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
   if (context.interactive) {
-    answers = await askApplicationDetails(context, values, false);
+    answers = await askOpen(context, APPLICATION_DETAILS, values);
     // The API Key lives 3 minutes: it is asked for last, right before the request is shown and sent.
     if (isOpen(context, 'apiKey')) {
       await showSwaggerGuide(context, origin);
@@ -190,7 +189,7 @@ const createStep: Step = async (context, values) => {
       if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'validation_failed') throw error;
       context.out.failure(error, { code: false });
       if (!(await context.prompt.confirm({ message: 'Change the Name, Expiration or Service Domain and try again?', default: true }))) throw error;
-      answers = { ...answers, ...(await askApplicationDetails(context, current(), true)) };
+      answers = { ...answers, ...(await askOpen(context, APPLICATION_DETAILS, current(), true)) };
       if (!(await confirmCreate(context, origin, current().apiKey ?? '', applicationRequest(current())))) throw declined('creating the application');
     }
   }
@@ -215,8 +214,8 @@ const renewStep: Step = async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
   if (context.interactive) {
-    if (values.clientId === undefined) answers = { clientId: await askClientId(context, values) };
-    if (isOpen(context, 'expiration')) answers = { ...answers, expiration: await askExpiration(context, values) };
+    if (values.clientId === undefined) answers = await CLIENT_ID.ask(context, values, false);
+    answers = { ...answers, ...(await askOpen(context, [EXPIRATION], current())) };
     // The API Key lives 3 minutes: it is asked for last, right before the request is shown and sent.
     if (isOpen(context, 'apiKey')) {
       await showSwaggerGuide(context, origin);
@@ -255,15 +254,12 @@ const savedStep: Step = async (context, values) => {
 
 const existingStep: Step = async (context, values) => {
   if (!context.interactive) return;
-  let answers: Values = {};
-  if (isOpen(context, 'clientId')) answers = { clientId: await askClientId(context, values) };
-  if (isOpen(context, 'clientSecret')) answers = { ...answers, clientSecret: await askClientSecret(context, { ...values, ...answers }) };
-  return { values: answers };
+  return { values: await askOpen(context, [CLIENT_ID, CLIENT_SECRET], values) };
 };
 
 /** Steps 6-7: the user the connector acts as. */
 const userStep: Step = async (context, values): Promise<StepResult | void> => {
-  if (context.interactive) return { values: await askUser(context, values, false) };
+  if (context.interactive) return { values: await askOpen(context, USER, values) };
 };
 
 const PLAN_STEPS: Record<Plan, readonly Step[]> = {
@@ -301,13 +297,9 @@ export const invenias: ConnectorSteps = {
   afterToken: checkApiCall,
   nextMoves,
   async edit(context, values, refusal) {
-    let answers: Values = {};
     // A refused user (password, or licence and group) is fixed by changing the user, not the application.
-    if (planOf(values) === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(refusal.code)) {
-      answers = { clientId: await askClientId(context, values) };
-      answers = { ...answers, clientSecret: await askClientSecret(context, { ...values, ...answers }) };
-    }
-    return { ...answers, ...(await askUser(context, { ...values, ...answers }, true)) };
+    const application = planOf(values) === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(refusal.code);
+    return askOpen(context, application ? [CLIENT_ID, CLIENT_SECRET, ...USER] : USER, values, true);
   },
   expiresOn: savedExpiryOf,
   interruptedAfterKeep(context, values) {

@@ -2,16 +2,17 @@
 // the diagnosis of a refusal. Core runs them, verifies, saves and renders.
 import type { ConnectorSteps } from '../../core/run/connector.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
-import { collect, showChecklist } from './wizard.js';
+import { askStep } from '../../core/run/wizard.js';
+import { QUESTIONS, showChecklist } from './wizard.js';
 
 export const pingone: ConnectorSteps = {
   setup: [
-    async (context, values) => {
-      if (!context.interactive) return;
-      showChecklist(context);
-      return { values: await collect(context, values, false) };
+    async (context) => {
+      if (context.interactive) showChecklist(context);
     },
+    askStep(QUESTIONS),
   ],
+  questions: QUESTIONS,
   verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   tokenRequest,
   diagnose: (context, refusal, values) => diagnoseRefusal(context, refusal, values),
@@ -20,7 +21,6 @@ export const pingone: ConnectorSteps = {
     { name: 'Change the values I entered', value: 'edit' },
     { name: 'Quit', value: 'quit' },
   ],
-  edit: (context, values) => collect(context, values, true),
   // PingOne applies console changes with a delay: its own Go SDK retries "Unsupported authentication method" for this
   // reason (docs/partners.md P-SETTLE). Four tries over 14 s; a wrong environment or region does not settle by waiting.
   settling: { codes: ['wrong_auth_method', 'unauthorized_client', 'no_roles', 'invalid_client', 'app_disabled'], waitsSeconds: [2, 4, 8] },

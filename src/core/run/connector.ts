@@ -44,6 +44,17 @@ export interface StepContext {
   warn(text: string): void;
 }
 
+/** What a wizard question may use. */
+export type QuestionContext = Pick<StepContext, 'prompt' | 'out' | 'redactor' | 'sources'>;
+
+/** One question of a connector's wizard (most are one field: see askField in wizard.ts). */
+export interface Question {
+  /** The value it answers: asked while not given on the command line, on stdin or in the environment. */
+  readonly key: string;
+  /** Asks; returns the values it set (one answer can set several, as a pasted URL does). */
+  ask(context: QuestionContext, values: Values, editing: boolean): Promise<Values>;
+}
+
 /** A step context without the run's own recorders (`check`, `warn`) and sources: what a session gives a run. */
 export type RunContextBase = Omit<StepContext, 'check' | 'warn' | 'sources'>;
 
@@ -118,8 +129,10 @@ export interface ConnectorSteps {
   afterToken?(context: StepContext, values: Values, token: Extract<TokenAnswer, { kind: 'token' }>): Promise<void>;
   /** The choices after a refusal, in the partner's words. */
   nextMoves?(values: Values, refusal: CliError): Choice<NextMove>[];
-  /** "Change the values I entered": asks again and returns the new values. */
-  edit(context: StepContext, values: Values, refusal: CliError): Promise<Values>;
+  /** The wizard's questions, in order; core asks those still open (see askStep) and, by default, all of them again to edit. */
+  questions?: readonly Question[];
+  /** "Change the values I entered", where it depends on the refusal: asks again and returns the new values. */
+  edit?(context: StepContext, values: Values, refusal: CliError): Promise<Values>;
   /** Console settings take a moment to apply: after "Try again", these refusals are retried with a countdown. */
   settling?: Settling;
   /** The expiry date the profile knows for the application these values name (null when unknown). */

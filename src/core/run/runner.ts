@@ -4,6 +4,7 @@
 import type { ConnectorSteps, NextMove, RunContextBase, Step, StepContext, StepResult, Values } from './connector.js';
 import { CliError, type HintRun, InterruptedError, RejectedError } from '../errors.js';
 import { joinHints } from '../hint.js';
+import { askOpen } from './wizard.js';
 import type { FieldSpec } from './fields.js';
 import { type TokenRefusal, diagnoseRefusal, requestToken } from '../net/oauth.js';
 import { type Check, type CyclrValue, type RunOutcome, failureKind } from '../outcome.js';
@@ -163,7 +164,7 @@ async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, 
       context.out.failure(aboutRun(error, context, current.values), { code: false });
       move = await context.prompt.select<NextMove>({ message: 'What now?', choices: steps.nextMoves?.(current.values, error) ?? DEFAULT_MOVES });
       if (move === 'quit') throw new Stopped(error);
-      if (move === 'edit') current = merge(current, await steps.edit(context, current.values, error));
+      if (move === 'edit') current = merge(current, await (steps.edit ? steps.edit(context, current.values, error) : askOpen(context, steps.questions ?? [], current.values, true)));
     }
   }
 }
