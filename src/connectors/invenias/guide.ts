@@ -60,6 +60,4 @@ export const HINTS = {
   secretReplaced: ['The secret may have been replaced: run ', RENEW, ' again with a fresh API Key to get a secret you can see.'],
   /** A secret issued but not written: renew that application to get another. */
   secretNotSaved: ['Fix the config directory, then get a new secret with ', command('invenias', '--renew', PROFILE, { value: 'clientId', flag: '--client-id', otherwise: '<that Client ID>' }), '.'],
-  /** Ctrl+C after a secret was kept: running again verifies what is saved. */
-  rerunToVerify: ['Run ', command('invenias', PROFILE), ' again (without --new-app or --renew) to verify them; no new application is created.'],
 } as const satisfies Record<string, Hint>;

@@ -2,7 +2,7 @@
 // one given, or reuse the profile's), the user, the token request as Cyclr sends it, and the diagnoses. A created or
 // renewed application's secret is a step result the runner saves before anything else happens.
 import type { ConnectorSteps, NextMove, Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
-import { CliError, InputError, InterruptedError, RejectedError } from '../../core/errors.js';
+import { CliError, InputError, RejectedError } from '../../core/errors.js';
 import type { Choice } from '../../core/terminal/prompts.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
@@ -302,11 +302,5 @@ export const invenias: ConnectorSteps = {
     return askOpen(context, application ? [CLIENT_ID, CLIENT_SECRET, ...USER] : USER, values, true);
   },
   expiresOn: savedExpiryOf,
-  interruptedAfterKeep(context, values) {
-    return new InterruptedError(
-      `Interrupted. Application ${values.clientId ?? ''} and its new Client Secret are saved in profile "${context.profileName}".`,
-      HINTS.rerunToVerify,
-    );
-  },
 };
 

@@ -70,15 +70,16 @@ export interface ConnectorInfo {
    * command is completed with the run's profile.
    */
   readonly renewHint?: Hint;
+  /**
+   * The partner issues a secret it shows only once (keys of the field holding it and of the field naming its
+   * application): core keeps it even with --no-save, says after Ctrl+C where it is, and says what a profile's
+   * removal loses.
+   */
+  readonly oneTimeSecret?: { readonly secret: string; readonly application: string };
 }
 
 export interface Connector extends ConnectorInfo {
   readonly summary: string;
-  /**
-   * The partner issues a secret it shows only once (keys of the field holding it and of the field naming its
-   * application): core keeps it even with --no-save, and says what a profile's removal loses.
-   */
-  readonly oneTimeSecret?: { readonly secret: string; readonly application: string };
   /** Flags beyond the fields' own, e.g. `--authorization-url`. */
   readonly extraFlags: readonly ExtraFlag[];
   /** Turns connector-specific flags into field values before values are resolved. */
@@ -137,6 +138,4 @@ export interface ConnectorSteps {
   settling?: Settling;
   /** The expiry date the profile knows for the application these values name (null when unknown). */
   expiresOn?(context: StepContext, values: Values): string | null;
-  /** Ctrl+C after a one-time secret was kept: say what is saved and how to go on. */
-  interruptedAfterKeep?(context: StepContext, values: Values): CliError;
 }

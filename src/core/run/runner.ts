@@ -3,7 +3,7 @@
 // typed outcome and prints no result itself (core/render.ts does, called from program.ts).
 import type { ConnectorSteps, NextMove, RunContextBase, Step, StepContext, StepResult, Values } from './connector.js';
 import { CliError, type HintRun, InterruptedError, RejectedError } from '../errors.js';
-import { joinHints } from '../hint.js';
+import { PROFILE, command, joinHints } from '../hint.js';
 import { askOpen } from './wizard.js';
 import type { FieldSpec } from './fields.js';
 import { type TokenRefusal, diagnoseRefusal, requestToken } from '../net/oauth.js';
@@ -194,6 +194,19 @@ function requireKeys(fields: readonly FieldSpec[], values: Values, keys: readonl
   if (missing.length > 0) throw missingInputs(missing);
 }
 
+/** Ctrl+C after a one-time secret was kept: where it is, and that running again verifies it without another application. */
+function interruptedAfterKeep(context: Pick<StepContext, 'connector' | 'profileName'>, values: Values): InterruptedError {
+  const { connector, profileName } = context;
+  const kept = connector.oneTimeSecret;
+  const secret = connector.fields.find((field) => field.key === kept?.secret)?.label ?? 'secret';
+  const application = kept ? ` ${values[kept.application] ?? ''}` : '';
+  return new InterruptedError(`Interrupted. Application${application} and its new ${secret} are saved in profile "${profileName}".`, [
+    'Run ',
+    command(connector.name, PROFILE),
+    ' again to verify them; no new application is created.',
+  ]);
+}
+
 class Run {
   private readonly checks: Check[] = [];
   private readonly warnings: string[];
@@ -247,9 +260,7 @@ class Run {
   private failed(mode: 'setup' | 'verify', caught: unknown): RunOutcome {
     const stopped = caught instanceof Stopped;
     let error = asCliError(stopped ? caught.refusal : caught, this.context);
-    if (error instanceof InterruptedError && this.kept && this.input.steps.interruptedAfterKeep && error.code === 'interrupted') {
-      error = this.input.steps.interruptedAfterKeep(this.context, this.state.values);
-    }
+    if (error instanceof InterruptedError && this.kept && error.code === 'interrupted') error = interruptedAfterKeep(this.context, this.state.values);
     error = aboutRun(error, this.context, this.state.values);
     return { ...this.report(mode), kind: failureKind(error), error, shown: stopped };
   }
