@@ -12,6 +12,7 @@ import { type Output, wrapLine } from '../core/terminal/output.js';
 import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
+import { oneLine } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
 import type { Io } from '../core/run/io.js';
 
@@ -82,7 +83,9 @@ function listEntry(profile: StoredProfile): Record<string, unknown> {
   };
 }
 
-function table(rows: string[][]): string[] {
+/** Rows as aligned columns; each cell on one line, since saved values come from a file anyone may have edited. */
+function table(cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map((cell) => oneLine(cell)));
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
 }
@@ -143,7 +146,7 @@ function profileBlock(profile: StoredProfile, width: number, now: number): strin
   ];
   const lines = [`${profile.connector} ${profile.name}`, wrapLine(`  ${status.join(', ')}`, width)];
   for (const [key, value] of Object.entries(profile.values)) {
-    const line = `  ${key}: ${value}`;
+    const line = `  ${key}: ${oneLine(value)}`;
     lines.push(...(line.length <= width ? [line] : [`  ${key}:`, `    ${value}`]));
   }
   return lines;
@@ -174,9 +177,11 @@ function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: s
 async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<void> {
   const { out, redactor } = io;
   const { label, value } = copiedField(connector, profile, asked);
+  // Every saved secret, not only the copied value: a variable holding one is kept from the clipboard tool too.
+  for (const secret of Object.values(profile.secrets)) redactor.add(secret);
   redactor.add(value);
   const reveal = out.hint(revealCommand(connector.name, profile.name));
-  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env });
+  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
   if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
   out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
 }

@@ -91,7 +91,7 @@ async function handOffIssued(io: Io, run: Extract<RunOutcome, { kind: 'verified'
       out: io.out,
       values: [...run.cyclrValues],
       revealCommand: io.out.hint(revealCommand(run.connector, run.heldIn ?? run.profile ?? 'default')),
-      clipboard: { terminal: io.stdout, env: io.env },
+      clipboard: { terminal: io.stdout, env: io.env, redactor: io.redactor },
     });
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;

@@ -12,6 +12,7 @@ import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } fr
 import { Output } from '../core/terminal/output.js';
 import { type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
 import type { Redactor } from '../core/redact.js';
+import { withoutControls } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
 import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
@@ -103,13 +104,16 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
   }
 }
 
+/** Text for XML: markup escaped, and no control character (XML 1.0 forbids most; a CI page would show the rest). */
 function xmlEscape(text: string): string {
-  return text.replace(/[<>&"']/g, (character) => `&#${character.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return withoutControls(text).replace(/[<>&"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 /** JUnit XML as CI systems read it: one testcase per profile; rejected is a failure, could-not-ask an error. */
 /** The JUnit XML of a batch; each hint's commands begin with `program`, as the tool was started. */
-export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date, program: readonly string[] = BARE): string {
+export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date, redactor: Redactor, program: readonly string[] = BARE): string {
+  // CI systems upload this file: every text in it goes through the run's redactor, and the whole file again.
+  const xmlText = (text: string): string => xmlEscape(redactor.redact(text));
   const failures = outcomes.filter((entry) => runExitCode(entry.outcome) === 1).length;
   const errors = outcomes.filter((entry) => ![0, 1].includes(runExitCode(entry.outcome))).length;
   const seconds = (ms: number): string => (ms / 1000).toFixed(3);
@@ -120,19 +124,19 @@ export function junitReport(outcomes: readonly BatchEntry[], finishedAt: Date, p
     `  <testsuite name="connector-setup verify" tests="${outcomes.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(total)}" timestamp="${finishedAt.toISOString()}">`,
   ];
   for (const { outcome: result, ms } of outcomes) {
-    const name = xmlEscape(`${result.connector}/${result.profile ?? 'default'}`);
-    lines.push(`    <testcase classname="${xmlEscape(result.connector)}" name="${name}" time="${seconds(ms)}">`);
+    const name = xmlText(`${result.connector}/${result.profile ?? 'default'}`);
+    lines.push(`    <testcase classname="${xmlText(result.connector)}" name="${name}" time="${seconds(ms)}">`);
     if (result.kind !== 'verified') {
       const tag = runExitCode(result) === 1 ? 'failure' : 'error';
       const fix = result.error.hintFor(program);
       const body = [result.error.message, fix && `Fix: ${fix}`].filter(Boolean).join('\n');
-      lines.push(`      <${tag} type="${xmlEscape(result.error.code)}" message="${xmlEscape(result.error.message)}">${xmlEscape(body)}</${tag}>`);
+      lines.push(`      <${tag} type="${xmlText(result.error.code)}" message="${xmlText(result.error.message)}">${xmlText(body)}</${tag}>`);
     }
-    if (result.warnings.length > 0) lines.push(`      <system-out>${xmlEscape(result.warnings.join('\n'))}</system-out>`);
+    if (result.warnings.length > 0) lines.push(`      <system-out>${xmlText(result.warnings.join('\n'))}</system-out>`);
     lines.push('    </testcase>');
   }
   lines.push('  </testsuite>', '</testsuites>', '');
-  return lines.join('\n');
+  return redactor.redact(lines.join('\n'));
 }
 
 function junitUnwritable(target: string, code: string): InputError {
@@ -210,7 +214,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       ),
     );
     progress.end();
-    if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now()), io.out.program));
+    if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now()), io.redactor, io.out.program));
     return { kind: 'batch', entries };
   } catch (error) {
     return { kind: 'failed', error: asCliError(error, { signal: session.signal, env: io.env, out: io.out }), document: { results: [] } };

@@ -2,6 +2,7 @@
 // hint.ts), and the exit code of docs/contract.md. They become output and an exit status in exactly one place
 // (program.ts, through core/render.ts).
 import { BARE, type Hint, type HintSetting, renderHint } from './hint.js';
+import { escapeControls } from './printable.js';
 
 export type ExitCode = 0 | 1 | 2 | 3 | 130;
 
@@ -98,5 +99,5 @@ export interface ErrorJson {
 /** A user's value quoted for a message: control characters shown as escapes, never sent to the terminal. */
 export function quoteValue(value: string, maxLength = 80): string {
   const shown = value.length > maxLength ? `${value.slice(0, maxLength)}…` : value;
-  return JSON.stringify(shown).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeControls(JSON.stringify(shown));
 }

@@ -1,30 +1,341 @@
-// One redaction layer for everything the process prints: it knows every secret value of the run
-// (flags, stdin, environment, profile, and what servers hand back) and replaces each occurrence.
+// One redaction layer for everything the process prints or writes: it knows every secret value of the run (flags,
+// stdin, environment, profile, and what servers hand back) and hides it in every encoding a server plausibly echoes
+// it in. Terminal, JSON, JUnit and every file the tool writes go through redact(); words from outside go through
+// quote() first.
+//
+// The rule. redact() hides every secret of at least MIN_SECRET_LENGTH characters wherever it appears whole in the
+// text, read
+//   - as it is, and with escape sequences and control characters (which a terminal does not show) left out;
+//   - decoded, once or twice over (one kind per layer): percent-encoding in either case (`%2f`, `%2F`, UTF-8 bytes, `%uXXXX`),
+//     `+` as a space or as itself, JSON and JavaScript escapes (`\"`, `\/`, `\u002f`, `\x2f`), HTML entities
+//     (`&#47;`, `&#x2F;`, `&sol;`);
+//   - as base64 or base64url, when a run of such characters decodes to text holding it (the secret, or `id:secret`
+//     as HTTP Basic sends it): the whole run is hidden.
+// quote(), for what a server or a file says, also hides every run of FRAGMENT_LENGTH or more consecutive characters
+// of a secret (a prefix or suffix a server cut, read the same ways), and only then cuts to length. Fragments are
+// looked for only there, where they can come from: our own words (hints, commands) are never cut from a secret, and
+// a password that holds an ordinary word ("invenias", "password") must not blank that word out of every hint.
+// Each stretch of the text that holds a hidden part becomes one `[redacted]`.
 
-const MIN_SECRET_LENGTH = 4;
+import { ESCAPE_SEQUENCE, oneLine } from './printable.js';
+
+/** Shorter secrets are refused as input (see parseSecret): hiding every 3-letter run would blank out ordinary text. */
+export const MIN_SECRET_LENGTH = 4;
+/** A run of this many characters of a secret is as secret as the whole. */
+export const FRAGMENT_LENGTH = 8;
 export const REDACTED = '[redacted]';
+
+/** A text as read one way, each character mapped back to the stretch [start, end) of the original it stands for. */
+interface Reading {
+  text: string;
+  start: ArrayLike<number>;
+  end: ArrayLike<number>;
+}
+
+/** The text as a terminal shows it, and which characters of the original it left out. */
+interface Visible extends Reading {
+  /** Indexed by the original's characters; empty when nothing was left out. */
+  skipped: boolean[];
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", sol: '/', bsol: '\\', plus: '+', equals: '=', num: '#', excl: '!',
+  dollar: '$', percnt: '%', lpar: '(', rpar: ')', ast: '*', midast: '*', comma: ',', period: '.', colon: ':', semi: ';',
+  quest: '?', commat: '@', lsqb: '[', lbrack: '[', rsqb: ']', rbrack: ']', hat: '^', lowbar: '_', grave: '`',
+  lcub: '{', lbrace: '{', verbar: '|', vert: '|', rcub: '}', rbrace: '}', nbsp: ' ', tab: '\t', newline: '\n',
+};
+const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', "'": "'", b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+// eslint-disable-next-line no-control-regex
+const HIDDEN_IN_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u;
+/** Long enough to hold a 4-character secret. */
+const BASE64_RUN = /[A-Za-z0-9+/_-]{6,}={0,2}/g;
+/** How much of a server's answer quote() reads at most, and how much of that only to judge what comes before. */
+const QUOTE_WINDOW = 16 * 1024;
+const QUOTE_EDGE = 256;
+const HEX = /^[0-9a-f]+$/i;
+
+function identity(text: string): Reading {
+  const start = new Int32Array(text.length);
+  const end = new Int32Array(text.length);
+  for (let index = 0; index < text.length; index += 1) {
+    start[index] = index;
+    end[index] = index + 1;
+  }
+  return { text, start, end };
+}
+
+/** The text as a terminal shows it: escape sequences and control characters left out. */
+function visible(text: string): Visible {
+  if (!HIDDEN_IN_TERMINAL.test(text)) return { ...identity(text), skipped: [] };
+  const reading = { text: '', start: [] as number[], end: [] as number[], skipped: new Array<boolean>(text.length).fill(false) };
+  let index = 0;
+  ESCAPE_SEQUENCE.lastIndex = 0;
+  const sequences = [...text.matchAll(ESCAPE_SEQUENCE)].map((match) => [match.index, match.index + match[0].length] as const);
+  let next = 0;
+  while (index < text.length) {
+    const sequence = sequences[next];
+    if (sequence && sequence[0] === index) {
+      reading.skipped.fill(true, index, sequence[1]);
+      index = sequence[1];
+      next += 1;
+      continue;
+    }
+    const char = String.fromCodePoint(text.codePointAt(index) ?? 0);
+    if (HIDDEN_IN_TERMINAL.test(char)) reading.skipped.fill(true, index, index + char.length);
+    else {
+      for (let unit = 0; unit < char.length; unit += 1) {
+        reading.text += char[unit];
+        reading.start.push(index);
+        reading.end.push(index + char.length);
+      }
+    }
+    index += char.length;
+  }
+  return reading;
+}
+
+/** Bytes of consecutive `%XX` at `index` that make one UTF-8 character: its text and how many source characters. */
+function percentCharacter(text: string, index: number): { char: string; length: number } | undefined {
+  const byteAt = (at: number): number | undefined => {
+    const hex = text.slice(at + 1, at + 3);
+    return text[at] === '%' && hex.length === 2 && HEX.test(hex) ? Number.parseInt(hex, 16) : undefined;
+  };
+  const lead = byteAt(index);
+  if (lead === undefined) return undefined;
+  const count = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+  if (count === 0) return { char: String.fromCharCode(lead), length: 3 };
+  const bytes = [lead];
+  for (let more = 1; more < count; more += 1) {
+    const byte = byteAt(index + more * 3);
+    if (byte === undefined || byte < 0x80 || byte > 0xbf) return { char: String.fromCharCode(lead), length: 3 };
+    bytes.push(byte);
+  }
+  return { char: Buffer.from(bytes).toString('utf8'), length: count * 3 };
+}
+
+/** One kind of encoding a server may echo a secret in. */
+type Encoding = 'percent' | 'form' | 'json' | 'html';
+/** The character each encoding's escapes start with, so a text without it is not decoded at all. */
+const ESCAPE_START: Record<Encoding, RegExp> = { percent: /%/, form: /[%+]/, json: /\\/, html: /&/ };
+
+/** The escape of `encoding` that starts at `index`: what it stands for and its length, or undefined. */
+function escapeAt(text: string, index: number, encoding: Encoding): { char: string; length: number } | undefined {
+  const head = text[index];
+  if (head === '+' && encoding === 'form') return { char: ' ', length: 1 };
+  if (head === '%' && (encoding === 'percent' || encoding === 'form')) {
+    const wide = /^%u([0-9a-f]{4})/i.exec(text.slice(index, index + 6));
+    if (wide) return { char: String.fromCharCode(Number.parseInt(wide[1] ?? '0', 16)), length: 6 };
+    return percentCharacter(text, index);
+  }
+  if (head === '\\' && encoding === 'json') {
+    const rest = text.slice(index + 1, index + 6);
+    const unicode = /^u([0-9a-f]{4})/i.exec(rest);
+    if (unicode) return { char: String.fromCharCode(Number.parseInt(unicode[1] ?? '0', 16)), length: 6 };
+    const byte = /^x([0-9a-f]{2})/i.exec(rest);
+    if (byte) return { char: String.fromCharCode(Number.parseInt(byte[1] ?? '0', 16)), length: 4 };
+    const simple = JSON_ESCAPES[rest[0] ?? ''];
+    return simple === undefined ? undefined : { char: simple, length: 2 };
+  }
+  if (head === '&' && encoding === 'html') {
+    const entity = /^&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,8}));?/i.exec(text.slice(index, index + 12));
+    if (!entity) return undefined;
+    if (entity[3] !== undefined) {
+      const named = NAMED_ENTITIES[entity[3].toLowerCase()];
+      return named === undefined ? undefined : { char: named, length: entity[0].length };
+    }
+    const codePoint = entity[1] !== undefined ? Number(entity[1]) : Number.parseInt(entity[2] ?? '0', 16);
+    return codePoint <= 0x10ffff ? { char: String.fromCodePoint(codePoint), length: entity[0].length } : undefined;
+  }
+  return undefined;
+}
+
+/** One layer of `encoding` decoded; undefined when there was nothing to decode. */
+function decoded(reading: Reading, encoding: Encoding): Reading | undefined {
+  const { text } = reading;
+  if (!ESCAPE_START[encoding].test(text)) return undefined;
+  const chars: string[] = [];
+  const start: number[] = [];
+  const end: number[] = [];
+  let changed = false;
+  for (let index = 0; index < text.length; ) {
+    const escape = escapeAt(text, index, encoding);
+    const length = escape?.length ?? 1;
+    const char = escape?.char ?? text[index] ?? '';
+    changed ||= escape !== undefined;
+    const from = reading.start[index] ?? 0;
+    const to = reading.end[index + length - 1] ?? from;
+    for (let unit = 0; unit < char.length; unit += 1) {
+      chars.push(char[unit] ?? '');
+      start.push(from);
+      end.push(to);
+    }
+    index += length;
+  }
+  return changed ? { text: chars.join(''), start, end } : undefined;
+}
+
+const ENCODINGS: readonly Encoding[] = ['percent', 'form', 'json', 'html'];
+
+/**
+ * Every way the text is read: as it is, as a terminal shows it, and decoded one or two layers deep, one encoding per
+ * layer (JSON-escaped percent-encoding, percent-encoded twice, ...). One kind at a time, so a secret that itself
+ * holds something escape-like (`&amp`, `\\b`) is not decoded inside its own echo.
+ */
+function readings(text: string, shown: Visible): Reading[] {
+  // When nothing was left out, the text as it is and as shown are the same reading.
+  const all: Reading[] = shown.text.length === text.length ? [shown] : [identity(text), shown];
+  for (const outer of ENCODINGS) {
+    const once = decoded(shown, outer);
+    if (!once) continue;
+    all.push(once);
+    for (const inner of ENCODINGS) {
+      const twice = decoded(once, inner);
+      if (twice) all.push(twice);
+    }
+  }
+  return all;
+}
 
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** Every run of FRAGMENT_LENGTH characters of every secret. */
+  private readonly fragments = new Set<string>();
+  /** Secrets shorter than FRAGMENT_LENGTH, matched whole. */
+  private readonly shortSecrets = new Set<string>();
+  /** Base64 runs already decoded (the same words recur in every line), until the next secret is added. */
+  private readonly base64Seen = new Map<string, boolean>();
 
-  /** Registers a secret; its raw, JSON-escaped and URL-encoded forms are all hidden from output. */
+  /** Registers a secret; it is hidden whole and encoded, and in part in words from outside (see the rule above). */
   add(secret: string | undefined): void {
-    if (!secret || secret.length < MIN_SECRET_LENGTH) return;
+    if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
     this.secrets.add(secret);
-    this.secrets.add(JSON.stringify(secret).slice(1, -1));
-    this.secrets.add(encodeURIComponent(secret));
-    this.secrets.add(new URLSearchParams({ s: secret }).toString().slice(2));
+    this.base64Seen.clear();
+    if (secret.length < FRAGMENT_LENGTH) this.shortSecrets.add(secret);
+    for (let index = 0; index + FRAGMENT_LENGTH <= secret.length; index += 1) this.fragments.add(secret.slice(index, index + FRAGMENT_LENGTH));
   }
 
+  /** True when `value` holds a secret or 8 characters of one (e.g. an environment variable holding a secret). */
+  reveals(value: string): boolean {
+    return this.secrets.size > 0 && this.hiddenStretches(value, true).some(Boolean);
+  }
+
+  /** Every secret hidden wherever it appears whole, in any encoding (see the rule above). */
   redact(text: string): string {
-    if (this.secrets.size === 0) return text;
-    // Longest first, so a secret that contains another is hidden whole.
-    const ordered = [...this.secrets].sort((a, b) => b.length - a.length);
-    let result = text;
-    for (const secret of ordered) {
-      if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+    return this.redactPart(text, text.length, false);
+  }
+
+  /**
+   * The first `keep` characters of `text`, redacted as part of the whole of `text` (so its edge is judged too);
+   * `fragments`: runs of FRAGMENT_LENGTH characters of a secret are hidden too.
+   */
+  private redactPart(text: string, keep: number, fragments: boolean): string {
+    if (this.secrets.size === 0 || text === '') return text.slice(0, keep);
+    const hidden = this.hiddenStretches(text, fragments);
+    let result = '';
+    for (let index = 0; index < Math.min(keep, text.length); index += 1) {
+      if (!hidden[index]) result += text[index];
+      else if (!hidden[index - 1]) result += REDACTED;
     }
     return result;
+  }
+
+  /** Every string in a JSON-like value redacted (keys too), before it is serialised. */
+  redactDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((item: unknown) => this.redactDeep(item)) as T;
+    const prototype = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    // Plain objects only: anything else (a Date) serialises its own way, and the serialised text is redacted too.
+    if (prototype === Object.prototype || prototype === null) {
+      return Object.fromEntries(Object.entries(value as object).map(([key, item]) => [this.redact(key), this.redactDeep(item)])) as T;
+    }
+    return value;
+  }
+
+  /**
+   * Words from outside (a server's message, a saved value) as they may be quoted: on one line without escape
+   * sequences or control characters, redacted, and only then cut to `maxLength` with `…`, never inside a
+   * `[redacted]`, so a cut can never leave part of a secret behind.
+   */
+  quote(text: string, maxLength: number): string {
+    // A huge answer is read only as far as could ever be shown; its last QUOTE_EDGE characters only to judge the
+    // ones before them, since a secret may run past the edge.
+    const bounded = this.redactPart(text.slice(0, QUOTE_WINDOW), text.length > QUOTE_WINDOW ? QUOTE_WINDOW - QUOTE_EDGE : text.length, true);
+    const safe = this.redactPart(oneLine(bounded), Infinity, true);
+    if (safe.length <= maxLength) return safe;
+    let end = maxLength;
+    for (let at = safe.indexOf(REDACTED); at !== -1 && at < end; at = safe.indexOf(REDACTED, at + 1)) {
+      if (at + REDACTED.length > end) end = at;
+    }
+    // Nor inside a character written as two UTF-16 units.
+    if (/[\ud800-\udbff]/.test(safe[end - 1] ?? '')) end -= 1;
+    return `${safe.slice(0, end).trimEnd()}…`;
+  }
+
+  /** For each character of `text`: does it belong to a stretch that shows (part of) a secret? */
+  private hiddenStretches(text: string, fragments: boolean): boolean[] {
+    const hidden = new Array<boolean>(text.length).fill(false);
+    const hide = (reading: Reading, from: number, to: number): void => {
+      for (let index = from; index < to; index += 1) hidden.fill(true, reading.start[index] ?? 0, reading.end[index] ?? 0);
+    };
+    const shown = visible(text);
+    for (const reading of readings(text, shown)) {
+      this.matches(reading.text, fragments, (from, to) => hide(reading, from, to));
+      for (const run of reading.text.matchAll(BASE64_RUN)) {
+        if (this.base64Reveals(run[0], fragments)) hide(reading, run.index, run.index + run[0].length);
+      }
+    }
+    // What a terminal does not show (an escape sequence, a zero-width space) between two hidden characters is hidden
+    // with them, so the secret becomes one [redacted] however it was interleaved.
+    for (let index = 0; index < text.length; index += 1) {
+      if (!shown.skipped[index] || hidden[index] || !hidden[index - 1]) continue;
+      let end = index;
+      while (end < text.length && shown.skipped[end] && !hidden[end]) end += 1;
+      if (hidden[end]) hidden.fill(true, index, end);
+      index = end;
+    }
+    return hidden;
+  }
+
+  /** Calls `found` with each [from, to) stretch of `text` that is a secret, or with `fragments` a run of 8 of one. */
+  private matches(text: string, fragments: boolean, found: (from: number, to: number) => void): void {
+    if (fragments) {
+      for (let index = 0; index + FRAGMENT_LENGTH <= text.length; index += 1) {
+        if (this.fragments.has(text.slice(index, index + FRAGMENT_LENGTH))) found(index, index + FRAGMENT_LENGTH);
+      }
+    }
+    for (const secret of fragments ? this.shortSecrets : this.secrets) {
+      for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) found(at, at + secret.length);
+    }
+  }
+
+  private holds(text: string, fragments: boolean): boolean {
+    let found = false;
+    this.matches(text, fragments, () => (found = true));
+    return found;
+  }
+
+  /**
+   * A run of base64 (or base64url) characters, decoded from each of its first four positions: does it hold a
+   * secret (or a fragment), as it is or form-encoded (HTTP Basic encodes `id:secret` so)?
+   */
+  private base64Reveals(run: string, fragments: boolean): boolean {
+    const key = `${fragments ? 'f' : 'w'}${run}`;
+    const known = this.base64Seen.get(key);
+    if (known !== undefined) return known;
+    const reveals = this.decodesToSecret(run, fragments);
+    if (this.base64Seen.size > 4096) this.base64Seen.clear();
+    this.base64Seen.set(key, reveals);
+    return reveals;
+  }
+
+  private decodesToSecret(run: string, fragments: boolean): boolean {
+    for (let offset = 0; offset < 4 && run.length - offset >= 6; offset += 1) {
+      const text = Buffer.from(run.slice(offset), 'base64').toString('utf8');
+      if (this.holds(text, fragments)) return true;
+      const form = decoded(identity(text), 'form');
+      if (form && this.holds(form.text, fragments)) return true;
+    }
+    return false;
   }
 }
 
@@ -32,4 +343,21 @@ export class Redactor {
 export function maskSecret(secret: string): string {
   if (secret.length < 12) return '****';
   return `****${secret.slice(-4)}`;
+}
+
+/** Variables a child process never needs and must not inherit: the connectors' own, where secrets are given. */
+const SECRET_VARIABLES = /^(PINGONE|INVENIAS)_/i;
+
+/**
+ * The environment for a child process (a clipboard tool, a browser, a keychain tool): the run's, without the
+ * connectors' variables and without any variable whose value holds something the redactor hides.
+ */
+export function childEnvironment(env: NodeJS.ProcessEnv, redactor?: Redactor): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || SECRET_VARIABLES.test(name)) continue;
+    if (redactor?.reveals(value)) continue;
+    kept[name] = value;
+  }
+  return kept;
 }

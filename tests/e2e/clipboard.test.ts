@@ -15,13 +15,14 @@ const CLIENT_ID = SEEDED_INVENIAS_CLIENT_ID;
 const inveniasProfile = seedInveniasProfile;
 
 /** A directory holding only a fake `xclip` that writes its stdin and arguments to files. */
-function fakeXclip(): { dir: string; received: () => string | undefined; args: () => string[] } {
+function fakeXclip(): { dir: string; received: () => string | undefined; args: () => string[]; env: () => Record<string, string> } {
   const dir = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'bin-'));
   const record = path.join(dir, 'received');
   // .cjs: the scratch directory lies under this package, whose "type": "module" would make a plain .js an ES module.
   const script = [
     "const fs = require('node:fs');",
     `fs.writeFileSync(${JSON.stringify(`${record}.args`)}, JSON.stringify(process.argv.slice(2)));`,
+    `fs.writeFileSync(${JSON.stringify(`${record}.env`)}, JSON.stringify(process.env));`,
     `fs.writeFileSync(${JSON.stringify(record)}, fs.readFileSync(0));`,
   ].join('\n');
   writeFileSync(path.join(dir, 'xclip.cjs'), script);
@@ -31,6 +32,7 @@ function fakeXclip(): { dir: string; received: () => string | undefined; args: (
     dir,
     received: () => (existsSync(record) ? readFileSync(record, 'utf8') : undefined),
     args: () => JSON.parse(readFileSync(`${record}.args`, 'utf8')) as string[],
+    env: () => JSON.parse(readFileSync(`${record}.env`, 'utf8')) as Record<string, string>,
   };
 }
 
@@ -60,6 +62,25 @@ describe('--copy without a terminal (an OS tool)', () => {
     expect(result.stderr).toContain('Copied the Client Secret of profile "acme" (invenias) with xclip.');
     expect(result.stdout).toBe('');
     expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('the tool starts without the secrets in the environment: no PINGONE_ or INVENIAS_ variable, nor any holding a secret', async () => {
+    const configDir = await inveniasProfile();
+    const xclip = fakeXclip();
+    const env = {
+      PATH: xclip.dir,
+      ...noDisplay,
+      PINGONE_CLIENT_SECRET: FAKE.clientSecret,
+      INVENIAS_PASSWORD: FAKE.inveniasPassword,
+      CI_COPY_OF_THE_SECRET: `saved=${FAKE.inveniasClientSecret}`,
+      KEPT_FOR_THE_TOOL: 'an ordinary value',
+    };
+    const result = await runCli(['profiles', 'show', 'invenias', 'acme', '--copy', 'client-id'], { configDir, env });
+    expect(result.code).toBe(0);
+    const seen = xclip.env();
+    expect(seen.KEPT_FOR_THE_TOOL).toBe('an ordinary value');
+    expect(Object.keys(seen).filter((name) => /^(PINGONE|INVENIAS)_/i.test(name) || name === 'CI_COPY_OF_THE_SECRET')).toEqual([]);
+    expectNoSecrets(JSON.stringify(seen));
   });
 
   test('a non-secret value is copied too, and not printed either', async () => {

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { CliError, InterruptedError, UnreachableError } from '../../src/core/errors.js';
 import { describeNetworkError } from '../../src/core/net/network-errors.js';
 import { HttpClient, MAX_BODY_BYTES } from '../../src/core/net/transport.js';
+import { Redactor } from '../../src/core/redact.js';
 import { closedPort, faults, startFaultServer, waitUntil } from '../helpers/fault-server.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import type { Handler, TestServer } from '../helpers/https-server.js';
@@ -35,6 +36,7 @@ function recordingClient(options: { timeoutMs?: number; signal?: AbortSignal } =
       deadline: (ms: number) => AbortSignal.timeout(ms),
     },
     env: {},
+    redactor: new Redactor(),
   });
   return { http, waits };
 }
@@ -230,7 +232,7 @@ describe('interruption', () => {
   test('aborting during a Retry-After wait ends the wait (real sleep)', async () => {
     const server = await serve(faults.json(429, {}, { 'retry-after': '15' }));
     const controller = new AbortController();
-    const http = new HttpClient({ timeoutMs: 10_000, signal: controller.signal, env: {} });
+    const http = new HttpClient({ timeoutMs: 10_000, signal: controller.signal, env: {}, redactor: new Redactor() });
     const pending = http.send(post(server));
     await waitUntil(() => server.requests.length === 1, 'the first request was answered');
     controller.abort();

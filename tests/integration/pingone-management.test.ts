@@ -51,8 +51,8 @@ function session() {
     },
     deadline: (ms) => AbortSignal.timeout(ms),
   };
-  const http = new HttpClient({ timeoutMs: 15_000, signal: new AbortController().signal, clock, env: { HTTPS_PROXY: proxy.url } });
   const redactor = new Redactor();
+  const http = new HttpClient({ timeoutMs: 15_000, signal: new AbortController().signal, clock, env: { HTTPS_PROXY: proxy.url }, redactor });
   return { http, redactor, slept };
 }
 

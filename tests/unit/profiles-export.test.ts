@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { shellQuote } from '../../src/commands/profiles.js';
 import { junitReport } from '../../src/commands/verify.js';
+import { Redactor } from '../../src/core/redact.js';
 import { type CliError, RejectedError, UnreachableError } from '../../src/core/errors.js';
 import type { RunOutcome } from '../../src/core/outcome.js';
 import { failedBeforeRun } from '../../src/core/run/runner.js';
@@ -31,7 +32,7 @@ describe('junitReport', () => {
     const xml = junitReport([
       { outcome: withWarning(failure(new RejectedError('invalid_client', 'PingOne said: "<b>no</b>" & \'bye\'', 'Fix <it> & retry'))), ms: 12 },
       { outcome: withWarning(failure(new UnreachableError('unreachable', 'gone\u0007', 'Fix <it> & retry'))), ms: 5 },
-    ], new Date('2026-11-24T12:00:00Z'));
+    ], new Date('2026-11-24T12:00:00Z'), new Redactor());
     expect(xml).toContain('tests="2" failures="1" errors="1"');
     expect(xml).toContain('timestamp="2026-11-24T12:00:00.000Z"');
     expect(xml).toContain('<failure type="invalid_client" message="PingOne said: &#34;&#60;b&#62;no&#60;/b&#62;&#34; &#38; &#39;bye&#39;">');

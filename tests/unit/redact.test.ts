@@ -1,7 +1,10 @@
 // The redaction layer every line of output goes through, and the mask used wherever a secret is displayed.
 import { describe, expect, test } from '@jest/globals';
-import { REDACTED, Redactor, maskSecret } from '../../src/core/redact.js';
+import fc from 'fast-check';
+import { FRAGMENT_LENGTH, REDACTED, Redactor, childEnvironment, maskSecret } from '../../src/core/redact.js';
+import { oneLine, terminalSafe } from '../../src/core/printable.js';
 import { FAKE } from '../helpers/fixtures.js';
+import { echoes } from '../helpers/secret-echoes.js';
 
 describe('maskSecret', () => {
   test('shows **** and the last four characters, as the Cyclr console does', () => {
@@ -48,11 +51,110 @@ describe('Redactor', () => {
     expect(redactor.redact('x FAKE-short-and-longer y FAKE-short z')).toBe(`x ${REDACTED} y ${REDACTED} z`);
   });
 
-  test('ignores empty, missing and very short values, which would blank out ordinary text', () => {
+  test('ignores empty, missing and values shorter than 4 characters (refused as input), which would blank out ordinary text', () => {
     const redactor = new Redactor();
     redactor.add(undefined);
     redactor.add('');
     redactor.add('abc');
     expect(redactor.redact('abc def')).toBe('abc def');
+  });
+});
+
+describe('Redactor: encodings and fragments', () => {
+  const secret = 'FAKE+Zq8/xK2mV=pL&9w"tR ü~';
+  const redactor = new Redactor();
+  redactor.add(secret);
+
+  test.each(Object.entries(echoes(secret)))('hides the secret echoed as %s', (_name, form) => {
+    expect(redactor.redact(`The server said: ${form}.`)).toBe(`The server said: ${REDACTED}.`);
+    expect(redactor.quote(`The server said: ${form}.`, 200)).toBe(`The server said: ${REDACTED}.`);
+  });
+
+  test.each([
+    ['a prefix of 8', secret.slice(0, FRAGMENT_LENGTH)],
+    ['a suffix of 8', secret.slice(-FRAGMENT_LENGTH)],
+    ['9 from the middle', secret.slice(2, 2 + FRAGMENT_LENGTH + 1)],
+    ['a prefix of 12, percent-encoded in lower case', encodeURIComponent(secret.slice(0, 12)).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())],
+    ['the base64 of id:secret, cut short', Buffer.from(`FAKE-client-id:${secret}`).toString('base64').slice(0, 36)],
+  ])('in a server\'s words, hides %s of it', (_name, form) => {
+    expect(redactor.quote(`The server said: ${form}.`, 200)).toBe(`The server said: ${REDACTED}.`);
+  });
+
+  test('our own words are not blanked out by a password that holds a word of them', () => {
+    const passwords = new Redactor();
+    passwords.add('invenias-password-2024');
+    expect(passwords.redact('connector-setup invenias --renew (password grant)')).toBe('connector-setup invenias --renew (password grant)');
+    expect(passwords.redact('it is invenias-password-2024')).toBe(`it is ${REDACTED}`);
+  });
+
+  test('leaves ordinary text, words and base64 that holds no secret alone', () => {
+    const text = 'Verification failed for connector-setup; token aGVsbG8gd29ybGQ= at 12:00 (50% done) & more';
+    expect(redactor.redact(text)).toBe(text);
+  });
+
+  test('quote() redacts, then cuts, never inside [redacted], and leaves nothing of a secret at the edge', () => {
+    for (let padding = 150; padding <= 220; padding += 1) {
+      const quoted = redactor.quote(`${'x'.repeat(padding)}${secret}${'y'.repeat(20)}`, 200);
+      expect(quoted.length).toBeLessThanOrEqual(201);
+      expect(quoted).not.toMatch(/FAKE|\[reda?c?t?e?d?…/);
+      expect(quoted.replace(/x+/, '').replace(REDACTED, '')).toMatch(/^y*…?$/);
+    }
+  });
+
+  test('quote() puts a server\'s words on one line, without escape sequences or bidirectional overrides', () => {
+    expect(redactor.quote('line one\nfake line\u001b[8m hidden\u001b[0m \u202eevil\u2066 end', 200)).toBe('line one fake line hidden evil end');
+  });
+});
+
+describe('printable text', () => {
+  test('oneLine removes escape sequences (CSI, OSC, DCS, 8-bit CSI), controls and bidi characters', () => {
+    expect(oneLine('a\u001b]0;title\u0007b\u009b2Jc\u001bP+q\u001b\\d\r\ne\u202a\u2069f')).toBe('abcd e f');
+  });
+
+  test('terminalSafe keeps our palette and line breaks, and drops everything else', () => {
+    const painted = '\u001b[31m✖\u001b[39m done\n';
+    expect(terminalSafe(painted)).toBe(painted);
+    expect(terminalSafe('\u001b[8mhidden\u001b[0m \u001b[2J\u202eover\u200bride\u0085')).toBe('hidden override');
+  });
+});
+
+describe('childEnvironment', () => {
+  test('leaves out the connectors\' variables and any variable holding a known secret', () => {
+    const redactor = new Redactor();
+    redactor.add(FAKE.clientSecret);
+    const env = childEnvironment(
+      { PATH: '/bin', DISPLAY: ':0', PINGONE_CLIENT_SECRET: FAKE.clientSecret, INVENIAS_PASSWORD: FAKE.inveniasPassword, PINGONE_CLIENT_ID: 'x', MY_COPY: `pre ${FAKE.clientSecret}` },
+      redactor,
+    );
+    expect(env).toEqual({ PATH: '/bin', DISPLAY: ':0' });
+  });
+});
+
+/** A secret as real ones look: 8 to 64 characters of letters, digits and the punctuation secrets are made of. */
+const realisticSecret = fc.string({ unit: fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789-_.~+/=!@#$%^&*'), minLength: 8, maxLength: 64 });
+
+describe('Redactor: property', () => {
+  test('over random secrets, paddings, encodings and cuts, no 8 characters of the secret survive in a server\'s words', () => {
+    fc.assert(
+      fc.property(
+        realisticSecret,
+        fc.constantFrom(...Object.keys(echoes('placeholder'))),
+        fc.string({ maxLength: 40 }),
+        fc.string({ maxLength: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        (secret, encoding, before, after, cutAt) => {
+          const redactor = new Redactor();
+          redactor.add(secret);
+          const form = echoes(secret)[encoding] ?? secret;
+          const text = `${before}${form.slice(0, form.length - Math.min(cutAt, form.length - FRAGMENT_LENGTH))}${after}`;
+          const quoted = redactor.quote(text, 60);
+          for (let index = 0; index + FRAGMENT_LENGTH <= secret.length; index += 1) {
+            expect(quoted).not.toContain(secret.slice(index, index + FRAGMENT_LENGTH));
+          }
+          if (form === echoes(secret)[encoding]) expect(redactor.redact(`${before}${form}${after}`)).not.toContain(secret);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

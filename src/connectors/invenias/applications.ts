@@ -7,6 +7,7 @@ import { CliError, InterruptedError, RejectedError, UnreachableError } from '../
 import { asRecord, parseJson } from '../../core/json.js';
 import type { HttpResponse } from '../../core/net/transport.js';
 import { MAX_VALUE_LENGTH } from '../../core/run/validate.js';
+import { hasControlCharacter, oneLine } from '../../core/printable.js';
 import type { Expiration } from './fields.js';
 import { HINTS } from './guide.js';
 import { RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';
@@ -59,19 +60,19 @@ export function readIssuedSecret(body: string): IssuedSecret | undefined {
   const candidates = [top, ...Object.values(top).map(asRecord).filter((value) => value !== undefined)];
   for (const candidate of candidates) {
     const clientSecret = text(pick(candidate, ['clientsecret', 'secret']));
-    if (clientSecret === undefined || /[\u0000-\u001f\u007f]/.test(clientSecret)) continue;
+    if (clientSecret === undefined || hasControlCharacter(clientSecret)) continue;
     const expiresOn = text(pick(candidate, ['expireson', 'expiresat', 'expiry']), 64);
     return {
       clientId: text(pick(candidate, ['clientid'])),
       clientSecret,
-      expiresOn: expiresOn !== undefined && !/[\u0000-\u001f\u007f]/.test(expiresOn) ? expiresOn : null,
+      expiresOn: expiresOn !== undefined && !hasControlCharacter(expiresOn) ? expiresOn : null,
     };
   }
   return undefined;
 }
 
 function clean(message: string): string {
-  const flat = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  const flat = oneLine(message);
   return flat.length > MAX_MESSAGE_LENGTH ? `${flat.slice(0, MAX_MESSAGE_LENGTH)}…` : flat;
 }
 

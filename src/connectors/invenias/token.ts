@@ -2,8 +2,9 @@
 // it, and a diagnosis naming the fix when Invenias says no.
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { serverWords } from '../../core/net/server-words.js';
-import { type TokenAnswer, type TokenRefusal, type TokenRequest, partnerSaid } from '../../core/net/oauth.js';
+import { type TokenAnswer, type TokenRefusal, type TokenRequest, errorCodeShown, partnerSaid } from '../../core/net/oauth.js';
 import { assessExpiry } from '../../core/run/verification.js';
 import { originOf } from './fields.js';
 import { HINTS } from './guide.js';
@@ -78,7 +79,7 @@ export function diagnose(answer: TokenRefusal, expiry?: { expiresOn: string | nu
         return new RejectedError('unauthorized_client', `The application may not use the password grant (it is not a ResourceOwner application).${said}`, HINTS.unauthorizedClient);
       default:
         // Our stable code; Invenias' own error stays in the message (codes come from our diagnosis, never the server).
-        return new RejectedError('rejected', `Invenias refused the token request (${answer.error}).${said}`, HINTS.invalidClient);
+        return new RejectedError('rejected', `Invenias refused the token request${errorCodeShown(answer.error)}.${said}`, HINTS.invalidClient);
     }
   }
   if (answer.status === 404) {
@@ -95,9 +96,9 @@ export function diagnose(answer: TokenRefusal, expiry?: { expiresOn: string | nu
  * password, but calls are refused when the user is not licensed, not enabled or not a System Administrator
  * (I-API-401-UNLICENSED): Cyclr's calls would all fail the same way.
  */
-export function diagnoseApiCall(status: number, text: string): CliError | undefined {
+export function diagnoseApiCall(status: number, text: string, redactor: Redactor): CliError | undefined {
   if (status >= 200 && status < 300) return undefined;
-  const words = serverWords(text);
+  const words = serverWords(text, redactor);
   const said = words === undefined ? '' : ` Invenias said: "${words}"`;
   if (status === 401 || status === 403) {
     return new RejectedError(
@@ -125,7 +126,7 @@ export async function checkApiCall(
       rateLimitWindowMs: RATE_LIMIT_WINDOW_MS,
     });
     noteQuota(context.warn, response.headers);
-    const refused = diagnoseApiCall(response.status, context.redactor.redact(response.text));
+    const refused = diagnoseApiCall(response.status, response.text, context.redactor);
     if (refused) throw refused;
   });
 }

@@ -51,14 +51,14 @@ export async function askPlan(context: Pick<StepContext, 'prompt'>): Promise<'cr
 }
 
 /** Step 2 of the guide: the Swagger page and its API Key box, opened in a browser where one can be. */
-export async function showSwaggerGuide(context: Pick<StepContext, 'prompt' | 'out' | 'env'>, origin: string): Promise<void> {
+export async function showSwaggerGuide(context: Pick<StepContext, 'prompt' | 'out' | 'env' | 'redactor'>, origin: string): Promise<void> {
   const { out } = context;
   const url = swaggerUrl(origin);
   out.say(out.paint.bold('Get an API Key from the Invenias Swagger page:'));
   out.say(`  ${out.paint.cyan(url)}`);
   const browser = browserCommand(context.env);
   if (browser && (await context.prompt.confirm({ message: 'Open it in your browser?', default: true }))) {
-    if (!(await openInBrowser(url, browser, context.env))) out.say(`  Could not start a browser; open the address above yourself.`);
+    if (!(await openInBrowser(url, browser, context.env, context.redactor))) out.say(`  Could not start a browser; open the address above yourself.`);
   } else if (!browser) {
     out.say('  Open the address above in your browser.');
   }

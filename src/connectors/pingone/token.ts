@@ -2,7 +2,7 @@
 // (Client Secret Post), and a diagnosis naming the console setting when PingOne says no.
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
-import type { TokenRefusal, TokenRequest } from '../../core/net/oauth.js';
+import { type TokenRefusal, type TokenRequest, errorCodeShown } from '../../core/net/oauth.js';
 import { joinHints } from '../../core/hint.js';
 import { findOtherRegion, lookUp, regionOf } from './discovery.js';
 import { HINTS, otherRegionHint } from './guide.js';
@@ -59,7 +59,7 @@ export function diagnose(answer: TokenRefusal, credentials: PingOneCredentials):
         return new RejectedError('access_denied', `PingOne denied the request.${said}`, HINTS.noRoles);
       default:
         // A stable, documented code; PingOne's own error stays in the message (as text, never as a code).
-        return new RejectedError('rejected', `PingOne refused the token request (${answer.error.slice(0, 80)}).${said}`, HINTS.invalidClient);
+        return new RejectedError('rejected', `PingOne refused the token request${errorCodeShown(answer.error)}.${said}`, HINTS.invalidClient);
     }
   }
   if (answer.status === 404) {

@@ -2,7 +2,6 @@
 // UnreachableError with a stable code (unreachable, timeout, tls_error, redirected, server_error, bad_response,
 // rate_limited), a message naming the host and a hint naming the fix.
 import { UnreachableError } from '../errors.js';
-import { serverWords } from './server-words.js';
 
 const TLS_ERROR_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -144,9 +143,10 @@ export function redirected(host: string, status: number, location: string | unde
 }
 
 /** A 5xx, answered once (not retried) or `attempts` times. */
-export function serverError(host: string, status: number, text: string, attempts?: number): UnreachableError {
+/** `words`: what the server said, from serverWords (redacted, then cut). */
+export function serverError(host: string, status: number, words: string | undefined, attempts?: number): UnreachableError {
   const times = attempts === undefined ? '' : ` ${attempts} time(s)`;
-  return new UnreachableError('server_error', `${host} answered ${status} (a server error)${times}.${said(text)}`, 'The service has a problem; try again later.');
+  return new UnreachableError('server_error', `${host} answered ${status} (a server error)${times}.${words === undefined ? '' : ` It said: "${words}"`}`, 'The service has a problem; try again later.');
 }
 
 /** 429 after every attempt allowed; `retryAfterMs`: the wait the server asked for, if it said. */
@@ -186,12 +186,6 @@ export function tooLarge(host: string, limit: number): UnreachableError {
     `${host} sent an answer larger than ${Math.round(limit / 1024)} KiB; it was not read.`,
     'This is not what the service normally answers: check the domain.',
   );
-}
-
-/** The server's own words for an error message, e.g. Invenias' maintenance notice on a 503. */
-function said(text: string): string {
-  const words = serverWords(text);
-  return words === undefined ? '' : ` It said: "${words}"`;
 }
 
 /** Only the origin of a Location header is shown: its path or query could carry anything. */

@@ -9,6 +9,7 @@ import type { Redactor } from '../redact.js';
 export type TokenAnswer =
   /** `accessToken` is registered with the redactor; it is only ever sent back to the partner that issued it. */
   | { kind: 'token'; accessToken: string; tokenType: string; expiresIn: number | undefined; ms: number }
+  /** `error` is '' when the server's was not an error code. */
   | { kind: 'oauth_error'; status: number; error: string; description: string; headers: Record<string, string>; ms: number }
   | { kind: 'http_error'; status: number; body: unknown; headers: Record<string, string>; ms: number };
 
@@ -23,10 +24,11 @@ export interface TokenRequest {
   rateLimitWindowMs?: number;
 }
 
-/** A server's words, made safe to print: control characters (terminal escapes, line breaks) become spaces. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-}
+/**
+ * RFC 6749 5.2 error codes are short lower-case words (`invalid_client`); anything else in `error` (a sentence, a
+ * secret, an escape sequence) is not a code and is never repeated.
+ */
+const OAUTH_ERROR_CODE = /^[a-z][a-z0-9_]{1,63}$/;
 
 /** Reads a token endpoint's answer without trusting its shape. */
 function readTokenAnswer(response: HttpResponse, redactor: Redactor): TokenAnswer {
@@ -51,8 +53,8 @@ function readTokenAnswer(response: HttpResponse, redactor: Redactor): TokenAnswe
   if (typeof error === 'string' && status >= 400 && status < 500) {
     const description = typeof body?.error_description === 'string' ? body.error_description : '';
     // Redacted before it is cut short: a secret echoed across the cut would otherwise survive as a fragment.
-    const said = (text: string, limit: number): string => printable(redactor.redact(text)).slice(0, limit);
-    return { kind: 'oauth_error', status, error: said(error, 100), description: said(description, 500), headers: response.headers, ms };
+    const code = OAUTH_ERROR_CODE.test(error) && redactor.redact(error) === error ? error : '';
+    return { kind: 'oauth_error', status, error: code, description: redactor.quote(description, 500), headers: response.headers, ms };
   }
   return { kind: 'http_error', status, body, headers: response.headers, ms };
 }
@@ -81,6 +83,11 @@ export async function requestToken(http: HttpClient, request: TokenRequest, reda
   return readTokenAnswer(response, redactor);
 }
 
+/** ` (the_code)` for a message, or nothing when the server's `error` was not a code. */
+export function errorCodeShown(error: string): string {
+  return error === '' ? '' : ` (${error})`;
+}
+
 /** What a partner's own words add to a message: `Invenias said: "..."`. */
 export function partnerSaid(partner: string, refusal: TokenRefusal): string {
   return refusal.kind === 'oauth_error' && refusal.description ? ` ${partner} said: "${refusal.description}"` : '';
@@ -106,7 +113,7 @@ export function diagnoseRefusal(partner: string, refusal: TokenRefusal): CliErro
       case 'access_denied':
         return new RejectedError('access_denied', `${partner} denied the request.${said}`, 'Check the application\'s permissions.');
       default:
-        return new RejectedError('rejected', `${partner} refused the token request (${refusal.error}).${said}`, 'Check the application\'s settings.');
+        return new RejectedError('rejected', `${partner} refused the token request${errorCodeShown(refusal.error)}.${said}`, 'Check the application\'s settings.');
     }
   }
   if (refusal.status === 401 || refusal.status === 403) {

@@ -1,14 +1,15 @@
 // What a server said in an error answer, as much of it as an error message repeats.
 import { isRecord, parseJson } from '../json.js';
+import type { Redactor } from '../redact.js';
 
 /** How much of a server's own words an error repeats. */
 const MAX_SERVER_WORDS = 200;
 
 /**
- * What a server said in an error answer (a JSON message or plain text, never an HTML page), made safe to print
- * and cut short; undefined when it said nothing readable.
+ * What a server said in an error answer (a JSON message or plain text, never an HTML page): redacted (a fragment of
+ * a secret included) before it is cut short, on one line; undefined when it said nothing readable.
  */
-export function serverWords(text: string): string | undefined {
+export function serverWords(text: string, redactor: Redactor): string | undefined {
   const body = parseJson(text);
   let said: unknown = typeof body === 'string' ? body : undefined;
   if (isRecord(body)) {
@@ -18,7 +19,6 @@ export function serverWords(text: string): string | undefined {
     said = text;
   }
   if (typeof said !== 'string') return undefined;
-  const flat = said.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-  if (flat === '') return undefined;
-  return flat.length > MAX_SERVER_WORDS ? `${flat.slice(0, MAX_SERVER_WORDS)}…` : flat;
+  const quoted = redactor.quote(said, MAX_SERVER_WORDS);
+  return quoted === '' ? undefined : quoted;
 }

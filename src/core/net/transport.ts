@@ -4,6 +4,8 @@
 import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import { InterruptedError, UnreachableError } from '../errors.js';
+import type { Redactor } from '../redact.js';
+import { serverWords } from './server-words.js';
 import { describeHost, describeNetworkError, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -51,6 +53,8 @@ export interface HttpClientOptions {
   clock?: Clock;
   /** The run's environment, where the proxy variables are read. */
   env: NodeJS.ProcessEnv;
+  /** The run's secrets: a server's words are redacted before an error cuts them short. */
+  redactor: Redactor;
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -133,7 +137,7 @@ export class HttpClient {
       const retryable = response.status === 429 || (request.retry === 'safe' && [502, 503, 504].includes(response.status));
       if (!retryable) {
         if (response.status >= 500) {
-          throw serverError(host, response.status, response.text);
+          throw serverError(host, response.status, serverWords(response.text, this.options.redactor));
         }
         return response;
       }
@@ -146,7 +150,7 @@ export class HttpClient {
           if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS));
           throw rateLimited(host, attempt, retryAfter);
         }
-        throw serverError(host, response.status, response.text, attempt);
+        throw serverError(host, response.status, serverWords(response.text, this.options.redactor), attempt);
       }
       // Retry-After is honoured, but never shorter than the backoff: `Retry-After: 0` must not become a tight loop.
       const delay = Math.max(retryAfter ?? 0, BACKOFF_MS[attempt - 1] ?? 2000);

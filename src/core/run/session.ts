@@ -90,7 +90,7 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     if (!(error instanceof InputError)) throw error;
     optionError = error;
   }
-  const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env });
+  const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env, redactor });
   const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text) });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter);
   return {

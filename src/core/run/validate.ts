@@ -1,9 +1,10 @@
 // Parsers for everything a user types or pastes. Each returns the normalised value or throws an
 // InputError naming the field, before anything is sent.
 import { InputError } from '../errors.js';
+import { hasControlCharacter } from '../printable.js';
+import { MIN_SECRET_LENGTH } from '../redact.js';
 
 export const MAX_VALUE_LENGTH = 2048;
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -24,7 +25,7 @@ export function checkPlainText(value: string, label: string): string {
   if (value.length > MAX_VALUE_LENGTH) {
     throw invalid(label, `is ${value.length} characters long; at most ${MAX_VALUE_LENGTH} are accepted.`);
   }
-  if (CONTROL_CHARACTERS.test(value)) {
+  if (hasControlCharacter(value)) {
     throw invalid(label, 'contains a control character (such as a line break or NUL).', 'Paste the value again on its own.');
   }
   return value;
@@ -57,11 +58,15 @@ export function parseSecret(raw: string, label: string): SecretValue {
     throw invalid(label, `is ${value.length} characters long; at most ${MAX_VALUE_LENGTH} are accepted.`);
   }
   // The message must not echo the secret, so it only says what kind of character was found.
-  if (CONTROL_CHARACTERS.test(value)) {
+  if (hasControlCharacter(value)) {
     throw invalid(label, 'contains a control character (such as a line break or NUL).', 'Copy the secret again.');
   }
   if (/\s/.test(value)) throw invalid(label, 'contains whitespace.', 'Copy the secret again; secrets have no spaces.');
   if (value === '') throw emptyValue(label);
+  // Hiding every run of 1-3 characters would blank out ordinary text, so a value that short could not be kept secret.
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw invalid(label, `is ${value.length} character${value.length === 1 ? '' : 's'} long; a secret has at least ${MIN_SECRET_LENGTH}.`, 'Copy the whole secret again.');
+  }
   return { value, trimmed: value !== raw };
 }
 

@@ -2,6 +2,7 @@
 // on Linux only with a display. No shell is involved, so a URL cannot become a command.
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { type Redactor, childEnvironment } from '../redact.js';
 
 export interface BrowserCommand {
   command: string;
@@ -38,12 +39,12 @@ export function browserCommand(env: NodeJS.ProcessEnv = process.env, platform: N
   return onPath('xdg-open', env) ? { command: 'xdg-open', args: [] } : undefined;
 }
 
-/** Starts the browser detached; resolves false when it could not be started. */
-export async function openInBrowser(url: string, command: BrowserCommand, env: NodeJS.ProcessEnv): Promise<boolean> {
+/** Starts the browser detached, without the run's secrets in its environment; resolves false when it could not start. */
+export async function openInBrowser(url: string, command: BrowserCommand, env: NodeJS.ProcessEnv, redactor?: Redactor): Promise<boolean> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     try {
-      const child = spawn(command.command, [...command.args, url], { detached: true, stdio: 'ignore', shell: false, env });
+      const child = spawn(command.command, [...command.args, url], { detached: true, stdio: 'ignore', shell: false, env: childEnvironment(env, redactor) });
       child.once('error', () => resolve(false));
       child.once('spawn', () => {
         child.unref();

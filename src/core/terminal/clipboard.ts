@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { CliError } from '../errors.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompts.js';
+import { type Redactor, childEnvironment } from '../redact.js';
 
 export type ClipboardMethod = 'osc52' | 'pbcopy' | 'wl-copy' | 'xclip' | 'xsel' | 'clip.exe';
 
@@ -14,6 +15,8 @@ export interface ClipboardOptions {
   terminal?: Writable & { isTTY?: boolean };
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
+  /** The run's redactor: no variable holding a secret it knows reaches the tool (xclip stays running with it). */
+  redactor?: Redactor;
 }
 
 /** A tool that does not finish within this long is treated as absent (e.g. xclip waiting on a display). */
@@ -84,7 +87,7 @@ export async function copyToClipboard(value: string, fallbackHint: string, optio
     return 'osc52';
   }
   for (const tool of osTools(env, options.platform ?? process.platform)) {
-    if (await pipeTo(tool.command, tool.args, value, env)) return tool.method;
+    if (await pipeTo(tool.command, tool.args, value, childEnvironment(env, options.redactor))) return tool.method;
   }
   throw new ClipboardError(fallbackHint);
 }

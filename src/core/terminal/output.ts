@@ -6,6 +6,7 @@ import wrapAnsi from 'wrap-ansi';
 import type { HintRun } from '../errors.js';
 import { BARE, type Hint, renderHint } from '../hint.js';
 import { type Redactor } from '../redact.js';
+import { escapeControls, terminalSafe } from '../printable.js';
 
 type Paint = (text: string) => string;
 export interface Palette {
@@ -35,15 +36,6 @@ function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolea
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
-}
-
-/**
- * What may reach a terminal: text, line breaks, tabs and colour codes (SGR). Any other control character or
- * escape sequence, whoever wrote it (a server's error text, a hand-edited file), is dropped.
- */
-function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (match) => (match.length > 1 ? match : ''));
 }
 
 type Terminal = Writable & { isTTY?: boolean; columns?: number };
@@ -164,8 +156,9 @@ export class Output {
 
   /** The one JSON document of a --json run. */
   printJson(document: unknown): void {
-    // JSON.stringify leaves C1 controls and U+2028/2029 raw; escaped, the document is the same and prints safely.
-    const text = JSON.stringify(document, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // Each string is redacted before serialising (the document stays valid JSON), the whole text again after.
+    // JSON.stringify leaves C1 controls, separators and format characters raw; escaped, the document is the same.
+    const text = escapeControls(JSON.stringify(this.redactor.redactDeep(document), null, 2));
     this.stdout.write(`${this.redactor.redact(text)}\n`);
   }
 

@@ -1,6 +1,7 @@
 // The command-line tool a platform keychain is reached through (`security` on macOS, `powershell.exe` on Windows):
 // each call runs it to its end, with the value on stdin, and close() ends every call still running.
 import { type ChildProcess, execFile } from 'node:child_process';
+import { childEnvironment } from '../../redact.js';
 
 export interface ToolAnswer {
   code: number;
@@ -11,7 +12,7 @@ export interface ToolAnswer {
 export class ToolRuns {
   private readonly running = new Set<ChildProcess>();
 
-  /** `env`: what the tool runs with (the run's environment). */
+  /** `env`: the run's environment; the tool gets it without the connectors' secret variables. */
   constructor(
     private readonly command: string,
     private readonly env: NodeJS.ProcessEnv,
@@ -20,7 +21,7 @@ export class ToolRuns {
   /** Runs the tool with `args` and `input` on stdin; its exit code and output, or an error if it could not run. */
   run(args: string[], input = ''): Promise<ToolAnswer> {
     return new Promise((resolve, reject) => {
-      const child = execFile(this.command, args, { encoding: 'utf8', windowsHide: true, env: this.env }, (error, stdout, stderr) => {
+      const child = execFile(this.command, args, { encoding: 'utf8', windowsHide: true, env: childEnvironment(this.env) }, (error, stdout, stderr) => {
         this.running.delete(child);
         if (error && typeof error.code === 'string') return reject(new Error(`${this.command} could not be run (${error.code})`));
         if (error?.killed) return reject(new Error(`${this.command} was ended before it answered`));
