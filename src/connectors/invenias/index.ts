@@ -269,15 +269,6 @@ const PLAN_STEPS: Record<Plan, readonly Step[]> = {
   saved: [savedStep],
 };
 
-/**
- * The expiry date the profile knows for this application and secret; unknown (null) for another application, or
- * for a secret that is not the saved one (the application was renewed elsewhere).
- */
-function savedExpiryOf(context: Pick<StepContext, 'saved'>, values: Values): string | null {
-  const { saved } = context;
-  return saved && saved.values.clientId === values.clientId && saved.secrets.clientSecret === values.clientSecret ? saved.expiresOn : null;
-}
-
 /** After a refusal, a person can change what they typed and try again, or stop. */
 function nextMoves(values: Values): Choice<NextMove>[] {
   // An application created, renewed or already saved is in the profile; one typed in by hand is not saved until it works.
@@ -301,6 +292,5 @@ export const invenias: ConnectorSteps = {
     const application = planOf(values) === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(refusal.code);
     return askOpen(context, application ? [CLIENT_ID, CLIENT_SECRET, ...USER] : USER, values, true);
   },
-  expiresOn: savedExpiryOf,
 };
 

@@ -136,6 +136,4 @@ export interface ConnectorSteps {
   edit?(context: StepContext, values: Values, refusal: CliError): Promise<Values>;
   /** Console settings take a moment to apply: after "Try again", these refusals are retried with a countdown. */
   settling?: Settling;
-  /** The expiry date the profile knows for the application these values name (null when unknown). */
-  expiresOn?(context: StepContext, values: Values): string | null;
 }

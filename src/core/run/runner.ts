@@ -194,6 +194,18 @@ function requireKeys(fields: readonly FieldSpec[], values: Values, keys: readonl
   if (missing.length > 0) throw missingInputs(missing);
 }
 
+/**
+ * The expiry date the profile knows for the application these values name: unknown (null) for another application,
+ * or for a secret that is not the saved one (the application was given a new secret elsewhere).
+ */
+function applicationExpiry(context: Pick<StepContext, 'connector' | 'saved'>, values: Values): string | null {
+  const { connector, saved } = context;
+  const kept = connector.oneTimeSecret;
+  if (!kept || !saved) return null;
+  const same = saved.values[kept.application] === values[kept.application] && saved.secrets[kept.secret] === values[kept.secret];
+  return same ? saved.expiresOn : null;
+}
+
 /** Ctrl+C after a one-time secret was kept: where it is, and that running again verifies it without another application. */
 function interruptedAfterKeep(context: Pick<StepContext, 'connector' | 'profileName'>, values: Values): InterruptedError {
   const { connector, profileName } = context;
@@ -317,7 +329,7 @@ class Run {
     try {
       await this.runSteps(steps.setup);
       requireKeys(connector.fields, this.state.values, steps.verifyKeys);
-      if (!this.kept) this.expiresOn = steps.expiresOn?.(this.context, this.state.values) ?? null;
+      if (!this.kept) this.expiresOn = applicationExpiry(this.context, this.state.values);
       this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn);
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
       const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint, { now: this.context.clock.now() });
@@ -329,7 +341,7 @@ class Run {
         secrets: keptSecrets(connector.fields, this.state.values),
         lastVerified: new Date(this.context.clock.now()).toISOString(),
         // A connector whose applications expire always records what it knows (null: unknown, e.g. renewed elsewhere).
-        ...(steps.expiresOn || this.kept ? { expiresOn: this.expiresOn } : {}),
+        ...(connector.oneTimeSecret || this.kept ? { expiresOn: this.expiresOn } : {}),
       });
       return this.verified('setup', writer.directory);
     } catch (error) {
@@ -349,7 +361,7 @@ class Run {
       // An expired application cannot pass: no request is spent on it, and nothing else is worth asking for.
       if (before.error?.code === 'app_expired') throw before.error;
       requireKeys(connector.fields, this.state.values, steps.verifyKeys);
-      this.expiresOn = steps.expiresOn ? steps.expiresOn(this.context, this.state.values) : savedExpiry;
+      this.expiresOn = connector.oneTimeSecret ? applicationExpiry(this.context, this.state.values) : savedExpiry;
       await checkToken(this.context, steps, this.state.values, this.expiresOn);
       const after = assessExpiry(this.expiresOn, renewHint, { now: this.context.clock.now(), failWithinDays });
       if (after.error) throw after.error;
