@@ -31,7 +31,8 @@ export type FailureKind = 'refused' | 'unreachable' | 'invalid_input' | 'interru
 export type RunOutcome =
   | (RunReport & {
       kind: 'verified';
-      mode: 'setup' | 'verify';
+      /** `plan`: a dry run showed what it would do and changed nothing. */
+      mode: 'setup' | 'verify' | 'plan';
       cyclrLocation: string;
       cyclrValues: readonly CyclrValue[];
       expiresOn: string | null;

@@ -39,6 +39,8 @@ describe('connector-setup pingone in a terminal', () => {
   test('refused pastes: the reason is shown under the prompt, which stays until a good value is given', async () => {
     const configDir = tempConfigDir();
     const terminal = wizard(configDir);
+    await terminal.waitFor('? The Worker application for Cyclr');
+    terminal.type(KEY.enter);
     await terminal.waitFor('? Client ID');
     terminal.type(`my-worker-app${KEY.enter}`);
     await terminal.waitFor('Client ID must be a UUID');
@@ -147,6 +149,8 @@ describe('colour', () => {
 
   test('NO_COLOR=1 in the wizard: the checklist and the prompts are plain too', async () => {
     const terminal = wizard(tempConfigDir(), [], { NO_COLOR: '1', FORCE_COLOR: undefined });
+    await terminal.waitFor('? The Worker application for Cyclr');
+    terminal.type(KEY.enter);
     await terminal.waitFor('? Client ID');
     terminal.type(KEY.ctrlC);
     expect(await terminal.exit).toBe(130);

@@ -30,6 +30,8 @@ describe('connector-setup pingone in a terminal', () => {
   test('a person types the values, picks Europe from the list, and gets the Cyclr values', async () => {
     const configDir = tempConfigDir();
     const terminal = wizard(configDir);
+    await terminal.waitFor('? The Worker application for Cyclr');
+    terminal.type(KEY.enter);
     await terminal.waitFor('Set TOKEN ENDPOINT AUTHENTICATION METHOD to Client Secret Post');
     await terminal.waitFor('? Client ID');
     terminal.type(`${FAKE.clientId}${KEY.enter}`);
@@ -60,6 +62,8 @@ describe('connector-setup pingone in a terminal', () => {
   test('pasting the AUTHORIZATION URL fills in Auth Domain and Environment ID', async () => {
     const configDir = tempConfigDir();
     const terminal = wizard(configDir);
+    await terminal.waitFor('? The Worker application for Cyclr');
+    terminal.type(KEY.enter);
     await terminal.waitFor('? Client ID');
     terminal.type(`${FAKE.clientId}${KEY.enter}`);
     await terminal.waitFor('? Client Secret');
@@ -77,6 +81,8 @@ describe('connector-setup pingone in a terminal', () => {
   test('Ctrl+C at a prompt: exit 130 and nothing written', async () => {
     const configDir = tempConfigDir();
     const terminal = wizard(configDir);
+    await terminal.waitFor('? The Worker application for Cyclr');
+    terminal.type(KEY.enter);
     await terminal.waitFor('? Client ID');
     terminal.type(`${FAKE.clientId}${KEY.enter}`);
     await terminal.waitFor('? Client Secret');

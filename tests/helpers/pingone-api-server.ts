@@ -179,6 +179,11 @@ export async function startManagementApi(pingone: PingOneServer, options: Manage
     const app = inEnvironment.find((candidate) => candidate.clientId === applicationId);
     if (!app) return sendJson(response, 404, API_ANSWERS.notFound());
     if (sub === '/roleAssignments' && request.method === 'POST') return grant(response, app, environmentId, body, adminRoles);
+    if (sub === '/roleAssignments' && request.method === 'GET') {
+      const held = ROLES.filter((role) => (app.roles ?? []).includes(role.name));
+      const assignments = held.map((role) => ({ id: `${role.id.slice(0, 8)}-aaaa-4000-8000-${app.clientId.slice(-12)}`, role: { id: role.id }, scope: { id: environmentId, type: 'ENVIRONMENT' } }));
+      return sendJson(response, 200, page(request, path, 'roleAssignments', assignments, size));
+    }
     if (sub === '/secret') {
       // P-SECRET-403: an admin without every role the application holds may not touch its secret.
       if ((app.roles ?? []).some((role) => !adminRoles.includes(role) && !mayGrant(adminRoles, role))) {

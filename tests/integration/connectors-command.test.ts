@@ -19,7 +19,16 @@ describe('connector-setup connectors', () => {
     const { connectors } = JSON.parse(result.stdout) as { connectors: { name: string; fields: { key: string; env: string }[]; flags: { flag: string }[] }[] };
     expect(connectors.map((connector) => connector.name)).toEqual(['pingone', 'invenias']);
     const pingone = connectors[0];
-    expect(pingone?.fields.map((field) => field.env)).toEqual(['PINGONE_CLIENT_ID', 'PINGONE_CLIENT_SECRET', 'PINGONE_AUTH_DOMAIN', 'PINGONE_ENVIRONMENT_ID']);
-    expect(pingone?.flags.map((flag) => flag.flag)).toEqual(['--authorization-url <url>']);
+    expect(pingone?.fields.map((field) => field.env).filter(Boolean)).toEqual([
+      'PINGONE_CLIENT_ID',
+      'PINGONE_CLIENT_SECRET',
+      'PINGONE_AUTH_DOMAIN',
+      'PINGONE_ENVIRONMENT_ID',
+      'PINGONE_ADMIN_CLIENT_ID',
+      'PINGONE_ADMIN_CLIENT_SECRET',
+      'PINGONE_ADMIN_ENVIRONMENT_ID',
+      'PINGONE_API_URL',
+    ]);
+    expect(pingone?.flags.map((flag) => flag.flag)).toEqual(['--authorization-url <url>', '--create', '--dry-run', '--rotate', '--keep-previous <hours>', '--finish']);
   });
 });

@@ -65,7 +65,7 @@ describe('connector-setup pingone, asked', () => {
     const result = await runInProcess(['pingone', ...AT_EU], {
       env: env(configDir),
       // Editing asks for every value again, offering what was entered: Enter keeps the Client ID.
-      answers: [FAKE.clientId, FAKE.wrongSecret, choose('Change the values I entered'), ENTER, FAKE.clientSecret, ENTER, ENTER],
+      answers: [choose('I create it in the PingOne console'), FAKE.clientId, FAKE.wrongSecret, choose('Change the values I entered'), ENTER, FAKE.clientSecret, ENTER, ENTER],
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('✖ PingOne rejected the Client ID or Client Secret.');

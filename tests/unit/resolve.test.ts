@@ -27,7 +27,8 @@ function thrown(work: () => unknown): CliError {
 describe('resolveValues', () => {
   test('a flag beats the environment, which beats the saved profile', () => {
     const resolved = resolveValues({
-      fields: pingoneFields,
+      // The four values a verify uses (the others are --create's and --rotate's).
+      fields: pingoneFields.slice(0, 4),
       options: { clientId: flagClientId },
       env: { PINGONE_CLIENT_ID: envClientId, PINGONE_AUTH_DOMAIN: 'auth.pingone.eu' },
       saved,
@@ -83,7 +84,9 @@ describe('resolveValues', () => {
 
   test('nothing known leaves the value unresolved', () => {
     const resolved = resolveValues({ fields: pingoneFields, options: {}, env: {} });
-    expect(resolved.values).toEqual({});
+    // Only what has a default: the name and roles --create would use.
+    expect(resolved.values).toEqual({ appName: 'Cyclr', roles: 'Identity Data Admin' });
+    expect(resolved.sources).toEqual({ appName: 'default', roles: 'default' });
   });
 });
 
@@ -110,7 +113,7 @@ describe('missingInputs', () => {
   });
 
   test('several missing values are named at once, each with its flag and variable', () => {
-    const error = missingInputs(pingoneFields.slice(1));
+    const error = missingInputs(pingoneFields.slice(1, 4));
     expect(error.message).toBe('Missing Client Secret, Auth Domain, Environment ID.');
     for (const where of ['--client-secret-stdin', 'PINGONE_CLIENT_SECRET', '--auth-domain', 'PINGONE_AUTH_DOMAIN', '--environment-id', 'PINGONE_ENVIRONMENT_ID']) {
       expect(error.hint).toContain(where);

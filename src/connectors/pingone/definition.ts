@@ -1,7 +1,9 @@
-import type { Connector } from '../../core/run/connector.js';
+import type { Connector, ConnectorOptions } from '../../core/run/connector.js';
 import { InputError, quoteValue } from '../../core/errors.js';
 import { parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { CYCLR_LOCATION } from './guide.js';
+
+export const DEFAULT_KEEP_PREVIOUS_HOURS = 24;
 
 export const pingoneDefinition: Connector = {
   name: 'pingone',
@@ -11,8 +13,14 @@ export const pingoneDefinition: Connector = {
   cyclrLocation: CYCLR_LOCATION,
   extraFlags: [
     { flags: '--authorization-url <url>', description: "the console's AUTHORIZATION URL: gives Auth Domain and Environment ID" },
+    { flags: '--create', description: "create the Worker app through the Management API (needs an admin worker's credentials)" },
+    { flags: '--dry-run', description: 'with --create: show the plan and the requests; create nothing' },
+    { flags: '--rotate', description: "give the saved application a new secret, keeping the previous one for --keep-previous hours" },
+    { flags: '--keep-previous <hours>', description: `with --rotate: hours the previous secret keeps working (default ${DEFAULT_KEEP_PREVIOUS_HOURS}, 1 to 720)` },
+    { flags: '--finish', description: 'with --rotate: drop the previous secret now (once Cyclr has the new one)' },
   ],
   prepareOptions(options): Record<string, string> {
+    checkModes(options);
     if (typeof options.authorizationUrl !== 'string') return {};
     const parts = parseAuthorizationUrl(options.authorizationUrl);
     for (const key of ['authDomain', 'environmentId'] as const) {
@@ -29,3 +37,34 @@ export const pingoneDefinition: Connector = {
   },
   load: () => import('./index.js').then((module) => module.pingone),
 };
+
+/** --create, --rotate and their companions: which go together. */
+function checkModes(options: ConnectorOptions): void {
+  const given = (name: string): boolean => options[name] !== undefined && options[name] !== false;
+  const flag = (name: string): string => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+  if (given('create') && given('rotate')) throw new InputError('invalid_input', '--create and --rotate cannot be used together.', 'Use --create to make the application, --rotate to give it a new secret.');
+  if (given('verify')) {
+    const changing = ['create', 'rotate', 'finish'].find(given);
+    if (changing) throw new InputError('invalid_input', `--verify never creates or changes anything; drop ${flag(changing)}.`);
+  }
+  for (const [companion, of] of [['dryRun', 'create'], ['keepPrevious', 'rotate'], ['finish', 'rotate']] as const) {
+    if (given(companion) && !given(of)) throw new InputError('invalid_input', `${flag(companion)} goes with --${of}.`, `connector-setup pingone --${of} ${flag(companion)}${companion === 'keepPrevious' ? ' HOURS' : ''}`);
+  }
+  const issuing = ['create', 'rotate'].find(given);
+  // The secret PingOne issues is shown once: it is always kept, so the profile must be written.
+  if (issuing && options.save === false) throw new InputError('invalid_input', `--no-save does not go with --${issuing}: the secret PingOne issues is shown once and must be kept.`, 'Choose the profile that keeps it with --profile NAME.');
+  if (given('finish') && given('keepPrevious')) throw new InputError('invalid_input', '--finish drops the previous secret now; --keep-previous does not apply.');
+  if (given('keepPrevious')) keepPreviousHours(options);
+}
+
+/** --keep-previous HOURS: a whole number from 1 to 720 (PingOne keeps a previous secret 1 minute to 30 days). */
+export function keepPreviousHours(options: ConnectorOptions): number {
+  const raw = options.keepPrevious;
+  if (raw === undefined || raw === false) return DEFAULT_KEEP_PREVIOUS_HOURS;
+  const text = String(raw).trim();
+  const hours = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(hours >= 1 && hours <= 720)) {
+    throw new InputError('invalid_input', `--keep-previous must be a whole number of hours from 1 to 720, not ${quoteValue(text)}.`, 'PingOne keeps a previous secret for 1 minute to 30 days; for example --keep-previous 48.');
+  }
+  return hours;
+}

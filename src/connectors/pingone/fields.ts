@@ -1,6 +1,7 @@
 import { type FieldSpec, hostField, secretField } from '../../core/run/fields.js';
 import { InputError } from '../../core/errors.js';
-import { parseHostPort, parseRequiredText, parseUuid } from '../../core/run/validate.js';
+import { parseHostPort, parseOrigin, parseRequiredText, parseUuid } from '../../core/run/validate.js';
+import { DEFAULT_APP_NAME, DEFAULT_ROLES } from './guide.js';
 
 /** PingOne's regional auth domains, as the Cyclr setup page lists them. */
 export const REGIONS = [
@@ -48,7 +49,94 @@ export const pingoneFields: readonly FieldSpec[] = [
     description: 'The PingOne environment (a UUID)',
     parse: (raw) => parseUuid(raw, 'Environment ID'),
   },
+  // Set by --create and --rotate: the application the profile names, and until when its previous secret works.
+  {
+    key: 'applicationId',
+    label: 'Application ID',
+    setupOnly: true,
+    description: 'The Worker application --create made or reused (PingOne gives it the Client ID as its ID)',
+    parse: (raw) => parseUuid(raw, 'Application ID'),
+  },
+  {
+    key: 'previousSecretExpiresAt',
+    label: 'Previous secret valid until',
+    setupOnly: true,
+    description: 'After --rotate: until when PingOne still accepts the previous Client Secret',
+    parse: (raw) => parseInstant(raw, 'Previous secret valid until'),
+  },
+  // The admin worker that creates the application or rotates its secret (--create, --rotate); its secret is never saved.
+  {
+    key: 'adminClientId',
+    label: "Admin worker's Client ID",
+    flag: '--admin-client-id',
+    env: 'PINGONE_ADMIN_CLIENT_ID',
+    setupOnly: true,
+    description: 'An admin Worker application allowed to create applications and grant roles (--create, --rotate)',
+    parse: (raw) => parseUuid(raw, "Admin worker's Client ID"),
+  },
+  {
+    ...secretField({
+      key: 'adminClientSecret',
+      label: "Admin worker's Client Secret",
+      stdinFlag: '--admin-client-secret-stdin',
+      env: 'PINGONE_ADMIN_CLIENT_SECRET',
+      setupOnly: true,
+      description: "The admin worker's Client Secret (never saved, except with --save-admin into a profile of its own)",
+    }),
+    transient: true,
+  },
+  {
+    key: 'adminEnvironmentId',
+    label: "Admin worker's Environment ID",
+    flag: '--admin-environment-id',
+    env: 'PINGONE_ADMIN_ENVIRONMENT_ID',
+    setupOnly: true,
+    description: 'Where the admin worker lives (default: the target environment)',
+    parse: (raw) => parseUuid(raw, "Admin worker's Environment ID"),
+  },
+  {
+    key: 'apiUrl',
+    label: 'Management API origin',
+    flag: '--api-url',
+    env: 'PINGONE_API_URL',
+    setupOnly: true,
+    description: 'Default: https://api.pingone.{tld} for an auth.pingone.{tld} Auth Domain; required for any other',
+    parse: (raw) => parseOrigin(raw, 'Management API origin'),
+  },
+  {
+    key: 'appName',
+    label: 'Application name',
+    flag: '--app-name',
+    setupOnly: true,
+    defaultValue: DEFAULT_APP_NAME,
+    description: `The Worker application --create makes (default ${DEFAULT_APP_NAME})`,
+    parse: (raw) => parseRequiredText(raw, 'Application name'),
+  },
+  {
+    key: 'roles',
+    label: 'Roles',
+    flag: '--roles',
+    setupOnly: true,
+    defaultValue: DEFAULT_ROLES.join(','),
+    description: `Roles granted by --create, comma-separated, as PingOne names them (default ${DEFAULT_ROLES.join(',')})`,
+    parse: (raw) => parseRoleNames(raw).join(','),
+  },
 ];
+
+/** An ISO-8601 instant, normalised. */
+function parseInstant(raw: string, label: string): string {
+  const value = parseRequiredText(raw, label);
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new InputError('invalid_input', `${label} must be a date and time (ISO 8601).`);
+  return new Date(time).toISOString();
+}
+
+/** "Identity Data Admin, Environment Admin" -> each name trimmed, none empty, none twice. */
+export function parseRoleNames(raw: string): string[] {
+  const names = [...new Set(parseRequiredText(raw, 'Roles').split(',').map((name) => name.trim()).filter(Boolean))];
+  if (names.length === 0) throw new InputError('invalid_input', 'Roles must name at least one role.', `For example --roles "${DEFAULT_ROLES.join(',')}".`);
+  return names;
+}
 
 export interface AuthorizationUrlParts {
   authDomain: string;

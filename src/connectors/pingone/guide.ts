@@ -9,7 +9,7 @@ export const WORKER_APP_CHECKLIST = [
   'Set Grant Type to Client Credentials.',
   'Set TOKEN ENDPOINT AUTHENTICATION METHOD to Client Secret Post.',
   'Save, and switch the application on (the toggle beside its name).',
-  'On the Roles tab, click Grant Roles and give the application the roles Cyclr needs.',
+  'On the Roles tab, click Grant Roles and grant Identity Data Admin, scoped to this environment (Cyclr reads and writes users, groups and populations).',
   'Copy the Client ID, the Client Secret and the AUTHORIZATION URL from the Configuration tab.',
 ] as const;
 
@@ -28,7 +28,8 @@ export const HINTS = {
   appDisabled: 'In PingOne: Applications > Applications: switch the Worker application on (the toggle beside its name).',
   unauthorizedClient:
     'In PingOne: Applications > Applications > your Worker app > Configuration > edit: set Grant Type to Client Credentials.',
-  noRoles: 'In PingOne: Applications > Applications > your Worker app > Roles: click Grant Roles and grant at least one role.',
+  noRoles:
+    'In PingOne: Applications > Applications > your Worker app > Roles: click Grant Roles and grant Identity Data Admin, scoped to this environment (or run connector-setup pingone --create, which grants it).',
   environmentNotFound: ["Check the Environment ID and the Auth Domain: copy the AUTHORIZATION URL from the application's Configuration tab and ", PASTE_IT, '.'],
   environmentNotAtCustomDomain: [
     "Check the Environment ID, and that the Auth Domain is a custom domain of that environment; or copy the AUTHORIZATION URL from the application's Configuration tab and ",
@@ -50,3 +51,10 @@ export function otherRegionHint(authDomain: string): Hint {
     '.',
   ];
 }
+
+/**
+ * docs/partners.md P-CYCLR-ROLES (assumed): Cyclr's operations touch users, groups and populations, which is what
+ * Identity Data Admin allows.
+ */
+export const DEFAULT_ROLES = ['Identity Data Admin'] as const;
+export const DEFAULT_APP_NAME = 'Cyclr';

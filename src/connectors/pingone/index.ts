@@ -1,21 +1,46 @@
 // PingOne as steps: the Worker app checklist and the questions (setup), the token request as Cyclr sends it, and
 // the diagnosis of a refusal. Core runs them, verifies, saves and renders.
-import type { ConnectorSteps } from '../../core/run/connector.js';
+import type { ConnectorSteps, Step } from '../../core/run/connector.js';
+import { createStep, rotateStep, rotationWarning } from './create.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
-import { askStep } from '../../core/run/wizard.js';
+import { askOpen } from '../../core/run/wizard.js';
 import { QUESTIONS, showChecklist } from './wizard.js';
 
+/** The Worker app made in the console: its checklist, then the questions. */
+const consoleStep: Step = async (context, values) => {
+  if (!context.interactive) return;
+  showChecklist(context);
+  return { values: await askOpen(context, QUESTIONS, values) };
+};
+
+/** Which way this run gets its application: --create, --rotate, or the console (in the wizard, the first question). */
+const planStep: Step = async (context, values) => {
+  if (context.options.create === true) return { next: [createStep] };
+  if (context.options.rotate === true) return { next: [rotateStep] };
+  // Asked only when nothing names an application yet: a saved or given one is checked as before.
+  const known = values.clientId !== undefined || values.clientSecret !== undefined;
+  if (!context.interactive || known) return { next: [consoleStep] };
+  const way = await context.prompt.select<'create' | 'console'>({
+    message: 'The Worker application for Cyclr',
+    default: 'console',
+    choices: [
+      { name: 'I create it in the PingOne console (show me the steps)', value: 'console' },
+      { name: "Create it for me through PingOne's API (needs an admin worker's Client ID and Secret)", value: 'create' },
+    ],
+  });
+  return { next: [way === 'create' ? createStep : consoleStep] };
+};
+
 export const pingone: ConnectorSteps = {
-  setup: [
-    async (context) => {
-      if (context.interactive) showChecklist(context);
-    },
-    askStep(QUESTIONS),
-  ],
+  setup: [planStep],
   questions: QUESTIONS,
   verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   tokenRequest,
   diagnose: (context, refusal, values) => diagnoseRefusal(context, refusal, values),
+  async afterToken(context, values) {
+    const warning = rotationWarning(context, values);
+    if (warning) context.warn(warning);
+  },
   nextMoves: () => [
     { name: 'Try again (after changing the setting in the PingOne console)', value: 'retry' },
     { name: 'Change the values I entered', value: 'edit' },

@@ -7,14 +7,9 @@ import { asRecord, parseJson } from '../../core/json.js';
 import type { HttpClient, HttpResponse, RetryPolicy } from '../../core/net/transport.js';
 import { requestToken } from '../../core/net/oauth.js';
 import type { Redactor } from '../../core/redact.js';
+import { DEFAULT_ROLES } from './guide.js';
 import { tokenUrl } from './token.js';
 
-/**
- * docs/partners.md P-CYCLR-ROLES (assumed): Cyclr's operations touch users, groups and populations, which is what
- * Identity Data Admin allows.
- */
-export const DEFAULT_ROLES = ['Identity Data Admin'] as const;
-export const DEFAULT_APP_NAME = 'Cyclr';
 /** Pages followed at most in one list (a loop of `next` links must end). */
 const MAX_PAGES = 50;
 
@@ -246,6 +241,16 @@ export class ManagementApi {
   async grantRole(applicationId: string, role: RoleRef): Promise<void> {
     const action = { doing: `grant the role ${role.name}`, needs: roleNeededToGrant(role.name), applicationId };
     await this.send('POST', `${this.applicationPath(applicationId)}/roleAssignments`, action, roleAssignmentBody(role.id, this.environmentId));
+  }
+
+  /** P-ROLE-ASSIGN-LIST-REQ: the IDs of the roles an application holds (to grant only what a reused one lacks). */
+  async roleIdsOf(applicationId: string): Promise<string[]> {
+    const action = { doing: "list the application's roles", needs: 'Client Application Developer or Environment Admin', applicationId };
+    const items = await this.all(`${this.applicationPath(applicationId)}/roleAssignments`, 'roleAssignments', action);
+    return items.flatMap((item) => {
+      const id = asRecord(item.role)?.id;
+      return typeof id === 'string' ? [id] : [];
+    });
   }
 
   /** P-SECRET-READ-REQ; the secret is registered with the redactor before anything else sees it. */

@@ -35,7 +35,7 @@ function parseUrlAgreeing(context: QuestionContext, values: Values, editing: boo
   };
 }
 
-const askAuthDomain: Ask = async (context, values, editing) => {
+export const askAuthDomain: Ask = async (context, values, editing) => {
   const { prompt } = context;
   const regional = REGIONS.find((region) => region.authDomain === values.authDomain);
   const choice = await prompt.select<string>({
@@ -77,7 +77,7 @@ function parseEnvironmentAnswer(values: Values): (value: string) => string {
   };
 }
 
-const askEnvironmentId: Ask = async (context, values) => {
+export const askEnvironmentId: Ask = async (context, values) => {
   const parse = parseEnvironmentAnswer(values);
   const answer = await context.prompt.text({ message: 'Environment ID', default: values.environmentId, validate: validateWith(parse) });
   const environmentId = parse(answer);

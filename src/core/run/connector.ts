@@ -110,6 +110,13 @@ export interface StepResult {
     /** The error when it could not be written (the partner will not show it again: say how to get another). */
     notSaved(reason: string): CliError;
   };
+  /**
+   * What this step did on the partner's side takes a moment to apply (a new application, a role, a new secret): the
+   * token check after the steps is retried while it settles, as after "Try again".
+   */
+  settles?: boolean;
+  /** A dry run: the plan was shown and nothing was changed; the run ends here, successfully, saving nothing. */
+  planned?: boolean;
 }
 
 export type Step = (context: StepContext, values: Values) => Promise<StepResult | void>;

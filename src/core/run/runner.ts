@@ -61,6 +61,13 @@ class Stopped extends Error {
   }
 }
 
+/** A step showed its plan (a dry run): nothing more is done. */
+class Planned extends Error {
+  constructor() {
+    super('planned');
+  }
+}
+
 /** A run's answers and where each came from; replaced, never changed in place. */
 interface RunState {
   values: Values;
@@ -151,9 +158,9 @@ function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, va
 }
 
 /** The token check; in a terminal, a refusal is shown and the user picks what to do, until it passes or they quit. */
-async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, state: RunState, expiresOn: string | null): Promise<RunState> {
+async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, state: RunState, expiresOn: string | null, settling = false): Promise<RunState> {
   let current = state;
-  let move: NextMove | undefined;
+  let move: NextMove | undefined = settling ? 'retry' : undefined;
   for (;;) {
     try {
       if (move === 'retry') await retryAfterConsoleChange(context, steps, current.values, expiresOn);
@@ -226,6 +233,8 @@ class Run {
   readonly context: StepContext;
   /** A one-time secret was saved during this run. */
   private kept = false;
+  /** A step changed something on the partner's side that takes a moment to apply. */
+  private settling = false;
   private expiresOn: string | null = null;
 
   constructor(private readonly input: RunInput) {
@@ -303,19 +312,21 @@ class Run {
       const result = await step(this.context, this.state.values);
       if (!result) continue;
       this.state = merge(this.state, result.values);
+      if (result.settles) this.settling = true;
+      if (result.planned) throw new Planned();
       if (result.keep) await this.keep(result.keep, result.values ?? {});
       if (result.next) await this.runSteps(result.next);
     }
   }
 
-  private verified(mode: 'setup' | 'verify', savedIn: string | null): RunOutcome {
+  private verified(mode: 'setup' | 'verify' | 'plan', savedIn: string | null): RunOutcome {
     const { connector } = this.context;
     return {
-      ...this.report(mode),
+      ...this.report(mode === 'verify' ? 'verify' : 'setup'),
       kind: 'verified',
       mode,
       cyclrLocation: connector.cyclrLocation,
-      cyclrValues: cyclrValues(connector.fields, this.state.values),
+      cyclrValues: mode === 'plan' ? [] : cyclrValues(connector.fields, this.state.values),
       expiresOn: this.expiresOn,
       savedIn,
       issuedSecret: this.kept,
@@ -330,7 +341,7 @@ class Run {
       await this.runSteps(steps.setup);
       requireKeys(connector.fields, this.state.values, steps.verifyKeys);
       if (!this.kept) this.expiresOn = applicationExpiry(this.context, this.state.values);
-      this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn);
+      this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn, this.settling);
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
       const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint, { now: this.context.clock.now() });
       const said = error ? joinHints(`${error.message} `, error.advice) : warning;
@@ -345,6 +356,7 @@ class Run {
       });
       return this.verified('setup', writer.directory);
     } catch (error) {
+      if (error instanceof Planned) return this.verified('plan', null);
       return this.failed('setup', error);
     }
   }

@@ -25,6 +25,10 @@ function renderRun(out: Output, run: RunOutcome, showSecrets: boolean): void {
   }
   if (run.savedIn) out.say(`Saved profile "${run.profile ?? ''}" (${run.connector}) in ${run.savedIn}.`);
   run.warnings.forEach((warning) => out.warn(warning));
+  if (run.mode === 'plan') {
+    out.say(out.paint.green('✔ Dry run: nothing was created or changed.'));
+    return;
+  }
   out.say(out.paint.green(`✔ ${run.title} ${run.mode === 'verify' ? 'credentials work' : 'setup verified'}.`));
   if (run.mode === 'verify') return;
   out.say();

@@ -1,0 +1,252 @@
+// `pingone --create` and `pingone --rotate` as steps: the admin worker's token, then the Management API
+// (management.ts). A secret PingOne issues is a step result the runner saves before anything else happens; the
+// token check Cyclr depends on follows, retried while the new application, its roles or its secret settle.
+import type { Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
+import { CliError, InputError } from '../../core/errors.js';
+import { missingInputs } from '../../core/run/resolve.js';
+import { givenExplicitly, validateWith } from '../../core/run/wizard.js';
+import { parseSecret, parseUuid } from '../../core/run/validate.js';
+import { keepPreviousHours } from './definition.js';
+import { parseRoleNames, pingoneFields } from './fields.js';
+import { type AdminCredentials, type ApplicationSummary, type PlannedRequest, ManagementApi, adminToken, apiOriginFor, plannedCreate } from './management.js';
+import { askAuthDomain, askEnvironmentId } from './wizard.js';
+
+function field(key: string) {
+  const found = pingoneFields.find((candidate) => candidate.key === key);
+  if (!found) throw new Error(`no PingOne field ${key}`);
+  return found;
+}
+
+/** Ends the run (exit 2) naming every value still missing, before anything is sent. */
+function requireKeys(values: Values, keys: readonly string[], why: string): void {
+  const missing = keys.filter((key) => values[key] === undefined).map(field);
+  if (missing.length > 0) throw missingInputs(missing, why);
+}
+
+function apiOrigin(values: Values): string {
+  const origin = values.apiUrl ?? apiOriginFor(values.authDomain ?? '');
+  if (origin === undefined) {
+    throw new InputError(
+      'missing_input',
+      `Missing Management API origin: ${values.authDomain ?? 'this Auth Domain'} is not a PingOne regional domain, so its API cannot be guessed.`,
+      'Pass --api-url (or set PINGONE_API_URL), e.g. https://api.pingone.eu for an environment in the EU.',
+    );
+  }
+  return origin;
+}
+
+function adminOf(values: Values): AdminCredentials {
+  return {
+    clientId: values.adminClientId ?? '',
+    clientSecret: values.adminClientSecret ?? '',
+    environmentId: values.adminEnvironmentId ?? values.environmentId ?? '',
+    authDomain: values.authDomain ?? '',
+  };
+}
+
+/** The admin worker's token, then a client of the target environment's Management API. */
+async function signIn(context: StepContext, values: Values): Promise<ManagementApi> {
+  const origin = apiOrigin(values);
+  const token = await context.check("Admin worker's token", () => adminToken(context.http, context.redactor, adminOf(values)));
+  context.redactor.add(token);
+  return new ManagementApi(context.http, context.redactor, token, origin, values.environmentId ?? '');
+}
+
+/** In the wizard: the admin worker's Client ID and Secret, when not given by flag, stdin or environment. */
+async function askAdmin(context: StepContext, values: Values): Promise<Values> {
+  let answers: Values = {};
+  if (!givenExplicitly(context, 'adminClientId')) {
+    const answer = await context.prompt.text({
+      message: "Admin worker's Client ID",
+      default: values.adminClientId,
+      validate: validateWith((value) => parseUuid(value, "Admin worker's Client ID")),
+    });
+    answers = { adminClientId: parseUuid(answer, "Admin worker's Client ID") };
+  }
+  if (!givenExplicitly(context, 'adminClientSecret')) {
+    const answer = await context.prompt.secret({
+      message: "Admin worker's Client Secret (used for this run only, never saved)",
+      validate: validateWith((value) => parseSecret(value, "Admin worker's Client Secret")),
+    });
+    const secret = parseSecret(answer, "Admin worker's Client Secret").value;
+    context.redactor.add(secret);
+    answers = { ...answers, adminClientSecret: secret };
+  }
+  return answers;
+}
+
+/** In the wizard: the target environment, when not given. */
+async function askTarget(context: StepContext, values: Values): Promise<Values> {
+  let answers: Values = {};
+  if (!givenExplicitly(context, 'authDomain')) answers = await askAuthDomain(context, values, false);
+  if (!givenExplicitly(context, 'environmentId') && answers.environmentId === undefined) {
+    answers = { ...answers, ...(await askEnvironmentId(context, { ...values, ...answers }, false)) };
+  }
+  return answers;
+}
+
+function printRequests(context: StepContext, requests: readonly PlannedRequest[]): void {
+  for (const request of requests) {
+    context.out.say(`  ${request.method} ${request.url}`);
+    if (request.body) context.out.say(`    ${JSON.stringify(request.body)}`);
+  }
+}
+
+/** The application this profile already names, else one of the same name: reused, never a second one. */
+function reusable(context: StepContext, applications: readonly ApplicationSummary[], name: string): ApplicationSummary | undefined {
+  const savedId = context.saved?.values.applicationId;
+  return applications.find((app) => app.id === savedId) ?? applications.find((app) => app.name === name);
+}
+
+function secretNotSaved(applicationId: string, reason: string): CliError {
+  return new CliError(
+    'secret_not_saved',
+    `PingOne issued a Client Secret for application ${applicationId}, but it could not be saved: ${reason}`,
+    `Fix the config directory, then run connector-setup pingone --create again: it reuses application ${applicationId} and reads its secret again.`,
+    1,
+  );
+}
+
+/** The Worker app for Cyclr, made (or found) through the Management API: docs/contract.md "PingOne: create the Worker app". */
+export const createStep: Step = async (context, values) => {
+  let answers: Values = {};
+  const current = (): Values => ({ ...values, ...answers });
+  if (context.interactive) answers = { ...(await askTarget(context, values)) };
+  requireKeys(current(), ['authDomain', 'environmentId'], ' (the environment to create the application in)');
+  if (context.interactive) answers = { ...answers, ...(await askAdmin(context, current())) };
+  requireKeys(current(), ['adminClientId', 'adminClientSecret'], ' (an admin worker creates the application)');
+  const name = current().appName ?? 'Cyclr';
+  const roleNames = parseRoleNames(current().roles ?? '');
+  const environmentId = current().environmentId ?? '';
+  apiOrigin(current());
+
+  const api = await signIn(context, current());
+  const applications = await context.check(`Applications of environment ${environmentId}`, () => api.applications());
+  const roles = await context.check(`Roles ${roleNames.join(', ')}`, () => api.roles(roleNames));
+  const found = reusable(context, applications, name);
+
+  const { out } = context;
+  out.say(out.paint.bold(found ? 'The plan: reuse the Worker application' : 'The plan: create a Worker application'));
+  out.say(`  Environment   ${environmentId} (${api.apiOrigin})`);
+  out.say(`  Application   ${found ? `${found.name} (${found.id}), already in PingOne` : name}`);
+  out.say('  Grant type    Client Credentials; token endpoint auth method Client Secret Post');
+  out.say(`  Roles         ${roleNames.join(', ')} (scoped to the environment)`);
+  if (context.options.dryRun === true) {
+    out.say(out.paint.bold('Requests it would send (Bearer: the admin token):'));
+    if (found) {
+      const at = `${api.apiOrigin}/v1/environments/${environmentId}/applications/${found.id}`;
+      printRequests(context, [{ method: 'GET', url: `${at}/roleAssignments` }, { method: 'GET', url: `${at}/secret` }]);
+    } else {
+      printRequests(context, plannedCreate(api.apiOrigin, environmentId, name, roles));
+    }
+    return { values: answers, planned: true };
+  }
+  if (found && !context.interactive) context.warn(`Reused application ${found.name} (${found.id}): PingOne already had it, so no second one was created.`);
+  if (context.interactive) {
+    const message = found ? `Reuse ${found.name} (${found.id}) and read its secret?` : `Create ${name} in environment ${environmentId}?`;
+    if (!(await context.prompt.confirm({ message, default: true }))) {
+      throw new InputError('cancelled', 'Stopped before changing anything in PingOne; nothing was created.', found ? 'Pass another --app-name to create a new application instead.' : 'Run the command again when you are ready.');
+    }
+  }
+
+  let application = found;
+  if (!application) {
+    const created = await context.check(`Creating Worker application ${name}`, () => api.createApplication(name));
+    application = created;
+  }
+  const app = application;
+  const held = found ? await context.check('Roles the application holds', () => api.roleIdsOf(app.id)) : [];
+  for (const role of roles) {
+    if (held.includes(role.id)) continue;
+    await context.check(`Granting ${role.name}`, () => api.grantRole(app.id, role));
+  }
+  const secret = await context.check('Reading the Client Secret', () => api.readSecret(app.id));
+  const staleRotation = context.saved?.values.previousSecretExpiresAt !== undefined && context.saved.values.applicationId !== app.id;
+  return {
+    values: {
+      ...answers,
+      applicationId: app.id,
+      clientId: app.id,
+      clientSecret: secret,
+      ...(staleRotation ? { previousSecretExpiresAt: new Date(context.clock.now()).toISOString() } : {}),
+    },
+    keep: {
+      with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'apiUrl'],
+      expiresOn: null,
+      saidAs: `Saved application ${app.id} and its Client Secret in profile "${context.profileName}".`,
+      notSaved: (reason) => secretNotSaved(app.id, reason),
+    },
+    settles: true,
+  } satisfies StepResult;
+};
+
+function applicationOf(context: StepContext, values: Values, doing: string): string {
+  const id = values.applicationId ?? values.clientId;
+  if (id === undefined) {
+    throw new InputError(
+      'missing_input',
+      `Nothing to ${doing}: profile "${context.profileName}" names no application.`,
+      'Pass --client-id (the application ID), or create the application with connector-setup pingone --create.',
+    );
+  }
+  return id;
+}
+
+function profileFlag(context: StepContext): string {
+  return context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
+}
+
+/** A new secret, the previous one kept for --keep-previous hours: docs/contract.md "Rotating a secret". */
+export const rotateStep: Step = async (context, values) => {
+  const finish = context.options.finish === true;
+  const hours = keepPreviousHours(context.options);
+  requireKeys(values, ['authDomain', 'environmentId'], ' (the environment of the application)');
+  const applicationId = applicationOf(context, values, finish ? 'finish' : 'rotate');
+  let answers: Values = {};
+  if (context.interactive) answers = await askAdmin(context, values);
+  const current = { ...values, ...answers };
+  requireKeys(current, ['adminClientId', 'adminClientSecret'], ' (an admin worker rotates the secret)');
+  apiOrigin(current);
+  if (!finish && current.clientSecret === undefined && context.interactive) {
+    context.out.warn(`Profile "${context.profileName}" holds no Client Secret: after the rotation only the new one will be known.`);
+  }
+  if (context.interactive) {
+    const until = new Date(context.clock.now() + hours * 3_600_000).toISOString();
+    const message = finish
+      ? `Drop the previous secret of application ${applicationId} now (Cyclr must already use the new one)?`
+      : `Give application ${applicationId} a new secret, the current one working until ${until}?`;
+    if (!(await context.prompt.confirm({ message, default: !finish }))) throw new InputError('cancelled', 'Stopped before changing anything in PingOne; nothing was sent.', 'Run the command again when you are ready.');
+  }
+  const api = await signIn(context, current);
+  if (finish) {
+    await context.check('Dropping the previous Client Secret', () => api.dropPreviousSecret(applicationId));
+    context.out.say(`The previous Client Secret of application ${applicationId} no longer works.`);
+    return { values: { ...answers, applicationId, previousSecretExpiresAt: new Date(context.clock.now()).toISOString() } };
+  }
+  const expiresAt = new Date(context.clock.now() + hours * 3_600_000).toISOString();
+  const rotated = await context.check('Rotating the Client Secret', () => api.rotateSecret(applicationId, expiresAt));
+  return {
+    values: { ...answers, applicationId, clientId: applicationId, clientSecret: rotated.secret, previousSecretExpiresAt: rotated.previousExpiresAt },
+    keep: {
+      with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'apiUrl'],
+      expiresOn: null,
+      saidAs: `Saved the new Client Secret of application ${applicationId} in profile "${context.profileName}".`,
+      notSaved: (reason) =>
+        new CliError(
+          'secret_not_saved',
+          `PingOne issued a new Client Secret for application ${applicationId}, but it could not be saved: ${reason}`,
+          `The previous secret still works until ${rotated.previousExpiresAt}. Fix the config directory, then run connector-setup pingone --rotate${profileFlag(context)} again.`,
+          1,
+        ),
+    },
+    settles: true,
+  };
+};
+
+/** While a rotation is half done, every verify says until when the previous secret works and how to finish. */
+export function rotationWarning(context: Pick<StepContext, 'clock' | 'profileName'>, values: Values): string | undefined {
+  const until = values.previousSecretExpiresAt;
+  if (until === undefined || !(Date.parse(until) > context.clock.now())) return undefined;
+  const profile = context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
+  return `The previous Client Secret still works until ${until}: update the Client Secret in Cyclr, then run connector-setup pingone --rotate --finish${profile}.`;
+}

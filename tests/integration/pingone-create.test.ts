@@ -1,0 +1,289 @@
+// `connector-setup pingone --create` and `--rotate` as a user runs them, against the PingOne token stand-in and the
+// Management API stand-in, both reached under their real host names (auth.pingone.eu, api.pingone.eu) through a
+// real CONNECT proxy: what is sent and in which order, what is saved, and what Cyclr's token request then gets.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
+import { type ManagementApiServer, startManagementApi } from '../helpers/pingone-api-server.js';
+import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+
+const ADMIN = { clientId: '22222222-3333-4444-8555-666666666666', clientSecret: 'FAKE-admin-secret-do-not-use-0006' };
+const WEAK_ADMIN = { clientId: '33333333-4444-4555-8666-777777777777', clientSecret: 'FAKE-weak-admin-secret-do-not-use-0007' };
+const TARGET = ['--auth-domain', 'auth.pingone.eu', '--environment-id', FAKE.environmentId];
+
+/** The hand-off after a secret was issued: Cyclr's values offered to copy; Enter is done. */
+const handOff = [ENTER];
+
+let pingone: PingOneServer;
+let api: ManagementApiServer;
+let proxy: ConnectProxy;
+
+beforeAll(async () => {
+  pingone = await startPingOne([
+    { clientId: ADMIN.clientId, clientSecret: ADMIN.clientSecret, environmentId: FAKE.environmentId, roles: ['Environment Admin', 'Identity Data Admin'] },
+    // May create applications but grant only Identity Data roles (docs/partners.md P-GRANT-LIMIT).
+    { clientId: WEAK_ADMIN.clientId, clientSecret: WEAK_ADMIN.clientSecret, environmentId: FAKE.environmentId, roles: ['Client Application Developer', 'Identity Data Admin'] },
+  ]);
+  api = await startManagementApi(pingone, { pageSize: 4 });
+  proxy = await startConnectProxy({ 'auth.pingone.eu:443': pingone.port, 'api.pingone.eu:443': api.port });
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await Promise.all([pingone.close(), api.close()]);
+});
+
+function env(admin = ADMIN): Record<string, string> {
+  return { HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file', PINGONE_ADMIN_CLIENT_ID: admin.clientId, PINGONE_ADMIN_CLIENT_SECRET: admin.clientSecret };
+}
+
+/** Every secret a run must never print: the admin's and every application secret the stand-in issued. */
+function secrets(): string[] {
+  return [ADMIN.clientSecret, WEAK_ADMIN.clientSecret, FAKE.clientSecret, ...pingone.apps.flatMap((app) => [app.clientSecret, app.previousSecret ?? app.clientSecret])];
+}
+
+function apiLinesSince(before: number): string[] {
+  return api.lines().slice(before).map((line) => line.replace(FAKE.environmentId, '{env}'));
+}
+
+async function exported(configDir: string, profile = 'default'): Promise<Record<string, string>> {
+  const result = await runCli(['profiles', 'export', 'pingone', profile, '--format', 'json'], { configDir, env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } });
+  expect(result.code).toBe(0);
+  return (JSON.parse(result.stdout) as { values: Record<string, string> }).values;
+}
+
+describe('pingone --create', () => {
+  test('creates the Worker app with the roles, reads its secret, saves it, and Cyclr\'s token request then works', async () => {
+    const configDir = tempConfigDir();
+    const apiBefore = api.calls().length;
+    const tokensBefore = pingone.tokenRequests().length;
+    const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr create test', '--json'], { configDir, env: env() });
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout) as { ok: boolean; values: Record<string, string>; error: unknown };
+    expect(document.ok).toBe(true);
+    const app = api.created().at(-1);
+    expect(app?.name).toBe('Cyclr create test');
+    const id = app?.clientId ?? '';
+    expect(document.values.applicationId).toBe(id);
+    expect(document.values.clientId).toBe(id);
+    // docs/contract.md "PingOne: create the Worker app", steps 2-6 in order.
+    expect(apiLinesSince(apiBefore)).toEqual([
+      'GET /v1/environments/{env}/applications',
+      'GET /v1/roles',
+      'GET /v1/roles?cursor=4',
+      'GET /v1/roles?cursor=8',
+      'POST /v1/environments/{env}/applications',
+      `POST /v1/environments/{env}/applications/${id}/roleAssignments`,
+      `GET /v1/environments/{env}/applications/${id}/secret`,
+    ]);
+    const sent = api.calls().slice(apiBefore);
+    expect(sent[4]?.body).toEqual({
+      name: 'Cyclr create test',
+      enabled: true,
+      type: 'WORKER',
+      protocol: 'OPENID_CONNECT',
+      grantTypes: ['CLIENT_CREDENTIALS'],
+      tokenEndpointAuthMethod: 'CLIENT_SECRET_POST',
+      assignActorRoles: false,
+    });
+    expect(sent[5]?.body).toEqual({ role: { id: expect.any(String) }, scope: { id: FAKE.environmentId, type: 'ENVIRONMENT' } });
+    expect(app?.roles).toEqual(['Identity Data Admin']);
+    // Step 1, the admin's token, then step 7, the token request exactly as Cyclr sends it, with the new app's secret.
+    const tokens = pingone.tokenRequests().slice(tokensBefore);
+    expect(tokens.map((request) => request.form.get('client_id'))).toEqual([ADMIN.clientId, id]);
+    expect(tokens[1]?.path).toBe(`/${FAKE.environmentId}/as/token`);
+    expect(tokens[1]?.authorization).toBeUndefined();
+    expect(Object.fromEntries(tokens[1]?.form ?? [])).toEqual({ grant_type: 'client_credentials', client_id: id, client_secret: app?.clientSecret });
+    // The profile holds the application and its secret; the admin's secret is nowhere.
+    const values = await exported(configDir);
+    expect(values).toMatchObject({ clientId: id, clientSecret: app?.clientSecret, environmentId: FAKE.environmentId });
+    expect(JSON.stringify(values)).not.toContain(ADMIN.clientSecret);
+    expectNoSecrets(result.stdout + result.stderr, secrets());
+  });
+
+  test('run again, it reuses the application it made (no second one) and grants only what it lacks', async () => {
+    const configDir = tempConfigDir();
+    const first = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr rerun', '--json'], { configDir, env: env() });
+    expect(first.code).toBe(0);
+    const createdBefore = api.created().length;
+    const apiBefore = api.calls().length;
+    const again = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr rerun', '--json'], { configDir, env: env() });
+    expect(again.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore);
+    const id = api.created().at(-1)?.clientId ?? '';
+    expect(apiLinesSince(apiBefore).filter((line) => !line.includes('/v1/roles'))).toEqual([
+      'GET /v1/environments/{env}/applications',
+      `GET /v1/environments/{env}/applications/${id}/roleAssignments`,
+      `GET /v1/environments/{env}/applications/${id}/secret`,
+    ]);
+    const document = JSON.parse(again.stdout) as { values: Record<string, string>; warnings: string[] };
+    expect(document.values.applicationId).toBe(id);
+    expect(document.warnings.join(' ')).toContain(`Reused application Cyclr rerun (${id})`);
+  });
+
+  test('--dry-run sends only the admin token and the GETs, prints the plan and the requests, and saves nothing', async () => {
+    const configDir = tempConfigDir();
+    const apiBefore = api.calls().length;
+    const createdBefore = api.created().length;
+    const result = await runCli(['pingone', '--create', '--dry-run', ...TARGET, '--app-name', 'Cyclr dry run', '--json'], { configDir, env: env() });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, error: null });
+    expect(api.calls().slice(apiBefore).every((call) => call.method === 'GET')).toBe(true);
+    expect(api.created().length).toBe(createdBefore);
+    expect(result.stderr).toContain('Roles         Identity Data Admin');
+    expect(result.stderr).toContain(`POST https://api.pingone.eu/v1/environments/${FAKE.environmentId}/applications`);
+    expect(result.stderr).toContain('"tokenEndpointAuthMethod":"CLIENT_SECRET_POST"');
+    expect(result.stderr).toContain('/applications/{id}/roleAssignments');
+    expect(result.stderr).toContain('Dry run: nothing was created or changed.');
+    const list = await runCli(['profiles', 'list', '--json'], { configDir });
+    expect(JSON.parse(list.stdout)).toEqual({ profiles: [] });
+    expectNoSecrets(result.stdout + result.stderr, secrets());
+  });
+
+  test('a wrong admin secret: admin_rejected (exit 1), nothing asked of the Management API', async () => {
+    const apiBefore = api.calls().length;
+    const result = await runCli(['pingone', '--create', ...TARGET, '--json'], { env: env({ clientId: ADMIN.clientId, clientSecret: FAKE.wrongSecret }) });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).error.code).toBe('admin_rejected');
+    expect(api.calls().length).toBe(apiBefore);
+    expectNoSecrets(result.stdout + result.stderr, secrets());
+  });
+
+  test('a role the admin may not grant: admin_forbidden naming the role and the role the admin would need', async () => {
+    const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr weak admin', '--roles', 'Environment Admin', '--json'], { env: env(WEAK_ADMIN) });
+    expect(result.code).toBe(1);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('admin_forbidden');
+    expect(error.message).toContain('grant the role Environment Admin');
+    expect(error.hint).toContain('Environment Admin');
+  });
+
+  test('a role PingOne does not list: role_not_found (exit 2) before anything is created', async () => {
+    const createdBefore = api.created().length;
+    const result = await runCli(['pingone', '--create', ...TARGET, '--roles', 'Identity Data Admin,Cyclr Operator', '--json'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.code).toBe('role_not_found');
+    expect(api.created().length).toBe(createdBefore);
+  });
+
+  test('without the admin secret and no terminal: exit 2 naming it, nothing sent', async () => {
+    const apiBefore = api.calls().length;
+    const tokensBefore = pingone.tokenRequests().length;
+    const result = await runCli(['pingone', '--create', ...TARGET, '--json'], { env: { ...env(), PINGONE_ADMIN_CLIENT_SECRET: undefined } });
+    expect(result.code).toBe(2);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('missing_input');
+    expect(error.message).toContain("Admin worker's Client Secret");
+    expect(error.hint).toContain('PINGONE_ADMIN_CLIENT_SECRET');
+    expect(api.calls().length).toBe(apiBefore);
+    expect(pingone.tokenRequests().length).toBe(tokensBefore);
+  });
+
+  test('a custom Auth Domain without --api-url: exit 2, the Management API cannot be guessed', async () => {
+    const result = await runCli(['pingone', '--create', '--auth-domain', 'login.example.com', '--environment-id', FAKE.environmentId, '--json'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.hint).toContain('--api-url');
+  });
+
+  test.each([
+    [['--create', '--rotate'], '--create and --rotate cannot be used together'],
+    [['--dry-run'], '--dry-run goes with --create'],
+    [['--rotate', '--keep-previous', '721'], '--keep-previous must be a whole number of hours from 1 to 720'],
+    [['--rotate', '--keep-previous', '0'], '--keep-previous must be a whole number of hours from 1 to 720'],
+    [['--finish'], '--finish goes with --rotate'],
+    [['--create', '--no-save'], '--no-save does not go with --create'],
+    [['--verify', '--rotate'], '--verify never creates or changes anything'],
+  ])('%j: exit 2 with the reason, nothing sent', async (flags, message) => {
+    const tokensBefore = pingone.tokenRequests().length;
+    const result = await runCli(['pingone', ...flags, ...TARGET, '--json'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toContain(message);
+    expect(pingone.tokenRequests().length).toBe(tokensBefore);
+  });
+});
+
+describe('pingone --rotate', () => {
+  test('a new secret, saved and verified; the old one keeps working until --keep-previous ends; --finish drops it', async () => {
+    const configDir = tempConfigDir();
+    const created = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr rotation', '--json'], { configDir, env: env() });
+    expect(created.code).toBe(0);
+    const app = api.created().at(-1);
+    const oldSecret = app?.clientSecret ?? '';
+    const started = Date.now();
+
+    const rotated = await runCli(['pingone', '--rotate', '--keep-previous', '48', '--json'], { configDir, env: env() });
+    expect(rotated.code).toBe(0);
+    const document = JSON.parse(rotated.stdout) as { values: Record<string, string>; warnings: string[] };
+    const until = Date.parse(document.values.previousSecretExpiresAt ?? '');
+    expect(until).toBeGreaterThanOrEqual(started + 48 * 3_600_000);
+    expect(until).toBeLessThan(started + 49 * 3_600_000);
+    expect(document.warnings.join(' ')).toContain('run connector-setup pingone --rotate --finish');
+    const newSecret = app?.clientSecret ?? '';
+    expect(newSecret).not.toBe(oldSecret);
+    expect((await exported(configDir)).clientSecret).toBe(newSecret);
+    expect(api.calls().filter((call) => call.method === 'POST' && call.path.endsWith('/secret')).at(-1)?.body).toEqual({
+      previous: { expiresAt: new Date(until).toISOString() },
+    });
+
+    // Cyclr still holding the old secret is not broken: both get tokens during the overlap.
+    const withOld = await runCli(['pingone', '--verify', '--json'], { configDir, env: { ...env(), PINGONE_CLIENT_SECRET: oldSecret } });
+    expect(withOld.code).toBe(0);
+    const saved = await runCli(['pingone', '--verify', '--json'], { configDir, env: env() });
+    expect(saved.code).toBe(0);
+    expect((JSON.parse(saved.stdout) as { warnings: string[] }).warnings.join(' ')).toContain(`The previous Client Secret still works until ${new Date(until).toISOString()}`);
+
+    const finished = await runCli(['pingone', '--rotate', '--finish', '--json'], { configDir, env: env() });
+    expect(finished.code).toBe(0);
+    expect(api.lines().at(-1)).toBe(`DELETE /v1/environments/${FAKE.environmentId}/applications/${app?.clientId ?? ''}/secret`);
+    const oldNow = await runCli(['pingone', '--verify', '--json'], { configDir, env: { ...env(), PINGONE_CLIENT_SECRET: oldSecret } });
+    expect(oldNow.code).toBe(1);
+    const after = await runCli(['pingone', '--verify', '--json'], { configDir, env: env() });
+    expect(after.code).toBe(0);
+    expect((JSON.parse(after.stdout) as { warnings: string[] }).warnings.join(' ')).not.toContain('previous Client Secret');
+    expectNoSecrets([rotated, withOld, saved, finished, oldNow, after].map((run) => run.stdout + run.stderr).join('\n'), secrets());
+  });
+
+  test('a profile that names no application: exit 2, nothing sent', async () => {
+    const tokensBefore = pingone.tokenRequests().length;
+    const result = await runCli(['pingone', '--rotate', ...TARGET, '--json'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toContain('names no application');
+    expect(pingone.tokenRequests().length).toBe(tokensBefore);
+  });
+});
+
+describe('the wizard', () => {
+  test('"Create it for me": region, environment, admin worker, the plan, yes: verified and saved', async () => {
+    const configDir = tempConfigDir();
+    const createdBefore = api.created().length;
+    const result = await runInProcess(['pingone', '--app-name', 'Cyclr wizard'], {
+      env: { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file', NO_COLOR: '1' },
+      answers: [
+        choose('Create it for me'),
+        choose('auth.pingone.eu'),
+        FAKE.environmentId,
+        ADMIN.clientId,
+        ADMIN.clientSecret,
+        true,
+        // The hand-off: Cyclr's values are offered to copy; done.
+        ...handOff,
+      ],
+    });
+    expect(result.code).toBe(0);
+    expect(result.asked.slice(0, 6)).toEqual([
+      'The Worker application for Cyclr',
+      'Auth Domain (the host of the AUTHORIZATION URL)',
+      'Environment ID',
+      "Admin worker's Client ID",
+      "Admin worker's Client Secret (used for this run only, never saved)",
+      `Create Cyclr wizard in environment ${FAKE.environmentId}?`,
+    ]);
+    expect(api.created().length).toBe(createdBefore + 1);
+    expect(result.stderr).toContain('The plan: create a Worker application');
+    expect(result.stderr).toContain('PingOne setup verified');
+    expect((await exported(configDir)).clientId).toBe(api.created().at(-1)?.clientId);
+    expectNoSecrets(result.stdout + result.stderr, secrets());
+  });
+});
