@@ -52,6 +52,7 @@ function addConnectorCommand(program: Command, connector: Connector, run: (optio
     if (field.stdinFlag) command.option(field.stdinFlag, `read the ${field.label} from stdin (one line)${field.env ? `; or env ${field.env}` : ''}`);
   }
   for (const extra of connector.extraFlags) command.option(extra.flags, extra.description);
+  if (connector.oneTimeSecret) command.option('--secret-out <file>', 'where a secret shown only once goes (mode 0600) if the profile cannot keep it');
   addGeneralOptions(command).action((options: Record<string, unknown>) =>
     run(options, (io) => import('./commands/setup.js').then(({ setupCommand }) => setupCommand(io, connector, options))),
   );

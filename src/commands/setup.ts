@@ -4,6 +4,7 @@ import type { Connector, ConnectorOptions } from '../core/run/connector.js';
 import { handOffSecrets } from '../core/terminal/clipboard.js';
 import { InputError, InterruptedError } from '../core/errors.js';
 import type { CommandOutcome, RunOutcome } from '../core/outcome.js';
+import { proveSecretOut } from '../core/store/config-dir.js';
 import { parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { stdinField } from '../core/run/resolve.js';
@@ -54,7 +55,8 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
     });
     resolved.notices.forEach((notice) => io.out.warn(notice));
     if (verify) named = namedValues(connector.fields, resolved);
-    if (!verify && (options.save !== false || connector.oneTimeSecret)) await session.store.checkSecretStore();
+    if (!verify && (options.save !== false || connector.oneTimeSecret)) await session.store.preflight();
+    if (!verify && typeof options.secretOut === 'string') await proveSecretOut(options.secretOut);
     const writer = writerFor(session, connector, profileName);
     const steps = await connector.load();
     const input = {

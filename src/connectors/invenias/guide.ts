@@ -16,6 +16,15 @@ export const CYCLR_LOCATION = 'Cyclr Console > Connectors > Connector Library > 
 const RENEW = command('invenias', '--renew', PROFILE);
 const RENEW_BY_ID = command('invenias', '--renew', PROFILE, { value: 'clientId', flag: '--client-id', otherwise: '<Client ID>' });
 const NEW_APP = command('invenias', '--new-app', PROFILE);
+/** `--renew` of the application by Client ID, at the subdomain (and origin) where it lives. */
+const RENEW_THERE = command(
+  'invenias',
+  '--renew',
+  PROFILE,
+  { value: 'clientId', flag: '--client-id', otherwise: '<Client ID>' },
+  { value: 'subdomain', flag: '--subdomain', otherwise: '<subdomain>' },
+  { value: 'baseUrl', flag: '--base-url' },
+);
 
 /** Each diagnosis names the setting, page or command that fixes it; commands are completed with the run's profile. */
 export const HINTS = {
@@ -58,6 +67,24 @@ export const HINTS = {
   /** The renewal may have replaced the secret without showing the new one. */
   renewAgain: ['Run ', RENEW, ' again with a fresh API Key to get a secret you can see.'],
   secretReplaced: ['The secret may have been replaced: run ', RENEW, ' again with a fresh API Key to get a secret you can see.'],
-  /** A secret issued but not written: renew that application to get another. */
-  secretNotSaved: ['Fix the config directory, then get a new secret with ', command('invenias', '--renew', PROFILE, { value: 'clientId', flag: '--client-id', otherwise: '<that Client ID>' }), '.'],
+  /** A secret issued, kept nowhere: renew that application, where it lives, to get another. */
+  secretNotSaved: [
+    'Fix the profile directory, then get a new secret with ',
+    RENEW_THERE,
+    ' (needs a fresh API Key). --secret-out FILE keeps such a secret in a new file when the profile cannot.',
+  ],
+  /** A secret issued and kept outside the profile (--secret-out, or shown once): save it from there. */
+  secretKeptElsewhere: [
+    'Fix the profile directory, then save it with ',
+    command(
+      'invenias',
+      PROFILE,
+      { value: 'clientId', flag: '--client-id', otherwise: '<Client ID>' },
+      { value: 'subdomain', flag: '--subdomain', otherwise: '<subdomain>' },
+      { value: 'baseUrl', flag: '--base-url' },
+    ),
+    ' and that Client Secret in INVENIAS_CLIENT_SECRET (or on --client-secret-stdin). If it is lost: ',
+    RENEW_THERE,
+    '.',
+  ],
 } as const satisfies Record<string, Hint>;

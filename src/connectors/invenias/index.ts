@@ -176,7 +176,7 @@ const createStep: Step = async (context, values) => {
           with: ['subdomain', 'baseUrl'],
           expiresOn: issued.expiresOn,
           saidAs: `Saved application ${issued.clientId ?? '(no Client ID given)'} and its Client Secret in profile "${context.profileName}" (Invenias shows the secret only once).`,
-          notSaved: (reason) => secretNotSaved(issued.clientId, reason),
+          notSaved: (reason, keptAt) => secretNotSaved(issued.clientId, reason, keptAt),
         },
         next: issued.clientId === undefined ? [failStep(missingClientId())] : [],
       };
@@ -195,14 +195,11 @@ const createStep: Step = async (context, values) => {
   }
 };
 
-/** The one copy of a secret could not be written: name the application, so a renewal can issue a new one. */
-function secretNotSaved(clientId: string | undefined, reason: string): CliError {
-  return new CliError(
-    'secret_not_saved',
-    `Invenias issued a Client Secret for application ${clientId ?? '(no Client ID given)'}, but it could not be saved: ${reason}`,
-    HINTS.secretNotSaved,
-    1,
-  );
+/** The profile could not keep the one copy of a secret: say where it went instead (`keptAt`), or that it is gone. */
+function secretNotSaved(clientId: string | undefined, reason: string, keptAt: string | undefined): CliError {
+  const message = `Invenias issued a Client Secret for application ${clientId ?? '(no Client ID given)'}, but the profile could not keep it: ${reason.replace(/\.$/, '')}.`;
+  if (keptAt === undefined) return new CliError('secret_not_saved', `${message} The secret is not kept anywhere.`, HINTS.secretNotSaved, 1);
+  return new CliError('secret_not_saved', `${message} ${keptAt}.`, HINTS.secretKeptElsewhere, 1);
 }
 
 function failStep(error: Error): Step {
@@ -237,7 +234,7 @@ const renewStep: Step = async (context, values) => {
           with: ['subdomain', 'baseUrl', 'clientId'],
           expiresOn: renewed.expiresOn,
           saidAs: `Saved the new Client Secret of application ${clientId} in profile "${context.profileName}".`,
-          notSaved: (reason) => secretNotSaved(clientId, reason),
+          notSaved: (reason, keptAt) => secretNotSaved(clientId, reason, keptAt),
         },
       };
     } catch (error) {

@@ -98,10 +98,10 @@ function reusable(context: StepContext, applications: readonly ApplicationSummar
   return applications.find((app) => app.id === savedId) ?? applications.find((app) => app.name === name);
 }
 
-function secretNotSaved(applicationId: string, reason: string): CliError {
+function secretNotSaved(applicationId: string, reason: string, keptAt: string | undefined): CliError {
   return new CliError(
     'secret_not_saved',
-    `PingOne issued a Client Secret for application ${applicationId}, but it could not be saved: ${reason}`,
+    `PingOne issued a Client Secret for application ${applicationId}, but it could not be saved: ${reason}${keptAt ? ` ${keptAt}.` : ''}`,
     `Fix the config directory, then run connector-setup pingone --create again: it reuses application ${applicationId} and reads its secret again.`,
     1,
   );
@@ -174,7 +174,7 @@ export const createStep: Step = async (context, values) => {
       with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'apiUrl'],
       expiresOn: null,
       saidAs: `Saved application ${app.id} and its Client Secret in profile "${context.profileName}".`,
-      notSaved: (reason) => secretNotSaved(app.id, reason),
+      notSaved: (reason, keptAt) => secretNotSaved(app.id, reason, keptAt),
     },
     settles: true,
   } satisfies StepResult;
@@ -231,10 +231,10 @@ export const rotateStep: Step = async (context, values) => {
       with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'apiUrl'],
       expiresOn: null,
       saidAs: `Saved the new Client Secret of application ${applicationId} in profile "${context.profileName}".`,
-      notSaved: (reason) =>
+      notSaved: (reason, keptAt) =>
         new CliError(
           'secret_not_saved',
-          `PingOne issued a new Client Secret for application ${applicationId}, but it could not be saved: ${reason}`,
+          `PingOne issued a new Client Secret for application ${applicationId}, but it could not be saved: ${reason}${keptAt ? ` ${keptAt}.` : ''}`,
           `The previous secret still works until ${rotated.previousExpiresAt}. Fix the config directory, then run connector-setup pingone --rotate${profileFlag(context)} again.`,
           1,
         ),

@@ -107,8 +107,11 @@ export interface StepResult {
     with: readonly string[];
     /** The line that tells the user it is safe. */
     saidAs: string;
-    /** The error when it could not be written (the partner will not show it again: say how to get another). */
-    notSaved(reason: string): CliError;
+    /**
+     * The error when the profile could not keep it. `keptAt` says where the secret went instead (a --secret-out file,
+     * or shown once on the terminal); without it the secret is gone: say how to get another.
+     */
+    notSaved(reason: string, keptAt?: string): CliError;
   };
   /**
    * What this step did on the partner's side takes a moment to apply (a new application, a role, a new secret): the

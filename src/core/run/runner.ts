@@ -1,6 +1,7 @@
 // One run of one connector for one profile: the wizard's steps (setup) or the checks alone (verify), the token
 // check with its "What now?" loop, the write-ahead save of a one-time secret, and the final save. It returns one
 // typed outcome and prints no result itself (core/render.ts does, called from program.ts).
+import path from 'node:path';
 import type { ConnectorSteps, NextMove, RunContextBase, Step, StepContext, StepResult, Values } from './connector.js';
 import { CliError, type HintRun, InterruptedError, RejectedError } from '../errors.js';
 import { PROFILE, command, joinHints } from '../hint.js';
@@ -8,6 +9,7 @@ import { askOpen } from './wizard.js';
 import type { FieldSpec } from './fields.js';
 import { type TokenRefusal, diagnoseRefusal, requestToken } from '../net/oauth.js';
 import { type Check, type CyclrValue, type RunOutcome, failureKind } from '../outcome.js';
+import { writeNewFile } from '../store/atomic-file.js';
 import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice } from '../terminal/prompts.js';
 import { type ValueSource, isExplicit, missingInputs } from './resolve.js';
@@ -299,12 +301,41 @@ class Run {
         expiresOn: keep.expiresOn,
       });
     } catch (error) {
-      throw keep.notSaved(error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
+      throw await this.rescue(keep, issued, error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
     }
     this.kept = true;
     this.expiresOn = keep.expiresOn;
     this.context.out.say(keep.saidAs);
     if (!this.input.writer) this.context.warn(`${connector.title} showed this secret once: it was saved in profile "${this.context.profileName}" despite --no-save, as the only copy.`);
+  }
+
+  /**
+   * The profile could not keep a secret the partner shows only once: it is not dropped. It goes to the file the
+   * user named with --secret-out (a new file, mode 0600), else it is shown once to the person at the terminal; only a
+   * run with neither (a script, --json) ends without it, with how to get a new one.
+   */
+  private async rescue(keep: NonNullable<StepResult['keep']>, issued: Values, reason: string): Promise<CliError> {
+    const { connector, options, out, profileName } = this.context;
+    const secrets = keptSecrets(connector.fields, issued);
+    const values = namedValues(connector.fields, this.state);
+    const file = typeof options.secretOut === 'string' ? options.secretOut : undefined;
+    let why = reason;
+    if (file !== undefined) {
+      try {
+        const document = { connector: connector.name, profile: profileName, values, secrets };
+        await writeNewFile(path.resolve(file), `${JSON.stringify(document, null, 2)}\n`, 0o600);
+        return keep.notSaved(why, `It was written to ${file} (mode 0600) instead`);
+      } catch (error) {
+        why = `${why}; --secret-out ${file} could not be written either (${(error as { code?: string }).code ?? 'unknown error'})`;
+      }
+    }
+    if (!out.atTerminal) return keep.notSaved(why);
+    out.say(`${connector.title} shows this secret only once and it could not be saved: copy it now, it is not shown again.`);
+    for (const field of connector.fields) {
+      const value = field.secret ? secrets[field.key] : values[field.key];
+      if (value !== undefined && (field.secret || field.cyclrOrder !== undefined)) out.say(`  ${field.label}: ${value}`, { revealSecrets: field.secret === true });
+    }
+    return keep.notSaved(why, 'It was shown above, once');
   }
 
   private async runSteps(steps: readonly Step[]): Promise<void> {

@@ -63,9 +63,7 @@ export function isLeftoverOf(name: string, target: string): boolean {
  * shorter file: conf's writer (atomically) renamed a cut-off file into place in that case, so conf is not used.
  */
 export async function writeFileAtomic(file: string, data: string, mode: number): Promise<void> {
-  // node:crypto is loaded here, not at start-up: most runs never save anything.
-  const { randomBytes } = await import('node:crypto');
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = await temporaryBeside(file);
   const handle = await fs.open(temporary, 'wx', mode);
   try {
     await handle.writeFile(data, 'utf8');
@@ -78,6 +76,46 @@ export async function writeFileAtomic(file: string, data: string, mode: number):
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Writes a file that must not exist yet (`wx`: an existing file is never overwritten, a symlink never followed),
+ * flushed; one cut short (disk full) is removed rather than left half-written.
+ */
+export async function writeNewFile(file: string, data: string, mode: number): Promise<void> {
+  const handle = await fs.open(file, 'wx', mode);
+  try {
+    await handle.writeFile(data, 'utf8');
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await fs.rm(file, { force: true });
+    throw error;
+  }
+  await handle.close();
+}
+
+/** The name of a replacement (or probe) written beside `file`: one a killed writer leaves is a leftover of it. */
+async function temporaryBeside(file: string): Promise<string> {
+  // node:crypto is loaded here, not at start-up: most runs never save anything.
+  const { randomBytes } = await import('node:crypto');
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Proves that `bytes` can be written and flushed beside `file` (the way writeFileAtomic would), then removes the
+ * probe. A directory that refuses new files and a disk too full for the bytes both fail here.
+ */
+export async function proveWritable(file: string, bytes: number): Promise<void> {
+  const temporary = await temporaryBeside(file);
+  const handle = await fs.open(temporary, 'wx', 0o600);
+  try {
+    await handle.writeFile(Buffer.alloc(bytes, 0x20));
+    await handle.sync();
+  } finally {
+    await handle.close();
+    await fs.rm(temporary, { force: true });
   }
 }
 

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { InputError } from '../errors.js';
+import { proveWritable } from './atomic-file.js';
 
 /** Where profiles live: CONNECTOR_SETUP_CONFIG_DIR, else the OS config directory (as env-paths names it). */
 export function configDirectory(env: NodeJS.ProcessEnv = process.env): string {
@@ -37,6 +38,31 @@ export function describeFsError(error: unknown): string {
       return `it is not a directory (${code})`;
     default:
       return `it could not be written (${code ?? 'unknown error'})`;
+  }
+}
+
+/**
+ * `--secret-out FILE`, proven before anything is sent: the file must not exist (it is never overwritten) and a
+ * probe as large as the file will be is written in its directory, so a secret that has to go there (the profile
+ * could not keep it) is not lost to a typo, a read-only directory or a full disk.
+ */
+export async function proveSecretOut(file: string): Promise<void> {
+  const target = path.resolve(file);
+  const refuse = (problem: string): InputError =>
+    new InputError(
+      'invalid_input',
+      `--secret-out ${file} cannot be used: ${problem}.`,
+      'Name a new file in a directory you can write to; it is created (mode 0600) only if the profile cannot keep a new secret, and never overwritten.',
+    );
+  const existing = await fs.lstat(target).catch(() => undefined);
+  if (existing !== undefined) throw refuse(existing.isDirectory() ? 'it is a directory' : 'it already exists');
+  const directory = await fs.stat(path.dirname(target)).catch(() => undefined);
+  if (directory === undefined) throw refuse('its directory does not exist');
+  if (!directory.isDirectory()) throw refuse('its directory is not a directory');
+  try {
+    await proveWritable(target, 16 * 1024);
+  } catch (error) {
+    throw refuse(describeFsError(error).replace(/^it is/, 'its directory is').replace(/^it could/, 'its directory could'));
   }
 }
 

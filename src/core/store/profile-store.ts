@@ -5,8 +5,8 @@
 // keychain fails for any reason it goes to the file, and the profile records which store holds it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { JsonFile, damagedFile, isLeftoverOf, own, ownMap } from './atomic-file.js';
-import { checkFoundDirectory, configDirectory, ensurePrivateDirectory } from './config-dir.js';
+import { JsonFile, damagedFile, isLeftoverOf, own, ownMap, proveWritable } from './atomic-file.js';
+import { checkFoundDirectory, configDirectory, describeFsError, ensurePrivateDirectory, unusableDirectory } from './config-dir.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InputError, quoteValue } from '../errors.js';
 import { isRecord } from '../json.js';
@@ -15,6 +15,8 @@ import { KeychainUnavailableError, type SecretBackend, type SecretStoreKind, typ
 import { ChosenSecretStore, type SecretStore } from './secret-store.js';
 
 const SCHEMA_VERSION = 1;
+/** What a probe writes beyond the size of the files it stands for: room for the secret and the record naming it. */
+const PROBE_MARGIN_BYTES = 16 * 1024;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface StoredProfile {
@@ -175,10 +177,22 @@ export class ProfileStore {
   }
 
   /**
-   * Fails early (exit 2, with the reason) when the secret store the user forced cannot store an item, so a setup
-   * finds out before it sends anything (see SecretStore.preflight).
+   * Proves with real writes, before a call that issues a secret shown only once (or a setup that will save), that
+   * the store can keep it: the directory is usable, and a file as large as the profile files together plus a margin
+   * is written and flushed in it (a full disk fails here, not after the partner issued the secret); then the
+   * secret store the user forced must store an item (SecretStore.preflight). Fails with exit 2, before anything is
+   * sent: `config_unusable`, or the forced store's own error. An unforced keychain that fails later falls back to
+   * the file proven here.
    */
-  async checkSecretStore(): Promise<void> {
+  async preflight(): Promise<void> {
+    await ensurePrivateDirectory(this.directory);
+    await this.ready();
+    const sizes = await Promise.all([this.profilesPath, this.secretsPath].map((file) => fs.stat(file).then((stat) => stat.size, () => 0)));
+    try {
+      await proveWritable(this.secretsPath, sizes.reduce((sum, size) => sum + size, PROBE_MARGIN_BYTES));
+    } catch (error) {
+      throw unusableDirectory(this.directory, describeFsError(error));
+    }
     await this.secrets.preflight();
   }
 

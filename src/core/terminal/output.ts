@@ -116,6 +116,11 @@ export class Output {
     if (this.liveWidth > 0) this.stderr.write(`\r${' '.repeat(this.liveWidth)}\r`);
   }
 
+  /** Human text reaches a person at a terminal (not a log, not a --json run): the only place a secret may be shown unasked. */
+  get atTerminal(): boolean {
+    return !this.json && Boolean(this.stderr.isTTY);
+  }
+
   /** The terminal's width for human text, or undefined when stderr is not a terminal (logs are not wrapped). */
   width(): number | undefined {
     return this.stderr.isTTY && this.stderr.columns ? this.stderr.columns : undefined;
