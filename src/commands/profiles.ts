@@ -4,7 +4,7 @@ import type { Connector } from '../core/run/connector.js';
 import type { FieldSpec } from '../core/run/fields.js';
 import { type Hint, type HintStep, command } from '../core/hint.js';
 import { revealCommand } from '../core/terminal/render.js';
-import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
+import { copiedLine, copyToClipboard } from '../core/terminal/clipboard.js';
 import { configDirectory } from '../core/store/config-dir.js';
 import { InputError, quoteValue } from '../core/errors.js';
 import type { CommandOutcome } from '../core/outcome.js';
@@ -181,9 +181,9 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   for (const secret of Object.values(profile.secrets)) redactor.add(secret);
   redactor.add(value);
   const reveal = out.hint(revealCommand(connector.name, profile.name));
-  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
-  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
-  out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
+  const copy = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
+  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method: copy.method, confirmed: copy.confirmed });
+  out.say(copiedLine(out, `the ${label} of profile "${profile.name}" (${connector.name})`, copy));
 }
 
 export function runProfilesShow(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
