@@ -1,5 +1,6 @@
 import type { Connector, ConnectorOptions } from '../../core/run/connector.js';
 import { InputError, quoteValue } from '../../core/errors.js';
+import { command } from '../../core/hint.js';
 import { parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { CYCLR_LOCATION } from './guide.js';
 
@@ -48,7 +49,7 @@ function checkModes(options: ConnectorOptions): void {
     if (changing) throw new InputError('invalid_input', `--verify never creates or changes anything; drop ${flag(changing)}.`);
   }
   for (const [companion, of] of [['dryRun', 'create'], ['keepPrevious', 'rotate'], ['finish', 'rotate']] as const) {
-    if (given(companion) && !given(of)) throw new InputError('invalid_input', `${flag(companion)} goes with --${of}.`, `connector-setup pingone --${of} ${flag(companion)}${companion === 'keepPrevious' ? ' HOURS' : ''}`);
+    if (given(companion) && !given(of)) throw new InputError('invalid_input', `${flag(companion)} goes with --${of}.`, [command('pingone', `--${of}`, flag(companion), ...(companion === 'keepPrevious' ? ['HOURS'] : []))]);
   }
   const issuing = ['create', 'rotate'].find(given);
   // The secret PingOne issues is shown once: it is always kept, so the profile must be written.

@@ -40,8 +40,8 @@ export interface StepContext {
   readonly sources: Readonly<Record<string, ValueSource>>;
   /** Runs one network check with a progress line, and records its name, outcome and time in the run's result. */
   check<T>(name: string, work: () => Promise<T>): Promise<T>;
-  /** A warning for the run's result (printed with it, and in its JSON). */
-  warn(text: string): void;
+  /** A warning for the run's result (printed with it, and in its JSON); its commands are completed with the run's profile. */
+  warn(text: Hint): void;
 }
 
 /** What a wizard question may use. */
@@ -144,6 +144,8 @@ export interface ConnectorSteps {
   questions?: readonly Question[];
   /** "Change the values I entered", where it depends on the refusal: asks again and returns the new values. */
   edit?(context: StepContext, values: Values, refusal: CliError): Promise<Values>;
+  /** Ctrl+C after a one-time secret was kept, where core's words (from oneTimeSecret) do not fit the partner. */
+  interruptedAfterKeep?(context: StepContext, values: Values): CliError;
   /** Console settings take a moment to apply: after "Try again", these refusals are retried with a countdown. */
   settling?: Settling;
 }

@@ -249,7 +249,9 @@ class Run {
       ...base,
       sources: input.sources,
       check: (name, work) => this.check(name, work),
-      warn: (text) => {
+      // A warning's commands are completed with this run's profile and values, and start as the tool was started.
+      warn: (said) => {
+        const text = this.context.out.hint(said, hintRun(this.context, this.state.values));
         if (!this.warnings.includes(text)) this.warnings.push(text);
       },
     };
@@ -285,7 +287,9 @@ class Run {
   private failed(mode: 'setup' | 'verify', caught: unknown): RunOutcome {
     const stopped = caught instanceof Stopped;
     let error = asCliError(stopped ? caught.refusal : caught, this.context);
-    if (error instanceof InterruptedError && this.kept && error.code === 'interrupted') error = interruptedAfterKeep(this.context, this.state.values);
+    if (error instanceof InterruptedError && this.kept && error.code === 'interrupted') {
+      error = (this.input.steps.interruptedAfterKeep ?? interruptedAfterKeep)(this.context, this.state.values);
+    }
     error = aboutRun(error, this.context, this.state.values);
     return { ...this.report(mode), kind: failureKind(error), error, shown: stopped };
   }
@@ -378,7 +382,7 @@ class Run {
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
       const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint, { now: this.context.clock.now() });
       const said = error ? joinHints(`${error.message} `, error.advice) : warning;
-      if (said) this.context.warn(this.context.out.hint(said, hintRun(this.context, this.state.values)));
+      if (said) this.context.warn(said);
       if (!writer) return this.verified('setup', null);
       await writer.update({
         values: namedValues(connector.fields, this.state),
@@ -410,7 +414,7 @@ class Run {
       await checkToken(this.context, steps, this.state.values, this.expiresOn);
       const after = assessExpiry(this.expiresOn, renewHint, { now: this.context.clock.now(), failWithinDays });
       if (after.error) throw after.error;
-      if (after.warning) this.context.warn(this.context.out.hint(after.warning, hintRun(this.context, this.state.values)));
+      if (after.warning) this.context.warn(after.warning);
       if (savedValues && writer) await writer.markVerified(new Date(this.context.clock.now()));
       return this.verified('verify', null);
     } catch (error) {
