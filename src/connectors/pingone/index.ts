@@ -3,7 +3,7 @@
 import type { ConnectorSteps, Step } from '../../core/run/connector.js';
 import { PROFILE, command } from '../../core/hint.js';
 import { InterruptedError } from '../../core/errors.js';
-import { createStep, rotateStep, rotationWarning } from './create.js';
+import { createStep, namingMissingRoles, rotateStep, rotationWarning } from './create.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
 import { askOpen } from '../../core/run/wizard.js';
 import { QUESTIONS, showChecklist } from './wizard.js';
@@ -38,7 +38,10 @@ export const pingone: ConnectorSteps = {
   questions: QUESTIONS,
   verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   tokenRequest,
-  diagnose: (context, refusal, values) => diagnoseRefusal(context, refusal, values),
+  async diagnose(context, refusal, values) {
+    const error = await diagnoseRefusal(context, refusal, values);
+    return error.code === 'no_roles' ? namingMissingRoles(context, values, error) : error;
+  },
   interruptedAfterKeep(context, values) {
     return new InterruptedError(
       `Interrupted. Application ${values.applicationId ?? values.clientId ?? ''} and its Client Secret are saved in profile "${context.profileName}".`,
