@@ -126,7 +126,8 @@ describe('invenias: creating the application', () => {
     expect(result.stderr).toMatch(/Client ID\s+[0-9a-f-]{36}/);
     expect(result.stderr).toMatch(/Client Secret\s+\*\*\*\*\S{4} {2}\(connector-setup profiles show invenias default --show-secrets reveals it\)/);
     expect(result.stderr).toMatch(new RegExp(`Username\\s+${USERNAME.replace('.', '\\.')}`));
-    expect(result.stderr).toMatch(/Password\s+\*\*\*\*0005/);
+    expect(result.stderr).toMatch(/Password\s+\(set\) {2}\(connector-setup profiles show invenias default --show-secrets reveals it\)/);
+    expect(result.stderr).not.toContain(FAKE.inveniasPassword.slice(-4));
     expect(result.stderr).toMatch(/Subdomain\s+acme\n/);
     expect(result.stderr).toMatch(/The application expires on \d{4}-\d\d-\d\d\.\n/);
     expect(result.stderr).toContain('Invenias shows the secret only once');

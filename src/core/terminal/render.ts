@@ -39,7 +39,7 @@ function renderRun(out: Output, run: RunOutcome, showSecrets: boolean): void {
   for (const entry of run.cyclrValues) {
     // Under --json the run is a script's: secrets stay masked even with --show-secrets.
     const reveal = entry.secret && showSecrets && !out.json;
-    const shown = entry.secret && !reveal ? `${maskSecret(entry.value)}  ${out.paint.dim(`(${revealedBy} reveals it)`)}` : entry.value;
+    const shown = entry.secret && !reveal ? `${maskSecret(entry.value, entry.password ? 'password' : 'secret')}  ${out.paint.dim(`(${revealedBy} reveals it)`)}` : entry.value;
     out.say(`  ${entry.label.padEnd(width)}  ${shown}`, { revealSecrets: reveal });
   }
   if (run.expiresOn) out.say(`  ${out.paint.dim(`The application expires on ${calendarDay(run.expiresOn)}.`)}`);
