@@ -43,7 +43,8 @@ interface SetupRun {
 function inveniasSetup(configDir: string, profile: string, { env = {}, args = [] }: SetupRun = {}): Promise<CliResult> {
   return runCli(['invenias', '--json', '--profile', profile, '--subdomain', 'acme', '--base-url', invenias.origin, '--username', USERNAME, ...args], {
     configDir,
-    env: { INVENIAS_API_KEY: FAKE.inveniasApiKey, INVENIAS_PASSWORD: FAKE.inveniasPassword, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com', ...env },
+    // The file store, as a CI machine without a keychain is told to use: no fallback warning among the ones read here.
+    env: { INVENIAS_API_KEY: FAKE.inveniasApiKey, INVENIAS_PASSWORD: FAKE.inveniasPassword, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com', CONNECTOR_SETUP_SECRET_STORE: 'file', ...env },
   });
 }
 

@@ -66,7 +66,8 @@ export function render(out: Output, outcome: CommandOutcome): void {
     case 'run':
       // Human text goes to stderr under --json too; stdout then holds only the document.
       renderRun(out, outcome.run, outcome.showSecrets);
-      if (out.json) out.printJson(runDocument(outcome.run, out.program));
+      // A warning from below the run (the keychain falling back to the file) reached stderr: it joins the document.
+      if (out.json) out.printJson(runDocument({ ...outcome.run, warnings: [...new Set([...outcome.run.warnings, ...out.warned])] }, out.program));
       return;
     case 'batch': {
       const ok = outcome.entries.every((entry) => runExitCode(entry.outcome) === 0);
