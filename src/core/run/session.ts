@@ -112,7 +112,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     optionError = error;
   }
   const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env, redactor });
-  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text) });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
   return {
     env: io.env,

@@ -51,6 +51,8 @@ export interface ProfileStoreOptions {
   notice?: (text: string) => void;
   /** The run's clock: a keychain call's deadline and the times a profile records run on it. */
   clock?: Clock;
+  /** Aborted on Ctrl+C: a wait for the lock or for the keychain ends at once, and nothing more is saved. */
+  signal?: AbortSignal;
 }
 
 type ProfileRecord = Omit<StoredProfile, 'connector' | 'name'>;
@@ -143,6 +145,7 @@ export class ProfileStore {
   private checked: Promise<void> | undefined;
   private readonly notice: (text: string) => void;
   private readonly clock: Clock;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     readonly directory: string = configDirectory(),
@@ -151,7 +154,8 @@ export class ProfileStore {
     this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles);
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
-    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice });
+    this.signal = options.signal;
+    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice, signal: options.signal });
     this.profilesPath = this.profilesFile.path;
     this.secretsPath = this.secrets.filePath;
   }
@@ -219,6 +223,9 @@ export class ProfileStore {
       await this.removeLeftovers();
       await this.removeOrphanedKeychainItems();
       return work();
+    }, {
+      signal: this.signal,
+      waiting: (owner) => this.notice(`Waiting for another connector-setup (process ${owner ?? 'unknown'}) to finish saving profiles; Ctrl+C stops this run.`),
     });
   }
 
@@ -353,8 +360,8 @@ export class ProfileStore {
 }
 
 /** The run's profile store: where profiles live and where secrets go, both decided here, once, from the run's environment. */
-export function openProfileStore(run: { env: NodeJS.ProcessEnv; clock: Clock; notice: (text: string) => void }): ProfileStore {
+export function openProfileStore(run: { env: NodeJS.ProcessEnv; clock: Clock; notice: (text: string) => void; signal?: AbortSignal }): ProfileStore {
   const directory = configDirectory(run.env);
-  const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, notice: run.notice });
-  return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice });
+  const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, notice: run.notice, signal: run.signal });
+  return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice, signal: run.signal });
 }
