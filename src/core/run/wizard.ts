@@ -46,9 +46,11 @@ export async function askKeptSecret(
   kept: string | undefined,
   label: string,
   parse: (value: string) => string,
+  kind: 'secret' | 'password' = 'secret',
 ): Promise<string> {
+  const keeps = kept && (kind === 'password' ? 'the saved one' : maskSecret(kept));
   const answer = await context.prompt.secret({
-    message: kept ? `${label} (Enter keeps ${maskSecret(kept)})` : label,
+    message: keeps ? `${label} (Enter keeps ${keeps})` : label,
     validate: (value) => (kept && value === '' ? true : validateWith(parse)(value)),
   });
   if (answer === '' && kept) return kept;
@@ -82,7 +84,7 @@ export function askField(field: FieldSpec, options: FieldQuestion = {}): Questio
           const parsed = field.parse(answer);
           trimmed = parsed !== answer && parsed === answer.trim();
           return parsed;
-        });
+        }, field.password ? 'password' : 'secret');
         if (trimmed) context.out.warn(`Removed whitespace around the pasted ${field.label}.`);
         return { [field.key]: value };
       }
