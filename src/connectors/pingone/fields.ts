@@ -34,6 +34,7 @@ export const pingoneFields: readonly FieldSpec[] = [
   hostField({
     key: 'authDomain',
     label: 'Auth Domain',
+    location: true,
     flag: '--auth-domain',
     env: 'PINGONE_AUTH_DOMAIN',
     cyclrOrder: 3,
@@ -43,6 +44,7 @@ export const pingoneFields: readonly FieldSpec[] = [
   {
     key: 'environmentId',
     label: 'Environment ID',
+    location: true,
     flag: '--environment-id',
     env: 'PINGONE_ENVIRONMENT_ID',
     cyclrOrder: 4,
