@@ -1,7 +1,7 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
-import type { FieldSpec } from '../core/run/fields.js';
+import { type FieldSpec, savedProfileCheck } from '../core/run/fields.js';
 import { type Hint, type HintStep, command } from '../core/hint.js';
 import { revealCommand } from '../core/terminal/render.js';
 import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
@@ -35,7 +35,7 @@ interface ProfilesRun {
 
 /** Runs one subcommand on the profile store; what it prints is its data, a failure is main's to render. */
 async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome | void>): Promise<CommandOutcome> {
-  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => io.out.warn(text) });
+  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), checkProfile: savedProfileCheck(io.registry) });
   try {
     return (await work({ out: io.out, store, redactor: io.redactor, registry: io.registry })) ?? { kind: 'data', lines: [] };
   } finally {

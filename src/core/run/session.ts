@@ -9,6 +9,7 @@ import { configDirectory } from '../store/config-dir.js';
 import { type ProfileWithSecrets, ProfileStore } from '../store/profile-store.js';
 import { type Prompter, createPrompter, noPrompter } from '../terminal/prompts.js';
 import type { Redactor } from '../redact.js';
+import { savedProfileCheck } from './fields.js';
 import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 15;
@@ -73,6 +74,8 @@ export interface SessionSurroundings {
   prompter?: (signal: AbortSignal) => Prompter;
   /** Waits (retries, countdowns) go through it: in-process tests wait for nothing. */
   clock: Clock;
+  /** The connectors: a saved profile of another, or with a value they would refuse, is reported as damaged. */
+  registry: readonly ConnectorInfo[];
 }
 
 export function openSession(io: SessionSurroundings, options: GeneralOptions): Session {
@@ -91,7 +94,7 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     optionError = error;
   }
   const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env, redactor });
-  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text) });
+  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text), checkProfile: savedProfileCheck(io.registry) });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter);
   return {
     redactor,
