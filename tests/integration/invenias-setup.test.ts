@@ -274,7 +274,7 @@ describe('invenias: the one-time secret and reruns', () => {
     expect(result.code).toBe(2);
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('location_mismatch');
-    expect(error.message).toContain('--subdomain other is not where the saved profile "default"');
+    expect(error.message).toContain(`--subdomain other with --base-url ${server.origin} is not where the saved profile "default"`);
     expect(error.message).toContain('(Subdomain acme, Base URL');
     expect(error.hint).toContain('--profile NAME');
     expect(server.requests.length).toBe(before);

@@ -77,7 +77,7 @@ describe('a location given for the run is never combined with a saved profile of
     const error = errorOf(result);
     expect(error.code).toBe('location_mismatch');
     expect(error.message).toContain(`--subdomain othertenant is not where the saved profile "default" in ${configDir} points (Subdomain acme, Base URL ${tenantA.origin})`);
-    expect(error.message).toContain('its Client ID, Client Secret, Username, Password belong there and are not sent elsewhere');
+    expect(error.message).toContain('its Client ID, Client Secret, Username and Password belong there and are not sent elsewhere');
     expect(error.hint).toContain('--profile NAME');
     expect(sent()).toBe(before);
     expectNoSecrets(result.stdout + result.stderr);

@@ -50,7 +50,7 @@ describe('resolveValues', () => {
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe(
       '--auth-domain auth.pingone.eu is not where the saved profile "default" points (Auth Domain auth.pingone.com, Environment ID ' +
-        `${FAKE.environmentId}); its Client ID, Client Secret belong there and are not sent elsewhere.`,
+        `${FAKE.environmentId}); its Client ID and Client Secret belong there and are not sent elsewhere.`,
     );
   });
 

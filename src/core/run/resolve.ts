@@ -130,7 +130,7 @@ function refuseSavedCredentialsElsewhere(input: ResolveInput, sources: Record<st
   });
   throw new InputError(
     'location_mismatch',
-    `${given.join(' and ')} is not where ${input.savedFrom ?? 'the saved profile'} points (${saved.join(', ')}); its ${credentials.map((field) => field.label).join(', ')} belong there and are not sent elsewhere.`,
+    `${given.join(' with ')} is not where ${input.savedFrom ?? 'the saved profile'} points (${saved.join(', ')}); its ${inWords(credentials.map((field) => field.label))} belong there and are not sent elsewhere.`,
     `Use another profile for the new place (--profile NAME), or give every value for it (${credentials.map((field) => describeSources(field)).join('; ')}).`,
   );
 }
@@ -152,4 +152,9 @@ export function missingInputs(fields: readonly FieldSpec[], why = ''): InputErro
     `Missing ${fields.map((field) => field.label).join(', ')}${why}.`,
     `Pass ${fields.map((field) => `${field.label}: ${describeSources(field)}`).join('; ')}; or run it in a terminal to be asked.`,
   );
+}
+
+/** "A, B and C". */
+function inWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
