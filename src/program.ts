@@ -3,6 +3,10 @@
 import type { Command } from 'commander';
 import type { Connector } from './core/run/connector.js';
 import type { CliDeps, Io } from './core/run/io.js';
+import { optionKey } from './core/run/fields.js';
+import type { GeneralOptions } from './core/run/session.js';
+import type { SetupOptions } from './commands/setup.js';
+import type { VerifyOptions } from './commands/verify.js';
 import { type ExitCode, InputError } from './core/errors.js';
 import { command, startedAs } from './core/hint.js';
 import { type CommandOutcome, exitCodeOf } from './core/outcome.js';
@@ -39,8 +43,54 @@ function addGeneralOptions(command: Command): Command {
 }
 
 type Work = (io: Io) => Promise<CommandOutcome>;
+/** Starts a command's work with an output for JSON or for people. */
+type Run = (json: boolean, work: Work) => void;
 
-function addConnectorCommand(program: Command, connector: Connector, run: (options: Record<string, unknown>, work: Work) => void): void {
+/**
+ * commander's parsed options, as its action hands them over: read here, once, into each command's typed options
+ * (the commands never see this bag).
+ */
+type Parsed = Record<string, unknown>;
+
+function text(parsed: Parsed, key: string): string | undefined {
+  const value = parsed[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function on(parsed: Parsed, key: string): boolean {
+  return parsed[key] === true;
+}
+
+function generalOptions(parsed: Parsed): GeneralOptions {
+  return { profile: text(parsed, 'profile'), input: parsed.input !== false, json: on(parsed, 'json'), timeout: text(parsed, 'timeout'), showSecrets: on(parsed, 'showSecrets') };
+}
+
+function setupOptions(connector: Connector, parsed: Parsed): SetupOptions {
+  const flagNames = [
+    ...connector.fields.flatMap((field) => [field.flag, field.stdinFlag]),
+    ...connector.extraFlags.map((extra) => extra.flags.split(' ')[0]),
+  ].filter((flag): flag is string => flag !== undefined);
+  const flags: Record<string, string | boolean> = {};
+  for (const key of flagNames.map(optionKey)) {
+    const value = parsed[key];
+    if (typeof value === 'string' || typeof value === 'boolean') flags[key] = value;
+  }
+  return { ...generalOptions(parsed), verify: on(parsed, 'verify'), save: parsed.save !== false, secretOut: text(parsed, 'secretOut'), flags };
+}
+
+function verifyOptions(parsed: Parsed): VerifyOptions {
+  return {
+    all: on(parsed, 'all'),
+    connector: text(parsed, 'connector'),
+    profile: text(parsed, 'profile'),
+    expiringWithin: text(parsed, 'expiringWithin'),
+    concurrency: text(parsed, 'concurrency'),
+    junit: text(parsed, 'junit'),
+    timeout: text(parsed, 'timeout'),
+  };
+}
+
+function addConnectorCommand(program: Command, connector: Connector, run: Run): void {
   const command = program
     .command(connector.name)
     .description(`${connector.title} partner setup: guide, collect, verify, save. ${connector.summary}.`)
@@ -53,12 +103,13 @@ function addConnectorCommand(program: Command, connector: Connector, run: (optio
   }
   for (const extra of connector.extraFlags) command.option(extra.flags, extra.description);
   if (connector.oneTimeSecret) command.option('--secret-out <file>', 'where a secret shown only once goes (mode 0600) if the profile cannot keep it');
-  addGeneralOptions(command).action((options: Record<string, unknown>) =>
-    run(options, (io) => import('./commands/setup.js').then(({ setupCommand }) => setupCommand(io, connector, options))),
-  );
+  addGeneralOptions(command).action((parsed: Parsed) => {
+    const options = setupOptions(connector, parsed);
+    run(options.json, (io) => import('./commands/setup.js').then(({ setupCommand }) => setupCommand(io, connector, options)));
+  });
 }
 
-function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, work: Work) => void, Program: typeof Command, writeErr: (text: string) => void): Command {
+function buildProgram(deps: CliDeps, run: Run, Program: typeof Command, writeErr: (text: string) => void): Command {
   const program = new Program();
   program
     .name('connector-setup')
@@ -75,39 +126,42 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
     .command('connectors')
     .description('the supported connectors and the fields each needs')
     .option('--json', 'print one JSON document on stdout')
-    .action((options: Record<string, unknown>) => run(options, (io) => import('./commands/connectors.js').then(({ connectorsCommand }) => connectorsCommand(io))));
+    .action((parsed: Parsed) => run(on(parsed, 'json'), (io) => import('./commands/connectors.js').then(({ connectorsCommand }) => connectorsCommand(io))));
 
   const profiles = program.command('profiles').description('saved profiles: list, show, export, remove');
   profiles
     .command('list')
     .description('every saved profile: connector, name, non-secret values, where the secret lives, last verified, expiry')
     .option('--json', 'print one JSON document on stdout')
-    .action((options: Record<string, unknown>) => run(options, (io) => import('./commands/profiles.js').then(({ runProfilesList }) => runProfilesList(io))));
+    .action((parsed: Parsed) => run(on(parsed, 'json'), (io) => import('./commands/profiles.js').then(({ runProfilesList }) => runProfilesList(io))));
   profiles
     .command('show <connector> [name]')
     .description('one profile; secrets masked unless --show-secrets')
     .option('--json', 'print one JSON document on stdout')
     .option('--show-secrets', 'show secrets instead of masking them')
     .option('--copy <field>', 'copy one value (e.g. client-secret) to the clipboard instead; it is not printed')
-    .action((connector: string, name: string | undefined, options: Record<string, unknown>) =>
-      run(options, (io) => import('./commands/profiles.js').then(({ runProfilesShow }) => runProfilesShow(io, connector, name, options))),
-    );
+    .action((connector: string, name: string | undefined, parsed: Parsed) => {
+      const options = { connector, name, showSecrets: on(parsed, 'showSecrets'), copy: text(parsed, 'copy') };
+      run(on(parsed, 'json'), (io) => import('./commands/profiles.js').then(({ runProfilesShow }) => runProfilesShow(io, options)));
+    });
   profiles
     .command('export <connector> [name]')
     .description('the values, secrets included, as shell export lines or JSON')
     .option('--format <format>', 'env (export lines) or json', 'env')
-    .action((connector: string, name: string | undefined, options: Record<string, unknown>) =>
+    .action((connector: string, name: string | undefined, parsed: Parsed) => {
+      const options = { connector, name, format: text(parsed, 'format') ?? 'env' };
       // Its output is data in either format; --json is not one of its options.
-      run({ ...options, json: false }, (io) => import('./commands/profiles.js').then(({ runProfilesExport }) => runProfilesExport(io, connector, name, options))),
-    );
+      run(false, (io) => import('./commands/profiles.js').then(({ runProfilesExport }) => runProfilesExport(io, options)));
+    });
   profiles
     .command('remove <connector> <name>')
     .description('remove a profile and its secrets (keychain included); in a terminal, asks first')
     .option('--json', 'print one JSON document on stdout')
     .option('--yes', 'remove without asking (scripts); without a terminal it is required')
-    .action((connector: string, name: string, options: Record<string, unknown>) =>
-      run(options, (io) => import('./commands/profiles.js').then(({ runProfilesRemove }) => runProfilesRemove(io, connector, name, options))),
-    );
+    .action((connector: string, name: string, parsed: Parsed) => {
+      const options = { connector, name, yes: on(parsed, 'yes') };
+      run(on(parsed, 'json'), (io) => import('./commands/profiles.js').then(({ runProfilesRemove }) => runProfilesRemove(io, options)));
+    });
   program
     .command('verify')
     .description('verify saved profiles (CI): concurrently, one token request each')
@@ -119,7 +173,10 @@ function buildProgram(deps: CliDeps, run: (options: Record<string, unknown>, wor
     .option('--json', 'print one JSON document on stdout')
     .option('--junit <file>', 'also write a JUnit XML report to FILE')
     .option('--timeout <seconds>', 'timeout of each request (default 15)')
-    .action((options: Record<string, unknown>) => run(options, (io) => import('./commands/verify.js').then(({ verifyCommand }) => verifyCommand(io, options))));
+    .action((parsed: Parsed) => {
+      const options = verifyOptions(parsed);
+      run(on(parsed, 'json'), (io) => import('./commands/verify.js').then(({ verifyCommand }) => verifyCommand(io, options)));
+    });
   return program;
 }
 
@@ -164,9 +221,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
   // Every command a hint names is printed as this one was typed: through npx, or by the name on PATH.
   const program = startedAs(deps.env, argv[1]);
   const usageOutput = (): Output => new Output({ json, redactor: new Redactor(), stdout: deps.stdout, stderr: deps.stderr, env: deps.env, program });
-  const run = (options: Record<string, unknown>, work: Work): void => {
+  const run: Run = (wantsJson, work) => {
     const redactor = new Redactor();
-    const out = new Output({ json: Boolean(options.json), redactor, stdout: deps.stdout, stderr: deps.stderr, env: deps.env, program });
+    const out = new Output({ json: wantsJson, redactor, stdout: deps.stdout, stderr: deps.stderr, env: deps.env, program });
     const io: Io = { ...deps, out, redactor };
     pending = { io, outcome: out.loadColors().then(() => work(io)) };
   };

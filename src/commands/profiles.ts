@@ -4,26 +4,41 @@ import type { Connector } from '../core/run/connector.js';
 import { type FieldSpec, savedProfileCheck } from '../core/run/fields.js';
 import { type Hint, type HintStep, command } from '../core/hint.js';
 import { revealCommand } from '../core/terminal/render.js';
-import { copyToClipboard, describeMethod } from '../core/terminal/clipboard.js';
-import { configDirectory } from '../core/store/config-dir.js';
+import { copiedLine, copyToClipboard } from '../core/terminal/clipboard.js';
 import { InputError, quoteValue } from '../core/errors.js';
 import type { CommandOutcome } from '../core/outcome.js';
 import { type Output, wrapLine } from '../core/terminal/output.js';
-import { ProfileStore, type ProfileWithSecrets, type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
+import { type ProfileStore, type ProfileWithSecrets, type StoredProfile, openProfileStore, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
 import { oneLine } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
 import type { Io } from '../core/run/io.js';
 
-export interface ProfilesOptions {
-  json?: boolean;
-  showSecrets?: boolean;
-  format?: string;
-  /** profiles show: the field whose value goes to the clipboard. */
-  copy?: string;
-  /** profiles remove: no question asked (scripts). */
-  yes?: boolean;
+/** The profile a subcommand is about, as typed: `<connector> [name]` (the name defaults to `default`). */
+interface ProfileArguments {
+  connector: string;
+  name: string | undefined;
+}
+
+/** What `profiles show` is given, parsed once from its command line. */
+export interface ProfilesShowOptions extends ProfileArguments {
+  showSecrets: boolean;
+  /** --copy FIELD: the field whose value goes to the clipboard. */
+  copy: string | undefined;
+}
+
+/** What `profiles export` is given. */
+export interface ProfilesExportOptions extends ProfileArguments {
+  /** --format: env or json (anything else is refused here). */
+  format: string;
+}
+
+/** What `profiles remove` is given. */
+export interface ProfilesRemoveOptions extends ProfileArguments {
+  name: string;
+  /** --yes: no question asked (scripts). */
+  yes: boolean;
 }
 
 interface ProfilesRun {
@@ -35,7 +50,7 @@ interface ProfilesRun {
 
 /** Runs one subcommand on the profile store; what it prints is its data, a failure is main's to render. */
 async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome | void>): Promise<CommandOutcome> {
-  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), checkProfile: savedProfileCheck(io.registry) });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), checkProfile: savedProfileCheck(io.registry) });
   try {
     return (await work({ out: io.out, store, redactor: io.redactor, registry: io.registry })) ?? { kind: 'data', lines: [] };
   } finally {
@@ -181,17 +196,17 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   for (const secret of Object.values(profile.secrets)) redactor.add(secret);
   redactor.add(value);
   const reveal = out.hint(revealCommand(connector.name, profile.name));
-  const method = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
-  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method });
-  out.say(`${out.paint.green('✔')} Copied the ${label} of profile "${profile.name}" (${connector.name}) ${describeMethod(method)}.`);
+  const copy = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
+  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method: copy.method, confirmed: copy.confirmed });
+  out.say(copiedLine(out, `the ${label} of profile "${profile.name}" (${connector.name})`, copy));
 }
 
-export function runProfilesShow(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
+export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, redactor, registry }) => {
-    const connector = findConnector(registry, connectorName);
-    const profile = await findProfile(store, connector, name);
+    const connector = findConnector(registry, options.connector);
+    const profile = await findProfile(store, connector, options.name);
     if (options.copy !== undefined) return copyFromProfile(io, connector, profile, options.copy);
-    const showSecrets = Boolean(options.showSecrets);
+    const { showSecrets } = options;
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);
     if (out.json) {
@@ -222,14 +237,14 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function runProfilesExport(io: Io, connectorName: string, name: string | undefined, options: ProfilesOptions): Promise<CommandOutcome> {
+export function runProfilesExport(io: Io, options: ProfilesExportOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, registry }) => {
-    const format = options.format ?? 'env';
+    const { format } = options;
     if (format !== 'env' && format !== 'json') {
       throw new InputError('invalid_input', `--format must be env or json, not "${format.slice(0, 20)}".`);
     }
-    const connector = findConnector(registry, connectorName);
-    const profile = await findProfile(store, connector, name);
+    const connector = findConnector(registry, options.connector);
+    const profile = await findProfile(store, connector, options.name);
     // What a verify needs: the values used only to create an application stay out.
     const all: Record<string, string> = { ...profile.values, ...profile.secrets };
     for (const field of connector.fields) if (field.setupOnly) delete all[field.key];
@@ -263,7 +278,7 @@ function removalQuestion(connector: Connector, profile: ProfileWithSecrets): str
 }
 
 /** Removing a secret asks first in a terminal; a script says so with --yes, and without it nothing is removed. */
-async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWithSecrets, options: ProfilesOptions): Promise<boolean> {
+async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWithSecrets, options: ProfilesRemoveOptions): Promise<boolean> {
   if (options.yes || Object.keys(profile.secrets).length === 0) return true;
   if (!io.stdin.isTTY || !io.stderr.isTTY) {
     throw new InputError(
@@ -275,10 +290,10 @@ async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWith
   return (io.prompter ?? createPrompter)(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });
 }
 
-export function runProfilesRemove(io: Io, connectorName: string, name: string, options: ProfilesOptions): Promise<CommandOutcome> {
+export function runProfilesRemove(io: Io, options: ProfilesRemoveOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, registry }) => {
-    const connector = findConnector(registry, connectorName);
-    const profileName = parseProfileName(name);
+    const connector = findConnector(registry, options.connector);
+    const profileName = parseProfileName(options.name);
     const profile = await findProfile(store, connector, profileName);
     if (!(await confirmRemoval(io, connector, profile, options))) {
       const kept = new InputError('cancelled', `Nothing was removed; profile "${profileName}" (${connector.name}) is still saved.`);

@@ -1,79 +1,50 @@
-// `connector-setup <connector>` and `connector-setup <connector> --verify`: resolve values (flags > stdin > env >
-// profile), then the connector's steps through the runner, which verifies and saves. Returns the run's outcome.
+// `connector-setup <connector>` and `connector-setup <connector> --verify`: one run of one profile, prepared and run
+// by core/run/prepare.ts (values resolved flags > stdin > env > profile, then the runner verifies and saves).
 import type { Connector, ConnectorOptions } from '../core/run/connector.js';
 import { handOffSecrets } from '../core/terminal/clipboard.js';
 import { InputError, InterruptedError } from '../core/errors.js';
 import type { CommandOutcome, RunOutcome } from '../core/outcome.js';
-import { proveSecretOut } from '../core/store/config-dir.js';
-import { parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
-import { stdinField } from '../core/run/resolve.js';
-import { type ProfileWriter, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from '../core/run/runner.js';
-import { type Session, openSession } from '../core/run/session.js';
+import { runProfile } from '../core/run/prepare.js';
+import { type GeneralOptions, interruptedByCtrlC, openSession } from '../core/run/session.js';
 import { revealCommand } from '../core/terminal/render.js';
 import { readStdinLine } from '../core/terminal/stdin.js';
 import type { Io } from '../core/run/io.js';
 import { command } from '../core/hint.js';
 
-function writerFor(session: Session, connector: Connector, profileName: string): ProfileWriter {
-  return {
-    directory: session.store.directory,
-    update: (change) => session.store.update(connector.name, profileName, change),
-    markVerified: (at) => session.store.markVerified(connector.name, profileName, at),
-  };
+/** What `connector-setup <connector>` is given, parsed once from its command line. */
+export interface SetupOptions extends GeneralOptions {
+  /** --verify: the checks alone, from flags, stdin, environment and the saved profile; never prompts. */
+  verify: boolean;
+  /** false with --no-save. */
+  save: boolean;
+  /** --secret-out FILE: where a secret shown only once goes (a new file, mode 0600) if the profile cannot keep it. */
+  secretOut: string | undefined;
+  /** The connector's own flags (its fields', their --*-stdin, its extra ones), keyed as commander names them. */
+  flags: ConnectorOptions;
 }
 
-export async function setupCommand(io: Io, connector: Connector, rawOptions: Record<string, unknown>): Promise<CommandOutcome> {
-  const options = rawOptions as ConnectorOptions;
-  const verify = options.verify === true;
-  const showSecrets = options.showSecrets === true;
-  const session = openSession(io, { input: options.input as boolean | undefined, timeout: options.timeout as string | undefined });
-  let profile: string | null = null;
-  let named: Record<string, string> = {};
+export async function setupCommand(io: Io, connector: Connector, options: SetupOptions): Promise<CommandOutcome> {
+  const session = openSession(io, options);
   try {
-    // A bad --timeout is reported like any other bad input, in the run's own JSON document.
-    if (session.optionError) throw session.optionError;
-    const profileName = parseProfileName(typeof options.profile === 'string' ? options.profile : 'default');
-    const interactive = !verify && session.canPrompt;
-    const fieldOptions = { ...options, ...connector.prepareOptions?.(options) };
-    const fromStdin = stdinField(connector.fields, fieldOptions);
-    const askOnTerminal = options.input !== false && io.stderr.isTTY ? session.prompter(true) : undefined;
-    const stdinLine = fromStdin ? await readStdinLine({ field: fromStdin, prompter: askOnTerminal }, io.stdin) : undefined;
-    const saved = await session.store.get(connector.name, profileName);
-    if (!saved && options.profile !== undefined && verify) {
-      profile = profileName;
-      throw new InputError('profile_not_found', `No ${connector.title} profile named "${profileName}".`, ['See ', command('profiles', 'list'), '.']);
-    }
-    profile = options.save === false && !verify ? null : profileName;
-    const resolved = session.resolve({
-      fields: connector.fields,
-      options: fieldOptions,
-      stdinLine,
+    const askOnTerminal = options.input && io.stderr.isTTY ? session.prompter(true) : undefined;
+    const run = await runProfile(session, {
+      connector,
+      mode: options.verify ? 'verify' : 'setup',
+      profile: options.profile,
+      flags: options.flags,
       env: io.env,
-      saved,
-      savedFrom: `the saved profile "${profileName}" in ${session.store.directory}`,
+      save: options.save,
+      secretOut: options.secretOut,
+      readStdin: (field) => readStdinLine({ field, prompter: askOnTerminal }, io.stdin),
+      whenMissing:
+        options.verify && options.profile !== undefined
+          ? (name) => new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, ['See ', command('profiles', 'list'), '.'])
+          : undefined,
     });
-    resolved.notices.forEach((notice) => io.out.warn(notice));
-    if (verify) named = namedValues(connector.fields, resolved);
-    if (!verify && (options.save !== false || connector.oneTimeSecret)) await session.store.preflight();
-    if (!verify && typeof options.secretOut === 'string') await proveSecretOut(options.secretOut);
-    const writer = writerFor(session, connector, profileName);
-    const steps = await connector.load();
-    const input = {
-      context: session.runContext({ connector, profileName, options, interactive, saved }),
-      steps,
-      values: resolved.values,
-      sources: resolved.sources,
-      // Notices about the input (e.g. a trimmed secret) were printed already; --json carries them as warnings.
-      warnings: io.out.json ? resolved.notices : [],
-      writer: verify || options.save !== false ? writer : undefined,
-      keepWriter: writer,
-    };
-    const run = await (verify ? runVerify(input) : runSetup(input));
+    const interactive = !options.verify && session.canPrompt;
     const handOff = interactive && run.kind === 'verified' && run.issuedSecret ? () => handOffIssued(io, run) : undefined;
-    return { kind: 'run', run, showSecrets, handOff };
-  } catch (error) {
-    return { kind: 'run', run: failedBeforeRun(connector, profile, asCliError(error, { signal: session.signal, env: io.env, out: io.out }), named), showSecrets };
+    return { kind: 'run', run, showSecrets: options.showSecrets === true, handOff };
   } finally {
     await session.close();
   }
@@ -84,12 +55,10 @@ export async function setupCommand(io: Io, connector: Connector, rawOptions: Rec
  * printed) or to show the secret once. Ctrl+C here ends the hand-off only: the setup is done and saved.
  */
 async function handOffIssued(io: Io, run: Extract<RunOutcome, { kind: 'verified' }>): Promise<void> {
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  const ctrlC = interruptedByCtrlC();
   try {
     await handOffSecrets({
-      prompter: (io.prompter ?? createPrompter)(controller.signal),
+      prompter: (io.prompter ?? createPrompter)(ctrlC.signal),
       out: io.out,
       values: [...run.cyclrValues],
       revealCommand: io.out.hint(revealCommand(run.connector, run.heldIn ?? run.profile ?? 'default')),
@@ -98,6 +67,6 @@ async function handOffIssued(io: Io, run: Extract<RunOutcome, { kind: 'verified'
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    ctrlC.release();
   }
 }

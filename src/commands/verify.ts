@@ -12,22 +12,25 @@ import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } fr
 import { Output } from '../core/terminal/output.js';
 import { type StoredProfile, parseProfileName } from '../core/store/profile-store.js';
 import type { Redactor } from '../core/redact.js';
+import type { Connector } from '../core/run/connector.js';
 import { withoutControls } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
-import { type ProfileWriter, asCliError, failedBeforeRun, runVerify } from '../core/run/runner.js';
+import { runProfile } from '../core/run/prepare.js';
+import { asCliError, failedBeforeRun } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
 import type { Io } from '../core/run/io.js';
 import { BARE, command } from '../core/hint.js';
 
+/** What `connector-setup verify` is given, parsed once from its command line; numbers are checked here. */
 export interface VerifyOptions {
-  all?: boolean;
-  connector?: string;
-  profile?: string;
-  expiringWithin?: string;
-  concurrency?: string;
-  json?: boolean;
-  junit?: string;
-  timeout?: string;
+  /** --all: every saved profile, which is also what nothing narrowing the batch means. */
+  all: boolean;
+  connector: string | undefined;
+  profile: string | undefined;
+  expiringWithin: string | undefined;
+  concurrency: string | undefined;
+  junit: string | undefined;
+  timeout: string | undefined;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -80,28 +83,28 @@ function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
 }
 
 /** One saved profile, as `connector-setup <connector> --verify --profile NAME` would check it with nothing else set. */
-async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined, writer: ProfileWriter): Promise<RunOutcome> {
-  const unknown = { name: profile.connector, title: profile.connector };
+async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined): Promise<RunOutcome> {
+  let connector: Connector;
   try {
-    const connector = findConnector(io.registry, profile.connector);
-    const saved = await session.store.get(profile.connector, profile.name);
-    if (!saved) throw new InputError('profile_not_found', `The profile "${profile.name}" (${profile.connector}) was removed meanwhile.`);
-    // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
-    const resolved = session.resolve({ fields: connector.fields, options: {}, env: {}, saved, savedFrom: `the saved profile "${profile.name}" in ${session.store.directory}` });
-    const run = await runVerify({
-      context: session.runContext({ connector, profileName: profile.name, options: {}, interactive: false, saved, out: quietOutput(io.redactor, io.out.program) }),
-      steps: await connector.load(),
-      values: resolved.values,
-      sources: resolved.sources,
-      writer,
-      keepWriter: writer,
-      failWithinDays,
-    });
-    return run.kind === 'verified' ? run : { ...run, error: incompleteProfile(run.error, profile) };
+    connector = findConnector(io.registry, profile.connector);
   } catch (error) {
-    const failure = incompleteProfile(asCliError(error, { signal: session.signal, env: io.env, out: io.out }), profile);
-    return failedBeforeRun(io.registry.find((candidate) => candidate.name === profile.connector) ?? unknown, profile.name, failure, profile.values);
+    const unknown = { name: profile.connector, title: profile.connector };
+    return failedBeforeRun(unknown, profile.name, asCliError(error, { signal: session.signal, env: io.env, out: io.out }), profile.values);
   }
+  const run = await runProfile(session, {
+    connector,
+    mode: 'verify',
+    profile: profile.name,
+    // Only the saved profile counts: a batch must not pick up one CI variable for every profile.
+    flags: {},
+    env: {},
+    save: false,
+    named: profile.values,
+    whenMissing: (name) => new InputError('profile_not_found', `The profile "${name}" (${profile.connector}) was removed meanwhile.`),
+    out: quietOutput(io.redactor, io.out.program),
+    failWithinDays,
+  });
+  return run.kind === 'verified' ? run : { ...run, error: incompleteProfile(run.error, profile) };
 }
 
 /** Text for XML: markup escaped, and no control character (XML 1.0 forbids most; a CI page would show the rest). */
@@ -182,20 +185,13 @@ function progressLine(io: Io, total: number): { update(done: number, failed: num
 }
 
 export async function verifyCommand(io: Io, options: VerifyOptions): Promise<CommandOutcome> {
-  const session = openSession(io, { json: options.json, timeout: options.timeout, input: false });
+  const session = openSession(io, { timeout: options.timeout, input: false });
   try {
     if (session.optionError) throw session.optionError;
     const concurrency = parseCount(options.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
     const failWithinDays = options.expiringWithin === undefined ? undefined : parseCount(options.expiringWithin, '--expiring-within', 0, 0, 3650);
     if (options.junit) await checkJunitTarget(options.junit);
     const profiles = await selectProfiles(io, session, options);
-    // markVerified takes the store's lock; one at a time within this process keeps the lock uncontended.
-    const oneWriteAtATime = pLimit(1);
-    const writerOf = (profile: StoredProfile): ProfileWriter => ({
-      directory: session.store.directory,
-      update: () => Promise.reject(new Error('verify never changes a profile')),
-      markVerified: (at) => oneWriteAtATime(() => session.store.markVerified(profile.connector, profile.name, at)),
-    });
     const progress = progressLine(io, profiles.length);
     let done = 0;
     let failed = 0;
@@ -205,7 +201,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       profiles.map((profile) =>
         limit(async (): Promise<BatchEntry> => {
           const started = performance.now();
-          const outcome = await verifyOne(io, session, profile, failWithinDays, writerOf(profile));
+          const outcome = await verifyOne(io, session, profile, failWithinDays);
           done += 1;
           if (outcome.kind !== 'verified') failed += 1;
           progress.update(done, failed);

@@ -52,7 +52,8 @@ describe('handOffSecrets', () => {
     await handOffSecrets({ prompter, out, values, revealCommand: REVEAL, clipboard: { terminal: terminal.stream, env: {} } });
 
     expect(terminal.text()).toBe(osc52(FAKE.inveniasClientSecret, {}));
-    expect(stderr.text()).toContain('Copied the Client Secret through your terminal (OSC 52');
+    expect(stderr.text()).toContain("• Sent the Client Secret to your terminal's clipboard (OSC 52), which cannot be confirmed");
+    expect(stderr.text()).not.toContain('✔');
     expect(stderr.text().split(FAKE.inveniasClientSecret)).toHaveLength(2);
     expect(stderr.text()).toContain(`It will not be shown again unprompted; later: ${REVEAL}`);
     expect(shown[0]).toEqual(['Copy the Client ID to the clipboard', 'Copy the Client Secret to the clipboard', 'Show the Client Secret once here', 'Done']);
@@ -71,9 +72,10 @@ describe('handOffSecrets', () => {
 });
 
 describe('osc52', () => {
-  test('inside tmux the sequence is wrapped in its passthrough envelope', () => {
+  test('plain inside tmux (what set-clipboard on takes), wrapped only for screen', () => {
     const inner = `\x1b]52;c;${Buffer.from('fake-secret-x').toString('base64')}\x07`;
     expect(osc52('fake-secret-x', {})).toBe(inner);
-    expect(osc52('fake-secret-x', { TMUX: '/tmp/tmux-0/default,1,0' })).toBe(`\x1bPtmux;\x1b${inner}\x1b\\`);
+    expect(osc52('fake-secret-x', { TMUX: '/tmp/tmux-0/default,1,0', TERM: 'screen-256color' })).toBe(inner);
+    expect(osc52('fake-secret-x', { TERM: 'screen' })).toBe(`\x1bP${inner}\x1b\\`);
   });
 });

@@ -40,6 +40,8 @@ export interface RunInput {
   keepWriter: ProfileWriter;
   /** `--expiring-within DAYS` (verify only). */
   failWithinDays?: number;
+  /** `--secret-out FILE` (setup only): where a one-time secret goes when its profile cannot keep it. */
+  secretOut?: string;
 }
 
 const DEFAULT_MOVES: Choice<NextMove>[] = [
@@ -291,10 +293,10 @@ class Run {
    * run with neither (a script, --json) ends without it, with how to get a new one.
    */
   private async rescue(keep: NonNullable<StepResult['keep']>, issued: Values, reason: string): Promise<CliError> {
-    const { connector, options, out, profileName } = this.context;
+    const { connector, out, profileName } = this.context;
     const secrets = keptSecrets(connector.fields, issued);
     const values = namedValues(connector.fields, this.state);
-    const file = typeof options.secretOut === 'string' ? options.secretOut : undefined;
+    const file = this.input.secretOut;
     let why = reason;
     if (file !== undefined) {
       try {

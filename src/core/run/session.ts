@@ -1,12 +1,12 @@
 // What a command that talks to partners shares: Ctrl+C handling, the HTTP client and the profile store, around the
 // output and redactor program.ts gave it.
+import pLimit from 'p-limit';
 import type { Clock } from '../clock.js';
 import type { ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
 import { InputError } from '../errors.js';
 import { HttpClient } from '../net/transport.js';
 import type { Output } from '../terminal/output.js';
-import { configDirectory } from '../store/config-dir.js';
-import { type ProfileWithSecrets, ProfileStore } from '../store/profile-store.js';
+import { type ProfileStore, type ProfileWithSecrets, openProfileStore } from '../store/profile-store.js';
 import { type Prompter, createPrompter, noPrompter } from '../terminal/prompts.js';
 import type { Redactor } from '../redact.js';
 import { savedProfileCheck } from './fields.js';
@@ -15,21 +15,28 @@ import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const MAX_TIMEOUT_SECONDS = 600;
 
-/** The general options of docs/contract.md, as commander parses them. */
+/** The general options of docs/contract.md, parsed once from the command line. */
 export interface GeneralOptions {
-  profile?: string;
-  input?: boolean;
-  json?: boolean;
-  timeout?: string;
-  showSecrets?: boolean;
+  /** --profile NAME, as typed (checked where it is used). */
+  profile: string | undefined;
+  /** false with --no-input: never prompt. */
+  input: boolean;
+  json: boolean;
+  /** --timeout SECONDS, as typed (a bad one is the session's optionError). */
+  timeout: string | undefined;
+  showSecrets: boolean;
 }
 
 export interface Session {
+  /** The run's environment (CONNECTOR_SETUP_DEBUG, proxies, where values may come from). */
+  env: NodeJS.ProcessEnv;
   redactor: Redactor;
   out: Output;
   http: HttpClient;
   signal: AbortSignal;
   store: ProfileStore;
+  /** Runs one write of the profile store after the previous one: a batch's runs then never wait on each other's lock. */
+  oneWriteAtATime<T>(write: () => Promise<T>): Promise<T>;
   /** Prompts only when stdin and stdout are terminals and --no-input is absent. */
   canPrompt: boolean;
   /**
@@ -78,13 +85,21 @@ export interface SessionSurroundings {
   registry: readonly ConnectorInfo[];
 }
 
-export function openSession(io: SessionSurroundings, options: GeneralOptions): Session {
-  const { out, redactor } = io;
+/**
+ * The first Ctrl+C aborts the signal (what is in flight ends, exit 130 once it unwinds). The handler then steps
+ * aside, so a second one ends the process the default way; writes are atomic, so that leaves nothing half-written.
+ */
+export function interruptedByCtrlC(): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
-  // The first Ctrl+C aborts what is in flight (exit 130 once it unwinds). The handler then steps aside, so a
-  // second one ends the process the default way; writes are atomic, so that leaves nothing half-written either.
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
+  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+}
+
+export function openSession(io: SessionSurroundings, options: Pick<GeneralOptions, 'input' | 'timeout'>): Session {
+  const { out, redactor } = io;
+  const ctrlC = interruptedByCtrlC();
+  const { signal } = ctrlC;
   let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
   let optionError: InputError | undefined;
   try {
@@ -93,16 +108,18 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
     if (!(error instanceof InputError)) throw error;
     optionError = error;
   }
-  const http = new HttpClient({ timeoutMs, signal: controller.signal, clock: io.clock, env: io.env, redactor });
-  const store = new ProfileStore(configDirectory(io.env), { env: io.env, clock: io.clock, notice: (text) => out.warn(text), checkProfile: savedProfileCheck(io.registry) });
-  const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(controller.signal) : noPrompter);
+  const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env, redactor });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), checkProfile: savedProfileCheck(io.registry) });
+  const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
   return {
+    env: io.env,
     redactor,
     out,
     http,
-    signal: controller.signal,
+    signal,
     store,
-    canPrompt: options.input !== false && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
+    oneWriteAtATime: pLimit(1),
+    canPrompt: options.input && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
     optionError,
     prompter,
     resolve(input) {
@@ -122,12 +139,12 @@ export function openSession(io: SessionSurroundings, options: GeneralOptions): S
       out: run.out ?? out,
       http,
       redactor,
-      signal: controller.signal,
+      signal,
       clock: io.clock,
       saved: run.saved,
     }),
     async close() {
-      process.off('SIGINT', onSigint);
+      ctrlC.release();
       store.close();
       await http.close();
     },

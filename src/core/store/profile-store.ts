@@ -370,3 +370,10 @@ export class ProfileStore {
     });
   }
 }
+
+/** The run's profile store: where profiles live and where secrets go, both decided here, once, from the run's environment. */
+export function openProfileStore(run: { env: NodeJS.ProcessEnv; clock: Clock; notice: (text: string) => void; checkProfile?: ProfileStoreOptions['checkProfile'] }): ProfileStore {
+  const directory = configDirectory(run.env);
+  const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, notice: run.notice });
+  return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice, checkProfile: run.checkProfile });
+}

@@ -1,6 +1,7 @@
-// Copying one value to the clipboard, so a secret reaches Cyclr without being printed. OSC 52 first when stdout
-// is a terminal (the terminal does the copy, so it works over SSH and in tmux), else the OS tool that is there.
-// Every copy says how it was done, and a copy that cannot be done is an error, never a silent no-op.
+// Copying one value to the clipboard, so a secret reaches Cyclr without being printed. An OS tool first where one
+// can work (its exit status confirms the copy), else OSC 52 when stdout is a terminal (the terminal does the copy,
+// so it works over SSH and in tmux, but nothing confirms it). A copy is only ever called done when it was seen to
+// be done, and a copy that cannot be attempted is an error, never a silent no-op.
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { CliError } from '../errors.js';
@@ -19,30 +20,45 @@ export interface ClipboardOptions {
   redactor?: Redactor;
 }
 
+/** How a value was copied, and whether anything saw the copy happen (an OS tool's exit 0; never OSC 52). */
+export interface ClipboardCopy {
+  method: ClipboardMethod;
+  confirmed: boolean;
+  /** Inside tmux: OSC 52 reaches the clipboard only with tmux's `set-clipboard on`, which the user is told. */
+  tmux: boolean;
+}
+
 /** A tool that does not finish within this long is treated as absent (e.g. xclip waiting on a display). */
 const TOOL_TIMEOUT_MS = 5_000;
 
-/** The OS tools worth trying here, in order, each with the arguments that make it read stdin into the clipboard. */
+/**
+ * The OS tools that can work here, in order, each with the arguments that make it read stdin into the clipboard.
+ * X11 and Wayland tools are tried only with a display to talk to: without one they can only fail.
+ */
 function osTools(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Array<{ method: ClipboardMethod; command: string; args: string[] }> {
   if (platform === 'darwin') return [{ method: 'pbcopy', command: 'pbcopy', args: [] }];
   if (platform === 'win32') return [{ method: 'clip.exe', command: 'clip.exe', args: [] }];
   return [
     ...(env.WAYLAND_DISPLAY ? [{ method: 'wl-copy' as const, command: 'wl-copy', args: [] }] : []),
-    { method: 'xclip', command: 'xclip', args: ['-selection', 'clipboard'] },
-    { method: 'xsel', command: 'xsel', args: ['--clipboard', '--input'] },
+    ...(env.DISPLAY
+      ? [
+          { method: 'xclip' as const, command: 'xclip', args: ['-selection', 'clipboard'] },
+          { method: 'xsel' as const, command: 'xsel', args: ['--clipboard', '--input'] },
+        ]
+      : []),
     // Windows' own tool, reachable from WSL.
     { method: 'clip.exe', command: 'clip.exe', args: [] },
   ];
 }
 
 /**
- * OSC 52 "set clipboard", wrapped for a multiplexer in between: tmux and screen pass a sequence on to the outer
- * terminal only inside their own passthrough envelope.
+ * OSC 52 "set clipboard". Plain inside tmux, which takes it into its own buffer and on to the outer terminal's
+ * clipboard with `set-clipboard on` (a passthrough-wrapped one is dropped unless `allow-passthrough` is on, which
+ * it is not by default); wrapped for screen, which passes a sequence on only inside its own envelope.
  */
 export function osc52(value: string, env: NodeJS.ProcessEnv = process.env): string {
   const sequence = `\x1b]52;c;${Buffer.from(value, 'utf8').toString('base64')}\x07`;
-  if (env.TMUX) return `\x1bPtmux;${sequence.replace(/\x1b/g, '\x1b\x1b')}\x1b\\`;
-  if (env.TERM?.startsWith('screen')) return `\x1bP${sequence}\x1b\\`;
+  if (!env.TMUX && env.TERM?.startsWith('screen')) return `\x1bP${sequence}\x1b\\`;
   return sequence;
 }
 
@@ -78,25 +94,31 @@ export class ClipboardError extends CliError {
   }
 }
 
-/** Copies `value` and returns how; throws ClipboardError (with `fallbackHint` as its Fix) when nothing worked. */
-export async function copyToClipboard(value: string, fallbackHint: string, options: ClipboardOptions = {}): Promise<ClipboardMethod> {
+/** Copies `value` and says how; throws ClipboardError (with `fallbackHint` as its Fix) when nothing could be tried. */
+export async function copyToClipboard(value: string, fallbackHint: string, options: ClipboardOptions = {}): Promise<ClipboardCopy> {
   const terminal = options.terminal ?? process.stdout;
   const env = options.env ?? process.env;
+  const tmux = Boolean(env.TMUX);
+  for (const tool of osTools(env, options.platform ?? process.platform)) {
+    if (await pipeTo(tool.command, tool.args, value, childEnvironment(env, options.redactor))) return { method: tool.method, confirmed: true, tmux };
+  }
   if (terminal.isTTY) {
     terminal.write(osc52(value, env));
-    return 'osc52';
-  }
-  for (const tool of osTools(env, options.platform ?? process.platform)) {
-    if (await pipeTo(tool.command, tool.args, value, childEnvironment(env, options.redactor))) return tool.method;
+    return { method: 'osc52', confirmed: false, tmux };
   }
   throw new ClipboardError(fallbackHint);
 }
 
-/** "with xclip", or what OSC 52 depends on, for the line that says the copy was made. */
-export function describeMethod(method: ClipboardMethod): string {
-  return method === 'osc52'
-    ? 'through your terminal (OSC 52; if pasting gives nothing, your terminal does not allow it)'
-    : `with ${method}`;
+/**
+ * The line that reports a copy: a ✔ only for a copy that was seen to happen; for OSC 52, what was sent and how to
+ * check it, since no terminal answers whether it took it. `what` is e.g. `the Client Secret of profile "acme"`.
+ */
+export function copiedLine(out: Output, what: string, copy: ClipboardCopy): string {
+  if (copy.confirmed) return `${out.paint.green('✔')} Copied ${what} with ${copy.method}.`;
+  const check = copy.tmux
+    ? 'inside tmux it reaches the clipboard only with `tmux set -g set-clipboard on`'
+    : 'if pasting gives nothing, your terminal does not allow OSC 52';
+  return `• Sent ${what} to your terminal's clipboard (OSC 52), which cannot be confirmed: paste it once to check; ${check}.`;
 }
 
 export interface HandOffValue {
@@ -136,8 +158,8 @@ export async function handOffSecrets(options: HandOffOptions): Promise<void> {
     if (choice === 'done') break;
     if ('copy' in choice) {
       try {
-        const method = await copyToClipboard(choice.copy.value, `Reveal it with: ${revealCommand}`, options.clipboard);
-        out.say(`${out.paint.green('✔')} Copied the ${choice.copy.label} ${describeMethod(method)}.`);
+        const copy = await copyToClipboard(choice.copy.value, `Reveal it with: ${revealCommand}`, options.clipboard);
+        out.say(copiedLine(out, `the ${choice.copy.label}`, copy));
       } catch (error) {
         if (!(error instanceof ClipboardError)) throw error;
         out.failure(error);

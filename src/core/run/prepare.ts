@@ -1,0 +1,113 @@
+// The one way into a run of one profile, the same for a setup, `<connector> --verify` and each profile of
+// `verify --all`: the profile name checked, the --*-stdin line read, the saved profile read, values resolved once
+// (flags > stdin > env > profile > default), the secret store checked before anything is sent, then the runner.
+// Commands say what they want (a RunRequest); the reads and writes of the profile store happen here and in the runner.
+import type { Connector, ConnectorOptions } from './connector.js';
+import type { InputError } from '../errors.js';
+import type { FieldSpec } from './fields.js';
+import type { RunOutcome } from '../outcome.js';
+import { proveSecretOut } from '../store/config-dir.js';
+import { parseProfileName } from '../store/profile-store.js';
+import type { Output } from '../terminal/output.js';
+import { stdinField } from './resolve.js';
+import { type ProfileWriter, type RunInput, asCliError, failedBeforeRun, namedValues, runSetup, runVerify } from './runner.js';
+import type { Session } from './session.js';
+
+export interface RunRequest {
+  connector: Connector;
+  /** setup: the wizard (or its checks without a terminal), then save; verify: the checks alone, no prompts. */
+  mode: 'setup' | 'verify';
+  /** The profile as named on the command line (checked here); undefined is `default`. */
+  profile: string | undefined;
+  /** The connector's own flags as given; none for a profile of a batch (only the saved profile counts). */
+  flags: ConnectorOptions;
+  /** Where values may come from besides flags and the profile: the run's environment, or none (a batch). */
+  env: NodeJS.ProcessEnv;
+  /** --no-save: a setup keeps no profile (a one-time secret is kept all the same). */
+  save: boolean;
+  /** --secret-out FILE (setup): where a secret shown only once goes if the profile cannot keep it. */
+  secretOut?: string;
+  /** Reads the line of the one --*-stdin flag given. */
+  readStdin?(field: FieldSpec): Promise<string>;
+  /** The failure when the profile is not saved; without it, a run starts from nothing. */
+  whenMissing?(profileName: string): InputError;
+  /** The non-secret values a failure names before any are resolved (a batch: those the profile was listed with). */
+  named?: Record<string, string>;
+  /** Where the steps' human text goes; a batch keeps each profile's quiet. */
+  out?: Output;
+  /** `--expiring-within DAYS` (verify only). */
+  failWithinDays?: number;
+}
+
+/** What a failure before the run can still name: the profile (once known) and the values resolved so far. */
+interface Known {
+  profile: string | null;
+  values: Record<string, string>;
+}
+
+function writerFor(session: Session, connector: Connector, profileName: string): ProfileWriter {
+  const { store } = session;
+  return {
+    directory: store.directory,
+    update: (change) => session.oneWriteAtATime(() => store.update(connector.name, profileName, change)),
+    markVerified: (at) => session.oneWriteAtATime(() => store.markVerified(connector.name, profileName, at)),
+  };
+}
+
+async function prepareRun(session: Session, request: RunRequest, known: Known): Promise<RunInput> {
+  const { connector, mode } = request;
+  // A bad --timeout is reported like any other bad input, in the run's own JSON document.
+  if (session.optionError) throw session.optionError;
+  const verify = mode === 'verify';
+  const profileName = parseProfileName(request.profile ?? 'default');
+  const interactive = !verify && session.canPrompt;
+  // What the connector reads: its own flags, and the two switches that change what it may do (--verify, --no-save).
+  const given = { ...request.flags, verify, save: request.save };
+  const options = { ...request.flags, ...connector.prepareOptions?.(given) };
+  const fromStdin = stdinField(connector.fields, options);
+  const stdinLine = fromStdin && request.readStdin ? await request.readStdin(fromStdin) : undefined;
+  const saved = await session.store.get(connector.name, profileName);
+  if (!saved && request.whenMissing) {
+    known.profile = profileName;
+    throw request.whenMissing(profileName);
+  }
+  known.profile = !request.save && !verify ? null : profileName;
+  const resolved = session.resolve({
+    fields: connector.fields,
+    options,
+    stdinLine,
+    env: request.env,
+    saved,
+    savedFrom: `the saved profile "${profileName}" in ${session.store.directory}`,
+  });
+  const out = request.out ?? session.out;
+  resolved.notices.forEach((notice) => out.warn(notice));
+  if (verify) known.values = namedValues(connector.fields, resolved);
+  if (!verify && (request.save || connector.oneTimeSecret)) await session.store.preflight();
+  if (!verify && request.secretOut !== undefined) await proveSecretOut(request.secretOut);
+  const writer = writerFor(session, connector, profileName);
+  return {
+    context: session.runContext({ connector, profileName, options: given, interactive, saved, out }),
+    steps: await connector.load(),
+    values: resolved.values,
+    sources: resolved.sources,
+    // Notices about the input (e.g. a trimmed secret) were printed already; --json carries them as warnings.
+    warnings: out.json ? resolved.notices : [],
+    writer: verify || request.save ? writer : undefined,
+    keepWriter: writer,
+    failWithinDays: request.failWithinDays,
+    secretOut: verify ? undefined : request.secretOut,
+  };
+}
+
+/** Prepares the run and runs it; whatever fails before the run starts is that run's failure, with what was known. */
+export async function runProfile(session: Session, request: RunRequest): Promise<RunOutcome> {
+  const known: Known = { profile: null, values: request.named ?? {} };
+  try {
+    const input = await prepareRun(session, request, known);
+    return await (request.mode === 'verify' ? runVerify(input) : runSetup(input));
+  } catch (error) {
+    const failure = asCliError(error, { signal: session.signal, env: session.env, out: request.out ?? session.out });
+    return failedBeforeRun(request.connector, known.profile, failure, known.values);
+  }
+}
