@@ -1,4 +1,5 @@
 // What a person reads when something is off (a proxy, a timeout, help, a missing profile, a failing row): words to act on.
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
@@ -43,6 +44,29 @@ describe('network trouble, in words a person can act on', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  test('a proxy with nothing listening is named as the proxy, not as the service it was to reach', async () => {
+    // A real port with nothing behind it: opened by this test, then closed.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await runCli([...verifyArgs('auth.pingone.eu'), '--json'], { env: { ...secretEnv, HTTPS_PROXY: `http://proxyuser:${FAKE.wrongSecret}@127.0.0.1:${port}` } });
+    expect(result.code).toBe(3);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.code).toBe('unreachable');
+    expect(error.message).toBe(`The proxy in HTTPS_PROXY (127.0.0.1:${port}) refused the connection: nothing is listening there; nothing was sent to auth.pingone.eu.`);
+    expect(error.hint).toBe('Start the proxy, correct HTTPS_PROXY, or unset it if this network needs no proxy.');
+    expect(result.stdout + result.stderr).not.toContain('proxyuser');
+    expectNoSecrets(result.stdout + result.stderr);
+  });
+
+  test('a proxy host that does not resolve is named as the proxy', async () => {
+    const result = await runCli([...verifyArgs('auth.pingone.eu'), '--json'], { env: { ...secretEnv, https_proxy: 'http://proxy.invalid:3128' } });
+    expect(result.code).toBe(3);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.message).toBe('The proxy in https_proxy (proxy.invalid:3128) could not be reached; nothing was sent to auth.pingone.eu.');
   });
 
   test('a timeout under a second is reported as given, not as "0 s"', async () => {

@@ -47,6 +47,52 @@ function errorCodes(error: unknown): string[] {
   return codes;
 }
 
+/** The proxy a request went through: the variable that named it, and its host:port (never its credentials). */
+export interface ProxyInUse {
+  variable: string;
+  hostPort: string;
+}
+
+/** The proxy's own host:port, from the variable's URL; undefined when the URL cannot be read. */
+export function proxyInUse(variable: string, url: string): ProxyInUse | undefined {
+  try {
+    const parsed = new URL(url.includes('://') ? url : `http://${url}`);
+    const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+    return { variable, hostPort: `${parsed.hostname}:${port}` };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a refused or unresolved connection was going (node's `address`/`port`, or the `hostname` it looked up),
+ * to tell a dead proxy from a dead service.
+ */
+function failedPeer(error: unknown): { address?: string; port?: number; hostname?: string } {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    const { address, port, hostname } = current as { address?: unknown; port?: unknown; hostname?: unknown };
+    if (typeof address === 'string' || typeof hostname === 'string') {
+      return {
+        address: typeof address === 'string' ? address : undefined,
+        port: typeof port === 'number' ? port : undefined,
+        hostname: typeof hostname === 'string' ? hostname : undefined,
+      };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return {};
+}
+
+/** The connection that failed was the one to the proxy, not one through it. */
+function atTheProxy(error: unknown, proxy: ProxyInUse | undefined): boolean {
+  if (!proxy) return false;
+  const peer = failedPeer(error);
+  const [proxyHost, proxyPort] = [proxy.hostPort.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), Number(proxy.hostPort.replace(/^.*:/, ''))];
+  if (peer.hostname !== undefined) return peer.hostname === proxyHost;
+  return peer.address === proxyHost && (peer.port === undefined || peer.port === proxyPort);
+}
+
 /** The status a proxy gave to CONNECT (undici: "Proxy response (502) !== 200 when HTTP Tunneling"); only its digits are kept. */
 function proxyRefusal(error: unknown): number | undefined {
   let current: unknown = error;
@@ -63,10 +109,20 @@ function proxyRefusal(error: unknown): number | undefined {
  * Turns whatever the socket, TLS or undici threw into one of our errors. undici messages can echo
  * request details, so they are never passed through: only their codes are read.
  */
-export function describeNetworkError(error: unknown, url: string, timeoutMs: number, proxied = false): UnreachableError {
+export function describeNetworkError(error: unknown, url: string, timeoutMs: number, proxy?: ProxyInUse): UnreachableError {
   const host = describeHost(url);
   const codes = errorCodes(error);
   const has = (...wanted: string[]): boolean => wanted.some((code) => codes.includes(code));
+  // A dead or misspelt proxy is the proxy's fault: naming the service instead sends the user to the wrong place.
+  if (has('ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EHOSTUNREACH', 'ENETUNREACH') && proxy && atTheProxy(error, proxy)) {
+    const refused = has('ECONNREFUSED');
+    return new UnreachableError(
+      'unreachable',
+      `The proxy in ${proxy.variable} (${proxy.hostPort}) ${refused ? 'refused the connection: nothing is listening there' : 'could not be reached'}; nothing was sent to ${host}.`,
+      `Start the proxy, correct ${proxy.variable}, or unset it if this network needs no proxy.`,
+      false,
+    );
+  }
   const tlsCode = codes.find((code) => TLS_ERROR_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_'));
   if (tlsCode) {
     return new UnreachableError(
@@ -113,7 +169,7 @@ export function describeNetworkError(error: unknown, url: string, timeoutMs: num
   }
   // undici says a proxy's CONNECT status only in its message; should that wording change, an aborted request we did
   // not abort, through a proxy, is still the proxy's refusal, named without its status.
-  const proxyStatus = proxyRefusal(error) ?? (proxied && has('UND_ERR_ABORTED') ? 0 : undefined);
+  const proxyStatus = proxyRefusal(error) ?? (proxy && has('UND_ERR_ABORTED') ? 0 : undefined);
   if (proxyStatus !== undefined) {
     return new UnreachableError(
       'unreachable',

@@ -6,7 +6,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { InterruptedError, UnreachableError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import { serverWords } from './server-words.js';
-import { describeHost, describeNetworkError, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
+import { type ProxyInUse, describeHost, describeNetworkError, proxyInUse, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ATTEMPTS = 3;
@@ -78,6 +78,14 @@ function proxiesOf(env: NodeJS.ProcessEnv): { httpProxy: string; httpsProxy: str
 function isProxied(env: NodeJS.ProcessEnv): boolean {
   const { httpProxy, httpsProxy } = proxiesOf(env);
   return Boolean(httpProxy || httpsProxy);
+}
+
+/** The proxy an HTTPS request goes through, as undici picks it (HTTPS_PROXY, else HTTP_PROXY), to name it in errors. */
+function proxyOf(env: NodeJS.ProcessEnv): ProxyInUse | undefined {
+  const { httpProxy, httpsProxy } = proxiesOf(env);
+  if (httpsProxy) return proxyInUse(env.https_proxy ? 'https_proxy' : 'HTTPS_PROXY', httpsProxy);
+  if (httpProxy) return proxyInUse(env.http_proxy ? 'http_proxy' : 'HTTP_PROXY', httpProxy);
+  return undefined;
 }
 
 export class HttpClient {
@@ -230,7 +238,7 @@ export class HttpClient {
     } catch (error) {
       if (signal.aborted) throw new InterruptedError();
       if (error instanceof UnreachableError) throw error;
-      throw describeNetworkError(error, request.url, timeoutMs, isProxied(this.options.env));
+      throw describeNetworkError(error, request.url, timeoutMs, proxyOf(this.options.env));
     }
   }
 
