@@ -88,7 +88,7 @@ describe('invenias: Ctrl+C during a renew request', () => {
   test('exit 130, "interrupted", saying the secret may have been replaced and how to get one, nothing written', async () => {
     const server = await serve({ renew: faults.hang() });
     const configDir = tempConfigDir();
-    const result = await interruptWhen(server, () => server.renews().length > 0, configDir, true, ['--renew', '--client-id', CREATED_CLIENT_ID]);
+    const result = await interruptWhen(server, () => server.renews().length > 0, configDir, true, ['--renew', '--yes', '--client-id', CREATED_CLIENT_ID]);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(130);
     const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };

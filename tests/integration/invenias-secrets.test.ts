@@ -134,7 +134,7 @@ function runPath(path: Path, origin: string, way: Way, deadlines = new Deadlines
       secretEnv.INVENIAS_CLIENT_SECRET = undefined;
     }
   } else {
-    args = [...base, '--no-input', '--username', USERNAME, ...(path.kind === 'renew' ? ['--renew', '--client-id', CREATED_CLIENT_ID] : [])];
+    args = [...base, '--no-input', '--username', USERNAME, ...(path.kind === 'renew' ? ['--renew', '--yes', '--client-id', CREATED_CLIENT_ID] : [])];
     // An existing application's secret would mean "do not create": creating and renewing go without it.
     secretEnv.INVENIAS_CLIENT_SECRET = undefined;
     if (way === 'stdin') {

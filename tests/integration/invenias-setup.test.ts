@@ -293,13 +293,25 @@ describe('invenias: the one-time secret and reruns', () => {
     expect(readProfiles(configDir).profiles.invenias.default.values.appName).toBe('Second');
   });
 
+  test('--renew without a terminal and without --yes: exit 2, the current secret would stop at once, nothing sent', async () => {
+    const configDir = tempConfigDir();
+    expect((await setup({ configDir })).code).toBe(0);
+    const before = counts();
+    const result = await setup({ configDir, args: ['--renew', '--expiration', 'OneYear'] });
+    expect(result.code).toBe(2);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.message).toContain('Invenias keeps no previous secret: the current Client Secret stops working at once');
+    expect(error.hint).toContain('--yes');
+    expect(server.renewRequests()).toHaveLength(before.renews);
+  });
+
   test('--renew: renews with the API Key, stores the new secret at once, then verifies with it', async () => {
     const configDir = tempConfigDir();
     expect((await setup({ configDir })).code).toBe(0);
     const clientId = readProfiles(configDir).profiles.invenias.default.values.clientId as string;
     const oldSecret = readSecrets(configDir).secrets.invenias.default.clientSecret;
     const before = counts();
-    const result = await setup({ configDir, args: ['--renew', '--expiration', 'OneYear'] });
+    const result = await setup({ configDir, args: ['--renew', '--yes', '--expiration', 'OneYear'] });
     expect(result.code).toBe(0);
     const renew = server.renewRequests().slice(before.renews);
     expect(renew).toHaveLength(1);

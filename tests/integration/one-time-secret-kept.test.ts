@@ -93,7 +93,7 @@ describe('before a create or renew: the store that will keep the secret is prove
     const restore = makeUnwritable(configDir);
     try {
       const before = counts();
-      const result = await invenias_(configDir, ['--renew', '--client-id', EXISTING_APP, '--no-input']);
+      const result = await invenias_(configDir, ['--renew', '--yes', '--client-id', EXISTING_APP, '--no-input']);
       expect(result.code).toBe(2);
       expect(errorOf(result).code).toBe('config_unusable');
       expect(counts()).toEqual(before);
@@ -221,7 +221,7 @@ describe('the save fails after Invenias issued the secret (the directory turns u
     const configDir = tempConfigDir();
     const out = path.join(tempConfigDir(), 'renewed.json');
     const before = counts();
-    const result = await breakingOnCreate(configDir, () => invenias_(configDir, ['--renew', '--client-id', EXISTING_APP, '--no-input', '--secret-out', out]));
+    const result = await breakingOnCreate(configDir, () => invenias_(configDir, ['--renew', '--yes', '--client-id', EXISTING_APP, '--no-input', '--secret-out', out]));
     expect(counts().renews).toBe(before.renews + 1);
     expect(result.code).toBe(1);
     expect(errorOf(result).code).toBe('secret_not_saved');

@@ -2,12 +2,14 @@
 // Management API stand-in, both reached under their real host names (auth.pingone.eu, api.pingone.eu) through a
 // real CONNECT proxy: what is sent and in which order, what is saved, and what Cyclr's token request then gets.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/fault-server.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
 import { type ManagementApiServer, startManagementApi } from '../helpers/pingone-api-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+import { makeUnwritable } from '../helpers/unwritable.js';
 
 const ADMIN = { clientId: '22222222-3333-4444-8555-666666666666', clientSecret: 'FAKE-admin-secret-do-not-use-0006' };
 const WEAK_ADMIN = { clientId: '33333333-4444-4555-8666-777777777777', clientSecret: 'FAKE-weak-admin-secret-do-not-use-0007' };
@@ -123,6 +125,20 @@ describe('pingone --create', () => {
     expect(document.warnings.join(' ')).toContain(`Reused application Cyclr rerun (${id})`);
   });
 
+  test('a profile saved from the console: --create reuses its application (its ID is the Client ID), whatever its name', async () => {
+    const configDir = tempConfigDir();
+    const consoleApp = { clientId: '55555555-6666-4777-8888-999999999999', clientSecret: 'FAKE-console-app-secret-0010', environmentId: FAKE.environmentId, name: 'Made in the console', roles: ['Identity Data Admin'] };
+    pingone.apps.push(consoleApp);
+    const saved = await runCli(['pingone', '--no-input', ...TARGET, '--client-id', consoleApp.clientId], { configDir, env: { ...env(), PINGONE_CLIENT_SECRET: consoleApp.clientSecret } });
+    expect(saved.code).toBe(0);
+    const createdBefore = api.created().length;
+    const result = await runCli(['pingone', '--create', '--json'], { configDir, env: env() });
+    expect(result.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore);
+    expect(JSON.parse(result.stdout).values.applicationId).toBe(consoleApp.clientId);
+    expectNoSecrets(result.stdout + result.stderr, [...secrets(), consoleApp.clientSecret]);
+  });
+
   test('--dry-run sends only the admin token and the GETs, prints the plan and the requests, and saves nothing', async () => {
     const configDir = tempConfigDir();
     const apiBefore = api.calls().length;
@@ -181,6 +197,25 @@ describe('pingone --create', () => {
     expect(pingone.tokenRequests().length).toBe(tokensBefore);
   });
 
+  test.each([['--create'], ['--rotate', '--client-id', FAKE.clientId]])(
+    '%s into a profile directory that cannot be written: exit 2, config_unusable, nothing sent',
+    async (...flags) => {
+      const configDir = tempConfigDir();
+      const restore = makeUnwritable(configDir);
+      try {
+        const apiBefore = api.calls().length;
+        const tokensBefore = pingone.tokenRequests().length;
+        const result = await runCli(['pingone', ...flags, ...TARGET, '--json'], { configDir, env: env() });
+        expect(result.code).toBe(2);
+        expect(JSON.parse(result.stdout).error.code).toBe('config_unusable');
+        expect(api.calls().length).toBe(apiBefore);
+        expect(pingone.tokenRequests().length).toBe(tokensBefore);
+      } finally {
+        restore();
+      }
+    },
+  );
+
   test('a custom Auth Domain without --api-url: exit 2, the Management API cannot be guessed', async () => {
     const result = await runCli(['pingone', '--create', '--auth-domain', 'login.example.com', '--environment-id', FAKE.environmentId, '--json'], { env: env() });
     expect(result.code).toBe(2);
@@ -201,6 +236,72 @@ describe('pingone --create', () => {
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).error.message).toContain(message);
     expect(pingone.tokenRequests().length).toBe(tokensBefore);
+  });
+});
+
+describe('Ctrl+C during --create', () => {
+  /** Holds the requests `held` picks until the test lets them go (the run is interrupted meanwhile). */
+  function holding(): { release: () => void; held: Promise<void> } {
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return { release, held };
+  }
+
+  test('while the secret is being read: exit 130; the application is not lost, the next --create reuses it', async () => {
+    const configDir = tempConfigDir();
+    const gate = holding();
+    let arrived = false;
+    api.onRequest((call) => {
+      if (call.method !== 'GET' || !call.path.endsWith('/secret')) return undefined;
+      arrived = true;
+      return gate.held;
+    });
+    try {
+      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
+      await waitUntil(() => arrived, 'the secret request reached the Management API');
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(130);
+      expectNoSecrets(result.stdout + result.stderr, secrets());
+    } finally {
+      api.onRequest(undefined);
+      gate.release();
+    }
+    const createdBefore = api.created().length;
+    const again = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted', '--json'], { configDir, env: env() });
+    expect(again.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore);
+    expect(JSON.parse(again.stdout).values.applicationId).toBe(api.created().find((app) => app.name === 'Cyclr interrupted')?.clientId);
+  });
+
+  test('during the token check, after the secret was saved: exit 130 naming the saved application', async () => {
+    const configDir = tempConfigDir();
+    const gate = holding();
+    const tokensBefore = pingone.tokenRequests().length;
+    let holdingCheck = false;
+    pingone.onTokenRequest(() => {
+      // The admin's token passes; the check with the new application's secret is held.
+      if (pingone.tokenRequests().length - tokensBefore < 2) return undefined;
+      holdingCheck = true;
+      return gate.held;
+    });
+    try {
+      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted check', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
+      await waitUntil(() => holdingCheck, "the new application's token request reached PingOne");
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.code).toBe(130);
+      const id = api.created().find((app) => app.name === 'Cyclr interrupted check')?.clientId ?? 'none';
+      expect(result.stderr).toContain(`Application ${id} and its Client Secret are saved in profile "default".`);
+      expect((await exported(configDir)).clientId).toBe(id);
+      expectNoSecrets(result.stdout + result.stderr, secrets());
+    } finally {
+      pingone.onTokenRequest(undefined);
+      gate.release();
+    }
   });
 });
 
@@ -234,6 +335,12 @@ describe('pingone --rotate', () => {
     expect(saved.code).toBe(0);
     expect((JSON.parse(saved.stdout) as { warnings: string[] }).warnings.join(' ')).toContain(`The previous Client Secret still works until ${new Date(until).toISOString()}`);
 
+    const shown = await runCli(['profiles', 'show', 'pingone'], { configDir });
+    expect(shown.stdout + shown.stderr).toMatch(new RegExp(`Previous secret valid until\\s+${new Date(until).toISOString()}`));
+    const batch = await runCli(['verify', '--all', '--json'], { configDir, env: { HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file' } });
+    expect(batch.code).toBe(0);
+    expect(JSON.stringify(JSON.parse(batch.stdout).results[0].warnings)).toContain('--rotate --finish');
+
     const finished = await runCli(['pingone', '--rotate', '--finish', '--json'], { configDir, env: env() });
     expect(finished.code).toBe(0);
     expect(api.lines().at(-1)).toBe(`DELETE /v1/environments/${FAKE.environmentId}/applications/${app?.clientId ?? ''}/secret`);
@@ -242,7 +349,7 @@ describe('pingone --rotate', () => {
     const after = await runCli(['pingone', '--verify', '--json'], { configDir, env: env() });
     expect(after.code).toBe(0);
     expect((JSON.parse(after.stdout) as { warnings: string[] }).warnings.join(' ')).not.toContain('previous Client Secret');
-    expectNoSecrets([rotated, withOld, saved, finished, oldNow, after].map((run) => run.stdout + run.stderr).join('\n'), secrets());
+    expectNoSecrets([rotated, withOld, saved, shown, batch, finished, oldNow, after].map((run) => run.stdout + run.stderr).join('\n'), secrets());
   });
 
   test('a profile that names no application: exit 2, nothing sent', async () => {
@@ -284,6 +391,27 @@ describe('the wizard', () => {
     expect(result.stderr).toContain('The plan: create a Worker application');
     expect(result.stderr).toContain('PingOne setup verified');
     expect((await exported(configDir)).clientId).toBe(api.created().at(-1)?.clientId);
+    expectNoSecrets(result.stdout + result.stderr, secrets());
+  });
+
+  test('--rotate in a terminal: the admin worker is asked for, the overlap is said before anything changes, yes', async () => {
+    const configDir = tempConfigDir();
+    const wizardEnv = { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file', NO_COLOR: '1' };
+    const created = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr rotated in the wizard'], { configDir, env: env() });
+    expect(created.code).toBe(0);
+    const app = api.created().at(-1);
+    const before = app?.clientSecret;
+    const result = await runInProcess(['pingone', '--rotate', '--keep-previous', '2'], {
+      env: wizardEnv,
+      // The stand-in judges the overlap on the real clock.
+      clockStart: Date.now(),
+      answers: [ADMIN.clientId, ADMIN.clientSecret, true, ...handOff],
+    });
+    expect(result.code).toBe(0);
+    expect(result.asked[2]).toMatch(new RegExp(`^Give application ${app?.clientId ?? ''} a new secret, the current one working until \\d{4}-`));
+    expect(app?.clientSecret).not.toBe(before);
+    expect(result.stderr).toContain(`Saved the new Client Secret of application ${app?.clientId ?? ''}`);
+    expect(result.stderr).toContain('run connector-setup pingone --rotate --finish');
     expectNoSecrets(result.stdout + result.stderr, secrets());
   });
 });

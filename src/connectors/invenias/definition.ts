@@ -13,7 +13,8 @@ export const inveniasDefinition: Connector = {
   oneTimeSecret: { secret: 'clientSecret', application: 'clientId' },
   extraFlags: [
     { flags: '--new-app', description: 'create another application even when the profile already has one' },
-    { flags: '--renew', description: 'renew the application (needs an API Key): Invenias issues a new Client Secret' },
+    { flags: '--renew', description: 'renew the application (needs an API Key): Invenias issues a new Client Secret and the current one stops at once' },
+    { flags: '--yes', description: 'with --renew and no terminal: renew without asking (the current Client Secret stops at once)' },
   ],
   prepareOptions(options) {
     if (options.newApp === true && options.renew === true) {

@@ -26,6 +26,7 @@ import {
   isOpen,
   showIntro,
   showSwaggerGuide,
+  RENEW_STOPS_OLD_SECRET,
 } from './wizard.js';
 
 /** How this run gets its application: create one, renew one, take one given, or reuse the profile's. */
@@ -223,6 +224,9 @@ const renewStep: Step = async (context, values) => {
     if (!(await confirmRenew(context, origin, current().apiKey ?? '', current().clientId ?? '', asExpiration(current().expiration)))) {
       throw declined('renewing the application');
     }
+  }
+  if (!context.interactive && context.options.yes !== true) {
+    throw new InputError('invalid_input', `${RENEW_STOPS_OLD_SECRET} Nothing was sent.`, 'Pass --yes to renew without a terminal, or run it in a terminal to be asked.');
   }
   const clientId = current().clientId ?? '';
   for (let tries = 1; ; tries += 1) {

@@ -120,12 +120,16 @@ export async function confirmCreate(context: Pick<StepContext, 'prompt' | 'out'>
   return context.prompt.confirm({ message: 'Create this application?', default: true });
 }
 
+/** docs/partners.md I-RENEW-OLD-SECRET (assumed): a renew breaks Cyclr until it has the new secret. */
+export const RENEW_STOPS_OLD_SECRET = 'Invenias keeps no previous secret: the current Client Secret stops working at once, so Cyclr fails until you enter the new one.';
+
 export async function confirmRenew(context: Pick<StepContext, 'prompt' | 'out'>, origin: string, apiKey: string, clientId: string, expiration: Expiration): Promise<boolean> {
   const { out } = context;
   out.say(out.paint.bold('About to send:'));
   out.say(`  POST ${renewUrl(origin, clientId, expiration)}`);
   out.say(`  Authorization: Bearer ${maskSecret(apiKey)}`);
   out.say('  Invenias issues a new Client Secret; enter it in Cyclr afterwards.');
+  out.warn(RENEW_STOPS_OLD_SECRET);
   return context.prompt.confirm({ message: 'Renew this application?', default: true });
 }
 

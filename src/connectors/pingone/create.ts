@@ -94,7 +94,8 @@ function printRequests(context: StepContext, requests: readonly PlannedRequest[]
 
 /** The application this profile already names, else one of the same name: reused, never a second one. */
 function reusable(context: StepContext, applications: readonly ApplicationSummary[], name: string): ApplicationSummary | undefined {
-  const savedId = context.saved?.values.applicationId;
+  // An application's ID is its Client ID (docs/partners.md P-APP-ID-IS-CLIENT-ID): one made in the console counts too.
+  const savedId = context.saved?.values.applicationId ?? context.saved?.values.clientId;
   return applications.find((app) => app.id === savedId) ?? applications.find((app) => app.name === name);
 }
 

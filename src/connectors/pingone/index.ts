@@ -1,6 +1,7 @@
 // PingOne as steps: the Worker app checklist and the questions (setup), the token request as Cyclr sends it, and
 // the diagnosis of a refusal. Core runs them, verifies, saves and renders.
 import type { ConnectorSteps, Step } from '../../core/run/connector.js';
+import { InterruptedError } from '../../core/errors.js';
 import { createStep, rotateStep, rotationWarning } from './create.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
 import { collect, showChecklist } from './wizard.js';
@@ -35,6 +36,13 @@ export const pingone: ConnectorSteps = {
   verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   tokenRequest,
   diagnose: (context, refusal, values) => diagnoseRefusal(context, refusal, values),
+  interruptedAfterKeep(context, values) {
+    const profileFlag = context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
+    return new InterruptedError(
+      `Interrupted. Application ${values.applicationId ?? values.clientId ?? ''} and its Client Secret are saved in profile "${context.profileName}".`,
+      `Run connector-setup pingone --verify${profileFlag} to check them; --create again reuses the application instead of making another.`,
+    );
+  },
   async afterToken(context, values) {
     const warning = rotationWarning(context, values);
     if (warning) context.warn(warning);
