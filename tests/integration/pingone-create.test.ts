@@ -139,6 +139,24 @@ describe('pingone --create', () => {
     expectNoSecrets(result.stdout + result.stderr, [...secrets(), consoleApp.clientSecret]);
   });
 
+  test('a verify refused for no roles, with the admin worker at hand: the roles it lacks are named, and --create grants them', async () => {
+    const roleless = { clientId: '66666666-7777-4888-8999-aaaaaaaaaaaa', clientSecret: 'FAKE-roleless-app-secret-0011', environmentId: FAKE.environmentId, name: 'No roles yet', roles: [] };
+    pingone.apps.push(roleless);
+    const appEnv = { ...env(), PINGONE_CLIENT_ID: roleless.clientId, PINGONE_CLIENT_SECRET: roleless.clientSecret };
+    const refused = await runCli(['pingone', '--verify', ...TARGET, '--json'], { env: appEnv });
+    expect(refused.code).toBe(1);
+    const { error } = JSON.parse(refused.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('no_roles');
+    expect(error.message).toContain('It holds 0 role assignments, without Identity Data Admin.');
+    expect(error.hint).toContain(`connector-setup pingone --create --client-id ${roleless.clientId}`);
+    const createdBefore = api.created().length;
+    const fixed = await runCli(['pingone', '--create', ...TARGET, '--client-id', roleless.clientId, '--json'], { env: env() });
+    expect(fixed.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore);
+    expect(roleless.roles).toEqual(['Identity Data Admin']);
+    expectNoSecrets(refused.stdout + refused.stderr + fixed.stdout + fixed.stderr, [...secrets(), roleless.clientSecret]);
+  });
+
   test('--dry-run sends only the admin token and the GETs, prints the plan and the requests, and saves nothing', async () => {
     const configDir = tempConfigDir();
     const apiBefore = api.calls().length;

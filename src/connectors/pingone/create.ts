@@ -2,11 +2,12 @@
 // (management.ts). A secret PingOne issues is a step result the runner saves before anything else happens; the
 // token check Cyclr depends on follows, retried while the new application, its roles or its secret settle.
 import type { Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
-import { CliError, InputError } from '../../core/errors.js';
+import { CliError, InputError, RejectedError } from '../../core/errors.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { givenExplicitly, validateWith } from '../../core/run/wizard.js';
 import { parseSecret, parseUuid } from '../../core/run/validate.js';
 import { keepPreviousHours } from './definition.js';
+import { DEFAULT_ROLES } from './guide.js';
 import { parseRoleNames, pingoneFields } from './fields.js';
 import { type AdminCredentials, type ApplicationSummary, type PlannedRequest, ManagementApi, adminToken, apiOriginFor, plannedCreate } from './management.js';
 import { askAuthDomain, askEnvironmentId } from './wizard.js';
@@ -93,9 +94,10 @@ function printRequests(context: StepContext, requests: readonly PlannedRequest[]
 }
 
 /** The application this profile already names, else one of the same name: reused, never a second one. */
-function reusable(context: StepContext, applications: readonly ApplicationSummary[], name: string): ApplicationSummary | undefined {
-  // An application's ID is its Client ID (docs/partners.md P-APP-ID-IS-CLIENT-ID): one made in the console counts too.
-  const savedId = context.saved?.values.applicationId ?? context.saved?.values.clientId;
+function reusable(values: Values, applications: readonly ApplicationSummary[], name: string): ApplicationSummary | undefined {
+  // An application's ID is its Client ID (docs/partners.md P-APP-ID-IS-CLIENT-ID): one made in the console, saved or
+  // given with --client-id, counts too.
+  const savedId = values.applicationId ?? values.clientId;
   return applications.find((app) => app.id === savedId) ?? applications.find((app) => app.name === name);
 }
 
@@ -124,7 +126,7 @@ export const createStep: Step = async (context, values) => {
   const api = await signIn(context, current());
   const applications = await context.check(`Applications of environment ${environmentId}`, () => api.applications());
   const roles = await context.check(`Roles ${roleNames.join(', ')}`, () => api.roles(roleNames));
-  const found = reusable(context, applications, name);
+  const found = reusable(current(), applications, name);
 
   const { out } = context;
   out.say(out.paint.bold(found ? 'The plan: reuse the Worker application' : 'The plan: create a Worker application'));
@@ -250,4 +252,27 @@ export function rotationWarning(context: Pick<StepContext, 'clock' | 'profileNam
   if (until === undefined || !(Date.parse(until) > context.clock.now())) return undefined;
   const profile = context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
   return `The previous Client Secret still works until ${until}: update the Client Secret in Cyclr, then run connector-setup pingone --rotate --finish${profile}.`;
+}
+
+/**
+ * A Worker app refused for having no roles, with admin credentials at hand: its role assignments are listed to say
+ * which of the roles Cyclr needs it lacks. Anything failing here leaves the refusal as it was.
+ */
+export async function namingMissingRoles(context: StepContext, values: Values, refusal: CliError): Promise<CliError> {
+  const applicationId = values.applicationId ?? values.clientId;
+  if (!values.adminClientId || !values.adminClientSecret || applicationId === undefined) return refusal;
+  try {
+    const api = await signIn(context, values);
+    const held = await context.check("The application's roles", () => api.roleIdsOf(applicationId));
+    const wanted = await api.roles(parseRoleNames(values.roles ?? DEFAULT_ROLES.join(',')));
+    const missing = wanted.filter((role) => !held.includes(role.id)).map((role) => role.name);
+    if (missing.length === 0) return refusal;
+    return new RejectedError(
+      refusal.code,
+      `${refusal.message} It holds ${held.length === 1 ? '1 role assignment' : `${held.length} role assignments`}, without ${missing.join(', ')}.`,
+      `Run connector-setup pingone --create${profileFlag(context)} --client-id ${applicationId}, which grants ${missing.join(', ')} to this application; or: ${refusal.hint}`,
+    );
+  } catch {
+    return refusal;
+  }
 }

@@ -2,7 +2,7 @@
 // the diagnosis of a refusal. Core runs them, verifies, saves and renders.
 import type { ConnectorSteps, Step } from '../../core/run/connector.js';
 import { InterruptedError } from '../../core/errors.js';
-import { createStep, rotateStep, rotationWarning } from './create.js';
+import { createStep, namingMissingRoles, rotateStep, rotationWarning } from './create.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
 import { collect, showChecklist } from './wizard.js';
 
@@ -35,7 +35,10 @@ export const pingone: ConnectorSteps = {
   setup: [planStep],
   verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   tokenRequest,
-  diagnose: (context, refusal, values) => diagnoseRefusal(context, refusal, values),
+  async diagnose(context, refusal, values) {
+    const error = await diagnoseRefusal(context, refusal, values);
+    return error.code === 'no_roles' ? namingMissingRoles(context, values, error) : error;
+  },
   interruptedAfterKeep(context, values) {
     const profileFlag = context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
     return new InterruptedError(
