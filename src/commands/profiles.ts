@@ -10,6 +10,7 @@ import type { CommandOutcome } from '../core/outcome.js';
 import { type Output, wrapLine } from '../core/terminal/output.js';
 import { type ProfileStore, type ProfileWithSecrets, type StoredProfile, openProfileStore, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
+import { interruptedByCtrlC } from '../core/run/session.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
 import { oneLine } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
@@ -48,11 +49,11 @@ interface ProfilesRun {
   registry: Io['registry'];
 }
 
-/** Runs one subcommand on the profile store; what it prints is its data, a failure is main's to render. */
-async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome | void>): Promise<CommandOutcome> {
+/** Runs one subcommand on the profile store; it returns what to show, which main renders like every outcome. */
+async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome>): Promise<CommandOutcome> {
   const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), checkProfile: savedProfileCheck(io.registry) });
   try {
-    return (await work({ out: io.out, store, redactor: io.redactor, registry: io.registry })) ?? { kind: 'data', lines: [] };
+    return await work({ out: io.out, store, redactor: io.redactor, registry: io.registry });
   } finally {
     store.close();
   }
@@ -110,10 +111,9 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store }) => {
     const profiles = await store.list();
     const now = io.clock.now();
-    if (out.json) return out.printJson({ profiles: profiles.map(listEntry) });
+    const json = { profiles: profiles.map(listEntry) };
     if (profiles.length === 0) {
-      out.say(out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']));
-      return;
+      return { kind: 'data', json, lines: [], note: out.json ? undefined : out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']) };
     }
     const rows = [['CONNECTOR', 'NAME', 'VALUES', 'SECRET IN', 'LAST VERIFIED', 'EXPIRES']];
     for (const profile of profiles) {
@@ -131,11 +131,8 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
     const lines = table(rows);
     const width = terminal.isTTY ? terminal.columns : undefined;
     // A pipe gets the one-row table (grep-able); a terminal too narrow for it gets one block per profile.
-    if (!width || lines.every((line) => line.length <= width)) return lines.forEach((line) => out.data(line));
-    profiles.forEach((profile, index) => {
-      if (index > 0) out.data('');
-      profileBlock(profile, width, now).forEach((line) => out.data(line));
-    });
+    if (!width || lines.every((line) => line.length <= width)) return { kind: 'data', json, lines };
+    return { kind: 'data', json, lines: profiles.flatMap((profile, index) => [...(index > 0 ? [''] : []), ...profileBlock(profile, width, now)]) };
   });
 }
 
@@ -189,7 +186,7 @@ function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: s
 }
 
 /** `profiles show --copy FIELD`: the value goes to the clipboard, and only a line saying how reaches the screen. */
-async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<void> {
+async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<CommandOutcome> {
   const { out, redactor } = io;
   const { label, value } = copiedField(connector, profile, asked);
   // Every saved secret, not only the copied value: a variable holding one is kept from the clipboard tool too.
@@ -197,8 +194,12 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   redactor.add(value);
   const reveal = out.hint(revealCommand(connector.name, profile.name));
   const copy = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
-  if (out.json) out.printJson({ ok: true, connector: connector.name, profile: profile.name, copied: label, method: copy.method, confirmed: copy.confirmed });
-  out.say(copiedLine(out, `the ${label} of profile "${profile.name}" (${connector.name})`, copy));
+  return {
+    kind: 'data',
+    json: { ok: true, connector: connector.name, profile: profile.name, copied: label, method: copy.method, confirmed: copy.confirmed },
+    lines: [],
+    note: copiedLine(out, `the ${label} of profile "${profile.name}" (${connector.name})`, copy),
+  };
 }
 
 export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<CommandOutcome> {
@@ -209,11 +210,7 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
     const { showSecrets } = options;
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);
-    if (out.json) {
-      const document = { ...listEntry(profile), values, createdAt: profile.createdAt, updatedAt: profile.updatedAt };
-      out.data(JSON.stringify(document, null, 2), { revealSecrets: showSecrets });
-      return;
-    }
+    const json = { ...listEntry(profile), values, createdAt: profile.createdAt, updatedAt: profile.updatedAt };
     const labels = new Map(connector.fields.map((field) => [field.key, field.label]));
     const rows: string[][] = [
       ['Connector', connector.name],
@@ -223,12 +220,13 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
       ['Last verified', profile.lastVerified ?? 'never'],
     ];
     if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
-    table(rows).forEach((line) => out.data(line, { revealSecrets: showSecrets }));
     const copyable = connector.fields.find((field) => field.secret && profile.secrets[field.key] !== undefined);
-    if (!showSecrets && copyable) {
-      const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
-      out.say(out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', flagName(copyable))])));
-    }
+    const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
+    const note =
+      !showSecrets && copyable && !out.json
+        ? out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', flagName(copyable))]))
+        : undefined;
+    return { kind: 'data', json, lines: table(rows), note, revealSecrets: showSecrets };
   });
 }
 
@@ -248,15 +246,16 @@ export function runProfilesExport(io: Io, options: ProfilesExportOptions): Promi
     // What a verify needs: the values used only to create an application stay out.
     const all: Record<string, string> = { ...profile.values, ...profile.secrets };
     for (const field of connector.fields) if (field.setupOnly) delete all[field.key];
-    if (io.stdout.isTTY) out.warn('This prints secrets in clear text; redirect it to a file or a CI secret store.');
-    if (format === 'json') {
-      out.data(JSON.stringify({ connector: connector.name, profile: profile.name, values: all }, null, 2), { revealSecrets: true });
-      return;
-    }
-    for (const field of connector.fields) {
-      const value = all[field.key];
-      if (field.env && value !== undefined) out.data(`export ${field.env}=${shellQuote(value)}`, { revealSecrets: true });
-    }
+    const warnings = io.stdout.isTTY ? ['This prints secrets in clear text; redirect it to a file or a CI secret store.'] : [];
+    // Its output is data in either format, never a --json document: the lines are what a script reads.
+    const lines =
+      format === 'json'
+        ? [JSON.stringify({ connector: connector.name, profile: profile.name, values: all }, null, 2)]
+        : connector.fields.flatMap((field) => {
+            const value = all[field.key];
+            return field.env && value !== undefined ? [`export ${field.env}=${shellQuote(value)}`] : [];
+          });
+    return { kind: 'data', lines, warnings, revealSecrets: true };
   });
 }
 
@@ -287,7 +286,13 @@ async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWith
       ['Pass --yes to remove it without asking: ', command('profiles', 'remove', connector.name, profile.name, '--yes')],
     );
   }
-  return (io.prompter ?? createPrompter)(new AbortController().signal).confirm({ message: removalQuestion(connector, profile), default: false });
+  // Ctrl+C (or a SIGINT from outside) while the question is open removes nothing and ends with exit 130.
+  const ctrlC = interruptedByCtrlC();
+  try {
+    return await (io.prompter ?? createPrompter)(ctrlC.signal).confirm({ message: removalQuestion(connector, profile), default: false });
+  } finally {
+    ctrlC.release();
+  }
 }
 
 export function runProfilesRemove(io: Io, options: ProfilesRemoveOptions): Promise<CommandOutcome> {
@@ -301,7 +306,7 @@ export function runProfilesRemove(io: Io, options: ProfilesRemoveOptions): Promi
     }
     const removed = await store.remove(connector.name, profileName);
     if (!removed) throw await profileNotFound(store, connector, profileName);
-    if (out.json) return out.printJson({ ok: true, connector: connector.name, profile: profileName, removed: true });
-    out.say(`Removed profile "${profileName}" (${connector.name}) and its secrets.`);
+    const json = { ok: true, connector: connector.name, profile: profileName, removed: true };
+    return { kind: 'data', json, lines: [], note: out.json ? undefined : `Removed profile "${profileName}" (${connector.name}) and its secrets.` };
   });
 }

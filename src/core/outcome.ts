@@ -64,8 +64,11 @@ export type CommandOutcome =
       handOff?: () => Promise<void>;
     }
   | { kind: 'batch'; entries: readonly BatchEntry[] }
-  /** A data command's result: its JSON document, or its lines for a person (stdout), or nothing more to say. */
-  | { kind: 'data'; json?: unknown; lines: readonly string[]; note?: string; revealSecrets?: boolean }
+  /**
+   * A data command's result: its JSON document (under --json) or its lines (stdout), with warnings before and a note
+   * after them for a person (stderr). `revealSecrets`: the user asked to see the secrets in it.
+   */
+  | { kind: 'data'; json?: unknown; lines: readonly string[]; warnings?: readonly string[]; note?: string; revealSecrets?: boolean }
   /** A command that failed before it had a run of its own (bad input, unknown profile, damaged config). */
   | { kind: 'failed'; error: CliError; document?: Record<string, unknown> };
 

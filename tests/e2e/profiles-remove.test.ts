@@ -40,6 +40,17 @@ describe.each([40])('profiles remove in a terminal, %i columns', (cols) => {
   });
 });
 
+test('profiles remove interrupted while it asks (SIGINT): exit 130, nothing removed, the interruption said', async () => {
+  const configDir = await inveniasProfile();
+  const terminal = startPty(['profiles', 'remove', 'invenias', 'acme'], { CONNECTOR_SETUP_CONFIG_DIR: configDir });
+  await terminal.waitFor('(y/N)');
+  terminal.mark();
+  terminal.signal('SIGINT');
+  expect(await terminal.exit).toBe(130);
+  await terminal.waitFor('Interrupted.');
+  expect(await stillThere(configDir)).toBe(true);
+});
+
 describe('profiles remove without a terminal', () => {
   test('without --yes: exit 2, nothing removed, the message says to pass --yes', async () => {
     const configDir = await inveniasProfile();

@@ -23,6 +23,8 @@ export interface PtySession {
   mark(): number;
   exit: Promise<number>;
   kill(): void;
+  /** Sends the CLI a signal, as a closing terminal or a cancelled CI job would. */
+  signal(name: NodeJS.Signals): void;
 }
 
 /** `cols`: the terminal's width (default 120), to check layouts on narrow terminals. */
@@ -69,6 +71,7 @@ export function startPty(args: string[], env: Record<string, string | undefined>
     },
     exit,
     kill: () => terminal.kill(),
+    signal: (name) => terminal.kill(name),
   };
 }
 

@@ -91,9 +91,15 @@ export interface SessionSurroundings {
  */
 export function interruptedByCtrlC(): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+  const release = (): void => void process.off('SIGINT', onSigint);
+  const onSigint = (): void => {
+    controller.abort();
+    // Stepping aside only once every listener of this signal has run: the prompt library's exit hook kills the
+    // process when it finds itself alone, and would, were this handler gone before its turn.
+    queueMicrotask(release);
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, release };
 }
 
 export function openSession(io: SessionSurroundings, options: Pick<GeneralOptions, 'input' | 'timeout'>): Session {

@@ -159,10 +159,14 @@ export class Output {
     this.stdout.write(`${terminalSafe(options.revealSecrets ? text : this.redactor.redact(text))}\n`);
   }
 
-  /** The one JSON document of a --json run. */
-  printJson(document: unknown): void {
+  /** The one JSON document of a --json run; `revealSecrets` as for `say`. */
+  printJson(document: unknown, options: { revealSecrets?: boolean } = {}): void {
     // Each string is redacted before serialising (the document stays valid JSON), the whole text again after.
     // JSON.stringify leaves C1 controls, separators and format characters raw; escaped, the document is the same.
+    if (options.revealSecrets) {
+      this.stdout.write(`${escapeControls(JSON.stringify(document, null, 2))}\n`);
+      return;
+    }
     const text = escapeControls(JSON.stringify(this.redactor.redactDeep(document), null, 2));
     this.stdout.write(`${this.redactor.redact(text)}\n`);
   }

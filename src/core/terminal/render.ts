@@ -74,11 +74,14 @@ export function render(out: Output, outcome: CommandOutcome): void {
       else renderBatch(out, outcome.entries);
       return;
     }
-    case 'data':
-      if (out.json && outcome.json !== undefined) out.printJson(outcome.json);
-      else outcome.lines.forEach((line) => out.data(line, { revealSecrets: outcome.revealSecrets ?? false }));
+    case 'data': {
+      const revealSecrets = outcome.revealSecrets ?? false;
+      outcome.warnings?.forEach((warning) => out.warn(warning));
+      if (out.json && outcome.json !== undefined) out.printJson(outcome.json, { revealSecrets });
+      else outcome.lines.forEach((line) => out.data(line, { revealSecrets }));
       if (outcome.note) out.say(outcome.note);
       return;
+    }
     case 'failed':
       if (out.json) out.printJson({ ok: false, ...outcome.document, error: toErrorJson(outcome.error, out.program) });
       out.failure(outcome.error);
