@@ -18,7 +18,7 @@ import type { ValueSource } from './resolve.js';
 /** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */
 export type Values = Readonly<Record<string, string | undefined>>;
 
-/** What a command line gives a connector run: commander's parsed options, values as strings, switches as booleans. */
+/** What a command line gives a connector run: its own flags (values as strings, switches as booleans), plus `verify` and `save`. */
 export type ConnectorOptions = Readonly<Record<string, string | boolean | undefined>>;
 
 /** What every step may use; a step's type names the part it needs (`Pick<StepContext, 'prompt' | 'out'>`). */
