@@ -6,7 +6,10 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with an InterruptedError when the run is aborted. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
-  /** A signal that aborts with a TimeoutError once `ms` have passed: the time limit of one request. */
+  /**
+   * A signal that aborts with a TimeoutError once `ms` have passed: the time limit of one request. It must fire
+   * however it is referred to (nothing may collect it first).
+   */
   deadline(ms: number): AbortSignal;
 }
 
@@ -25,5 +28,12 @@ export const systemClock: Clock = {
       }, ms);
       signal.addEventListener('abort', onAbort, { once: true });
     }),
-  deadline: (ms) => AbortSignal.timeout(ms),
+  deadline: (ms) => {
+    // Not AbortSignal.timeout: on Node 20 the garbage collector can take it while only AbortSignal.any refers to it,
+    // and then it never fires (nodejs/node#57736). The timer holds this controller until it has fired; unref'd, it
+    // keeps no process alive.
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms).unref();
+    return controller.signal;
+  },
 };

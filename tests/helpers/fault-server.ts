@@ -83,6 +83,37 @@ export const faults = {
     return () => onHeld?.();
   },
 
+  /**
+   * A tarpit: a 200 with its headers at once, then one byte of body every `everyMs`, never the end. undici's body
+   * timeout starts again with each byte, so only a time limit on the whole exchange ends it. `onByte` is told after
+   * each byte is written.
+   */
+  trickle(everyMs: number, onByte?: (sent: number) => void): Handler {
+    return (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (response.destroyed) return clearInterval(timer);
+        sent += 1;
+        response.write(sent === 1 ? '{' : ' ', () => onByte?.(sent));
+      }, everyMs);
+      response.on('close', () => clearInterval(timer));
+    };
+  },
+
+  /** `103 Early Hints` every `everyMs`, and never the answer itself; `onHint` is told after each one is written. */
+  earlyHints(everyMs: number, onHint?: (sent: number) => void): Handler {
+    return (_request, response) => {
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (response.destroyed) return clearInterval(timer);
+        sent += 1;
+        response.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' }, () => onHint?.(sent));
+      }, everyMs);
+      response.on('close', () => clearInterval(timer));
+    };
+  },
+
   redirect(location: string, status = 302): Handler {
     return (_request, response) => {
       response.writeHead(status, { location, 'content-length': '0' });

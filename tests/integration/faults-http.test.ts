@@ -2,8 +2,11 @@
 // sleep instead of a clock), what it does with huge answers, and that undici's error text never gets out.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { systemClock } from '../../src/core/clock.js';
 import { CliError, InterruptedError, UnreachableError } from '../../src/core/errors.js';
 import { describeNetworkError } from '../../src/core/net/network-errors.js';
 import { HttpClient, MAX_BODY_BYTES } from '../../src/core/net/transport.js';
@@ -11,6 +14,7 @@ import { Redactor } from '../../src/core/redact.js';
 import { closedPort, faults, startFaultServer, waitUntil } from '../helpers/fault-server.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import type { Handler, TestServer } from '../helpers/https-server.js';
+import { Deadlines } from '../helpers/in-process.js';
 
 const servers: TestServer[] = [];
 async function serve(handler: Handler): Promise<TestServer> {
@@ -21,7 +25,7 @@ async function serve(handler: Handler): Promise<TestServer> {
 afterAll(() => Promise.all(servers.map((server) => server.close())));
 
 /** A client whose waits are recorded instead of slept, so tests read the schedule without a clock. */
-function recordingClient(options: { timeoutMs?: number; signal?: AbortSignal } = {}): { http: HttpClient; waits: number[] } {
+function recordingClient(options: { timeoutMs?: number; signal?: AbortSignal; deadlines?: Deadlines } = {}): { http: HttpClient; waits: number[] } {
   const waits: number[] = [];
   let now = Date.now();
   const http = new HttpClient({
@@ -33,7 +37,7 @@ function recordingClient(options: { timeoutMs?: number; signal?: AbortSignal } =
         waits.push(ms);
         now += ms;
       },
-      deadline: (ms: number) => AbortSignal.timeout(ms),
+      deadline: (ms: number) => options.deadlines?.create() ?? AbortSignal.timeout(ms),
     },
     env: {},
     redactor: new Redactor(),
@@ -232,12 +236,78 @@ describe('interruption', () => {
   test('aborting during a Retry-After wait ends the wait (real sleep)', async () => {
     const server = await serve(faults.json(429, {}, { 'retry-after': '15' }));
     const controller = new AbortController();
-    const http = new HttpClient({ timeoutMs: 10_000, signal: controller.signal, env: {}, redactor: new Redactor() });
+    const http = new HttpClient({ timeoutMs: 60_000, signal: controller.signal, env: {}, redactor: new Redactor() });
     const pending = http.send(post(server));
     await waitUntil(() => server.requests.length === 1, 'the first request was answered');
     controller.abort();
     expect(await failure(pending)).toBeInstanceOf(InterruptedError);
     expect(server.requests).toHaveLength(1);
+    await http.close();
+  });
+});
+
+describe('a request ends at its time limit, however the server dribbles its answer', () => {
+  test('headers, then one body byte at a time: timeout once the limit runs out, not when the bytes stop', async () => {
+    const deadlines = new Deadlines();
+    const server = await serve(faults.trickle(20, (sent) => sent === 3 && deadlines.expire()));
+    const { http } = recordingClient({ timeoutMs: 1000, deadlines });
+    const error = await failure(http.send(post(server)));
+    expect(error.code).toBe('timeout');
+    expect(error.message).toBe(`${server.hostPort} did not answer within 1 s.`);
+    expect(server.requests).toHaveLength(1);
+    await http.close();
+  });
+
+  test('103 Early Hints over and over, never the answer: timeout once the limit runs out', async () => {
+    const deadlines = new Deadlines();
+    const server = await serve(faults.earlyHints(20, (sent) => sent === 3 && deadlines.expire()));
+    const { http } = recordingClient({ timeoutMs: 1000, deadlines });
+    expect((await failure(http.send(post(server)))).code).toBe('timeout');
+    expect(server.requests).toHaveLength(1);
+    await http.close();
+  });
+
+  test('a retry whose wait would end past the time limit is not made: the server\'s answer so far is the outcome', async () => {
+    const server = await serve(faults.json(503, { message: 'Down for maintenance' }, { 'retry-after': '2' }));
+    const { http, waits } = recordingClient({ timeoutMs: 1000 });
+    const error = await failure(http.send(post(server)));
+    expect(error.code).toBe('server_error');
+    expect(error.message).toBe(`${server.hostPort} answered 503 (a server error) 1 time(s). It said: "Down for maintenance"`);
+    expect(server.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+    await http.close();
+  });
+
+  test('retries and their waits count against the one limit: 429, 0.5 s, 429, then no 1 s wait in a 1.2 s limit', async () => {
+    const server = await serve(faults.json(429, {}));
+    const { http, waits } = recordingClient({ timeoutMs: 1200 });
+    const error = await failure(http.send(post(server)));
+    expect(error.code).toBe('rate_limited');
+    expect(error.message).toContain('2 time(s)');
+    expect(waits).toEqual([500]);
+    expect(server.requests).toHaveLength(2);
+    await http.close();
+  });
+});
+
+describe('the real time limit survives garbage collection (nodejs/node#57736: a collected AbortSignal.timeout never fires)', () => {
+  // Real time on purpose: what is under test is the system clock's own timer. The garbage collector runs after
+  // every byte the server sends, so a limit the collector can take is taken; the test ends only if the limit fires.
+  v8.setFlagsFromString('--expose-gc');
+  const collectGarbage = vm.runInNewContext('gc') as () => void;
+  const realClient = (): HttpClient => new HttpClient({ timeoutMs: 300, signal: new AbortController().signal, clock: systemClock, env: {}, redactor: new Redactor() });
+
+  test('a trickling server: timeout', async () => {
+    const server = await serve(faults.trickle(10, () => collectGarbage()));
+    const http = realClient();
+    expect((await failure(http.send(post(server)))).code).toBe('timeout');
+    await http.close();
+  });
+
+  test('a server sending 103 Early Hints forever: timeout', async () => {
+    const server = await serve(faults.earlyHints(10, () => collectGarbage()));
+    const http = realClient();
+    expect((await failure(http.send(post(server)))).code).toBe('timeout');
     await http.close();
   });
 });

@@ -1,13 +1,14 @@
 // `pingone --verify` against token endpoints that misbehave the ways real networks do. Each case: the exit
 // code of docs/contract.md, a stable error code, a sentence a person can act on, no stack trace, no secret.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { type CliResult, runCli, runCliProcess } from '../helpers/cli.js';
+import { type CliResult, runCli, runCliProcess, tempConfigDir } from '../helpers/cli.js';
 import { type RunDocument, expectFailedRun, expectNoStackTrace } from '../helpers/cli-process.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE_ACCESS_TOKEN, closedPort, faults, startFaultServer } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { Deadlines } from '../helpers/in-process.js';
 import type { Handler, TestServer } from '../helpers/https-server.js';
+import { seedProfiles } from '../helpers/profiles.js';
 
 const SECRETS = [...ALL_FAKE_SECRETS, FAKE_ACCESS_TOKEN];
 const servers: TestServer[] = [];
@@ -26,7 +27,7 @@ let realTimeout: { server: TestServer; run: Promise<CliResult> } | undefined;
 
 beforeAll(async () => {
   const server = await serve(faults.hang());
-  const run = verify(server.hostPort, { extra: ['--timeout', '1'], killAfterMs: 30_000, ownProcess: true });
+  const run = verify(server.hostPort, { extra: ['--timeout', '3'], killAfterMs: 30_000, ownProcess: true });
   run.catch(() => undefined);
   realTimeout = { server, run };
 });
@@ -320,6 +321,46 @@ describe('a server that echoes what it was sent', () => {
   });
 });
 
+describe('a server that dribbles its answer', () => {
+  test.each([
+    ['headers, then one body byte at a time', (deadlines: Deadlines) => faults.trickle(20, (sent) => sent === 3 && deadlines.expire())],
+    ['103 Early Hints over and over, never the answer', (deadlines: Deadlines) => faults.earlyHints(20, (sent) => sent === 3 && deadlines.expire())],
+  ])('%s: exit 3, timeout, once the time limit runs out', async (_name, tarpit) => {
+    const deadlines = new Deadlines();
+    const server = await serve(tarpit(deadlines));
+    const result = await runCli(['pingone', '--verify', '--json', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort], {
+      env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret, PINGONE_ENVIRONMENT_ID: FAKE.environmentId },
+      deadlines,
+    });
+    const error = expectFailure(result, 3, 'timeout');
+    expect(error.message).toBe(`${server.hostPort} did not answer within 15 s.`);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test('verify --all behind a tarpit, as CI runs it: every profile ends with timeout, the batch with exit 3', async () => {
+    const deadlines = new Deadlines();
+    const trickling = await serve(faults.trickle(20, (sent) => sent === 3 && deadlines.expire()));
+    const hinting = await serve(faults.earlyHints(20, (sent) => sent === 3 && deadlines.expire()));
+    const configDir = tempConfigDir();
+    await seedProfiles(
+      configDir,
+      [trickling, hinting].map((server, index) => ({
+        connector: 'pingone',
+        name: `tarpit-${index}`,
+        values: { clientId: FAKE.clientId, authDomain: server.hostPort, environmentId: FAKE.environmentId },
+        secrets: { clientSecret: FAKE.clientSecret },
+      })),
+    );
+    const result = await runCli(['verify', '--all', '--json'], { configDir, deadlines });
+    expect(result.code).toBe(3);
+    const document = JSON.parse(result.stdout) as { results: Array<{ profile: string; error?: { code: string } }> };
+    expect(document.results.map((entry) => [entry.profile, entry.error?.code])).toEqual([
+      ['tarpit-0', 'timeout'],
+      ['tarpit-1', 'timeout'],
+    ]);
+  });
+});
+
 describe('in human mode', () => {
   test('a failure is one readable line and a fix on stderr; stdout stays empty', async () => {
     const deadlines = new Deadlines();
@@ -338,12 +379,12 @@ describe('in human mode', () => {
 });
 
 describe('the real time limit, in the built CLI (started when this file began)', () => {
-  test('a server that never answers, --timeout 1: exit 3, timeout, one request, the run ends by itself', async () => {
+  test('a server that never answers, --timeout 3: exit 3, timeout, one request, the run ends by itself', async () => {
     // Started in beforeAll (above). Without a working timeout the run would hang until the safety net kills it
     // (signal SIGKILL).
     const { server, run } = realTimeout!;
     const error = expectFailure(await run, 3, 'timeout');
-    expect(error.message).toContain('did not answer within 1 s');
+    expect(error.message).toContain('did not answer within 3 s');
     expect(error.hint).toContain('--timeout');
     expect(server.requests).toHaveLength(1);
   });

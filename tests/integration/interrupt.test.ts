@@ -1,6 +1,10 @@
-// Ctrl+C (SIGINT) while a request is in flight: the request is aborted, the run ends with exit 130 on its
-// own (long before the request's timeout), and no profile file is written or half-written.
+// Ctrl+C (SIGINT) while a request is in flight, while a save waits for another process's lock, or while the
+// keychain does not answer: the run ends with exit 130 on its own (long before any time limit), and no profile
+// file is written or half-written.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, type Socket, createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { configFiles, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace } from '../helpers/cli-process.js';
@@ -103,6 +107,61 @@ describe('Ctrl+C during a TLS handshake that never finishes', () => {
     } finally {
       sockets.forEach((socket) => socket.destroy());
       await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
+
+describe('Ctrl+C while a save waits', () => {
+  test('for profiles.lock, held by a live process: the wait is said, and Ctrl+C ends it with exit 130, nothing saved', async () => {
+    const server = await serve(faults.token());
+    const configDir = tempConfigDir();
+    // This test's own process is the live owner: it holds the lock for as long as the test runs.
+    const lock = path.join(configDir, 'profiles.lock');
+    writeFileSync(lock, `${process.pid}\n`);
+    const running = startCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort], { env, configDir, timeoutMs: 30_000 });
+    await waitUntil(() => running.stderr().includes(`Waiting for another connector-setup (process ${process.pid}) to finish saving profiles`), 'the run said it waits for the lock');
+    running.child.kill('SIGINT');
+    const result = await running.result;
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Interrupted.');
+    expectNoStackTrace(result.stderr);
+    expect(configFiles(configDir)).toEqual({});
+    expect(readFileSync(lock, 'utf8')).toBe(`${process.pid}\n`);
+  });
+
+  test('for the keychain, on a session bus that never answers: exit 130 at once, no secret in a file instead', async () => {
+    const server = await serve(faults.token());
+    const configDir = tempConfigDir();
+    const socketPath = path.join(mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'bus-')), 'bus');
+    const sockets: Socket[] = [];
+    let heard = '';
+    const silentBus = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('data', (chunk: Buffer) => (heard += chunk.toString('latin1')));
+    });
+    await new Promise<void>((resolve) => silentBus.listen(socketPath, resolve));
+    try {
+      const running = startCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', server.hostPort], {
+        env: { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${socketPath}` },
+        configDir,
+        timeoutMs: 30_000,
+      });
+      await waitUntil(() => heard.includes('AUTH EXTERNAL'), 'the run asked the bus to authenticate');
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(130);
+      expectNoStackTrace(result.stderr);
+      // The keychain was not declared broken: no notice that secrets went to the file, and no file holds them.
+      expect(result.stderr).not.toContain('OS keychain unavailable');
+      expect(Object.keys(configFiles(configDir)).filter((name) => name !== 'profiles.json')).toEqual([]);
+      const listed = await runCli(['profiles', 'list', '--json'], { configDir });
+      expect((JSON.parse(listed.stdout) as { profiles: unknown[] }).profiles).toEqual([]);
+      expectNoSecrets(Object.values(configFiles(configDir)).join('\n'));
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise<void>((resolve) => silentBus.close(() => resolve()));
     }
   });
 });

@@ -44,6 +44,15 @@ export interface HttpResponse {
   attempts: number;
 }
 
+/** The one time limit of a request and its retries. */
+interface TimeLimit {
+  /** On the run's clock. */
+  endsAt: number;
+  /** Aborts with a TimeoutError when the limit runs out. */
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
 export interface HttpClientOptions {
   timeoutMs: number;
   /** Aborted on Ctrl+C: every request in flight stops and the run ends with exit 130. */
@@ -133,15 +142,23 @@ export class HttpClient {
     return this.options.timeoutMs;
   }
 
+  /**
+   * One request, retries included, within one time limit: connect, headers, body, the waits between attempts and
+   * every retry end by it, however slowly a server trickles its answer.
+   */
   async send(request: HttpRequest): Promise<HttpResponse> {
     const host = describeHost(request.url);
     const heldUntil = this.heldBack.get(host) ?? 0;
     if (heldUntil > this.clock.now()) {
       throw stillHeldBack(host, heldUntil);
     }
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
+    // The limit starts once undici is loaded: loading it is this machine's work, not the network's.
+    await this.getDispatcher();
+    const limit = { endsAt: this.clock.now() + timeoutMs, signal: this.clock.deadline(timeoutMs), timeoutMs };
     let waitedUntil = 0;
     for (let attempt = 1; ; attempt += 1) {
-      const response = await this.attempt(request, attempt, waitedUntil);
+      const response = await this.attempt(request, attempt, waitedUntil, limit);
       const retryable = response.status === 429 || (request.retry === 'safe' && [502, 503, 504].includes(response.status));
       if (!retryable) {
         if (response.status >= 500) {
@@ -153,15 +170,17 @@ export class HttpClient {
       if (response.status === 429 && request.rateLimitWindowMs !== undefined && (retryAfter === undefined || retryAfter > MAX_RETRY_AFTER_MS)) {
         throw this.holdBack(host, retryAfter ?? request.rateLimitWindowMs, retryAfter === undefined);
       }
-      if (attempt >= MAX_ATTEMPTS || (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS)) {
+      // Retry-After is honoured, but never shorter than the backoff: `Retry-After: 0` must not become a tight loop.
+      const delay = Math.max(retryAfter ?? 0, BACKOFF_MS[attempt - 1] ?? 2000);
+      // No retry whose wait alone would outlast the time limit: the answer so far is the outcome.
+      const pastLimit = this.clock.now() + delay >= limit.endsAt;
+      if (attempt >= MAX_ATTEMPTS || pastLimit || (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS)) {
         if (response.status === 429) {
           if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS));
           throw rateLimited(host, attempt, retryAfter);
         }
         throw serverError(host, response.status, serverWords(response.text, this.options.redactor), attempt);
       }
-      // Retry-After is honoured, but never shorter than the backoff: `Retry-After: 0` must not become a tight loop.
-      const delay = Math.max(retryAfter ?? 0, BACKOFF_MS[attempt - 1] ?? 2000);
       // A 429 also pauses every other request of this client (a batch shares one); a 5xx only this one.
       waitedUntil = this.clock.now() + delay;
       if (response.status === 429) this.pausedUntil = Math.max(this.pausedUntil, waitedUntil);
@@ -180,17 +199,29 @@ export class HttpClient {
   }
 
   /** `waitedUntil`: how long this request already waited, so it does not wait out its own pause twice. */
-  private async attempt(request: HttpRequest, attempt: number, waitedUntil: number): Promise<HttpResponse> {
+  private async attempt(request: HttpRequest, attempt: number, waitedUntil: number, limit: TimeLimit): Promise<HttpResponse> {
     const { signal } = this.options;
     if (signal.aborted) throw new InterruptedError();
+    const host = describeHost(request.url);
+    const timedOut = (): UnreachableError => describeNetworkError(limit.signal.reason, request.url, limit.timeoutMs, proxyOf(this.options.env));
     const paused = this.pausedUntil - Math.max(this.clock.now(), waitedUntil);
-    if (paused > 0) await this.clock.sleep(paused, signal);
-    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
+    if (paused > 0) {
+      // Another request's 429 paused this client past this request's limit: it times out now rather than later.
+      if (this.clock.now() + paused >= limit.endsAt) throw timedOut();
+      await this.clock.sleep(paused, signal);
+    }
     const dispatcher = await this.getDispatcher();
     const url = new URL(request.url);
     const started = performance.now();
-    const host = describeHost(request.url);
-    const stop = AbortSignal.any([signal, this.clock.deadline(timeoutMs)]);
+    // Built by hand, not with AbortSignal.any, and held here until the attempt ends: what stops a request must not
+    // depend on the garbage collector.
+    const stop = new AbortController();
+    const onStop = (): void => stop.abort(signal.aborted ? signal.reason : limit.signal.reason);
+    signal.addEventListener('abort', onStop, { once: true });
+    limit.signal.addEventListener('abort', onStop, { once: true });
+    if (signal.aborted || limit.signal.aborted) onStop();
+    // undici's own timeouts start again with every byte (and every 103 Early Hints): they are only a backstop.
+    const remaining = Math.max(1, limit.endsAt - this.clock.now());
     try {
       const answer = await untilAborted(
         dispatcher.request({
@@ -199,11 +230,11 @@ export class HttpClient {
           method: request.method,
           headers: { 'user-agent': 'connector-setup', ...request.headers },
           body: request.body,
-          signal: stop,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
+          signal: stop.signal,
+          headersTimeout: remaining,
+          bodyTimeout: remaining,
         }),
-        stop,
+        stop.signal,
       );
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(answer.headers)) {
@@ -218,28 +249,38 @@ export class HttpClient {
         discard(answer.body);
         throw tooLarge(host, this.maxBodyBytes);
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of answer.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > this.maxBodyBytes) {
-          discard(answer.body);
-          throw tooLarge(host, this.maxBodyBytes);
-        }
-        chunks.push(chunk);
-      }
+      const body = await untilAborted(this.readBody(answer.body, host), stop.signal).catch((error: unknown) => {
+        discard(answer.body);
+        throw error;
+      });
       return {
         status: answer.statusCode,
         headers,
-        text: Buffer.concat(chunks).toString('utf8'),
+        text: body,
         ms: Math.round(performance.now() - started),
         attempts: attempt,
       };
     } catch (error) {
       if (signal.aborted) throw new InterruptedError();
+      if (limit.signal.aborted) throw timedOut();
       if (error instanceof UnreachableError) throw error;
-      throw describeNetworkError(error, request.url, timeoutMs, proxyOf(this.options.env));
+      throw describeNetworkError(error, request.url, limit.timeoutMs, proxyOf(this.options.env));
+    } finally {
+      signal.removeEventListener('abort', onStop);
+      limit.signal.removeEventListener('abort', onStop);
     }
+  }
+
+  /** An answer's body as text, refused once it grows past the cap. */
+  private async readBody(body: AsyncIterable<Buffer>, host: string): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > this.maxBodyBytes) throw tooLarge(host, this.maxBodyBytes);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   async close(): Promise<void> {

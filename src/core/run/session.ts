@@ -115,7 +115,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     optionError = error;
   }
   const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env, redactor });
-  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), checkProfile: savedProfileCheck(io.registry) });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal, checkProfile: savedProfileCheck(io.registry) });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
   return {
     env: io.env,

@@ -2,12 +2,14 @@
 // a lock left by a killed writer is taken over at once, not after a staleness delay (proper-lockfile can only
 // judge a lock by its age).
 import { promises as fs } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError, InterruptedError } from '../errors.js';
 
 /** A lock whose owner cannot be told (unreadable, or a process id since reused) is stale after this. */
 const STALE_AFTER_MS = 60_000;
 /** How long a save waits for a live owner: its keychain calls may take a few seconds each. */
 const GIVE_UP_AFTER_MS = 60_000;
+/** A wait this long on another process is said, not left silent. */
+const TELL_AFTER_MS = 1_000;
 
 function isAlive(pid: number): boolean {
   try {
@@ -71,9 +73,32 @@ export function isAbandonedLockPart(name: string): boolean {
   return match !== null && (match[1] === undefined || !isAlive(Number(match[1])));
 }
 
-export async function withProfileLock<T>(lockFile: string, work: () => Promise<T>): Promise<T> {
+/** How a save waits for a lock another process holds. */
+export interface LockWait {
+  /** Ctrl+C: the wait ends at once with an InterruptedError, and nothing is written. */
+  signal?: AbortSignal;
+  /** Told once, when a wait on another process has lasted a second, so the user knows what the run waits for. */
+  waiting?: (owner: number | undefined) => void;
+}
+
+/** A poll's pause, cut short by an abort. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function withProfileLock<T>(lockFile: string, work: () => Promise<T>, wait: LockWait = {}): Promise<T> {
   const started = Date.now();
+  let told = false;
   for (let attempt = 0; ; attempt += 1) {
+    if (wait.signal?.aborted) throw new InterruptedError();
     if (await createLock(lockFile)) break;
     const owner = await ownerOf(lockFile);
     if (owner === undefined) continue;
@@ -89,8 +114,12 @@ export async function withProfileLock<T>(lockFile: string, work: () => Promise<T
         `Wait for it to finish; if no such process runs, remove ${lockFile}.`,
       );
     }
+    if (!told && owner.pid !== process.pid && Date.now() - started >= TELL_AFTER_MS) {
+      told = true;
+      wait.waiting?.(owner.pid);
+    }
     // A live owner gives no event to wait for: poll, backing off, with jitter so waiters do not march in step.
-    await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random())));
+    await pause(Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random()), wait.signal);
   }
   try {
     return await work();

@@ -56,6 +56,8 @@ export interface ProfileStoreOptions {
    * wrong, or undefined. A profile that fails is reported as damaged, naming it, and never used.
    */
   checkProfile?: (connector: string, values: Readonly<Record<string, string>>) => string | undefined;
+  /** Aborted on Ctrl+C: a wait for the lock or for the keychain ends at once, and nothing more is saved. */
+  signal?: AbortSignal;
 }
 
 type ProfileRecord = Omit<StoredProfile, 'connector' | 'name'>;
@@ -149,6 +151,7 @@ export class ProfileStore {
   private readonly notice: (text: string) => void;
   private readonly checkProfile: ProfileStoreOptions['checkProfile'];
   private readonly clock: Clock;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     readonly directory: string = configDirectory(),
@@ -158,7 +161,8 @@ export class ProfileStore {
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
     this.checkProfile = options.checkProfile;
-    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice });
+    this.signal = options.signal;
+    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice, signal: options.signal });
     this.profilesPath = this.profilesFile.path;
     this.secretsPath = this.secrets.filePath;
   }
@@ -226,6 +230,9 @@ export class ProfileStore {
       await this.removeLeftovers();
       await this.removeOrphanedKeychainItems();
       return work();
+    }, {
+      signal: this.signal,
+      waiting: (owner) => this.notice(`Waiting for another connector-setup (process ${owner ?? 'unknown'}) to finish saving profiles; Ctrl+C stops this run.`),
     });
   }
 
@@ -372,8 +379,8 @@ export class ProfileStore {
 }
 
 /** The run's profile store: where profiles live and where secrets go, both decided here, once, from the run's environment. */
-export function openProfileStore(run: { env: NodeJS.ProcessEnv; clock: Clock; notice: (text: string) => void; checkProfile?: ProfileStoreOptions['checkProfile'] }): ProfileStore {
+export function openProfileStore(run: { env: NodeJS.ProcessEnv; clock: Clock; notice: (text: string) => void; signal?: AbortSignal; checkProfile?: ProfileStoreOptions['checkProfile'] }): ProfileStore {
   const directory = configDirectory(run.env);
-  const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, notice: run.notice });
-  return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice, checkProfile: run.checkProfile });
+  const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, notice: run.notice, signal: run.signal });
+  return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice, signal: run.signal, checkProfile: run.checkProfile });
 }

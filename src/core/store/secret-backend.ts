@@ -3,7 +3,7 @@
 // picks one, and the profile store records the choice in each profile, so reads always go to the right place.
 import { JsonFile, damagedFile, own, ownMap } from './atomic-file.js';
 import { type Clock, systemClock } from '../clock.js';
-import { InputError } from '../errors.js';
+import { InputError, InterruptedError } from '../errors.js';
 import { isRecord, parseJson } from '../json.js';
 import { NO_SESSION_BUS, sessionBusAddress } from './keychain/bus-address.js';
 import type { PlatformKeychain } from './keychain/platform.js';
@@ -116,10 +116,14 @@ export class KeychainSecretBackend implements SecretBackend {
   private broken: KeychainUnavailableError | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** `env`: the run's environment (where the session bus is); `clock`: what a call's deadline runs on. */
+  /**
+   * `env`: the run's environment (where the session bus is); `clock`: what a call's deadline runs on; `signal`:
+   * Ctrl+C, which abandons a call under way.
+   */
   constructor(
     private readonly env: NodeJS.ProcessEnv,
     private readonly clock: Clock = systemClock,
+    private readonly signal?: AbortSignal,
   ) {}
 
   private fail(reason: string): KeychainUnavailableError {
@@ -137,14 +141,18 @@ export class KeychainSecretBackend implements SecretBackend {
   /** One call at a time, each with its own deadline: a queued call does not pay for the one before it. */
   private call<T>(work: (keychain: PlatformKeychain) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
+      if (this.signal?.aborted) throw new InterruptedError();
       if (this.broken) throw this.broken;
       const missing = missingSessionBus(this.env);
       if (missing) throw this.fail(missing);
       const deadline = this.clock.deadline(KEYCHAIN_TIMEOUT_MS);
       let expired = (): void => undefined;
+      let interrupted = (): void => undefined;
       const late = new Promise<never>((_, reject) => {
         expired = () => reject(new Error(`no answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s (a locked keyring waiting for an unlock prompt?)`));
+        interrupted = () => reject(new InterruptedError());
         deadline.addEventListener('abort', expired, { once: true });
+        this.signal?.addEventListener('abort', interrupted, { once: true });
       });
       // The deadline's timer does not keep a run alive, nor does a bus connection between a prompt and its answer:
       // this does, until the call ends one way or the other.
@@ -152,10 +160,14 @@ export class KeychainSecretBackend implements SecretBackend {
       try {
         return await Promise.race([this.open().then(work), late]);
       } catch (error) {
-        throw this.fail(reasonOf(error));
+        if (!(error instanceof InterruptedError)) throw this.fail(reasonOf(error));
+        // Abandoned, not failed: the run ends, and no secret goes to the file in the keychain's place.
+        this.close();
+        throw error;
       } finally {
         clearInterval(keepAlive);
         deadline.removeEventListener('abort', expired);
+        this.signal?.removeEventListener('abort', interrupted);
       }
     };
     const result = this.queue.then(run, run);

@@ -33,6 +33,8 @@ export interface SecretStoreOptions {
   clock?: Clock;
   /** One line for the user, e.g. that the keychain was unavailable and the file was used. */
   notice?: (text: string) => void;
+  /** Aborted on Ctrl+C: a keychain call under way is abandoned, and nothing goes to the file instead. */
+  signal?: AbortSignal;
 }
 
 function parseRequested(env: NodeJS.ProcessEnv): RequestedSecretStore {
@@ -56,12 +58,14 @@ export class ChosenSecretStore implements SecretStore {
   private readonly env: NodeJS.ProcessEnv;
   private readonly clock: Clock;
   private readonly notice: (text: string) => void;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(directory: string, options: SecretStoreOptions) {
     this.file = new FileSecretBackend(directory, SECRETS_SCHEMA_VERSION);
     this.env = options.env;
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
+    this.signal = options.signal;
     try {
       this.requested = parseRequested(options.env);
     } catch (error) {
@@ -84,7 +88,7 @@ export class ChosenSecretStore implements SecretStore {
   }
 
   private openKeychain(): KeychainSecretBackend {
-    this.keychain ??= new KeychainSecretBackend(this.env, this.clock);
+    this.keychain ??= new KeychainSecretBackend(this.env, this.clock, this.signal);
     return this.keychain;
   }
 

@@ -34,8 +34,14 @@ export const enum MessageType {
 /** Bytes that are not a D-Bus message; the connection that carried them cannot be trusted further. */
 export class MalformedMessageError extends Error {}
 
-const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
-const MAX_ARRAY_BYTES = 64 * 1024 * 1024;
+/**
+ * The specification allows 128 MiB; a Secret Service answer is a few hundred bytes (a secret, some object paths).
+ * A peer that announces more is not the Secret Service, and is not read.
+ */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+const MAX_ARRAY_BYTES = MAX_MESSAGE_BYTES;
+/** The bus answers AUTH with one short line (`OK <guid>`); a peer that sends more without ending it is cut off. */
+const MAX_AUTH_LINE_BYTES = 1024;
 /** The specification's limit of 32 nested arrays plus 32 nested structs; variants are held to it as well. */
 const MAX_DEPTH = 64;
 
@@ -257,7 +263,7 @@ class Reader {
       }
       case 'a': {
         const length = this.uint32();
-        if (length > MAX_ARRAY_BYTES) throw new MalformedMessageError('an array is longer than 64 MiB');
+        if (length > MAX_ARRAY_BYTES) throw new MalformedMessageError('an array is longer than 1 MiB');
         const element = type.children[0]!;
         this.align(ALIGNMENT[element.code]!);
         const end = this.offset + length;
@@ -325,7 +331,7 @@ export function messageLength(bytes: Buffer): number | undefined {
   const read = (at: number): number => (littleEndian ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));
   const fieldsLength = read(12);
   const length = 16 + fieldsLength + ((8 - (fieldsLength % 8)) % 8) + read(4);
-  if (fieldsLength > MAX_ARRAY_BYTES || length > MAX_MESSAGE_BYTES) throw new MalformedMessageError('a message is longer than 128 MiB');
+  if (fieldsLength > MAX_ARRAY_BYTES || length > MAX_MESSAGE_BYTES) throw new MalformedMessageError('a message is longer than 1 MiB');
   return length;
 }
 
@@ -392,10 +398,15 @@ export class DBusConnection {
 
   private constructor(private readonly socket: net.Socket) {}
 
-  /** Connects, authenticates as this process's user, and says Hello to the bus. */
-  static async open(address: string, uid: number): Promise<DBusConnection> {
+  /**
+   * Connects, authenticates as this process's user, and says Hello to the bus. `signal` abandons the opening at any
+   * point (connect, authentication, Hello): the socket is destroyed and nothing more is read.
+   */
+  static async open(address: string, uid: number, signal?: AbortSignal): Promise<DBusConnection> {
     const candidates = socketPaths(address);
     if (candidates.length === 0) throw new Error(`the session bus address "${address.slice(0, 200)}" names no unix socket`);
+    const abandoned = (): Error => new Error('the session bus connection was closed');
+    if (signal?.aborted) throw abandoned();
     let socket: net.Socket | undefined;
     let failure = '';
     for (const socketPath of candidates) {
@@ -405,13 +416,21 @@ export class DBusConnection {
           failure = error.code ?? error.message;
           resolve(undefined);
         });
+        signal?.addEventListener('abort', () => attempt.destroy(), { once: true });
       });
       if (socket) break;
     }
     if (!socket) throw new Error(`cannot connect to the session bus at ${address.slice(0, 200)} (${failure})`);
     const connection = new DBusConnection(socket);
-    await connection.authenticate(uid);
-    await connection.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' });
+    const onAbort = (): void => connection.close(abandoned());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (signal?.aborted) throw abandoned();
+      await connection.authenticate(uid);
+      await connection.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
     return connection;
   }
 
@@ -424,7 +443,10 @@ export class DBusConnection {
       };
       const onData = (chunk: Buffer): void => {
         text += chunk.toString('latin1');
-        if (!text.includes('\r\n')) return;
+        if (!text.includes('\r\n')) {
+          if (text.length > MAX_AUTH_LINE_BYTES) fail('the session bus sent an authentication line longer than 1 KiB');
+          return;
+        }
         this.socket.off('data', onData).off('error', onError).off('close', onClose);
         if (!text.startsWith('OK ')) return fail('the session bus refused EXTERNAL authentication');
         this.socket.write('BEGIN\r\n');
@@ -439,14 +461,30 @@ export class DBusConnection {
   }
 
   private listen(): void {
-    let received = Buffer.alloc(0);
+    // Chunks are kept as they come and joined once a whole message is there: joining on every chunk would copy a
+    // large message over and over.
+    let chunks: Buffer[] = [];
+    let buffered = 0;
+    let needed: number | undefined;
     this.socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
+      chunks.push(chunk);
+      buffered += chunk.length;
       try {
-        for (let length = messageLength(received); length !== undefined && received.length >= length; length = messageLength(received)) {
-          const message = decodeMessage(received.subarray(0, length));
-          received = received.subarray(length);
+        for (;;) {
+          if (needed === undefined) {
+            if (buffered < 16) return;
+            if (chunks[0]!.length < 16) chunks = [Buffer.concat(chunks, buffered)];
+            needed = messageLength(chunks[0]!);
+          }
+          if (needed === undefined || buffered < needed) return;
+          const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, buffered);
+          const message = decodeMessage(all.subarray(0, needed));
+          const rest = all.subarray(needed);
+          chunks = rest.length > 0 ? [rest] : [];
+          buffered = rest.length;
+          needed = undefined;
           this.dispatch(message);
+          if (this.closedBy) return;
         }
       } catch (error) {
         this.close(new Error(`the session bus sent a malformed message (${(error as Error).message})`));

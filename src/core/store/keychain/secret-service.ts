@@ -16,6 +16,10 @@ const paths = (value: DBusValue | undefined): string[] => (Array.isArray(value) 
 
 export class SecretServiceKeychain {
   private connection: Promise<{ bus: DBusConnection; session: string }> | undefined;
+  /** Ends an opening still under way (a bus that never finishes authenticating) when the keychain is closed. */
+  private readonly opening = new AbortController();
+  /** Held apart from `connection`, so a bus whose Secret Service never answers OpenSession can still be closed. */
+  private bus: DBusConnection | undefined;
 
   constructor(
     private readonly service: string,
@@ -26,7 +30,9 @@ export class SecretServiceKeychain {
     this.connection ??= (async () => {
       const address = sessionBusAddress(this.env);
       if (!address) throw new Error(NO_SESSION_BUS);
-      const bus = await DBusConnection.open(address, process.getuid?.() ?? 0);
+      const bus = await DBusConnection.open(address, process.getuid?.() ?? 0, this.opening.signal);
+      this.bus = bus;
+      if (this.opening.signal.aborted) bus.close();
       // "plain", not an encrypted session: the secret passes only through the user's own bus daemon to the keyring.
       const [, session] = await bus.call({ destination: SECRETS, path: SERVICE_PATH, interface: SERVICE, member: 'OpenSession', signature: 'sv', body: ['plain', { signature: 's', value: '' }] });
       return { bus, session: String(session) };
@@ -109,7 +115,8 @@ export class SecretServiceKeychain {
   }
 
   close(): void {
-    void this.connection?.then(({ bus }) => bus.close(), () => undefined);
+    this.opening.abort();
+    this.bus?.close();
   }
 }
 
