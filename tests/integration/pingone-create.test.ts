@@ -412,6 +412,25 @@ describe('the wizard', () => {
     expectNoSecrets(result.stdout + result.stderr, secrets());
   });
 
+  test('no to the plan of reusing the profile\'s application: exit 2, nothing created, another --profile suggested', async () => {
+    const configDir = tempConfigDir();
+    const created = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr declined reuse'], { configDir, env: env() });
+    expect(created.code).toBe(0);
+    const createdBefore = api.created().length;
+    const apiBefore = api.calls().length;
+    const result = await runInProcess(['pingone', '--create'], {
+      env: { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file', NO_COLOR: '1', PINGONE_ADMIN_CLIENT_SECRET: ADMIN.clientSecret },
+      // The saved Auth Domain, Environment ID and admin worker are offered: Enter keeps each.
+      answers: [ENTER, ENTER, ENTER, false],
+    });
+    expect(result.code).toBe(2);
+    expect(result.asked.slice(3)).toEqual([`Reuse Cyclr declined reuse (${api.created().at(-1)?.clientId ?? ''}) and read its secret?`]);
+    expect(result.stderr).toContain('Stopped before changing anything in PingOne; nothing was created.');
+    expect(result.stderr).toContain('Use another --profile to create a new application instead.');
+    expect(api.created().length).toBe(createdBefore);
+    expect(api.calls().slice(apiBefore).every((call) => call.method === 'GET')).toBe(true);
+  });
+
   test('--rotate in a terminal: the admin worker is asked for, the overlap is said before anything changes, yes', async () => {
     const configDir = tempConfigDir();
     const wizardEnv = { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file', NO_COLOR: '1' };

@@ -148,7 +148,8 @@ export const createStep: Step = async (context, values) => {
   if (context.interactive) {
     const message = found ? `Reuse ${found.name} (${found.id}) and read its secret?` : `Create ${name} in environment ${environmentId}?`;
     if (!(await context.prompt.confirm({ message, default: true }))) {
-      throw new InputError('cancelled', 'Stopped before changing anything in PingOne; nothing was created.', found ? 'Pass another --app-name to create a new application instead.' : 'Run the command again when you are ready.');
+      const instead = found?.id === (current().applicationId ?? current().clientId) ? 'Use another --profile' : 'Pass another --app-name';
+      throw new InputError('cancelled', 'Stopped before changing anything in PingOne; nothing was created.', found ? `${instead} to create a new application instead.` : 'Run the command again when you are ready.');
     }
   }
 
