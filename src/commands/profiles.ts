@@ -79,7 +79,10 @@ async function profileNotFound(store: ProfileStore, connector: Connector, name: 
 /** The non-secret values, and the secret ones masked or shown, in the connector's field order. */
 function describeValues(connector: Connector | undefined, profile: ProfileWithSecrets, showSecrets: boolean): Record<string, string> {
   const described: Record<string, string> = { ...profile.values };
-  for (const [key, value] of Object.entries(profile.secrets)) described[key] = showSecrets ? value : maskSecret(value);
+  for (const [key, value] of Object.entries(profile.secrets)) {
+    const password = connector?.fields.find((field) => field.key === key)?.password;
+    described[key] = showSecrets ? value : maskSecret(value, password ? 'password' : 'secret');
+  }
   if (!connector) return described;
   const ordered: Record<string, string> = {};
   for (const field of connector.fields) if (described[field.key] !== undefined) ordered[field.key] = described[field.key] as string;

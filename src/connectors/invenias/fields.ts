@@ -124,6 +124,7 @@ export const inveniasFields: readonly FieldSpec[] = [
     env: 'INVENIAS_PASSWORD',
     cyclrOrder: 4,
     secret: true,
+    password: true,
     description: "That user's password (Invenias identity provider, not single sign-on)",
     parse: parsePassword,
   },

@@ -154,7 +154,7 @@ export async function askUser(context: Context, values: Values, editing: boolean
     context.out.say('  and is licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls.');
     answers = { username: parse(await context.prompt.text({ message: 'Username', default: values.username, validate: validateWith(parse) })) };
   }
-  if (isOpen(context, 'password', editing)) answers = { ...answers, password: await askKeptSecret(context, values.password, 'Password', parsePassword) };
+  if (isOpen(context, 'password', editing)) answers = { ...answers, password: await askKeptSecret(context, values.password, 'Password', parsePassword, 'password') };
   return answers;
 }
 

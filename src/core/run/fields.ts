@@ -12,6 +12,8 @@ export interface FieldSpec {
   stdinFlag?: string;
   env?: string;
   secret?: boolean;
+  /** A person's own password: shown only as set, never even its last characters. */
+  password?: boolean;
   /** Short-lived (Invenias' API Key): used in the run, never saved. */
   transient?: boolean;
   /** Its place in the list of values to enter in Cyclr; absent when Cyclr does not ask for it. */

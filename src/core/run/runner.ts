@@ -113,7 +113,7 @@ function cyclrValues(fields: readonly FieldSpec[], values: Values): CyclrValue[]
   return fields
     .filter((field) => field.cyclrOrder !== undefined && values[field.key] !== undefined)
     .sort((a, b) => (a.cyclrOrder ?? 0) - (b.cyclrOrder ?? 0))
-    .map((field) => ({ label: field.label, value: values[field.key] ?? '', secret: Boolean(field.secret) }));
+    .map((field) => ({ label: field.label, value: values[field.key] ?? '', secret: Boolean(field.secret), password: Boolean(field.password) }));
 }
 
 /** Turns anything thrown into one of our errors; an unknown error's text is shown only when debugging, redacted. */

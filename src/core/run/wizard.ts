@@ -28,9 +28,11 @@ export async function askKeptSecret(
   kept: string | undefined,
   label: string,
   parse: (value: string) => string,
+  kind: 'secret' | 'password' = 'secret',
 ): Promise<string> {
+  const keeps = kept && (kind === 'password' ? 'the saved one' : maskSecret(kept));
   const answer = await context.prompt.secret({
-    message: kept ? `${label} (Enter keeps ${maskSecret(kept)})` : label,
+    message: keeps ? `${label} (Enter keeps ${keeps})` : label,
     validate: (value) => (kept && value === '' ? true : validateWith(parse)(value)),
   });
   if (answer === '' && kept) return kept;
