@@ -35,6 +35,7 @@ export const pingoneFields: readonly FieldSpec[] = [
   hostField({
     key: 'authDomain',
     label: 'Auth Domain',
+    location: true,
     flag: '--auth-domain',
     env: 'PINGONE_AUTH_DOMAIN',
     cyclrOrder: 3,
@@ -44,6 +45,7 @@ export const pingoneFields: readonly FieldSpec[] = [
   {
     key: 'environmentId',
     label: 'Environment ID',
+    location: true,
     flag: '--environment-id',
     env: 'PINGONE_ENVIRONMENT_ID',
     cyclrOrder: 4,
