@@ -1,7 +1,7 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
-import type { FieldSpec } from '../core/run/fields.js';
+import { type FieldSpec, savedProfileCheck } from '../core/run/fields.js';
 import { type Hint, type HintStep, command } from '../core/hint.js';
 import { revealCommand } from '../core/terminal/render.js';
 import { copiedLine, copyToClipboard } from '../core/terminal/clipboard.js';
@@ -51,7 +51,7 @@ interface ProfilesRun {
 
 /** Runs one subcommand on the profile store; it returns what to show, which main renders like every outcome. */
 async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome>): Promise<CommandOutcome> {
-  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => io.out.warn(text) });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), checkProfile: savedProfileCheck(io.registry) });
   try {
     return await work({ out: io.out, store, redactor: io.redactor, registry: io.registry });
   } finally {

@@ -284,8 +284,10 @@ describe('invenias: the one-time secret and reruns', () => {
     const result = await setup({ configDir, args: ['--subdomain', 'other'] });
     expect(result.code).toBe(2);
     const { error } = JSON.parse(result.stdout);
-    expect(error.message).toContain('subdomain acme, not other');
-    expect(error.hint).toContain('--new-app');
+    expect(error.code).toBe('location_mismatch');
+    expect(error.message).toContain(`--subdomain other with --base-url ${server.origin} is not where the saved profile "default"`);
+    expect(error.message).toContain('(Subdomain acme, Base URL');
+    expect(error.hint).toContain('--profile NAME');
     expect(server.requests.length).toBe(before);
   });
 

@@ -7,9 +7,8 @@ import { type Hint, PROFILE, command, joinHints } from '../../core/hint.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { givenExplicitly, validateWith } from '../../core/run/wizard.js';
 import { parseSecret, parseUuid } from '../../core/run/validate.js';
-import { keepPreviousHours } from './definition.js';
 import { DEFAULT_ROLES } from './guide.js';
-import { parseRoleNames, pingoneFields } from './fields.js';
+import { keepPreviousHours, parseRoleNames, pingoneFields } from './fields.js';
 import { type AdminCredentials, type ApplicationSummary, type PlannedRequest, ManagementApi, adminToken, apiOriginFor, plannedCreate } from './management.js';
 import { askAuthDomain, askEnvironmentId } from './wizard.js';
 

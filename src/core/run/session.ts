@@ -9,6 +9,7 @@ import type { Output } from '../terminal/output.js';
 import { type ProfileStore, type ProfileWithSecrets, openProfileStore } from '../store/profile-store.js';
 import { type Prompter, createPrompter, noPrompter } from '../terminal/prompts.js';
 import type { Redactor } from '../redact.js';
+import { savedProfileCheck } from './fields.js';
 import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 15;
@@ -80,6 +81,8 @@ export interface SessionSurroundings {
   prompter?: (signal: AbortSignal) => Prompter;
   /** Waits (retries, countdowns) go through it: in-process tests wait for nothing. */
   clock: Clock;
+  /** The connectors: a saved profile of another, or with a value they would refuse, is reported as damaged. */
+  registry: readonly ConnectorInfo[];
 }
 
 /**
@@ -112,7 +115,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     optionError = error;
   }
   const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env, redactor });
-  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal, checkProfile: savedProfileCheck(io.registry) });
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
   return {
     env: io.env,
