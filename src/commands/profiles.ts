@@ -1,7 +1,7 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
-import type { FieldSpec } from '../core/run/fields.js';
+import { type FieldSpec, savedProfileCheck } from '../core/run/fields.js';
 import { type Hint, type HintStep, command } from '../core/hint.js';
 import { revealCommand } from '../core/terminal/render.js';
 import { copiedLine, copyToClipboard } from '../core/terminal/clipboard.js';
@@ -56,7 +56,7 @@ interface ProfilesRun {
 
 /** Runs one subcommand on the profile store; it returns what to show, which main renders like every outcome. */
 async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome>, secretStore?: string): Promise<CommandOutcome> {
-  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), store: secretStore });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), store: secretStore, checkProfile: savedProfileCheck(io.registry) });
   try {
     return await work({ out: io.out, store, redactor: io.redactor, registry: io.registry });
   } finally {
@@ -99,7 +99,10 @@ function secretPlace(profile: ProfileWithSecrets, store: ProfileStore): string {
 /** The non-secret values, and the secret ones masked or shown, in the connector's field order. */
 function describeValues(connector: Connector | undefined, profile: ProfileWithSecrets, showSecrets: boolean): Record<string, string> {
   const described: Record<string, string> = { ...profile.values };
-  for (const [key, value] of Object.entries(profile.secrets)) described[key] = showSecrets ? value : maskSecret(value);
+  for (const [key, value] of Object.entries(profile.secrets)) {
+    const password = connector?.fields.find((field) => field.key === key)?.password;
+    described[key] = showSecrets ? value : maskSecret(value, password ? 'password' : 'secret');
+  }
   // A reference names where the secret is, not what it is: shown as saved.
   Object.assign(described, profile.references);
   if (!connector) return described;

@@ -12,6 +12,8 @@ export interface CyclrValue {
   label: string;
   value: string;
   secret: boolean;
+  /** A person's password: masked as set, never with its last characters. */
+  password: boolean;
 }
 
 /** What every run of one profile reports, passed or not (docs/contract.md, `--json`). */

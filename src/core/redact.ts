@@ -339,8 +339,12 @@ export class Redactor {
   }
 }
 
-/** `****` plus the last four characters, as the Cyclr console and `profiles show` display a secret. */
-export function maskSecret(secret: string): string {
+/**
+ * `****` plus the last four characters, as the Cyclr console shows a client secret. A person's password is shown
+ * only as set: its last characters are part of something they chose, and often reuse.
+ */
+export function maskSecret(secret: string, kind: 'secret' | 'password' = 'secret'): string {
+  if (kind === 'password') return '(set)';
   if (secret.length < 12) return '****';
   return `****${secret.slice(-4)}`;
 }

@@ -42,8 +42,8 @@ const damages: Damage[] = [
   { what: 'secrets.json is not JSON', file: 'secrets.json', content: '{"schemaVersion":1,"secrets":', code: 'config_damaged', says: 'not valid JSON' },
   { what: 'a secret hand-edited to a number', file: 'secrets.json', content: JSON.stringify({ schemaVersion: 1, secrets: { pingone: { default: { clientSecret: 7 } } } }), code: 'config_damaged', says: 'secrets.pingone is not a map of strings' },
   { what: 'profiles.json is a directory', file: 'profiles.json', content: null, code: 'config_damaged', says: 'could not be read (EISDIR)' },
-  { what: 'a hand-edited Auth Domain with a path', file: 'profiles.json', content: JSON.stringify({ schemaVersion: 1, profiles: { pingone: { default: record({ ...goodValues, authDomain: 'evil.example/x' }) } } }), code: 'invalid_input', says: 'saved profile "default"' },
-  { what: 'a hand-edited Client ID with CR/LF', file: 'profiles.json', content: JSON.stringify({ schemaVersion: 1, profiles: { pingone: { default: record({ ...goodValues, clientId: `${FAKE.clientId}\r\nX: 1` }) } } }), code: 'invalid_input', says: 'control character' },
+  { what: 'a hand-edited Auth Domain with a path', file: 'profiles.json', content: JSON.stringify({ schemaVersion: 1, profiles: { pingone: { default: record({ ...goodValues, authDomain: 'evil.example/x' }) } } }), code: 'config_damaged', says: 'profile "default" of "pingone": Auth Domain' },
+  { what: 'a hand-edited Client ID with CR/LF', file: 'profiles.json', content: JSON.stringify({ schemaVersion: 1, profiles: { pingone: { default: record({ ...goodValues, clientId: `${FAKE.clientId}\r\nX: 1` }) } } }), code: 'config_damaged', says: 'control character' },
 ];
 
 function configWith(damage: Damage): string {

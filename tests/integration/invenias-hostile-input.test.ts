@@ -147,8 +147,10 @@ describe('invenias: refused before anything is sent (exit 2, invalid_input, the 
     writeFileSync(file, JSON.stringify(profiles));
     const before = server.requests.length;
     const result = await runCli(['invenias', '--verify', '--json'], { configDir });
-    expectRefused(result, 'Subdomain');
-    expect(JSON.parse(result.stdout).error.message).toContain(configDir);
+    expect(result.code).toBe(2);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe('config_damaged');
+    expect(error.message).toContain(`The profile file ${file} is damaged: profile "default" of "invenias": Subdomain`);
     expect(server.requests.length).toBe(before);
   });
 });

@@ -104,7 +104,11 @@ describe('invenias: Ctrl+C during a renew request', () => {
 
 describe('invenias: Ctrl+C during the token request that follows a successful create', () => {
   test.each([true, false])('--json %s: exit 130, and the new Client Secret is kept in the profile', async (json) => {
-    const server = await serve({ token: faults.hang() });
+    // The first token request is held (Ctrl+C comes then); the next is answered, at the same origin.
+    const held = faults.hang();
+    const answered = faults.token();
+    let tokenRequests = 0;
+    const server = await serve({ token: (request, response, raw) => (tokenRequests++ === 0 ? held : answered)(request, response, raw) });
     const configDir = tempConfigDir();
     const result = await interruptWhen(server, () => server.tokens().length > 0, configDir, json);
     expect(result.signal).toBeNull();
@@ -133,11 +137,10 @@ describe('invenias: Ctrl+C during the token request that follows a successful cr
     expect(Object.keys(configFiles(configDir)).sort()).toEqual(['profiles.json', 'secrets.json']);
 
     // Running again reuses that application: no second create, and the kept secret is what gets verified.
-    const working = await serve({});
-    const again = await runCli(['invenias', '--no-input', '--json', '--subdomain', 'acme', '--base-url', working.origin], { env, configDir });
+    const again = await runCli(['invenias', '--no-input', '--json', '--subdomain', 'acme', '--base-url', server.origin], { env, configDir });
     expect(again.code).toBe(0);
-    expect(working.creates()).toHaveLength(0);
-    expect(new URLSearchParams(working.tokens()[0]?.body).get('client_secret')).toBe(FAKE.inveniasClientSecret);
+    expect(server.creates()).toHaveLength(1);
+    expect(new URLSearchParams(server.tokens()[1]?.body).get('client_secret')).toBe(FAKE.inveniasClientSecret);
     expectNoSecrets(again.stdout + again.stderr, SECRETS);
   });
 });

@@ -43,7 +43,8 @@ interface SetupRun {
 function inveniasSetup(configDir: string, profile: string, { env = {}, args = [] }: SetupRun = {}): Promise<CliResult> {
   return runCli(['invenias', '--json', '--profile', profile, '--subdomain', 'acme', '--base-url', invenias.origin, '--username', USERNAME, ...args], {
     configDir,
-    env: { INVENIAS_API_KEY: FAKE.inveniasApiKey, INVENIAS_PASSWORD: FAKE.inveniasPassword, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com', ...env },
+    // The file store, as a CI machine without a keychain is told to use: no fallback warning among the ones read here.
+    env: { INVENIAS_API_KEY: FAKE.inveniasApiKey, INVENIAS_PASSWORD: FAKE.inveniasPassword, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com', CONNECTOR_SETUP_SECRET_STORE: 'file', ...env },
   });
 }
 
@@ -289,10 +290,12 @@ describe('profiles list, show and export for Invenias', () => {
     const show = await runCli(['profiles', 'show', 'invenias'], { configDir });
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(new RegExp(`Client Secret\\s+\\*\\*\\*\\*${clientSecret.slice(-4)}\\n`));
-    expect(show.stdout).toMatch(/Password\s+\*\*\*\*0005\n/);
+    // A person's password is shown as set, never with its last characters.
+    expect(show.stdout).toMatch(/Password\s+\(set\)\n/);
+    expect(show.stdout + show.stderr).not.toContain(FAKE.inveniasPassword.slice(-4));
     expect(show.stdout).toMatch(new RegExp(`Expires on\\s+${expiresOn.replace(/[.]/g, '\\.')}`));
     const showJson = JSON.parse((await runCli(['profiles', 'show', 'invenias', '--json'], { configDir })).stdout);
-    expect(showJson.values).toMatchObject({ clientSecret: `****${clientSecret.slice(-4)}`, password: '****0005', subdomain: 'acme' });
+    expect(showJson.values).toMatchObject({ clientSecret: `****${clientSecret.slice(-4)}`, password: '(set)', subdomain: 'acme' });
     expect(showJson.expiresOn).toBe(expiresOn);
     const revealed = JSON.parse((await runCli(['profiles', 'show', 'invenias', '--json', '--show-secrets'], { configDir })).stdout);
     expect(revealed.values).toMatchObject({ clientSecret, password: FAKE.inveniasPassword });
@@ -381,7 +384,9 @@ describe('Invenias secrets in the OS keychain (real Secret Service)', () => {
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout).results[0]).toMatchObject({ ok: true, connector: 'invenias' });
     const show = await runCli(['profiles', 'show', 'invenias'], { configDir, env: keychainEnv() });
-    expect(show.stdout).toMatch(/Password\s+\*\*\*\*0005\n/);
+    // A person's password is shown as set, never with its last characters.
+    expect(show.stdout).toMatch(/Password\s+\(set\)\n/);
+    expect(show.stdout + show.stderr).not.toContain(FAKE.inveniasPassword.slice(-4));
     expect(show.stdout).toMatch(/Secret stored in\s+the OS keychain/);
     const exported = await runCli(['profiles', 'export', 'invenias', '--format', 'env'], { configDir, env: keychainEnv() });
     expect(exported.stdout).toContain(`export INVENIAS_CLIENT_SECRET='${clientSecret}'`);

@@ -116,6 +116,16 @@ describe('invenias: creating the application', () => {
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
 
+  test('a keychain that is not there: the fallback warned on stderr is in the --json warnings too', async () => {
+    // runCli gives the run no session bus, so the keychain the default store tries is unavailable.
+    const result = await setup({ env: { CONNECTOR_SETUP_SECRET_STORE: undefined } });
+    expect(result.code).toBe(0);
+    const warned = /! (OS keychain unavailable[^\n]*)/.exec(result.stderr)?.[1];
+    expect(warned).toBeDefined();
+    const document = JSON.parse(result.stdout) as { warnings: string[] };
+    expect(document.warnings.map((warning) => warning.replace(/\s+/g, ' '))).toContain(warned);
+  });
+
   test('prints the five Cyclr values, masked, where they go, and when the application expires', async () => {
     const result = await runCli(['invenias', '--subdomain', 'acme.invenias.com', '--base-url', server.origin, '--username', USERNAME], {
       env: { INVENIAS_API_KEY: FAKE.inveniasApiKey, INVENIAS_PASSWORD: FAKE.inveniasPassword, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com' },
@@ -126,7 +136,8 @@ describe('invenias: creating the application', () => {
     expect(result.stderr).toMatch(/Client ID\s+[0-9a-f-]{36}/);
     expect(result.stderr).toMatch(/Client Secret\s+\*\*\*\*\S{4} {2}\(connector-setup profiles show invenias default --show-secrets reveals it\)/);
     expect(result.stderr).toMatch(new RegExp(`Username\\s+${USERNAME.replace('.', '\\.')}`));
-    expect(result.stderr).toMatch(/Password\s+\*\*\*\*0005/);
+    expect(result.stderr).toMatch(/Password\s+\(set\) {2}\(connector-setup profiles show invenias default --show-secrets reveals it\)/);
+    expect(result.stderr).not.toContain(FAKE.inveniasPassword.slice(-4));
     expect(result.stderr).toMatch(/Subdomain\s+acme\n/);
     expect(result.stderr).toMatch(/The application expires on \d{4}-\d\d-\d\d\.\n/);
     expect(result.stderr).toContain('Invenias shows the secret only once');
@@ -238,7 +249,7 @@ describe('invenias: the one-time secret and reruns', () => {
     const result = await setup({ configDir, args: ['--no-save'] });
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
-    expect(document.warnings).toEqual([expect.stringContaining('despite --no-save')]);
+    expect(document.warnings).toContainEqual(expect.stringContaining('despite --no-save'));
     const app = server.apps.get(document.values.clientId);
     expect(readSecrets(configDir).secrets.invenias.default).toEqual({ clientSecret: app?.clientSecret });
   });
@@ -273,8 +284,10 @@ describe('invenias: the one-time secret and reruns', () => {
     const result = await setup({ configDir, args: ['--subdomain', 'other'] });
     expect(result.code).toBe(2);
     const { error } = JSON.parse(result.stdout);
-    expect(error.message).toContain('subdomain acme, not other');
-    expect(error.hint).toContain('--new-app');
+    expect(error.code).toBe('location_mismatch');
+    expect(error.message).toContain(`--subdomain other with --base-url ${server.origin} is not where the saved profile "default"`);
+    expect(error.message).toContain('(Subdomain acme, Base URL');
+    expect(error.hint).toContain('--profile NAME');
     expect(server.requests.length).toBe(before);
   });
 

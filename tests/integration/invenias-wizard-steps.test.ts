@@ -70,7 +70,7 @@ describe('connector-setup invenias, asked', () => {
       answers: [...EXISTING, USERNAME, FAKE.wrongSecret, choose('Change the values I entered'), ENTER, FAKE.inveniasPassword],
     });
     expect(result.code).toBe(0);
-    expect(result.asked.slice(-2)).toEqual(['Username', 'Password (Enter keeps ****0002)']);
+    expect(result.asked.slice(-2)).toEqual(['Username', 'Password (Enter keeps the saved one)']);
     expect(result.stderr).toContain('Invenias rejected the Username or Password');
     expect(result.stderr).toContain('not single sign-on');
     expect(result.stderr).toMatch(new RegExp(`Client ID\\s+${EXISTING_APP}`));
@@ -90,7 +90,7 @@ describe('connector-setup invenias, asked', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('licensed, enabled and in the System Administrator permission group');
     expect(result.stderr).toContain('Invenias issued a token, but refused an API call made with it');
-    expect(result.asked.slice(-2)).toEqual(['Username', 'Password (Enter keeps ****0005)']);
+    expect(result.asked.slice(-2)).toEqual(['Username', 'Password (Enter keeps the saved one)']);
     expect(result.stderr).toMatch(new RegExp(`Username\\s+${USERNAME}`));
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });

@@ -307,7 +307,8 @@ describe('what is printed', () => {
   });
 
   test('--json: exactly one JSON document of the contract shape on stdout, never a secret, even with --show-secrets', async () => {
-    const result = await setup(tempConfigDir(), ['--client-id', FAKE.clientId, '--json', '--show-secrets']);
+    // The file store: a keychain falling back would add its warning to the document.
+    const result = await setup(tempConfigDir(), ['--client-id', FAKE.clientId, '--json', '--show-secrets'], { CONNECTOR_SETUP_SECRET_STORE: 'file' });
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
     expect(Object.keys(document).sort()).toEqual(['checks', 'connector', 'error', 'ok', 'profile', 'sources', 'values', 'warnings']);

@@ -111,8 +111,10 @@ describe('no secret in any output', () => {
     check(await runCli(['pingone', '--verify', '--json'], { env: fromProfile, configDir }), 0);
     check(await runCli(['pingone', '--no-input'], { env: fromProfile, configDir }), 0);
     check(await runCli(['pingone', '--no-input', '--json', '--show-secrets'], { env: fromProfile, configDir }), 0);
-    // The saved profile's secret, now wrong at the server: the refusal is shown without it.
-    check(await runCli(['pingone', '--verify', '--auth-domain', echo.hostPort], { env: fromProfile, configDir }), 1);
+    // Another Auth Domain: the saved profile's secret is not sent there at all.
+    const echoed = echo.requests.length;
+    check(await runCli(['pingone', '--verify', '--auth-domain', echo.hostPort], { env: fromProfile, configDir }), 2);
+    expect(echo.requests.length).toBe(echoed);
 
     // Where it was saved: only secrets.json holds it, owner-only.
     const profiles = readFileSync(path.join(configDir, 'profiles.json'), 'utf8');

@@ -30,16 +30,38 @@ describe('resolveValues', () => {
       // The four values a verify uses (the others are --create's and --rotate's).
       fields: pingoneFields.slice(0, 4),
       options: { clientId: flagClientId },
-      env: { PINGONE_CLIENT_ID: envClientId, PINGONE_AUTH_DOMAIN: 'auth.pingone.eu' },
+      env: { PINGONE_CLIENT_ID: envClientId, PINGONE_AUTH_DOMAIN: 'AUTH.pingone.com' },
       saved,
     });
     expect(resolved.values).toEqual({
       clientId: flagClientId,
       clientSecret: 'FAKE-saved-secret-0009',
-      authDomain: 'auth.pingone.eu',
+      authDomain: 'auth.pingone.com',
       environmentId: FAKE.environmentId,
     });
     expect(resolved.sources).toEqual({ clientId: 'flag', clientSecret: 'profile', authDomain: 'env', environmentId: 'profile' });
+  });
+
+  test("an Auth Domain other than the saved one is never completed with the profile's Environment ID or secret", () => {
+    const error = thrown(() =>
+      resolveValues({ fields: pingoneFields.slice(0, 4), options: { authDomain: 'auth.pingone.eu' }, env: {}, saved, savedFrom: 'the saved profile "default"' }),
+    );
+    expect(error.code).toBe('location_mismatch');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(
+      '--auth-domain auth.pingone.eu is not where the saved profile "default" points (Auth Domain auth.pingone.com, Environment ID ' +
+        `${FAKE.environmentId}); its Client ID and Client Secret belong there and are not sent elsewhere.`,
+    );
+  });
+
+  test('a new location with every credential given for it: the saved location is not used at all', () => {
+    const resolved = resolveValues({
+      fields: pingoneFields.slice(0, 4),
+      options: { clientId: flagClientId, authDomain: 'auth.pingone.eu' },
+      env: { PINGONE_CLIENT_SECRET: 'FAKE-env-secret-0011' },
+      saved,
+    });
+    expect(resolved.values).toEqual({ clientId: flagClientId, clientSecret: 'FAKE-env-secret-0011', authDomain: 'auth.pingone.eu' });
   });
 
   test('the secret from --client-secret-stdin beats the environment', () => {

@@ -76,6 +76,7 @@ export const inveniasFields: readonly FieldSpec[] = [
   {
     key: 'subdomain',
     label: 'Subdomain',
+    location: true,
     flag: '--subdomain',
     env: 'INVENIAS_SUBDOMAIN',
     cyclrOrder: 5,
@@ -123,6 +124,7 @@ export const inveniasFields: readonly FieldSpec[] = [
     env: 'INVENIAS_PASSWORD',
     cyclrOrder: 4,
     secret: true,
+    password: true,
     description: "That user's password (Invenias identity provider, not single sign-on)",
     parse: parsePassword,
   },
@@ -159,6 +161,7 @@ export const inveniasFields: readonly FieldSpec[] = [
   originField({
     key: 'baseUrl',
     label: 'Base URL',
+    location: true,
     flag: '--base-url',
     env: 'INVENIAS_BASE_URL',
     description: 'Replaces https://{subdomain}.invenias.com (proxies, staging); saved in the profile',

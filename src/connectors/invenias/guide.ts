@@ -87,6 +87,4 @@ export const HINTS = {
     RENEW_THERE,
     '.',
   ],
-  /** Ctrl+C after a secret was kept: running again verifies what is saved. */
-  rerunToVerify: ['Run ', command('invenias', PROFILE), ' again (without --new-app or --renew) to verify them; no new application is created.'],
 } as const satisfies Record<string, Hint>;

@@ -2,28 +2,27 @@
 // one given, or reuse the profile's), the user, the token request as Cyclr sends it, and the diagnoses. A created or
 // renewed application's secret is a step result the runner saves before anything else happens.
 import type { ConnectorSteps, NextMove, Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
-import { CliError, InputError, InterruptedError, RejectedError } from '../../core/errors.js';
+import { CliError, InputError, RejectedError } from '../../core/errors.js';
 import type { Choice } from '../../core/terminal/prompts.js';
 import { missingInputs } from '../../core/run/resolve.js';
-import { givenExplicitly } from '../../core/run/wizard.js';
+import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
 import { HINTS } from './guide.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
+  APPLICATION_DETAILS,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  EXPIRATION,
+  SUBDOMAIN,
+  USER,
   askApiKey,
-  askApplicationDetails,
-  askClientId,
-  askClientSecret,
-  askExpiration,
   askPlan,
-  askSubdomain,
-  askUser,
   asExpiration,
   confirmCreate,
   confirmRenew,
   declined,
-  isOpen,
   showIntro,
   showSwaggerGuide,
   RENEW_STOPS_OLD_SECRET,
@@ -129,7 +128,7 @@ async function freshKeyAfter(context: StepContext, error: unknown, tries: number
 const introStep: Step = async (context, values) => {
   if (!context.interactive) return;
   showIntro(context);
-  if (isOpen(context, 'subdomain')) return { values: { subdomain: await askSubdomain(context, values) } };
+  return { values: await askOpen(context, [SUBDOMAIN], values) };
 };
 
 const planStep: Step = async (context, values) => {
@@ -150,7 +149,7 @@ const createStep: Step = async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
   if (context.interactive) {
-    answers = await askApplicationDetails(context, values, false);
+    answers = await askOpen(context, APPLICATION_DETAILS, values);
     // The API Key lives 3 minutes: it is asked for last, right before the request is shown and sent.
     if (isOpen(context, 'apiKey')) {
       await showSwaggerGuide(context, origin);
@@ -191,7 +190,7 @@ const createStep: Step = async (context, values) => {
       if (!context.interactive || !(error instanceof RejectedError) || error.code !== 'validation_failed') throw error;
       context.out.failure(error, { code: false });
       if (!(await context.prompt.confirm({ message: 'Change the Name, Expiration or Service Domain and try again?', default: true }))) throw error;
-      answers = { ...answers, ...(await askApplicationDetails(context, current(), true)) };
+      answers = { ...answers, ...(await askOpen(context, APPLICATION_DETAILS, current(), true)) };
       if (!(await confirmCreate(context, origin, current().apiKey ?? '', applicationRequest(current())))) throw declined('creating the application');
     }
   }
@@ -213,8 +212,8 @@ const renewStep: Step = async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
   if (context.interactive) {
-    if (values.clientId === undefined) answers = { clientId: await askClientId(context, values) };
-    if (isOpen(context, 'expiration')) answers = { ...answers, expiration: await askExpiration(context, values) };
+    if (values.clientId === undefined) answers = await CLIENT_ID.ask(context, values, false);
+    answers = { ...answers, ...(await askOpen(context, [EXPIRATION], current())) };
     // The API Key lives 3 minutes: it is asked for last, right before the request is shown and sent.
     if (isOpen(context, 'apiKey')) {
       await showSwaggerGuide(context, origin);
@@ -256,15 +255,12 @@ const savedStep: Step = async (context, values) => {
 
 const existingStep: Step = async (context, values) => {
   if (!context.interactive) return;
-  let answers: Values = {};
-  if (isOpen(context, 'clientId')) answers = { clientId: await askClientId(context, values) };
-  if (isOpen(context, 'clientSecret')) answers = { ...answers, clientSecret: await askClientSecret(context, { ...values, ...answers }) };
-  return { values: answers };
+  return { values: await askOpen(context, [CLIENT_ID, CLIENT_SECRET], values) };
 };
 
 /** Steps 6-7: the user the connector acts as. */
 const userStep: Step = async (context, values): Promise<StepResult | void> => {
-  if (context.interactive) return { values: await askUser(context, values, false) };
+  if (context.interactive) return { values: await askOpen(context, USER, values) };
 };
 
 const PLAN_STEPS: Record<Plan, readonly Step[]> = {
@@ -273,15 +269,6 @@ const PLAN_STEPS: Record<Plan, readonly Step[]> = {
   existing: [existingStep],
   saved: [savedStep],
 };
-
-/**
- * The expiry date the profile knows for this application and secret; unknown (null) for another application, or
- * for a secret that is not the saved one (the application was renewed elsewhere).
- */
-function savedExpiryOf(context: Pick<StepContext, 'saved'>, values: Values): string | null {
-  const { saved } = context;
-  return saved && saved.values.clientId === values.clientId && saved.secrets.clientSecret === values.clientSecret ? saved.expiresOn : null;
-}
 
 /** After a refusal, a person can change what they typed and try again, or stop. */
 function nextMoves(values: Values): Choice<NextMove>[] {
@@ -302,20 +289,9 @@ export const invenias: ConnectorSteps = {
   afterToken: checkApiCall,
   nextMoves,
   async edit(context, values, refusal) {
-    let answers: Values = {};
     // A refused user (password, or licence and group) is fixed by changing the user, not the application.
-    if (planOf(values) === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(refusal.code)) {
-      answers = { clientId: await askClientId(context, values) };
-      answers = { ...answers, clientSecret: await askClientSecret(context, { ...values, ...answers }) };
-    }
-    return { ...answers, ...(await askUser(context, { ...values, ...answers }, true)) };
-  },
-  expiresOn: savedExpiryOf,
-  interruptedAfterKeep(context, values) {
-    return new InterruptedError(
-      `Interrupted. Application ${values.clientId ?? ''} and its new Client Secret are saved in profile "${context.profileName}".`,
-      HINTS.rerunToVerify,
-    );
+    const application = planOf(values) === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(refusal.code);
+    return askOpen(context, application ? [CLIENT_ID, CLIENT_SECRET, ...USER] : USER, values, true);
   },
 };
 

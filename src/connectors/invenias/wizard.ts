@@ -1,31 +1,15 @@
 // The interactive Invenias steps: each reads its value from flags, environment or profile first and asks only
 // when it is still open; saved values are offered as defaults so Enter keeps them.
 import { browserCommand, openInBrowser } from '../../core/terminal/browser.js';
-import type { StepContext, Values } from '../../core/run/connector.js';
+import type { Question, QuestionContext, StepContext } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
-import { parseRequiredText, parseSecret } from '../../core/run/validate.js';
-import { askKeptSecret, givenExplicitly, validateWith } from '../../core/run/wizard.js';
+import { askField, chooseField } from '../../core/run/wizard.js';
 import { type ApplicationRequest, applicationsUrl, renewUrl } from './applications.js';
-import {
-  EXPIRATIONS,
-  type Expiration,
-  field,
-  parseAppName,
-  parseClientId,
-  parseExpiration,
-  parsePassword,
-  parseSubdomain,
-  swaggerUrl,
-} from './fields.js';
+import { EXPIRATIONS, type Expiration, field, parseExpiration, swaggerUrl } from './fields.js';
 import { API_KEY_STEPS, SERVICE_DOMAIN_WHERE } from './guide.js';
 
-type Context = Pick<StepContext, 'prompt' | 'out' | 'redactor' | 'sources'>;
-
-/** Asked for unless the user gave it on the command line or in the environment; when editing, always. */
-export function isOpen(context: Pick<StepContext, 'sources'>, key: string, editing = false): boolean {
-  return editing || !givenExplicitly(context, key);
-}
+type Context = QuestionContext;
 
 export function showIntro(context: Pick<StepContext, 'out'>): void {
   const { out } = context;
@@ -35,16 +19,26 @@ export function showIntro(context: Pick<StepContext, 'out'>): void {
   out.say();
 }
 
-export async function askSubdomain(context: Context, values: Values): Promise<string> {
-  const answer = await context.prompt.text({
-    message: 'Subdomain (company, company.invenias.com or your portal URL)',
-    default: values.subdomain,
-    validate: validateWith(parseSubdomain),
-  });
-  const subdomain = parseSubdomain(answer);
-  if (subdomain !== answer.trim()) context.out.say(`  Subdomain: ${subdomain}`);
-  return subdomain;
-}
+export const SUBDOMAIN = askField(field('subdomain'), { message: 'Subdomain (company, company.invenias.com or your portal URL)', sayNormalised: true });
+export const CLIENT_ID = askField(field('clientId'));
+export const CLIENT_SECRET = askField(field('clientSecret'));
+export const EXPIRATION = chooseField(field('expiration'), EXPIRATIONS.map((choice) => ({ name: choice, value: choice })));
+/** The application's Name, Expiration and the Cyclr Service Domain of its ReplyUrl. */
+export const APPLICATION_DETAILS: readonly Question[] = [
+  askField(field('appName'), { message: 'Application Name' }),
+  EXPIRATION,
+  askField(field('serviceDomain'), { message: 'Cyclr Service Domain', intro: [`The Cyclr service domain is under ${SERVICE_DOMAIN_WHERE}.`] }),
+];
+/** Step 6: the Invenias user the connector will act as. */
+export const USER: readonly Question[] = [
+  askField(field('username'), {
+    intro: [
+      'The Invenias user Cyclr acts as: one that signs in with the Invenias identity provider (not single sign-on),',
+      'and is licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls.',
+    ],
+  }),
+  askField(field('password')),
+];
 
 export async function askPlan(context: Pick<StepContext, 'prompt'>): Promise<'create' | 'existing'> {
   return context.prompt.select<'create' | 'existing'>({
@@ -72,39 +66,10 @@ export async function showSwaggerGuide(context: Pick<StepContext, 'prompt' | 'ou
   out.say();
 }
 
+/** The API Key lives 3 minutes: a fresh one is asked for, never kept. */
 export async function askApiKey(context: Context, fresh = false): Promise<string> {
-  const answer = await context.prompt.secret({
-    message: fresh ? 'A fresh API Key' : 'API Key',
-    validate: validateWith((value) => parseSecret(value, 'API Key')),
-  });
-  const key = parseSecret(answer, 'API Key');
-  if (key.trimmed) context.out.warn('Removed whitespace around the pasted API Key.');
-  context.redactor.add(key.value);
-  return key.value;
-}
-
-/** The application's Name, Expiration and the Cyclr Service Domain of its ReplyUrl; returns the answers. */
-export async function askApplicationDetails(context: Context, values: Values, editing: boolean): Promise<Values> {
-  const { prompt } = context;
-  let answers: Values = {};
-  if (isOpen(context, 'appName', editing)) {
-    answers = { ...answers, appName: parseAppName(await prompt.text({ message: 'Application Name', default: values.appName, validate: validateWith(parseAppName) })) };
-  }
-  if (isOpen(context, 'expiration', editing)) answers = { ...answers, expiration: await askExpiration(context, values) };
-  if (isOpen(context, 'serviceDomain', editing)) {
-    context.out.say(`  The Cyclr service domain is under ${SERVICE_DOMAIN_WHERE}.`);
-    const parse = field('serviceDomain').parse;
-    answers = { ...answers, serviceDomain: parse(await prompt.text({ message: 'Cyclr Service Domain', default: values.serviceDomain, validate: validateWith(parse) })) };
-  }
-  return answers;
-}
-
-export async function askExpiration(context: Pick<StepContext, 'prompt'>, values: Values): Promise<Expiration> {
-  return context.prompt.select<Expiration>({
-    message: 'Expiration',
-    default: EXPIRATIONS.find((choice) => choice === values.expiration),
-    choices: EXPIRATIONS.map((choice) => ({ name: choice, value: choice })),
-  });
+  const { apiKey } = await askField(field('apiKey'), { message: fresh ? 'A fresh API Key' : 'API Key' }).ask(context, {}, false);
+  return apiKey ?? '';
 }
 
 /** Shows exactly what is about to be sent (the key masked) and asks to go on. */
@@ -131,31 +96,6 @@ export async function confirmRenew(context: Pick<StepContext, 'prompt' | 'out'>,
   out.say('  Invenias issues a new Client Secret; enter it in Cyclr afterwards.');
   out.warn(RENEW_STOPS_OLD_SECRET);
   return context.prompt.confirm({ message: 'Renew this application?', default: true });
-}
-
-export async function askClientId(context: Pick<StepContext, 'prompt'>, values: Values): Promise<string> {
-  return parseClientId(await context.prompt.text({ message: 'Client ID', default: values.clientId, validate: validateWith(parseClientId) }));
-}
-
-export async function askClientSecret(context: Context, values: Values): Promise<string> {
-  return askKeptSecret(context, values.clientSecret, 'Client Secret', (value) => {
-    const secret = parseSecret(value, 'Client Secret');
-    if (secret.trimmed) context.out.warn('Removed whitespace around the pasted Client Secret.');
-    return secret.value;
-  });
-}
-
-/** Step 6: the Invenias user the connector will act as; returns the answers. */
-export async function askUser(context: Context, values: Values, editing: boolean): Promise<Values> {
-  let answers: Values = {};
-  if (isOpen(context, 'username', editing)) {
-    const parse = (value: string): string => parseRequiredText(value, 'Username');
-    context.out.say('  The Invenias user Cyclr acts as: one that signs in with the Invenias identity provider (not single sign-on),');
-    context.out.say('  and is licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls.');
-    answers = { username: parse(await context.prompt.text({ message: 'Username', default: values.username, validate: validateWith(parse) })) };
-  }
-  if (isOpen(context, 'password', editing)) answers = { ...answers, password: await askKeptSecret(context, values.password, 'Password', parsePassword) };
-  return answers;
 }
 
 /** The user said no at a confirmation: nothing was sent. */

@@ -3,12 +3,12 @@
 // token check Cyclr depends on follows, retried while the new application, its roles or its secret settle.
 import type { Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
 import { CliError, InputError, RejectedError } from '../../core/errors.js';
+import { type Hint, PROFILE, command, joinHints } from '../../core/hint.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { givenExplicitly, validateWith } from '../../core/run/wizard.js';
 import { parseSecret, parseUuid } from '../../core/run/validate.js';
-import { keepPreviousHours } from './definition.js';
 import { DEFAULT_ROLES } from './guide.js';
-import { parseRoleNames, pingoneFields } from './fields.js';
+import { keepPreviousHours, parseRoleNames, pingoneFields } from './fields.js';
 import { type AdminCredentials, type ApplicationSummary, type PlannedRequest, ManagementApi, adminToken, apiOriginFor, plannedCreate } from './management.js';
 import { askAuthDomain, askEnvironmentId } from './wizard.js';
 
@@ -105,7 +105,7 @@ function secretNotSaved(applicationId: string, reason: string, keptAt: string | 
   return new CliError(
     'secret_not_saved',
     `PingOne issued a Client Secret for application ${applicationId}, but it could not be saved: ${reason}${keptAt ? ` ${keptAt}.` : ''}`,
-    `Fix the config directory, then run connector-setup pingone --create again: it reuses application ${applicationId} and reads its secret again.`,
+    ['Fix the config directory, then run ', command('pingone', '--create', PROFILE), ` again: it reuses application ${applicationId} and reads its secret again.`],
     1,
   );
 }
@@ -190,15 +190,12 @@ function applicationOf(context: StepContext, values: Values, doing: string): str
     throw new InputError(
       'missing_input',
       `Nothing to ${doing}: profile "${context.profileName}" names no application.`,
-      'Pass --client-id (the application ID), or create the application with connector-setup pingone --create.',
+      ['Pass --client-id (the application ID), or create the application with ', command('pingone', '--create', PROFILE), '.'],
     );
   }
   return id;
 }
 
-function profileFlag(context: StepContext): string {
-  return context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
-}
 
 /** A new secret, the previous one kept for --keep-previous hours: docs/contract.md "Rotating a secret". */
 export const rotateStep: Step = async (context, values) => {
@@ -239,7 +236,7 @@ export const rotateStep: Step = async (context, values) => {
         new CliError(
           'secret_not_saved',
           `PingOne issued a new Client Secret for application ${applicationId}, but it could not be saved: ${reason}${keptAt ? ` ${keptAt}.` : ''}`,
-          `The previous secret still works until ${rotated.previousExpiresAt}. Fix the config directory, then run connector-setup pingone --rotate${profileFlag(context)} again.`,
+          [`The previous secret still works until ${rotated.previousExpiresAt}. Fix the config directory, then run `, command('pingone', '--rotate', PROFILE), ' again.'],
           1,
         ),
     },
@@ -248,11 +245,10 @@ export const rotateStep: Step = async (context, values) => {
 };
 
 /** While a rotation is half done, every verify says until when the previous secret works and how to finish. */
-export function rotationWarning(context: Pick<StepContext, 'clock' | 'profileName'>, values: Values): string | undefined {
+export function rotationWarning(context: Pick<StepContext, 'clock'>, values: Values): Hint | undefined {
   const until = values.previousSecretExpiresAt;
   if (until === undefined || !(Date.parse(until) > context.clock.now())) return undefined;
-  const profile = context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
-  return `The previous Client Secret still works until ${until}: update the Client Secret in Cyclr, then run connector-setup pingone --rotate --finish${profile}.`;
+  return [`The previous Client Secret still works until ${until}: update the Client Secret in Cyclr, then run `, command('pingone', '--rotate', '--finish', PROFILE), '.'];
 }
 
 /**
@@ -271,7 +267,7 @@ export async function namingMissingRoles(context: StepContext, values: Values, r
     return new RejectedError(
       refusal.code,
       `${refusal.message} It holds ${held.length === 1 ? '1 role assignment' : `${held.length} role assignments`}, without ${missing.join(', ')}.`,
-      `Run connector-setup pingone --create${profileFlag(context)} --client-id ${applicationId}, which grants ${missing.join(', ')} to this application; or: ${refusal.hint}`,
+      joinHints(['Run ', command('pingone', '--create', '--client-id', applicationId, PROFILE), `, which grants ${missing.join(', ')} to this application; or: `], refusal.advice),
     );
   } catch {
     return refusal;

@@ -1,9 +1,8 @@
 import type { Connector, ConnectorOptions } from '../../core/run/connector.js';
 import { InputError, quoteValue } from '../../core/errors.js';
-import { parseAuthorizationUrl, pingoneFields } from './fields.js';
+import { command } from '../../core/hint.js';
+import { DEFAULT_KEEP_PREVIOUS_HOURS, keepPreviousHours, parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { CYCLR_LOCATION } from './guide.js';
-
-export const DEFAULT_KEEP_PREVIOUS_HOURS = 24;
 
 export const pingoneDefinition: Connector = {
   name: 'pingone',
@@ -48,23 +47,11 @@ function checkModes(options: ConnectorOptions): void {
     if (changing) throw new InputError('invalid_input', `--verify never creates or changes anything; drop ${flag(changing)}.`);
   }
   for (const [companion, of] of [['dryRun', 'create'], ['keepPrevious', 'rotate'], ['finish', 'rotate']] as const) {
-    if (given(companion) && !given(of)) throw new InputError('invalid_input', `${flag(companion)} goes with --${of}.`, `connector-setup pingone --${of} ${flag(companion)}${companion === 'keepPrevious' ? ' HOURS' : ''}`);
+    if (given(companion) && !given(of)) throw new InputError('invalid_input', `${flag(companion)} goes with --${of}.`, [command('pingone', `--${of}`, flag(companion), ...(companion === 'keepPrevious' ? ['HOURS'] : []))]);
   }
   const issuing = ['create', 'rotate'].find(given);
   // The secret PingOne issues is shown once: it is always kept, so the profile must be written.
   if (issuing && options.save === false) throw new InputError('invalid_input', `--no-save does not go with --${issuing}: the secret PingOne issues is shown once and must be kept.`, 'Choose the profile that keeps it with --profile NAME.');
   if (given('finish') && given('keepPrevious')) throw new InputError('invalid_input', '--finish drops the previous secret now; --keep-previous does not apply.');
   if (given('keepPrevious')) keepPreviousHours(options);
-}
-
-/** --keep-previous HOURS: a whole number from 1 to 720 (PingOne keeps a previous secret 1 minute to 30 days). */
-export function keepPreviousHours(options: ConnectorOptions): number {
-  const raw = options.keepPrevious;
-  if (raw === undefined || raw === false) return DEFAULT_KEEP_PREVIOUS_HOURS;
-  const text = String(raw).trim();
-  const hours = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(hours >= 1 && hours <= 720)) {
-    throw new InputError('invalid_input', `--keep-previous must be a whole number of hours from 1 to 720, not ${quoteValue(text)}.`, 'PingOne keeps a previous secret for 1 minute to 30 days; for example --keep-previous 48.');
-  }
-  return hours;
 }

@@ -1,5 +1,6 @@
 import { type FieldSpec, hostField, secretField } from '../../core/run/fields.js';
-import { InputError } from '../../core/errors.js';
+import type { ConnectorOptions } from '../../core/run/connector.js';
+import { InputError, quoteValue } from '../../core/errors.js';
 import { parseHostPort, parseOrigin, parseRequiredText, parseUuid } from '../../core/run/validate.js';
 import { DEFAULT_APP_NAME, DEFAULT_ROLES } from './guide.js';
 
@@ -34,6 +35,7 @@ export const pingoneFields: readonly FieldSpec[] = [
   hostField({
     key: 'authDomain',
     label: 'Auth Domain',
+    location: true,
     flag: '--auth-domain',
     env: 'PINGONE_AUTH_DOMAIN',
     cyclrOrder: 3,
@@ -44,6 +46,7 @@ export const pingoneFields: readonly FieldSpec[] = [
   {
     key: 'environmentId',
     label: 'Environment ID',
+    location: true,
     flag: '--environment-id',
     env: 'PINGONE_ENVIRONMENT_ID',
     cyclrOrder: 4,
@@ -160,4 +163,19 @@ export function parseAuthorizationUrl(raw: string): AuthorizationUrlParts {
     );
   }
   return { authDomain: parseHostPort(match[1], label), environmentId: parseUuid(match[2], `The Environment ID in the ${label}`) };
+}
+
+/** How long a rotated-out secret keeps working by default, in hours. */
+export const DEFAULT_KEEP_PREVIOUS_HOURS = 24;
+
+/** --keep-previous HOURS: a whole number from 1 to 720 (PingOne keeps a previous secret 1 minute to 30 days). */
+export function keepPreviousHours(options: ConnectorOptions): number {
+  const raw = options.keepPrevious;
+  if (raw === undefined || raw === false) return DEFAULT_KEEP_PREVIOUS_HOURS;
+  const text = String(raw).trim();
+  const hours = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(hours >= 1 && hours <= 720)) {
+    throw new InputError('invalid_input', `--keep-previous must be a whole number of hours from 1 to 720, not ${quoteValue(text)}.`, 'PingOne keeps a previous secret for 1 minute to 30 days; for example --keep-previous 48.');
+  }
+  return hours;
 }

@@ -1,5 +1,5 @@
 // The PingOne console steps of the partner guide, as data: shown as a checklist before the questions.
-import { type Hint, inWizard } from '../../core/hint.js';
+import { type Hint, PROFILE, command, inWizard } from '../../core/hint.js';
 
 export const WORKER_APP_CHECKLIST = [
   'Sign in to the PingOne admin console and select the environment Cyclr will connect to.',
@@ -29,7 +29,11 @@ export const HINTS = {
   unauthorizedClient:
     'In PingOne: Applications > Applications > your Worker app > Configuration > edit: set Grant Type to Client Credentials.',
   noRoles:
-    'In PingOne: Applications > Applications > your Worker app > Roles: click Grant Roles and grant Identity Data Admin, scoped to this environment (or run connector-setup pingone --create, which grants it).',
+    [
+      'In PingOne: Applications > Applications > your Worker app > Roles: click Grant Roles and grant Identity Data Admin, scoped to this environment (or run ',
+      command('pingone', '--create', PROFILE),
+      ', which grants it).',
+    ],
   environmentNotFound: ["Check the Environment ID and the Auth Domain: copy the AUTHORIZATION URL from the application's Configuration tab and ", PASTE_IT, '.'],
   environmentNotAtCustomDomain: [
     "Check the Environment ID, and that the Auth Domain is a custom domain of that environment; or copy the AUTHORIZATION URL from the application's Configuration tab and ",

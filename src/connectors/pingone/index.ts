@@ -1,16 +1,18 @@
 // PingOne as steps: the Worker app checklist and the questions (setup), the token request as Cyclr sends it, and
 // the diagnosis of a refusal. Core runs them, verifies, saves and renders.
 import type { ConnectorSteps, Step } from '../../core/run/connector.js';
+import { PROFILE, command } from '../../core/hint.js';
 import { InterruptedError } from '../../core/errors.js';
 import { createStep, namingMissingRoles, rotateStep, rotationWarning } from './create.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
-import { collect, showChecklist } from './wizard.js';
+import { askOpen } from '../../core/run/wizard.js';
+import { QUESTIONS, showChecklist } from './wizard.js';
 
 /** The Worker app made in the console: its checklist, then the questions. */
 const consoleStep: Step = async (context, values) => {
   if (!context.interactive) return;
   showChecklist(context);
-  return { values: await collect(context, values, false) };
+  return { values: await askOpen(context, QUESTIONS, values) };
 };
 
 /** Which way this run gets its application: --create, --rotate, or the console (in the wizard, the first question). */
@@ -33,6 +35,7 @@ const planStep: Step = async (context, values) => {
 
 export const pingone: ConnectorSteps = {
   setup: [planStep],
+  questions: QUESTIONS,
   verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   tokenRequest,
   async diagnose(context, refusal, values) {
@@ -40,10 +43,9 @@ export const pingone: ConnectorSteps = {
     return error.code === 'no_roles' ? namingMissingRoles(context, values, error) : error;
   },
   interruptedAfterKeep(context, values) {
-    const profileFlag = context.profileName === 'default' ? '' : ` --profile ${context.profileName}`;
     return new InterruptedError(
       `Interrupted. Application ${values.applicationId ?? values.clientId ?? ''} and its Client Secret are saved in profile "${context.profileName}".`,
-      `Run connector-setup pingone --verify${profileFlag} to check them; --create again reuses the application instead of making another.`,
+      ['Run ', command('pingone', '--verify', PROFILE), ' to check them; --create again reuses the application instead of making another.'],
     );
   },
   async afterToken(context, values) {
@@ -55,7 +57,6 @@ export const pingone: ConnectorSteps = {
     { name: 'Change the values I entered', value: 'edit' },
     { name: 'Quit', value: 'quit' },
   ],
-  edit: (context, values) => collect(context, values, true),
   // PingOne applies console changes with a delay: its own Go SDK retries "Unsupported authentication method" for this
   // reason (docs/partners.md P-SETTLE). Four tries over 14 s; a wrong environment or region does not settle by waiting.
   settling: { codes: ['wrong_auth_method', 'unauthorized_client', 'no_roles', 'invalid_client', 'app_disabled'], waitsSeconds: [2, 4, 8] },

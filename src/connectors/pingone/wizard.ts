@@ -1,16 +1,15 @@
 // The interactive PingOne steps: each reads its value from flags, environment or profile first and asks
 // only when it is still open; saved values are offered as defaults so Enter keeps them.
-import type { StepContext, Values } from '../../core/run/connector.js';
+import type { Question, QuestionContext, StepContext, Values } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
-import { maskSecret } from '../../core/redact.js';
-import { parseSecret, parseUuid } from '../../core/run/validate.js';
-import { givenExplicitly, validateWith } from '../../core/run/wizard.js';
+import type { FieldSpec } from '../../core/run/fields.js';
+import { parseUuid } from '../../core/run/validate.js';
+import { askField, givenExplicitly, validateWith } from '../../core/run/wizard.js';
 import { REGIONS, parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { WORKER_APP_CHECKLIST } from './guide.js';
 
-type Context = Pick<StepContext, 'prompt' | 'out' | 'redactor' | 'sources'>;
 /** One question; it returns the values it set (the AUTHORIZATION URL sets two). */
-type Question = (context: Context, values: Values, editing: boolean) => Promise<Values>;
+type Ask = Question['ask'];
 
 export function showChecklist(context: Pick<StepContext, 'out'>): void {
   const { out } = context;
@@ -19,33 +18,11 @@ export function showChecklist(context: Pick<StepContext, 'out'>): void {
   out.say();
 }
 
-const askClientId: Question = async (context, values) => ({
-  clientId: parseUuid(
-    await context.prompt.text({ message: 'Client ID', default: values.clientId, validate: validateWith((value) => parseUuid(value, 'Client ID')) }),
-    'Client ID',
-  ),
-});
-
-const askClientSecret: Question = async (context, values) => {
-  const kept = values.clientSecret;
-  const message = kept ? `Client Secret (Enter keeps ${maskSecret(kept)})` : 'Client Secret';
-  const answer = await context.prompt.secret({
-    message,
-    validate: (value) => (kept && value === '' ? true : validateWith((secret) => parseSecret(secret, 'Client Secret'))(value)),
-  });
-  if (answer === '' && kept) return { clientSecret: kept };
-  const secret = parseSecret(answer, 'Client Secret');
-  if (secret.trimmed) context.out.warn('Removed whitespace around the pasted Client Secret.');
-  context.redactor.add(secret.value);
-  return { clientSecret: secret.value };
-};
-
-const authDomainField = pingoneFields.find((field) => field.key === 'authDomain') ?? pingoneFields[0]!;
 const PASTE_URL = 'paste-url';
 const CUSTOM_DOMAIN = 'custom-domain';
 
 /** A pasted AUTHORIZATION URL must agree with an Environment ID already given by flag or variable. */
-function parseUrlAgreeing(context: Context, values: Values, editing: boolean): (value: string) => ReturnType<typeof parseAuthorizationUrl> {
+function parseUrlAgreeing(context: QuestionContext, values: Values, editing: boolean): (value: string) => ReturnType<typeof parseAuthorizationUrl> {
   const source = context.sources.environmentId;
   const given = !editing && givenExplicitly(context, 'environmentId') ? values.environmentId : undefined;
   return (value) => {
@@ -58,7 +35,7 @@ function parseUrlAgreeing(context: Context, values: Values, editing: boolean): (
   };
 }
 
-export const askAuthDomain: Question = async (context, values, editing) => {
+export const askAuthDomain: Ask = async (context, values, editing) => {
   const { prompt } = context;
   const regional = REGIONS.find((region) => region.authDomain === values.authDomain);
   const choice = await prompt.select<string>({
@@ -81,9 +58,9 @@ export const askAuthDomain: Question = async (context, values, editing) => {
     const domain = await prompt.text({
       message: 'Auth Domain (host[:port])',
       default: regional ? undefined : values.authDomain,
-      validate: validateWith(authDomainField.parse),
+      validate: validateWith(field('authDomain').parse),
     });
-    return { authDomain: authDomainField.parse(domain) };
+    return { authDomain: field('authDomain').parse(domain) };
   }
   return { authDomain: choice };
 };
@@ -100,7 +77,7 @@ function parseEnvironmentAnswer(values: Values): (value: string) => string {
   };
 }
 
-export const askEnvironmentId: Question = async (context, values) => {
+export const askEnvironmentId: Ask = async (context, values) => {
   const parse = parseEnvironmentAnswer(values);
   const answer = await context.prompt.text({ message: 'Environment ID', default: values.environmentId, validate: validateWith(parse) });
   const environmentId = parse(answer);
@@ -108,22 +85,12 @@ export const askEnvironmentId: Question = async (context, values) => {
   return { environmentId };
 };
 
-const QUESTIONS: ReadonlyArray<[string, Question]> = [
-  ['clientId', askClientId],
-  ['clientSecret', askClientSecret],
-  ['authDomain', askAuthDomain],
-  ['environmentId', askEnvironmentId],
-];
+const field = (key: string): FieldSpec => pingoneFields.find((candidate) => candidate.key === key) ?? pingoneFields[0]!;
 
-/**
- * Asks for every value still open (not given on the command line or in the environment); with `editing`, for every
- * value, offering the current ones. Returns the answers.
- */
-export async function collect(context: Context, values: Values, editing: boolean): Promise<Values> {
-  let answers: Values = {};
-  for (const [key, question] of QUESTIONS) {
-    if (key in answers || (!editing && givenExplicitly(context, key))) continue;
-    answers = { ...answers, ...(await question(context, { ...values, ...answers }, editing)) };
-  }
-  return answers;
-}
+/** The wizard's questions, in order; core asks those still open and, for "Change the values I entered", all of them. */
+export const QUESTIONS: readonly Question[] = [
+  askField(field('clientId')),
+  askField(field('clientSecret')),
+  { key: 'authDomain', ask: askAuthDomain },
+  { key: 'environmentId', ask: askEnvironmentId },
+];

@@ -40,8 +40,19 @@ export interface StepContext {
   readonly sources: Readonly<Record<string, ValueSource>>;
   /** Runs one network check with a progress line, and records its name, outcome and time in the run's result. */
   check<T>(name: string, work: () => Promise<T>): Promise<T>;
-  /** A warning for the run's result (printed with it, and in its JSON). */
-  warn(text: string): void;
+  /** A warning for the run's result (printed with it, and in its JSON); its commands are completed with the run's profile. */
+  warn(text: Hint): void;
+}
+
+/** What a wizard question may use. */
+export type QuestionContext = Pick<StepContext, 'prompt' | 'out' | 'redactor' | 'sources'>;
+
+/** One question of a connector's wizard (most are one field: see askField in wizard.ts). */
+export interface Question {
+  /** The value it answers: asked while not given on the command line, on stdin or in the environment. */
+  readonly key: string;
+  /** Asks; returns the values it set (one answer can set several, as a pasted URL does). */
+  ask(context: QuestionContext, values: Values, editing: boolean): Promise<Values>;
 }
 
 /** A step context without the run's own recorders (`check`, `warn`) and sources: what a session gives a run. */
@@ -59,15 +70,16 @@ export interface ConnectorInfo {
    * command is completed with the run's profile.
    */
   readonly renewHint?: Hint;
+  /**
+   * The partner issues a secret it shows only once (keys of the field holding it and of the field naming its
+   * application): core keeps it even with --no-save, says after Ctrl+C where it is, and says what a profile's
+   * removal loses.
+   */
+  readonly oneTimeSecret?: { readonly secret: string; readonly application: string };
 }
 
 export interface Connector extends ConnectorInfo {
   readonly summary: string;
-  /**
-   * The partner issues a secret it shows only once (keys of the field holding it and of the field naming its
-   * application): core keeps it even with --no-save, and says what a profile's removal loses.
-   */
-  readonly oneTimeSecret?: { readonly secret: string; readonly application: string };
   /** Flags beyond the fields' own, e.g. `--authorization-url`. */
   readonly extraFlags: readonly ExtraFlag[];
   /** Turns connector-specific flags into field values before values are resolved. */
@@ -128,12 +140,12 @@ export interface ConnectorSteps {
   afterToken?(context: StepContext, values: Values, token: Extract<TokenAnswer, { kind: 'token' }>): Promise<void>;
   /** The choices after a refusal, in the partner's words. */
   nextMoves?(values: Values, refusal: CliError): Choice<NextMove>[];
-  /** "Change the values I entered": asks again and returns the new values. */
-  edit(context: StepContext, values: Values, refusal: CliError): Promise<Values>;
+  /** The wizard's questions, in order; core asks those still open (see askStep) and, by default, all of them again to edit. */
+  questions?: readonly Question[];
+  /** "Change the values I entered", where it depends on the refusal: asks again and returns the new values. */
+  edit?(context: StepContext, values: Values, refusal: CliError): Promise<Values>;
+  /** Ctrl+C after a one-time secret was kept, where core's words (from oneTimeSecret) do not fit the partner. */
+  interruptedAfterKeep?(context: StepContext, values: Values): CliError;
   /** Console settings take a moment to apply: after "Try again", these refusals are retried with a countdown. */
   settling?: Settling;
-  /** The expiry date the profile knows for the application these values name (null when unknown). */
-  expiresOn?(context: StepContext, values: Values): string | null;
-  /** Ctrl+C after a one-time secret was kept: say what is saved and how to go on. */
-  interruptedAfterKeep?(context: StepContext, values: Values): CliError;
 }

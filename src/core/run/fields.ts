@@ -1,4 +1,5 @@
 // What a connector asks for, and where each value may come from (docs/contract.md, "Where values come from").
+import { InputError, quoteValue } from '../errors.js';
 import { parseHostPort, parseOrigin, parseSecret } from './validate.js';
 
 export interface FieldSpec {
@@ -11,6 +12,8 @@ export interface FieldSpec {
   stdinFlag?: string;
   env?: string;
   secret?: boolean;
+  /** A person's own password: shown only as set, never even its last characters. */
+  password?: boolean;
   /** Short-lived (Invenias' API Key): used in the run, never saved. */
   transient?: boolean;
   /** Its place in the list of values to enter in Cyclr; absent when Cyclr does not ask for it. */
@@ -24,6 +27,11 @@ export interface FieldSpec {
   description: string;
   /** What a value looks like, shown in a hint when one is refused (`auth.pingone.eu`). */
   example?: string;
+  /**
+   * Says where the credentials go (Invenias' subdomain and base URL; PingOne's Auth Domain and Environment ID): these
+   * are resolved as one unit, so a location given for this run is never completed with another from the profile.
+   */
+  location?: boolean;
   /** Validates and normalises; throws InputError naming the field. */
   parse(raw: string): string;
 }
@@ -51,4 +59,26 @@ export function optionKey(flag: string): string {
 export function describeSources(field: FieldSpec): string {
   const ways = [field.flag, field.stdinFlag, field.env && `set ${field.env}`].filter(Boolean);
   return ways.join(' or ');
+}
+
+/**
+ * How a saved profile is checked when read: its connector is one this version knows, and each of its values passes
+ * the same rules as input (a hand-edited host is not trusted as is). Returns what is wrong, or undefined.
+ */
+export function savedProfileCheck(connectors: readonly { name: string; fields: readonly FieldSpec[] }[]) {
+  return (connector: string, values: Readonly<Record<string, string>>): string | undefined => {
+    const spec = connectors.find((candidate) => candidate.name === connector);
+    if (!spec) return `${quoteValue(connector)} is not a connector this version knows (${connectors.map((candidate) => candidate.name).join(', ')})`;
+    for (const [key, value] of Object.entries(values)) {
+      const field = spec.fields.find((candidate) => candidate.key === key);
+      if (!field || field.secret) continue;
+      try {
+        field.parse(value);
+      } catch (error) {
+        if (error instanceof InputError) return error.message;
+        throw error;
+      }
+    }
+    return undefined;
+  };
 }

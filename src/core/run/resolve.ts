@@ -64,6 +64,9 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
   const notices: string[] = [];
   const references: Record<string, string> = {};
   const fromStdin = stdinField(input.fields, input.options);
+  const savedLocation = savedLocationUsable(input);
+  // Saved references are the profile's credentials too: never sent to a location other than the saved one.
+  const fromProfile = new Set<string>();
   // A secret given as a reference (on stdin, in a CI variable) is read from the vault like a saved one.
   const asReference = (field: FieldSpec, raw: string): boolean => {
     if (!field.secret || !isSecretReference(raw.trim())) return false;
@@ -74,7 +77,7 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
   for (const field of input.fields) {
     const flagValue = field.flag ? input.options[optionKey(field.flag)] : undefined;
     const envValue = field.env ? input.env[field.env] : undefined;
-    const savedValue = field.secret ? input.saved?.secrets[field.key] : input.saved?.values[field.key];
+    const savedValue = field.location && !savedLocation ? undefined : field.secret ? input.saved?.secrets[field.key] : input.saved?.values[field.key];
     const savedReference = field.secret ? input.saved?.references?.[field.key] : undefined;
     if (typeof flagValue === 'string') {
       values[field.key] = parseFrom(field, flagValue, field.flag ?? 'flag', notices);
@@ -90,6 +93,7 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
     } else if (savedReference !== undefined) {
       references[field.key] = savedReference;
       sources[field.key] = 'reference';
+      fromProfile.add(field.key);
     } else if (savedValue !== undefined) {
       values[field.key] = parseFrom(field, savedValue, input.savedFrom ?? 'the saved profile', notices);
       sources[field.key] = 'profile';
@@ -98,7 +102,59 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
       sources[field.key] = 'default';
     }
   }
+  if (!savedLocation) refuseSavedCredentialsElsewhere(input, sources, fromProfile);
   return { values, sources, notices, references };
+}
+
+/** A location value given for this run (flag or environment), as the field reads it; undefined when not given. */
+function givenLocation(field: FieldSpec, input: ResolveInput): { value: string; where: string } | undefined {
+  const flagValue = field.flag ? input.options[optionKey(field.flag)] : undefined;
+  if (typeof flagValue === 'string') {
+    const value = field.parse(flagValue);
+    return { value, where: `${field.flag} ${value}` };
+  }
+  const envValue = field.env ? input.env[field.env] : undefined;
+  if (envValue !== undefined && envValue !== '') {
+    const value = field.parse(envValue);
+    return { value, where: `${field.env}=${value}` };
+  }
+  return undefined;
+}
+
+/**
+ * The saved location completes the run's only when every location value given for the run is the saved one:
+ * a subdomain given beside a saved base URL of another tenant would otherwise send one tenant's credentials to
+ * another's host.
+ */
+function savedLocationUsable(input: ResolveInput): boolean {
+  if (!input.saved) return true;
+  return input.fields.every((field) => {
+    if (!field.location) return true;
+    const given = givenLocation(field, input);
+    return given === undefined || given.value === input.saved?.values[field.key];
+  });
+}
+
+/**
+ * A location other than the saved one was given: the profile's credentials (its Client ID, secrets, user) belong
+ * to the saved location and are never sent to another. Refused before anything is sent (exit 2).
+ */
+function refuseSavedCredentialsElsewhere(input: ResolveInput, sources: Record<string, ValueSource>, fromProfile: ReadonlySet<string>): void {
+  const credentials = input.fields.filter(
+    (field) => !field.location && (field.secret || field.cyclrOrder !== undefined) && (sources[field.key] === 'profile' || fromProfile.has(field.key)),
+  );
+  if (credentials.length === 0) return;
+  const locations = input.fields.filter((field) => field.location);
+  const given = locations.flatMap((field) => givenLocation(field, input)?.where ?? []);
+  const saved = locations.flatMap((field) => {
+    const value = input.saved?.values[field.key];
+    return value === undefined ? [] : [`${field.label} ${value}`];
+  });
+  throw new InputError(
+    'location_mismatch',
+    `${given.join(' with ')} is not where ${input.savedFrom ?? 'the saved profile'} points (${saved.join(', ')}); its ${inWords(credentials.map((field) => field.label))} belong there and are not sent elsewhere.`,
+    `Use another profile for the new place (--profile NAME), or give every value for it (${credentials.map((field) => describeSources(field)).join('; ')}).`,
+  );
 }
 
 export function missingInput(field: FieldSpec, why = ''): InputError {
@@ -118,4 +174,9 @@ export function missingInputs(fields: readonly FieldSpec[], why = ''): InputErro
     `Missing ${fields.map((field) => field.label).join(', ')}${why}.`,
     `Pass ${fields.map((field) => `${field.label}: ${describeSources(field)}`).join('; ')}; or run it in a terminal to be asked.`,
   );
+}
+
+/** "A, B and C". */
+function inWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import type { ConnectorSteps, NextMove, RunContextBase, Step, StepContext, StepResult, Values } from './connector.js';
 import { CliError, type HintRun, InterruptedError, RejectedError } from '../errors.js';
-import { joinHints } from '../hint.js';
+import { PROFILE, command, joinHints } from '../hint.js';
+import { askOpen } from './wizard.js';
 import type { FieldSpec } from './fields.js';
 import { type TokenRefusal, diagnoseRefusal, requestToken } from '../net/oauth.js';
 import { type Check, type CyclrValue, type RunOutcome, failureKind } from '../outcome.js';
@@ -132,7 +133,7 @@ function cyclrValues(fields: readonly FieldSpec[], values: Values): CyclrValue[]
   return fields
     .filter((field) => field.cyclrOrder !== undefined && values[field.key] !== undefined)
     .sort((a, b) => (a.cyclrOrder ?? 0) - (b.cyclrOrder ?? 0))
-    .map((field) => ({ label: field.label, value: values[field.key] ?? '', secret: Boolean(field.secret) }));
+    .map((field) => ({ label: field.label, value: values[field.key] ?? '', secret: Boolean(field.secret), password: Boolean(field.password) }));
 }
 
 /** Turns anything thrown into one of our errors; an unknown error's text is shown only when debugging, redacted. */
@@ -193,7 +194,7 @@ async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, 
       context.out.failure(aboutRun(error, context, current.values), { code: false });
       move = await context.prompt.select<NextMove>({ message: 'What now?', choices: steps.nextMoves?.(current.values, error) ?? DEFAULT_MOVES });
       if (move === 'quit') throw new Stopped(error);
-      if (move === 'edit') current = merge(current, await steps.edit(context, current.values, error));
+      if (move === 'edit') current = merge(current, await (steps.edit ? steps.edit(context, current.values, error) : askOpen(context, steps.questions ?? [], current.values, true)));
     }
   }
 }
@@ -223,6 +224,31 @@ function requireKeys(fields: readonly FieldSpec[], values: Values, keys: readonl
   if (missing.length > 0) throw missingInputs(missing);
 }
 
+/**
+ * The expiry date the profile knows for the application these values name: unknown (null) for another application,
+ * or for a secret that is not the saved one (the application was given a new secret elsewhere).
+ */
+function applicationExpiry(context: Pick<StepContext, 'connector' | 'saved'>, values: Values): string | null {
+  const { connector, saved } = context;
+  const kept = connector.oneTimeSecret;
+  if (!kept || !saved) return null;
+  const same = saved.values[kept.application] === values[kept.application] && saved.secrets[kept.secret] === values[kept.secret];
+  return same ? saved.expiresOn : null;
+}
+
+/** Ctrl+C after a one-time secret was kept: where it is, and that running again verifies it without another application. */
+function interruptedAfterKeep(context: Pick<StepContext, 'connector' | 'profileName'>, values: Values): InterruptedError {
+  const { connector, profileName } = context;
+  const kept = connector.oneTimeSecret;
+  const secret = connector.fields.find((field) => field.key === kept?.secret)?.label ?? 'secret';
+  const application = kept ? ` ${values[kept.application] ?? ''}` : '';
+  return new InterruptedError(`Interrupted. Application${application} and its new ${secret} are saved in profile "${profileName}".`, [
+    'Run ',
+    command(connector.name, PROFILE),
+    ' again to verify them; no new application is created.',
+  ]);
+}
+
 class Run {
   private readonly checks: Check[] = [];
   private readonly warnings: string[];
@@ -242,7 +268,9 @@ class Run {
       ...base,
       sources: input.sources,
       check: (name, work) => this.check(name, work),
-      warn: (text) => {
+      // A warning's commands are completed with this run's profile and values, and start as the tool was started.
+      warn: (said) => {
+        const text = this.context.out.hint(said, hintRun(this.context, this.state.values));
         if (!this.warnings.includes(text)) this.warnings.push(text);
       },
     };
@@ -279,8 +307,8 @@ class Run {
   private failed(mode: 'setup' | 'verify', caught: unknown): RunOutcome {
     const stopped = caught instanceof Stopped;
     let error = asCliError(stopped ? caught.refusal : caught, this.context);
-    if (error instanceof InterruptedError && this.kept && this.input.steps.interruptedAfterKeep && error.code === 'interrupted') {
-      error = this.input.steps.interruptedAfterKeep(this.context, this.state.values);
+    if (error instanceof InterruptedError && this.kept && error.code === 'interrupted') {
+      error = (this.input.steps.interruptedAfterKeep ?? interruptedAfterKeep)(this.context, this.state.values);
     }
     error = aboutRun(error, this.context, this.state.values);
     return { ...this.report(mode), kind: failureKind(error), error, shown: stopped };
@@ -369,19 +397,19 @@ class Run {
     try {
       await this.runSteps(steps.setup);
       requireKeys(connector.fields, this.state.values, steps.verifyKeys);
-      if (!this.kept) this.expiresOn = steps.expiresOn?.(this.context, this.state.values) ?? null;
+      if (!this.kept) this.expiresOn = applicationExpiry(this.context, this.state.values);
       this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn, this.settling);
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
       const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint, { now: this.context.clock.now() });
       const said = error ? joinHints(`${error.message} `, error.advice) : warning;
-      if (said) this.context.warn(this.context.out.hint(said, hintRun(this.context, this.state.values)));
+      if (said) this.context.warn(said);
       if (!writer) return this.verified('setup', null);
       await writer.update({
         values: namedValues(connector.fields, this.state),
         secrets: keptSecrets(connector.fields, this.state.values, this.state.sources, this.input.references),
         lastVerified: new Date(this.context.clock.now()).toISOString(),
         // A connector whose applications expire always records what it knows (null: unknown, e.g. renewed elsewhere).
-        ...(steps.expiresOn || this.kept ? { expiresOn: this.expiresOn } : {}),
+        ...(connector.oneTimeSecret || this.kept ? { expiresOn: this.expiresOn } : {}),
       });
       return this.verified('setup', writer.directory);
     } catch (error) {
@@ -402,11 +430,11 @@ class Run {
       // An expired application cannot pass: no request is spent on it, and nothing else is worth asking for.
       if (before.error?.code === 'app_expired') throw before.error;
       requireKeys(connector.fields, this.state.values, steps.verifyKeys);
-      this.expiresOn = steps.expiresOn ? steps.expiresOn(this.context, this.state.values) : savedExpiry;
+      this.expiresOn = connector.oneTimeSecret ? applicationExpiry(this.context, this.state.values) : savedExpiry;
       await checkToken(this.context, steps, this.state.values, this.expiresOn);
       const after = assessExpiry(this.expiresOn, renewHint, { now: this.context.clock.now(), failWithinDays });
       if (after.error) throw after.error;
-      if (after.warning) this.context.warn(this.context.out.hint(after.warning, hintRun(this.context, this.state.values)));
+      if (after.warning) this.context.warn(after.warning);
       if (savedValues && writer) await writer.markVerified(new Date(this.context.clock.now()));
       return this.verified('verify', null);
     } catch (error) {

@@ -9,8 +9,8 @@ import type { Output } from '../terminal/output.js';
 import { type ProfileStore, type ProfileWithSecrets, openProfileStore } from '../store/profile-store.js';
 import { type Prompter, createPrompter, noPrompter } from '../terminal/prompts.js';
 import type { Redactor } from '../redact.js';
+import { type FieldSpec, savedProfileCheck } from './fields.js';
 import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
-import type { FieldSpec } from './fields.js';
 import { parseSecretReference, resolveSecretReference } from '../store/secret-references.js';
 import { toolEnvironment } from '../store/vault-tools.js';
 
@@ -88,6 +88,8 @@ export interface SessionSurroundings {
   prompter?: (signal: AbortSignal) => Prompter;
   /** Waits (retries, countdowns) go through it: in-process tests wait for nothing. */
   clock: Clock;
+  /** The connectors: a saved profile of another, or with a value they would refuse, is reported as damaged. */
+  registry: readonly ConnectorInfo[];
 }
 
 /**
@@ -130,7 +132,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     optionError = error;
   }
   const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env, redactor });
-  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal, store: options.store });
+  const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal, store: options.store, checkProfile: savedProfileCheck(io.registry) });
   const oneToolCall = pLimit(1);
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
   return {

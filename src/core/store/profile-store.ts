@@ -61,6 +61,11 @@ export interface ProfileStoreOptions {
   clock?: Clock;
   /** `--store`: where new secrets go, over CONNECTOR_SETUP_SECRET_STORE. */
   store?: string;
+  /**
+   * Checks a profile read from disk (its connector is known, its values valid by the input rules); returns what is
+   * wrong, or undefined. A profile that fails is reported as damaged, naming it, and never used.
+   */
+  checkProfile?: (connector: string, values: Readonly<Record<string, string>>) => string | undefined;
   /** Aborted on Ctrl+C: a wait for the lock or for the keychain ends at once, and nothing more is saved. */
   signal?: AbortSignal;
 }
@@ -173,6 +178,7 @@ export class ProfileStore {
   private readonly secrets: SecretStore;
   private checked: Promise<void> | undefined;
   private readonly notice: (text: string) => void;
+  private readonly checkProfile: ProfileStoreOptions['checkProfile'];
   private readonly clock: Clock;
   private readonly signal: AbortSignal | undefined;
 
@@ -183,6 +189,7 @@ export class ProfileStore {
     this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles);
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
+    this.checkProfile = options.checkProfile;
     this.signal = options.signal;
     this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice, signal: options.signal, store: options.store });
     this.profilesPath = this.profilesFile.path;
@@ -293,15 +300,27 @@ export class ProfileStore {
     await this.ready();
     const record = recordOf(await this.profilesFile.read(), connector, name);
     if (!record) return undefined;
+    this.checkEntry(connector, name, record);
     return { ...record, connector, name, secrets: await this.readSecrets(record, connector, name) };
   }
 
   async list(): Promise<StoredProfile[]> {
     await this.ready();
     const { profiles } = await this.profilesFile.read();
-    return Object.entries(profiles)
-      .flatMap(([connector, byName]) => Object.entries(byName).map(([name, record]) => ({ ...record, connector, name })))
-      .sort((a, b) => a.connector.localeCompare(b.connector) || a.name.localeCompare(b.name));
+    const all = Object.entries(profiles).flatMap(([connector, byName]) => Object.entries(byName).map(([name, record]) => ({ ...record, connector, name })));
+    for (const profile of all) this.checkEntry(profile.connector, profile.name, profile);
+    return all.sort((a, b) => a.connector.localeCompare(b.connector) || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * A profile read from disk is used only when its name is one a user could have given and its values pass the
+   * input rules (a hand-edited Auth Domain or base URL is not trusted as is); `profiles remove` still reaches it.
+   */
+  private checkEntry(connector: string, name: string, record: ProfileRecord): void {
+    const entry = `profile ${quoteValue(name)} of ${quoteValue(connector)}`;
+    if (!PROFILE_NAME.test(name)) throw damagedFile(this.profilesPath, `${entry} has a name that is not valid (1-64 letters, digits, dots, hyphens or underscores)`);
+    const problem = this.checkProfile?.(connector, record.values);
+    if (problem !== undefined) throw damagedFile(this.profilesPath, `${entry}: ${problem.replace(/\.$/, '')}`);
   }
 
   /**
@@ -414,8 +433,15 @@ export class ProfileStore {
 }
 
 /** The run's profile store: where profiles live and where secrets go, both decided here, once, from the run's environment. */
-export function openProfileStore(run: { env: NodeJS.ProcessEnv; clock: Clock; notice: (text: string) => void; signal?: AbortSignal; store?: string }): ProfileStore {
+export function openProfileStore(run: {
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  notice: (text: string) => void;
+  signal?: AbortSignal;
+  store?: string;
+  checkProfile?: ProfileStoreOptions['checkProfile'];
+}): ProfileStore {
   const directory = configDirectory(run.env);
   const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, notice: run.notice, signal: run.signal, store: run.store });
-  return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice, signal: run.signal });
+  return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice, signal: run.signal, checkProfile: run.checkProfile });
 }

@@ -150,7 +150,11 @@ export class Output {
     else if (text) this.say(text);
   }
 
+  /** Every warning given so far, in order: a --json document carries them all, not only its run's own. */
+  readonly warned: string[] = [];
+
   warn(text: string): void {
+    if (!this.warned.includes(text)) this.warned.push(text);
     this.say(this.paint.yellow(`! ${text}`));
   }
 

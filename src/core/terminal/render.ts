@@ -39,7 +39,7 @@ function renderRun(out: Output, run: RunOutcome, showSecrets: boolean): void {
   for (const entry of run.cyclrValues) {
     // Under --json the run is a script's: secrets stay masked even with --show-secrets.
     const reveal = entry.secret && showSecrets && !out.json;
-    const shown = entry.secret && !reveal ? `${maskSecret(entry.value)}  ${out.paint.dim(`(${revealedBy} reveals it)`)}` : entry.value;
+    const shown = entry.secret && !reveal ? `${maskSecret(entry.value, entry.password ? 'password' : 'secret')}  ${out.paint.dim(`(${revealedBy} reveals it)`)}` : entry.value;
     out.say(`  ${entry.label.padEnd(width)}  ${shown}`, { revealSecrets: reveal });
   }
   if (run.expiresOn) out.say(`  ${out.paint.dim(`The application expires on ${calendarDay(run.expiresOn)}.`)}`);
@@ -66,7 +66,8 @@ export function render(out: Output, outcome: CommandOutcome): void {
     case 'run':
       // Human text goes to stderr under --json too; stdout then holds only the document.
       renderRun(out, outcome.run, outcome.showSecrets);
-      if (out.json) out.printJson(runDocument(outcome.run, out.program));
+      // A warning from below the run (the keychain falling back to the file) reached stderr: it joins the document.
+      if (out.json) out.printJson(runDocument({ ...outcome.run, warnings: [...new Set([...outcome.run.warnings, ...out.warned])] }, out.program));
       return;
     case 'batch': {
       const ok = outcome.entries.every((entry) => runExitCode(entry.outcome) === 0);
