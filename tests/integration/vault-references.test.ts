@@ -77,6 +77,24 @@ describe('a profile whose secret is a pass reference (the real pass)', () => {
     expectNoSecrets(onDisk(configDir) + imported.stderr + shown.stdout + human.stdout + verified.stdout + verified.stderr + batch.stdout);
   });
 
+  test('a saved reference is a credential of the profile too: another Auth Domain is refused before anything is sent', async () => {
+    await pass.insert('team/pingone/elsewhere', FAKE.clientSecret);
+    const configDir = tempConfigDir();
+    const imported = await runCli(['profiles', 'import', '--profile', 'production'], { configDir, stdin: dotenv('pass:team/pingone/elsewhere'), env: pass.env });
+    expect(imported.code).toBe(0);
+    const other = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
+    try {
+      // The Client ID given too: only the secret, a saved reference, would come from the profile.
+      const result = await runCli(['pingone', '--verify', '--json', '--profile', 'production', '--client-id', FAKE.clientId, '--auth-domain', other.hostPort], { configDir, env: pass.env });
+      expect(result.code).toBe(2);
+      expect(JSON.parse(result.stdout).error.code).toBe('location_mismatch');
+      expect(other.requests).toHaveLength(0);
+      expectNoSecrets(result.stdout + result.stderr);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('exported as the reference, so the machine that imports it reads its own pass', async () => {
     await pass.insert('team/pingone/staging', FAKE.clientSecret);
     const configDir = tempConfigDir();
