@@ -34,6 +34,22 @@ function mayManageApplications(adminRoles: readonly string[]): boolean {
   return ['Organization Admin', 'Environment Admin', 'Client Application Developer'].some((role) => adminRoles.includes(role));
 }
 
+/**
+ * The Worker application body docs/contract.md and P-APP-CREATE-REQ (docs/partners.md) give, written out here
+ * rather than taken from the client, so a test compares what was sent with the contract, not with itself.
+ */
+export function contractWorkerApp(name: string): Record<string, unknown> {
+  return {
+    name,
+    enabled: true,
+    type: 'WORKER',
+    protocol: 'OPENID_CONNECT',
+    grantTypes: ['CLIENT_CREDENTIALS'],
+    tokenEndpointAuthMethod: 'CLIENT_SECRET_POST',
+    assignActorRoles: false,
+  };
+}
+
 /** docs/partners.md P-MGMT-ERROR. */
 function p1Error(code: string, message: string, details?: Array<{ code: string; message: string; target?: string }>): object {
   return { id: randomUUID(), code, message, ...(details ? { details } : {}) };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { type TestServer, sendJson, startHttpsServer } from '../helpers/https-server.js';
-import { seedProfiles } from '../helpers/profiles.js';
+import { seedInveniasProfile, seedProfiles } from '../helpers/profiles.js';
 import { startPtyClosedAfterEach } from '../helpers/pty.js';
 import { FAKE } from '../helpers/fixtures.js';
 
@@ -83,15 +83,7 @@ describe('a server whose words try to steer the terminal', () => {
 
 describe('saved values that try to steer the terminal', () => {
   test('profiles show and list: a hand-edited profiles.json with escapes and overrides prints none of them', async () => {
-    const configDir = tempConfigDir();
-    await seedProfiles(configDir, [
-      {
-        connector: 'invenias',
-        name: 'acme',
-        values: { subdomain: 'acme', clientId: '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc', username: 'cyclr@acme.example', serviceDomain: 'api.cyclr.com' },
-        secrets: { clientSecret: FAKE.inveniasClientSecret, password: FAKE.inveniasPassword },
-      },
-    ]);
+    const configDir = await seedInveniasProfile();
     const file = path.join(configDir, 'profiles.json');
     const saved = readFileSync(file, 'utf8');
     writeFileSync(file, saved.replace('cyclr@acme.example', `cyclr@acme.example${JSON.stringify(HOSTILE).slice(1, -1)}`));

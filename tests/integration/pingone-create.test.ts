@@ -7,7 +7,7 @@ import { waitUntil } from '../helpers/fault-server.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
-import { type ManagementApiServer, startManagementApi } from '../helpers/pingone-api-server.js';
+import { type ManagementApiServer, contractWorkerApp, startManagementApi } from '../helpers/pingone-api-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { makeUnwritable } from '../helpers/unwritable.js';
 
@@ -81,15 +81,7 @@ describe('pingone --create', () => {
       `GET /v1/environments/{env}/applications/${id}/secret`,
     ]);
     const sent = api.calls().slice(apiBefore);
-    expect(sent[4]?.body).toEqual({
-      name: 'Cyclr create test',
-      enabled: true,
-      type: 'WORKER',
-      protocol: 'OPENID_CONNECT',
-      grantTypes: ['CLIENT_CREDENTIALS'],
-      tokenEndpointAuthMethod: 'CLIENT_SECRET_POST',
-      assignActorRoles: false,
-    });
+    expect(sent[4]?.body).toEqual(contractWorkerApp('Cyclr create test'));
     expect(sent[5]?.body).toEqual({ role: { id: expect.any(String) }, scope: { id: FAKE.environmentId, type: 'ENVIRONMENT' } });
     expect(app?.roles).toEqual(['Identity Data Admin']);
     // Step 1, the admin's token, then step 7, the token request exactly as Cyclr sends it, with the new app's secret.

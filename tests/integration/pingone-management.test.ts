@@ -10,7 +10,7 @@ import { requestToken } from '../../src/core/net/oauth.js';
 import { Redactor } from '../../src/core/redact.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE } from '../helpers/fixtures.js';
-import { API_ANSWERS, type ManagementApiServer, startManagementApi } from '../helpers/pingone-api-server.js';
+import { API_ANSWERS, type ManagementApiServer, contractWorkerApp, startManagementApi } from '../helpers/pingone-api-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 
 const ADMIN = { clientId: '22222222-3333-4444-8555-666666666666', clientSecret: 'FAKE-admin-secret-do-not-use-0006', environmentId: FAKE.environmentId, authDomain: 'auth.pingone.eu' };
@@ -94,15 +94,7 @@ describe('creating the Worker app', () => {
     ]);
     expect(calls.every((call) => call.host === 'api.pingone.eu' && call.bearer !== undefined)).toBe(true);
     expect(calls[5]?.body).toEqual(createApplicationBody('Cyclr'));
-    expect(calls[5]?.body).toEqual({
-      name: 'Cyclr',
-      enabled: true,
-      type: 'WORKER',
-      protocol: 'OPENID_CONNECT',
-      grantTypes: ['CLIENT_CREDENTIALS'],
-      tokenEndpointAuthMethod: 'CLIENT_SECRET_POST',
-      assignActorRoles: false,
-    });
+    expect(calls[5]?.body).toEqual(contractWorkerApp('Cyclr'));
     expect(calls[6]?.body).toEqual({ role: { id: roles[0]?.id }, scope: { id: FAKE.environmentId, type: 'ENVIRONMENT' } });
     expect(secret).toBe(api.created().at(-1)?.clientSecret);
     expect(redactor.redact(`x ${secret} y`)).toBe('x [redacted] y');
