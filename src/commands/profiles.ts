@@ -96,6 +96,13 @@ function secretPlace(profile: ProfileWithSecrets, store: ProfileStore): string {
   return Object.keys(profile.secrets).length === 0 ? vaults : `${vaults}; others in ${local}`;
 }
 
+/** The saved secrets a verify needs that the profile's store no longer holds (a keychain item or secrets.json entry gone). */
+function missingSecrets(connector: Connector, profile: ProfileWithSecrets): FieldSpec[] {
+  return connector.fields.filter(
+    (field) => field.secret && !field.transient && !field.setupOnly && profile.secrets[field.key] === undefined && profile.references?.[field.key] === undefined,
+  );
+}
+
 /** The non-secret values, and the secret ones masked or shown, in the connector's field order. */
 function describeValues(connector: Connector | undefined, profile: ProfileWithSecrets, showSecrets: boolean): Record<string, string> {
   const described: Record<string, string> = { ...profile.values };
@@ -240,7 +247,18 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
     const { showSecrets } = options;
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);
-    const json = { ...listEntry(profile), values, createdAt: profile.createdAt, updatedAt: profile.updatedAt };
+    const missing = missingSecrets(connector, profile);
+    if (missing.length > 0) {
+      const labels = missing.map((field) => field.label).join(' and ');
+      out.warn(
+        out.hint([
+          `The ${labels} of profile "${profile.name}" (${connector.name}) ${missing.length === 1 ? 'is' : 'are'} not in ${secretPlace(profile, store)}: a verify of it fails until ${missing.length === 1 ? 'it is' : 'they are'} entered again (`,
+          command(connector.name, '--profile', profile.name),
+          ').',
+        ]),
+      );
+    }
+    const json = { ...listEntry(profile), values, missingSecrets: missing.map((field) => field.key), createdAt: profile.createdAt, updatedAt: profile.updatedAt };
     const labels = new Map(connector.fields.map((field) => [field.key, field.label]));
     const rows: string[][] = [
       ['Connector', connector.name],

@@ -99,6 +99,24 @@ describe('profiles show', () => {
   });
 });
 
+describe('profiles show, when the secret is gone from its store', () => {
+  test('it says which secret is missing and how to enter it again, on stderr and in --json', async () => {
+    const configDir = await seeded();
+    const secretsFile = path.join(configDir, 'secrets.json');
+    const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));
+    delete secrets.secrets.pingone.staging;
+    writeFileSync(secretsFile, JSON.stringify(secrets));
+    const result = await runCli(['profiles', 'show', 'pingone', 'staging'], { configDir });
+    expect(result.code).toBe(0);
+    const warning = result.stderr.replace(/\s+/g, ' ');
+    expect(warning).toContain(`! The Client Secret of profile "staging" (pingone) is not in ${secretsFile}: a verify of it fails until it is entered again (connector-setup pingone --profile staging).`);
+    const json = JSON.parse((await runCli(['profiles', 'show', 'pingone', 'staging', '--json'], { configDir })).stdout);
+    expect(json.missingSecrets).toEqual(['clientSecret']);
+    const intact = JSON.parse((await runCli(['profiles', 'show', 'pingone', 'production', '--json'], { configDir })).stdout);
+    expect(intact.missingSecrets).toEqual([]);
+  });
+});
+
 describe('profiles export', () => {
   test('--format env: export lines a shell reads back exactly, secrets included', async () => {
     const configDir = await seeded();
