@@ -50,7 +50,11 @@ function errorCodes(error: unknown): string[] {
 /** The proxy a request went through: the variable that named it, and its host:port (never its credentials). */
 export interface ProxyInUse {
   variable: string;
+  /** As shown: `proxy.example:3128`, `[::1]:3128`. */
   hostPort: string;
+  /** As a failed connection names it: the host without brackets, the port as a number. */
+  host: string;
+  port: number;
 }
 
 /** The proxy's own host:port, from the variable's URL; undefined when the URL cannot be read. */
@@ -58,7 +62,7 @@ export function proxyInUse(variable: string, url: string): ProxyInUse | undefine
   try {
     const parsed = new URL(url.includes('://') ? url : `http://${url}`);
     const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
-    return { variable, hostPort: `${parsed.hostname}:${port}` };
+    return { variable, hostPort: `${parsed.hostname}:${port}`, host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(port) };
   } catch {
     return undefined;
   }
@@ -85,12 +89,10 @@ function failedPeer(error: unknown): { address?: string; port?: number; hostname
 }
 
 /** The connection that failed was the one to the proxy, not one through it. */
-function atTheProxy(error: unknown, proxy: ProxyInUse | undefined): boolean {
-  if (!proxy) return false;
+function atTheProxy(error: unknown, proxy: ProxyInUse): boolean {
   const peer = failedPeer(error);
-  const [proxyHost, proxyPort] = [proxy.hostPort.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), Number(proxy.hostPort.replace(/^.*:/, ''))];
-  if (peer.hostname !== undefined) return peer.hostname === proxyHost;
-  return peer.address === proxyHost && (peer.port === undefined || peer.port === proxyPort);
+  if (peer.hostname !== undefined) return peer.hostname === proxy.host;
+  return peer.address === proxy.host && (peer.port === undefined || peer.port === proxy.port);
 }
 
 /** The status a proxy gave to CONNECT (undici: "Proxy response (502) !== 200 when HTTP Tunneling"); only its digits are kept. */
