@@ -8,7 +8,7 @@ import type { FieldSpec } from './fields.js';
 import type { RunOutcome } from '../outcome.js';
 import { proveSecretOut } from '../store/config-dir.js';
 import { parseProfileName } from '../store/profile-store.js';
-import type { Output } from '../terminal/output.js';
+import type { RunOutput } from '../terminal/run-output.js';
 import { type NotAsked, stdinField } from './resolve.js';
 import { type ProfileWriter, type RunInput, asCliError, failedBeforeRun, fieldSources, namedValues, runSetup, runVerify } from './runner.js';
 import type { Session } from './session.js';
@@ -34,7 +34,7 @@ export interface RunRequest {
   /** The non-secret values a failure names before any are resolved (a batch: those the profile was listed with). */
   named?: Record<string, string>;
   /** Where the steps' human text goes; a batch keeps each profile's quiet. */
-  out?: Output;
+  out?: RunOutput;
   /** `--expiring-within DAYS` (verify only). */
   failWithinDays?: number;
   /** A batch: nobody is ever asked, whatever the terminal. */

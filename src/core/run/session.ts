@@ -4,8 +4,9 @@ import pLimit from 'p-limit';
 import type { Clock } from '../clock.js';
 import type { ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
 import { InputError } from '../errors.js';
+import type { Http } from '../net/http.js';
 import { HttpClient } from '../net/transport.js';
-import type { Output } from '../terminal/output.js';
+import type { RunOutput } from '../terminal/run-output.js';
 import { type ProfileStore, type ProfileWithSecrets, openProfileStore } from '../store/profile-store.js';
 import { type Prompter, createPrompter, noPrompter } from '../terminal/prompts.js';
 import type { Redactor } from '../redact.js';
@@ -35,8 +36,8 @@ export interface Session {
   /** The run's environment (CONNECTOR_SETUP_DEBUG, proxies, where values may come from). */
   env: NodeJS.ProcessEnv;
   redactor: Redactor;
-  out: Output;
-  http: HttpClient;
+  out: RunOutput;
+  http: Http;
   signal: AbortSignal;
   store: ProfileStore;
   /** Runs one write of the profile store after the previous one: a batch's runs then never wait on each other's lock. */
@@ -70,7 +71,7 @@ export interface RunOf {
   interactive: boolean;
   notAsked: NotAsked | undefined;
   saved: ProfileWithSecrets | undefined;
-  out?: Output;
+  out?: RunOutput;
 }
 
 export function parseTimeout(raw: string | undefined): number {
@@ -83,7 +84,7 @@ export function parseTimeout(raw: string | undefined): number {
 }
 
 export interface SessionSurroundings {
-  out: Output;
+  out: RunOutput;
   redactor: Redactor;
   env: NodeJS.ProcessEnv;
   stdin: { isTTY?: boolean };
