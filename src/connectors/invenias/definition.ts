@@ -2,6 +2,7 @@ import type { Connector } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { inveniasFields } from './fields.js';
 import { CYCLR_LOCATION, HINTS } from './guide.js';
+import { readInveniasRequest } from './request.js';
 
 export const inveniasDefinition: Connector = {
   name: 'invenias',
@@ -25,5 +26,5 @@ export const inveniasDefinition: Connector = {
     }
     return {};
   },
-  load: () => import('./index.js').then((module) => module.invenias),
+  load: (options) => import('./index.js').then((module) => module.invenias(readInveniasRequest(options))),
 };

@@ -9,6 +9,7 @@ import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
 import { HINTS } from './guide.js';
+import type { InveniasRequest } from './request.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
   APPLICATION_DETAILS,
@@ -78,9 +79,9 @@ async function otherSubdomain(context: StepContext, savedSubdomain: string, type
   return 'create';
 }
 
-async function choosePlan(context: StepContext, values: Values): Promise<Plan> {
-  if (context.options.renew === true) return 'renew';
-  if (context.options.newApp === true) return 'create';
+async function choosePlan(context: StepContext, values: Values, request: InveniasRequest): Promise<Plan> {
+  if (request.renew) return 'renew';
+  if (request.newApp) return 'create';
   const { sources } = context;
   if (values.clientId && values.clientSecret && sources.clientId === 'profile' && sources.clientSecret === 'profile') {
     const savedSubdomain = context.saved?.values.subdomain;
@@ -131,9 +132,9 @@ const introStep: Step = async (context, values) => {
   return { values: await askOpen(context, [SUBDOMAIN], values) };
 };
 
-const planStep: Step = async (context, values) => {
+const planStep = (request: InveniasRequest): Step => async (context, values) => {
   requireKeys(values, ['subdomain']);
-  const plan = await choosePlan(context, values);
+  const plan = await choosePlan(context, values, request);
   // Without a terminal, every value is checked before the first request: nothing is created half-way.
   if (!context.interactive) requireKeys(values, NEEDS[plan], plan === 'create' || plan === 'renew' ? ' (to create or renew an application)' : '');
   // In the wizard the replacement is said before the application is created; a script finds it in the warnings once it is.
@@ -141,7 +142,7 @@ const planStep: Step = async (context, values) => {
   if (plan === 'create' && replaced && context.interactive) context.out.warn(replacing(context.profileName, replaced));
   // A new application has no Client ID yet: a failure must not name the one the profile held before.
   const cleared = plan === 'create' ? { clientId: undefined, clientSecret: undefined } : {};
-  return { values: { plan, ...cleared }, next: [...PLAN_STEPS[plan], userStep] };
+  return { values: { plan, ...cleared }, next: [...planSteps(plan, request), userStep] };
 };
 
 const createStep: Step = async (context, values) => {
@@ -207,7 +208,7 @@ function failStep(error: Error): Step {
   return () => Promise.reject(error);
 }
 
-const renewStep: Step = async (context, values) => {
+const renewStep = (request: Pick<InveniasRequest, 'yes'>): Step => async (context, values) => {
   const origin = originOfValues(values);
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
@@ -224,7 +225,7 @@ const renewStep: Step = async (context, values) => {
       throw declined('renewing the application');
     }
   }
-  if (!context.interactive && context.options.yes !== true) {
+  if (!context.interactive && !request.yes) {
     throw new InputError('invalid_input', `${RENEW_STOPS_OLD_SECRET} Nothing was sent.`, 'Pass --yes to renew without a terminal, or run it in a terminal to be asked.');
   }
   const clientId = current().clientId ?? '';
@@ -263,12 +264,10 @@ const userStep: Step = async (context, values): Promise<StepResult | void> => {
   if (context.interactive) return { values: await askOpen(context, USER, values) };
 };
 
-const PLAN_STEPS: Record<Plan, readonly Step[]> = {
-  create: [createStep],
-  renew: [renewStep],
-  existing: [existingStep],
-  saved: [savedStep],
-};
+function planSteps(plan: Plan, request: InveniasRequest): readonly Step[] {
+  const steps: Record<Plan, Step> = { create: createStep, renew: renewStep(request), existing: existingStep, saved: savedStep };
+  return [steps[plan]];
+}
 
 /** After a refusal, a person can change what they typed and try again, or stop. */
 function nextMoves(values: Values): Choice<NextMove>[] {
@@ -281,8 +280,9 @@ function nextMoves(values: Values): Choice<NextMove>[] {
   ];
 }
 
-export const invenias: ConnectorSteps = {
-  setup: [introStep, planStep],
+/** Invenias' steps for what the command line asks (request.ts). */
+export const invenias = (request: InveniasRequest): ConnectorSteps => ({
+  setup: [introStep, planStep(request)],
   verifyKeys: VERIFY_KEYS,
   tokenRequest,
   diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
@@ -293,5 +293,5 @@ export const invenias: ConnectorSteps = {
     const application = planOf(values) === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(refusal.code);
     return askOpen(context, application ? [CLIENT_ID, CLIENT_SECRET, ...USER] : USER, values, true);
   },
-};
+});
 
