@@ -13,7 +13,7 @@ import type { ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice, Prompter } from '../terminal/prompts.js';
 import type { Settling } from './settle.js';
 import type { Redactor } from '../redact.js';
-import type { ValueSource } from './resolve.js';
+import type { NotAsked, ValueSource } from './resolve.js';
 
 /** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */
 export type Values = Readonly<Record<string, string | undefined>>;
@@ -30,6 +30,8 @@ export interface StepContext {
   readonly profileName: string;
   readonly env: NodeJS.ProcessEnv;
   readonly interactive: boolean;
+  /** Why this run asks nothing (undefined in the wizard): what a "missing value" hint offers besides the flags. */
+  readonly notAsked: NotAsked | undefined;
   readonly prompt: Prompter;
   readonly out: RunOutput;
   readonly http: Http;

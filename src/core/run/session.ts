@@ -11,7 +11,7 @@ import { type ProfileStore, type ProfileWithSecrets, openProfileStore } from '..
 import { type Prompter, createPrompter, noPrompter } from '../terminal/prompts.js';
 import type { Redactor } from '../redact.js';
 import { type FieldSpec, savedProfileCheck } from './fields.js';
-import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
+import { type NotAsked, type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
 import { parseSecretReference, resolveSecretReference } from '../store/secret-references.js';
 import { toolEnvironment } from '../store/vault-tools.js';
 
@@ -44,6 +44,8 @@ export interface Session {
   oneWriteAtATime<T>(write: () => Promise<T>): Promise<T>;
   /** Prompts only when stdin and stdout are terminals and --no-input is absent. */
   canPrompt: boolean;
+  /** Why a run of this session that may ask (a setup) asks nothing; undefined when it asks. */
+  notAsked: NotAsked | undefined;
   /**
    * A general option that did not parse (a bad --timeout). The session still opens, so the command can throw
    * this inside its own error handling and report it in its own document; nothing is sent before it does.
@@ -66,6 +68,7 @@ export interface RunOf {
   connector: ConnectorInfo;
   profileName: string;
   interactive: boolean;
+  notAsked: NotAsked | undefined;
   saved: ProfileWithSecrets | undefined;
   out?: RunOutput;
 }
@@ -134,6 +137,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
   const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env, redactor });
   const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal, store: options.store, checkProfile: savedProfileCheck(io.registry) });
   const oneToolCall = pLimit(1);
+  const atTerminal = Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY);
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
   return {
     env: io.env,
@@ -143,7 +147,8 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     signal,
     store,
     oneWriteAtATime: pLimit(1),
-    canPrompt: options.input && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
+    canPrompt: options.input && atTerminal,
+    notAsked: !atTerminal ? 'no-terminal' : !options.input ? 'no-input' : undefined,
     optionError,
     prompter,
     async resolve(input) {
@@ -167,6 +172,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
       profileName: run.profileName,
       env: io.env,
       interactive: run.interactive,
+      notAsked: run.notAsked,
       prompt: prompter(run.interactive),
       out: run.out ?? out,
       http,
