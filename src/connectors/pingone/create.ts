@@ -18,9 +18,9 @@ function field(key: string) {
 }
 
 /** Ends the run (exit 2) naming every value still missing, before anything is sent. */
-function requireKeys(values: Values, keys: readonly string[], why: string): void {
+function requireKeys(context: Pick<StepContext, 'notAsked'>, values: Values, keys: readonly string[], why: string): void {
   const missing = keys.filter((key) => values[key] === undefined).map(field);
-  if (missing.length > 0) throw missingInputs(missing, why);
+  if (missing.length > 0) throw missingInputs(missing, why, context.notAsked);
 }
 
 function apiOrigin(values: Values): string {
@@ -93,9 +93,9 @@ export const createStep: Step = async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
   if (context.interactive) answers = await askOpen(context, TARGET_QUESTIONS, values);
-  requireKeys(current(), ['authDomain', 'environmentId'], ' (the environment to create the application in)');
+  requireKeys(context, current(), ['authDomain', 'environmentId'], ' (the environment to create the application in)');
   if (context.interactive) answers = { ...answers, ...(await askOpen(context, ADMIN_QUESTIONS, current())) };
-  requireKeys(current(), ['adminClientId', 'adminClientSecret'], ' (an admin worker creates the application)');
+  requireKeys(context, current(), ['adminClientId', 'adminClientSecret'], ' (an admin worker creates the application)');
   const name = current().appName ?? 'Cyclr';
   const roleNames = parseRoleNames(current().roles ?? '');
   const environmentId = current().environmentId ?? '';
@@ -184,7 +184,7 @@ function stillAhead(context: Pick<StepContext, 'clock'>, moment: string | undefi
 export const rotateStep: Step = async (context, values) => {
   const finish = context.options.finish === true;
   const hours = keepPreviousHours(context.options);
-  requireKeys(values, ['authDomain', 'environmentId'], ' (the environment of the application)');
+  requireKeys(context, values, ['authDomain', 'environmentId'], ' (the environment of the application)');
   const applicationId = applicationOf(context, values, finish ? 'finish' : 'rotate');
   const previousUntil = values.previousSecretExpiresAt;
   if (finish && previousUntil !== undefined && !stillAhead(context, previousUntil)) {
@@ -195,7 +195,7 @@ export const rotateStep: Step = async (context, values) => {
   let answers: Values = {};
   if (context.interactive) answers = await askOpen(context, ADMIN_QUESTIONS, values);
   const current = { ...values, ...answers };
-  requireKeys(current, ['adminClientId', 'adminClientSecret'], ' (an admin worker rotates the secret)');
+  requireKeys(context, current, ['adminClientId', 'adminClientSecret'], ' (an admin worker rotates the secret)');
   apiOrigin(current);
   if (!finish && current.clientSecret === undefined && context.interactive) {
     context.out.warn(`Profile "${context.profileName}" holds no Client Secret: after the rotation only the new one will be known.`);

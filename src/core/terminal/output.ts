@@ -7,18 +7,9 @@ import type { HintRun } from '../errors.js';
 import { BARE, type Hint, renderHint } from '../hint.js';
 import { type Redactor } from '../redact.js';
 import { escapeControls, terminalSafe } from '../printable.js';
+import type { Palette, Progress, RunOutput } from './run-output.js';
 
-type Paint = (text: string) => string;
-export interface Palette {
-  bold: Paint;
-  dim: Paint;
-  green: Paint;
-  red: Paint;
-  yellow: Paint;
-  cyan: Paint;
-}
-
-const plain: Paint = (text) => text;
+const plain = (text: string): string => text;
 const PLAIN_PALETTE: Palette = { bold: plain, dim: plain, green: plain, red: plain, yellow: plain, cyan: plain };
 const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -65,12 +56,7 @@ export function wrapLine(line: string, width: number): string {
   return wrapped.replace(new RegExp(`${KEEP_TOGETHER}>`, 'g'), ' >');
 }
 
-export interface Progress {
-  /** Ends the progress line with a tick or cross and the time taken. */
-  done(ok: boolean, detail?: string): void;
-}
-
-export class Output {
+export class Output implements RunOutput {
   readonly json: boolean;
   /** How the tool was started: every command a hint names begins so. */
   readonly program: readonly string[];
