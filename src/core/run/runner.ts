@@ -175,8 +175,8 @@ function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, va
   return retryWhileSettling(attempt, {
     ...steps.settling,
     sleep: (ms) => context.clock.sleep(ms, context.signal),
-    tick: (left, nextTry, tries, error) =>
-      context.out.status(`  ${context.connector.title} can take a few seconds to apply a change (${error.code}): try ${nextTry} of ${tries} in ${left} s…`),
+    tick: (left, nextTry, tries) =>
+      context.out.status(`  Trying again in ${left} s (try ${nextTry} of ${tries}): ${context.connector.title} can take a few seconds to apply a console change…`),
   }).finally(() => context.out.status(''));
 }
 
