@@ -74,7 +74,7 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   const options = { ...request.flags, ...connector.prepareOptions?.(given) };
   const fromStdin = stdinField(connector.fields, options);
   const stdinLine = fromStdin && request.readStdin ? await request.readStdin(fromStdin) : undefined;
-  const steps = await connector.load();
+  const steps = await connector.load(given);
   // `--verify --no-save` with every value it needs given for the run needs no profile: none is read (a damaged or
   // unreachable profile directory does not stop it).
   const needsNoProfile = verify && !request.save && !request.whenMissing && allGiven(connector.fields, steps.verifyKeys, options, request.env, fromStdin);
@@ -102,7 +102,7 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   if (!verify && request.secretOut !== undefined) await proveSecretOut(request.secretOut);
   const writer = writerFor(session, connector, profileName);
   return {
-    context: session.runContext({ connector, profileName, options: given, interactive, notAsked, saved, out }),
+    context: session.runContext({ connector, profileName, interactive, notAsked, saved, out }),
     steps,
     values: resolved.values,
     sources: resolved.sources,
