@@ -132,6 +132,7 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
     whenMissing: fromEnv ? undefined : (name) => new InputError('profile_not_found', `The profile "${name}" (${profile.connector}) was removed meanwhile.`),
     out: quietOutput(io.redactor, io.out.program),
     failWithinDays,
+    batch: true,
   });
   return run.kind === 'verified' || fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
 }

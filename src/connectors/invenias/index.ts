@@ -43,10 +43,13 @@ const NEEDS: Record<Plan, readonly string[]> = {
 };
 
 /** Ends the run (exit 2) naming every value of `keys` still missing, before anything is sent. */
-function requireKeys(values: Values, keys: readonly string[], why = ''): void {
+function requireKeys(context: Pick<StepContext, 'notAsked'>, values: Values, keys: readonly string[], why = ''): void {
   const missing = keys.filter((key) => values[key] === undefined).map(field);
-  if (missing.length > 0) throw missingInputs(missing, why);
+  if (missing.length > 0) throw missingInputs(missing, why, context.notAsked);
 }
+
+/** Without a terminal and with nothing naming an application, the run would create one: what that needs is named. */
+const TO_CREATE_OR_USE = ' (to create an application; for an existing one pass --client-id and INVENIAS_CLIENT_SECRET)';
 
 function originOfValues(values: Values): string {
   return originOf({ subdomain: values.subdomain ?? '', baseUrl: values.baseUrl });
@@ -78,7 +81,7 @@ async function otherSubdomain(context: StepContext, savedSubdomain: string, type
   return 'create';
 }
 
-async function choosePlan(context: StepContext, values: Values): Promise<Plan> {
+async function choosePlan(context: StepContext, values: Values): Promise<Plan | 'unnamed'> {
   if (context.options.renew === true) return 'renew';
   if (context.options.newApp === true) return 'create';
   const { sources } = context;
@@ -97,7 +100,7 @@ async function choosePlan(context: StepContext, values: Values): Promise<Plan> {
   if (givenExplicitly(context, 'clientId') || givenExplicitly(context, 'clientSecret')) return 'existing';
   if (givenExplicitly(context, 'apiKey')) return 'create';
   if (context.interactive) return askPlan(context);
-  throw missingInputs([field('apiKey')], ' (to create an application; for an existing one pass --client-id and INVENIAS_CLIENT_SECRET)');
+  return 'unnamed';
 }
 
 function applicationRequest(values: Values): ApplicationRequest {
@@ -132,10 +135,14 @@ const introStep: Step = async (context, values) => {
 };
 
 const planStep: Step = async (context, values) => {
-  requireKeys(values, ['subdomain']);
-  const plan = await choosePlan(context, values);
-  // Without a terminal, every value is checked before the first request: nothing is created half-way.
-  if (!context.interactive) requireKeys(values, NEEDS[plan], plan === 'create' || plan === 'renew' ? ' (to create or renew an application)' : '');
+  if (context.interactive) requireKeys(context, values, ['subdomain']);
+  const chosen = await choosePlan(context, values);
+  const plan: Plan = chosen === 'unnamed' ? 'create' : chosen;
+  // Without a terminal, every value is checked before the first request, all at once: nothing is created half-way.
+  if (!context.interactive) {
+    const why = chosen === 'unnamed' ? TO_CREATE_OR_USE : plan === 'create' || plan === 'renew' ? ' (to create or renew an application)' : '';
+    requireKeys(context, values, ['subdomain', ...NEEDS[plan].filter((key) => key !== 'subdomain')], why);
+  }
   // In the wizard the replacement is said before the application is created; a script finds it in the warnings once it is.
   const replaced = context.saved?.values.clientId;
   if (plan === 'create' && replaced && context.interactive) context.out.warn(replacing(context.profileName, replaced));
@@ -155,7 +162,7 @@ const createStep: Step = async (context, values) => {
       await showSwaggerGuide(context, origin);
       answers = { ...answers, apiKey: await askApiKey(context) };
     }
-    requireKeys(current(), NEEDS.create.filter((key) => key !== 'username' && key !== 'password'));
+    requireKeys(context, current(), NEEDS.create.filter((key) => key !== 'username' && key !== 'password'));
     if (!(await confirmCreate(context, origin, current().apiKey ?? '', applicationRequest(current())))) throw declined('creating the application');
   }
   for (let tries = 1; ; tries += 1) {
@@ -219,13 +226,14 @@ const renewStep: Step = async (context, values) => {
       await showSwaggerGuide(context, origin);
       answers = { ...answers, apiKey: await askApiKey(context) };
     }
-    requireKeys(current(), ['apiKey', 'clientId']);
+    requireKeys(context, current(), ['apiKey', 'clientId']);
     if (!(await confirmRenew(context, origin, current().apiKey ?? '', current().clientId ?? '', asExpiration(current().expiration)))) {
       throw declined('renewing the application');
     }
   }
   if (!context.interactive && context.options.yes !== true) {
-    throw new InputError('invalid_input', `${RENEW_STOPS_OLD_SECRET} Nothing was sent.`, 'Pass --yes to renew without a terminal, or run it in a terminal to be asked.');
+    const asked = context.notAsked === 'no-input' ? 'or drop --no-input to be asked' : 'or run it in a terminal to be asked';
+    throw new InputError('invalid_input', `${RENEW_STOPS_OLD_SECRET} Nothing was sent.`, `Pass --yes to renew without asking, ${asked}.`);
   }
   const clientId = current().clientId ?? '';
   for (let tries = 1; ; tries += 1) {

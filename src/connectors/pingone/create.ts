@@ -19,9 +19,9 @@ function field(key: string) {
 }
 
 /** Ends the run (exit 2) naming every value still missing, before anything is sent. */
-function requireKeys(values: Values, keys: readonly string[], why: string): void {
+function requireKeys(context: Pick<StepContext, 'notAsked'>, values: Values, keys: readonly string[], why: string): void {
   const missing = keys.filter((key) => values[key] === undefined).map(field);
-  if (missing.length > 0) throw missingInputs(missing, why);
+  if (missing.length > 0) throw missingInputs(missing, why, context.notAsked);
 }
 
 function apiOrigin(values: Values): string {
@@ -115,9 +115,9 @@ export const createStep: Step = async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
   if (context.interactive) answers = { ...(await askTarget(context, values)) };
-  requireKeys(current(), ['authDomain', 'environmentId'], ' (the environment to create the application in)');
+  requireKeys(context, current(), ['authDomain', 'environmentId'], ' (the environment to create the application in)');
   if (context.interactive) answers = { ...answers, ...(await askAdmin(context, current())) };
-  requireKeys(current(), ['adminClientId', 'adminClientSecret'], ' (an admin worker creates the application)');
+  requireKeys(context, current(), ['adminClientId', 'adminClientSecret'], ' (an admin worker creates the application)');
   const name = current().appName ?? 'Cyclr';
   const roleNames = parseRoleNames(current().roles ?? '');
   const environmentId = current().environmentId ?? '';
@@ -201,12 +201,12 @@ function applicationOf(context: StepContext, values: Values, doing: string): str
 export const rotateStep: Step = async (context, values) => {
   const finish = context.options.finish === true;
   const hours = keepPreviousHours(context.options);
-  requireKeys(values, ['authDomain', 'environmentId'], ' (the environment of the application)');
+  requireKeys(context, values, ['authDomain', 'environmentId'], ' (the environment of the application)');
   const applicationId = applicationOf(context, values, finish ? 'finish' : 'rotate');
   let answers: Values = {};
   if (context.interactive) answers = await askAdmin(context, values);
   const current = { ...values, ...answers };
-  requireKeys(current, ['adminClientId', 'adminClientSecret'], ' (an admin worker rotates the secret)');
+  requireKeys(context, current, ['adminClientId', 'adminClientSecret'], ' (an admin worker rotates the secret)');
   apiOrigin(current);
   if (!finish && current.clientSecret === undefined && context.interactive) {
     context.out.warn(`Profile "${context.profileName}" holds no Client Secret: after the rotation only the new one will be known.`);

@@ -42,6 +42,10 @@ function checkModes(options: ConnectorOptions): void {
   const given = (name: string): boolean => options[name] !== undefined && options[name] !== false;
   const flag = (name: string): string => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
   if (given('create') && given('rotate')) throw new InputError('invalid_input', '--create and --rotate cannot be used together.', 'Use --create to make the application, --rotate to give it a new secret.');
+  // PingOne issues the new application's secret: one given beside --create would be silently dropped.
+  if (given('create') && given('clientSecretStdin')) {
+    throw new InputError('invalid_input', '--create gets the Client Secret from PingOne; --client-secret-stdin would be ignored.', 'Drop --client-secret-stdin to create the application, or drop --create to verify the secret you have.');
+  }
   if (given('verify')) {
     const changing = ['create', 'rotate', 'finish'].find(given);
     if (changing) throw new InputError('invalid_input', `--verify never creates or changes anything; drop ${flag(changing)}.`);

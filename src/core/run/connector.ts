@@ -6,14 +6,14 @@ import type { Clock } from '../clock.js';
 import type { CliError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
 import type { Hint } from '../hint.js';
-import type { HttpClient } from '../net/transport.js';
+import type { Http } from '../net/http.js';
 import type { TokenAnswer, TokenRefusal, TokenRequest } from '../net/oauth.js';
-import type { Output } from '../terminal/output.js';
+import type { RunOutput } from '../terminal/run-output.js';
 import type { ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice, Prompter } from '../terminal/prompts.js';
 import type { Settling } from './settle.js';
 import type { Redactor } from '../redact.js';
-import type { ValueSource } from './resolve.js';
+import type { NotAsked, ValueSource } from './resolve.js';
 
 /** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */
 export type Values = Readonly<Record<string, string | undefined>>;
@@ -28,9 +28,11 @@ export interface StepContext {
   readonly options: ConnectorOptions;
   readonly env: NodeJS.ProcessEnv;
   readonly interactive: boolean;
+  /** Why this run asks nothing (undefined in the wizard): what a "missing value" hint offers besides the flags. */
+  readonly notAsked: NotAsked | undefined;
   readonly prompt: Prompter;
-  readonly out: Output;
-  readonly http: HttpClient;
+  readonly out: RunOutput;
+  readonly http: Http;
   readonly redactor: Redactor;
   readonly signal: AbortSignal;
   readonly clock: Clock;
