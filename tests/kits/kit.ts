@@ -24,7 +24,7 @@ export interface ConnectorKit {
   /** The partner's stand-in: a real HTTPS server on 127.0.0.1 that answers good values with a token. */
   start(): Promise<TestServer>;
   /** Good values for `mode`, pointed at `server` (the stand-in, or a fault server that answers every path). */
-  values(server: TestServer, mode: KitMode): KitValues;
+  values(server: Pick<TestServer, 'origin' | 'hostPort'>, mode: KitMode): KitValues;
   /** Its own hostile input, beyond what every field gets (see fieldCases). */
   readonly hostile?: readonly HostileCase[];
 }
@@ -52,7 +52,7 @@ export interface KitRunOptions {
 }
 
 /** The command line of one run of the kit's connector against `server`, with a case's overrides. */
-export function kitArgs(kit: ConnectorKit, server: TestServer, mode: KitMode, overrides: Pick<HostileCase, 'flags' | 'env' | 'extra'> = {}, json = true): KitValues & { args: string[] } {
+export function kitArgs(kit: ConnectorKit, server: Pick<TestServer, 'origin' | 'hostPort'>, mode: KitMode, overrides: Pick<HostileCase, 'flags' | 'env' | 'extra'> = {}, json = true): KitValues & { args: string[] } {
   const good = kit.values(server, mode);
   const flags = Object.entries({ ...good.flags, ...overrides.flags }).filter(([, value]) => value !== '');
   const args = [kit.connector.name, mode === 'verify' ? '--verify' : '--no-input', ...(json ? ['--json'] : []), ...flags.flat(), ...(overrides.extra ?? [])];
@@ -60,7 +60,7 @@ export function kitArgs(kit: ConnectorKit, server: TestServer, mode: KitMode, ov
 }
 
 /** Runs the kit's connector in this process (the connector registered by tests/kits/index.ts). */
-export async function runKit(kit: ConnectorKit, server: TestServer, testCase: Omit<HostileCase, 'what' | 'names'> = {}, options: KitRunOptions = {}): Promise<CliResult> {
+export async function runKit(kit: ConnectorKit, server: Pick<TestServer, 'origin' | 'hostPort'>, testCase: Omit<HostileCase, 'what' | 'names'> = {}, options: KitRunOptions = {}): Promise<CliResult> {
   const { args, env } = kitArgs(kit, server, testCase.mode ?? 'setup', testCase, options.json ?? true);
   return runCli(args, {
     env,
