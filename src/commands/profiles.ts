@@ -118,6 +118,13 @@ function describeValues(connector: Connector | undefined, profile: ProfileWithSe
   return { ...ordered, ...described };
 }
 
+/** The profile as list and show present it: a moment that matters only while ahead is left out once it has passed. */
+function asShown<T extends StoredProfile>(registry: readonly Connector[], profile: T, now: number): T {
+  const fields = registry.find((connector) => connector.name === profile.connector)?.fields ?? [];
+  const passed = (key: string, value: string): boolean => fields.some((field) => field.key === key && field.onlyWhileAhead) && !(Date.parse(value) > now);
+  return { ...profile, values: Object.fromEntries(Object.entries(profile.values).filter(([key, value]) => !passed(key, value))) };
+}
+
 function listEntry(profile: StoredProfile): Record<string, unknown> {
   return {
     connector: profile.connector,
@@ -141,9 +148,9 @@ function table(cells: string[][]): string[] {
 
 export function runProfilesList(io: Io): Promise<CommandOutcome> {
   const terminal = io.stdout as { isTTY?: boolean; columns?: number };
-  return runProfiles(io, async ({ out, store }) => {
-    const profiles = await store.list();
+  return runProfiles(io, async ({ out, store, registry }) => {
     const now = io.clock.now();
+    const profiles = (await store.list()).map((profile) => asShown(registry, profile, now));
     const json = { profiles: profiles.map(listEntry) };
     if (profiles.length === 0) {
       return { kind: 'data', json, lines: [], note: out.json ? undefined : out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']) };
@@ -242,8 +249,9 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
 export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<CommandOutcome> {
   return runProfiles(io, async ({ out, store, redactor, registry }) => {
     const connector = findConnector(registry, options.connector);
-    const profile = await findProfile(store, connector, options.name, io.env);
-    if (options.copy !== undefined) return copyFromProfile(io, connector, profile, options.copy);
+    const saved = await findProfile(store, connector, options.name, io.env);
+    if (options.copy !== undefined) return copyFromProfile(io, connector, saved, options.copy);
+    const profile = asShown(registry, saved, io.clock.now());
     const { showSecrets } = options;
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);
@@ -511,7 +519,7 @@ export function runProfilesImport(io: Io, options: ImportOptions): Promise<Comma
       (field.secret ? secrets : values)[key] = value;
       if (field.secret) redactor.add(value);
     }
-    const steps = await connector.load();
+    const steps = await connector.load({});
     const missing = connector.fields.filter((field) => steps.verifyKeys.includes(field.key) && values[field.key] === undefined && secrets[field.key] === undefined);
     if (missing.length > 0) {
       throw new InputError('missing_input', `${from} lacks ${missing.map((field) => field.label).join(', ')}, which a verify needs.`, `Add ${missing.map((field) => field.env ?? field.key).join(', ')} and import it again.`);

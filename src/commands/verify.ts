@@ -59,7 +59,7 @@ async function environmentProfiles(io: Io, connectorName: string | undefined): P
   const partial: string[] = [];
   for (const connector of io.registry) {
     if (connectorName !== undefined && connector.name !== connectorName) continue;
-    const { verifyKeys } = await connector.load();
+    const { verifyKeys } = await connector.load({});
     const needed = connector.fields.filter((field) => verifyKeys.includes(field.key) && field.env);
     const unset = needed.filter((field) => !io.env[field.env as string]);
     if (needed.length > 0 && unset.length === 0) {
@@ -132,6 +132,7 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
     whenMissing: fromEnv ? undefined : (name) => new InputError('profile_not_found', `The profile "${name}" (${profile.connector}) was removed meanwhile.`),
     out: quietOutput(io.redactor, io.out.program),
     failWithinDays,
+    batch: true,
   });
   return run.kind === 'verified' || fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
 }

@@ -1,6 +1,7 @@
 // Drives the built CLI in a real pseudo-terminal (node-pty): keys typed, screen read.
 import { afterEach } from '@jest/globals';
 import { spawn, type IPty } from 'node-pty';
+import xterm from '@xterm/headless';
 import { BIN, baseEnv } from './cli.js';
 
 export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03', backspace: '\x7f' } as const;
@@ -16,6 +17,12 @@ export interface PtySession {
   screen(): string;
   /** Everything the terminal has received, escape sequences included. */
   raw(): string;
+  /**
+   * The terminal's rows as a person reads them once everything received so far is drawn, scrollback included: a
+   * line redrawn in place shows only its last drawing, a line erased is gone. `wrapped` marks a row the terminal
+   * itself broke off the one before (text wider than the terminal, cut wherever the edge fell).
+   */
+  rows(): Promise<{ text: string; wrapped: boolean }[]>;
   type(text: string): void;
   /** Waits until the screen (after `mark()`) matches, a string whatever the line breaks; fails with the screen in the message. */
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
@@ -41,11 +48,29 @@ export function startPty(args: string[], env: Record<string, string | undefined>
     // A variable set to undefined is left out (node-pty would pass the text "undefined").
     env: Object.fromEntries(Object.entries(baseEnv(env)).filter((entry): entry is [string, string] => entry[1] !== undefined)),
   });
-  terminal.onData((data) => (output += data));
+  // A real terminal emulator reads the same bytes, so a test sees the screen and not only the text sent to it.
+  const emulator = new xterm.Terminal({ cols: options.cols ?? 120, rows: 40, scrollback: 10_000, allowProposedApi: true });
+  terminal.onData((data) => {
+    output += data;
+    emulator.write(data);
+  });
   const exit = new Promise<number>((resolve) => terminal.onExit(({ exitCode }) => resolve(exitCode)));
   return {
     screen: () => plainText(output),
     raw: () => output,
+    rows: () =>
+      new Promise((resolve) =>
+        emulator.write('', () => {
+          const buffer = emulator.buffer.active;
+          const rows: { text: string; wrapped: boolean }[] = [];
+          for (let index = 0; index < buffer.length; index += 1) {
+            const line = buffer.getLine(index);
+            if (line) rows.push({ text: line.translateToString(true).trimEnd(), wrapped: line.isWrapped });
+          }
+          while (rows.length > 0 && rows.at(-1)?.text === '') rows.pop();
+          resolve(rows);
+        }),
+      ),
     type: (text) => terminal.write(text),
     mark: () => {
       since = plainText(output).length;

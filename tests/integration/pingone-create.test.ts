@@ -362,6 +362,55 @@ describe('pingone --rotate', () => {
     expectNoSecrets([rotated, withOld, saved, shown, batch, finished, oldNow, after].map((run) => run.stdout + run.stderr).join('\n'), secrets());
   });
 
+  test('after the overlap has ended: --finish says there is nothing to finish and sends nothing; list, show and verify no longer name the date', async () => {
+    const configDir = tempConfigDir();
+    expect((await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr overlap ended', '--json'], { configDir, env: env() })).code).toBe(0);
+    const id = api.created().at(-1)?.clientId ?? '';
+    const rotated = await runCli(['pingone', '--rotate', '--keep-previous', '1', '--json'], { configDir, env: env() });
+    expect(rotated.code).toBe(0);
+    const until = (JSON.parse(rotated.stdout) as { values: Record<string, string> }).values.previousSecretExpiresAt ?? '';
+    const later = Date.parse(until) + 60_000;
+    const apiBefore = api.calls().length;
+    const tokensBefore = pingone.tokenRequests().length;
+    // No admin worker at hand: none is needed to learn that nothing is left to drop.
+    const finished = await runCli(['pingone', '--rotate', '--finish', '--json'], { configDir, clockStart: later, env: { HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file' } });
+    expect(finished.code).toBe(0);
+    expect(finished.stderr).toContain(`Nothing to finish: the previous Client Secret of application ${id} already stopped working at ${until}.`);
+    expect(finished.stderr).not.toContain('still works until');
+    expect(api.calls().length).toBe(apiBefore);
+    expect(pingone.tokenRequests().slice(tokensBefore).map((request) => request.form.get('client_id'))).toEqual([id]);
+
+    const verified = await runCli(['pingone', '--verify', '--json'], { configDir, clockStart: later, env: { HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file' } });
+    expect(verified.code).toBe(0);
+    expect((JSON.parse(verified.stdout) as { warnings: string[] }).warnings).toEqual([]);
+    expect(verified.stderr).not.toContain(until);
+    const shown = await runCli(['profiles', 'show', 'pingone'], { configDir, clockStart: later });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout + shown.stderr).not.toContain('Previous secret valid until');
+    const listed = await runCli(['profiles', 'list', '--json'], { configDir, clockStart: later });
+    expect(JSON.parse(listed.stdout).profiles[0].values.previousSecretExpiresAt).toBeUndefined();
+    const listedNow = await runCli(['profiles', 'list'], { configDir });
+    expect(listedNow.stdout).toContain(`previousSecretExpiresAt=${until}`);
+    expectNoSecrets([finished, verified, shown, listed].map((run) => run.stdout + run.stderr).join('\n'), secrets());
+  });
+
+  test('rotating again during the overlap says that the secret before the current one stops now (PingOne keeps one previous secret)', async () => {
+    const configDir = tempConfigDir();
+    expect((await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr rotated twice', '--json'], { configDir, env: env() })).code).toBe(0);
+    const app = api.created().at(-1);
+    const first = app?.clientSecret ?? '';
+    const once = await runCli(['pingone', '--rotate', '--json'], { configDir, env: env() });
+    expect(once.code).toBe(0);
+    const until = (JSON.parse(once.stdout) as { values: Record<string, string> }).values.previousSecretExpiresAt ?? '';
+    expect((JSON.parse(once.stdout) as { warnings: string[] }).warnings.join(' ')).not.toContain('The secret before the current one');
+    const twice = await runCli(['pingone', '--rotate', '--json'], { configDir, env: env() });
+    expect(twice.code).toBe(0);
+    expect((JSON.parse(twice.stdout) as { warnings: string[] }).warnings.join(' ')).toContain(`The secret before the current one, which still worked until ${until}, stops working now`);
+    const withFirst = await runCli(['pingone', '--verify', '--json'], { configDir, env: { ...env(), PINGONE_CLIENT_SECRET: first } });
+    expect(withFirst.code).toBe(1);
+    expectNoSecrets([once, twice, withFirst].map((run) => run.stdout + run.stderr).join('\n'), secrets());
+  });
+
   test('a profile that names no application: exit 2, nothing sent', async () => {
     const tokensBefore = pingone.tokenRequests().length;
     const result = await runCli(['pingone', '--rotate', ...TARGET, '--json'], { env: env() });
@@ -382,7 +431,8 @@ describe('the wizard', () => {
         choose('auth.pingone.eu'),
         FAKE.environmentId,
         ADMIN.clientId,
-        ADMIN.clientSecret,
+        // Pasted with a trailing space: trimmed, and said.
+        `${ADMIN.clientSecret} `,
         true,
         // The hand-off: Cyclr's values are offered to copy; done.
         ...handOff,
@@ -398,6 +448,7 @@ describe('the wizard', () => {
       `Create Cyclr wizard in environment ${FAKE.environmentId}?`,
     ]);
     expect(api.created().length).toBe(createdBefore + 1);
+    expect(result.stderr).toContain("Removed whitespace around the pasted Admin worker's Client Secret.");
     expect(result.stderr).toContain('The plan: create a Worker application');
     expect(result.stderr).toContain('PingOne setup verified');
     expect((await exported(configDir)).clientId).toBe(api.created().at(-1)?.clientId);

@@ -37,9 +37,9 @@ describe.each([40, 120])('progress on a %i-column terminal', (columns) => {
   test('a status line (a countdown, verify --all progress) fits one row too', () => {
     const stderr = terminal(columns);
     const out = new Output({ json: false, redactor: new Redactor(), stderr: stderr.stream, stdout: new PassThrough(), env: { NO_COLOR: '1' } });
-    out.status(`PingOne can take a few seconds to apply a change (wrong_auth_method): try 2 of 4 in 2 s… ${'x'.repeat(80)}`);
+    out.status(`Trying again in 2 s (try 2 of 4): PingOne can take a few seconds to apply a console change… ${'x'.repeat(80)}`);
     const drawn = stderr.text().split('\x1b[K').at(-1) ?? '';
     expect([...drawn].length).toBeLessThan(columns);
-    expect(drawn.startsWith('PingOne can take')).toBe(true);
+    expect(drawn.startsWith('Trying again in 2 s')).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // Where each value comes from: flags and --*-stdin, then the environment, then the saved profile.
 import { describe, expect, test } from '@jest/globals';
 import { CliError } from '../../src/core/errors.js';
-import { missingInput, missingInputs, resolveValues, stdinField } from '../../src/core/run/resolve.js';
+import { missingInputs, resolveValues, stdinField } from '../../src/core/run/resolve.js';
 import { pingoneFields } from '../../src/connectors/pingone/fields.js';
 import { FAKE } from '../helpers/fixtures.js';
 
@@ -126,7 +126,7 @@ describe('stdinField', () => {
 
 describe('missingInputs', () => {
   test('one missing value: names it, its flag and its variable (exit 2)', () => {
-    const error = missingInputs([pingoneFields[1]!]);
+    const error = missingInputs([pingoneFields[1]!], '', 'no-terminal');
     expect(error.code).toBe('missing_input');
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe('Missing Client Secret.');
@@ -135,14 +135,21 @@ describe('missingInputs', () => {
   });
 
   test('several missing values are named at once, each with its flag and variable', () => {
-    const error = missingInputs(pingoneFields.slice(1, 4));
+    const error = missingInputs(pingoneFields.slice(1, 4), '', 'no-terminal');
     expect(error.message).toBe('Missing Client Secret, Auth Domain, Environment ID.');
     for (const where of ['--client-secret-stdin', 'PINGONE_CLIENT_SECRET', '--auth-domain', 'PINGONE_AUTH_DOMAIN', '--environment-id', 'PINGONE_ENVIRONMENT_ID']) {
       expect(error.hint).toContain(where);
     }
   });
 
-  test('missingInput names flag and variable for a plain value', () => {
-    expect(missingInput(pingoneFields[2]!).hint).toBe('Pass --auth-domain or set PINGONE_AUTH_DOMAIN, or run it in a terminal to be asked.');
+  test('a missing value names its flag and variable, and the way to be asked that works for this run', () => {
+    const authDomain = [pingoneFields[2]!];
+    expect(missingInputs(authDomain, '', 'no-terminal').hint).toBe('Pass --auth-domain or set PINGONE_AUTH_DOMAIN, or run it in a terminal to be asked.');
+    expect(missingInputs(authDomain, '', 'no-input').hint).toBe('Pass --auth-domain or set PINGONE_AUTH_DOMAIN, or drop --no-input to be asked.');
+    expect(missingInputs(authDomain, '', 'verify').hint).toBe('Pass --auth-domain or set PINGONE_AUTH_DOMAIN (--verify never asks; drop --verify to be asked).');
+    expect(missingInputs(authDomain, '', 'never').hint).toBe('Pass --auth-domain or set PINGONE_AUTH_DOMAIN.');
+    expect(missingInputs(pingoneFields.slice(2, 4), '', 'no-input').hint).toBe(
+      'Pass Auth Domain: --auth-domain or set PINGONE_AUTH_DOMAIN; Environment ID: --environment-id or set PINGONE_ENVIRONMENT_ID; or drop --no-input to be asked.',
+    );
   });
 });

@@ -5,7 +5,7 @@
 import type { StepContext } from '../../core/run/connector.js';
 import { CliError, InterruptedError, RejectedError, UnreachableError } from '../../core/errors.js';
 import { asRecord, parseJson } from '../../core/json.js';
-import type { HttpResponse } from '../../core/net/transport.js';
+import type { HttpResponse } from '../../core/net/http.js';
 import { MAX_VALUE_LENGTH } from '../../core/run/validate.js';
 import { hasControlCharacter, oneLine } from '../../core/printable.js';
 import type { Expiration } from './fields.js';

@@ -9,6 +9,7 @@ import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
 import { HINTS } from './guide.js';
+import type { InveniasRequest } from './request.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
   APPLICATION_DETAILS,
@@ -43,10 +44,13 @@ const NEEDS: Record<Plan, readonly string[]> = {
 };
 
 /** Ends the run (exit 2) naming every value of `keys` still missing, before anything is sent. */
-function requireKeys(values: Values, keys: readonly string[], why = ''): void {
+function requireKeys(context: Pick<StepContext, 'notAsked'>, values: Values, keys: readonly string[], why = ''): void {
   const missing = keys.filter((key) => values[key] === undefined).map(field);
-  if (missing.length > 0) throw missingInputs(missing, why);
+  if (missing.length > 0) throw missingInputs(missing, why, context.notAsked);
 }
+
+/** Without a terminal and with nothing naming an application, the run would create one: what that needs is named. */
+const TO_CREATE_OR_USE = ' (to create an application; for an existing one pass --client-id and INVENIAS_CLIENT_SECRET)';
 
 function originOfValues(values: Values): string {
   return originOf({ subdomain: values.subdomain ?? '', baseUrl: values.baseUrl });
@@ -78,9 +82,9 @@ async function otherSubdomain(context: StepContext, savedSubdomain: string, type
   return 'create';
 }
 
-async function choosePlan(context: StepContext, values: Values): Promise<Plan> {
-  if (context.options.renew === true) return 'renew';
-  if (context.options.newApp === true) return 'create';
+async function choosePlan(context: StepContext, values: Values, request: InveniasRequest): Promise<Plan | 'unnamed'> {
+  if (request.renew) return 'renew';
+  if (request.newApp) return 'create';
   const { sources } = context;
   if (values.clientId && values.clientSecret && sources.clientId === 'profile' && sources.clientSecret === 'profile') {
     const savedSubdomain = context.saved?.values.subdomain;
@@ -97,7 +101,7 @@ async function choosePlan(context: StepContext, values: Values): Promise<Plan> {
   if (givenExplicitly(context, 'clientId') || givenExplicitly(context, 'clientSecret')) return 'existing';
   if (givenExplicitly(context, 'apiKey')) return 'create';
   if (context.interactive) return askPlan(context);
-  throw missingInputs([field('apiKey')], ' (to create an application; for an existing one pass --client-id and INVENIAS_CLIENT_SECRET)');
+  return 'unnamed';
 }
 
 function applicationRequest(values: Values): ApplicationRequest {
@@ -131,17 +135,21 @@ const introStep: Step = async (context, values) => {
   return { values: await askOpen(context, [SUBDOMAIN], values) };
 };
 
-const planStep: Step = async (context, values) => {
-  requireKeys(values, ['subdomain']);
-  const plan = await choosePlan(context, values);
-  // Without a terminal, every value is checked before the first request: nothing is created half-way.
-  if (!context.interactive) requireKeys(values, NEEDS[plan], plan === 'create' || plan === 'renew' ? ' (to create or renew an application)' : '');
+const planStep = (request: InveniasRequest): Step => async (context, values) => {
+  if (context.interactive) requireKeys(context, values, ['subdomain']);
+  const chosen = await choosePlan(context, values, request);
+  const plan: Plan = chosen === 'unnamed' ? 'create' : chosen;
+  // Without a terminal, every value is checked before the first request, all at once: nothing is created half-way.
+  if (!context.interactive) {
+    const why = chosen === 'unnamed' ? TO_CREATE_OR_USE : plan === 'create' || plan === 'renew' ? ' (to create or renew an application)' : '';
+    requireKeys(context, values, ['subdomain', ...NEEDS[plan].filter((key) => key !== 'subdomain')], why);
+  }
   // In the wizard the replacement is said before the application is created; a script finds it in the warnings once it is.
   const replaced = context.saved?.values.clientId;
   if (plan === 'create' && replaced && context.interactive) context.out.warn(replacing(context.profileName, replaced));
   // A new application has no Client ID yet: a failure must not name the one the profile held before.
   const cleared = plan === 'create' ? { clientId: undefined, clientSecret: undefined } : {};
-  return { values: { plan, ...cleared }, next: [...PLAN_STEPS[plan], userStep] };
+  return { values: { plan, ...cleared }, next: [...planSteps(plan, request), userStep] };
 };
 
 const createStep: Step = async (context, values) => {
@@ -155,7 +163,7 @@ const createStep: Step = async (context, values) => {
       await showSwaggerGuide(context, origin);
       answers = { ...answers, apiKey: await askApiKey(context) };
     }
-    requireKeys(current(), NEEDS.create.filter((key) => key !== 'username' && key !== 'password'));
+    requireKeys(context, current(), NEEDS.create.filter((key) => key !== 'username' && key !== 'password'));
     if (!(await confirmCreate(context, origin, current().apiKey ?? '', applicationRequest(current())))) throw declined('creating the application');
   }
   for (let tries = 1; ; tries += 1) {
@@ -207,7 +215,7 @@ function failStep(error: Error): Step {
   return () => Promise.reject(error);
 }
 
-const renewStep: Step = async (context, values) => {
+const renewStep = (request: Pick<InveniasRequest, 'yes'>): Step => async (context, values) => {
   const origin = originOfValues(values);
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
@@ -219,13 +227,14 @@ const renewStep: Step = async (context, values) => {
       await showSwaggerGuide(context, origin);
       answers = { ...answers, apiKey: await askApiKey(context) };
     }
-    requireKeys(current(), ['apiKey', 'clientId']);
+    requireKeys(context, current(), ['apiKey', 'clientId']);
     if (!(await confirmRenew(context, origin, current().apiKey ?? '', current().clientId ?? '', asExpiration(current().expiration)))) {
       throw declined('renewing the application');
     }
   }
-  if (!context.interactive && context.options.yes !== true) {
-    throw new InputError('invalid_input', `${RENEW_STOPS_OLD_SECRET} Nothing was sent.`, 'Pass --yes to renew without a terminal, or run it in a terminal to be asked.');
+  if (!context.interactive && !request.yes) {
+    const asked = context.notAsked === 'no-input' ? 'or drop --no-input to be asked' : 'or run it in a terminal to be asked';
+    throw new InputError('invalid_input', `${RENEW_STOPS_OLD_SECRET} Nothing was sent.`, `Pass --yes to renew without asking, ${asked}.`);
   }
   const clientId = current().clientId ?? '';
   for (let tries = 1; ; tries += 1) {
@@ -263,12 +272,10 @@ const userStep: Step = async (context, values): Promise<StepResult | void> => {
   if (context.interactive) return { values: await askOpen(context, USER, values) };
 };
 
-const PLAN_STEPS: Record<Plan, readonly Step[]> = {
-  create: [createStep],
-  renew: [renewStep],
-  existing: [existingStep],
-  saved: [savedStep],
-};
+function planSteps(plan: Plan, request: InveniasRequest): readonly Step[] {
+  const steps: Record<Plan, Step> = { create: createStep, renew: renewStep(request), existing: existingStep, saved: savedStep };
+  return [steps[plan]];
+}
 
 /** After a refusal, a person can change what they typed and try again, or stop. */
 function nextMoves(values: Values): Choice<NextMove>[] {
@@ -281,8 +288,9 @@ function nextMoves(values: Values): Choice<NextMove>[] {
   ];
 }
 
-export const invenias: ConnectorSteps = {
-  setup: [introStep, planStep],
+/** Invenias' steps for what the command line asks (request.ts). */
+export const invenias = (request: InveniasRequest): ConnectorSteps => ({
+  setup: [introStep, planStep(request)],
   verifyKeys: VERIFY_KEYS,
   tokenRequest,
   diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
@@ -293,5 +301,5 @@ export const invenias: ConnectorSteps = {
     const application = planOf(values) === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(refusal.code);
     return askOpen(context, application ? [CLIENT_ID, CLIENT_SECRET, ...USER] : USER, values, true);
   },
-};
+});
 

@@ -1,14 +1,14 @@
 // `pingone --create` and `pingone --rotate` as steps: the admin worker's token, then the Management API
 // (management.ts). A secret PingOne issues is a step result the runner saves before anything else happens; the
 // token check Cyclr depends on follows, retried while the new application, its roles or its secret settle.
-import type { Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
+import type { Question, Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
 import { CliError, InputError, RejectedError } from '../../core/errors.js';
 import { type Hint, PROFILE, command, joinHints } from '../../core/hint.js';
 import { missingInputs } from '../../core/run/resolve.js';
-import { givenExplicitly, validateWith } from '../../core/run/wizard.js';
-import { parseSecret, parseUuid } from '../../core/run/validate.js';
+import { askField, askOpen } from '../../core/run/wizard.js';
 import { DEFAULT_ROLES } from './guide.js';
-import { keepPreviousHours, parseRoleNames, pingoneFields } from './fields.js';
+import { parseRoleNames, pingoneFields } from './fields.js';
+import type { PingOneRequest } from './request.js';
 import { type AdminCredentials, type ApplicationSummary, type PlannedRequest, ManagementApi, adminToken, apiOriginFor, plannedCreate } from './management.js';
 import { askAuthDomain, askEnvironmentId } from './wizard.js';
 
@@ -19,9 +19,9 @@ function field(key: string) {
 }
 
 /** Ends the run (exit 2) naming every value still missing, before anything is sent. */
-function requireKeys(values: Values, keys: readonly string[], why: string): void {
+function requireKeys(context: Pick<StepContext, 'notAsked'>, values: Values, keys: readonly string[], why: string): void {
   const missing = keys.filter((key) => values[key] === undefined).map(field);
-  if (missing.length > 0) throw missingInputs(missing, why);
+  if (missing.length > 0) throw missingInputs(missing, why, context.notAsked);
 }
 
 function apiOrigin(values: Values): string {
@@ -53,38 +53,17 @@ async function signIn(context: StepContext, values: Values): Promise<ManagementA
   return new ManagementApi(context.http, context.redactor, token, origin, values.environmentId ?? '');
 }
 
-/** In the wizard: the admin worker's Client ID and Secret, when not given by flag, stdin or environment. */
-async function askAdmin(context: StepContext, values: Values): Promise<Values> {
-  let answers: Values = {};
-  if (!givenExplicitly(context, 'adminClientId')) {
-    const answer = await context.prompt.text({
-      message: "Admin worker's Client ID",
-      default: values.adminClientId,
-      validate: validateWith((value) => parseUuid(value, "Admin worker's Client ID")),
-    });
-    answers = { adminClientId: parseUuid(answer, "Admin worker's Client ID") };
-  }
-  if (!givenExplicitly(context, 'adminClientSecret')) {
-    const answer = await context.prompt.secret({
-      message: "Admin worker's Client Secret (used for this run only, never saved)",
-      validate: validateWith((value) => parseSecret(value, "Admin worker's Client Secret")),
-    });
-    const secret = parseSecret(answer, "Admin worker's Client Secret").value;
-    context.redactor.add(secret);
-    answers = { ...answers, adminClientSecret: secret };
-  }
-  return answers;
-}
+/** In the wizard: the environment to create the application in, when not given (a pasted URL answers both). */
+const TARGET_QUESTIONS: readonly Question[] = [
+  { key: 'authDomain', ask: askAuthDomain },
+  { key: 'environmentId', ask: askEnvironmentId },
+];
 
-/** In the wizard: the target environment, when not given. */
-async function askTarget(context: StepContext, values: Values): Promise<Values> {
-  let answers: Values = {};
-  if (!givenExplicitly(context, 'authDomain')) answers = await askAuthDomain(context, values, false);
-  if (!givenExplicitly(context, 'environmentId') && answers.environmentId === undefined) {
-    answers = { ...answers, ...(await askEnvironmentId(context, { ...values, ...answers }, false)) };
-  }
-  return answers;
-}
+/** In the wizard: the admin worker's Client ID and Secret, when not given by flag, stdin or environment. */
+const ADMIN_QUESTIONS: readonly Question[] = [
+  askField(field('adminClientId')),
+  askField(field('adminClientSecret'), { message: "Admin worker's Client Secret (used for this run only, never saved)" }),
+];
 
 function printRequests(context: StepContext, requests: readonly PlannedRequest[]): void {
   for (const request of requests) {
@@ -111,13 +90,13 @@ function secretNotSaved(applicationId: string, reason: string, keptAt: string | 
 }
 
 /** The Worker app for Cyclr, made (or found) through the Management API: docs/contract.md "PingOne: create the Worker app". */
-export const createStep: Step = async (context, values) => {
+export const createStep = (request: Pick<PingOneRequest, 'dryRun'>): Step => async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
-  if (context.interactive) answers = { ...(await askTarget(context, values)) };
-  requireKeys(current(), ['authDomain', 'environmentId'], ' (the environment to create the application in)');
-  if (context.interactive) answers = { ...answers, ...(await askAdmin(context, current())) };
-  requireKeys(current(), ['adminClientId', 'adminClientSecret'], ' (an admin worker creates the application)');
+  if (context.interactive) answers = await askOpen(context, TARGET_QUESTIONS, values);
+  requireKeys(context, current(), ['authDomain', 'environmentId'], ' (the environment to create the application in)');
+  if (context.interactive) answers = { ...answers, ...(await askOpen(context, ADMIN_QUESTIONS, current())) };
+  requireKeys(context, current(), ['adminClientId', 'adminClientSecret'], ' (an admin worker creates the application)');
   const name = current().appName ?? 'Cyclr';
   const roleNames = parseRoleNames(current().roles ?? '');
   const environmentId = current().environmentId ?? '';
@@ -134,7 +113,7 @@ export const createStep: Step = async (context, values) => {
   out.say(`  Application   ${found ? `${found.name} (${found.id}), already in PingOne` : name}`);
   out.say('  Grant type    Client Credentials; token endpoint auth method Client Secret Post');
   out.say(`  Roles         ${roleNames.join(', ')} (scoped to the environment)`);
-  if (context.options.dryRun === true) {
+  if (request.dryRun) {
     out.say(out.paint.bold('Requests it would send (Bearer: the admin token):'));
     if (found) {
       const at = `${api.apiOrigin}/v1/environments/${environmentId}/applications/${found.id}`;
@@ -197,25 +176,40 @@ function applicationOf(context: StepContext, values: Values, doing: string): str
 }
 
 
+/** A saved moment still ahead on the run's clock (a previous secret's end); a passed or unreadable one is not. */
+function stillAhead(context: Pick<StepContext, 'clock'>, moment: string | undefined): moment is string {
+  return moment !== undefined && Date.parse(moment) > context.clock.now();
+}
+
 /** A new secret, the previous one kept for --keep-previous hours: docs/contract.md "Rotating a secret". */
-export const rotateStep: Step = async (context, values) => {
-  const finish = context.options.finish === true;
-  const hours = keepPreviousHours(context.options);
-  requireKeys(values, ['authDomain', 'environmentId'], ' (the environment of the application)');
+export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviousHours'>): Step => async (context, values) => {
+  const { finish, keepPreviousHours: hours } = request;
+  requireKeys(context, values, ['authDomain', 'environmentId'], ' (the environment of the application)');
   const applicationId = applicationOf(context, values, finish ? 'finish' : 'rotate');
+  const previousUntil = values.previousSecretExpiresAt;
+  if (finish && previousUntil !== undefined && !stillAhead(context, previousUntil)) {
+    // PingOne dropped it at that moment: there is nothing to ask of it, and no admin worker is needed.
+    context.out.say(`Nothing to finish: the previous Client Secret of application ${applicationId} already stopped working at ${previousUntil}.`);
+    return { values: { applicationId } };
+  }
   let answers: Values = {};
-  if (context.interactive) answers = await askAdmin(context, values);
+  if (context.interactive) answers = await askOpen(context, ADMIN_QUESTIONS, values);
   const current = { ...values, ...answers };
-  requireKeys(current, ['adminClientId', 'adminClientSecret'], ' (an admin worker rotates the secret)');
+  requireKeys(context, current, ['adminClientId', 'adminClientSecret'], ' (an admin worker rotates the secret)');
   apiOrigin(current);
   if (!finish && current.clientSecret === undefined && context.interactive) {
     context.out.warn(`Profile "${context.profileName}" holds no Client Secret: after the rotation only the new one will be known.`);
+  }
+  // PingOne keeps one previous secret (P-SECRET-ONE-PREVIOUS): rotating again ends the one still in its overlap.
+  const endsOverlap = !finish && stillAhead(context, previousUntil);
+  if (endsOverlap) {
+    context.warn(`The secret before the current one, which still worked until ${previousUntil}, stops working now: PingOne keeps only one previous secret.`);
   }
   if (context.interactive) {
     const until = new Date(context.clock.now() + hours * 3_600_000).toISOString();
     const message = finish
       ? `Drop the previous secret of application ${applicationId} now (Cyclr must already use the new one)?`
-      : `Give application ${applicationId} a new secret, the current one working until ${until}?`;
+      : `Give application ${applicationId} a new secret, the current one working until ${until}${endsOverlap ? ' (the one before it stops now)' : ''}?`;
     if (!(await context.prompt.confirm({ message, default: !finish }))) throw new InputError('cancelled', 'Stopped before changing anything in PingOne; nothing was sent.', 'Run the command again when you are ready.');
   }
   const api = await signIn(context, current);
@@ -226,17 +220,19 @@ export const rotateStep: Step = async (context, values) => {
   }
   const expiresAt = new Date(context.clock.now() + hours * 3_600_000).toISOString();
   const rotated = await context.check('Rotating the Client Secret', () => api.rotateSecret(applicationId, expiresAt));
+  const overlap = stillAhead(context, rotated.previousExpiresAt) ? `The previous secret still works until ${rotated.previousExpiresAt}. ` : 'The previous secret no longer works. ';
   return {
     values: { ...answers, applicationId, clientId: applicationId, clientSecret: rotated.secret, previousSecretExpiresAt: rotated.previousExpiresAt },
     keep: {
       with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'apiUrl'],
       expiresOn: null,
       saidAs: `Saved the new Client Secret of application ${applicationId} in profile "${context.profileName}".`,
+      // Rotating again would end the overlap Cyclr relies on: the new secret is read again instead.
       notSaved: (reason, keptAt) =>
         new CliError(
           'secret_not_saved',
           `PingOne issued a new Client Secret for application ${applicationId}, but it could not be saved: ${reason}${keptAt ? ` ${keptAt}.` : ''}`,
-          [`The previous secret still works until ${rotated.previousExpiresAt}. Fix the config directory, then run `, command('pingone', '--rotate', PROFILE), ' again.'],
+          [`${overlap}Fix the config directory, then run `, command('pingone', '--create', PROFILE), ` (not --rotate): it reuses application ${applicationId} and reads its new secret again.`],
           1,
         ),
     },
@@ -247,7 +243,7 @@ export const rotateStep: Step = async (context, values) => {
 /** While a rotation is half done, every verify says until when the previous secret works and how to finish. */
 export function rotationWarning(context: Pick<StepContext, 'clock'>, values: Values): Hint | undefined {
   const until = values.previousSecretExpiresAt;
-  if (until === undefined || !(Date.parse(until) > context.clock.now())) return undefined;
+  if (!stillAhead(context, until)) return undefined;
   return [`The previous Client Secret still works until ${until}: update the Client Secret in Cyclr, then run `, command('pingone', '--rotate', '--finish', PROFILE), '.'];
 }
 

@@ -3,6 +3,7 @@ import { InputError, quoteValue } from '../../core/errors.js';
 import { command } from '../../core/hint.js';
 import { DEFAULT_KEEP_PREVIOUS_HOURS, keepPreviousHours, parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { CYCLR_LOCATION } from './guide.js';
+import { readPingOneRequest } from './request.js';
 
 export const pingoneDefinition: Connector = {
   name: 'pingone',
@@ -34,7 +35,7 @@ export const pingoneDefinition: Connector = {
     }
     return { authDomain: parts.authDomain, environmentId: parts.environmentId };
   },
-  load: () => import('./index.js').then((module) => module.pingone),
+  load: (options) => import('./index.js').then((module) => module.pingone(readPingOneRequest(options))),
 };
 
 /** --create, --rotate and their companions: which go together. */
@@ -42,6 +43,10 @@ function checkModes(options: ConnectorOptions): void {
   const given = (name: string): boolean => options[name] !== undefined && options[name] !== false;
   const flag = (name: string): string => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
   if (given('create') && given('rotate')) throw new InputError('invalid_input', '--create and --rotate cannot be used together.', 'Use --create to make the application, --rotate to give it a new secret.');
+  // PingOne issues the new application's secret: one given beside --create would be silently dropped.
+  if (given('create') && given('clientSecretStdin')) {
+    throw new InputError('invalid_input', '--create gets the Client Secret from PingOne; --client-secret-stdin would be ignored.', 'Drop --client-secret-stdin to create the application, or drop --create to verify the secret you have.');
+  }
   if (given('verify')) {
     const changing = ['create', 'rotate', 'finish'].find(given);
     if (changing) throw new InputError('invalid_input', `--verify never creates or changes anything; drop ${flag(changing)}.`);

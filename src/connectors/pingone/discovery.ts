@@ -4,7 +4,7 @@
 // P-TOKEN-401-UNKNOWN-ENV, P-DISC-200).
 import { InterruptedError, UnreachableError } from '../../core/errors.js';
 import { isRecord, parseJson } from '../../core/json.js';
-import type { HttpClient } from '../../core/net/transport.js';
+import type { Http } from '../../core/net/http.js';
 import { REGIONS } from './fields.js';
 
 /** A look-up is a quick side question: it never waits longer than this, nor longer than the run's timeout. */
@@ -28,7 +28,7 @@ export function readDiscovery(status: number, text: string, environmentId: strin
   return { kind: 'here' };
 }
 
-export async function lookUp(http: HttpClient, domain: string, environmentId: string): Promise<Presence> {
+export async function lookUp(http: Http, domain: string, environmentId: string): Promise<Presence> {
   try {
     const response = await http.send({
       method: 'GET',
@@ -53,7 +53,7 @@ export function regionOf(domain: string): Region | undefined {
 }
 
 /** Asks every other region at once; the first that serves the environment wins (an environment lives in one region). */
-export async function findOtherRegion(http: HttpClient, home: string, environmentId: string): Promise<Region | undefined> {
+export async function findOtherRegion(http: Http, home: string, environmentId: string): Promise<Region | undefined> {
   const lookups = REGIONS.filter((region) => region.authDomain !== home).map(async (region) => {
     if ((await lookUp(http, region.authDomain, environmentId)).kind !== 'here') throw new Error('not here');
     return region;

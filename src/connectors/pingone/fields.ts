@@ -65,6 +65,7 @@ export const pingoneFields: readonly FieldSpec[] = [
     key: 'previousSecretExpiresAt',
     label: 'Previous secret valid until',
     setupOnly: true,
+    onlyWhileAhead: true,
     description: 'After --rotate: until when PingOne still accepts the previous Client Secret',
     parse: (raw) => parseInstant(raw, 'Previous secret valid until'),
   },

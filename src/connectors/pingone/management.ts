@@ -4,7 +4,7 @@
 // naming what the admin may not do and the role that would allow it.
 import { type CliError, InputError, RejectedError, UnreachableError } from '../../core/errors.js';
 import { asRecord, parseJson } from '../../core/json.js';
-import type { HttpClient, HttpResponse, RetryPolicy } from '../../core/net/transport.js';
+import type { Http, HttpResponse, RetryPolicy } from '../../core/net/http.js';
 import { requestToken } from '../../core/net/oauth.js';
 import type { Redactor } from '../../core/redact.js';
 import { DEFAULT_ROLES } from './guide.js';
@@ -74,7 +74,7 @@ const ADMIN_HINT =
   "Check the admin worker's Client ID (--admin-client-id), its Client Secret (PINGONE_ADMIN_CLIENT_SECRET or --admin-client-secret-stdin) and its environment (--admin-environment-id; by default the target environment), and that it is switched on and has roles.";
 
 /** P-ADMIN-TOKEN-REQ: the admin worker's token; a refusal is `admin_rejected`. */
-export async function adminToken(http: HttpClient, redactor: Redactor, admin: AdminCredentials): Promise<string> {
+export async function adminToken(http: Http, redactor: Redactor, admin: AdminCredentials): Promise<string> {
   redactor.add(admin.clientSecret);
   const answer = await requestToken(
     http,
@@ -115,7 +115,7 @@ interface Action {
 
 export class ManagementApi {
   constructor(
-    private readonly http: HttpClient,
+    private readonly http: Http,
     private readonly redactor: Redactor,
     private readonly token: string,
     readonly apiOrigin: string,

@@ -3,7 +3,7 @@
 // status, and the generic diagnosis of a refusal that each connector refines.
 import { type CliError, RejectedError, UnreachableError } from '../errors.js';
 import { asRecord, parseJson } from '../json.js';
-import type { HttpClient, HttpResponse } from './transport.js';
+import type { Http, HttpResponse } from './http.js';
 import type { Redactor } from '../redact.js';
 
 export type TokenAnswer =
@@ -65,7 +65,7 @@ function basicCredentials(clientId: string, clientSecret: string): string {
   return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
 }
 
-export async function requestToken(http: HttpClient, request: TokenRequest, redactor: Redactor): Promise<TokenAnswer> {
+export async function requestToken(http: Http, request: TokenRequest, redactor: Redactor): Promise<TokenAnswer> {
   const basic = request.basicAuth ? basicCredentials(request.basicAuth.clientId, request.basicAuth.clientSecret) : undefined;
   redactor.add(basic);
   const response = await http.send({

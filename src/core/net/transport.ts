@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import { InterruptedError, UnreachableError } from '../errors.js';
 import type { Redactor } from '../redact.js';
+import type { Http, HttpRequest, HttpResponse } from './http.js';
 import { serverWords } from './server-words.js';
 import { type ProxyInUse, describeHost, describeNetworkError, proxyInUse, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
 
@@ -13,36 +14,6 @@ const MAX_ATTEMPTS = 3;
 /** A Retry-After longer than this is not waited for: the run ends and says when to try again. */
 const MAX_RETRY_AFTER_MS = 20_000;
 const BACKOFF_MS = [500, 1000, 2000];
-
-/**
- * `safe`: retry after 429 and 502/503/504 (a token request changes nothing on the server).
- * `rate-limit-only`: retry only after 429, which guarantees nothing was done (creating an application).
- */
-export type RetryPolicy = 'safe' | 'rate-limit-only';
-
-export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE';
-  url: string;
-  headers?: Record<string, string>;
-  body?: string;
-  retry: RetryPolicy;
-  /** Overrides the run's timeout, e.g. for quick look-ups made while diagnosing. */
-  timeoutMs?: number;
-  /**
-   * The service counts calls in fixed windows of this length and documents no Retry-After (Invenias): a 429
-   * without a short Retry-After ends the request at once, and this client asks that host nothing more until then.
-   */
-  rateLimitWindowMs?: number;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-  /** Time of the last attempt, headers and body. */
-  ms: number;
-  attempts: number;
-}
 
 /** The one time limit of a request and its retries. */
 interface TimeLimit {
@@ -97,7 +68,7 @@ function proxyOf(env: NodeJS.ProcessEnv): ProxyInUse | undefined {
   return undefined;
 }
 
-export class HttpClient {
+export class HttpClient implements Http {
   private dispatcher: Promise<Dispatcher> | undefined;
   /**
    * After a 429, no request of this client starts before this time: a batch (verify --all) shares one

@@ -6,31 +6,35 @@ import type { Clock } from '../clock.js';
 import type { CliError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
 import type { Hint } from '../hint.js';
-import type { HttpClient } from '../net/transport.js';
+import type { Http } from '../net/http.js';
 import type { TokenAnswer, TokenRefusal, TokenRequest } from '../net/oauth.js';
-import type { Output } from '../terminal/output.js';
+import type { RunOutput } from '../terminal/run-output.js';
 import type { ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice, Prompter } from '../terminal/prompts.js';
 import type { Settling } from './settle.js';
 import type { Redactor } from '../redact.js';
-import type { ValueSource } from './resolve.js';
+import type { NotAsked, ValueSource } from './resolve.js';
 
 /** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */
 export type Values = Readonly<Record<string, string | undefined>>;
 
-/** What a command line gives a connector run: its own flags (values as strings, switches as booleans), plus `verify` and `save`. */
+/**
+ * What a command line gives a connector: its own flags as commander names them (values as strings, switches as
+ * booleans), plus `verify` and `save`. Only the connector's definition reads it, once; its steps are built for what it asks.
+ */
 export type ConnectorOptions = Readonly<Record<string, string | boolean | undefined>>;
 
 /** What every step may use; a step's type names the part it needs (`Pick<StepContext, 'prompt' | 'out'>`). */
 export interface StepContext {
   readonly connector: ConnectorInfo;
   readonly profileName: string;
-  readonly options: ConnectorOptions;
   readonly env: NodeJS.ProcessEnv;
   readonly interactive: boolean;
+  /** Why this run asks nothing (undefined in the wizard): what a "missing value" hint offers besides the flags. */
+  readonly notAsked: NotAsked | undefined;
   readonly prompt: Prompter;
-  readonly out: Output;
-  readonly http: HttpClient;
+  readonly out: RunOutput;
+  readonly http: Http;
   readonly redactor: Redactor;
   readonly signal: AbortSignal;
   readonly clock: Clock;
@@ -82,9 +86,10 @@ export interface Connector extends ConnectorInfo {
   readonly summary: string;
   /** Flags beyond the fields' own, e.g. `--authorization-url`. */
   readonly extraFlags: readonly ExtraFlag[];
-  /** Turns connector-specific flags into field values before values are resolved. */
+  /** Checks the connector's flags together (before anything is read) and turns its own into field values. */
   prepareOptions?(options: ConnectorOptions): Record<string, string>;
-  load(): Promise<ConnectorSteps>;
+  /** The steps for what the command line asks: the connector reads its flags into its own typed request here. */
+  load(options: ConnectorOptions): Promise<ConnectorSteps>;
 }
 
 export interface ExtraFlag {

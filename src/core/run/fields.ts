@@ -20,6 +20,8 @@ export interface FieldSpec {
   cyclrOrder?: number;
   /** Only creating or renewing an application uses it; a verify does not (so `profiles export` leaves it out). */
   setupOnly?: boolean;
+  /** A moment that matters only while it is ahead (until when a previous secret works): once passed, it is not shown. */
+  onlyWhileAhead?: boolean;
   /** The values it takes, when it takes a fixed few (or these are the usual ones): shell completion offers them. */
   choices?: readonly string[];
   /** Optional fields fall back to `defaultValue` instead of ending the run. */

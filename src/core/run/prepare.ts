@@ -3,13 +3,13 @@
 // (flags > stdin > env > profile > default), the secret store checked before anything is sent, then the runner.
 // Commands say what they want (a RunRequest); the reads and writes of the profile store happen here and in the runner.
 import type { Connector, ConnectorOptions } from './connector.js';
-import type { InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
 import type { RunOutcome } from '../outcome.js';
 import { proveSecretOut } from '../store/config-dir.js';
 import { parseProfileName } from '../store/profile-store.js';
-import type { Output } from '../terminal/output.js';
-import { stdinField } from './resolve.js';
+import type { RunOutput } from '../terminal/run-output.js';
+import { type NotAsked, stdinField } from './resolve.js';
 import { type ProfileWriter, type RunInput, asCliError, failedBeforeRun, fieldSources, namedValues, runSetup, runVerify } from './runner.js';
 import type { Session } from './session.js';
 
@@ -34,9 +34,11 @@ export interface RunRequest {
   /** The non-secret values a failure names before any are resolved (a batch: those the profile was listed with). */
   named?: Record<string, string>;
   /** Where the steps' human text goes; a batch keeps each profile's quiet. */
-  out?: Output;
+  out?: RunOutput;
   /** `--expiring-within DAYS` (verify only). */
   failWithinDays?: number;
+  /** A batch: nobody is ever asked, whatever the terminal. */
+  batch?: boolean;
 }
 
 /** What a failure before the run can still name: the profile (once known) and the values resolved so far. */
@@ -60,8 +62,13 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   // A bad --timeout is reported like any other bad input, in the run's own JSON document.
   if (session.optionError) throw session.optionError;
   const verify = mode === 'verify';
+  if (verify && request.secretOut !== undefined) {
+    throw new InputError('invalid_input', '--secret-out keeps a secret a setup is issued; --verify issues none, so drop --secret-out.');
+  }
   const profileName = parseProfileName(request.profile ?? 'default');
   const interactive = !verify && session.canPrompt;
+  // --verify in a terminal that could ask is worth naming; without one, passing the values is the only way.
+  const notAsked: NotAsked | undefined = request.batch ? 'never' : verify ? (session.canPrompt ? 'verify' : 'never') : session.notAsked;
   // What the connector reads: its own flags, and the two switches that change what it may do (--verify, --no-save).
   const given = { ...request.flags, verify, save: request.save };
   const options = { ...request.flags, ...connector.prepareOptions?.(given) };
@@ -91,8 +98,8 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   if (!verify && request.secretOut !== undefined) await proveSecretOut(request.secretOut);
   const writer = writerFor(session, connector, profileName);
   return {
-    context: session.runContext({ connector, profileName, options: given, interactive, saved, out }),
-    steps: await connector.load(),
+    context: session.runContext({ connector, profileName, interactive, notAsked, saved, out }),
+    steps: await connector.load(given),
     values: resolved.values,
     sources: resolved.sources,
     references: resolved.references,

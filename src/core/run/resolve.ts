@@ -1,10 +1,25 @@
 // Value resolution, highest first: flags and --*-stdin, environment, saved profile. Prompts come last and
 // live in each connector's wizard steps; this module only says what is known and what is missing.
 import { InputError } from '../errors.js';
+import { joinHints } from '../hint.js';
 import { isSecretReference } from '../store/secret-references.js';
 import { type FieldSpec, describeSources, optionKey } from './fields.js';
 
 export type ValueSource = 'flag' | 'stdin' | 'env' | 'profile' | 'reference' | 'default';
+
+/**
+ * Why a run asks no questions, which decides what its "missing value" hint offers besides the flags: `verify` (a
+ * terminal could ask, but --verify never does), `no-input` (a terminal, with --no-input), `no-terminal`, or `never`
+ * (a batch, or --verify without a terminal: passing the values is the only way).
+ */
+export type NotAsked = 'verify' | 'no-input' | 'no-terminal' | 'never';
+
+const TO_BE_ASKED: Record<NotAsked, string> = {
+  verify: ' (--verify never asks; drop --verify to be asked)',
+  'no-input': ', or drop --no-input to be asked',
+  'no-terminal': ', or run it in a terminal to be asked',
+  never: '',
+};
 
 /** A value given on the command line, on stdin or in the environment: the user's answer for this run. */
 export function isExplicit(source: string | undefined): boolean {
@@ -65,6 +80,17 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
   const references: Record<string, string> = {};
   const fromStdin = stdinField(input.fields, input.options);
   const savedLocation = savedLocationUsable(input);
+  // Every refused value is reported at once, so a script is fixed in one go rather than one run per value.
+  const refused: InputError[] = [];
+  const parsed = (field: FieldSpec, raw: string, where: string): string | undefined => {
+    try {
+      return parseFrom(field, raw, where, notices);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      refused.push(error);
+      return undefined;
+    }
+  };
   // Saved references are the profile's credentials too: never sent to a location other than the saved one.
   const fromProfile = new Set<string>();
   // A secret given as a reference (on stdin, in a CI variable) is read from the vault like a saved one.
@@ -80,28 +106,37 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
     const savedValue = field.location && !savedLocation ? undefined : field.secret ? input.saved?.secrets[field.key] : input.saved?.values[field.key];
     const savedReference = field.secret ? input.saved?.references?.[field.key] : undefined;
     if (typeof flagValue === 'string') {
-      values[field.key] = parseFrom(field, flagValue, field.flag ?? 'flag', notices);
+      const value = parsed(field, flagValue, field.flag ?? 'flag');
+      if (value === undefined) continue;
+      values[field.key] = value;
       sources[field.key] = 'flag';
     } else if (fromStdin === field && input.stdinLine !== undefined) {
       if (asReference(field, input.stdinLine)) continue;
-      values[field.key] = parseFrom(field, input.stdinLine, field.stdinFlag ?? 'stdin', notices);
+      const value = parsed(field, input.stdinLine, field.stdinFlag ?? 'stdin');
+      if (value === undefined) continue;
+      values[field.key] = value;
       sources[field.key] = 'stdin';
     } else if (envValue !== undefined && envValue !== '') {
       if (asReference(field, envValue)) continue;
-      values[field.key] = parseFrom(field, envValue, field.env ?? 'environment', notices);
+      const value = parsed(field, envValue, field.env ?? 'environment');
+      if (value === undefined) continue;
+      values[field.key] = value;
       sources[field.key] = 'env';
     } else if (savedReference !== undefined) {
       references[field.key] = savedReference;
       sources[field.key] = 'reference';
       fromProfile.add(field.key);
     } else if (savedValue !== undefined) {
-      values[field.key] = parseFrom(field, savedValue, input.savedFrom ?? 'the saved profile', notices);
+      const value = parsed(field, savedValue, input.savedFrom ?? 'the saved profile');
+      if (value === undefined) continue;
+      values[field.key] = value;
       sources[field.key] = 'profile';
     } else if (field.defaultValue !== undefined) {
       values[field.key] = field.defaultValue;
       sources[field.key] = 'default';
     }
   }
+  if (refused.length > 0) throw allRefused(refused);
   if (!savedLocation) refuseSavedCredentialsElsewhere(input, sources, fromProfile);
   return { values, sources, notices, references };
 }
@@ -130,9 +165,32 @@ function savedLocationUsable(input: ResolveInput): boolean {
   if (!input.saved) return true;
   return input.fields.every((field) => {
     if (!field.location) return true;
-    const given = givenLocation(field, input);
-    return given === undefined || given.value === input.saved?.values[field.key];
+    try {
+      const given = givenLocation(field, input);
+      return given === undefined || given.value === input.saved?.values[field.key];
+    } catch (error) {
+      // A location that does not parse is not the saved one; it is reported with the other refused values.
+      if (error instanceof InputError) return false;
+      throw error;
+    }
   });
+}
+
+/** One refused value as it is; several as one failure listing each with its fix. */
+function allRefused(refused: readonly InputError[]): InputError {
+  const [only] = refused;
+  if (refused.length === 1 && only) return only;
+  const seen = new Set<string>();
+  const hints = refused.flatMap((error) => {
+    if (error.hint === '' || seen.has(error.hint)) return [];
+    seen.add(error.hint);
+    return seen.size > 1 ? [' ', error.advice] : [error.advice];
+  });
+  return new InputError(
+    refused.every((error) => error.code === 'invalid_input') ? 'invalid_input' : (only?.code ?? 'invalid_input'),
+    `${refused.length} values were refused: ${refused.map((error) => error.message.replace(/\.?( \(from [^)]*\))?$/, '$1')).join('; ')}.`,
+    joinHints(...hints),
+  );
 }
 
 /**
@@ -157,23 +215,18 @@ function refuseSavedCredentialsElsewhere(input: ResolveInput, sources: Record<st
   );
 }
 
-export function missingInput(field: FieldSpec, why = ''): InputError {
-  return new InputError(
-    'missing_input',
-    `Missing ${field.label}${why}.`,
-    `Pass ${describeSources(field)}, or run it in a terminal to be asked.`,
-  );
-}
-
-/** Every missing value at once, so a script is fixed in one go rather than one run per value. */
-export function missingInputs(fields: readonly FieldSpec[], why = ''): InputError {
+/**
+ * Every missing value at once, so a script is fixed in one go rather than one run per value. `notAsked` says why
+ * nobody was asked, so the hint offers the way to be asked that works (undefined: the run could ask; none offered).
+ */
+export function missingInputs(fields: readonly FieldSpec[], why: string, notAsked: NotAsked | undefined): InputError {
   const [only] = fields;
-  if (fields.length === 1 && only) return missingInput(only, why);
-  return new InputError(
-    'missing_input',
-    `Missing ${fields.map((field) => field.label).join(', ')}${why}.`,
-    `Pass ${fields.map((field) => `${field.label}: ${describeSources(field)}`).join('; ')}; or run it in a terminal to be asked.`,
-  );
+  const asked = notAsked ? TO_BE_ASKED[notAsked] : '';
+  const pass =
+    fields.length === 1 && only
+      ? `Pass ${describeSources(only)}`
+      : `Pass ${fields.map((field) => `${field.label}: ${describeSources(field)}`).join('; ')}${asked.startsWith(',') ? ';' : ''}`;
+  return new InputError('missing_input', `Missing ${fields.map((field) => field.label).join(', ')}${why}.`, `${pass}${fields.length > 1 && asked.startsWith(',') ? asked.slice(1) : asked}.`);
 }
 
 /** "A, B and C". */

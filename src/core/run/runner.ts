@@ -175,8 +175,8 @@ function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, va
   return retryWhileSettling(attempt, {
     ...steps.settling,
     sleep: (ms) => context.clock.sleep(ms, context.signal),
-    tick: (left, nextTry, tries, error) =>
-      context.out.status(`  ${context.connector.title} can take a few seconds to apply a change (${error.code}): try ${nextTry} of ${tries} in ${left} s…`),
+    tick: (left, nextTry, tries) =>
+      context.out.status(`  Trying again in ${left} s (try ${nextTry} of ${tries}): ${context.connector.title} can take a few seconds to apply a console change…`),
   }).finally(() => context.out.status(''));
 }
 
@@ -219,9 +219,9 @@ function checksSavedValues(fields: readonly FieldSpec[], saved: ProfileWithSecre
   );
 }
 
-function requireKeys(fields: readonly FieldSpec[], values: Values, keys: readonly string[]): void {
-  const missing = fields.filter((field) => keys.includes(field.key) && values[field.key] === undefined);
-  if (missing.length > 0) throw missingInputs(missing);
+function requireKeys(context: Pick<StepContext, 'connector' | 'notAsked'>, values: Values, keys: readonly string[]): void {
+  const missing = context.connector.fields.filter((field) => keys.includes(field.key) && values[field.key] === undefined);
+  if (missing.length > 0) throw missingInputs(missing, '', context.notAsked);
 }
 
 /**
@@ -396,7 +396,7 @@ class Run {
     const { connector, profileName } = this.context;
     try {
       await this.runSteps(steps.setup);
-      requireKeys(connector.fields, this.state.values, steps.verifyKeys);
+      requireKeys(this.context, this.state.values, steps.verifyKeys);
       if (!this.kept) this.expiresOn = applicationExpiry(this.context, this.state.values);
       this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn, this.settling);
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
@@ -429,7 +429,7 @@ class Run {
       const before = assessExpiry(savedExpiry, renewHint, { now: this.context.clock.now(), failWithinDays });
       // An expired application cannot pass: no request is spent on it, and nothing else is worth asking for.
       if (before.error?.code === 'app_expired') throw before.error;
-      requireKeys(connector.fields, this.state.values, steps.verifyKeys);
+      requireKeys(this.context, this.state.values, steps.verifyKeys);
       this.expiresOn = connector.oneTimeSecret ? applicationExpiry(this.context, this.state.values) : savedExpiry;
       await checkToken(this.context, steps, this.state.values, this.expiresOn);
       const after = assessExpiry(this.expiresOn, renewHint, { now: this.context.clock.now(), failWithinDays });

@@ -2,15 +2,16 @@
 // output and redactor program.ts gave it.
 import pLimit from 'p-limit';
 import type { Clock } from '../clock.js';
-import type { ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
+import type { ConnectorInfo, RunContextBase } from './connector.js';
 import { InputError } from '../errors.js';
+import type { Http } from '../net/http.js';
 import { HttpClient } from '../net/transport.js';
-import type { Output } from '../terminal/output.js';
+import type { RunOutput } from '../terminal/run-output.js';
 import { type ProfileStore, type ProfileWithSecrets, openProfileStore } from '../store/profile-store.js';
 import { type Prompter, createPrompter, noPrompter } from '../terminal/prompts.js';
 import type { Redactor } from '../redact.js';
 import { type FieldSpec, savedProfileCheck } from './fields.js';
-import { type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
+import { type NotAsked, type ResolveInput, type ResolvedValues, resolveValues } from './resolve.js';
 import { parseSecretReference, resolveSecretReference } from '../store/secret-references.js';
 import { toolEnvironment } from '../store/vault-tools.js';
 
@@ -35,14 +36,16 @@ export interface Session {
   /** The run's environment (CONNECTOR_SETUP_DEBUG, proxies, where values may come from). */
   env: NodeJS.ProcessEnv;
   redactor: Redactor;
-  out: Output;
-  http: HttpClient;
+  out: RunOutput;
+  http: Http;
   signal: AbortSignal;
   store: ProfileStore;
   /** Runs one write of the profile store after the previous one: a batch's runs then never wait on each other's lock. */
   oneWriteAtATime<T>(write: () => Promise<T>): Promise<T>;
   /** Prompts only when stdin and stdout are terminals and --no-input is absent. */
   canPrompt: boolean;
+  /** Why a run of this session that may ask (a setup) asks nothing; undefined when it asks. */
+  notAsked: NotAsked | undefined;
   /**
    * A general option that did not parse (a bad --timeout). The session still opens, so the command can throw
    * this inside its own error handling and report it in its own document; nothing is sent before it does.
@@ -64,10 +67,10 @@ export interface Session {
 export interface RunOf {
   connector: ConnectorInfo;
   profileName: string;
-  options: ConnectorOptions;
   interactive: boolean;
+  notAsked: NotAsked | undefined;
   saved: ProfileWithSecrets | undefined;
-  out?: Output;
+  out?: RunOutput;
 }
 
 export function parseTimeout(raw: string | undefined): number {
@@ -80,7 +83,7 @@ export function parseTimeout(raw: string | undefined): number {
 }
 
 export interface SessionSurroundings {
-  out: Output;
+  out: RunOutput;
   redactor: Redactor;
   env: NodeJS.ProcessEnv;
   stdin: { isTTY?: boolean };
@@ -134,6 +137,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
   const http = new HttpClient({ timeoutMs, signal, clock: io.clock, env: io.env, redactor });
   const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => out.warn(text), signal, store: options.store, checkProfile: savedProfileCheck(io.registry) });
   const oneToolCall = pLimit(1);
+  const atTerminal = Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY);
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
   return {
     env: io.env,
@@ -143,7 +147,8 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     signal,
     store,
     oneWriteAtATime: pLimit(1),
-    canPrompt: options.input && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY),
+    canPrompt: options.input && atTerminal,
+    notAsked: !atTerminal ? 'no-terminal' : !options.input ? 'no-input' : undefined,
     optionError,
     prompter,
     async resolve(input) {
@@ -165,9 +170,9 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     runContext: (run) => ({
       connector: run.connector,
       profileName: run.profileName,
-      options: run.options,
       env: io.env,
       interactive: run.interactive,
+      notAsked: run.notAsked,
       prompt: prompter(run.interactive),
       out: run.out ?? out,
       http,

@@ -7,18 +7,9 @@ import type { HintRun } from '../errors.js';
 import { BARE, type Hint, renderHint } from '../hint.js';
 import { type Redactor } from '../redact.js';
 import { escapeControls, terminalSafe } from '../printable.js';
+import type { Palette, Progress, RunOutput } from './run-output.js';
 
-type Paint = (text: string) => string;
-export interface Palette {
-  bold: Paint;
-  dim: Paint;
-  green: Paint;
-  red: Paint;
-  yellow: Paint;
-  cyan: Paint;
-}
-
-const plain: Paint = (text) => text;
+const plain = (text: string): string => text;
 const PLAIN_PALETTE: Palette = { bold: plain, dim: plain, green: plain, red: plain, yellow: plain, cyan: plain };
 const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -44,7 +35,7 @@ type Terminal = Writable & { isTTY?: boolean; columns?: number };
 const HANGING_PREFIX = /^(\s*(?:(?:\x1b\[[0-9;]*m)*(?:[✖✔!•*-]|\d{1,2}\.|[A-Z][A-Za-z ]{0,14}:)(?:\x1b\[[0-9;]*m)*\s+)?)/;
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;]*m/g;
-/** Holds a space before `>` while wrapping, so no continuation line starts with `>` (it reads as a prompt). */
+/** Holds a space while wrapping: before `>`, so no continuation line starts with `>` (it reads as a prompt), and in `12 ms`. */
 const KEEP_TOGETHER = '\u00a0';
 
 /**
@@ -57,20 +48,19 @@ export function wrapLine(line: string, width: number): string {
   const indent = prefix.replace(SGR, '').length;
   // A prefix so wide there is nothing left to wrap into is not worth keeping.
   if (width - indent < 20) return wrapAnsi(line, width, { hard: false });
-  const body = line.slice(prefix.length).replace(/ >/g, `${KEEP_TOGETHER}>`);
+  // A check's time (`(12 ms)`) stays on one row too.
+  const body = line
+    .slice(prefix.length)
+    .replace(/ >/g, `${KEEP_TOGETHER}>`)
+    .replace(/\((\d+) ms\)/g, `($1${KEEP_TOGETHER}ms)`);
   const wrapped = wrapAnsi(body, width - indent, { hard: false })
     .split('\n')
     .map((row, index) => (index === 0 ? prefix : ' '.repeat(indent)) + row)
     .join('\n');
-  return wrapped.replace(new RegExp(`${KEEP_TOGETHER}>`, 'g'), ' >');
+  return wrapped.replace(new RegExp(`${KEEP_TOGETHER}(>|ms\\))`, 'g'), ' $1');
 }
 
-export interface Progress {
-  /** Ends the progress line with a tick or cross and the time taken. */
-  done(ok: boolean, detail?: string): void;
-}
-
-export class Output {
+export class Output implements RunOutput {
   readonly json: boolean;
   /** How the tool was started: every command a hint names begins so. */
   readonly program: readonly string[];
@@ -145,9 +135,16 @@ export class Output {
    */
   status(text: string): void {
     if (this.json) return;
+    if (!this.stderr.isTTY) {
+      if (text) this.say(text);
+      return;
+    }
     // Cut to one row like the spinner: a carriage return cannot reach the rows a wrapped line would leave behind.
-    if (this.stderr.isTTY) this.stderr.write(`\r\x1b[K${this.fitOneRow(terminalSafe(this.redactor.redact(text)), 1)}`);
-    else if (text) this.say(text);
+    const shown = this.fitOneRow(terminalSafe(this.redactor.redact(text)), 1);
+    // Whatever live line is drawn (a spinner, the previous status) is blanked first, and this one is blanked by the next.
+    this.clearLiveLine();
+    this.stderr.write(`\r\x1b[K${shown}`);
+    this.liveWidth = [...shown.replace(SGR, '')].length;
   }
 
   /** Every warning given so far, in order: a --json document carries them all, not only its run's own. */
@@ -192,7 +189,11 @@ export class Output {
           draw();
         }, 80)
       : undefined;
-    if (live) draw();
+    if (live) {
+      // A status line still drawn (a countdown) may be longer than this one: blanked, it leaves nothing behind.
+      this.clearLiveLine();
+      draw();
+    }
     return {
       done: (ok, detail) => {
         if (timer) clearInterval(timer);

@@ -1,0 +1,43 @@
+// What a connector or core sends a request through: the request, the answer, and the one method that sends. The
+// transport (transport.ts) is the implementation; steps and OAuth name only this.
+
+/**
+ * `safe`: retry after 429 and 502/503/504 (a token request changes nothing on the server).
+ * `rate-limit-only`: retry only after 429, which guarantees nothing was done (creating an application).
+ */
+export type RetryPolicy = 'safe' | 'rate-limit-only';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  retry: RetryPolicy;
+  /** Overrides the run's timeout, e.g. for quick look-ups made while diagnosing. */
+  timeoutMs?: number;
+  /**
+   * The service counts calls in fixed windows of this length and documents no Retry-After (Invenias): a 429
+   * without a short Retry-After ends the request at once, and this client asks that host nothing more until then.
+   */
+  rateLimitWindowMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** Time of the last attempt, headers and body. */
+  ms: number;
+  attempts: number;
+}
+
+/** Sends requests with the run's timeout, retries, proxy and certificate rules. */
+export interface Http {
+  /** The run's timeout for each request. */
+  readonly timeoutMs: number;
+  /**
+   * One request, retries included, within one time limit; a failure to reach the server is thrown as an
+   * UnreachableError, any HTTP answer is returned.
+   */
+  send(request: HttpRequest): Promise<HttpResponse>;
+}

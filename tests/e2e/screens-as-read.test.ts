@@ -1,0 +1,83 @@
+// The screens as a person reads them at 60, 80, 100 and 120 columns: what a real terminal emulator shows once the
+// bytes are drawn (a line redrawn in place shows only its last drawing), not the text sent to it. No half-erased
+// line, no word broken inside, no tick before a failure.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { tempConfigDir } from '../helpers/cli.js';
+import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
+import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+
+const WIDTHS = [60, 80, 100, 120];
+const startPty = startPtyClosedAfterEach();
+
+/** An application whose Token Endpoint Authentication Method is still Client Secret Basic until the test changes it. */
+const basicAtFirst: WorkerApp = { clientId: '21111111-2222-4333-8444-555555555555', clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId, authMethod: 'client_secret_basic' };
+
+let server: PingOneServer;
+beforeAll(async () => {
+  server = await startPingOne([basicAtFirst]);
+});
+afterAll(() => server.close());
+
+/** The row where a line ends: the row itself, or the indented row it was wrapped onto. */
+function endOfLine(text: readonly string[], index: number): string {
+  const row = text[index] ?? '';
+  const next = text[index + 1] ?? '';
+  return /ms\)/.test(row) || !/^\s+\S/.test(next) ? row : next;
+}
+
+describe.each(WIDTHS)('at %i columns', (cols) => {
+  test('Try again after a console change: the countdown is redrawn in place and erased, in words, and every line reads whole', async () => {
+    basicAtFirst.authMethod = 'client_secret_basic';
+    const terminal = startPty(
+      ['pingone', '--client-id', basicAtFirst.clientId, '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId, '--no-save'],
+      { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() },
+      { cols },
+    );
+    await terminal.waitFor('? Client Secret');
+    terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
+    await terminal.waitFor('? What now?');
+    terminal.type(KEY.enter);
+    // The person has switched the method to Client Secret Post; PingOne applies it while the countdown runs.
+    await terminal.waitFor(/Trying again in \d s \(try 2 of 4\)/);
+    basicAtFirst.authMethod = 'client_secret_post';
+    await terminal.waitFor('Enter these in Cyclr');
+    expect(await terminal.exit).toBe(0);
+
+    const rows = await terminal.rows();
+    const text = rows.map((row) => row.text);
+    // The countdown was drawn (the raw bytes say so) and is gone from the screen once the try it announced ran.
+    expect(terminal.screen()).toMatch(/Trying again in \d s \(try 2 of 4\)/);
+    expect(text.filter((row) => /Trying again|try \d of \d/.test(row))).toEqual([]);
+    // Each check's line ends with its time: nothing of another line stands behind it.
+    const checks = text.flatMap((row, index) => (/^[✔✖] Token request/.test(row) ? [endOfLine(text, index)] : []));
+    expect(checks.length).toBeGreaterThanOrEqual(2);
+    for (const row of checks) expect(row).toMatch(/\(\d+ ms\)$/);
+    expect(rows.filter((row) => row.wrapped)).toEqual([]);
+    // Words for people: no internal code in the countdown, which the raw bytes still hold.
+    expect(terminal.screen()).not.toMatch(/\(wrong_auth_method\)/);
+    expectNoSecrets(terminal.raw());
+  });
+
+  test('no keychain on this machine: saving says so in one sentence, without the D-Bus detail', async () => {
+    const configDir = tempConfigDir();
+    // The test's environment has no session bus, so the keychain the default store tries is unavailable.
+    const terminal = startPty(
+      ['pingone', '--no-input', '--client-id', basicAtFirst.clientId, '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId],
+      { CONNECTOR_SETUP_CONFIG_DIR: configDir, PINGONE_CLIENT_SECRET: FAKE.clientSecret },
+      { cols },
+    );
+    basicAtFirst.authMethod = 'client_secret_post';
+    expect(await terminal.exit).toBe(0);
+    const rows = await terminal.rows();
+    const text = rows.map((row) => row.text);
+    const notice = text.slice(text.findIndex((row) => row.startsWith('! OS keychain')), text.findIndex((row) => row.startsWith('Saved profile')));
+    const sentence = `! OS keychain unavailable: secrets saved in ${path.join(configDir, 'secrets.json')} (mode 0600).`;
+    expect(notice.join(' ').replace(/\s+/g, ' ')).toBe(sentence);
+    // One row wherever it fits in one (the test's config directory is longer than a person's ~/.config).
+    if (sentence.length <= cols) expect(notice).toHaveLength(1);
+    expect(terminal.screen()).not.toMatch(/D-Bus|session bus|dbus/i);
+    expect(rows.filter((row) => row.wrapped)).toEqual([]);
+  });
+});
