@@ -1,6 +1,8 @@
 // `connector-setup pingone --create` and `--rotate` as a user runs them, against the PingOne token stand-in and the
 // Management API stand-in, both reached under their real host names (auth.pingone.eu, api.pingone.eu) through a
 // real CONNECT proxy: what is sent and in which order, what is saved, and what Cyclr's token request then gets.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { waitUntil } from '../helpers/fault-server.js';
@@ -416,6 +418,64 @@ describe('pingone --rotate', () => {
     const result = await runCli(['pingone', '--rotate', ...TARGET, '--json'], { env: env() });
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).error.message).toContain('names no application');
+    expect(pingone.tokenRequests().length).toBe(tokensBefore);
+  });
+});
+
+describe('--secret-out FILE with --create or --rotate', () => {
+  test('--rotate, the profile directory turning unwritable as PingOne answers: the new secret is in FILE (0600), the way back is --create, the old one still works', async () => {
+    const configDir = tempConfigDir();
+    expect((await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr secret-out rotation', '--json'], { configDir, env: env() })).code).toBe(0);
+    const app = api.created().at(-1);
+    const oldSecret = app?.clientSecret ?? '';
+    const out = path.join(tempConfigDir(), 'pingone-secret.json');
+    let restore: (() => void) | undefined;
+    api.onRequest((call) => {
+      if (call.method === 'POST' && call.path.endsWith('/secret')) restore = makeUnwritable(configDir);
+    });
+    let result;
+    try {
+      result = await runCli(['pingone', '--rotate', '--secret-out', out, '--json'], { configDir, env: env() });
+    } finally {
+      api.onRequest(undefined);
+      restore?.();
+    }
+    expect(result.code).toBe(1);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('secret_not_saved');
+    expect(error.message).toContain(`PingOne issued a new Client Secret for application ${app?.clientId ?? ''}, but it could not be saved`);
+    expect(error.message).toContain(`It was written to ${out} (mode 0600) instead.`);
+    expect(error.hint).toContain('The previous secret still works until ');
+    expect(error.hint).toContain('connector-setup pingone --create');
+    expect(error.hint).toContain('(not --rotate)');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const kept = JSON.parse(readFileSync(out, 'utf8')) as { values: Record<string, string>; secrets: Record<string, string> };
+    expect(kept.values.clientId).toBe(app?.clientId);
+    expect(kept.secrets).toEqual({ clientSecret: app?.clientSecret });
+    expect(app?.clientSecret).not.toBe(oldSecret);
+    const withOld = await runCli(['pingone', '--verify', '--json'], { configDir, env: { ...env(), PINGONE_CLIENT_SECRET: oldSecret } });
+    expect(withOld.code).toBe(0);
+    expectNoSecrets(result.stdout + result.stderr + withOld.stdout + withOld.stderr, secrets());
+  });
+
+  test('--create --secret-out naming a file that exists: exit 2, nothing sent, the file untouched', async () => {
+    const out = path.join(tempConfigDir(), 'taken.json');
+    writeFileSync(out, 'mine\n');
+    const tokensBefore = pingone.tokenRequests().length;
+    const apiBefore = api.calls().length;
+    const result = await runCli(['pingone', '--create', ...TARGET, '--secret-out', out, '--json'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toBe(`--secret-out ${out} cannot be used: it already exists.`);
+    expect(readFileSync(out, 'utf8')).toBe('mine\n');
+    expect(pingone.tokenRequests().length).toBe(tokensBefore);
+    expect(api.calls().length).toBe(apiBefore);
+  });
+
+  test('--secret-out without --create or --rotate: exit 2, nothing sent', async () => {
+    const tokensBefore = pingone.tokenRequests().length;
+    const result = await runCli(['pingone', ...TARGET, '--secret-out', path.join(tempConfigDir(), 'never.json'), '--json'], { env: { ...env(), PINGONE_CLIENT_ID: FAKE.clientId, PINGONE_CLIENT_SECRET: FAKE.clientSecret } });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toContain('--secret-out goes with --create or --rotate');
     expect(pingone.tokenRequests().length).toBe(tokensBefore);
   });
 });
