@@ -1,9 +1,13 @@
 // After Try again, PingOne may still be applying the console change (docs/partners.md P-SETTLE): the check is
 // repeated over about 15 s with a countdown, on an injected clock so the test does not wait.
 import { describe, expect, test } from '@jest/globals';
-import { pingone } from '../../src/connectors/pingone/index.js';
+import { pingone as pingoneFor } from '../../src/connectors/pingone/index.js';
+import { readPingOneRequest } from '../../src/connectors/pingone/request.js';
 import { retryWhileSettling } from '../../src/core/run/settle.js';
 import { RejectedError, UnreachableError } from '../../src/core/errors.js';
+
+/** The steps of a plain `pingone` run (no --create or --rotate). */
+const pingone = pingoneFor(readPingOneRequest({}));
 
 function harness(outcomes: Array<Error | 'ok'>) {
   const slept: number[] = [];

@@ -2,6 +2,7 @@ import type { Connector, ConnectorOptions } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { inveniasFields } from './fields.js';
 import { CYCLR_LOCATION, HINTS } from './guide.js';
+import { readInveniasRequest } from './request.js';
 
 export const inveniasDefinition: Connector = {
   name: 'invenias',
@@ -20,7 +21,7 @@ export const inveniasDefinition: Connector = {
     refuseConflicts(options);
     return {};
   },
-  load: () => import('./index.js').then((module) => module.invenias),
+  load: (options) => import('./index.js').then((module) => module.invenias(readInveniasRequest(options))),
 };
 
 /**

@@ -9,6 +9,7 @@ import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { field, originOf, replyUrl } from './fields.js';
 import { HINTS } from './guide.js';
+import type { InveniasRequest } from './request.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
   APPLICATION_DETAILS,
@@ -81,9 +82,9 @@ async function otherSubdomain(context: StepContext, savedSubdomain: string, type
   return 'create';
 }
 
-async function choosePlan(context: StepContext, values: Values): Promise<Plan | 'unnamed'> {
-  if (context.options.renew === true) return 'renew';
-  if (context.options.newApp === true) return 'create';
+async function choosePlan(context: StepContext, values: Values, request: InveniasRequest): Promise<Plan | 'unnamed'> {
+  if (request.renew) return 'renew';
+  if (request.newApp) return 'create';
   const { sources } = context;
   if (values.clientId && values.clientSecret && sources.clientId === 'profile' && sources.clientSecret === 'profile') {
     const savedSubdomain = context.saved?.values.subdomain;
@@ -134,9 +135,9 @@ const introStep: Step = async (context, values) => {
   return { values: await askOpen(context, [SUBDOMAIN], values) };
 };
 
-const planStep: Step = async (context, values) => {
+const planStep = (request: InveniasRequest): Step => async (context, values) => {
   if (context.interactive) requireKeys(context, values, ['subdomain']);
-  const chosen = await choosePlan(context, values);
+  const chosen = await choosePlan(context, values, request);
   const plan: Plan = chosen === 'unnamed' ? 'create' : chosen;
   // Without a terminal, every value is checked before the first request, all at once: nothing is created half-way.
   if (!context.interactive) {
@@ -148,7 +149,7 @@ const planStep: Step = async (context, values) => {
   if (plan === 'create' && replaced && context.interactive) context.out.warn(replacing(context.profileName, replaced));
   // A new application has no Client ID yet: a failure must not name the one the profile held before.
   const cleared = plan === 'create' ? { clientId: undefined, clientSecret: undefined } : {};
-  return { values: { plan, ...cleared }, next: [...PLAN_STEPS[plan], userStep] };
+  return { values: { plan, ...cleared }, next: [...planSteps(plan, request), userStep] };
 };
 
 const createStep: Step = async (context, values) => {
@@ -214,7 +215,7 @@ function failStep(error: Error): Step {
   return () => Promise.reject(error);
 }
 
-const renewStep: Step = async (context, values) => {
+const renewStep = (request: Pick<InveniasRequest, 'yes'>): Step => async (context, values) => {
   const origin = originOfValues(values);
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
@@ -231,7 +232,7 @@ const renewStep: Step = async (context, values) => {
       throw declined('renewing the application');
     }
   }
-  if (!context.interactive && context.options.yes !== true) {
+  if (!context.interactive && !request.yes) {
     const asked = context.notAsked === 'no-input' ? 'or drop --no-input to be asked' : 'or run it in a terminal to be asked';
     throw new InputError('invalid_input', `${RENEW_STOPS_OLD_SECRET} Nothing was sent.`, `Pass --yes to renew without asking, ${asked}.`);
   }
@@ -271,12 +272,10 @@ const userStep: Step = async (context, values): Promise<StepResult | void> => {
   if (context.interactive) return { values: await askOpen(context, USER, values) };
 };
 
-const PLAN_STEPS: Record<Plan, readonly Step[]> = {
-  create: [createStep],
-  renew: [renewStep],
-  existing: [existingStep],
-  saved: [savedStep],
-};
+function planSteps(plan: Plan, request: InveniasRequest): readonly Step[] {
+  const steps: Record<Plan, Step> = { create: createStep, renew: renewStep(request), existing: existingStep, saved: savedStep };
+  return [steps[plan]];
+}
 
 /** After a refusal, a person can change what they typed and try again, or stop. */
 function nextMoves(values: Values): Choice<NextMove>[] {
@@ -289,8 +288,9 @@ function nextMoves(values: Values): Choice<NextMove>[] {
   ];
 }
 
-export const invenias: ConnectorSteps = {
-  setup: [introStep, planStep],
+/** Invenias' steps for what the command line asks (request.ts). */
+export const invenias = (request: InveniasRequest): ConnectorSteps => ({
+  setup: [introStep, planStep(request)],
   verifyKeys: VERIFY_KEYS,
   tokenRequest,
   diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
@@ -301,5 +301,5 @@ export const invenias: ConnectorSteps = {
     const application = planOf(values) === 'existing' && !['invalid_grant', 'user_not_licensed'].includes(refusal.code);
     return askOpen(context, application ? [CLIENT_ID, CLIENT_SECRET, ...USER] : USER, values, true);
   },
-};
+});
 

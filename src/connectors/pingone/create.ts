@@ -7,7 +7,8 @@ import { type Hint, PROFILE, command, joinHints } from '../../core/hint.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { askField, askOpen } from '../../core/run/wizard.js';
 import { DEFAULT_ROLES } from './guide.js';
-import { keepPreviousHours, parseRoleNames, pingoneFields } from './fields.js';
+import { parseRoleNames, pingoneFields } from './fields.js';
+import type { PingOneRequest } from './request.js';
 import { type AdminCredentials, type ApplicationSummary, type PlannedRequest, ManagementApi, adminToken, apiOriginFor, plannedCreate } from './management.js';
 import { askAuthDomain, askEnvironmentId } from './wizard.js';
 
@@ -89,7 +90,7 @@ function secretNotSaved(applicationId: string, reason: string, keptAt: string | 
 }
 
 /** The Worker app for Cyclr, made (or found) through the Management API: docs/contract.md "PingOne: create the Worker app". */
-export const createStep: Step = async (context, values) => {
+export const createStep = (request: Pick<PingOneRequest, 'dryRun'>): Step => async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
   if (context.interactive) answers = await askOpen(context, TARGET_QUESTIONS, values);
@@ -112,7 +113,7 @@ export const createStep: Step = async (context, values) => {
   out.say(`  Application   ${found ? `${found.name} (${found.id}), already in PingOne` : name}`);
   out.say('  Grant type    Client Credentials; token endpoint auth method Client Secret Post');
   out.say(`  Roles         ${roleNames.join(', ')} (scoped to the environment)`);
-  if (context.options.dryRun === true) {
+  if (request.dryRun) {
     out.say(out.paint.bold('Requests it would send (Bearer: the admin token):'));
     if (found) {
       const at = `${api.apiOrigin}/v1/environments/${environmentId}/applications/${found.id}`;
@@ -181,9 +182,8 @@ function stillAhead(context: Pick<StepContext, 'clock'>, moment: string | undefi
 }
 
 /** A new secret, the previous one kept for --keep-previous hours: docs/contract.md "Rotating a secret". */
-export const rotateStep: Step = async (context, values) => {
-  const finish = context.options.finish === true;
-  const hours = keepPreviousHours(context.options);
+export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviousHours'>): Step => async (context, values) => {
+  const { finish, keepPreviousHours: hours } = request;
   requireKeys(context, values, ['authDomain', 'environmentId'], ' (the environment of the application)');
   const applicationId = applicationOf(context, values, finish ? 'finish' : 'rotate');
   const previousUntil = values.previousSecretExpiresAt;

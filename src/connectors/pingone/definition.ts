@@ -3,6 +3,7 @@ import { InputError, quoteValue } from '../../core/errors.js';
 import { command } from '../../core/hint.js';
 import { DEFAULT_KEEP_PREVIOUS_HOURS, keepPreviousHours, parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { CYCLR_LOCATION } from './guide.js';
+import { readPingOneRequest } from './request.js';
 
 export const pingoneDefinition: Connector = {
   name: 'pingone',
@@ -35,7 +36,7 @@ export const pingoneDefinition: Connector = {
     }
     return { authDomain: parts.authDomain, environmentId: parts.environmentId };
   },
-  load: () => import('./index.js').then((module) => module.pingone),
+  load: (options) => import('./index.js').then((module) => module.pingone(readPingOneRequest(options))),
 };
 
 /** --create, --rotate and their companions: which go together. */

@@ -6,6 +6,7 @@ import { InterruptedError } from '../../core/errors.js';
 import { createStep, namingMissingRoles, rotateStep, rotationWarning } from './create.js';
 import { diagnoseRefusal, tokenRequest } from './token.js';
 import { askOpen } from '../../core/run/wizard.js';
+import type { PingOneRequest } from './request.js';
 import { QUESTIONS, showChecklist } from './wizard.js';
 
 /** The Worker app made in the console: its checklist, then the questions. */
@@ -16,9 +17,9 @@ const consoleStep: Step = async (context, values) => {
 };
 
 /** Which way this run gets its application: --create, --rotate, or the console (in the wizard, the first question). */
-const planStep: Step = async (context, values) => {
-  if (context.options.create === true) return { next: [createStep] };
-  if (context.options.rotate === true) return { next: [rotateStep] };
+const planStep = (request: PingOneRequest): Step => async (context, values) => {
+  if (request.create) return { next: [createStep(request)] };
+  if (request.rotate) return { next: [rotateStep(request)] };
   // Asked only when nothing names an application yet: a saved or given one is checked as before.
   const known = values.clientId !== undefined || values.clientSecret !== undefined;
   if (!context.interactive || known) return { next: [consoleStep] };
@@ -30,11 +31,12 @@ const planStep: Step = async (context, values) => {
       { name: "Create it for me through PingOne's API (needs an admin worker's Client ID and Secret)", value: 'create' },
     ],
   });
-  return { next: [way === 'create' ? createStep : consoleStep] };
+  return { next: [way === 'create' ? createStep(request) : consoleStep] };
 };
 
-export const pingone: ConnectorSteps = {
-  setup: [planStep],
+/** PingOne's steps for what the command line asks (request.ts). */
+export const pingone = (request: PingOneRequest): ConnectorSteps => ({
+  setup: [planStep(request)],
   questions: QUESTIONS,
   verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   tokenRequest,
@@ -60,4 +62,4 @@ export const pingone: ConnectorSteps = {
   // PingOne applies console changes with a delay: its own Go SDK retries "Unsupported authentication method" for this
   // reason (docs/partners.md P-SETTLE). Four tries over 14 s; a wrong environment or region does not settle by waiting.
   settling: { codes: ['wrong_auth_method', 'unauthorized_client', 'no_roles', 'invalid_client', 'app_disabled'], waitsSeconds: [2, 4, 8] },
-};
+});

@@ -18,14 +18,16 @@ import type { NotAsked, ValueSource } from './resolve.js';
 /** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */
 export type Values = Readonly<Record<string, string | undefined>>;
 
-/** What a command line gives a connector run: its own flags (values as strings, switches as booleans), plus `verify` and `save`. */
+/**
+ * What a command line gives a connector: its own flags as commander names them (values as strings, switches as
+ * booleans), plus `verify` and `save`. Only the connector's definition reads it, once; its steps are built for what it asks.
+ */
 export type ConnectorOptions = Readonly<Record<string, string | boolean | undefined>>;
 
 /** What every step may use; a step's type names the part it needs (`Pick<StepContext, 'prompt' | 'out'>`). */
 export interface StepContext {
   readonly connector: ConnectorInfo;
   readonly profileName: string;
-  readonly options: ConnectorOptions;
   readonly env: NodeJS.ProcessEnv;
   readonly interactive: boolean;
   /** Why this run asks nothing (undefined in the wizard): what a "missing value" hint offers besides the flags. */
@@ -84,9 +86,10 @@ export interface Connector extends ConnectorInfo {
   readonly summary: string;
   /** Flags beyond the fields' own, e.g. `--authorization-url`. */
   readonly extraFlags: readonly ExtraFlag[];
-  /** Turns connector-specific flags into field values before values are resolved. */
+  /** Checks the connector's flags together (before anything is read) and turns its own into field values. */
   prepareOptions?(options: ConnectorOptions): Record<string, string>;
-  load(): Promise<ConnectorSteps>;
+  /** The steps for what the command line asks: the connector reads its flags into its own typed request here. */
+  load(options: ConnectorOptions): Promise<ConnectorSteps>;
 }
 
 export interface ExtraFlag {

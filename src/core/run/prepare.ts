@@ -98,8 +98,8 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   if (!verify && request.secretOut !== undefined) await proveSecretOut(request.secretOut);
   const writer = writerFor(session, connector, profileName);
   return {
-    context: session.runContext({ connector, profileName, options: given, interactive, notAsked, saved, out }),
-    steps: await connector.load(),
+    context: session.runContext({ connector, profileName, interactive, notAsked, saved, out }),
+    steps: await connector.load(given),
     values: resolved.values,
     sources: resolved.sources,
     references: resolved.references,

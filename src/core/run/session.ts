@@ -2,7 +2,7 @@
 // output and redactor program.ts gave it.
 import pLimit from 'p-limit';
 import type { Clock } from '../clock.js';
-import type { ConnectorInfo, ConnectorOptions, RunContextBase } from './connector.js';
+import type { ConnectorInfo, RunContextBase } from './connector.js';
 import { InputError } from '../errors.js';
 import type { Http } from '../net/http.js';
 import { HttpClient } from '../net/transport.js';
@@ -67,7 +67,6 @@ export interface Session {
 export interface RunOf {
   connector: ConnectorInfo;
   profileName: string;
-  options: ConnectorOptions;
   interactive: boolean;
   notAsked: NotAsked | undefined;
   saved: ProfileWithSecrets | undefined;
@@ -171,7 +170,6 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     runContext: (run) => ({
       connector: run.connector,
       profileName: run.profileName,
-      options: run.options,
       env: io.env,
       interactive: run.interactive,
       notAsked: run.notAsked,
