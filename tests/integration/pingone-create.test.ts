@@ -9,7 +9,7 @@ import { waitUntil } from '../helpers/fault-server.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
-import { type ManagementApiServer, contractWorkerApp, startManagementApi } from '../helpers/pingone-api-server.js';
+import { API_ANSWERS, type ManagementApiServer, contractWorkerApp, startManagementApi } from '../helpers/pingone-api-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { makeUnwritable } from '../helpers/unwritable.js';
 
@@ -419,6 +419,53 @@ describe('pingone --rotate', () => {
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).error.message).toContain('names no application');
     expect(pingone.tokenRequests().length).toBe(tokensBefore);
+  });
+});
+
+describe('429 REQUEST_LIMITED from the Management API', () => {
+  const limited = (method: string, path: RegExp, retryAfter?: string) =>
+    api.interject({ method, path, status: 429, body: API_ANSWERS.rateLimited(), headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } });
+
+  test('Retry-After is waited out with a countdown, then the create goes on: one application', async () => {
+    const createdBefore = api.created().length;
+    const apiBefore = api.calls().length;
+    limited('GET', /^\/v1\/roles$/, '7');
+    limited('POST', /\/applications$/, '3');
+    const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr rate limited'], { env: env() });
+    expect(result.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore + 1);
+    expect(apiLinesSince(apiBefore).filter((line) => line === 'POST /v1/environments/{env}/applications')).toHaveLength(2);
+    expect(result.stderr).toContain("PingOne's Management API asks to slow down (429): trying again in 7 s…");
+    expect(result.stderr).toContain("PingOne's Management API asks to slow down (429): trying again in 3 s…");
+    // On the run's clock: 7 s, then 3 s, a second at a time.
+    expect(result.slept?.reduce((sum, ms) => sum + ms, 0)).toBe(10_000);
+    expectNoSecrets(result.stdout + result.stderr, secrets());
+  });
+
+  test('a Retry-After longer than --timeout leaves: exit 3 rate_limited, saying when to try again; nothing created', async () => {
+    const createdBefore = api.created().length;
+    limited('POST', /\/applications$/, '30');
+    const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr limited too long', '--json'], { env: env() });
+    expect(result.code).toBe(3);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('rate_limited');
+    expect(error.message).toContain('It asked to wait 30 s, more than --timeout (15 s) leaves.');
+    expect(error.message).toContain('REQUEST_LIMITED');
+    expect(error.hint).toMatch(/^Try again after \d\d:\d\d:\d\d UTC, or allow longer waits with --timeout/);
+    expect(api.created().length).toBe(createdBefore);
+    expect(result.slept).toEqual([]);
+  });
+
+  test('with a longer --timeout the same wait is honoured; without Retry-After it backs off from 1 s, five tries at most', async () => {
+    limited('POST', /\/applications$/, '30');
+    const waited = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr limited, patient', '--timeout', '60', '--json'], { env: env() });
+    expect(waited.code).toBe(0);
+    expect(waited.slept?.reduce((sum, ms) => sum + ms, 0)).toBe(30_000);
+    for (let i = 0; i < 5; i += 1) limited('GET', /^\/v1\/roles$/);
+    const gaveUp = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr limited, five times', '--timeout', '60', '--json'], { env: env() });
+    expect(gaveUp.code).toBe(3);
+    expect(JSON.parse(gaveUp.stdout).error.message).toContain('It answered 429 5 times.');
+    expect(gaveUp.slept?.reduce((sum, ms) => sum + ms, 0)).toBe(1000 + 2000 + 4000 + 8000);
   });
 });
 
