@@ -1,6 +1,7 @@
 // The screens as a person reads them at 60, 80, 100 and 120 columns: what a real terminal emulator shows once the
 // bytes are drawn (a line redrawn in place shows only its last drawing), not the text sent to it. No half-erased
 // line, no word broken inside, no tick before a failure.
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
@@ -57,5 +58,26 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     // Words for people: no internal code in the countdown, which the raw bytes still hold.
     expect(terminal.screen()).not.toMatch(/\(wrong_auth_method\)/);
     expectNoSecrets(terminal.raw());
+  });
+
+  test('no keychain on this machine: saving says so in one sentence, without the D-Bus detail', async () => {
+    const configDir = tempConfigDir();
+    // The test's environment has no session bus, so the keychain the default store tries is unavailable.
+    const terminal = startPty(
+      ['pingone', '--no-input', '--client-id', basicAtFirst.clientId, '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId],
+      { CONNECTOR_SETUP_CONFIG_DIR: configDir, PINGONE_CLIENT_SECRET: FAKE.clientSecret },
+      { cols },
+    );
+    basicAtFirst.authMethod = 'client_secret_post';
+    expect(await terminal.exit).toBe(0);
+    const rows = await terminal.rows();
+    const text = rows.map((row) => row.text);
+    const notice = text.slice(text.findIndex((row) => row.startsWith('! OS keychain')), text.findIndex((row) => row.startsWith('Saved profile')));
+    const sentence = `! OS keychain unavailable: secrets saved in ${path.join(configDir, 'secrets.json')} (mode 0600).`;
+    expect(notice.join(' ').replace(/\s+/g, ' ')).toBe(sentence);
+    // One row wherever it fits in one (the test's config directory is longer than a person's ~/.config).
+    if (sentence.length <= cols) expect(notice).toHaveLength(1);
+    expect(terminal.screen()).not.toMatch(/D-Bus|session bus|dbus/i);
+    expect(rows.filter((row) => row.wrapped)).toEqual([]);
   });
 });
