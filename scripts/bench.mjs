@@ -145,7 +145,9 @@ const bare = () => run(['-e', '0']);
 console.log(`connector-setup bench: ${PAIRS} alternating pairs after ${WARMUP} warm-up runs each, node ${process.version}, ${os.cpus().length} cores\n`);
 const rows = [
   ...(await compare('connector-setup --version', 'node -e 0', 1.3, () => run([bin, '--version']), bare)),
-  ...(await compare('connector-setup --help', 'node -e 0', 1.6, () => run([bin, '--help']), bare)),
+  ...(await compare('connector-setup --help', 'node -e 0', 1.2, () => run([bin, '--help']), bare)),
+  ...(await compare('connector-setup pingone --help', 'node -e 0', 1.2, () => run([bin, 'pingone', '--help']), bare)),
+  ...(await compare('connector-setup invenias --help', 'node -e 0', 1.2, () => run([bin, 'invenias', '--help']), bare)),
   ...(await compare(
     'pingone --verify --json',
     'node + fetch() script',

@@ -6,7 +6,9 @@
 // carry no inline licence comment for legalComments to keep).
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -58,11 +60,20 @@ const keychainImport = {
   },
 };
 
-/** Keeps the entry's import of the command table a separate file. */
+/** Keeps the entry's imports of the command table and of the stored help pages separate files. */
 const mainImport = {
   name: 'main-import',
   setup(builder) {
-    builder.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true }));
+    builder.onResolve({ filter: /^\.\/(main|help)\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+/** The help pages need only commander's Help class (lib/help.js), not the whole parser. */
+const commanderHelpOnly = {
+  name: 'commander-help-only',
+  setup(builder) {
+    const helpFile = path.join(path.dirname(createRequire(import.meta.url).resolve('commander')), 'lib/help.js');
+    builder.onResolve({ filter: /^commander$/ }, () => ({ path: helpFile }));
   },
 };
 
@@ -75,12 +86,36 @@ const results = await Promise.all([
     plugins: [vendorImports, undiciImport, keychainImport],
     define: { __VERSION__: JSON.stringify(version) },
   }),
+  build({ ...common, entryPoints: { help: 'src/help.ts' }, outdir: 'dist', plugins: [commanderHelpOnly] }),
   build({ ...common, entryPoints: ['src/core/net/undici-parts.ts'], outfile: 'dist/vendor/undici.js' }),
   build({ ...common, entryPoints: ['src/core/store/keychain/platform.ts'], outfile: 'dist/keychain.js' }),
   ...Object.values(VENDORS).map(({ file, entry }) =>
     build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js` }),
   ),
 ]);
+
+// dist/help.json: every command's help page, read from the command table itself so its words have one home.
+const tableFile = path.resolve('dist/.help-table.mjs');
+await build({
+  ...common,
+  metafile: false,
+  minify: false,
+  stdin: {
+    contents: `import { Command } from 'commander';
+import { connectors } from './src/connectors/index.ts';
+import { helpPages } from './src/help-pages.ts';
+import { helpTable } from './src/program.ts';
+export const pages = helpPages(helpTable(connectors, Command));`,
+    resolveDir: process.cwd(),
+    loader: 'ts',
+  },
+  outfile: tableFile,
+  plugins: [vendorImports, undiciImport, keychainImport],
+  define: { __VERSION__: JSON.stringify(version) },
+});
+const { pages } = await import(pathToFileURL(tableFile).href);
+rmSync(tableFile);
+writeFileSync(new URL('../dist/help.json', import.meta.url), JSON.stringify(pages));
 
 /** The package directory (node_modules/name or node_modules/@scope/name, nested ones kept) of a bundled file. */
 const packageDirectory = (input) => input.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//)?.[1];

@@ -201,6 +201,13 @@ function buildProgram(deps: CliDeps, run: Run, Program: typeof Command, writeErr
   return program;
 }
 
+/** The command table alone, as --help shows it: scripts/build.mjs stores its pages (help-pages.ts) for cli.ts. */
+export function helpTable(registry: readonly Connector[], Program: typeof Command): Command {
+  // The table reads only the registry, and writes only when it is run.
+  const deps = { registry, stdout: { write: () => true } } as unknown as CliDeps;
+  return buildProgram(deps, () => undefined, Program, () => undefined);
+}
+
 /**
  * A secret typed as a flag value (`--client-secret x`) would sit in shell history and `ps`: refused before anything
  * else, naming the flag and variable that work. The value is never repeated.

@@ -36,7 +36,8 @@ beforeAll(async () => {
   const configDir = tempConfigDir();
   const run = runCliProcess(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', own.hostPort, '--environment-id', FAKE.environmentId, '--client-secret-stdin'], {
     configDir,
-    env: keyring.env,
+    // Debugging, so its one notice gives the keychain's own reason.
+    env: { ...keyring.env, CONNECTOR_SETUP_DEBUG: '1' },
     stdin: `${FAKE.clientSecret}\n`,
     timeoutMs: RUN_LIMIT_MS,
   });
@@ -128,7 +129,8 @@ describe.each(situations)('keychain $title', ({ state, killMidRun, store, reason
       async () => {
         const configDir = tempConfigDir();
         if (killMidRun) pingone.onTokenRequest(() => keyring.kill());
-        const saved = await pingoneSetup(configDir, env, FAKE.environmentId, deadlines);
+        // The keychain's own words are shown when debugging: each fallback is checked for its reason.
+        const saved = await pingoneSetup(configDir, { ...env, CONNECTOR_SETUP_DEBUG: '1' }, FAKE.environmentId, deadlines);
         pingone.onTokenRequest(undefined);
         expect(saved).toMatchObject({ code: 0, signal: null });
         expectNoSecrets(saved.stdout + saved.stderr);
@@ -205,9 +207,12 @@ describe.each([
     const saved = await pingoneSetup(configDir, unreachable());
     expect(saved).toMatchObject({ code: 0, signal: null });
     const notices = fallbackNotices(saved.stderr);
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(reason);
-    expect(notices[0]).toContain('CONNECTOR_SETUP_SECRET_STORE');
+    expect(notices).toEqual([`! OS keychain unavailable: secrets saved in ${path.join(configDir, 'secrets.json')} (mode 0600).`]);
+    const debugging = await pingoneSetup(tempConfigDir(), { ...unreachable(), CONNECTOR_SETUP_DEBUG: '1' });
+    const detailed = fallbackNotices(debugging.stderr);
+    expect(detailed).toHaveLength(1);
+    expect(detailed[0]).toMatch(reason);
+    expect(detailed[0]).toContain('CONNECTOR_SETUP_SECRET_STORE=file');
     expect(savedIn(configDir, 'pingone')).toBe('file');
     const verified = await runCli(['pingone', '--verify', '--json'], { configDir, env: unreachable(), timeoutMs: RUN_LIMIT_MS });
     expect(verified.code).toBe(0);

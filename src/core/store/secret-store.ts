@@ -118,9 +118,11 @@ export class ChosenSecretStore implements SecretStore {
         if (!(error instanceof KeychainUnavailableError)) throw error;
         if (!this.noticeGiven) {
           this.noticeGiven = true;
-          this.notice(
-            `OS keychain unavailable (${error.reason}); secrets go to ${this.filePath} (mode 0600). Set CONNECTOR_SETUP_SECRET_STORE=file to stop trying the keychain.`,
-          );
+          // One line a person reads on every save; the keychain's own words (D-Bus detail) only when debugging.
+          const detail = this.env.CONNECTOR_SETUP_DEBUG
+            ? ` The keychain said: ${error.reason}. CONNECTOR_SETUP_SECRET_STORE=file stops trying it.`
+            : '';
+          this.notice(`OS keychain unavailable: secrets saved in ${this.filePath} (mode 0600).${detail}`);
         }
       }
     }
