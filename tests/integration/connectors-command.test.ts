@@ -29,6 +29,6 @@ describe('connector-setup connectors', () => {
       'PINGONE_ADMIN_ENVIRONMENT_ID',
       'PINGONE_API_URL',
     ]);
-    expect(pingone?.flags.map((flag) => flag.flag)).toEqual(['--authorization-url <url>', '--create', '--dry-run', '--rotate', '--keep-previous <hours>', '--finish']);
+    expect(pingone?.flags.map((flag) => flag.flag)).toEqual(['--authorization-url <url>', '--create', '--dry-run', '--rotate', '--keep-previous <hours>', '--finish', '--secret-out <file>']);
   });
 });

@@ -1,13 +1,15 @@
 // `connector-setup pingone --create` and `--rotate` as a user runs them, against the PingOne token stand-in and the
 // Management API stand-in, both reached under their real host names (auth.pingone.eu, api.pingone.eu) through a
 // real CONNECT proxy: what is sent and in which order, what is saved, and what Cyclr's token request then gets.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { waitUntil } from '../helpers/fault-server.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
-import { type ManagementApiServer, contractWorkerApp, startManagementApi } from '../helpers/pingone-api-server.js';
+import { API_ANSWERS, type ManagementApiServer, contractWorkerApp, startManagementApi } from '../helpers/pingone-api-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { makeUnwritable } from '../helpers/unwritable.js';
 
@@ -346,7 +348,7 @@ describe('pingone --rotate', () => {
     expect((JSON.parse(saved.stdout) as { warnings: string[] }).warnings.join(' ')).toContain(`The previous Client Secret still works until ${new Date(until).toISOString()}`);
 
     const shown = await runCli(['profiles', 'show', 'pingone'], { configDir });
-    expect(shown.stdout + shown.stderr).toMatch(new RegExp(`Previous secret valid until\\s+${new Date(until).toISOString()}`));
+    expect(shown.stdout + shown.stderr).toMatch(new RegExp(`Previous secret valid until\\s+${new Date(until).toISOString().slice(0, 16).replace('T', ' ')} UTC`));
     const batch = await runCli(['verify', '--all', '--json'], { configDir, env: { HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file' } });
     expect(batch.code).toBe(0);
     expect(JSON.stringify(JSON.parse(batch.stdout).results[0].warnings)).toContain('--rotate --finish');
@@ -390,7 +392,7 @@ describe('pingone --rotate', () => {
     const listed = await runCli(['profiles', 'list', '--json'], { configDir, clockStart: later });
     expect(JSON.parse(listed.stdout).profiles[0].values.previousSecretExpiresAt).toBeUndefined();
     const listedNow = await runCli(['profiles', 'list'], { configDir });
-    expect(listedNow.stdout).toContain(`previousSecretExpiresAt=${until}`);
+    expect(listedNow.stdout).toMatch(new RegExp(`Previous secret valid until +${new Date(until).toISOString().slice(0, 16).replace('T', ' ')} UTC\\n`));
     expectNoSecrets([finished, verified, shown, listed].map((run) => run.stdout + run.stderr).join('\n'), secrets());
   });
 
@@ -416,6 +418,111 @@ describe('pingone --rotate', () => {
     const result = await runCli(['pingone', '--rotate', ...TARGET, '--json'], { env: env() });
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).error.message).toContain('names no application');
+    expect(pingone.tokenRequests().length).toBe(tokensBefore);
+  });
+});
+
+describe('429 REQUEST_LIMITED from the Management API', () => {
+  const limited = (method: string, path: RegExp, retryAfter?: string) =>
+    api.interject({ method, path, status: 429, body: API_ANSWERS.rateLimited(), headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } });
+
+  test('Retry-After is waited out with a countdown, then the create goes on: one application', async () => {
+    const createdBefore = api.created().length;
+    const apiBefore = api.calls().length;
+    limited('GET', /^\/v1\/roles$/, '7');
+    limited('POST', /\/applications$/, '3');
+    const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr rate limited'], { env: env() });
+    expect(result.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore + 1);
+    expect(apiLinesSince(apiBefore).filter((line) => line === 'POST /v1/environments/{env}/applications')).toHaveLength(2);
+    expect(result.stderr).toContain("PingOne's Management API asks to slow down (429): trying again in 7 s…");
+    expect(result.stderr).toContain("PingOne's Management API asks to slow down (429): trying again in 3 s…");
+    // On the run's clock: 7 s, then 3 s, a second at a time.
+    expect(result.slept?.reduce((sum, ms) => sum + ms, 0)).toBe(10_000);
+    expectNoSecrets(result.stdout + result.stderr, secrets());
+  });
+
+  test('a Retry-After longer than --timeout leaves: exit 3 rate_limited, saying when to try again; nothing created', async () => {
+    const createdBefore = api.created().length;
+    limited('POST', /\/applications$/, '30');
+    const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr limited too long', '--json'], { env: env() });
+    expect(result.code).toBe(3);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('rate_limited');
+    expect(error.message).toContain('It asked to wait 30 s, more than --timeout (15 s) leaves.');
+    expect(error.message).toContain('REQUEST_LIMITED');
+    expect(error.hint).toMatch(/^Try again after \d\d:\d\d:\d\d UTC, or allow longer waits with --timeout/);
+    expect(api.created().length).toBe(createdBefore);
+    expect(result.slept).toEqual([]);
+  });
+
+  test('with a longer --timeout the same wait is honoured; without Retry-After it backs off from 1 s, five tries at most', async () => {
+    limited('POST', /\/applications$/, '30');
+    const waited = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr limited, patient', '--timeout', '60', '--json'], { env: env() });
+    expect(waited.code).toBe(0);
+    expect(waited.slept?.reduce((sum, ms) => sum + ms, 0)).toBe(30_000);
+    for (let i = 0; i < 5; i += 1) limited('GET', /^\/v1\/roles$/);
+    const gaveUp = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr limited, five times', '--timeout', '60', '--json'], { env: env() });
+    expect(gaveUp.code).toBe(3);
+    expect(JSON.parse(gaveUp.stdout).error.message).toContain('It answered 429 5 times.');
+    expect(gaveUp.slept?.reduce((sum, ms) => sum + ms, 0)).toBe(1000 + 2000 + 4000 + 8000);
+  });
+});
+
+describe('--secret-out FILE with --create or --rotate', () => {
+  test('--rotate, the profile directory turning unwritable as PingOne answers: the new secret is in FILE (0600), the way back is --create, the old one still works', async () => {
+    const configDir = tempConfigDir();
+    expect((await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr secret-out rotation', '--json'], { configDir, env: env() })).code).toBe(0);
+    const app = api.created().at(-1);
+    const oldSecret = app?.clientSecret ?? '';
+    const out = path.join(tempConfigDir(), 'pingone-secret.json');
+    let restore: (() => void) | undefined;
+    api.onRequest((call) => {
+      if (call.method === 'POST' && call.path.endsWith('/secret')) restore = makeUnwritable(configDir);
+    });
+    let result;
+    try {
+      result = await runCli(['pingone', '--rotate', '--secret-out', out, '--json'], { configDir, env: env() });
+    } finally {
+      api.onRequest(undefined);
+      restore?.();
+    }
+    expect(result.code).toBe(1);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('secret_not_saved');
+    expect(error.message).toContain(`PingOne issued a new Client Secret for application ${app?.clientId ?? ''}, but it could not be saved`);
+    expect(error.message).toContain(`It was written to ${out} (mode 0600) instead.`);
+    expect(error.hint).toContain('The previous secret still works until ');
+    expect(error.hint).toContain('connector-setup pingone --create');
+    expect(error.hint).toContain('(not --rotate)');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const kept = JSON.parse(readFileSync(out, 'utf8')) as { values: Record<string, string>; secrets: Record<string, string> };
+    expect(kept.values.clientId).toBe(app?.clientId);
+    expect(kept.secrets).toEqual({ clientSecret: app?.clientSecret });
+    expect(app?.clientSecret).not.toBe(oldSecret);
+    const withOld = await runCli(['pingone', '--verify', '--json'], { configDir, env: { ...env(), PINGONE_CLIENT_SECRET: oldSecret } });
+    expect(withOld.code).toBe(0);
+    expectNoSecrets(result.stdout + result.stderr + withOld.stdout + withOld.stderr, secrets());
+  });
+
+  test('--create --secret-out naming a file that exists: exit 2, nothing sent, the file untouched', async () => {
+    const out = path.join(tempConfigDir(), 'taken.json');
+    writeFileSync(out, 'mine\n');
+    const tokensBefore = pingone.tokenRequests().length;
+    const apiBefore = api.calls().length;
+    const result = await runCli(['pingone', '--create', ...TARGET, '--secret-out', out, '--json'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toBe(`--secret-out ${out} cannot be used: it already exists.`);
+    expect(readFileSync(out, 'utf8')).toBe('mine\n');
+    expect(pingone.tokenRequests().length).toBe(tokensBefore);
+    expect(api.calls().length).toBe(apiBefore);
+  });
+
+  test('--secret-out without --create or --rotate: exit 2, nothing sent', async () => {
+    const tokensBefore = pingone.tokenRequests().length;
+    const result = await runCli(['pingone', ...TARGET, '--secret-out', path.join(tempConfigDir(), 'never.json'), '--json'], { env: { ...env(), PINGONE_CLIENT_ID: FAKE.clientId, PINGONE_CLIENT_SECRET: FAKE.clientSecret } });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toContain('--secret-out goes with --create or --rotate');
     expect(pingone.tokenRequests().length).toBe(tokensBefore);
   });
 });

@@ -2,7 +2,7 @@
 // api.pingone.eu) through a real CONNECT proxy: what it sends, what it makes of each answer, and that an
 // application it creates can then get a token as Cyclr asks for one.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ManagementApi, adminToken, apiOriginFor, createApplicationBody } from '../../src/connectors/pingone/management.js';
+import { ManagementApi, ManagementRateLimited, adminToken, apiOriginFor, createApplicationBody } from '../../src/connectors/pingone/management.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { CliError } from '../../src/core/errors.js';
 import { HttpClient } from '../../src/core/net/transport.js';
@@ -164,24 +164,20 @@ describe('what the admin may not do', () => {
 });
 
 describe('rate limits (docs/partners.md P-MGMT-429)', () => {
-  test('429 REQUEST_LIMITED with Retry-After: 3 on the create: waits 3 s, sends it again, one application', async () => {
+  test('429 REQUEST_LIMITED on the create is handed to the step with its Retry-After, not waited out unseen; nothing created', async () => {
     const { client, slept } = await signIn();
     const createdBefore = api.created().length;
-    api.interject({ method: 'POST', path: /\/applications$/, status: 429, body: API_ANSWERS.rateLimited(), headers: { 'retry-after': '3' } });
-    const app = await client.createApplication('Cyclr after a wait');
-    expect(slept).toEqual([3000]);
-    expect(api.created().slice(createdBefore).map((created) => created.clientId)).toEqual([app.id]);
-  });
-
-  test('Retry-After longer than the tool waits: rate_limited (exit 3), nothing sent again', async () => {
-    const { client, slept } = await signIn();
     const before = api.calls().length;
-    api.interject({ method: 'GET', path: /\/applications$/, status: 429, body: API_ANSWERS.rateLimited(), headers: { 'retry-after': '120' } });
-    const error = await failure(client.applications());
+    api.interject({ method: 'POST', path: /\/applications$/, status: 429, body: API_ANSWERS.rateLimited(), headers: { 'retry-after': '3' } });
+    const error = await failure(client.createApplication('Cyclr after a wait'));
+    expect(error).toBeInstanceOf(ManagementRateLimited);
+    expect((error as ManagementRateLimited).retryAfter).toBe('3');
     expect([error.code, error.exitCode]).toEqual(['rate_limited', 3]);
-    expect(error.message).toContain('It asked to wait 120 s');
+    expect(error.message).toContain('would not create an application');
+    expect(error.message).toContain('REQUEST_LIMITED');
     expect(slept).toEqual([]);
     expect(api.calls().length - before).toBe(1);
+    expect(api.created().length).toBe(createdBefore);
   });
 
   test('a 503 on the create is not sent again (something may have been created)', async () => {

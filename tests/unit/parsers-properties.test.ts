@@ -4,7 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { parseAuthorizationUrl } from '../../src/connectors/pingone/fields.js';
 import { InputError, quoteValue } from '../../src/core/errors.js';
-import { parseRetryAfter } from '../../src/core/net/transport.js';
+import { parseRetryAfter } from '../../src/core/net/http.js';
 import { parseProfileName } from '../../src/core/store/profile-store.js';
 import { parseTimeout } from '../../src/core/run/session.js';
 import {

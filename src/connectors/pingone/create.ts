@@ -2,14 +2,15 @@
 // (management.ts). A secret PingOne issues is a step result the runner saves before anything else happens; the
 // token check Cyclr depends on follows, retried while the new application, its roles or its secret settle.
 import type { Question, Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
-import { CliError, InputError, RejectedError } from '../../core/errors.js';
+import { CliError, InputError, RejectedError, UnreachableError } from '../../core/errors.js';
 import { type Hint, PROFILE, command, joinHints } from '../../core/hint.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { askField, askOpen } from '../../core/run/wizard.js';
 import { DEFAULT_ROLES } from './guide.js';
 import { parseRoleNames, pingoneFields } from './fields.js';
 import type { PingOneRequest } from './request.js';
-import { type AdminCredentials, type ApplicationSummary, type PlannedRequest, ManagementApi, adminToken, apiOriginFor, plannedCreate } from './management.js';
+import { type AdminCredentials, type ApplicationSummary, type PlannedRequest, ManagementApi, ManagementRateLimited, adminToken, apiOriginFor, plannedCreate } from './management.js';
+import { parseRetryAfter } from '../../core/net/http.js';
 import { askAuthDomain, askEnvironmentId } from './wizard.js';
 
 function field(key: string) {
@@ -51,6 +52,52 @@ async function signIn(context: StepContext, values: Values): Promise<ManagementA
   const token = await context.check("Admin worker's token", () => adminToken(context.http, context.redactor, adminOf(values)));
   context.redactor.add(token);
   return new ManagementApi(context.http, context.redactor, token, origin, values.environmentId ?? '');
+}
+
+/** PingOne's own SDK tries a rate-limited call 5 times, backing off from 1 s (docs/partners.md P-MGMT-429). */
+const RATE_LIMIT_TRIES = 5;
+
+/** A countdown on the status line, on the run's clock; Ctrl+C ends it (InterruptedError). */
+async function countDown(context: StepContext, ms: number, why: string): Promise<void> {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  try {
+    for (let left = seconds; left > 0; left -= 1) {
+      // Off a terminal (a log) the wait is said once, not once a second.
+      if (left === seconds || context.out.atTerminal) context.out.status(`  ${why}: trying again in ${left} s…`);
+      await context.clock.sleep(Math.min(1000, ms - (seconds - left) * 1000), context.signal);
+    }
+  } finally {
+    context.out.status('');
+  }
+}
+
+/**
+ * One Management API call as a check. A 429 is waited out here, where the person sees it: as long as Retry-After
+ * asks (else backing off from 1 s), while the waits for this call fit in --timeout; past that, or after 5 tries,
+ * the run ends saying when to try again.
+ */
+async function managed<T>(context: StepContext, name: string, work: () => Promise<T>): Promise<T> {
+  let waited = 0;
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await context.check(name, work);
+    } catch (error) {
+      if (!(error instanceof ManagementRateLimited)) throw error;
+      const now = context.clock.now();
+      const wait = Math.max(1000, parseRetryAfter(error.retryAfter, now) ?? 1000 * 2 ** (tries - 1));
+      const limit = context.http.timeoutMs;
+      if (tries >= RATE_LIMIT_TRIES || waited + wait > limit) {
+        const why = tries >= RATE_LIMIT_TRIES ? ` It answered 429 ${tries} times.` : ` It asked to wait ${Math.ceil(wait / 1000)} s, more than --timeout (${Math.ceil(limit / 1000)} s) leaves.`;
+        throw new UnreachableError(
+          'rate_limited',
+          `${error.message}${why}`,
+          `Try again after ${new Date(now + wait).toISOString().slice(11, 19)} UTC, or allow longer waits with --timeout (up to 600 seconds).`,
+        );
+      }
+      await countDown(context, wait, "PingOne's Management API asks to slow down (429)");
+      waited += wait;
+    }
+  }
 }
 
 /** In the wizard: the environment to create the application in, when not given (a pasted URL answers both). */
@@ -103,8 +150,8 @@ export const createStep = (request: Pick<PingOneRequest, 'dryRun'>): Step => asy
   apiOrigin(current());
 
   const api = await signIn(context, current());
-  const applications = await context.check(`Applications of environment ${environmentId}`, () => api.applications());
-  const roles = await context.check(`Roles ${roleNames.join(', ')}`, () => api.roles(roleNames));
+  const applications = await managed(context, `Applications of environment ${environmentId}`, () => api.applications());
+  const roles = await managed(context, `Roles ${roleNames.join(', ')}`, () => api.roles(roleNames));
   const found = reusable(current(), applications, name);
 
   const { out } = context;
@@ -134,16 +181,16 @@ export const createStep = (request: Pick<PingOneRequest, 'dryRun'>): Step => asy
 
   let application = found;
   if (!application) {
-    const created = await context.check(`Creating Worker application ${name}`, () => api.createApplication(name));
+    const created = await managed(context, `Creating Worker application ${name}`, () => api.createApplication(name));
     application = created;
   }
   const app = application;
-  const held = found ? await context.check('Roles the application holds', () => api.roleIdsOf(app.id)) : [];
+  const held = found ? await managed(context, 'Roles the application holds', () => api.roleIdsOf(app.id)) : [];
   for (const role of roles) {
     if (held.includes(role.id)) continue;
-    await context.check(`Granting ${role.name}`, () => api.grantRole(app.id, role));
+    await managed(context, `Granting ${role.name}`, () => api.grantRole(app.id, role));
   }
-  const secret = await context.check('Reading the Client Secret', () => api.readSecret(app.id));
+  const secret = await managed(context, 'Reading the Client Secret', () => api.readSecret(app.id));
   const staleRotation = context.saved?.values.previousSecretExpiresAt !== undefined && context.saved.values.applicationId !== app.id;
   return {
     values: {
@@ -214,12 +261,12 @@ export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviou
   }
   const api = await signIn(context, current);
   if (finish) {
-    await context.check('Dropping the previous Client Secret', () => api.dropPreviousSecret(applicationId));
+    await managed(context, 'Dropping the previous Client Secret', () => api.dropPreviousSecret(applicationId));
     context.out.say(`The previous Client Secret of application ${applicationId} no longer works.`);
     return { values: { ...answers, applicationId, previousSecretExpiresAt: new Date(context.clock.now()).toISOString() } };
   }
   const expiresAt = new Date(context.clock.now() + hours * 3_600_000).toISOString();
-  const rotated = await context.check('Rotating the Client Secret', () => api.rotateSecret(applicationId, expiresAt));
+  const rotated = await managed(context, 'Rotating the Client Secret', () => api.rotateSecret(applicationId, expiresAt));
   const overlap = stillAhead(context, rotated.previousExpiresAt) ? `The previous secret still works until ${rotated.previousExpiresAt}. ` : 'The previous secret no longer works. ';
   return {
     values: { ...answers, applicationId, clientId: applicationId, clientSecret: rotated.secret, previousSecretExpiresAt: rotated.previousExpiresAt },

@@ -18,6 +18,7 @@ export const pingoneDefinition: Connector = {
     { flags: '--rotate', description: "give the saved application a new secret, keeping the previous one for --keep-previous hours" },
     { flags: '--keep-previous <hours>', description: `with --rotate: hours the previous secret keeps working (default ${DEFAULT_KEEP_PREVIOUS_HOURS}, 1 to 720)` },
     { flags: '--finish', description: 'with --rotate: drop the previous secret now (once Cyclr has the new one)' },
+    { flags: '--secret-out <file>', description: 'with --create or --rotate: where the new secret goes (a new file, mode 0600) if the profile cannot keep it' },
   ],
   prepareOptions(options): Record<string, string> {
     checkModes(options);
@@ -50,6 +51,9 @@ function checkModes(options: ConnectorOptions): void {
   if (given('verify')) {
     const changing = ['create', 'rotate', 'finish'].find(given);
     if (changing) throw new InputError('invalid_input', `--verify never creates or changes anything; drop ${flag(changing)}.`);
+  }
+  if (given('secretOut') && !given('create') && !given('rotate')) {
+    throw new InputError('invalid_input', '--secret-out goes with --create or --rotate: only they make PingOne issue a secret.', [command('pingone', '--rotate', '--secret-out', 'FILE')]);
   }
   for (const [companion, of] of [['dryRun', 'create'], ['keepPrevious', 'rotate'], ['finish', 'rotate']] as const) {
     if (given(companion) && !given(of)) throw new InputError('invalid_input', `${flag(companion)} goes with --${of}.`, [command('pingone', `--${of}`, flag(companion), ...(companion === 'keepPrevious' ? ['HOURS'] : []))]);

@@ -113,6 +113,21 @@ interface Action {
   applicationId?: string;
 }
 
+/**
+ * 429 REQUEST_LIMITED (P-MGMT-429), handed to the step rather than waited out inside one request: the step waits
+ * where the person sees it (rateLimitedStep in create.ts), within --timeout, and Ctrl+C ends the wait.
+ */
+export class ManagementRateLimited extends UnreachableError {
+  constructor(
+    /** The Retry-After header as given (seconds or an HTTP date), read against the run's clock by the step. */
+    readonly retryAfter: string | undefined,
+    said: string,
+    doing: string,
+  ) {
+    super('rate_limited', `PingOne's Management API is limiting this admin worker's requests (429) and would not ${doing} now.${said}`, 'Wait a minute, then run the command again.');
+  }
+}
+
 export class ManagementApi {
   constructor(
     private readonly http: Http,
@@ -143,8 +158,10 @@ export class ManagementApi {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       retry,
+      rateLimitedToCaller: true,
     });
     if (response.status >= 200 && response.status < 300) return response.status === 204 || response.text === '' ? undefined : parseJson(response.text);
+    if (response.status === 429) throw new ManagementRateLimited(response.headers['retry-after'], pingoneWords(response.text, this.redactor), action.doing);
     throw this.refusal(response, action);
   }
 

@@ -20,6 +20,11 @@ export interface HttpRequest {
    * without a short Retry-After ends the request at once, and this client asks that host nothing more until then.
    */
   rateLimitWindowMs?: number;
+  /**
+   * A 429 is handed back as the answer instead of being waited out here: the caller waits where the person can see
+   * it, and may wait longer than the transport would (PingOne's Management API during --create and --rotate).
+   */
+  rateLimitedToCaller?: boolean;
 }
 
 export interface HttpResponse {
@@ -40,4 +45,13 @@ export interface Http {
    * UnreachableError, any HTTP answer is returned.
    */
   send(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import { InterruptedError, UnreachableError } from '../errors.js';
 import type { Redactor } from '../redact.js';
-import type { Http, HttpRequest, HttpResponse } from './http.js';
+import { type Http, type HttpRequest, type HttpResponse, parseRetryAfter } from './http.js';
 import { serverWords } from './server-words.js';
 import { type ProxyInUse, describeHost, describeNetworkError, proxyInUse, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
 
@@ -35,15 +35,6 @@ export interface HttpClientOptions {
   env: NodeJS.ProcessEnv;
   /** The run's secrets: a server's words are redacted before an error cuts them short. */
   redactor: Redactor;
-}
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** The proxy settings of an environment, lower case first; an empty variable counts as unset ('' is "none"). */
@@ -130,6 +121,7 @@ export class HttpClient implements Http {
     let waitedUntil = 0;
     for (let attempt = 1; ; attempt += 1) {
       const response = await this.attempt(request, attempt, waitedUntil, limit);
+      if (response.status === 429 && request.rateLimitedToCaller) return response;
       const retryable = response.status === 429 || (request.retry === 'safe' && [502, 503, 504].includes(response.status));
       if (!retryable) {
         if (response.status >= 500) {
