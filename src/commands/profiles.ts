@@ -8,7 +8,7 @@ import { copiedLine, copyToClipboard } from '../core/terminal/clipboard.js';
 import { InputError, quoteValue } from '../core/errors.js';
 import type { CommandOutcome } from '../core/outcome.js';
 import { EXPORT_FORMATS, IMPORT_FORMATS, exportLines, parseDotenv, parseFormat } from '../core/profile-formats.js';
-import { type Output, wrapLine } from '../core/terminal/output.js';
+import type { Output } from '../core/terminal/output.js';
 import { type ProfileStore, type ProfileWithSecrets, type StoredProfile, chosenProfileName, openProfileStore, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { isSecretReference, parseSecretReference, resolveSecretReference } from '../core/store/secret-references.js';
@@ -155,51 +155,49 @@ export function runProfilesList(io: Io): Promise<CommandOutcome> {
     if (profiles.length === 0) {
       return { kind: 'data', json, lines: [], note: out.json ? undefined : out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']) };
     }
-    const rows = [['CONNECTOR', 'NAME', 'VALUES', 'SECRET IN', 'LAST VERIFIED', 'EXPIRES']];
-    for (const profile of profiles) {
-      rows.push([
-        profile.connector,
-        profile.name,
-        Object.entries(profile.values)
-          .map(([key, value]) => `${key}=${value}`)
-          .join(' '),
-        secretIn(profile),
-        profile.lastVerified ?? 'never',
-        expiryText(profile.expiresOn, profile.expiresOn ?? '-', now),
-      ]);
-    }
-    const lines = table(rows);
+    // One block per profile, its values under their labels: it fits a terminal of any width, and a pipe gets the
+    // same lines whatever the width (scripts read --json).
     const width = terminal.isTTY ? terminal.columns : undefined;
-    // A pipe gets the one-row table (grep-able); a terminal too narrow for it gets one block per profile.
-    if (!width || lines.every((line) => line.length <= width)) return { kind: 'data', json, lines };
-    return { kind: 'data', json, lines: profiles.flatMap((profile, index) => [...(index > 0 ? [''] : []), ...profileBlock(profile, width, now)]) };
+    const connectorOf = (name: string): Connector | undefined => registry.find((connector) => connector.name === name);
+    const lines = profiles.flatMap((profile, index) => [...(index > 0 ? [''] : []), ...profileBlock(connectorOf(profile.connector), profile, width, now)]);
+    return { kind: 'data', json, lines };
   });
 }
 
-/** The expiry as shown, with "(expired)" once it has passed: an expired application needs a renew. */
-function expiryText(expiresOn: string | null | undefined, shown: string, now: number): string {
-  if (!expiresOn) return shown;
+/** The moment a value names, as people read it (2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC); any other value as it is. */
+function shownValue(value: string): string {
+  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? value : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The expiry as list and show print it: its calendar day (as verify words it), with "(expired)" once it has passed. */
+function expiryText(expiresOn: string, now: number): string {
   const time = Date.parse(expiresOn);
-  return !Number.isNaN(time) && time <= now ? `${shown} (expired)` : shown;
+  if (Number.isNaN(time)) return expiresOn;
+  const day = new Date(time).toISOString().slice(0, 10);
+  return time <= now ? `${day} (expired)` : day;
 }
 
-/** 2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC; anything unparseable is shown as it is. */
-function shortTime(iso: string): string {
-  const time = Date.parse(iso);
-  return Number.isNaN(time) ? iso : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** One profile as a few lines that fit `width`: name, status, then each value (on its own line when long). */
-function profileBlock(profile: StoredProfile, width: number, now: number): string[] {
-  const status = [
-    ...(profile.expiresOn ? [`expires ${expiryText(profile.expiresOn, shortTime(profile.expiresOn).slice(0, 10), now)}`] : []),
-    `verified ${profile.lastVerified ? shortTime(profile.lastVerified) : 'never'}`,
-    `secret in ${secretIn(profile)}`,
+/** What list and show say of a profile besides its values: where the secret is, when it was last verified, its expiry. */
+function statusRows(profile: StoredProfile, secretStoredIn: string, now: number): string[][] {
+  return [
+    ['Secret stored in', secretStoredIn],
+    ['Last verified', profile.lastVerified ? shownValue(profile.lastVerified) : 'never'],
+    ...(profile.expiresOn ? [['Expires on', expiryText(profile.expiresOn, now)]] : []),
   ];
-  const lines = [`${profile.connector} ${profile.name}`, wrapLine(`  ${status.join(', ')}`, width)];
-  for (const [key, value] of Object.entries(profile.values)) {
-    const line = `  ${key}: ${oneLine(value)}`;
-    lines.push(...(line.length <= width ? [line] : [`  ${key}:`, `    ${value}`]));
+}
+
+/** One profile as labelled lines: its name, each value (on a line of its own under its label when too long for `width`), its status. */
+function profileBlock(connector: Connector | undefined, profile: StoredProfile, width: number | undefined, now: number): string[] {
+  const described: Record<string, string> = { ...profile.values, ...profile.references };
+  const ordered = [...(connector?.fields.map((field) => field.key) ?? []), ...Object.keys(described)].filter((key, index, keys) => described[key] !== undefined && keys.indexOf(key) === index);
+  const label = (key: string): string => connector?.fields.find((field) => field.key === key)?.label ?? key;
+  const rows = [...ordered.map((key) => [label(key), shownValue(described[key] ?? '')]), ...statusRows(profile, secretIn(profile), now)];
+  const labelWidth = Math.max(...rows.map(([name]) => (name ?? '').length));
+  const lines = [`${profile.connector} ${oneLine(profile.name)}`];
+  for (const [name = '', value = ''] of rows) {
+    const line = `  ${name.padEnd(labelWidth)}  ${oneLine(value)}`;
+    lines.push(...(!width || line.length <= width ? [line] : [`  ${name}`, `    ${oneLine(value)}`]));
   }
   return lines;
 }
@@ -271,11 +269,9 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
     const rows: string[][] = [
       ['Connector', connector.name],
       ['Profile', profile.name],
-      ...Object.entries(values).map(([key, value]) => [labels.get(key) ?? key, value]),
-      ['Secret stored in', secretPlace(profile, store)],
-      ['Last verified', profile.lastVerified ?? 'never'],
+      ...Object.entries(values).map(([key, value]) => [labels.get(key) ?? key, shownValue(value)]),
+      ...statusRows(profile, secretPlace(profile, store), io.clock.now()),
     ];
-    if (profile.expiresOn) rows.push(['Expires on', profile.expiresOn]);
     const copyable = connector.fields.find((field) => field.secret && profile.secrets[field.key] !== undefined);
     const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
     const note =

@@ -82,7 +82,7 @@ describe.each([40, 120])('at %i columns', (cols) => {
     expect(await terminal.exit).toBe(0);
     const screen = terminal.screen();
     expect(tooWide(screen, cols)).toEqual([]);
-    expect(screen.replace(/\s+/g, ' ')).toMatch(/expires 2025-01-31 \(expired\)|2025-01-31T00:00:00Z \(expired\)/);
+    expect(screen.replace(/\s+/g, ' ')).toContain('Expires on 2025-01-31 (expired)');
     expect(screen).toContain(FAKE.environmentId);
     expectNoSecrets(screen);
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
+import { seedProfiles } from '../helpers/profiles.js';
 import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
 
 const WIDTHS = [60, 80, 100, 120];
@@ -79,5 +80,38 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     if (sentence.length <= cols) expect(notice).toHaveLength(1);
     expect(terminal.screen()).not.toMatch(/D-Bus|session bus|dbus/i);
     expect(rows.filter((row) => row.wrapped)).toEqual([]);
+  });
+
+  test('profiles list fits the terminal: each value under its label, dates as people write them, nothing cut', async () => {
+    const configDir = tempConfigDir();
+    await seedProfiles(configDir, [
+      {
+        connector: 'invenias',
+        name: 'acme-production',
+        values: { subdomain: 'acme', baseUrl: 'https://acme-eu-west-2.invenias.example', clientId: '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc', username: 'cyclr.integration@acme.example', serviceDomain: 'acme.cyclr.com', appName: 'Integration', expiration: 'FiveYears' },
+        secrets: { clientSecret: FAKE.inveniasClientSecret, password: FAKE.inveniasPassword },
+        expiresOn: '2031-11-22T20:06:24.831Z',
+        lastVerified: '2026-11-24T15:40:12.345Z',
+      },
+      {
+        connector: 'pingone',
+        name: 'production',
+        values: { clientId: FAKE.clientId, authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId },
+        secrets: { clientSecret: FAKE.clientSecret },
+      },
+    ]);
+    const terminal = startPty(['profiles', 'list'], { CONNECTOR_SETUP_CONFIG_DIR: configDir }, { cols });
+    expect(await terminal.exit).toBe(0);
+    const rows = await terminal.rows();
+    const screen = rows.map((row) => row.text).join('\n');
+    expect(rows.filter((row) => row.wrapped || [...row.text].length > cols)).toEqual([]);
+    // Labels, not the keys of profiles.json; moments as people write them, not ISO 8601.
+    expect(screen).not.toMatch(/clientId|authDomain|environmentId|serviceDomain|lastVerified|expiresOn|\d{4}-\d\d-\d\dT\d/);
+    const text = screen.replace(/\s+/g, ' ');
+    expect(text).toContain(`pingone production Client ID ${FAKE.clientId} Auth Domain auth.pingone.eu Environment ID ${FAKE.environmentId}`);
+    expect(text).toContain('Base URL https://acme-eu-west-2.invenias.example');
+    expect(text).toContain('Last verified 2026-11-24 15:40 UTC Expires on 2031-11-22');
+    expect(text).toContain('Last verified never');
+    expectNoSecrets(screen);
   });
 });

@@ -348,7 +348,7 @@ describe('pingone --rotate', () => {
     expect((JSON.parse(saved.stdout) as { warnings: string[] }).warnings.join(' ')).toContain(`The previous Client Secret still works until ${new Date(until).toISOString()}`);
 
     const shown = await runCli(['profiles', 'show', 'pingone'], { configDir });
-    expect(shown.stdout + shown.stderr).toMatch(new RegExp(`Previous secret valid until\\s+${new Date(until).toISOString()}`));
+    expect(shown.stdout + shown.stderr).toMatch(new RegExp(`Previous secret valid until\\s+${new Date(until).toISOString().slice(0, 16).replace('T', ' ')} UTC`));
     const batch = await runCli(['verify', '--all', '--json'], { configDir, env: { HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file' } });
     expect(batch.code).toBe(0);
     expect(JSON.stringify(JSON.parse(batch.stdout).results[0].warnings)).toContain('--rotate --finish');
@@ -392,7 +392,7 @@ describe('pingone --rotate', () => {
     const listed = await runCli(['profiles', 'list', '--json'], { configDir, clockStart: later });
     expect(JSON.parse(listed.stdout).profiles[0].values.previousSecretExpiresAt).toBeUndefined();
     const listedNow = await runCli(['profiles', 'list'], { configDir });
-    expect(listedNow.stdout).toContain(`previousSecretExpiresAt=${until}`);
+    expect(listedNow.stdout).toMatch(new RegExp(`Previous secret valid until +${new Date(until).toISOString().slice(0, 16).replace('T', ' ')} UTC\\n`));
     expectNoSecrets([finished, verified, shown, listed].map((run) => run.stdout + run.stderr).join('\n'), secrets());
   });
 

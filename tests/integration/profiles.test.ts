@@ -32,14 +32,29 @@ async function seeded(): Promise<string> {
 }
 
 describe('profiles list', () => {
-  test('a table of every profile: connector, name, values, where the secret lives, last verified, expiry; no secrets', async () => {
+  test('piped: one block per profile, its values under their labels, dates as show prints them; no secrets', async () => {
     const configDir = await seeded();
-    const result = await runCli(['profiles', 'list'], { configDir });
+    const result = await runCli(['profiles', 'list'], { configDir, clockStart: Date.parse('2026-12-01T00:00:00Z') });
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^CONNECTOR\s+NAME\s+VALUES\s+SECRET IN\s+LAST VERIFIED\s+EXPIRES$/);
-    expect(lines[1]).toMatch(/^pingone\s+production\s+.*authDomain=auth\.pingone\.com.*\s+file\s+never\s+2031-01-01/);
-    expect(lines[2]).toMatch(/^pingone\s+staging\s+.*\s+file\s+2026-11-01T10:00:00\.000Z\s+-$/);
+    expect(result.stdout).toBe(
+      [
+        'pingone production',
+        `  Client ID         ${FAKE.clientId}`,
+        '  Auth Domain       auth.pingone.com',
+        `  Environment ID    ${FAKE.otherEnvironmentId}`,
+        '  Secret stored in  file',
+        '  Last verified     never',
+        '  Expires on        2031-01-01',
+        '',
+        'pingone staging',
+        `  Client ID         ${FAKE.clientId}`,
+        '  Auth Domain       auth.pingone.eu',
+        `  Environment ID    ${FAKE.environmentId}`,
+        '  Secret stored in  file',
+        '  Last verified     2026-11-01 10:00 UTC',
+        '',
+      ].join('\n'),
+    );
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
 
@@ -69,7 +84,7 @@ describe('profiles show', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Client Secret\s+\*\*\*\*0001/);
     expect(result.stdout).toMatch(new RegExp(`Client ID\\s+${FAKE.clientId}`));
-    expect(result.stdout).toMatch(/Last verified\s+2026-11-01T10:00:00.000Z/);
+    expect(result.stdout).toMatch(/Last verified\s+2026-11-01 10:00 UTC\n/);
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
 
     const json = await runCli(['profiles', 'show', 'pingone', 'staging', '--json'], { configDir });

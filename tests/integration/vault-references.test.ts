@@ -63,7 +63,7 @@ describe('a profile whose secret is a pass reference (the real pass)', () => {
     expect(document.values.clientSecret).toBe('pass:team/pingone/production');
     expect(document.references).toEqual({ clientSecret: 'pass:team/pingone/production' });
     const listed = await runCli(['profiles', 'list'], { configDir, env: pass.env });
-    expect(listed.stdout).toMatch(/^pingone\s+production\s.*\spass\s+never/m);
+    expect(listed.stdout).toMatch(/^pingone production\n(  .*\n)*  Client Secret +pass:team\/pingone\/production\n(  .*\n)*  Secret stored in +pass\n  Last verified +never\n/);
     const human = await runCli(['profiles', 'show', 'pingone', 'production'], { configDir, env: pass.env });
     expect(human.stdout).toMatch(/Secret stored in\s+the team vault \(pass\), read when used/);
 
