@@ -101,7 +101,14 @@ export const pingoneFields: readonly FieldSpec[] = [
     env: 'PINGONE_ADMIN_PROFILE',
     setupOnly: true,
     description: `The PingOne profile that keeps the admin worker (--save-admin saves it there, default ${DEFAULT_ADMIN_PROFILE}); --create and --rotate read it`,
-    parse: (raw) => parseProfileName(raw.trim()),
+    parse: (raw) => {
+      try {
+        return parseProfileName(raw.trim());
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        throw new InputError(error.code, `Admin worker's profile: ${error.message}`, error.hint);
+      }
+    },
   },
   {
     key: 'adminEnvironmentId',
