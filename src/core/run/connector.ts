@@ -138,8 +138,8 @@ export interface StepResult {
 
 export type Step = (context: StepContext, values: Values) => Promise<StepResult | void>;
 
-/** A "What now?" answer after a refusal. */
-export type NextMove = 'retry' | 'edit' | 'quit';
+/** A "What now?" answer after a refusal: try again, change the values, stop, or take the values a diagnosis found and try. */
+export type NextMove = 'retry' | 'edit' | 'quit' | { readonly use: Values };
 
 export interface ConnectorSteps {
   /** The wizard: guide, collect, create where the partner allows it. Without a terminal the steps only check. */
