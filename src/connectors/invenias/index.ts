@@ -7,7 +7,7 @@ import type { Choice } from '../../core/terminal/prompts.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
-import { field, originOf, replyUrl } from './fields.js';
+import { VERIFY_KEYS, field, originOf, replyUrl } from './fields.js';
 import { HINTS } from './guide.js';
 import type { InveniasRequest } from './request.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
@@ -35,7 +35,6 @@ type Plan = 'create' | 'renew' | 'existing' | 'saved';
 /** The first API Key and one fresh one: a fresh key refused too points at the account, not the key. */
 const MAX_API_KEY_TRIES = 2;
 
-const VERIFY_KEYS = ['subdomain', 'clientId', 'clientSecret', 'username', 'password'] as const;
 const NEEDS: Record<Plan, readonly string[]> = {
   create: ['subdomain', 'apiKey', 'username', 'password', 'serviceDomain', 'appName', 'expiration'],
   renew: ['subdomain', 'apiKey', 'clientId', 'username', 'password', 'expiration'],
@@ -291,7 +290,6 @@ function nextMoves(values: Values): Choice<NextMove>[] {
 /** Invenias' steps for what the command line asks (request.ts). */
 export const invenias = (request: InveniasRequest): ConnectorSteps => ({
   setup: [introStep, planStep(request)],
-  verifyKeys: VERIFY_KEYS,
   tokenRequest,
   diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
   afterToken: checkApiCall,
