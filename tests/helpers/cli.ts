@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Connector } from '../../src/core/run/connector.js';
 import { type Deadlines, runInProcess } from './in-process.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -55,7 +56,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const hung = new Promise<CliResult>((resolve) => {
     timer = setTimeout(() => resolve({ code: null, signal: 'SIGKILL', stdout: '', stderr: 'the run did not end in time' }), options.timeoutMs ?? 45_000);
   });
-  const ran = runInProcess(args, { env, stdin: options.stdin ?? '', exactEnv: true, clockStart: options.clockStart ?? Date.now(), deadlines: options.deadlines }).then(
+  const ran = runInProcess(args, { env, registry: options.registry, stdin: options.stdin ?? '', exactEnv: true, clockStart: options.clockStart ?? Date.now(), deadlines: options.deadlines }).then(
     (result): CliResult => ({ code: result.code, signal: null, stdout: result.stdout, stderr: result.stderr, slept: result.slept }),
   );
   try {
@@ -75,6 +76,8 @@ export interface CliOptions {
   clockStart?: number;
   /** In-process: who ends the run's request time limits (real time by default). */
   deadlines?: Deadlines;
+  /** In-process: the connectors (the built-in ones by default). */
+  registry?: readonly Connector[];
 }
 
 export interface RunningCli {

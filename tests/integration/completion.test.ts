@@ -89,10 +89,12 @@ describe('fish', () => {
 
 describe('zsh, in a terminal, pressing Tab', () => {
   test('completes a command and a saved profile name on the command line', async () => {
-    const terminal = startPty(['-f', '-i'], { ...env, PS1: 'ready> ' }, { file: 'zsh' });
-    await terminal.waitFor('ready>');
-    terminal.type(`autoload -U compinit && compinit -u && source ${scripts.zsh} && echo loaded\r`);
-    await terminal.waitFor('loaded');
+    // The completion is loaded from the shell's own startup file, as a user loads it: the prompt appears only once
+    // compinit and the script are loaded and the line editor is reading keys, so nothing typed can arrive early.
+    const zdotdir = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'zdotdir-'));
+    writeFileSync(path.join(zdotdir, '.zshrc'), `autoload -U compinit && compinit -u -D\nsource ${scripts.zsh}\nPS1='ready> '\n`);
+    const terminal = startPty(['-d', '-i'], { ...env, ZDOTDIR: zdotdir }, { file: 'zsh' });
+    await terminal.waitFor('ready>', 60_000);
     terminal.mark();
     terminal.type('connector-setup profiles sh\t');
     await terminal.waitFor('connector-setup profiles show');

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { ROOT, runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { faults, startFaultServer } from '../helpers/fault-server.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
@@ -103,5 +103,58 @@ describe('a damaged or hand-edited profile file', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`The profile file ${path.join(directory, 'profiles.json')} is damaged: it is not valid JSON.`);
     expect(result.stderr).toContain('never overwrites a damaged file');
+  });
+});
+
+describe('a run that needs no profile, and a profile directory that is not one', () => {
+  const everyValue = ['--client-id', FAKE.clientId, '--environment-id', FAKE.environmentId];
+
+  test('pingone --verify --no-save with every value given works beside a damaged profiles.json, which it never reads', async () => {
+    const directory = configWith(damages[0] as Damage);
+    const before = read(directory, 'profiles.json');
+    const result = await runCli(['pingone', '--verify', '--no-save', '--json', '--auth-domain', server.hostPort, ...everyValue], {
+      configDir: directory,
+      env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret },
+    });
+    expect(JSON.parse(result.stdout).error).toBeNull();
+    expect(result.code).toBe(0);
+    expect(read(directory, 'profiles.json')).toBe(before);
+  });
+
+  test('pingone --verify --no-save with every value given works when the config path runs through a file', async () => {
+    const file = path.join(tempConfigDir(), 'a-file');
+    writeFileSync(file, 'not a directory');
+    const result = await runCli(['pingone', '--verify', '--no-save', '--json', '--auth-domain', server.hostPort, ...everyValue], {
+      configDir: path.join(file, 'connector-setup'),
+      env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret },
+    });
+    expect(result.code).toBe(0);
+  });
+
+  test('a config path through a file: the file on the way is named, not "damaged (ENOTDIR)"', async () => {
+    const file = path.join(tempConfigDir(), 'a-file');
+    writeFileSync(file, 'not a directory');
+    const configDir = path.join(file, 'connector-setup');
+    for (const args of [['pingone', '--verify', '--json', '--auth-domain', server.hostPort, ...everyValue], ['verify', '--all', '--json'], ['profiles', 'list', '--json']]) {
+      const result = await runCli(args, { configDir, env: { PINGONE_CLIENT_SECRET: FAKE.clientSecret } });
+      expect(result.code).toBe(2);
+      expect(result.stdout + result.stderr).toContain(`${file} is a file, not a directory`);
+      expect(result.stdout + result.stderr).not.toContain('ENOTDIR');
+      expect(result.stdout + result.stderr).not.toContain('damaged');
+    }
+  });
+
+  test('a damaged secrets.json is called the secrets file, not the profile file', async () => {
+    const directory = configWith(damages.find((damage) => damage.file === 'secrets.json') as Damage);
+    const result = await runCli(['pingone', '--verify', '--auth-domain', server.hostPort], { configDir: directory });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`The secrets file ${path.join(directory, 'secrets.json')} is damaged: it is not valid JSON.`);
+  });
+
+  test('verify --all on a damaged profiles.json: exit 2, as the README says', async () => {
+    const result = await runCli(['verify', '--all', '--json'], { configDir: configWith(damages[0] as Damage) });
+    expect(result.code).toBe(2);
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('`verify --all`: 0 when all pass; 1 when any was rejected; else 3 when any could not be asked; 2 when');
   });
 });

@@ -1,16 +1,20 @@
 // Every command and path, run with known fake secrets in every place a secret can come from
 // (environment, stdin, saved profile, a server's answer): no stdout or stderr ever contains one, the saved
-// secret sits in a 0600 file in a 0700 directory, and no request carries it in its URL or headers.
+// secret sits in a 0600 file in a 0700 directory, and no request carries it in its URL or headers. The last part runs
+// for every connector (tests/kits): its good runs, its saved profile, and a server echoing what it was sent.
 import { statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { type CliResult, runCli, tempConfigDir } from '../helpers/cli.js';
+import { type CliResult, configFiles, runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { FAKE_ACCESS_TOKEN, faults, startFaultServer } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { Deadlines } from '../helpers/in-process.js';
-import type { TestServer } from '../helpers/https-server.js';
+import { type Handler, type TestServer, sendJson } from '../helpers/https-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
+import { echoes, fragments } from '../helpers/secret-echoes.js';
+import { KIT_SECRETS, kits, registry } from '../kits/index.js';
+import { kitArgs, runKit } from '../kits/kit.js';
 
 const SECRETS = [...ALL_FAKE_SECRETS, FAKE_ACCESS_TOKEN];
 /** Every secret variable set, for every run: a command must not echo what it does not use either. */
@@ -134,5 +138,114 @@ describe('no secret in any output', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n').filter((line) => line.includes(FAKE.clientSecret))).toEqual([expect.stringMatching(/^\s+Client Secret\s+FAKE-pingone-secret/)]);
+  });
+});
+
+/**
+ * None of the forms a server echoes a secret in (whole encodings, and cuts of 8 and 12): these fake secrets hold
+ * plain words (`FAKE-invenias-…`), so any 8 characters of one would also match the connector's own name.
+ */
+function expectNoEchoes(text: string, secrets: readonly string[], where: string): void {
+  for (const secret of secrets) {
+    for (const [name, form] of Object.entries({ ...echoes(secret), ...fragments(secret) })) {
+      if (form.length >= 8 && text.includes(form)) throw new Error(`${where} holds ${secret} as ${name}:\n${text}`);
+    }
+  }
+}
+
+/** Every file a run wrote in its config directory but the secret store, with its text. */
+function filesBesideTheStore(configDir: string): Array<[string, string]> {
+  return Object.entries(configFiles(configDir)).filter(([name]) => name !== 'secrets.json');
+}
+
+/** Echoes every secret it was sent (in its body, or as HTTP Basic), in every encoding and cut, in its error answer. */
+function echoing(status: 400 | 500, heard: Set<string>): Handler {
+  return (request, response) => {
+    const authorization = request.headers.authorization;
+    const basic = typeof authorization === 'string' ? /^Basic (.+)$/.exec(authorization)?.[1] : undefined;
+    const sent = `${request.body} ${decodeURIComponent(request.body)} ${basic ? Buffer.from(basic, 'base64').toString('utf8') : ''}`;
+    const secrets = SECRETS_OF_KITS.filter((secret) => sent.includes(secret));
+    secrets.forEach((secret) => heard.add(secret));
+    const said = secrets.map((secret) => [...Object.values(echoes(secret)), ...Object.values(fragments(secret))].join(' ')).join(' ');
+    if (status === 500) {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end(`you sent ${said}`);
+    } else {
+      sendJson(response, 400, { error: 'invalid_request', error_description: `you sent ${said}` });
+    }
+  };
+}
+
+const SECRETS_OF_KITS = [...KIT_SECRETS, ...ALL_FAKE_SECRETS];
+
+describe.each(kits)('$connector.name: no secret in any output', (kit) => {
+  let standIn: TestServer;
+  beforeAll(async () => {
+    standIn = await kit.start();
+  });
+  afterAll(async () => {
+    for (const request of standIn.requests) expectNoSecrets(request.url, SECRETS_OF_KITS);
+    await standIn.close();
+  });
+
+  test('--verify with good values from flags and the environment, as text and as --json (with --show-secrets too)', async () => {
+    for (const extra of [[], ['--json'], ['--show-secrets']]) {
+      const { args, env } = kitArgs(kit, standIn, 'verify', { extra }, false);
+      const result = await runCli(args, { env: { ...ALL_SECRET_ENV, ...env }, registry });
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(0);
+      expectNoSecrets(result.stdout + result.stderr, SECRETS_OF_KITS);
+      expectNoStackTrace(result.stderr);
+    }
+  });
+
+  test('a setup saves; the runs that read the saved secret show none of it; only secrets.json (0600) holds it', async () => {
+    const configDir = tempConfigDir();
+    const setup = await runKit(kit, standIn, { mode: 'setup' }, { configDir });
+    expect(setup.code).toBe(0);
+    expectNoSecrets(setup.stdout + setup.stderr, SECRETS_OF_KITS);
+    const fromProfile = { CONNECTOR_SETUP_SECRET_STORE: 'file' };
+    const name = kit.connector.name;
+    for (const args of [
+      [name, '--verify'],
+      [name, '--verify', '--json'],
+      [name, '--no-input', '--json', '--show-secrets'],
+      ['verify', '--all', '--json'],
+      ['profiles', 'list'],
+      ['profiles', 'list', '--json'],
+      ['profiles', 'show', name],
+      ['profiles', 'show', name, 'default', '--json'],
+    ]) {
+      const result = await runCli(args, { env: fromProfile, configDir, registry });
+      expect(result.signal).toBeNull();
+      expect([args.join(' '), result.code]).toEqual([args.join(' '), 0]);
+      expectNoSecrets(result.stdout + result.stderr, SECRETS_OF_KITS);
+      expectNoStackTrace(result.stderr);
+    }
+    for (const [file, text] of filesBesideTheStore(configDir)) expectNoEchoes(text, SECRETS_OF_KITS, file);
+    const store = readFileSync(path.join(configDir, 'secrets.json'), 'utf8');
+    expect(SECRETS_OF_KITS.some((secret) => store.includes(secret))).toBe(true);
+    if (process.platform !== 'win32') expect(statSync(path.join(configDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+  });
+
+  test.each([400, 500] as const)('a server answering %s with every secret it was sent, in every encoding and cut: none of it in the output or a file', async (status) => {
+    const heard = new Set<string>();
+    const echo = await startFaultServer(echoing(status, heard));
+    try {
+      const configDir = tempConfigDir();
+      for (const json of [true, false]) {
+        const result = await runKit(kit, echo, { mode: 'verify' }, { json, configDir });
+        expect(result.signal).toBeNull();
+        expect([1, 3]).toContain(result.code);
+        expectNoStackTrace(result.stderr);
+        expectNoEchoes(result.stdout, [...heard], 'stdout');
+        expectNoEchoes(result.stderr, [...heard], 'stderr');
+        for (const [file, text] of filesBesideTheStore(configDir)) expectNoEchoes(text, [...heard], file);
+      }
+      // The echo reached the tool: what it was sent held a secret.
+      expect(heard.size).toBeGreaterThan(0);
+    } finally {
+      await echo.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ import type { RunOutcome } from '../outcome.js';
 import { proveSecretOut } from '../store/config-dir.js';
 import { parseProfileName } from '../store/profile-store.js';
 import type { RunOutput } from '../terminal/run-output.js';
-import { type NotAsked, stdinField } from './resolve.js';
+import { type NotAsked, allGiven, stdinField } from './resolve.js';
 import { type ProfileWriter, type RunInput, asCliError, failedBeforeRun, fieldSources, namedValues, runSetup, runVerify } from './runner.js';
 import type { Session } from './session.js';
 
@@ -74,7 +74,11 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   const options = { ...request.flags, ...connector.prepareOptions?.(given) };
   const fromStdin = stdinField(connector.fields, options);
   const stdinLine = fromStdin && request.readStdin ? await request.readStdin(fromStdin) : undefined;
-  const saved = await session.store.get(connector.name, profileName);
+  const steps = await connector.load(given);
+  // `--verify --no-save` with every value it needs given for the run needs no profile: none is read (a damaged or
+  // unreachable profile directory does not stop it).
+  const needsNoProfile = verify && !request.save && !request.whenMissing && allGiven(connector.fields, steps.verifyKeys, options, request.env, fromStdin);
+  const saved = needsNoProfile ? undefined : await session.store.get(connector.name, profileName);
   if (!saved && request.whenMissing) {
     known.profile = profileName;
     throw request.whenMissing(profileName);
@@ -99,7 +103,7 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   const writer = writerFor(session, connector, profileName);
   return {
     context: session.runContext({ connector, profileName, interactive, notAsked, saved, out }),
-    steps: await connector.load(given),
+    steps,
     values: resolved.values,
     sources: resolved.sources,
     references: resolved.references,

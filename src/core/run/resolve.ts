@@ -141,6 +141,17 @@ export function resolveValues(input: ResolveInput): ResolvedValues {
   return { values, sources, notices, references };
 }
 
+/** True when every value of `keys` is given for the run (a flag, the --*-stdin line, or the environment). */
+export function allGiven(fields: readonly FieldSpec[], keys: readonly string[], options: Record<string, unknown>, env: NodeJS.ProcessEnv, fromStdin: FieldSpec | undefined): boolean {
+  return keys.every((key) => {
+    const field = fields.find((candidate) => candidate.key === key);
+    if (!field) return false;
+    const flagValue = field.flag ? options[optionKey(field.flag)] : undefined;
+    const envValue = field.env ? env[field.env] : undefined;
+    return typeof flagValue === 'string' || fromStdin === field || (envValue !== undefined && envValue !== '');
+  });
+}
+
 /** A location value given for this run (flag or environment), as the field reads it; undefined when not given. */
 function givenLocation(field: FieldSpec, input: ResolveInput): { value: string; where: string } | undefined {
   const flagValue = field.flag ? input.options[optionKey(field.flag)] : undefined;

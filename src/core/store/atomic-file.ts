@@ -2,11 +2,17 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { notADirectory, unusableDirectory } from './directory-errors.js';
+
+/** What a file of the profile directory is, in the user's words: secrets.json holds secrets, not profiles. */
+function fileWords(file: string): string {
+  return path.basename(file) === 'secrets.json' ? 'The secrets file' : 'The profile file';
+}
 
 export function damagedFile(file: string, problem: string): InputError {
   return new InputError(
     'config_damaged',
-    `The profile file ${file} is damaged: ${problem}.`,
+    `${fileWords(file)} ${file} is damaged: ${problem}.`,
     'Fix the file by hand or move it aside; connector-setup never overwrites a damaged file.',
   );
 }
@@ -35,6 +41,8 @@ export class JsonFile<T extends object> {
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ENOENT') return this.empty();
+      // A path through a file (CONNECTOR_SETUP_CONFIG_DIR=/some/file/dir) is a wrong directory, not a damaged file.
+      if (code === 'ENOTDIR') throw unusableDirectory(path.dirname(this.path), await notADirectory(path.dirname(this.path)));
       throw damagedFile(this.path, `it could not be read (${code ?? 'unknown error'})`);
     }
     let data: unknown;

@@ -6,39 +6,13 @@ import path from 'node:path';
 import envPaths from 'env-paths';
 import { InputError } from '../errors.js';
 import { proveWritable } from './atomic-file.js';
+import { FIX_HINT, describeFsError, notADirectory, unusableDirectory } from './directory-errors.js';
 
 /** Where profiles live: CONNECTOR_SETUP_CONFIG_DIR, else the OS config directory (as env-paths names it). */
 export function configDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.CONNECTOR_SETUP_CONFIG_DIR;
   if (override) return path.resolve(override);
   return envPaths('connector-setup', { suffix: '' }).config;
-}
-
-const FIX_HINT = 'Point CONNECTOR_SETUP_CONFIG_DIR at a directory of your own that only you can write (connector-setup creates it, mode 0700, when it does not exist).';
-
-/** The config directory cannot be used to keep profiles or secrets: nothing is sent (exit 2). */
-export function unusableDirectory(directory: string, problem: string, hint = FIX_HINT): InputError {
-  return new InputError('config_unusable', `The profile directory ${directory} cannot be used: ${problem}.`, hint);
-}
-
-/** What an error code of the file system means for the directory, in words. */
-export function describeFsError(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  switch (code) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'the disk is full (ENOSPC)';
-    case 'EROFS':
-      return 'the file system is read-only (EROFS)';
-    case 'EACCES':
-    case 'EPERM':
-      return `it is not writable (${code})`;
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return `it is not a directory (${code})`;
-    default:
-      return `it could not be written (${code ?? 'unknown error'})`;
-  }
 }
 
 /**
@@ -75,7 +49,8 @@ export async function ensurePrivateDirectory(directory: string): Promise<void> {
   try {
     created = await fs.mkdir(directory, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw unusableDirectory(directory, describeFsError(error));
+    const code = (error as { code?: string }).code;
+    throw unusableDirectory(directory, code === 'ENOTDIR' || code === 'EEXIST' ? await notADirectory(directory) : describeFsError(error));
   }
   if (process.platform === 'win32') return;
   // Ours: exactly owner-only, whatever the umask did.
@@ -93,10 +68,11 @@ export async function checkFoundDirectory(directory: string): Promise<void> {
   try {
     stat = await fs.stat(directory);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return;
-    throw unusableDirectory(directory, describeFsError(error));
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') return;
+    throw unusableDirectory(directory, code === 'ENOTDIR' ? await notADirectory(directory) : describeFsError(error));
   }
-  if (!stat.isDirectory()) throw unusableDirectory(directory, 'it is not a directory');
+  if (!stat.isDirectory()) throw unusableDirectory(directory, await notADirectory(directory));
   const mode = (stat.mode & 0o7777).toString(8).padStart(4, '0');
   const uid = process.getuid?.();
   if (uid !== undefined && stat.uid !== uid) {

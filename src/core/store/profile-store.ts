@@ -6,7 +6,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { JsonFile, damagedFile, isLeftoverOf, own, ownMap, proveWritable } from './atomic-file.js';
-import { checkFoundDirectory, configDirectory, describeFsError, ensurePrivateDirectory, unusableDirectory } from './config-dir.js';
+import { checkFoundDirectory, configDirectory, ensurePrivateDirectory } from './config-dir.js';
+import { describeFsError, unusableDirectory } from './directory-errors.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InputError, quoteValue } from '../errors.js';
 import { isRecord } from '../json.js';
