@@ -294,7 +294,7 @@ function usageError(text: string, argv: readonly string[], program: Command, reg
     current = sub;
   }
   const help: Hint = ['See ', command(...path, '--help'), '.'];
-  if (code === 'commander.unknownCommand' && path.length === 0 && !suggestion) {
+  if (code === 'commander.unknownCommand' && path.length === 0) {
     const names = registry.map((connector) => connector.name).join(', ');
     return new InputError('usage', message, [`Supported connectors: ${names} (see `, command('connectors'), '); every command: ', command('--help'), '.']);
   }
