@@ -211,7 +211,7 @@ function buildProgram(deps: CliDeps, run: Run, Program: typeof Command, writeErr
     .command('completion <shell>')
     .description('a completion script for bash, zsh, fish or powershell (commands, flags, values, profile names)')
     .action((shell: string) =>
-      run(false, (io) => import('./commands/completion.js').then(({ completionScript }) => ({ kind: 'data', lines: completionScript(shell).trimEnd().split('\n') }))),
+      run(false, (io) => import('./commands/completion.js').then(({ completionScript }) => ({ kind: 'data', lines: completionScript(shell, io.registry.map((connector) => connector.name)).trimEnd().split('\n') }))),
     );
   program
     .command('verify')

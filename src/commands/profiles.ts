@@ -2,20 +2,18 @@
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
 import { type FieldSpec, savedProfileCheck } from '../core/run/fields.js';
-import { type Hint, type HintStep, command } from '../core/hint.js';
+import { type Hint, command } from '../core/hint.js';
 import { revealCommand } from '../core/terminal/render.js';
-import { copiedLine, copyToClipboard } from '../core/terminal/clipboard.js';
+import { copyToClipboard } from '../core/terminal/clipboard.js';
 import { InputError, quoteValue } from '../core/errors.js';
-import type { CommandOutcome } from '../core/outcome.js';
+import type { CommandOutcome, ProfileView } from '../core/outcome.js';
 import { EXPORT_FORMATS, IMPORT_FORMATS, exportLines, parseDotenv, parseFormat } from '../core/profile-formats.js';
-import type { Output } from '../core/terminal/output.js';
 import { type ProfileStore, type ProfileWithSecrets, type StoredProfile, chosenProfileName, openProfileStore, parseProfileName } from '../core/store/profile-store.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { isSecretReference, parseSecretReference, resolveSecretReference } from '../core/store/secret-references.js';
 import { toolEnvironment } from '../core/store/vault-tools.js';
 import { interruptedByCtrlC } from '../core/run/session.js';
 import { type Redactor, maskSecret } from '../core/redact.js';
-import { oneLine } from '../core/printable.js';
 import { findConnector } from '../core/run/registry.js';
 import type { Io } from '../core/run/io.js';
 
@@ -48,7 +46,6 @@ export interface ProfilesRemoveOptions extends ProfileArguments {
 }
 
 interface ProfilesRun {
-  out: Output;
   store: ProfileStore;
   redactor: Redactor;
   registry: Io['registry'];
@@ -58,7 +55,7 @@ interface ProfilesRun {
 async function runProfiles(io: Io, work: (run: ProfilesRun) => Promise<CommandOutcome>, secretStore?: string): Promise<CommandOutcome> {
   const store = openProfileStore({ env: io.env, clock: io.clock, notice: (text) => io.out.warn(text), store: secretStore, checkProfile: savedProfileCheck(io.registry) });
   try {
-    return await work({ out: io.out, store, redactor: io.redactor, registry: io.registry });
+    return await work({ store, redactor: io.redactor, registry: io.registry });
   } finally {
     store.close();
   }
@@ -139,67 +136,32 @@ function listEntry(profile: StoredProfile): Record<string, unknown> {
   };
 }
 
-/** Rows as aligned columns; each cell on one line, since saved values come from a file anyone may have edited. */
-function table(cells: string[][]): string[] {
-  const rows = cells.map((row) => row.map((cell) => oneLine(cell)));
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+/** A profile as list and show present it: each value under its label, in the connector's field order. */
+function profileView(connector: Connector | undefined, profile: StoredProfile, values: Record<string, string>, secretStoredIn: string): ProfileView {
+  const ordered = [...(connector?.fields.map((field) => field.key) ?? []), ...Object.keys(values)].filter((key, index, keys) => values[key] !== undefined && keys.indexOf(key) === index);
+  const label = (key: string): string => connector?.fields.find((field) => field.key === key)?.label ?? key;
+  return {
+    connector: profile.connector,
+    name: profile.name,
+    values: ordered.map((key) => ({ label: label(key), value: values[key] ?? '' })),
+    secretStoredIn,
+    lastVerified: profile.lastVerified,
+    expiresOn: profile.expiresOn,
+  };
 }
 
 export function runProfilesList(io: Io): Promise<CommandOutcome> {
-  const terminal = io.stdout as { isTTY?: boolean; columns?: number };
-  return runProfiles(io, async ({ out, store, registry }) => {
+  return runProfiles(io, async ({ store, registry }) => {
     const now = io.clock.now();
     const profiles = (await store.list()).map((profile) => asShown(registry, profile, now));
-    const json = { profiles: profiles.map(listEntry) };
-    if (profiles.length === 0) {
-      return { kind: 'data', json, lines: [], note: out.json ? undefined : out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']) };
-    }
-    // One block per profile, its values under their labels: it fits a terminal of any width, and a pipe gets the
-    // same lines whatever the width (scripts read --json).
-    const width = terminal.isTTY ? terminal.columns : undefined;
     const connectorOf = (name: string): Connector | undefined => registry.find((connector) => connector.name === name);
-    const lines = profiles.flatMap((profile, index) => [...(index > 0 ? [''] : []), ...profileBlock(connectorOf(profile.connector), profile, width, now)]);
-    return { kind: 'data', json, lines };
+    return {
+      kind: 'profile-list',
+      json: { profiles: profiles.map(listEntry) },
+      profiles: profiles.map((profile) => profileView(connectorOf(profile.connector), profile, { ...profile.values, ...profile.references }, secretIn(profile))),
+      now,
+    };
   });
-}
-
-/** The moment a value names, as people read it (2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC); any other value as it is. */
-function shownValue(value: string): string {
-  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? value : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** The expiry as list and show print it: its calendar day (as verify words it), with "(expired)" once it has passed. */
-function expiryText(expiresOn: string, now: number): string {
-  const time = Date.parse(expiresOn);
-  if (Number.isNaN(time)) return expiresOn;
-  const day = new Date(time).toISOString().slice(0, 10);
-  return time <= now ? `${day} (expired)` : day;
-}
-
-/** What list and show say of a profile besides its values: where the secret is, when it was last verified, its expiry. */
-function statusRows(profile: StoredProfile, secretStoredIn: string, now: number): string[][] {
-  return [
-    ['Secret stored in', secretStoredIn],
-    ['Last verified', profile.lastVerified ? shownValue(profile.lastVerified) : 'never'],
-    ...(profile.expiresOn ? [['Expires on', expiryText(profile.expiresOn, now)]] : []),
-  ];
-}
-
-/** One profile as labelled lines: its name, each value (on a line of its own under its label when too long for `width`), its status. */
-function profileBlock(connector: Connector | undefined, profile: StoredProfile, width: number | undefined, now: number): string[] {
-  const described: Record<string, string> = { ...profile.values, ...profile.references };
-  const ordered = [...(connector?.fields.map((field) => field.key) ?? []), ...Object.keys(described)].filter((key, index, keys) => described[key] !== undefined && keys.indexOf(key) === index);
-  const label = (key: string): string => connector?.fields.find((field) => field.key === key)?.label ?? key;
-  const rows = [...ordered.map((key) => [label(key), shownValue(described[key] ?? '')]), ...statusRows(profile, secretIn(profile), now)];
-  const labelWidth = Math.max(...rows.map(([name]) => (name ?? '').length));
-  const lines = [`${profile.connector} ${oneLine(profile.name)}`];
-  for (const [name = '', value = ''] of rows) {
-    const line = `  ${name.padEnd(labelWidth)}  ${oneLine(value)}`;
-    lines.push(...(!width || line.length <= width ? [line] : [`  ${name}`, `    ${oneLine(value)}`]));
-  }
-  return lines;
 }
 
 /** A field as `--copy` names it: its flag without dashes or `-stdin` (`client-secret`). */
@@ -225,7 +187,7 @@ function copiedField(connector: Connector, profile: ProfileWithSecrets, asked: s
 
 /** `profiles show --copy FIELD`: the value goes to the clipboard, and only a line saying how reaches the screen. */
 async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWithSecrets, asked: string): Promise<CommandOutcome> {
-  const { out, redactor } = io;
+  const { redactor } = io;
   const field = copiedField(connector, profile, asked);
   // Every saved secret, not only the copied value: a variable holding one is kept from the clipboard tool too.
   for (const secret of Object.values(profile.secrets)) redactor.add(secret);
@@ -234,18 +196,17 @@ async function copyFromProfile(io: Io, connector: Connector, profile: ProfileWit
   const value = reference ? await resolveSecretReference(reference, toolEnvironment(io.env)) : field.value;
   const label = field.label;
   redactor.add(value);
-  const reveal = out.hint(revealCommand(connector.name, profile.name));
-  const copy = await copyToClipboard(value, `Show it instead: ${reveal}`, { terminal: io.stdout, env: io.env, redactor });
+  const copy = await copyToClipboard(value, ['Show it instead: ', ...revealCommand(connector.name, profile.name)], { terminal: io.stdout, env: io.env, redactor });
   return {
-    kind: 'data',
+    kind: 'profile-copied',
     json: { ok: true, connector: connector.name, profile: profile.name, copied: label, method: copy.method, confirmed: copy.confirmed },
-    lines: [],
-    note: copiedLine(out, `the ${label} of profile "${profile.name}" (${connector.name})`, copy),
+    what: `the ${label} of profile "${profile.name}" (${connector.name})`,
+    copy,
   };
 }
 
 export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<CommandOutcome> {
-  return runProfiles(io, async ({ out, store, redactor, registry }) => {
+  return runProfiles(io, async ({ store, redactor, registry }) => {
     const connector = findConnector(registry, options.connector);
     const saved = await findProfile(store, connector, options.name, io.env);
     if (options.copy !== undefined) return copyFromProfile(io, connector, saved, options.copy);
@@ -254,31 +215,26 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);
     const missing = missingSecrets(connector, profile);
+    const warnings: Hint[] = [];
     if (missing.length > 0) {
       const labels = missing.map((field) => field.label).join(' and ');
-      out.warn(
-        out.hint([
-          `The ${labels} of profile "${profile.name}" (${connector.name}) ${missing.length === 1 ? 'is' : 'are'} not in ${secretPlace(profile, store)}: a verify of it fails until ${missing.length === 1 ? 'it is' : 'they are'} entered again (`,
-          command(connector.name, '--profile', profile.name),
-          ').',
-        ]),
-      );
+      warnings.push([
+        `The ${labels} of profile "${profile.name}" (${connector.name}) ${missing.length === 1 ? 'is' : 'are'} not in ${secretPlace(profile, store)}: a verify of it fails until ${missing.length === 1 ? 'it is' : 'they are'} entered again (`,
+        command(connector.name, '--profile', profile.name),
+        ').',
+      ]);
     }
     const json = { ...listEntry(profile), values, missingSecrets: missing.map((field) => field.key), createdAt: profile.createdAt, updatedAt: profile.updatedAt };
-    const labels = new Map(connector.fields.map((field) => [field.key, field.label]));
-    const rows: string[][] = [
-      ['Connector', connector.name],
-      ['Profile', profile.name],
-      ...Object.entries(values).map(([key, value]) => [labels.get(key) ?? key, shownValue(value)]),
-      ...statusRows(profile, secretPlace(profile, store), io.clock.now()),
-    ];
     const copyable = connector.fields.find((field) => field.secret && profile.secrets[field.key] !== undefined);
-    const show = (...flags: string[]): HintStep => command('profiles', 'show', connector.name, profile.name, ...flags);
-    const note =
-      !showSecrets && copyable && !out.json
-        ? out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', flagName(copyable))]))
-        : undefined;
-    return { kind: 'data', json, lines: table(rows), note, revealSecrets: showSecrets };
+    return {
+      kind: 'profile-shown',
+      json,
+      profile: profileView(connector, profile, values, secretPlace(profile, store)),
+      now: io.clock.now(),
+      warnings,
+      revealSecrets: showSecrets,
+      ...(copyable ? { copyable: flagName(copyable) } : {}),
+    };
   });
 }
 
@@ -292,15 +248,22 @@ async function confirmSecretsOnTerminal(io: Io, connector: Connector, profile: P
   if (!io.stdin.isTTY || !io.stderr.isTTY) {
     throw new InputError('invalid_input', 'profiles export prints secrets in clear text, and its output is a terminal.', ['Redirect it to a file or a pipe (', redirect, '), or pass --show-secrets to print them here.']);
   }
-  const yes = await (io.prompter ?? createPrompter)(new AbortController().signal).confirm({
-    message: `Print the secrets of profile "${profile.name}" (${connector.name}) in clear text on this terminal?`,
-    default: false,
-  });
+  // Ctrl+C while the question is open prints nothing and ends with exit 130.
+  const ctrlC = interruptedByCtrlC();
+  let yes: boolean;
+  try {
+    yes = await (io.prompter ?? createPrompter)(ctrlC.signal).confirm({
+      message: `Print the secrets of profile "${profile.name}" (${connector.name}) in clear text on this terminal?`,
+      default: false,
+    });
+  } finally {
+    ctrlC.release();
+  }
   if (!yes) throw new InputError('cancelled', 'Nothing was printed.', ['Redirect it to a file or a pipe instead: ', redirect]);
 }
 
 export function runProfilesExport(io: Io, options: ProfilesExportOptions): Promise<CommandOutcome> {
-  return runProfiles(io, async ({ out, store, registry }) => {
+  return runProfiles(io, async ({ store, registry }) => {
     const format = parseFormat(options.format, EXPORT_FORMATS, 'env');
     const connector = findConnector(registry, options.connector);
     const profile = await findProfile(store, connector, options.name, io.env);
@@ -360,7 +323,7 @@ async function confirmRemoval(io: Io, connector: Connector, profile: ProfileWith
 }
 
 export function runProfilesRemove(io: Io, options: ProfilesRemoveOptions): Promise<CommandOutcome> {
-  return runProfiles(io, async ({ out, store, registry }) => {
+  return runProfiles(io, async ({ store, registry }) => {
     const connector = findConnector(registry, options.connector);
     const profileName = parseProfileName(options.name);
     const profile = await findProfile(store, connector, profileName);
@@ -374,7 +337,7 @@ export function runProfilesRemove(io: Io, options: ProfilesRemoveOptions): Promi
     // The team's vault is the team's: what the references name stays there.
     const references = Object.values(profile.references ?? {});
     const kept = references.length > 0 ? ` The secrets it referenced are still in the team vault: ${references.join(', ')}.` : '';
-    return { kind: 'data', json, lines: [], note: out.json ? undefined : `Removed profile "${profileName}" (${connector.name}) and its secrets.${kept}` };
+    return { kind: 'data', json, lines: [], note: `Removed profile "${profileName}" (${connector.name}) and its secrets.${kept}` };
   });
 }
 
@@ -474,7 +437,7 @@ function fromDotenv(text: string, from: string, registry: Io['registry'], connec
  * replaced with --force.
  */
 export function runProfilesImport(io: Io, options: ImportOptions): Promise<CommandOutcome> {
-  return runProfiles(io, async ({ out, store, redactor, registry }) => {
+  return runProfiles(io, async ({ store, redactor, registry }) => {
     const { text, from } = await readImport(io, options.file);
     const format = options.format === undefined ? (text.trimStart().startsWith('{') ? 'json' : 'dotenv') : parseFormat(options.format, IMPORT_FORMATS, 'json');
     const document = format === 'json' ? fromJson(text, from) : fromDotenv(text, from, registry, options.connector);
@@ -529,10 +492,10 @@ export function runProfilesImport(io: Io, options: ImportOptions): Promise<Comma
     const warnings = skipped.map((label) => `The ${label} is short-lived and never saved: it was not imported.`);
     const keys = [...Object.keys(values), ...Object.keys(secrets)];
     const json = { ok: true, connector: connector.name, profile: name, imported: keys, replaced: Boolean(existing && !same), unchanged: same };
-    const note = same
+    const note: Hint = same
       ? `Profile "${name}" (${connector.name}) is already saved with these values; nothing changed.`
-      : `${existing ? 'Replaced' : 'Imported'} profile "${name}" (${connector.name}): ${keys.join(', ')}. Check it: ${out.hint([command(connector.name, '--verify', '--profile', name)])}`;
-    return { kind: 'data', json, lines: [], warnings, note: out.json ? undefined : note };
+      : [`${existing ? 'Replaced' : 'Imported'} profile "${name}" (${connector.name}): ${keys.join(', ')}. Check it: `, command(connector.name, '--verify', '--profile', name)];
+    return { kind: 'data', json, lines: [], warnings, note };
   }, options.store);
 }
 

@@ -1,6 +1,7 @@
 // What a command ends in: one typed outcome, which program.ts renders (human or JSON) and turns into the exit code in
 // exactly one place. Nothing below program.ts prints a result or an error itself.
 import type { CliError, ErrorJson, ExitCode } from './errors.js';
+import type { Hint } from './hint.js';
 
 export interface Check {
   name: string;
@@ -59,6 +60,25 @@ export interface BatchEntry {
   ms: number;
 }
 
+/** One saved profile as `profiles list` and `profiles show` present it; the renderer lays it out. */
+export interface ProfileView {
+  connector: string;
+  name: string;
+  /** Each value under its label, in the connector's field order (a secret masked unless it was asked for). */
+  values: readonly { label: string; value: string }[];
+  /** Where its secrets are: list says keychain, file or the vault tools; show names the place. */
+  secretStoredIn: string;
+  lastVerified: string | null;
+  expiresOn: string | null;
+}
+
+/** How a value reached the clipboard (core/terminal/clipboard.ts). */
+export interface ClipboardCopyView {
+  method: string;
+  confirmed: boolean;
+  tmux: boolean;
+}
+
 export type CommandOutcome =
   | {
       kind: 'run';
@@ -72,7 +92,16 @@ export type CommandOutcome =
    * A data command's result: its JSON document (under --json) or its lines (stdout), with warnings before and a note
    * after them for a person (stderr). `revealSecrets`: the user asked to see the secrets in it.
    */
-  | { kind: 'data'; json?: unknown; lines: readonly string[]; warnings?: readonly string[]; note?: string; revealSecrets?: boolean }
+  | { kind: 'data'; json?: unknown; lines: readonly string[]; warnings?: readonly Hint[]; note?: Hint; revealSecrets?: boolean }
+  /** `profiles list`: a block per profile (its JSON document under --json); with none, how to make one. */
+  | { kind: 'profile-list'; json: unknown; profiles: readonly ProfileView[]; now: number }
+  /**
+   * `profiles show`: the profile as a table, warnings first (a saved secret gone from its store); `copyable` names a
+   * saved secret `--copy` takes, for the note on how to see or copy what is masked.
+   */
+  | { kind: 'profile-shown'; json: unknown; profile: ProfileView; now: number; warnings: readonly Hint[]; revealSecrets: boolean; copyable?: string }
+  /** `profiles show --copy`: what was copied (`the Client Secret of profile "acme" (pingone)`) and how. */
+  | { kind: 'profile-copied'; json: unknown; what: string; copy: ClipboardCopyView }
   /** A command that failed before it had a run of its own (bad input, unknown profile, damaged config). */
   | { kind: 'failed'; error: CliError; document?: Record<string, unknown> };
 
@@ -110,6 +139,9 @@ export function exitCodeOf(outcome: CommandOutcome): ExitCode {
     case 'batch':
       return batchExitCode(outcome.entries);
     case 'data':
+    case 'profile-list':
+    case 'profile-shown':
+    case 'profile-copied':
       return 0;
     case 'failed':
       return outcome.error.exitCode;

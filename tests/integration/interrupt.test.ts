@@ -70,7 +70,7 @@ describe('Ctrl+C during a network call', () => {
     const first = await runCli(['pingone', '--no-input', '--client-id', FAKE.clientId, '--auth-domain', good.hostPort], { env, configDir });
     expect(first.code).toBe(0);
     const before = configFiles(configDir);
-    expect(Object.keys(before).sort()).toEqual(['profiles.json', 'secrets.json']);
+    expect(Object.keys(before).sort()).toEqual(['profile-names', 'profiles.json', 'secrets.json']);
     const hanging = await serve(faults.hang());
     const result = await interruptDuringRequest(hanging, ['pingone', '--no-input'], configDir);
     expect(result.code).toBe(130);
@@ -155,7 +155,7 @@ describe('Ctrl+C while a save waits', () => {
       expectNoStackTrace(result.stderr);
       // The keychain was not declared broken: no notice that secrets went to the file, and no file holds them.
       expect(result.stderr).not.toContain('OS keychain unavailable');
-      expect(Object.keys(configFiles(configDir)).filter((name) => name !== 'profiles.json')).toEqual([]);
+      expect(Object.keys(configFiles(configDir)).filter((name) => name !== 'profiles.json' && name !== 'profile-names')).toEqual([]);
       const listed = await runCli(['profiles', 'list', '--json'], { configDir });
       expect((JSON.parse(listed.stdout) as { profiles: unknown[] }).profiles).toEqual([]);
       expectNoSecrets(Object.values(configFiles(configDir)).join('\n'));

@@ -72,7 +72,7 @@ describe('invenias: Ctrl+C during the create request', () => {
     const first = await runCli(['invenias', '--no-input', '--subdomain', 'acme', '--base-url', good.origin, '--profile', 'other'], { env, configDir });
     expect(first.code).toBe(0);
     const before = configFiles(configDir);
-    expect(Object.keys(before).sort()).toEqual(['profiles.json', 'secrets.json']);
+    expect(Object.keys(before).sort()).toEqual(['profile-names', 'profiles.json', 'secrets.json']);
     const server = await serve({ create: faults.hang() });
     const result = await interruptWhen(server, () => server.creates().length > 0, configDir, false);
     expect(result.signal).toBeNull();
@@ -134,7 +134,7 @@ describe('invenias: Ctrl+C during the token request that follows a successful cr
     // Never verified, so never marked so.
     expect(profile.lastVerified).toBeNull();
     // Nothing half-written: only the two files, both whole JSON.
-    expect(Object.keys(configFiles(configDir)).sort()).toEqual(['profiles.json', 'secrets.json']);
+    expect(Object.keys(configFiles(configDir)).sort()).toEqual(['profile-names', 'profiles.json', 'secrets.json']);
 
     // Running again reuses that application: no second create, and the kept secret is what gets verified.
     const again = await runCli(['invenias', '--no-input', '--json', '--subdomain', 'acme', '--base-url', server.origin], { env, configDir });

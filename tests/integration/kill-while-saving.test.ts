@@ -50,15 +50,15 @@ describe('killed while saving', () => {
     }
     // The next save clears what killed writers left half-written (a temporary file may hold a secret).
     await new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } }).update('pingone', 'default', profileVersion(0));
-    expect(readdirSync(directory).sort()).toEqual(['profiles.json', 'secrets.json']);
+    expect(readdirSync(directory).sort()).toEqual(['profile-names', 'profiles.json', 'secrets.json']);
   });
 
   test('half-written files of a killed writer are removed by the next save; other files are left alone', async () => {
     const directory = tempConfigDir();
-    const leftovers = ['.secrets.json.4242.0a1b2c3d.tmp', '.profiles.json.4242.0a1b2c3d.tmp', 'profiles.lock.dead-0a1b2c3d'];
+    const leftovers = ['.secrets.json.4242.0a1b2c3d.tmp', '.profiles.json.4242.0a1b2c3d.tmp', '.profile-names.4242.0a1b2c3d.tmp', 'profiles.lock.dead-0a1b2c3d'];
     for (const name of [...leftovers, 'notes.txt']) writeFileSync(path.join(directory, name), 'half a file', { mode: 0o600 });
     await new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } }).update('pingone', 'default', profileVersion(1));
-    expect(readdirSync(directory).sort()).toEqual(['notes.txt', 'profiles.json', 'secrets.json']);
+    expect(readdirSync(directory).sort()).toEqual(['notes.txt', 'profile-names', 'profiles.json', 'secrets.json']);
   });
 
   test('a lock left by a killed writer is taken over at once; a live owner is waited for', async () => {
@@ -67,7 +67,7 @@ describe('killed while saving', () => {
     const deadPid = await new Promise<number>((resolve) => gone.on('close', () => resolve(gone.pid ?? 0)));
     writeFileSync(path.join(directory, 'profiles.lock'), `${deadPid}\n`, { mode: 0o600 });
     await new ProfileStore(directory, { env: { CONNECTOR_SETUP_SECRET_STORE: 'file' } }).update('pingone', 'default', profileVersion(1));
-    expect(readdirSync(directory).sort()).toEqual(['profiles.json', 'secrets.json']);
+    expect(readdirSync(directory).sort()).toEqual(['profile-names', 'profiles.json', 'secrets.json']);
 
     // This test process is alive: a save waits until it lets go of the lock, then goes ahead.
     writeFileSync(path.join(directory, 'profiles.lock'), `${process.pid}\n`, { mode: 0o600 });

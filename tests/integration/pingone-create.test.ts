@@ -422,6 +422,66 @@ describe('pingone --rotate', () => {
   });
 });
 
+describe('--save-admin: the admin worker kept in a profile of its own, only when asked', () => {
+  const bare = (): Record<string, string> => ({ HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file' });
+
+  function secretsFile(configDir: string): { secrets: Record<string, Record<string, Record<string, string>>> } {
+    return JSON.parse(readFileSync(path.join(configDir, 'secrets.json'), 'utf8'));
+  }
+
+  test('--create --save-admin keeps it in profile "admin" (secret in the chosen store, never printed); a later --rotate needs nothing more', async () => {
+    const configDir = tempConfigDir();
+    const created = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr kept admin', '--save-admin', '--json'], { configDir, env: env() });
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain(`Saved the admin worker ${ADMIN.clientId} in profile "admin"`);
+    expect(JSON.parse(created.stdout).values.adminProfile).toBe('admin');
+    const kept = secretsFile(configDir).secrets.pingone;
+    expect(kept?.admin).toEqual({ clientSecret: ADMIN.clientSecret });
+    expect(kept?.default).toEqual({ clientSecret: api.created().at(-1)?.clientSecret });
+    const shown = await runCli(['profiles', 'show', 'pingone', 'admin', '--json'], { configDir });
+    expect(JSON.parse(shown.stdout).values).toMatchObject({ clientId: ADMIN.clientId, authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId });
+
+    const tokensBefore = pingone.tokenRequests().length;
+    const rotated = await runCli(['pingone', '--rotate', '--json'], { configDir, env: bare() });
+    expect(rotated.code).toBe(0);
+    expect(pingone.tokenRequests()[tokensBefore]?.form.get('client_id')).toBe(ADMIN.clientId);
+    // The admin worker is a Worker app like any other: verify --all checks its credentials too.
+    const batch = await runCli(['verify', '--all', '--json'], { configDir, env: bare() });
+    expect(batch.code).toBe(0);
+    expect((JSON.parse(batch.stdout) as { results: Array<{ profile: string }> }).results.map((result) => result.profile).sort()).toEqual(['admin', 'default']);
+    expectNoSecrets([created, shown, rotated, batch].map((run) => run.stdout + run.stderr).join('\n'), secrets());
+  });
+
+  test('without --save-admin nothing of the admin worker\'s secret is saved, and a later --rotate asks for it again (exit 2 without a terminal)', async () => {
+    const configDir = tempConfigDir();
+    expect((await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr admin not kept', '--json'], { configDir, env: env() })).code).toBe(0);
+    expect(readFileSync(path.join(configDir, 'secrets.json'), 'utf8')).not.toContain(ADMIN.clientSecret);
+    const rotated = await runCli(['pingone', '--rotate', '--json'], { configDir, env: bare() });
+    expect(rotated.code).toBe(2);
+    expect(JSON.parse(rotated.stdout).error.message).toContain("Admin worker's Client Secret");
+  });
+
+  test('--admin-profile naming a profile that does not exist: exit 2 profile_not_found, nothing sent', async () => {
+    const tokensBefore = pingone.tokenRequests().length;
+    const result = await runCli(['pingone', '--rotate', ...TARGET, '--client-id', FAKE.clientId, '--admin-profile', 'ops-admin', '--json'], { env: bare() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'profile_not_found', message: 'No PingOne profile "ops-admin" keeps the admin worker (--admin-profile ops-admin).' });
+    expect(pingone.tokenRequests().length).toBe(tokensBefore);
+  });
+
+  test.each([
+    [['--save-admin'], '--save-admin goes with --create or --rotate'],
+    [['--create', '--dry-run', '--save-admin'], '--dry-run saves nothing'],
+    [['--create', '--save-admin', '--admin-profile', 'default'], '--save-admin needs a profile of its own'],
+  ])('%j: exit 2, nothing sent', async (flags, message) => {
+    const tokensBefore = pingone.tokenRequests().length;
+    const result = await runCli(['pingone', ...flags, ...TARGET, '--json'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error.message).toContain(message);
+    expect(pingone.tokenRequests().length).toBe(tokensBefore);
+  });
+});
+
 describe('429 REQUEST_LIMITED from the Management API', () => {
   const limited = (method: string, path: RegExp, retryAfter?: string) =>
     api.interject({ method, path, status: 429, body: API_ANSWERS.rateLimited(), headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } });
@@ -579,6 +639,19 @@ describe('the wizard', () => {
     expect(result.stderr).toContain('Use another --profile to create a new application instead.');
     expect(api.created().length).toBe(createdBefore);
     expect(api.calls().slice(apiBefore).every((call) => call.method === 'GET')).toBe(true);
+  });
+
+  test('--rotate --save-admin in a terminal: the admin secret\'s question says where it will be kept; the next rotate asks nothing of it', async () => {
+    const configDir = tempConfigDir();
+    const wizardEnv = { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file', NO_COLOR: '1' };
+    expect((await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr admin kept in the wizard'], { configDir, env: env() })).code).toBe(0);
+    const first = await runInProcess(['pingone', '--rotate', '--save-admin'], { env: wizardEnv, clockStart: Date.now(), answers: [ADMIN.clientId, ADMIN.clientSecret, true, ...handOff] });
+    expect(first.code).toBe(0);
+    expect(first.asked[1]).toBe('Admin worker\'s Client Secret (kept in profile "admin")');
+    const again = await runInProcess(['pingone', '--rotate'], { env: wizardEnv, clockStart: Date.now(), answers: [true, ...handOff] });
+    expect(again.code).toBe(0);
+    expect(again.asked[0]).toMatch(/^Give application .* a new secret/);
+    expectNoSecrets(first.stdout + first.stderr + again.stdout + again.stderr, secrets());
   });
 
   test('--rotate in a terminal: the admin worker is asked for, the overlap is said before anything changes, yes', async () => {

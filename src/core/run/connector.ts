@@ -9,7 +9,7 @@ import type { Hint } from '../hint.js';
 import type { Http } from '../net/http.js';
 import type { TokenAnswer, TokenRefusal, TokenRequest } from '../net/oauth.js';
 import type { RunOutput } from '../terminal/run-output.js';
-import type { ProfileWithSecrets } from '../store/profile-store.js';
+import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice, Prompter } from '../terminal/prompts.js';
 import type { Settling } from './settle.js';
 import type { Redactor } from '../redact.js';
@@ -40,12 +40,21 @@ export interface StepContext {
   readonly clock: Clock;
   /** The profile as saved before this run. */
   readonly saved: ProfileWithSecrets | undefined;
+  /** This connector's other saved profiles (an admin worker kept with --save-admin), through the run's store. */
+  readonly profiles: ConnectorProfiles;
   /** Where each resolved value came from (flags, stdin, env, profile, default). */
   readonly sources: Readonly<Record<string, ValueSource>>;
   /** Runs one network check with a progress line, and records its name, outcome and time in the run's result. */
   check<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** A warning for the run's result (printed with it, and in its JSON); its commands are completed with the run's profile. */
   warn(text: Hint): void;
+}
+
+/** A connector's saved profiles by name: secrets read (a vault reference resolved) and known to the redactor. */
+export interface ConnectorProfiles {
+  get(name: string): Promise<ProfileWithSecrets | undefined>;
+  /** Written as a setup writes its own profile: atomically, under the lock, secrets in the run's secret store. */
+  update(name: string, change: ProfileChange): Promise<void>;
 }
 
 /** What a wizard question may use. */
@@ -129,8 +138,8 @@ export interface StepResult {
 
 export type Step = (context: StepContext, values: Values) => Promise<StepResult | void>;
 
-/** A "What now?" answer after a refusal. */
-export type NextMove = 'retry' | 'edit' | 'quit';
+/** A "What now?" answer after a refusal: try again, change the values, stop, or take the values a diagnosis found and try. */
+export type NextMove = 'retry' | 'edit' | 'quit' | { readonly use: Values };
 
 export interface ConnectorSteps {
   /** The wizard: guide, collect, create where the partner allows it. Without a terminal the steps only check. */

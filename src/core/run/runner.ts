@@ -169,11 +169,13 @@ async function checkToken(context: StepContext, steps: ConnectorSteps, values: V
 }
 
 /** "Try again" right after a console change: the partner may still answer from the old settings for a while. */
-function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, values: Values, expiresOn: string | null): Promise<void> {
+function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, values: Values, expiresOn: string | null, justIssued: boolean): Promise<void> {
   const attempt = (): Promise<void> => checkToken(context, steps, values, expiresOn);
   if (!steps.settling) return attempt();
+  const { codes, whileNew = [], waitsSeconds } = steps.settling;
   return retryWhileSettling(attempt, {
-    ...steps.settling,
+    codes: justIssued ? [...codes, ...whileNew] : codes,
+    waitsSeconds,
     sleep: (ms) => context.clock.sleep(ms, context.signal),
     tick: (left, nextTry, tries) =>
       context.out.status(`  Trying again in ${left} s (try ${nextTry} of ${tries}): ${context.connector.title} can take a few seconds to apply a console change…`),
@@ -184,9 +186,9 @@ function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, va
 async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, state: RunState, expiresOn: string | null, settling = false): Promise<RunState> {
   let current = state;
   let move: NextMove | undefined = settling ? 'retry' : undefined;
-  for (;;) {
+  for (let first = true; ; first = false) {
     try {
-      if (move === 'retry') await retryAfterConsoleChange(context, steps, current.values, expiresOn);
+      if (move === 'retry') await retryAfterConsoleChange(context, steps, current.values, expiresOn, settling && first);
       else await checkToken(context, steps, current.values, expiresOn);
       return current;
     } catch (error) {
@@ -194,6 +196,8 @@ async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, 
       context.out.failure(aboutRun(error, context, current.values), { code: false });
       move = await context.prompt.select<NextMove>({ message: 'What now?', choices: steps.nextMoves?.(current.values, error) ?? DEFAULT_MOVES });
       if (move === 'quit') throw new Stopped(error);
+      // The diagnosis found the value that works (e.g. the right region): taken, and tried once.
+      if (typeof move === 'object') current = merge(current, move.use);
       if (move === 'edit') current = merge(current, await (steps.edit ? steps.edit(context, current.values, error) : askOpen(context, steps.questions ?? [], current.values, true)));
     }
   }

@@ -5,7 +5,7 @@
 // keychain fails for any reason it goes to the file, and the profile records which store holds it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { JsonFile, damagedFile, isLeftoverOf, own, ownMap, proveWritable } from './atomic-file.js';
+import { JsonFile, damagedFile, isLeftoverOf, own, ownMap, proveWritable, writeFileAtomic } from './atomic-file.js';
 import { checkFoundDirectory, configDirectory, ensurePrivateDirectory } from './config-dir.js';
 import { describeFsError, unusableDirectory } from './directory-errors.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -20,6 +20,8 @@ const SCHEMA_VERSION = 1;
 /** What a probe writes beyond the size of the files it stands for: room for the secret and the record naming it. */
 const PROBE_MARGIN_BYTES = 16 * 1024;
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Profile names by connector, which shell completion reads without starting Node (commands/completion.ts). */
+export const PROFILE_NAMES_FILE = 'profile-names';
 
 export interface StoredProfile {
   connector: string;
@@ -159,6 +161,23 @@ function recordOf(profiles: ProfilesFile, connector: string, name: string): Prof
   return own(own(profiles.profiles, connector), name);
 }
 
+/**
+ * The names file: a line per connector (`pingone production staging`), then `*` and every name once. Names and
+ * connectors are single words (PROFILE_NAME), so a shell splits a line without quoting rules; never a secret.
+ */
+function profileNamesText(profiles: ProfilesFile): string {
+  const lines: string[] = [];
+  const all = new Set<string>();
+  for (const [connector, byName] of Object.entries(profiles.profiles)) {
+    if (!PROFILE_NAME.test(connector)) continue;
+    const names = Object.keys(byName).filter((name) => PROFILE_NAME.test(name)).sort();
+    for (const name of names) all.add(name);
+    lines.push([connector, ...names].join(' '));
+  }
+  lines.push(['*', ...[...all].sort()].join(' '));
+  return `${lines.join('\n')}\n`;
+}
+
 function setPending(profiles: ProfilesFile, items: string[]): void {
   if (items.length > 0) profiles.pendingKeychainItems = [...new Set(items)];
   else delete profiles.pendingKeychainItems;
@@ -266,6 +285,16 @@ export class ProfileStore {
     });
   }
 
+  /**
+   * profiles.json, then the names file beside it, both replaced whole. The names file is only ever written after
+   * profiles.json, so one older than profiles.json (a write that failed, a hand edit) is known to be stale, and
+   * completion asks the tool instead; failing to write it never fails the save.
+   */
+  private async saveProfiles(profiles: ProfilesFile): Promise<void> {
+    await this.profilesFile.write(profiles);
+    await writeFileAtomic(path.join(this.directory, PROFILE_NAMES_FILE), profileNamesText(profiles), 0o600).catch(() => undefined);
+  }
+
   /** Keychain items a killed writer stored without the record pointing to them; kept for later if the keychain does not answer. */
   private async removeOrphanedKeychainItems(): Promise<void> {
     const profiles = await this.profilesFile.read();
@@ -282,7 +311,7 @@ export class ProfileStore {
         .catch(() => left.push(item));
     }
     setPending(profiles, left);
-    await this.profilesFile.write(profiles);
+    await this.saveProfiles(profiles);
   }
 
   /**
@@ -292,7 +321,7 @@ export class ProfileStore {
   private async removeLeftovers(): Promise<void> {
     const names = await fs.readdir(this.directory).catch(() => [] as string[]);
     const leftovers = names.filter(
-      (name) => isLeftoverOf(name, 'profiles.json') || isLeftoverOf(name, 'secrets.json') || isAbandonedLockPart(name),
+      (name) => isLeftoverOf(name, 'profiles.json') || isLeftoverOf(name, 'secrets.json') || isLeftoverOf(name, PROFILE_NAMES_FILE) || isAbandonedLockPart(name),
     );
     await Promise.all(leftovers.map((name) => fs.rm(path.join(this.directory, name), { force: true })));
   }
@@ -362,7 +391,7 @@ export class ProfileStore {
         // A keychain that cannot be read now cannot keep the new secrets either: they go to the file alone.
         if (existing?.secretStore !== 'keychain' && this.secrets.triesKeychain && Object.keys(stored).length > 0) {
           setPending(profiles, [...(profiles.pendingKeychainItems ?? []), item]);
-          await this.profilesFile.write(profiles);
+          await this.saveProfiles(profiles);
         }
         const target = Object.keys(stored).length > 0 ? this.secrets.backend((secretStore = await this.secrets.write(connector, name, stored))) : this.secrets.backend(secretStore);
         if (Object.keys(stored).length === 0) await target.remove(connector, name);
@@ -388,7 +417,7 @@ export class ProfileStore {
       };
       setPending(profiles, (profiles.pendingKeychainItems ?? []).filter((pending) => pending !== item));
       try {
-        await this.profilesFile.write(profiles);
+        await this.saveProfiles(profiles);
       } catch (error) {
         await undo?.().catch(() => undefined);
         throw error;
@@ -405,7 +434,7 @@ export class ProfileStore {
       const record = recordOf(profiles, connector, name);
       if (!record) return;
       record.lastVerified = at.toISOString();
-      await this.profilesFile.write(profiles);
+      await this.saveProfiles(profiles);
     });
   }
 
@@ -427,7 +456,7 @@ export class ProfileStore {
       await this.secrets.backend('file').remove(connector, name);
       if (!record) return false;
       delete own(profiles.profiles, connector)?.[name];
-      await this.profilesFile.write(profiles);
+      await this.saveProfiles(profiles);
       return true;
     });
   }

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { CliError } from '../errors.js';
+import type { Hint } from '../hint.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompts.js';
 import { type Redactor, childEnvironment } from '../redact.js';
@@ -84,7 +85,7 @@ function pipeTo(command: string, args: string[], value: string, env: NodeJS.Proc
 
 /** The clipboard could not be reached: the value stays where it is, and the user is told how else to get it. */
 export class ClipboardError extends CliError {
-  constructor(hint: string) {
+  constructor(hint: Hint) {
     super(
       'clipboard_unavailable',
       'No clipboard could be reached: stdout is not a terminal (for OSC 52) and none of pbcopy, wl-copy, xclip, xsel or clip.exe worked.',
@@ -95,7 +96,7 @@ export class ClipboardError extends CliError {
 }
 
 /** Copies `value` and says how; throws ClipboardError (with `fallbackHint` as its Fix) when nothing could be tried. */
-export async function copyToClipboard(value: string, fallbackHint: string, options: ClipboardOptions = {}): Promise<ClipboardCopy> {
+export async function copyToClipboard(value: string, fallbackHint: Hint, options: ClipboardOptions = {}): Promise<ClipboardCopy> {
   const terminal = options.terminal ?? process.stdout;
   const env = options.env ?? process.env;
   const tmux = Boolean(env.TMUX);
@@ -113,7 +114,7 @@ export async function copyToClipboard(value: string, fallbackHint: string, optio
  * The line that reports a copy: a ✔ only for a copy that was seen to happen; for OSC 52, what was sent and how to
  * check it, since no terminal answers whether it took it. `what` is e.g. `the Client Secret of profile "acme"`.
  */
-export function copiedLine(out: Output, what: string, copy: ClipboardCopy): string {
+export function copiedLine(out: Output, what: string, copy: Pick<ClipboardCopy, 'confirmed' | 'tmux'> & { method: string }): string {
   if (copy.confirmed) return `${out.paint.green('✔')} Copied ${what} with ${copy.method}.`;
   const check = copy.tmux
     ? 'inside tmux it reaches the clipboard only with `tmux set -g set-clipboard on`'

@@ -16,7 +16,7 @@ const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', 
 export interface OutputOptions {
   json: boolean;
   redactor: Redactor;
-  stdout?: Writable & { isTTY?: boolean };
+  stdout?: Writable & { isTTY?: boolean; columns?: number };
   stderr?: Writable & { isTTY?: boolean; columns?: number };
   env?: NodeJS.ProcessEnv;
   /** How the tool was started, which every printed command repeats (`npx connector-setup`); the bare name by default. */
@@ -67,7 +67,7 @@ export class Output implements RunOutput {
   paint: Palette = PLAIN_PALETTE;
   /** Columns the live spinner line takes now; 0 when none is drawn. */
   private liveWidth = 0;
-  private readonly stdout: Writable & { isTTY?: boolean };
+  private readonly stdout: Writable & { isTTY?: boolean; columns?: number };
   private readonly stderr: Terminal;
   private readonly redactor: Redactor;
   private readonly env: NodeJS.ProcessEnv;
@@ -114,6 +114,11 @@ export class Output implements RunOutput {
   /** The terminal's width for human text, or undefined when stderr is not a terminal (logs are not wrapped). */
   width(): number | undefined {
     return this.stderr.isTTY && this.stderr.columns ? this.stderr.columns : undefined;
+  }
+
+  /** The width of the terminal data goes to (stdout), or undefined when it is a file or a pipe. */
+  dataWidth(): number | undefined {
+    return this.stdout.isTTY && this.stdout.columns ? this.stdout.columns : undefined;
   }
 
   /** A hint as text for this process (its commands as it was started), completed for `run` when given. */

@@ -4,6 +4,8 @@ import { type BatchEntry, type CommandOutcome, type RunOutcome, runDocument, run
 import type { Output } from './output.js';
 import { type Hint, command } from '../hint.js';
 import { maskSecret } from '../redact.js';
+import { copiedLine } from './clipboard.js';
+import { renderProfileList, renderProfileShown } from './render-profiles.js';
 
 /** The command that shows a profile's secrets. */
 export function revealCommand(connector: string, profile: string): Hint {
@@ -77,12 +79,21 @@ export function render(out: Output, outcome: CommandOutcome): void {
     }
     case 'data': {
       const revealSecrets = outcome.revealSecrets ?? false;
-      outcome.warnings?.forEach((warning) => out.warn(warning));
+      outcome.warnings?.forEach((warning) => out.warn(out.hint(warning)));
       if (out.json && outcome.json !== undefined) out.printJson(outcome.json, { revealSecrets });
       else outcome.lines.forEach((line) => out.data(line, { revealSecrets }));
-      if (outcome.note) out.say(outcome.note);
+      // A note is for a person; under --json the document says it all.
+      if (outcome.note && !out.json) out.say(out.hint(outcome.note));
       return;
     }
+    case 'profile-list':
+      return renderProfileList(out, outcome);
+    case 'profile-shown':
+      return renderProfileShown(out, outcome);
+    case 'profile-copied':
+      if (out.json) out.printJson(outcome.json);
+      out.say(copiedLine(out, outcome.what, outcome.copy));
+      return;
     case 'failed':
       if (out.json) out.printJson({ ok: false, ...outcome.document, error: toErrorJson(outcome.error, out.program) });
       out.failure(outcome.error);

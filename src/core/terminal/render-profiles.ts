@@ -1,0 +1,76 @@
+// How `profiles list` and `profiles show` look: what the commands found (core/outcome.ts ProfileView) laid out as
+// labelled lines for people. The renderer (render.ts) calls these; the commands build no text.
+import { command } from '../hint.js';
+import type { CommandOutcome, ProfileView } from '../outcome.js';
+import { oneLine } from '../printable.js';
+import type { Output } from './output.js';
+
+/** The moment a value names, as people read it (2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC); any other value as it is. */
+function shownValue(value: string): string {
+  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? value : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The expiry as list and show print it: its calendar day (as verify words it), with "(expired)" once it has passed. */
+function expiryText(expiresOn: string, now: number): string {
+  const time = Date.parse(expiresOn);
+  if (Number.isNaN(time)) return expiresOn;
+  const day = new Date(time).toISOString().slice(0, 10);
+  return time <= now ? `${day} (expired)` : day;
+}
+
+/** What list and show say of a profile besides its values: where the secret is, when it was last verified, its expiry. */
+function statusRows(profile: ProfileView, now: number): string[][] {
+  return [
+    ['Secret stored in', profile.secretStoredIn],
+    ['Last verified', profile.lastVerified ? shownValue(profile.lastVerified) : 'never'],
+    ...(profile.expiresOn ? [['Expires on', expiryText(profile.expiresOn, now)]] : []),
+  ];
+}
+
+/** Rows as aligned columns; each cell on one line, since saved values come from a file anyone may have edited. */
+function table(cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map((cell) => oneLine(cell)));
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+}
+
+/** One profile as labelled lines: its name, each value (on a line of its own under its label when too long for `width`), its status. */
+function profileBlock(profile: ProfileView, width: number | undefined, now: number): string[] {
+  const rows = [...profile.values.map(({ label, value }) => [label, shownValue(value)]), ...statusRows(profile, now)];
+  const labelWidth = Math.max(...rows.map(([name]) => (name ?? '').length));
+  const lines = [`${profile.connector} ${oneLine(profile.name)}`];
+  for (const [name = '', value = ''] of rows) {
+    const line = `  ${name.padEnd(labelWidth)}  ${oneLine(value)}`;
+    lines.push(...(!width || line.length <= width ? [line] : [`  ${name}`, `    ${oneLine(value)}`]));
+  }
+  return lines;
+}
+
+export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-list' }>): void {
+  if (out.json) return out.printJson(outcome.json);
+  if (outcome.profiles.length === 0) return out.say(out.hint(['No saved profiles. Run ', command('<connector>'), ' to make one.']));
+  // One block per profile, its values under their labels: it fits a terminal of any width, and a pipe gets the
+  // same lines whatever the width (scripts read --json).
+  const width = out.dataWidth();
+  outcome.profiles.forEach((profile, index) => {
+    if (index > 0) out.data('');
+    profileBlock(profile, width, outcome.now).forEach((line) => out.data(line));
+  });
+}
+
+export function renderProfileShown(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-shown' }>): void {
+  const { profile, revealSecrets } = outcome;
+  outcome.warnings.forEach((warning) => out.warn(out.hint(warning)));
+  if (out.json) return out.printJson(outcome.json, { revealSecrets });
+  const rows = [
+    ['Connector', profile.connector],
+    ['Profile', profile.name],
+    ...profile.values.map(({ label, value }) => [label, shownValue(value)]),
+    ...statusRows(profile, outcome.now),
+  ];
+  table(rows).forEach((line) => out.data(line, { revealSecrets }));
+  if (revealSecrets || outcome.copyable === undefined) return;
+  const show = (...flags: string[]) => command('profiles', 'show', profile.connector, profile.name, ...flags);
+  out.say(out.paint.dim(out.hint(['Secrets are masked. Reveal them: ', show('--show-secrets'), '; or copy one: ', show('--copy', outcome.copyable)])));
+}
