@@ -155,6 +155,7 @@ export const inveniasFields: readonly FieldSpec[] = [
     env: 'INVENIAS_EXPIRATION',
     defaultValue: DEFAULT_EXPIRATION,
     description: `How long the application lives: ${EXPIRATIONS.join(', ')}`,
+    form: `${EXPIRATIONS.slice(0, -1).join(', ')} or ${EXPIRATIONS.at(-1)}`,
     choices: EXPIRATIONS,
     parse: parseExpiration,
   },

@@ -32,8 +32,8 @@ import {
 /** How this run gets its application: create one, renew one, take one given, or reuse the profile's. */
 type Plan = 'create' | 'renew' | 'existing' | 'saved';
 
-/** The first API Key and one fresh one: a fresh key refused too points at the account, not the key. */
-const MAX_API_KEY_TRIES = 2;
+/** From the second refused API Key on, each refusal says what it can mean and the person chooses to go on or stop. */
+const EXPLAINED_FROM_TRY = 2;
 
 const NEEDS: Record<Plan, readonly string[]> = {
   create: ['subdomain', 'apiKey', 'username', 'password', 'serviceDomain', 'appName', 'expiration'],
@@ -118,13 +118,29 @@ const FIX_HERE: Record<string, string> = {
   not_system_admin: 'Sign in to the Swagger page as a user in the System Administrator permission group, then paste that API Key below.',
 };
 
-/** Lets a person paste another API Key after a 401 (expired) or 403 (not an administrator); anything else ends the attempt. */
+/**
+ * Lets a person paste another API Key after a 401 (expired) or 403 (not an administrator), keeping every other
+ * answer; anything else ends the attempt. From the second refusal on, what it can mean is said and Quit is offered.
+ */
 async function freshKeyAfter(context: StepContext, error: unknown, tries: number, operation: Operation): Promise<string | undefined> {
   if (!context.interactive || !(error instanceof RejectedError)) return undefined;
   const fix = FIX_HERE[error.code];
   if (!fix) return undefined;
-  if (tries >= MAX_API_KEY_TRIES) throw error.code === 'api_key_rejected' ? freshKeyRefusedToo(error, operation) : error;
-  context.out.failure(error.withHint(fix), { code: false });
+  if (tries < EXPLAINED_FROM_TRY) {
+    context.out.failure(error.withHint(fix), { code: false });
+    return askApiKey(context, true);
+  }
+  const refused = error.code === 'api_key_rejected' ? freshKeyRefusedToo(error, operation) : error;
+  context.out.failure(refused, { code: false });
+  const kept = operation === 'create' ? 'the Name, Expiration and Service Domain are kept' : 'the Client ID and Expiration are kept';
+  const next = await context.prompt.select<'again' | 'quit'>({
+    message: 'What now?',
+    choices: [
+      { name: `Paste another API Key (${kept})`, value: 'again' },
+      { name: 'Quit', value: 'quit' },
+    ],
+  });
+  if (next === 'quit') throw refused;
   return askApiKey(context, true);
 }
 
