@@ -45,6 +45,7 @@ export const pingoneFields: readonly FieldSpec[] = [
     cyclrOrder: 3,
     description: 'host[:port] of the AUTHORIZATION URL, e.g. auth.pingone.eu',
     example: 'auth.pingone.eu',
+    form: 'host[:port], e.g. auth.pingone.eu',
     choices: REGIONS.map((region) => region.authDomain),
   }),
   {

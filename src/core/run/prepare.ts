@@ -82,7 +82,7 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   const steps = await connector.load(given);
   // `--verify --no-save` with every value it needs given for the run needs no profile: none is read (a damaged or
   // unreachable profile directory does not stop it).
-  const needsNoProfile = verify && !request.save && !missingFails && allGiven(connector.fields, steps.verifyKeys, options, request.env, fromStdin);
+  const needsNoProfile = verify && !request.save && !missingFails && allGiven(connector.fields, connector.verifyKeys, options, request.env, fromStdin);
   const saved = needsNoProfile ? undefined : await session.store.get(connector.name, profileName);
   if (!saved && missingFails) {
     known.profile = profileName;
