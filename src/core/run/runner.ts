@@ -331,7 +331,10 @@ class Run {
         expiresOn: keep.expiresOn,
       });
     } catch (error) {
-      throw await this.rescue(keep, issued, error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
+      if (!(error instanceof InterruptedError)) throw await this.rescue(keep, issued, error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
+      // Ctrl+C while saving ends the run as interrupted (exit 130), still saying where the secret went or how to get it again.
+      const rescued = await this.rescue(keep, issued, 'the save was interrupted (Ctrl+C)');
+      throw new InterruptedError(rescued.message, rescued.advice);
     }
     this.kept = true;
     this.expiresOn = keep.expiresOn;
