@@ -6,7 +6,7 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
 const args = process.argv.slice(2);
 const last = args[args.length - 1];
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0] === '-V')) {
   process.stdout.write(`${VERSION}\n`);
 } else if ((last === '--help' || last === '-h') && (await import('./help.js')).printHelp(args)) {
   // Printed.

@@ -8,7 +8,7 @@ import type { GeneralOptions } from './core/run/session.js';
 import type { SetupOptions } from './commands/setup.js';
 import type { VerifyOptions } from './commands/verify.js';
 import { type ExitCode, InputError } from './core/errors.js';
-import { command, startedAs } from './core/hint.js';
+import { type Hint, command, startedAs } from './core/hint.js';
 import { type CommandOutcome, exitCodeOf } from './core/outcome.js';
 import { Output } from './core/terminal/output.js';
 import { Redactor } from './core/redact.js';
@@ -32,6 +32,33 @@ function quietUsageError(text: string): string {
     })
     .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?');
 }
+
+/** What the top-level --help says after the commands: a start, the environment, the exit codes and where to read more. */
+const PROGRAM_HELP = `
+Examples:
+  connector-setup pingone         guided PingOne setup, checked with a token
+  connector-setup invenias        guided Invenias setup: creates the application
+  connector-setup pingone --verify --profile production
+  connector-setup verify --all --json --junit reports/connector-setup.xml
+  connector-setup profiles list
+
+Environment:
+  CONNECTOR_SETUP_PROFILE       the profile when --profile is not given
+  CONNECTOR_SETUP_CONFIG_DIR    where profiles live (default: OS config dir)
+  CONNECTOR_SETUP_SECRET_STORE  keychain, file or a vault (op:, vault:, pass:)
+  CONNECTOR_SETUP_DEBUG         1: details of keychain and unexpected errors
+  NO_COLOR, HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS, BROWSER (none: never)
+  Each value's variable (PINGONE_CLIENT_SECRET, ...): connector-setup connectors
+
+Exit codes:
+  0    done; every check passed
+  1    the service answered no: credentials rejected, app misconfigured
+  2    bad or missing input, unknown profile, damaged config, answered no
+  3    the service could not be asked: network, DNS, TLS, timeout, 5xx
+  130  interrupted (Ctrl+C)
+
+More: the README (npm docs connector-setup), with every error code and its fix.
+`;
 
 function addGeneralOptions(command: Command): Command {
   return command
@@ -94,11 +121,14 @@ function addConnectorCommand(program: Command, connector: Connector, run: Run): 
   const command = program
     .command(connector.name)
     .description(`${connector.title} partner setup: guide, collect, verify, save. ${connector.summary}.`)
-    .option('--verify', 'verify values from flags, stdin, environment and the saved profile; never prompts')
+    .option(
+      '--verify',
+      `check one profile's values, given now (flags, stdin, environment) or saved; never prompts. To check saved profiles (CI), use: connector-setup verify --connector ${connector.name}`,
+    )
     .option('--no-save', 'do not save a profile');
   for (const field of connector.fields) {
     const where = [field.env && `env ${field.env}`, field.defaultValue && `default ${field.defaultValue}`].filter(Boolean).join('; ');
-    if (field.flag) command.option(`${field.flag} <value>`, `${field.label}${where ? ` (${where})` : ''}`);
+    if (field.flag) command.option(`${field.flag} <value>`, `${field.label}${field.form ? `: ${field.form}` : ''}${where ? ` (${where})` : ''}`);
     if (field.stdinFlag) command.option(field.stdinFlag, `read the ${field.label} from stdin (one line)${field.env ? `; or env ${field.env}` : ''}`);
   }
   for (const extra of connector.extraFlags) command.option(extra.flags, extra.description);
@@ -115,13 +145,13 @@ function buildProgram(deps: CliDeps, run: Run, Program: typeof Command, writeErr
   program
     .name('connector-setup')
     .description('Guided, verified, repeatable partner setup for Cyclr connectors.')
-    .version(VERSION)
-    .showHelpAfterError('(add --help for usage)')
+    .version(VERSION, '-v, --version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => writeErr(quietUsageError(text)),
-    });
+    })
+    .addHelpText('after', PROGRAM_HELP);
   for (const connector of deps.registry) addConnectorCommand(program, connector, run);
   program
     .command('connectors')
@@ -185,7 +215,9 @@ function buildProgram(deps: CliDeps, run: Run, Program: typeof Command, writeErr
     );
   program
     .command('verify')
-    .description('verify saved profiles (CI): concurrently, one token request each')
+    .description(
+      "verify saved profiles (CI), concurrently, each with the requests its setup sends (PingOne: a token request; Invenias: a token request and one API call). Values given on the command line: connector-setup <connector> --verify",
+    )
     .option('--all', 'every saved profile (the default when nothing narrows it)')
     .option('--connector <name>', 'only profiles of this connector')
     .option('--profile <name>', 'only profiles with this name')
@@ -233,12 +265,40 @@ function secretGivenAsFlag(argv: readonly string[], registry: readonly Connector
 /** `connector-setup PingOne` works as `pingone`: command names are lower-case, and people type what they read. */
 function normaliseCommand(argv: readonly string[], program: Command): string[] {
   const copy = [...argv];
+  // The version's short flag was -V before -v: both print it.
+  if (copy.length === 3 && copy[2] === '-V') copy[2] = '--version';
   const first = copy[2];
   if (first === undefined || first.startsWith('-')) return copy;
   const known = program.commands.map((command) => command.name());
   const match = known.find((name) => name === first.toLowerCase());
   if (match) copy[2] = match;
   return copy;
+}
+
+/**
+ * Commander's usage error (`error: unknown option '--verfy'`, then `(Did you mean --verify?)`) as the tool's own
+ * failure: one sentence with the suggestion kept, and the help page of the command that was typed as the fix.
+ */
+function usageError(text: string, argv: readonly string[], program: Command, registry: readonly Connector[], code: string): InputError {
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const said = lines[0]?.replace(/^error: /, '').replace(/\.$/, '') ?? 'usage error';
+  const suggestion = lines.find((line) => line.startsWith('(Did you mean'))?.replace(/^\((.*)\)$/, '$1');
+  const message = `${said.charAt(0).toUpperCase()}${said.slice(1)}.${suggestion ? ` ${suggestion}` : ''}`;
+  // The deepest command typed before the mistake: its help page lists what it takes.
+  const path: string[] = [];
+  let current = program;
+  for (const word of argv.slice(2)) {
+    const sub = current.commands.find((candidate) => candidate.name() === word);
+    if (!sub) break;
+    path.push(word);
+    current = sub;
+  }
+  const help: Hint = ['See ', command(...path, '--help'), '.'];
+  if (code === 'commander.unknownCommand' && path.length === 0) {
+    const names = registry.map((connector) => connector.name).join(', ');
+    return new InputError('usage', message, [`Supported connectors: ${names} (see `, command('connectors'), '); every command: ', command('--help'), '.']);
+  }
+  return new InputError('usage', message, help);
 }
 
 /** The hidden command the completion scripts call (commands/completion.ts), answered without the command table's parsing. */
@@ -282,28 +342,17 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     return 2;
   }
   let usage = '';
-  const commands = buildProgram(deps, run, Program, (text) => {
-    usage += text;
-    // Under --json the failure document below says it; the terminal still gets commander's words.
-    deps.stderr.write(text);
-  });
+  // Commander's words are read, not printed: a usage error is shown like every other failure, and kept whole under --json.
+  const commands = buildProgram(deps, run, Program, (text) => (usage += text));
+  const typed = normaliseCommand(argv, commands);
   try {
-    await commands.parseAsync(normaliseCommand(argv, commands));
+    await commands.parseAsync(typed);
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     // --help and --version end here with code 0; usage errors are bad input (exit 2).
     if (error.exitCode === 0) return 0;
-    const first = argv[2];
     const out = usageOutput();
-    if (error.code === 'commander.unknownCommand' && !commands.commands.some((command) => command.name() === first)) {
-      const names = deps.registry.map((connector) => connector.name).join(', ');
-      deps.stderr.write(`Supported connectors: ${names} (see ${out.hint([command('connectors')])}).\n`);
-    }
-    if (json) {
-      const message = usage.split('\n')[0]?.replace(/^error: /, '') ?? 'Usage error.';
-      const hint = out.hint(['See ', command('--help'), '.']);
-      out.printJson({ ok: false, error: { code: 'usage', message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, hint } });
-    }
+    render(out, { kind: 'failed', error: usageError(usage, typed, commands, deps.registry, error.code) });
     await out.flush();
     return 2;
   }

@@ -6,8 +6,6 @@ import { InputError, InterruptedError } from '../core/errors.js';
 import type { CommandOutcome, RunOutcome } from '../core/outcome.js';
 import { createPrompter } from '../core/terminal/prompts.js';
 import { runProfile } from '../core/run/prepare.js';
-import { asCliError, failedBeforeRun } from '../core/run/runner.js';
-import { chosenProfileName } from '../core/store/profile-store.js';
 import { type GeneralOptions, interruptedByCtrlC, openSession } from '../core/run/session.js';
 import { revealCommand } from '../core/terminal/render.js';
 import { readStdinLine } from '../core/terminal/stdin.js';
@@ -29,26 +27,20 @@ export interface SetupOptions extends GeneralOptions {
 export async function setupCommand(io: Io, connector: Connector, options: SetupOptions): Promise<CommandOutcome> {
   const session = openSession(io, options);
   try {
-    let chosen: { name: string; explicit: boolean };
-    try {
-      chosen = chosenProfileName(options.profile, io.env);
-    } catch (error) {
-      return { kind: 'run', run: failedBeforeRun(connector, null, asCliError(error, { signal: session.signal, env: io.env, out: io.out })), showSecrets: false };
-    }
     const askOnTerminal = options.input && io.stderr.isTTY ? session.prompter(true) : undefined;
     const run = await runProfile(session, {
       connector,
       mode: options.verify ? 'verify' : 'setup',
-      profile: chosen.name,
+      profile: options.profile,
       flags: options.flags,
       env: io.env,
       save: options.save,
       secretOut: options.secretOut,
       readStdin: (field) => readStdinLine({ field, prompter: askOnTerminal }, io.stdin),
-      whenMissing:
-        options.verify && chosen.explicit
-          ? (name) => new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, ['See ', command('profiles', 'list'), '.'])
-          : undefined,
+      // --verify of a profile that was named and is not saved fails; `default` may be absent.
+      whenMissing: options.verify
+        ? (name, named) => (named ? new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, ['See ', command('profiles', 'list'), '.']) : undefined)
+        : undefined,
     });
     const interactive = !options.verify && session.canPrompt;
     const handOff = interactive && run.kind === 'verified' && run.issuedSecret ? () => handOffIssued(io, run) : undefined;

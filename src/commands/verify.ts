@@ -60,8 +60,7 @@ async function environmentProfiles(io: Io, connectorName: string | undefined): P
   const partial: string[] = [];
   for (const connector of io.registry) {
     if (connectorName !== undefined && connector.name !== connectorName) continue;
-    const { verifyKeys } = await connector.load({});
-    const needed = connector.fields.filter((field) => verifyKeys.includes(field.key) && field.env);
+    const needed = connector.fields.filter((field) => connector.verifyKeys.includes(field.key) && field.env);
     const unset = needed.filter((field) => !io.env[field.env as string]);
     if (needed.length > 0 && unset.length === 0) {
       const values = Object.fromEntries(connector.fields.filter((field) => !field.secret && field.env && io.env[field.env]).map((field) => [field.key, io.env[field.env as string] as string]));

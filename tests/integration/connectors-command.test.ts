@@ -26,9 +26,10 @@ describe('connector-setup connectors', () => {
       'PINGONE_ENVIRONMENT_ID',
       'PINGONE_ADMIN_CLIENT_ID',
       'PINGONE_ADMIN_CLIENT_SECRET',
+      'PINGONE_ADMIN_PROFILE',
       'PINGONE_ADMIN_ENVIRONMENT_ID',
       'PINGONE_API_URL',
     ]);
-    expect(pingone?.flags.map((flag) => flag.flag)).toEqual(['--authorization-url <url>', '--create', '--dry-run', '--rotate', '--keep-previous <hours>', '--finish', '--secret-out <file>']);
+    expect(pingone?.flags.map((flag) => flag.flag)).toEqual(['--authorization-url <url>', '--create', '--dry-run', '--rotate', '--keep-previous <hours>', '--finish', '--save-admin', '--secret-out <file>']);
   });
 });

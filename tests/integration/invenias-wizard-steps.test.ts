@@ -46,18 +46,49 @@ function savedProfile(configDir: string) {
 }
 
 describe('connector-setup invenias, asked', () => {
-  test('a fresh API Key refused too: the account, not the key, is suspected; no third key is asked for', async () => {
+  test('a second API Key refused: both meanings are said, every answer is kept, and a third key creates the application', async () => {
+    const configDir = tempConfigDir();
+    const createsBefore = server.createRequests().length;
+    const result = await runInProcess(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
+      env: env(configDir),
+      // docs/partners.md I-CREATE-401: an expired key and an account that lost its licence or group both give 401.
+      answers: ['create', 'Second', 'OneYear', 'acme.cyclr.com', EXPIRED_KEY, true, EXPIRED_KEY, choose('Paste another API Key'), FAKE.inveniasApiKey, USERNAME, FAKE.inveniasPassword, 'done'],
+    });
+    expect(result.code).toBe(0);
+    expect(result.asked).toEqual([
+      'Application',
+      'Application Name',
+      'Expiration',
+      'Cyclr Service Domain',
+      'API Key',
+      'Create this application?',
+      'A fresh API Key',
+      'What now?',
+      'A fresh API Key',
+      'Username',
+      'Password',
+      'Take the values to Cyclr',
+    ]);
+    const said = result.stderr.replace(/\s+/g, ' ');
+    expect(said).toContain('Invenias refused this API Key too; nothing was created.');
+    expect(said).toContain('a key that expired (each lives 3 minutes from the double-click)');
+    expect(said).toContain('an account that can no longer use the API (its licence removed, disabled, or no longer in the System Administrator permission group)');
+    const created = server.createRequests().slice(createsBefore).map((request) => JSON.parse(request.body));
+    expect(created).toHaveLength(3);
+    expect(created.at(-1)).toEqual({ Expiration: 'OneYear', Name: 'Second', ReplyUrl: 'https://acme.cyclr.com/connector/callback', FlowType: 'ResourceOwner' });
+    expect(savedProfile(configDir).values.appName).toBe('Second');
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  });
+
+  test('a second API Key refused, then Quit: exit 1 with both meanings, nothing created', async () => {
     const createsBefore = server.createRequests().length;
     const result = await runInProcess(['invenias', '--base-url', server.origin, '--subdomain', 'acme'], {
       env: env(tempConfigDir()),
-      // docs/partners.md I-CREATE-401: a removed licence or permission group also gives 401, whatever the key.
-      answers: ['create', ENTER, ENTER, 'acme.cyclr.com', EXPIRED_KEY, true, EXPIRED_KEY],
+      answers: ['create', ENTER, ENTER, 'acme.cyclr.com', EXPIRED_KEY, true, EXPIRED_KEY, choose('Quit')],
     });
     expect(result.code).toBe(1);
-    expect(result.asked.filter((question) => question.includes('API Key'))).toEqual(['API Key', 'A fresh API Key']);
-    expect(result.stderr).toContain('Invenias refused a fresh API Key too; nothing was created.');
-    expect(result.stderr.replace(/\s+/g, ' ')).toContain('may have lost its licence or its System Administrator permission group');
     expect(result.stderr).toContain('[api_key_rejected]');
+    expect(result.stderr.replace(/\s+/g, ' ')).toContain('If more than 3 minutes passed since you double-clicked the API Key box');
     expect(server.createRequests().length).toBe(createsBefore + 2);
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });

@@ -90,13 +90,13 @@ describe('help', () => {
     for (const option of ['--profile', '--no-input', '--timeout', '--show-secrets']) expect(help.stdout).not.toContain(option);
     const refused = await runCli(['connectors', '--timeout', '5']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("unknown option '--timeout'");
+    expect(refused.stderr).toContain("✖ Unknown option '--timeout'. [usage]");
   });
 
   test('invenias --help and connectors name the defaults of the application name and expiration', async () => {
     const help = await runCli(['invenias', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('Application name (env INVENIAS_APP_NAME; default Integration)');
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain('Expiration (env INVENIAS_EXPIRATION; default FiveYears)');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('Expiration: OneYear, TwoYears or FiveYears (env INVENIAS_EXPIRATION; default FiveYears)');
     const listed = await runCli(['connectors']);
     expect(listed.stdout).toMatch(/--expiration, INVENIAS_EXPIRATION\s+How long the application lives: OneYear, TwoYears, FiveYears \(default FiveYears\)/);
   });

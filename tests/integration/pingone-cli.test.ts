@@ -178,7 +178,7 @@ describe('refused input: exit 2, a clear message, nothing sent', () => {
   test('an unknown connector and an unknown option: exit 2 saying what was wrong', async () => {
     const connector = await runCli(['pingon']);
     expect(connector.code).toBe(2);
-    expect(connector.stderr).toContain("unknown command 'pingon'");
+    expect(connector.stderr).toContain("✖ Unknown command 'pingon'. Did you mean pingone? [usage]");
     expect(connector.stderr).toContain('Supported connectors: pingone');
     const option = await runCli(['pingone', '--client-secret', FAKE.clientSecret]);
     expect(option.code).toBe(2);

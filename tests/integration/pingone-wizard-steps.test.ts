@@ -76,6 +76,27 @@ describe('connector-setup pingone, asked', () => {
     expect(savedSecret(configDir)).toBe(FAKE.clientSecret);
   });
 
+  test('"Try again" after a wrong secret sends it once more, with no countdown: a wrong secret does not settle', async () => {
+    const configDir = tempConfigDir();
+    const offered: string[] = [];
+    const before = server.tokenRequests().length;
+    const result = await runInProcess(['pingone', '--client-id', FAKE.clientId, ...AT_EU], {
+      env: env(configDir, { PINGONE_CLIENT_SECRET: FAKE.wrongSecret }),
+      answers: [
+        (question) => {
+          offered.push(question.choices?.[0]?.name ?? '');
+          return choose('Try again')(question);
+        },
+        choose('Quit'),
+      ],
+    });
+    expect(result.code).toBe(1);
+    expect(offered).toEqual(['Change the values I entered']);
+    expect(server.tokenRequests().length - before).toBe(2);
+    expect(result.slept).toEqual([]);
+    expect(result.stderr).not.toContain('Trying again in');
+  });
+
   test('a change PingOne applies only after a moment: "Try again" counts down and tries again until it works', async () => {
     appliedLate.roles = [];
     const configDir = tempConfigDir();

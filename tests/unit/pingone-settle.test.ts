@@ -76,7 +76,19 @@ describe('retryWhileSettling', () => {
     expect(run.tries()).toBe(1);
   });
 
-  test.each(['unauthorized_client', 'no_roles', 'invalid_client', 'app_disabled'])('%s settles like the authentication method', async (code) => {
+  test('a wrong secret is not resent after Try again: invalid_client is shown at once', async () => {
+    const error = new RejectedError('invalid_client', 'PingOne rejected the Client ID or Client Secret.');
+    const run = harness([error, 'ok']);
+    await expect(retryWhileSettling(run.attempt, run.options)).rejects.toBe(error);
+    expect(run.tries()).toBe(1);
+    expect(run.slept).toEqual([]);
+  });
+
+  test('invalid_client settles only while a secret this run was just issued applies', () => {
+    expect(pingone.settling?.whileNew).toEqual(['invalid_client']);
+  });
+
+  test.each(['unauthorized_client', 'no_roles', 'app_disabled'])('%s settles like the authentication method', async (code) => {
     const run = harness([new RejectedError(code, 'Not yet.'), 'ok']);
     await expect(retryWhileSettling(run.attempt, run.options)).resolves.toBe('token');
     expect(run.tries()).toBe(2);

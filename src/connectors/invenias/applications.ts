@@ -199,14 +199,16 @@ async function send(context: Pick<StepContext, 'http' | 'redactor' | 'warn'>, ur
 }
 
 /**
- * A fresh API Key refused as well: the key is not the problem (I-API-401-UNLICENSED lists a removed licence or
- * permission group as causes of 401), so asking for a third one would not help.
+ * Another API Key refused as well. Invenias answers 401 alike to a key that expired and to an account that may no
+ * longer use the API (I-CREATE-401: a removed licence, a disabled account, another permission group), so both are
+ * said: a slow paste is the likelier cause, and the account the one to check when a key pasted at once is refused.
  */
 export function freshKeyRefusedToo(error: RejectedError, operation: Operation): RejectedError {
   const nothing = operation === 'create' ? 'nothing was created' : 'the secret was not changed';
   return new RejectedError(
     error.code,
-    `Invenias refused a fresh API Key too; ${nothing}. The account that signed in to Swagger may have lost its licence or its System Administrator permission group.`,
+    `Invenias refused this API Key too; ${nothing}. Invenias answers the same to a key that expired (each lives 3 minutes from the double-click) ` +
+      'and to an account that can no longer use the API (its licence removed, disabled, or no longer in the System Administrator permission group).',
     HINTS.apiKeyRefusedAgain,
   );
 }

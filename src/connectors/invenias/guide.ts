@@ -63,7 +63,7 @@ export const HINTS = {
   userNotLicensed:
     'Ask your Invenias administrator to make this user licensed, enabled and a member of the System Administrator permission group (or use a user that is), then try again.',
   apiKeyRefusedAgain:
-    'Invenias also refuses API Keys when the account that signs in to Swagger is no longer licensed, enabled or in the System Administrator permission group. Ask your Invenias administrator to check that account, then run again with a fresh API Key.',
+    'If more than 3 minutes passed since you double-clicked the API Key box, get a new key and paste it at once. If a key pasted at once is refused, ask your Invenias administrator to check that the account that signs in to Swagger is licensed, enabled and in the System Administrator permission group.',
   /** The renewal may have replaced the secret without showing the new one. */
   renewAgain: ['Run ', RENEW, ' again with a fresh API Key to get a secret you can see.'],
   secretReplaced: ['The secret may have been replaced: run ', RENEW, ' again with a fresh API Key to get a secret you can see.'],

@@ -7,7 +7,7 @@ import type { Choice } from '../../core/terminal/prompts.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
-import { field, originOf, replyUrl } from './fields.js';
+import { VERIFY_KEYS, field, originOf, replyUrl } from './fields.js';
 import { HINTS } from './guide.js';
 import type { InveniasRequest } from './request.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
@@ -25,6 +25,7 @@ import {
   confirmRenew,
   declined,
   showIntro,
+  showRenewIntro,
   showSwaggerGuide,
   RENEW_STOPS_OLD_SECRET,
 } from './wizard.js';
@@ -32,10 +33,9 @@ import {
 /** How this run gets its application: create one, renew one, take one given, or reuse the profile's. */
 type Plan = 'create' | 'renew' | 'existing' | 'saved';
 
-/** The first API Key and one fresh one: a fresh key refused too points at the account, not the key. */
-const MAX_API_KEY_TRIES = 2;
+/** From the second refused API Key on, each refusal says what it can mean and the person chooses to go on or stop. */
+const EXPLAINED_FROM_TRY = 2;
 
-const VERIFY_KEYS = ['subdomain', 'clientId', 'clientSecret', 'username', 'password'] as const;
 const NEEDS: Record<Plan, readonly string[]> = {
   create: ['subdomain', 'apiKey', 'username', 'password', 'serviceDomain', 'appName', 'expiration'],
   renew: ['subdomain', 'apiKey', 'clientId', 'username', 'password', 'expiration'],
@@ -119,19 +119,36 @@ const FIX_HERE: Record<string, string> = {
   not_system_admin: 'Sign in to the Swagger page as a user in the System Administrator permission group, then paste that API Key below.',
 };
 
-/** Lets a person paste another API Key after a 401 (expired) or 403 (not an administrator); anything else ends the attempt. */
+/**
+ * Lets a person paste another API Key after a 401 (expired) or 403 (not an administrator), keeping every other
+ * answer; anything else ends the attempt. From the second refusal on, what it can mean is said and Quit is offered.
+ */
 async function freshKeyAfter(context: StepContext, error: unknown, tries: number, operation: Operation): Promise<string | undefined> {
   if (!context.interactive || !(error instanceof RejectedError)) return undefined;
   const fix = FIX_HERE[error.code];
   if (!fix) return undefined;
-  if (tries >= MAX_API_KEY_TRIES) throw error.code === 'api_key_rejected' ? freshKeyRefusedToo(error, operation) : error;
-  context.out.failure(error.withHint(fix), { code: false });
+  if (tries < EXPLAINED_FROM_TRY) {
+    context.out.failure(error.withHint(fix), { code: false });
+    return askApiKey(context, true);
+  }
+  const refused = error.code === 'api_key_rejected' ? freshKeyRefusedToo(error, operation) : error;
+  context.out.failure(refused, { code: false });
+  const kept = operation === 'create' ? 'the Name, Expiration and Service Domain are kept' : 'the Client ID and Expiration are kept';
+  const next = await context.prompt.select<'again' | 'quit'>({
+    message: 'What now?',
+    choices: [
+      { name: `Paste another API Key (${kept})`, value: 'again' },
+      { name: 'Quit', value: 'quit' },
+    ],
+  });
+  if (next === 'quit') throw refused;
   return askApiKey(context, true);
 }
 
-const introStep: Step = async (context, values) => {
+const introStep = (request: InveniasRequest): Step => async (context, values) => {
   if (!context.interactive) return;
-  showIntro(context);
+  if (request.renew) showRenewIntro(context);
+  else showIntro(context);
   return { values: await askOpen(context, [SUBDOMAIN], values) };
 };
 
@@ -290,8 +307,7 @@ function nextMoves(values: Values): Choice<NextMove>[] {
 
 /** Invenias' steps for what the command line asks (request.ts). */
 export const invenias = (request: InveniasRequest): ConnectorSteps => ({
-  setup: [introStep, planStep(request)],
-  verifyKeys: VERIFY_KEYS,
+  setup: [introStep(request), planStep(request)],
   tokenRequest,
   diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
   afterToken: checkApiCall,

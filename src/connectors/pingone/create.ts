@@ -2,12 +2,12 @@
 // (management.ts). A secret PingOne issues is a step result the runner saves before anything else happens; the
 // token check Cyclr depends on follows, retried while the new application, its roles or its secret settle.
 import type { Question, Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
-import { CliError, InputError, RejectedError, UnreachableError } from '../../core/errors.js';
+import { CliError, InputError, InterruptedError, RejectedError, UnreachableError } from '../../core/errors.js';
 import { type Hint, PROFILE, command, joinHints } from '../../core/hint.js';
 import { missingInputs } from '../../core/run/resolve.js';
-import { askField, askOpen } from '../../core/run/wizard.js';
+import { askField, askOpen, givenExplicitly } from '../../core/run/wizard.js';
 import { DEFAULT_ROLES } from './guide.js';
-import { parseRoleNames, pingoneFields } from './fields.js';
+import { DEFAULT_ADMIN_PROFILE, parseRoleNames, pingoneFields } from './fields.js';
 import type { PingOneRequest } from './request.js';
 import { type AdminCredentials, type ApplicationSummary, type PlannedRequest, ManagementApi, ManagementRateLimited, adminToken, apiOriginFor, plannedCreate } from './management.js';
 import { parseRetryAfter } from '../../core/net/http.js';
@@ -100,6 +100,15 @@ async function managed<T>(context: StepContext, name: string, work: () => Promis
   }
 }
 
+/** Ctrl+C during a call that changes PingOne: the run says what may have changed and the command that picks it up. */
+async function changing<T>(work: () => Promise<T>, interrupted: () => InterruptedError): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof InterruptedError ? interrupted() : error;
+  }
+}
+
 /** In the wizard: the environment to create the application in, when not given (a pasted URL answers both). */
 const TARGET_QUESTIONS: readonly Question[] = [
   { key: 'authDomain', ask: askAuthDomain },
@@ -107,10 +116,64 @@ const TARGET_QUESTIONS: readonly Question[] = [
 ];
 
 /** In the wizard: the admin worker's Client ID and Secret, when not given by flag, stdin or environment. */
-const ADMIN_QUESTIONS: readonly Question[] = [
-  askField(field('adminClientId')),
-  askField(field('adminClientSecret'), { message: "Admin worker's Client Secret (used for this run only, never saved)" }),
-];
+function adminQuestions(keptIn: string | undefined): readonly Question[] {
+  return [
+    askField(field('adminClientId')),
+    askField(field('adminClientSecret'), {
+      message: keptIn === undefined ? "Admin worker's Client Secret (used for this run only, never saved)" : `Admin worker's Client Secret (kept in profile "${keptIn}")`,
+    }),
+  ];
+}
+
+/**
+ * The admin worker kept in the profile this one names (--admin-profile, saved by --save-admin), unless it was given
+ * for this run: its Client ID, Secret and environment.
+ */
+async function keptAdmin(context: StepContext, values: Values): Promise<Values> {
+  const name = values.adminProfile;
+  if (name === undefined || givenExplicitly(context, 'adminClientSecret')) return {};
+  const profile = await context.profiles.get(name);
+  if (!profile) {
+    throw new InputError('profile_not_found', `No PingOne profile "${name}" keeps the admin worker (--admin-profile ${name}).`, [
+      'Pass the admin worker (PINGONE_ADMIN_CLIENT_ID and PINGONE_ADMIN_CLIENT_SECRET), and add --save-admin to keep it there: ',
+      command('pingone', '--rotate', '--save-admin', PROFILE),
+      '.',
+    ]);
+  }
+  const clientId = profile.values.clientId;
+  const secret = profile.secrets.clientSecret;
+  // Another admin worker named for this run: the kept secret is not its secret.
+  if (clientId === undefined || secret === undefined || (givenExplicitly(context, 'adminClientId') && values.adminClientId !== clientId)) return {};
+  const environmentId = givenExplicitly(context, 'adminEnvironmentId') ? undefined : profile.values.environmentId;
+  return { adminClientId: clientId, adminClientSecret: secret, ...(environmentId ? { adminEnvironmentId: environmentId } : {}) };
+}
+
+/** The admin worker for this run: given, else kept (--admin-profile), else asked in the wizard; exit 2 when missing. */
+async function adminWorker(context: StepContext, values: Values, saveAdmin: boolean, why: string): Promise<Values> {
+  const keptIn = saveAdmin ? (values.adminProfile ?? DEFAULT_ADMIN_PROFILE) : undefined;
+  if (keptIn === context.profileName) {
+    throw new InputError('invalid_input', `--save-admin needs a profile of its own: "${keptIn}" is the profile of the application.`, 'Name another with --admin-profile NAME.');
+  }
+  let answers = await keptAdmin(context, values);
+  if (context.interactive) {
+    const open = adminQuestions(keptIn).filter((question) => !(question.key in answers));
+    answers = { ...answers, ...(await askOpen(context, open, { ...values, ...answers })) };
+  }
+  requireKeys(context, { ...values, ...answers }, ['adminClientId', 'adminClientSecret'], why);
+  return keptIn === undefined ? answers : { ...answers, adminProfile: keptIn };
+}
+
+/** --save-admin: the admin worker, proven by its token, kept as a PingOne profile of its own (a verify checks it too). */
+async function saveAdmin(context: StepContext, values: Values): Promise<void> {
+  const name = values.adminProfile;
+  if (name === undefined) return;
+  const admin = adminOf(values);
+  await context.profiles.update(name, {
+    values: { clientId: admin.clientId, authDomain: admin.authDomain, environmentId: admin.environmentId },
+    secrets: { clientSecret: admin.clientSecret },
+  });
+  context.out.say(`Saved the admin worker ${admin.clientId} in profile "${name}"; --create and --rotate of profile "${context.profileName}" use it from now on.`);
+}
 
 function printRequests(context: StepContext, requests: readonly PlannedRequest[]): void {
   for (const request of requests) {
@@ -131,25 +194,25 @@ function secretNotSaved(applicationId: string, reason: string, keptAt: string | 
   return new CliError(
     'secret_not_saved',
     `PingOne issued a Client Secret for application ${applicationId}, but it could not be saved: ${reason}${keptAt ? ` ${keptAt}.` : ''}`,
-    ['Fix the config directory, then run ', command('pingone', '--create', PROFILE), ` again: it reuses application ${applicationId} and reads its secret again.`],
+    ['Once the profile can be saved, run ', command('pingone', '--create', PROFILE), ` again: it reuses application ${applicationId} and reads its secret again.`],
     1,
   );
 }
 
 /** The Worker app for Cyclr, made (or found) through the Management API: docs/contract.md "PingOne: create the Worker app". */
-export const createStep = (request: Pick<PingOneRequest, 'dryRun'>): Step => async (context, values) => {
+export const createStep = (request: Pick<PingOneRequest, 'dryRun' | 'saveAdmin'>): Step => async (context, values) => {
   let answers: Values = {};
   const current = (): Values => ({ ...values, ...answers });
   if (context.interactive) answers = await askOpen(context, TARGET_QUESTIONS, values);
   requireKeys(context, current(), ['authDomain', 'environmentId'], ' (the environment to create the application in)');
-  if (context.interactive) answers = { ...answers, ...(await askOpen(context, ADMIN_QUESTIONS, current())) };
-  requireKeys(context, current(), ['adminClientId', 'adminClientSecret'], ' (an admin worker creates the application)');
+  answers = { ...answers, ...(await adminWorker(context, current(), request.saveAdmin, ' (an admin worker creates the application)')) };
   const name = current().appName ?? 'Cyclr';
   const roleNames = parseRoleNames(current().roles ?? '');
   const environmentId = current().environmentId ?? '';
   apiOrigin(current());
 
   const api = await signIn(context, current());
+  if (request.saveAdmin) await saveAdmin(context, current());
   const applications = await managed(context, `Applications of environment ${environmentId}`, () => api.applications());
   const roles = await managed(context, `Roles ${roleNames.join(', ')}`, () => api.roles(roleNames));
   const found = reusable(current(), applications, name);
@@ -181,27 +244,47 @@ export const createStep = (request: Pick<PingOneRequest, 'dryRun'>): Step => asy
 
   let application = found;
   if (!application) {
-    const created = await managed(context, `Creating Worker application ${name}`, () => api.createApplication(name));
+    const created = await changing(
+      () => managed(context, `Creating Worker application ${name}`, () => api.createApplication(name)),
+      () =>
+        new InterruptedError(`Interrupted while PingOne was creating application ${name}: it may exist now.`, [
+          'Run ',
+          command('pingone', '--create', '--app-name', name, PROFILE),
+          ': it finds the application by its name and reuses it, never a second one.',
+        ]),
+    );
     application = created;
   }
   const app = application;
-  const held = found ? await managed(context, 'Roles the application holds', () => api.roleIdsOf(app.id)) : [];
-  for (const role of roles) {
-    if (held.includes(role.id)) continue;
-    await managed(context, `Granting ${role.name}`, () => api.grantRole(app.id, role));
-  }
-  const secret = await managed(context, 'Reading the Client Secret', () => api.readSecret(app.id));
-  const staleRotation = context.saved?.values.previousSecretExpiresAt !== undefined && context.saved.values.applicationId !== app.id;
+  // From here the application is in PingOne, and the profile names it only once its secret is saved.
+  const read = await changing(
+    async () => {
+      const held = found ? await managed(context, 'Roles the application holds', () => api.roleIdsOf(app.id)) : [];
+      for (const role of roles) {
+        if (held.includes(role.id)) continue;
+        await managed(context, `Granting ${role.name}`, () => api.grantRole(app.id, role));
+      }
+      return managed(context, 'Reading the Client Secret', () => api.readSecrets(app.id));
+    },
+    () =>
+      new InterruptedError(`Interrupted. Application ${app.id} (${app.name}) is in PingOne, but not saved in profile "${context.profileName}" yet.`, [
+        'Run ',
+        command('pingone', '--create', '--client-id', app.id, PROFILE),
+        ': it reuses the application, grants the roles it lacks and reads its secret.',
+      ]),
+  );
+  // What PingOne says of a previous secret is what the profile records (a rotation interrupted, or finished elsewhere).
+  const previousSecretExpiresAt = read.previousExpiresAt ?? (context.saved?.values.previousSecretExpiresAt !== undefined ? new Date(context.clock.now()).toISOString() : undefined);
   return {
     values: {
       ...answers,
       applicationId: app.id,
       clientId: app.id,
-      clientSecret: secret,
-      ...(staleRotation ? { previousSecretExpiresAt: new Date(context.clock.now()).toISOString() } : {}),
+      clientSecret: read.secret,
+      ...(previousSecretExpiresAt ? { previousSecretExpiresAt } : {}),
     },
     keep: {
-      with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'apiUrl'],
+      with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'adminProfile', 'apiUrl'],
       expiresOn: null,
       saidAs: `Saved application ${app.id} and its Client Secret in profile "${context.profileName}".`,
       notSaved: (reason, keptAt) => secretNotSaved(app.id, reason, keptAt),
@@ -229,7 +312,7 @@ function stillAhead(context: Pick<StepContext, 'clock'>, moment: string | undefi
 }
 
 /** A new secret, the previous one kept for --keep-previous hours: docs/contract.md "Rotating a secret". */
-export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviousHours'>): Step => async (context, values) => {
+export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviousHours' | 'saveAdmin'>): Step => async (context, values) => {
   const { finish, keepPreviousHours: hours } = request;
   requireKeys(context, values, ['authDomain', 'environmentId'], ' (the environment of the application)');
   const applicationId = applicationOf(context, values, finish ? 'finish' : 'rotate');
@@ -239,10 +322,8 @@ export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviou
     context.out.say(`Nothing to finish: the previous Client Secret of application ${applicationId} already stopped working at ${previousUntil}.`);
     return { values: { applicationId } };
   }
-  let answers: Values = {};
-  if (context.interactive) answers = await askOpen(context, ADMIN_QUESTIONS, values);
+  const answers = await adminWorker(context, values, request.saveAdmin, ' (an admin worker rotates the secret)');
   const current = { ...values, ...answers };
-  requireKeys(context, current, ['adminClientId', 'adminClientSecret'], ' (an admin worker rotates the secret)');
   apiOrigin(current);
   if (!finish && current.clientSecret === undefined && context.interactive) {
     context.out.warn(`Profile "${context.profileName}" holds no Client Secret: after the rotation only the new one will be known.`);
@@ -260,18 +341,35 @@ export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviou
     if (!(await context.prompt.confirm({ message, default: !finish }))) throw new InputError('cancelled', 'Stopped before changing anything in PingOne; nothing was sent.', 'Run the command again when you are ready.');
   }
   const api = await signIn(context, current);
+  if (request.saveAdmin) await saveAdmin(context, current);
   if (finish) {
-    await managed(context, 'Dropping the previous Client Secret', () => api.dropPreviousSecret(applicationId));
+    await changing(
+      () => managed(context, 'Dropping the previous Client Secret', () => api.dropPreviousSecret(applicationId)),
+      () =>
+        new InterruptedError(`Interrupted while PingOne was dropping the previous Client Secret of application ${applicationId}: it may still work.`, [
+          'Run ',
+          command('pingone', '--rotate', '--finish', PROFILE),
+          ' again to be sure.',
+        ]),
+    );
     context.out.say(`The previous Client Secret of application ${applicationId} no longer works.`);
     return { values: { ...answers, applicationId, previousSecretExpiresAt: new Date(context.clock.now()).toISOString() } };
   }
   const expiresAt = new Date(context.clock.now() + hours * 3_600_000).toISOString();
-  const rotated = await managed(context, 'Rotating the Client Secret', () => api.rotateSecret(applicationId, expiresAt));
+  const rotated = await changing(
+    () => managed(context, 'Rotating the Client Secret', () => api.rotateSecret(applicationId, expiresAt)),
+    () =>
+      new InterruptedError(`Interrupted while PingOne was rotating the Client Secret of application ${applicationId}: it may have a new one now.`, [
+        `If it has, the secret saved in profile "${context.profileName}" keeps working until ${expiresAt}. Run `,
+        command('pingone', '--create', PROFILE),
+        ' (not --rotate, which would end that overlap): it reads the current secret and saves it.',
+      ]),
+  );
   const overlap = stillAhead(context, rotated.previousExpiresAt) ? `The previous secret still works until ${rotated.previousExpiresAt}. ` : 'The previous secret no longer works. ';
   return {
     values: { ...answers, applicationId, clientId: applicationId, clientSecret: rotated.secret, previousSecretExpiresAt: rotated.previousExpiresAt },
     keep: {
-      with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'apiUrl'],
+      with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'adminProfile', 'apiUrl'],
       expiresOn: null,
       saidAs: `Saved the new Client Secret of application ${applicationId} in profile "${context.profileName}".`,
       // Rotating again would end the overlap Cyclr relies on: the new secret is read again instead.
@@ -279,7 +377,7 @@ export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviou
         new CliError(
           'secret_not_saved',
           `PingOne issued a new Client Secret for application ${applicationId}, but it could not be saved: ${reason}${keptAt ? ` ${keptAt}.` : ''}`,
-          [`${overlap}Fix the config directory, then run `, command('pingone', '--create', PROFILE), ` (not --rotate): it reuses application ${applicationId} and reads its new secret again.`],
+          [`${overlap}Once the profile can be saved, run `, command('pingone', '--create', PROFILE), ` (not --rotate): it reuses application ${applicationId} and reads its new secret again.`],
           1,
         ),
     },
@@ -298,10 +396,11 @@ export function rotationWarning(context: Pick<StepContext, 'clock'>, values: Val
  * A Worker app refused for having no roles, with admin credentials at hand: its role assignments are listed to say
  * which of the roles Cyclr needs it lacks. Anything failing here leaves the refusal as it was.
  */
-export async function namingMissingRoles(context: StepContext, values: Values, refusal: CliError): Promise<CliError> {
-  const applicationId = values.applicationId ?? values.clientId;
-  if (!values.adminClientId || !values.adminClientSecret || applicationId === undefined) return refusal;
+export async function namingMissingRoles(context: StepContext, given: Values, refusal: CliError): Promise<CliError> {
+  const applicationId = given.applicationId ?? given.clientId;
   try {
+    const values = { ...given, ...(await keptAdmin(context, given)) };
+    if (!values.adminClientId || !values.adminClientSecret || applicationId === undefined) return refusal;
     const api = await signIn(context, values);
     const held = await context.check("The application's roles", () => api.roleIdsOf(applicationId));
     const wanted = await api.roles(parseRoleNames(values.roles ?? DEFAULT_ROLES.join(',')));

@@ -1,7 +1,7 @@
 import type { Connector, ConnectorOptions } from '../../core/run/connector.js';
 import { InputError, quoteValue } from '../../core/errors.js';
 import { command } from '../../core/hint.js';
-import { DEFAULT_KEEP_PREVIOUS_HOURS, keepPreviousHours, parseAuthorizationUrl, pingoneFields } from './fields.js';
+import { DEFAULT_ADMIN_PROFILE, DEFAULT_KEEP_PREVIOUS_HOURS, keepPreviousHours, parseAuthorizationUrl, pingoneFields } from './fields.js';
 import { CYCLR_LOCATION } from './guide.js';
 import { readPingOneRequest } from './request.js';
 
@@ -11,6 +11,7 @@ export const pingoneDefinition: Connector = {
   summary: 'Worker application, client credentials (Client Secret Post)',
   fields: pingoneFields,
   cyclrLocation: CYCLR_LOCATION,
+  verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   extraFlags: [
     { flags: '--authorization-url <url>', description: "the console's AUTHORIZATION URL: gives Auth Domain and Environment ID" },
     { flags: '--create', description: "create the Worker app through the Management API (needs an admin worker's credentials)" },
@@ -18,6 +19,7 @@ export const pingoneDefinition: Connector = {
     { flags: '--rotate', description: "give the saved application a new secret, keeping the previous one for --keep-previous hours" },
     { flags: '--keep-previous <hours>', description: `with --rotate: hours the previous secret keeps working (default ${DEFAULT_KEEP_PREVIOUS_HOURS}, 1 to 720)` },
     { flags: '--finish', description: 'with --rotate: drop the previous secret now (once Cyclr has the new one)' },
+    { flags: '--save-admin', description: `with --create or --rotate: keep the admin worker (its secret in the secret store) in a profile of its own, --admin-profile (default ${DEFAULT_ADMIN_PROFILE}), for the next run` },
     { flags: '--secret-out <file>', description: 'with --create or --rotate: where the new secret goes (a new file, mode 0600) if the profile cannot keep it' },
   ],
   prepareOptions(options): Record<string, string> {
@@ -55,6 +57,10 @@ function checkModes(options: ConnectorOptions): void {
   if (given('secretOut') && !given('create') && !given('rotate')) {
     throw new InputError('invalid_input', '--secret-out goes with --create or --rotate: only they make PingOne issue a secret.', [command('pingone', '--rotate', '--secret-out', 'FILE')]);
   }
+  if (given('saveAdmin') && !given('create') && !given('rotate')) {
+    throw new InputError('invalid_input', '--save-admin goes with --create or --rotate: only they use an admin worker.', [command('pingone', '--rotate', '--save-admin')]);
+  }
+  if (given('saveAdmin') && given('dryRun')) throw new InputError('invalid_input', '--dry-run saves nothing; drop --save-admin (or --dry-run).');
   for (const [companion, of] of [['dryRun', 'create'], ['keepPrevious', 'rotate'], ['finish', 'rotate']] as const) {
     if (given(companion) && !given(of)) throw new InputError('invalid_input', `${flag(companion)} goes with --${of}.`, [command('pingone', `--${of}`, flag(companion), ...(companion === 'keepPrevious' ? ['HOURS'] : []))]);
   }

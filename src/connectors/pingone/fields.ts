@@ -3,6 +3,10 @@ import type { ConnectorOptions } from '../../core/run/connector.js';
 import { InputError, quoteValue } from '../../core/errors.js';
 import { parseHostPort, parseOrigin, parseRequiredText, parseUuid } from '../../core/run/validate.js';
 import { DEFAULT_APP_NAME, DEFAULT_ROLES } from './guide.js';
+import { parseProfileName } from '../../core/store/profile-store.js';
+
+/** Where --save-admin keeps the admin worker unless --admin-profile names another profile. */
+export const DEFAULT_ADMIN_PROFILE = 'admin';
 
 /** PingOne's regional auth domains, as the Cyclr setup page lists them. */
 export const REGIONS = [
@@ -41,6 +45,7 @@ export const pingoneFields: readonly FieldSpec[] = [
     cyclrOrder: 3,
     description: 'host[:port] of the AUTHORIZATION URL, e.g. auth.pingone.eu',
     example: 'auth.pingone.eu',
+    form: 'host[:port], e.g. auth.pingone.eu',
     choices: REGIONS.map((region) => region.authDomain),
   }),
   {
@@ -89,6 +94,22 @@ export const pingoneFields: readonly FieldSpec[] = [
       description: "The admin worker's Client Secret (never saved, except with --save-admin into a profile of its own)",
     }),
     transient: true,
+  },
+  {
+    key: 'adminProfile',
+    label: "Admin worker's profile",
+    flag: '--admin-profile',
+    env: 'PINGONE_ADMIN_PROFILE',
+    setupOnly: true,
+    description: `The PingOne profile that keeps the admin worker (--save-admin saves it there, default ${DEFAULT_ADMIN_PROFILE}); --create and --rotate read it`,
+    parse: (raw) => {
+      try {
+        return parseProfileName(raw.trim());
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        throw new InputError(error.code, `Admin worker's profile: ${error.message}`, error.hint);
+      }
+    },
   },
   {
     key: 'adminEnvironmentId',

@@ -1,10 +1,11 @@
 // PingOne as steps: the Worker app checklist and the questions (setup), the token request as Cyclr sends it, and
 // the diagnosis of a refusal. Core runs them, verifies, saves and renders.
-import type { ConnectorSteps, Step } from '../../core/run/connector.js';
+import type { ConnectorSteps, NextMove, Step, Values } from '../../core/run/connector.js';
+import type { Choice } from '../../core/terminal/prompts.js';
 import { PROFILE, command } from '../../core/hint.js';
-import { InterruptedError } from '../../core/errors.js';
+import { type CliError, InterruptedError } from '../../core/errors.js';
 import { createStep, namingMissingRoles, rotateStep, rotationWarning } from './create.js';
-import { diagnoseRefusal, tokenRequest } from './token.js';
+import { InOtherRegion, diagnoseRefusal, tokenRequest } from './token.js';
 import { askOpen } from '../../core/run/wizard.js';
 import type { PingOneRequest } from './request.js';
 import { QUESTIONS, showChecklist } from './wizard.js';
@@ -34,11 +35,22 @@ const planStep = (request: PingOneRequest): Step => async (context, values) => {
   return { next: [way === 'create' ? createStep(request) : consoleStep] };
 };
 
+/** Refusals fixed by changing what was typed, not a console setting: changing the values comes first. */
+const FIXED_BY_VALUES = ['invalid_client', 'environment_not_found'];
+
+/** After a refusal: the fix the diagnosis found first, then the likeliest of changing the values or the console. */
+function nextMoves(_values: Values, refusal: CliError): Choice<NextMove>[] {
+  const retry: Choice<NextMove> = { name: 'Try again (after changing the setting in the PingOne console)', value: 'retry' };
+  const change: Choice<NextMove> = { name: 'Change the values I entered', value: 'edit' };
+  const quit: Choice<NextMove> = { name: 'Quit', value: 'quit' };
+  if (refusal instanceof InOtherRegion) return [{ name: `Use ${refusal.authDomain} and try again`, value: { use: { authDomain: refusal.authDomain } } }, change, quit];
+  return FIXED_BY_VALUES.includes(refusal.code) ? [change, retry, quit] : [retry, change, quit];
+}
+
 /** PingOne's steps for what the command line asks (request.ts). */
 export const pingone = (request: PingOneRequest): ConnectorSteps => ({
   setup: [planStep(request)],
   questions: QUESTIONS,
-  verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   tokenRequest,
   async diagnose(context, refusal, values) {
     const error = await diagnoseRefusal(context, refusal, values);
@@ -54,12 +66,14 @@ export const pingone = (request: PingOneRequest): ConnectorSteps => ({
     const warning = rotationWarning(context, values);
     if (warning) context.warn(warning);
   },
-  nextMoves: () => [
-    { name: 'Try again (after changing the setting in the PingOne console)', value: 'retry' },
-    { name: 'Change the values I entered', value: 'edit' },
-    { name: 'Quit', value: 'quit' },
-  ],
+  nextMoves,
+  async edit(context, values, refusal) {
+    // Found in another region: the questions start there, so Enter keeps the region that holds the environment.
+    const start = refusal instanceof InOtherRegion ? { ...values, authDomain: refusal.authDomain } : values;
+    return askOpen(context, QUESTIONS, start, true);
+  },
   // PingOne applies console changes with a delay: its own Go SDK retries "Unsupported authentication method" for this
-  // reason (docs/partners.md P-SETTLE). Four tries over 14 s; a wrong environment or region does not settle by waiting.
-  settling: { codes: ['wrong_auth_method', 'unauthorized_client', 'no_roles', 'invalid_client', 'app_disabled'], waitsSeconds: [2, 4, 8] },
+  // reason (docs/partners.md P-SETTLE). Four tries over 14 s; a wrong environment or region does not settle by waiting,
+  // and a wrong secret is not resent: invalid_client is retried only while a secret this run was just issued applies.
+  settling: { codes: ['wrong_auth_method', 'unauthorized_client', 'no_roles', 'app_disabled'], whileNew: ['invalid_client'], waitsSeconds: [2, 4, 8] },
 });

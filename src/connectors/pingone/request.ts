@@ -14,6 +14,8 @@ export interface PingOneRequest {
   readonly finish: boolean;
   /** --keep-previous HOURS (with --rotate): how long the previous secret keeps working. */
   readonly keepPreviousHours: number;
+  /** --save-admin (with --create or --rotate): the admin worker is kept in a profile of its own (--admin-profile). */
+  readonly saveAdmin: boolean;
 }
 
 export function readPingOneRequest(options: ConnectorOptions): PingOneRequest {
@@ -23,5 +25,6 @@ export function readPingOneRequest(options: ConnectorOptions): PingOneRequest {
     rotate: options.rotate === true,
     finish: options.finish === true,
     keepPreviousHours: keepPreviousHours(options),
+    saveAdmin: options.saveAdmin === true,
   };
 }

@@ -33,6 +33,16 @@ export function tokenRequest(values: Values): TokenRequest & { checkName: string
   };
 }
 
+/** The environment answers in another region: the Auth Domain that holds it, so the wizard can offer to use it. */
+export class InOtherRegion extends RejectedError {
+  constructor(
+    message: string,
+    readonly authDomain: string,
+  ) {
+    super('environment_in_other_region', message, otherRegionHint(authDomain));
+  }
+}
+
 /** PingOne's answer to a refused token request, as one of our errors. */
 export function diagnose(answer: TokenRefusal, credentials: PingOneCredentials): CliError {
   if (answer.kind === 'oauth_error') {
@@ -99,10 +109,9 @@ async function locate(context: Pick<StepContext, 'http' | 'check'>, credentials:
       findOtherRegion(context.http, authDomain, environmentId),
     );
     if (found) {
-      return new RejectedError(
-        'environment_in_other_region',
+      return new InOtherRegion(
         `Environment ${environmentId} is not in ${homeRegion.region} (${authDomain}): it is in ${found.region}, at ${found.authDomain}.${said}`,
-        otherRegionHint(found.authDomain),
+        found.authDomain,
       );
     }
   }

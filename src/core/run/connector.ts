@@ -9,7 +9,7 @@ import type { Hint } from '../hint.js';
 import type { Http } from '../net/http.js';
 import type { TokenAnswer, TokenRefusal, TokenRequest } from '../net/oauth.js';
 import type { RunOutput } from '../terminal/run-output.js';
-import type { ProfileWithSecrets } from '../store/profile-store.js';
+import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice, Prompter } from '../terminal/prompts.js';
 import type { Settling } from './settle.js';
 import type { Redactor } from '../redact.js';
@@ -40,12 +40,21 @@ export interface StepContext {
   readonly clock: Clock;
   /** The profile as saved before this run. */
   readonly saved: ProfileWithSecrets | undefined;
+  /** This connector's other saved profiles (an admin worker kept with --save-admin), through the run's store. */
+  readonly profiles: ConnectorProfiles;
   /** Where each resolved value came from (flags, stdin, env, profile, default). */
   readonly sources: Readonly<Record<string, ValueSource>>;
   /** Runs one network check with a progress line, and records its name, outcome and time in the run's result. */
   check<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** A warning for the run's result (printed with it, and in its JSON); its commands are completed with the run's profile. */
   warn(text: Hint): void;
+}
+
+/** A connector's saved profiles by name: secrets read (a vault reference resolved) and known to the redactor. */
+export interface ConnectorProfiles {
+  get(name: string): Promise<ProfileWithSecrets | undefined>;
+  /** Written as a setup writes its own profile: atomically, under the lock, secrets in the run's secret store. */
+  update(name: string, change: ProfileChange): Promise<void>;
 }
 
 /** What a wizard question may use. */
@@ -69,6 +78,8 @@ export interface ConnectorInfo {
   readonly fields: readonly FieldSpec[];
   /** Where the values go in Cyclr. */
   readonly cyclrLocation: string;
+  /** The keys the token check needs (all reported at once when missing): what a verify, an import or CI must have. */
+  readonly verifyKeys: readonly string[];
   /**
    * For partners whose applications expire: how to renew one (the hint of `app_expired` and `expiring_soon`); its
    * command is completed with the run's profile.
@@ -129,14 +140,12 @@ export interface StepResult {
 
 export type Step = (context: StepContext, values: Values) => Promise<StepResult | void>;
 
-/** A "What now?" answer after a refusal. */
-export type NextMove = 'retry' | 'edit' | 'quit';
+/** A "What now?" answer after a refusal: try again, change the values, stop, or take the values a diagnosis found and try. */
+export type NextMove = 'retry' | 'edit' | 'quit' | { readonly use: Values };
 
 export interface ConnectorSteps {
   /** The wizard: guide, collect, create where the partner allows it. Without a terminal the steps only check. */
   setup: readonly Step[];
-  /** The keys the token check needs (all reported at once when missing). */
-  verifyKeys: readonly string[];
   /** The request Cyclr sends for a token, built from the run's values. */
   tokenRequest(values: Values): TokenRequest & { checkName: string };
   /** Refines core's reading of a refusal (RFC 6749 codes) with what this partner means by it. */

@@ -29,6 +29,8 @@ export interface FieldSpec {
   description: string;
   /** What a value looks like, shown in a hint when one is refused (`auth.pingone.eu`). */
   example?: string;
+  /** The form its flag takes, when the label does not say it: `--help` shows it after the label. */
+  form?: string;
   /**
    * Says where the credentials go (Invenias' subdomain and base URL; PingOne's Auth Domain and Environment ID): these
    * are resolved as one unit, so a location given for this run is never completed with another from the profile.

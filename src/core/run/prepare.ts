@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import type { FieldSpec } from './fields.js';
 import type { RunOutcome } from '../outcome.js';
 import { proveSecretOut } from '../store/config-dir.js';
-import { parseProfileName } from '../store/profile-store.js';
+import { chosenProfileName } from '../store/profile-store.js';
 import type { RunOutput } from '../terminal/run-output.js';
 import { type NotAsked, allGiven, stdinField } from './resolve.js';
 import { type ProfileWriter, type RunInput, asCliError, failedBeforeRun, fieldSources, namedValues, runSetup, runVerify } from './runner.js';
@@ -17,7 +17,7 @@ export interface RunRequest {
   connector: Connector;
   /** setup: the wizard (or its checks without a terminal), then save; verify: the checks alone, no prompts. */
   mode: 'setup' | 'verify';
-  /** The profile as named on the command line (checked here); undefined is `default`. */
+  /** The profile as named on the command line (checked here); undefined is CONNECTOR_SETUP_PROFILE of `env`, else `default`. */
   profile: string | undefined;
   /** The connector's own flags as given; none for a profile of a batch (only the saved profile counts). */
   flags: ConnectorOptions;
@@ -29,8 +29,11 @@ export interface RunRequest {
   secretOut?: string;
   /** Reads the line of the one --*-stdin flag given. */
   readStdin?(field: FieldSpec): Promise<string>;
-  /** The failure when the profile is not saved; without it, a run starts from nothing. */
-  whenMissing?(profileName: string): InputError;
+  /**
+   * The failure when the profile is not saved (`named`: the command line or CONNECTOR_SETUP_PROFILE named it);
+   * without one, a run starts from nothing.
+   */
+  whenMissing?(profileName: string, named: boolean): InputError | undefined;
   /** The non-secret values a failure names before any are resolved (a batch: those the profile was listed with). */
   named?: Record<string, string>;
   /** Where the steps' human text goes; a batch keeps each profile's quiet. */
@@ -61,13 +64,15 @@ function writerFor(session: Session, connector: Connector, profileName: string, 
 
 async function prepareRun(session: Session, request: RunRequest, known: Known): Promise<RunInput> {
   const { connector, mode } = request;
+  const chosen = chosenProfileName(request.profile, request.env);
   // A bad --timeout is reported like any other bad input, in the run's own JSON document.
   if (session.optionError) throw session.optionError;
   const verify = mode === 'verify';
   if (verify && request.secretOut !== undefined) {
     throw new InputError('invalid_input', '--secret-out keeps a secret a setup is issued; --verify issues none, so drop --secret-out.');
   }
-  const profileName = parseProfileName(request.profile ?? 'default');
+  const profileName = chosen.name;
+  const missingFails = request.whenMissing?.(profileName, chosen.explicit);
   const interactive = !verify && session.canPrompt;
   // --verify in a terminal that could ask is worth naming; without one, passing the values is the only way.
   const notAsked: NotAsked | undefined = request.batch ? 'never' : verify ? (session.canPrompt ? 'verify' : 'never') : session.notAsked;
@@ -79,11 +84,11 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   const steps = await connector.load(given);
   // `--verify --no-save` with every value it needs given for the run needs no profile: none is read (a damaged or
   // unreachable profile directory does not stop it).
-  const needsNoProfile = verify && !request.save && !request.whenMissing && allGiven(connector.fields, steps.verifyKeys, options, request.env, fromStdin);
+  const needsNoProfile = verify && !request.save && !missingFails && allGiven(connector.fields, connector.verifyKeys, options, request.env, fromStdin);
   const saved = needsNoProfile ? undefined : await session.store.get(connector.name, profileName);
-  if (!saved && request.whenMissing) {
+  if (!saved && missingFails) {
     known.profile = profileName;
-    throw request.whenMissing(profileName);
+    throw missingFails;
   }
   known.profile = !request.save && !verify ? null : profileName;
   const resolved = await session.resolve({

@@ -169,11 +169,13 @@ async function checkToken(context: StepContext, steps: ConnectorSteps, values: V
 }
 
 /** "Try again" right after a console change: the partner may still answer from the old settings for a while. */
-function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, values: Values, expiresOn: string | null): Promise<void> {
+function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, values: Values, expiresOn: string | null, justIssued: boolean): Promise<void> {
   const attempt = (): Promise<void> => checkToken(context, steps, values, expiresOn);
   if (!steps.settling) return attempt();
+  const { codes, whileNew = [], waitsSeconds } = steps.settling;
   return retryWhileSettling(attempt, {
-    ...steps.settling,
+    codes: justIssued ? [...codes, ...whileNew] : codes,
+    waitsSeconds,
     sleep: (ms) => context.clock.sleep(ms, context.signal),
     tick: (left, nextTry, tries) =>
       context.out.status(`  Trying again in ${left} s (try ${nextTry} of ${tries}): ${context.connector.title} can take a few seconds to apply a console change…`),
@@ -184,9 +186,9 @@ function retryAfterConsoleChange(context: StepContext, steps: ConnectorSteps, va
 async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, state: RunState, expiresOn: string | null, settling = false): Promise<RunState> {
   let current = state;
   let move: NextMove | undefined = settling ? 'retry' : undefined;
-  for (;;) {
+  for (let first = true; ; first = false) {
     try {
-      if (move === 'retry') await retryAfterConsoleChange(context, steps, current.values, expiresOn);
+      if (move === 'retry') await retryAfterConsoleChange(context, steps, current.values, expiresOn, settling && first);
       else await checkToken(context, steps, current.values, expiresOn);
       return current;
     } catch (error) {
@@ -194,6 +196,8 @@ async function verifyUntilAccepted(context: StepContext, steps: ConnectorSteps, 
       context.out.failure(aboutRun(error, context, current.values), { code: false });
       move = await context.prompt.select<NextMove>({ message: 'What now?', choices: steps.nextMoves?.(current.values, error) ?? DEFAULT_MOVES });
       if (move === 'quit') throw new Stopped(error);
+      // The diagnosis found the value that works (e.g. the right region): taken, and tried once.
+      if (typeof move === 'object') current = merge(current, move.use);
       if (move === 'edit') current = merge(current, await (steps.edit ? steps.edit(context, current.values, error) : askOpen(context, steps.questions ?? [], current.values, true)));
     }
   }
@@ -327,7 +331,10 @@ class Run {
         expiresOn: keep.expiresOn,
       });
     } catch (error) {
-      throw await this.rescue(keep, issued, error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
+      if (!(error instanceof InterruptedError)) throw await this.rescue(keep, issued, error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
+      // Ctrl+C while saving ends the run as interrupted (exit 130), still saying where the secret went or how to get it again.
+      const rescued = await this.rescue(keep, issued, 'the save was interrupted (Ctrl+C)');
+      throw new InterruptedError(rescued.message, rescued.advice);
     }
     this.kept = true;
     this.expiresOn = keep.expiresOn;
@@ -376,6 +383,17 @@ class Run {
     }
   }
 
+  /**
+   * The secret checked is one a partner showed once to an earlier run that never got as far as its check (Ctrl+C
+   * after the create): Cyclr has not been given it yet, so it is handed off as if issued now.
+   */
+  private resumesKept(): boolean {
+    const kept = this.context.connector.oneTimeSecret;
+    const { saved } = this.context;
+    if (!kept || !saved || saved.lastVerified !== null) return false;
+    return this.state.sources[kept.secret] === 'profile' && this.state.values[kept.secret] === saved.secrets[kept.secret];
+  }
+
   private verified(mode: 'setup' | 'verify' | 'plan', savedIn: string | null): RunOutcome {
     const { connector } = this.context;
     return {
@@ -386,7 +404,7 @@ class Run {
       cyclrValues: mode === 'plan' ? [] : cyclrValues(connector.fields, this.state.values),
       expiresOn: this.expiresOn,
       savedIn,
-      issuedSecret: this.kept,
+      issuedSecret: this.kept || this.resumesKept(),
       heldIn: savedIn !== null || this.kept ? this.context.profileName : null,
     };
   }
@@ -396,7 +414,7 @@ class Run {
     const { connector, profileName } = this.context;
     try {
       await this.runSteps(steps.setup);
-      requireKeys(this.context, this.state.values, steps.verifyKeys);
+      requireKeys(this.context, this.state.values, connector.verifyKeys);
       if (!this.kept) this.expiresOn = applicationExpiry(this.context, this.state.values);
       this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn, this.settling);
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
@@ -429,7 +447,7 @@ class Run {
       const before = assessExpiry(savedExpiry, renewHint, { now: this.context.clock.now(), failWithinDays });
       // An expired application cannot pass: no request is spent on it, and nothing else is worth asking for.
       if (before.error?.code === 'app_expired') throw before.error;
-      requireKeys(this.context, this.state.values, steps.verifyKeys);
+      requireKeys(this.context, this.state.values, connector.verifyKeys);
       this.expiresOn = connector.oneTimeSecret ? applicationExpiry(this.context, this.state.values) : savedExpiry;
       await checkToken(this.context, steps, this.state.values, this.expiresOn);
       const after = assessExpiry(this.expiresOn, renewHint, { now: this.context.clock.now(), failWithinDays });

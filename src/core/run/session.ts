@@ -139,6 +139,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
   const oneToolCall = pLimit(1);
   const atTerminal = Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY);
   const prompter = (interactive: boolean): Prompter => (interactive ? (io.prompter ?? createPrompter)(signal) : noPrompter);
+  const oneWriteAtATime = pLimit(1);
   return {
     env: io.env,
     redactor,
@@ -146,7 +147,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
     http,
     signal,
     store,
-    oneWriteAtATime: pLimit(1),
+    oneWriteAtATime,
     canPrompt: options.input && atTerminal,
     notAsked: !atTerminal ? 'no-terminal' : !options.input ? 'no-input' : undefined,
     optionError,
@@ -180,6 +181,20 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
       signal,
       clock: io.clock,
       saved: run.saved,
+      profiles: {
+        async get(name) {
+          const profile = await store.get(run.connector.name, name);
+          if (!profile) return undefined;
+          const secrets = { ...profile.secrets };
+          for (const [key, text] of Object.entries(profile.references ?? {})) {
+            const reference = parseSecretReference(text);
+            if (reference) secrets[key] = await oneToolCall(() => resolveSecretReference(reference, toolEnvironment(io.env)));
+          }
+          Object.values(secrets).forEach((secret) => redactor.add(secret));
+          return { ...profile, secrets };
+        },
+        update: (name, change) => oneWriteAtATime(() => store.update(run.connector.name, name, change)),
+      },
     }),
     async close() {
       ctrlC.release();

@@ -4,8 +4,13 @@
 import { RejectedError } from '../errors.js';
 
 export interface Settling {
-  /** The diagnoses a console change fixes; anything else is shown at once. */
+  /** The diagnoses a console change fixes; anything else is shown at once (a wrong secret is never resent). */
   codes: readonly string[];
+  /**
+   * Refused only while credentials this run was just issued (a new application or secret) are still being applied:
+   * retried like `codes` right after such a step, never after "Try again" on values a person typed.
+   */
+  whileNew?: readonly string[];
   /** Seconds to wait before each further try. */
   waitsSeconds: readonly number[];
 }
