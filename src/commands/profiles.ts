@@ -479,8 +479,7 @@ export function runProfilesImport(io: Io, options: ImportOptions): Promise<Comma
       (field.secret ? secrets : values)[key] = value;
       if (field.secret) redactor.add(value);
     }
-    const steps = await connector.load({});
-    const missing = connector.fields.filter((field) => steps.verifyKeys.includes(field.key) && values[field.key] === undefined && secrets[field.key] === undefined);
+    const missing = connector.fields.filter((field) => connector.verifyKeys.includes(field.key) && values[field.key] === undefined && secrets[field.key] === undefined);
     if (missing.length > 0) {
       throw new InputError('missing_input', `${from} lacks ${missing.map((field) => field.label).join(', ')}, which a verify needs.`, `Add ${missing.map((field) => field.env ?? field.key).join(', ')} and import it again.`);
     }

@@ -1,15 +1,16 @@
 // `connector-setup pingone --create` and `--rotate` as a user runs them, against the PingOne token stand-in and the
 // Management API stand-in, both reached under their real host names (auth.pingone.eu, api.pingone.eu) through a
 // real CONNECT proxy: what is sent and in which order, what is saved, and what Cyclr's token request then gets.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { waitUntil } from '../helpers/fault-server.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
-import { API_ANSWERS, type ManagementApiServer, contractWorkerApp, startManagementApi } from '../helpers/pingone-api-server.js';
+import { API_ANSWERS, type ApiCall, type ManagementApiServer, contractWorkerApp, startManagementApi } from '../helpers/pingone-api-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { makeUnwritable } from '../helpers/unwritable.js';
 
@@ -260,6 +261,168 @@ describe('Ctrl+C during --create', () => {
     });
     return { release, held };
   }
+
+  /**
+   * Starts the built CLI, holds the first Management API request `picks` until it has arrived, presses Ctrl+C, and
+   * lets the request go on once the run has ended (PingOne does what it was asked, unheard): the run's result.
+   */
+  async function interruptedAt(args: string[], configDir: string, picks: (call: ApiCall) => boolean, extraEnv: Record<string, string> = {}) {
+    const gate = holding();
+    let arrived = false;
+    api.onRequest((call) => {
+      if (arrived || !picks(call)) return undefined;
+      arrived = true;
+      return gate.held;
+    });
+    try {
+      const running = startCli([...args, '--timeout', '300'], { configDir, env: { ...env(), ...extraEnv }, timeoutMs: 30_000 });
+      await waitUntil(() => arrived, 'the request reached the Management API');
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(130);
+      expectNoStackTrace(result.stderr);
+      expectNoSecrets(result.stdout + result.stderr, secrets());
+      return result;
+    } finally {
+      api.onRequest(undefined);
+      gate.release();
+    }
+  }
+
+  const is = (method: string, path: RegExp) => (call: ApiCall) => call.method === method && path.test(new URL(call.path, 'https://x').pathname);
+
+  test('while the applications are listed (nothing changed yet): exit 130, nothing created, nothing saved', async () => {
+    const configDir = tempConfigDir();
+    const createdBefore = api.created().length;
+    const result = await interruptedAt(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCList'], configDir, is('GET', /\/applications$/));
+    expect(result.stderr).toContain('Interrupted.');
+    expect(result.stderr).toContain('Nothing was half-written');
+    expect(api.created().length).toBe(createdBefore);
+    expect(JSON.parse((await runCli(['profiles', 'list', '--json'], { configDir })).stdout)).toEqual({ profiles: [] });
+  });
+
+  test('while PingOne creates the application: exit 130 saying it may exist; the command it gives reuses it, never a second one', async () => {
+    const configDir = tempConfigDir();
+    const result = await interruptedAt(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCCreate'], configDir, is('POST', /\/applications$/));
+    expect(result.stderr).toContain('Interrupted while PingOne was creating application CyclrCtrlCCreate: it may exist now.');
+    expect(result.stderr).toContain('pingone --create --app-name CyclrCtrlCCreate');
+    await waitUntil(() => api.created().some((app) => app.name === 'CyclrCtrlCCreate'), 'PingOne made the application it was asked for');
+    const createdBefore = api.created().length;
+    const again = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCCreate', '--json'], { configDir, env: env() });
+    expect(again.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore);
+    expect(JSON.parse(again.stdout).values.applicationId).toBe(api.created().find((app) => app.name === 'CyclrCtrlCCreate')?.clientId);
+  });
+
+  test('while a role is granted: exit 130 naming the application not saved yet, and the --create --client-id that picks it up', async () => {
+    const configDir = tempConfigDir();
+    const result = await interruptedAt(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCGrant'], configDir, is('POST', /\/roleAssignments$/));
+    const app = api.created().find((created) => created.name === 'CyclrCtrlCGrant');
+    const id = app?.clientId ?? 'none';
+    expect(result.stderr).toContain(`Interrupted. Application ${id} (CyclrCtrlCGrant) is in PingOne, but not saved in profile "default" yet.`);
+    expect(result.stderr).toContain(`pingone --create --client-id ${id}`);
+    await waitUntil(() => (app?.roles ?? []).length > 0, 'PingOne granted the role it was asked for');
+    const createdBefore = api.created().length;
+    const again = await runCli(['pingone', '--create', ...TARGET, '--client-id', id, '--json'], { configDir, env: env() });
+    expect(again.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore);
+    expect((await exported(configDir)).clientSecret).toBe(app?.clientSecret);
+  });
+
+  test('during --rotate, while PingOne rotates: exit 130; the old secret still works, and the --create it names saves the new one', async () => {
+    const configDir = tempConfigDir();
+    expect((await runCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCRotate'], { configDir, env: env() })).code).toBe(0);
+    const app = api.created().at(-1);
+    const oldSecret = app?.clientSecret ?? '';
+    const result = await interruptedAt(['pingone', '--rotate'], configDir, is('POST', /\/secret$/));
+    expect(result.stderr).toContain(`Interrupted while PingOne was rotating the Client Secret of application ${app?.clientId ?? ''}: it may have a new one now.`);
+    expect(result.stderr).toMatch(/keeps working until \d{4}-\d\d-\d\dT/);
+    expect(result.stderr).toContain('pingone --create');
+    expect(result.stderr).toContain('(not --rotate, which would end that overlap)');
+    await waitUntil(() => app?.clientSecret !== oldSecret, 'PingOne rotated the secret');
+    expect((await exported(configDir)).clientSecret).toBe(oldSecret);
+    const picked = await runCli(['pingone', '--create', '--json'], { configDir, env: env() });
+    expect(picked.code).toBe(0);
+    expect((await exported(configDir)).clientSecret).toBe(app?.clientSecret);
+    expect(JSON.parse(picked.stdout).values.previousSecretExpiresAt).toBe(new Date(app?.previousExpiresAt ?? 0).toISOString());
+    const withOld = await runCli(['pingone', '--verify', '--json'], { configDir, env: { ...env(), PINGONE_CLIENT_SECRET: oldSecret } });
+    expect(withOld.code).toBe(0);
+  });
+
+  test('during --rotate --finish, while PingOne drops the previous secret: exit 130, and running it again finishes', async () => {
+    const configDir = tempConfigDir();
+    expect((await runCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCFinish'], { configDir, env: env() })).code).toBe(0);
+    expect((await runCli(['pingone', '--rotate'], { configDir, env: env() })).code).toBe(0);
+    const result = await interruptedAt(['pingone', '--rotate', '--finish'], configDir, is('DELETE', /\/secret$/));
+    expect(result.stderr).toContain('Interrupted while PingOne was dropping the previous Client Secret');
+    expect(result.stderr).toContain('pingone --rotate --finish');
+    expect((await runCli(['pingone', '--rotate', '--finish'], { configDir, env: env() })).code).toBe(0);
+  });
+
+  test('during a 429 wait: the countdown is shown, Ctrl+C ends it with exit 130 and nothing is sent again', async () => {
+    const configDir = tempConfigDir();
+    api.interject({ method: 'GET', path: /\/applications$/, status: 429, body: API_ANSWERS.rateLimited(), headers: { 'retry-after': '60' } });
+    const before = api.calls().length;
+    const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCWait', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
+    await waitUntil(() => running.stderr().includes("PingOne's Management API asks to slow down (429): trying again in 60 s"), 'the run showed the wait');
+    running.child.kill('SIGINT');
+    const result = await running.result;
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    expect(api.calls().slice(before).filter((call) => call.path.endsWith('/applications'))).toHaveLength(1);
+  });
+
+  test("while the admin worker's token is asked for: exit 130, nothing asked of the Management API", async () => {
+    const gate = holding();
+    const tokensBefore = pingone.tokenRequests().length;
+    const apiBefore = api.calls().length;
+    let held = false;
+    pingone.onTokenRequest(() => {
+      held = true;
+      return gate.held;
+    });
+    try {
+      const running = startCli(['pingone', '--create', ...TARGET, '--timeout', '300'], { env: env(), timeoutMs: 30_000 });
+      await waitUntil(() => held, "the admin worker's token request reached PingOne");
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain('Interrupted.');
+      expect(pingone.tokenRequests().length - tokensBefore).toBe(1);
+      expect(api.calls().length).toBe(apiBefore);
+    } finally {
+      pingone.onTokenRequest(undefined);
+      gate.release();
+    }
+  });
+
+  test('while the new secret waits to be saved (another process holds the profile lock): exit 130, and the --create it names saves it', async () => {
+    const configDir = tempConfigDir();
+    const lock = path.join(configDir, 'profiles.lock');
+    api.onRequest((call) => {
+      // This test's own process is the live owner of the lock from the moment PingOne is asked for the secret.
+      if (call.method === 'GET' && call.path.endsWith('/secret')) writeFileSync(lock, `${process.pid}\n`);
+    });
+    try {
+      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSave'], { configDir, env: env(), timeoutMs: 30_000 });
+      await waitUntil(() => running.stderr().includes('Waiting for another connector-setup'), 'the run said it waits to save');
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.code).toBe(130);
+      const id = api.created().find((app) => app.name === 'CyclrCtrlCSave')?.clientId ?? 'none';
+      expect(result.stderr).toContain(`PingOne issued a Client Secret for application ${id}, but it could not be saved: the save was interrupted (Ctrl+C)`);
+      expect(result.stderr).toContain('pingone --create');
+      expectNoSecrets(result.stdout + result.stderr, secrets());
+    } finally {
+      api.onRequest(undefined);
+      rmSync(lock, { force: true });
+    }
+    const createdBefore = api.created().length;
+    const again = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSave', '--json'], { configDir, env: env() });
+    expect(again.code).toBe(0);
+    expect(api.created().length).toBe(createdBefore);
+  });
 
   test('while the secret is being read: exit 130; the application is not lost, the next --create reuses it', async () => {
     const configDir = tempConfigDir();

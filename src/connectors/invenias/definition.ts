@@ -1,6 +1,6 @@
 import type { Connector, ConnectorOptions } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
-import { inveniasFields } from './fields.js';
+import { VERIFY_KEYS, inveniasFields } from './fields.js';
 import { CYCLR_LOCATION, HINTS } from './guide.js';
 import { readInveniasRequest } from './request.js';
 
@@ -10,6 +10,7 @@ export const inveniasDefinition: Connector = {
   summary: 'ThirdPartyApplication created through the API, resource-owner password grant',
   fields: inveniasFields,
   cyclrLocation: CYCLR_LOCATION,
+  verifyKeys: VERIFY_KEYS,
   renewHint: HINTS.appExpired,
   oneTimeSecret: { secret: 'clientSecret', application: 'clientId' },
   extraFlags: [

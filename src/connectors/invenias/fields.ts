@@ -171,6 +171,9 @@ export const inveniasFields: readonly FieldSpec[] = [
 ];
 
 /** Looks a field up by key; the keys above are fixed, so a miss is a bug. */
+/** What a verify needs: the application, and the user the connector acts as. */
+export const VERIFY_KEYS = ['subdomain', 'clientId', 'clientSecret', 'username', 'password'] as const;
+
 export function field(key: string): FieldSpec {
   const found = inveniasFields.find((candidate) => candidate.key === key);
   if (!found) throw new Error(`no Invenias field ${key}`);

@@ -7,7 +7,7 @@ import type { Choice } from '../../core/terminal/prompts.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
-import { field, originOf, replyUrl } from './fields.js';
+import { VERIFY_KEYS, field, originOf, replyUrl } from './fields.js';
 import { HINTS } from './guide.js';
 import type { InveniasRequest } from './request.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
@@ -25,6 +25,7 @@ import {
   confirmRenew,
   declined,
   showIntro,
+  showRenewIntro,
   showSwaggerGuide,
   RENEW_STOPS_OLD_SECRET,
 } from './wizard.js';
@@ -35,7 +36,6 @@ type Plan = 'create' | 'renew' | 'existing' | 'saved';
 /** From the second refused API Key on, each refusal says what it can mean and the person chooses to go on or stop. */
 const EXPLAINED_FROM_TRY = 2;
 
-const VERIFY_KEYS = ['subdomain', 'clientId', 'clientSecret', 'username', 'password'] as const;
 const NEEDS: Record<Plan, readonly string[]> = {
   create: ['subdomain', 'apiKey', 'username', 'password', 'serviceDomain', 'appName', 'expiration'],
   renew: ['subdomain', 'apiKey', 'clientId', 'username', 'password', 'expiration'],
@@ -145,9 +145,10 @@ async function freshKeyAfter(context: StepContext, error: unknown, tries: number
   return askApiKey(context, true);
 }
 
-const introStep: Step = async (context, values) => {
+const introStep = (request: InveniasRequest): Step => async (context, values) => {
   if (!context.interactive) return;
-  showIntro(context);
+  if (request.renew) showRenewIntro(context);
+  else showIntro(context);
   return { values: await askOpen(context, [SUBDOMAIN], values) };
 };
 
@@ -306,8 +307,7 @@ function nextMoves(values: Values): Choice<NextMove>[] {
 
 /** Invenias' steps for what the command line asks (request.ts). */
 export const invenias = (request: InveniasRequest): ConnectorSteps => ({
-  setup: [introStep, planStep(request)],
-  verifyKeys: VERIFY_KEYS,
+  setup: [introStep(request), planStep(request)],
   tokenRequest,
   diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
   afterToken: checkApiCall,

@@ -21,6 +21,16 @@ export function showIntro(context: Pick<StepContext, 'out'>): void {
   out.say();
 }
 
+/** --renew: what it does, and before anything is asked, that the current secret stops working at once. */
+export function showRenewIntro(context: Pick<StepContext, 'out'>): void {
+  const { out } = context;
+  out.say(out.paint.bold('Invenias: renew the application (a new Client Secret)'));
+  out.say('  This gives the application a new Client Secret and expiry through the Invenias API, proves it with a token');
+  out.say('  exactly as Cyclr will ask for one, saves it in the profile and prints the values for Cyclr.');
+  out.warn(RENEW_STOPS_OLD_SECRET);
+  out.say();
+}
+
 export const SUBDOMAIN = askField(field('subdomain'), { message: 'Subdomain (company, company.invenias.com or your portal URL)', sayNormalised: true });
 export const CLIENT_ID = askField(field('clientId'));
 export const CLIENT_SECRET = askField(field('clientSecret'));

@@ -2,7 +2,7 @@
 // (management.ts). A secret PingOne issues is a step result the runner saves before anything else happens; the
 // token check Cyclr depends on follows, retried while the new application, its roles or its secret settle.
 import type { Question, Step, StepContext, StepResult, Values } from '../../core/run/connector.js';
-import { CliError, InputError, RejectedError, UnreachableError } from '../../core/errors.js';
+import { CliError, InputError, InterruptedError, RejectedError, UnreachableError } from '../../core/errors.js';
 import { type Hint, PROFILE, command, joinHints } from '../../core/hint.js';
 import { missingInputs } from '../../core/run/resolve.js';
 import { askField, askOpen, givenExplicitly } from '../../core/run/wizard.js';
@@ -100,6 +100,15 @@ async function managed<T>(context: StepContext, name: string, work: () => Promis
   }
 }
 
+/** Ctrl+C during a call that changes PingOne: the run says what may have changed and the command that picks it up. */
+async function changing<T>(work: () => Promise<T>, interrupted: () => InterruptedError): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof InterruptedError ? interrupted() : error;
+  }
+}
+
 /** In the wizard: the environment to create the application in, when not given (a pasted URL answers both). */
 const TARGET_QUESTIONS: readonly Question[] = [
   { key: 'authDomain', ask: askAuthDomain },
@@ -185,7 +194,7 @@ function secretNotSaved(applicationId: string, reason: string, keptAt: string | 
   return new CliError(
     'secret_not_saved',
     `PingOne issued a Client Secret for application ${applicationId}, but it could not be saved: ${reason}${keptAt ? ` ${keptAt}.` : ''}`,
-    ['Fix the config directory, then run ', command('pingone', '--create', PROFILE), ` again: it reuses application ${applicationId} and reads its secret again.`],
+    ['Once the profile can be saved, run ', command('pingone', '--create', PROFILE), ` again: it reuses application ${applicationId} and reads its secret again.`],
     1,
   );
 }
@@ -235,24 +244,44 @@ export const createStep = (request: Pick<PingOneRequest, 'dryRun' | 'saveAdmin'>
 
   let application = found;
   if (!application) {
-    const created = await managed(context, `Creating Worker application ${name}`, () => api.createApplication(name));
+    const created = await changing(
+      () => managed(context, `Creating Worker application ${name}`, () => api.createApplication(name)),
+      () =>
+        new InterruptedError(`Interrupted while PingOne was creating application ${name}: it may exist now.`, [
+          'Run ',
+          command('pingone', '--create', '--app-name', name, PROFILE),
+          ': it finds the application by its name and reuses it, never a second one.',
+        ]),
+    );
     application = created;
   }
   const app = application;
-  const held = found ? await managed(context, 'Roles the application holds', () => api.roleIdsOf(app.id)) : [];
-  for (const role of roles) {
-    if (held.includes(role.id)) continue;
-    await managed(context, `Granting ${role.name}`, () => api.grantRole(app.id, role));
-  }
-  const secret = await managed(context, 'Reading the Client Secret', () => api.readSecret(app.id));
-  const staleRotation = context.saved?.values.previousSecretExpiresAt !== undefined && context.saved.values.applicationId !== app.id;
+  // From here the application is in PingOne, and the profile names it only once its secret is saved.
+  const read = await changing(
+    async () => {
+      const held = found ? await managed(context, 'Roles the application holds', () => api.roleIdsOf(app.id)) : [];
+      for (const role of roles) {
+        if (held.includes(role.id)) continue;
+        await managed(context, `Granting ${role.name}`, () => api.grantRole(app.id, role));
+      }
+      return managed(context, 'Reading the Client Secret', () => api.readSecrets(app.id));
+    },
+    () =>
+      new InterruptedError(`Interrupted. Application ${app.id} (${app.name}) is in PingOne, but not saved in profile "${context.profileName}" yet.`, [
+        'Run ',
+        command('pingone', '--create', '--client-id', app.id, PROFILE),
+        ': it reuses the application, grants the roles it lacks and reads its secret.',
+      ]),
+  );
+  // What PingOne says of a previous secret is what the profile records (a rotation interrupted, or finished elsewhere).
+  const previousSecretExpiresAt = read.previousExpiresAt ?? (context.saved?.values.previousSecretExpiresAt !== undefined ? new Date(context.clock.now()).toISOString() : undefined);
   return {
     values: {
       ...answers,
       applicationId: app.id,
       clientId: app.id,
-      clientSecret: secret,
-      ...(staleRotation ? { previousSecretExpiresAt: new Date(context.clock.now()).toISOString() } : {}),
+      clientSecret: read.secret,
+      ...(previousSecretExpiresAt ? { previousSecretExpiresAt } : {}),
     },
     keep: {
       with: ['authDomain', 'environmentId', 'adminClientId', 'adminEnvironmentId', 'adminProfile', 'apiUrl'],
@@ -314,12 +343,28 @@ export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviou
   const api = await signIn(context, current);
   if (request.saveAdmin) await saveAdmin(context, current);
   if (finish) {
-    await managed(context, 'Dropping the previous Client Secret', () => api.dropPreviousSecret(applicationId));
+    await changing(
+      () => managed(context, 'Dropping the previous Client Secret', () => api.dropPreviousSecret(applicationId)),
+      () =>
+        new InterruptedError(`Interrupted while PingOne was dropping the previous Client Secret of application ${applicationId}: it may still work.`, [
+          'Run ',
+          command('pingone', '--rotate', '--finish', PROFILE),
+          ' again to be sure.',
+        ]),
+    );
     context.out.say(`The previous Client Secret of application ${applicationId} no longer works.`);
     return { values: { ...answers, applicationId, previousSecretExpiresAt: new Date(context.clock.now()).toISOString() } };
   }
   const expiresAt = new Date(context.clock.now() + hours * 3_600_000).toISOString();
-  const rotated = await managed(context, 'Rotating the Client Secret', () => api.rotateSecret(applicationId, expiresAt));
+  const rotated = await changing(
+    () => managed(context, 'Rotating the Client Secret', () => api.rotateSecret(applicationId, expiresAt)),
+    () =>
+      new InterruptedError(`Interrupted while PingOne was rotating the Client Secret of application ${applicationId}: it may have a new one now.`, [
+        `If it has, the secret saved in profile "${context.profileName}" keeps working until ${expiresAt}. Run `,
+        command('pingone', '--create', PROFILE),
+        ' (not --rotate, which would end that overlap): it reads the current secret and saves it.',
+      ]),
+  );
   const overlap = stillAhead(context, rotated.previousExpiresAt) ? `The previous secret still works until ${rotated.previousExpiresAt}. ` : 'The previous secret no longer works. ';
   return {
     values: { ...answers, applicationId, clientId: applicationId, clientSecret: rotated.secret, previousSecretExpiresAt: rotated.previousExpiresAt },
@@ -332,7 +377,7 @@ export const rotateStep = (request: Pick<PingOneRequest, 'finish' | 'keepPreviou
         new CliError(
           'secret_not_saved',
           `PingOne issued a new Client Secret for application ${applicationId}, but it could not be saved: ${reason}${keptAt ? ` ${keptAt}.` : ''}`,
-          [`${overlap}Fix the config directory, then run `, command('pingone', '--create', PROFILE), ` (not --rotate): it reuses application ${applicationId} and reads its new secret again.`],
+          [`${overlap}Once the profile can be saved, run `, command('pingone', '--create', PROFILE), ` (not --rotate): it reuses application ${applicationId} and reads its new secret again.`],
           1,
         ),
     },

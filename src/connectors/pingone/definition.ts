@@ -11,6 +11,7 @@ export const pingoneDefinition: Connector = {
   summary: 'Worker application, client credentials (Client Secret Post)',
   fields: pingoneFields,
   cyclrLocation: CYCLR_LOCATION,
+  verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   extraFlags: [
     { flags: '--authorization-url <url>', description: "the console's AUTHORIZATION URL: gives Auth Domain and Environment ID" },
     { flags: '--create', description: "create the Worker app through the Management API (needs an admin worker's credentials)" },

@@ -51,7 +51,6 @@ function nextMoves(_values: Values, refusal: CliError): Choice<NextMove>[] {
 export const pingone = (request: PingOneRequest): ConnectorSteps => ({
   setup: [planStep(request)],
   questions: QUESTIONS,
-  verifyKeys: ['clientId', 'clientSecret', 'authDomain', 'environmentId'],
   tokenRequest,
   async diagnose(context, refusal, values) {
     const error = await diagnoseRefusal(context, refusal, values);

@@ -272,8 +272,16 @@ export class ManagementApi {
 
   /** P-SECRET-READ-REQ; the secret is registered with the redactor before anything else sees it. */
   async readSecret(applicationId: string): Promise<string> {
+    return (await this.readSecrets(applicationId)).secret;
+  }
+
+  /** P-SECRET-READ-REQ and P-SECRET-200: the secret, and until when a previous one still works (after a rotation). */
+  async readSecrets(applicationId: string): Promise<RotatedSecret | { secret: string; previousExpiresAt: undefined }> {
     const action = { doing: "read the application's secret", needs: 'at least the roles granted to the application', applicationId };
-    return this.secretOf(await this.send('GET', `${this.applicationPath(applicationId)}/secret`, action), action.doing);
+    const answer = await this.send('GET', `${this.applicationPath(applicationId)}/secret`, action);
+    const secret = this.secretOf(answer, action.doing);
+    const given = asRecord(asRecord(answer)?.previous)?.expiresAt;
+    return { secret, previousExpiresAt: typeof given === 'string' && !Number.isNaN(Date.parse(given)) ? new Date(given).toISOString() : undefined };
   }
 
   /** P-SECRET-ROTATE-REQ: a new secret; the previous one is accepted until `previousExpiresAt`. */

@@ -81,6 +81,8 @@ export interface ConnectorInfo {
   readonly fields: readonly FieldSpec[];
   /** Where the values go in Cyclr. */
   readonly cyclrLocation: string;
+  /** The keys the token check needs (all reported at once when missing): what a verify, an import or CI must have. */
+  readonly verifyKeys: readonly string[];
   /**
    * For partners whose applications expire: how to renew one (the hint of `app_expired` and `expiring_soon`); its
    * command is completed with the run's profile.
@@ -147,8 +149,6 @@ export type NextMove = 'retry' | 'edit' | 'quit' | { readonly use: Values };
 export interface ConnectorSteps {
   /** The wizard: guide, collect, create where the partner allows it. Without a terminal the steps only check. */
   setup: readonly Step[];
-  /** The keys the token check needs (all reported at once when missing). */
-  verifyKeys: readonly string[];
   /** The request Cyclr sends for a token, built from the run's values. */
   tokenRequest(values: Values): TokenRequest & { checkName: string };
   /** Refines core's reading of a refusal (RFC 6749 codes) with what this partner means by it. */

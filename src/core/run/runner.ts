@@ -332,7 +332,10 @@ class Run {
         expiresOn: keep.expiresOn,
       });
     } catch (error) {
-      throw await this.rescue(keep, issued, error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
+      if (!(error instanceof InterruptedError)) throw await this.rescue(keep, issued, error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
+      // Ctrl+C while saving ends the run as interrupted (exit 130), still saying where the secret went or how to get it again.
+      const rescued = await this.rescue(keep, issued, 'the save was interrupted (Ctrl+C)');
+      throw new InterruptedError(rescued.message, rescued.advice);
     }
     this.kept = true;
     this.expiresOn = keep.expiresOn;
@@ -381,6 +384,17 @@ class Run {
     }
   }
 
+  /**
+   * The secret checked is one a partner showed once to an earlier run that never got as far as its check (Ctrl+C
+   * after the create): Cyclr has not been given it yet, so it is handed off as if issued now.
+   */
+  private resumesKept(): boolean {
+    const kept = this.context.connector.oneTimeSecret;
+    const { saved } = this.context;
+    if (!kept || !saved || saved.lastVerified !== null) return false;
+    return this.state.sources[kept.secret] === 'profile' && this.state.values[kept.secret] === saved.secrets[kept.secret];
+  }
+
   private verified(mode: 'setup' | 'verify' | 'plan', savedIn: string | null): RunOutcome {
     const { connector } = this.context;
     return {
@@ -391,7 +405,7 @@ class Run {
       cyclrValues: mode === 'plan' ? [] : cyclrValues(connector.fields, this.state.values),
       expiresOn: this.expiresOn,
       savedIn,
-      issuedSecret: this.kept,
+      issuedSecret: this.kept || this.resumesKept(),
       heldIn: savedIn !== null || this.kept ? this.context.profileName : null,
     };
   }
@@ -401,7 +415,7 @@ class Run {
     const { connector, profileName } = this.context;
     try {
       await this.runSteps(steps.setup);
-      requireKeys(this.context, this.state.values, steps.verifyKeys);
+      requireKeys(this.context, this.state.values, connector.verifyKeys);
       if (!this.kept) this.expiresOn = applicationExpiry(this.context, this.state.values);
       this.state = await verifyUntilAccepted(this.context, steps, this.state, this.expiresOn, this.settling);
       // A setup never fails on the expiry date of what it set up; a near one is a warning.
@@ -434,7 +448,7 @@ class Run {
       const before = assessExpiry(savedExpiry, renewHint, { now: this.context.clock.now(), failWithinDays });
       // An expired application cannot pass: no request is spent on it, and nothing else is worth asking for.
       if (before.error?.code === 'app_expired') throw before.error;
-      requireKeys(this.context, this.state.values, steps.verifyKeys);
+      requireKeys(this.context, this.state.values, connector.verifyKeys);
       this.expiresOn = connector.oneTimeSecret ? applicationExpiry(this.context, this.state.values) : savedExpiry;
       await checkToken(this.context, steps, this.state.values, this.expiresOn);
       const after = assessExpiry(this.expiresOn, renewHint, { now: this.context.clock.now(), failWithinDays });
