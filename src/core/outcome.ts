@@ -43,7 +43,7 @@ export type RunOutcome =
       expiresOn: string | null;
       /** Where the profile was saved, when it was. */
       savedIn: string | null;
-      /** The profile holds a one-time secret issued in this run (its hand-off is offered). */
+      /** The profile holds a one-time secret issued in this run, or kept by an interrupted one (its hand-off is offered). */
       issuedSecret: boolean;
       /** The profile that holds the secrets shown (saved, or a one-time secret kept despite --no-save), which a reveal command names. */
       heldIn: string | null;

@@ -134,3 +134,11 @@ export function choose(label: string): (question: Question) => unknown {
     return found.value;
   };
 }
+
+/**
+ * Ctrl+C as a terminal sends it to a run in this process: the run's own SIGINT handler is called (no signal
+ * reaches the test's process). interrupt.test.ts sends real signals to the built CLI.
+ */
+export function pressCtrlC(): void {
+  process.emit('SIGINT');
+}

@@ -1,13 +1,13 @@
 // Ctrl+C while a request to the partner is in flight, for every connector (tests/kits): the run ends with exit 130
-// on its own (long before any time limit), says so in its one JSON document, and writes no profile file. The
-// interrupt is the run's own SIGINT handler called in this process; interrupt.test.ts sends real signals to the
-// built CLI.
+// on its own (long before any time limit), says so in its one JSON document, and writes no profile file. The runs
+// are in this process (pressCtrlC); interrupt.test.ts sends real signals to the built CLI.
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { configFiles, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { FAKE_ACCESS_TOKEN, faults, startFaultServer } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, expectNoSecrets } from '../helpers/fixtures.js';
 import type { TestServer } from '../helpers/https-server.js';
+import { pressCtrlC } from '../helpers/in-process.js';
 import { KIT_SECRETS, kits } from '../kits/index.js';
 import { type KitMode, runKit } from '../kits/kit.js';
 
@@ -17,7 +17,7 @@ afterAll(() => Promise.all(servers.map((server) => server.close())));
 
 /** Ctrl+C as the terminal sends it, the moment the partner holds the request. */
 async function interruptedRun(mode: KitMode, kit: (typeof kits)[number], configDir: string, json: boolean) {
-  const server = await startFaultServer(faults.hang(() => process.emit('SIGINT')));
+  const server = await startFaultServer(faults.hang(pressCtrlC));
   servers.push(server);
   const result = await runKit(kit, server, { mode, extra: ['--timeout', '300'] }, { configDir, json });
   return { result, server };

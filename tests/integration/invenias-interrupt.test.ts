@@ -1,14 +1,16 @@
-// Ctrl+C (SIGINT) during an Invenias run: while the application is being created, and during the token request
+// Ctrl+C during an Invenias run: while the application is being created or renewed, and during the token request
 // that follows a successful create. Exit 130 either way, nothing half-written, and a Client Secret Invenias has
-// shown (once) is still in the profile.
+// shown (once) is still in the profile. The runs are in this process (pressCtrlC); interrupt.test.ts sends real
+// signals to the built CLI.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { configFiles, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { configFiles, runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace } from '../helpers/cli-process.js';
-import { FAKE_ACCESS_TOKEN, faults, waitUntil } from '../helpers/fault-server.js';
+import { FAKE_ACCESS_TOKEN, faults } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import type { Handler } from '../helpers/https-server.js';
+import { pressCtrlC } from '../helpers/in-process.js';
 import { CREATED_CLIENT_ID, CREATED_EXPIRES_ON, type InveniasFaultServer, startInveniasFaults } from '../helpers/invenias-faults.js';
 
 const SECRETS = [...ALL_FAKE_SECRETS, FAKE_ACCESS_TOKEN];
@@ -32,25 +34,18 @@ const env = {
 
 
 /**
- * Starts a scripted setup that creates an application, waits until `arrived` holds, presses Ctrl+C. Requests
- * time out after 300 s and the safety net fires at 30 s: ending by itself (signal null) means the abort worked.
+ * A scripted setup that creates an application, against `server`, whose held request gets Ctrl+C (pressCtrlC, in
+ * this process). Requests time out after 300 s: ending at all means the abort worked.
  */
-async function interruptWhen(server: InveniasFaultServer, arrived: () => boolean, configDir: string, json: boolean, extra: string[] = []) {
-  const running = startCli(['invenias', '--no-input', ...(json ? ['--json'] : []), '--subdomain', 'acme', '--base-url', server.origin, '--timeout', '300', ...extra], {
-    env,
-    configDir,
-    timeoutMs: 30_000,
-  });
-  await waitUntil(arrived, 'the request reached the server');
-  running.child.kill('SIGINT');
-  return running.result;
+function interrupted(server: InveniasFaultServer, configDir: string, json: boolean, extra: string[] = []) {
+  return runCli(['invenias', '--no-input', ...(json ? ['--json'] : []), '--subdomain', 'acme', '--base-url', server.origin, '--timeout', '300', ...extra], { env, configDir });
 }
 
 describe('invenias: Ctrl+C during the create request', () => {
   test('--json: exit 130, "interrupted", saying the application may exist and how to go on, no profile file at all', async () => {
-    const server = await serve({ create: faults.hang() });
+    const server = await serve({ create: faults.hang(pressCtrlC) });
     const configDir = tempConfigDir();
-    const result = await interruptWhen(server, () => server.creates().length > 0, configDir, true);
+    const result = await interrupted(server, configDir, true);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(130);
     const document = JSON.parse(result.stdout) as { ok: boolean; error: { code: string; message: string; hint: string } };
@@ -73,8 +68,8 @@ describe('invenias: Ctrl+C during the create request', () => {
     expect(first.code).toBe(0);
     const before = configFiles(configDir);
     expect(Object.keys(before).sort()).toEqual(['profile-names', 'profiles.json', 'secrets.json']);
-    const server = await serve({ create: faults.hang() });
-    const result = await interruptWhen(server, () => server.creates().length > 0, configDir, false);
+    const server = await serve({ create: faults.hang(pressCtrlC) });
+    const result = await interrupted(server, configDir, false);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(130);
     expect(result.stderr).toContain('Interrupted');
@@ -86,9 +81,9 @@ describe('invenias: Ctrl+C during the create request', () => {
 
 describe('invenias: Ctrl+C during a renew request', () => {
   test('exit 130, "interrupted", saying the secret may have been replaced and how to get one, nothing written', async () => {
-    const server = await serve({ renew: faults.hang() });
+    const server = await serve({ renew: faults.hang(pressCtrlC) });
     const configDir = tempConfigDir();
-    const result = await interruptWhen(server, () => server.renews().length > 0, configDir, true, ['--renew', '--yes', '--client-id', CREATED_CLIENT_ID]);
+    const result = await interrupted(server, configDir, true, ['--renew', '--yes', '--client-id', CREATED_CLIENT_ID]);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(130);
     const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
@@ -105,12 +100,12 @@ describe('invenias: Ctrl+C during a renew request', () => {
 describe('invenias: Ctrl+C during the token request that follows a successful create', () => {
   test.each([true, false])('--json %s: exit 130, and the new Client Secret is kept in the profile', async (json) => {
     // The first token request is held (Ctrl+C comes then); the next is answered, at the same origin.
-    const held = faults.hang();
+    const held = faults.hang(pressCtrlC);
     const answered = faults.token();
     let tokenRequests = 0;
     const server = await serve({ token: (request, response, raw) => (tokenRequests++ === 0 ? held : answered)(request, response, raw) });
     const configDir = tempConfigDir();
-    const result = await interruptWhen(server, () => server.tokens().length > 0, configDir, json);
+    const result = await interrupted(server, configDir, json);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(130);
     expect(server.creates()).toHaveLength(1);

@@ -25,6 +25,7 @@ import {
   confirmRenew,
   declined,
   showIntro,
+  showRenewIntro,
   showSwaggerGuide,
   RENEW_STOPS_OLD_SECRET,
 } from './wizard.js';
@@ -144,9 +145,10 @@ async function freshKeyAfter(context: StepContext, error: unknown, tries: number
   return askApiKey(context, true);
 }
 
-const introStep: Step = async (context, values) => {
+const introStep = (request: InveniasRequest): Step => async (context, values) => {
   if (!context.interactive) return;
-  showIntro(context);
+  if (request.renew) showRenewIntro(context);
+  else showIntro(context);
   return { values: await askOpen(context, [SUBDOMAIN], values) };
 };
 
@@ -305,7 +307,7 @@ function nextMoves(values: Values): Choice<NextMove>[] {
 
 /** Invenias' steps for what the command line asks (request.ts). */
 export const invenias = (request: InveniasRequest): ConnectorSteps => ({
-  setup: [introStep, planStep(request)],
+  setup: [introStep(request), planStep(request)],
   tokenRequest,
   diagnose: (context, refusal, _values, _generic, expiresOn) => diagnose(refusal, { expiresOn, now: context.clock.now() }),
   afterToken: checkApiCall,

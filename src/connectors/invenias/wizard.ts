@@ -14,8 +14,20 @@ type Context = QuestionContext;
 export function showIntro(context: Pick<StepContext, 'out'>): void {
   const { out } = context;
   out.say(out.paint.bold('Invenias partner setup: a ThirdPartyApplication for Cyclr'));
-  out.say('  This creates the application through the Invenias API (or takes one you already have), proves it with a');
-  out.say('  token exactly as Cyclr will ask for one, saves a profile and prints the values for Cyclr.');
+  // One paragraph, wrapped once at the terminal's width.
+  out.say(
+    '  This creates the application through the Invenias API (or takes one you already have), proves it with a token exactly as Cyclr will ask for one, saves a profile and prints the values for Cyclr.',
+  );
+  out.say();
+}
+
+/** --renew: what it does, and before anything is asked, that the current secret stops working at once. */
+export function showRenewIntro(context: Pick<StepContext, 'out'>): void {
+  const { out } = context;
+  out.say(out.paint.bold('Invenias: renew the application (a new Client Secret)'));
+  out.say('  This gives the application a new Client Secret and expiry through the Invenias API, proves it with a token');
+  out.say('  exactly as Cyclr will ask for one, saves it in the profile and prints the values for Cyclr.');
+  out.warn(RENEW_STOPS_OLD_SECRET);
   out.say();
 }
 
@@ -33,8 +45,7 @@ export const APPLICATION_DETAILS: readonly Question[] = [
 export const USER: readonly Question[] = [
   askField(field('username'), {
     intro: [
-      'The Invenias user Cyclr acts as: one that signs in with the Invenias identity provider (not single sign-on),',
-      'and is licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls.',
+      'The Invenias user Cyclr acts as: one that signs in with the Invenias identity provider (not single sign-on), and is licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls.',
     ],
   }),
   askField(field('password')),
