@@ -222,7 +222,7 @@ function buildProgram(deps: CliDeps, run: Run, Program: typeof Command, writeErr
     .option('--connector <name>', 'only profiles of this connector')
     .option('--profile <name>', 'only profiles with this name')
     .option('--expiring-within <days>', 'fail (expiring_soon, exit 1) when an application expires within DAYS days')
-    .option('--concurrency <n>', 'profiles verified at once (default 8, at most 64)')
+    .option('--concurrency <n>', 'profiles verified at once (default 32, at most 64; at most 8 to one host)')
     .option('--json', 'print one JSON document on stdout')
     .option('--junit <file>', 'also write a JUnit XML report to FILE')
     .option('--timeout <seconds>', 'timeout of each request (default 15)')

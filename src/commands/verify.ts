@@ -33,7 +33,8 @@ export interface VerifyOptions {
   timeout: string | undefined;
 }
 
-const DEFAULT_CONCURRENCY = 8;
+/** A batch spans many hosts; each host gets at most a few of these at once (net/host-limits.ts). */
+const DEFAULT_CONCURRENCY = 32;
 const MAX_CONCURRENCY = 64;
 
 
@@ -110,7 +111,7 @@ function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
 }
 
 /** One saved profile, as `connector-setup <connector> --verify --profile NAME` would check it with nothing else set. */
-async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined, fromEnv: boolean): Promise<RunOutcome> {
+async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined, fromEnv: boolean, passed: VerifiedMark[]): Promise<RunOutcome> {
   let connector: Connector;
   try {
     connector = findConnector(io.registry, profile.connector);
@@ -132,8 +133,26 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
     out: quietOutput(io.redactor, io.out.program),
     failWithinDays,
     batch: true,
+    recordVerified: async (at) => void passed.push({ connector: profile.connector, name: profile.name, at }),
   });
   return run.kind === 'verified' || fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
+}
+
+/** A passing profile and when it passed: the batch saves them all in one write at its end. */
+interface VerifiedMark {
+  connector: string;
+  name: string;
+  at: Date;
+}
+
+/** The profiles passed whatever happens here: a store that cannot take their times is a warning, not a failure. */
+async function saveVerifiedTimes(io: Io, session: Session, passed: readonly VerifiedMark[]): Promise<void> {
+  try {
+    await session.store.markVerified(passed);
+  } catch (error) {
+    const why = asCliError(error, { signal: session.signal, env: io.env, out: io.out });
+    io.out.warn(`The profiles were verified, but their last-verified times could not be saved: ${why.message}`);
+  }
 }
 
 /** Text for XML: markup escaped, and no control character (XML 1.0 forbids most; a CI page would show the rest). */
@@ -226,11 +245,12 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
     let failed = 0;
     progress.update(0, 0);
     const limit = pLimit(concurrency);
+    const passed: VerifiedMark[] = [];
     const entries = await Promise.all(
       profiles.map((profile) =>
         limit(async (): Promise<BatchEntry> => {
           const started = performance.now();
-          const outcome = await verifyOne(io, session, profile, failWithinDays, fromEnv);
+          const outcome = await verifyOne(io, session, profile, failWithinDays, fromEnv, passed);
           done += 1;
           if (outcome.kind !== 'verified') failed += 1;
           progress.update(done, failed);
@@ -239,6 +259,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       ),
     );
     progress.end();
+    await saveVerifiedTimes(io, session, passed);
     if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now()), io.redactor, io.out.program));
     return { kind: 'batch', entries };
   } catch (error) {

@@ -34,8 +34,8 @@ interface Reading {
 
 /** The text as a terminal shows it, and which characters of the original it left out. */
 interface Visible extends Reading {
-  /** Indexed by the original's characters; empty when nothing was left out. */
-  skipped: boolean[];
+  /** Indexed by the original's characters (1: left out); empty when nothing was left out. */
+  skipped: Uint8Array;
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -54,44 +54,49 @@ const QUOTE_WINDOW = 16 * 1024;
 const QUOTE_EDGE = 256;
 const HEX = /^[0-9a-f]+$/i;
 
+/** 0, 1, 2, ...: identity readings are views of it, so reading a long text as it is allocates nothing. */
+let counting = new Int32Array(0);
+
 function identity(text: string): Reading {
-  const start = new Int32Array(text.length);
-  const end = new Int32Array(text.length);
-  for (let index = 0; index < text.length; index += 1) {
-    start[index] = index;
-    end[index] = index + 1;
+  if (counting.length < text.length + 1) {
+    counting = new Int32Array(Math.max(text.length + 1, counting.length * 2, 1024));
+    for (let index = 0; index < counting.length; index += 1) counting[index] = index;
   }
-  return { text, start, end };
+  return { text, start: counting.subarray(0, text.length), end: counting.subarray(1, text.length + 1) };
 }
+
+const HIDDEN_IN_TERMINAL_ALL = new RegExp(HIDDEN_IN_TERMINAL.source, 'gu');
 
 /** The text as a terminal shows it: escape sequences and control characters left out. */
 function visible(text: string): Visible {
-  if (!HIDDEN_IN_TERMINAL.test(text)) return { ...identity(text), skipped: [] };
-  const reading = { text: '', start: [] as number[], end: [] as number[], skipped: new Array<boolean>(text.length).fill(false) };
-  let index = 0;
-  ESCAPE_SEQUENCE.lastIndex = 0;
-  const sequences = [...text.matchAll(ESCAPE_SEQUENCE)].map((match) => [match.index, match.index + match[0].length] as const);
-  let next = 0;
-  while (index < text.length) {
-    const sequence = sequences[next];
-    if (sequence && sequence[0] === index) {
-      reading.skipped.fill(true, index, sequence[1]);
-      index = sequence[1];
-      next += 1;
+  if (!HIDDEN_IN_TERMINAL.test(text)) return { ...identity(text), skipped: new Uint8Array(0) };
+  const skipped = new Uint8Array(text.length);
+  for (const match of text.matchAll(ESCAPE_SEQUENCE)) skipped.fill(1, match.index, match.index + match[0].length);
+  for (const match of text.matchAll(HIDDEN_IN_TERMINAL_ALL)) skipped.fill(1, match.index, match.index + match[0].length);
+  // What is left, copied a stretch at a time; both halves of a surrogate pair stand for the whole pair.
+  const start = new Int32Array(text.length);
+  const end = new Int32Array(text.length);
+  const parts: string[] = [];
+  let length = 0;
+  let from = -1;
+  for (let index = 0; index <= text.length; index += 1) {
+    if (index === text.length || skipped[index]) {
+      if (from >= 0) parts.push(text.slice(from, index));
+      from = -1;
       continue;
     }
-    const char = String.fromCodePoint(text.codePointAt(index) ?? 0);
-    if (HIDDEN_IN_TERMINAL.test(char)) reading.skipped.fill(true, index, index + char.length);
-    else {
-      for (let unit = 0; unit < char.length; unit += 1) {
-        reading.text += char[unit];
-        reading.start.push(index);
-        reading.end.push(index + char.length);
-      }
+    if (from < 0) from = index;
+    const code = text.charCodeAt(index);
+    const pair = code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00;
+    const units = pair ? 2 : 1;
+    for (let unit = 0; unit < units; unit += 1) {
+      start[length] = index;
+      end[length] = index + units;
+      length += 1;
     }
-    index += char.length;
+    index += units - 1;
   }
-  return reading;
+  return { text: parts.join(''), start: start.subarray(0, length), end: end.subarray(0, length), skipped };
 }
 
 /** Bytes of consecutive `%XX` at `index` that make one UTF-8 character: its text and how many source characters. */
@@ -196,8 +201,51 @@ function readings(text: string, shown: Visible): Reading[] {
   return all;
 }
 
+/**
+ * Secrets by their first MIN_SECRET_LENGTH characters, so a text is read once for all of them: a batch knows a
+ * thousand secrets or more, and looking for each in turn would read every text a thousand times.
+ */
+class SecretIndex {
+  /** A quick "no" for most positions: a bit per hash of the first characters. */
+  private readonly seen = new Uint8Array(1 << 16);
+  private readonly byStart = new Map<number, string[]>();
+
+  constructor(secrets: Iterable<string>) {
+    for (const secret of secrets) {
+      const key = startKey(secret, 0);
+      this.seen[key & 0xffff] = 1;
+      const list = this.byStart.get(key);
+      if (list) list.push(secret);
+      else this.byStart.set(key, [secret]);
+    }
+  }
+
+  /** Calls `found` with each [from, to) stretch of `text` that is one of the secrets. */
+  find(text: string, found: (from: number, to: number) => void): void {
+    for (let index = 0; index + MIN_SECRET_LENGTH <= text.length; index += 1) {
+      const key = startKey(text, index);
+      if (this.seen[key & 0xffff] === 0) continue;
+      for (const secret of this.byStart.get(key) ?? []) {
+        if (text.startsWith(secret, index)) found(index, index + secret.length);
+      }
+    }
+  }
+}
+
+/** A hash of the MIN_SECRET_LENGTH characters from `index` on. */
+function startKey(text: string, index: number): number {
+  let key = 0;
+  for (let offset = 0; offset < MIN_SECRET_LENGTH; offset += 1) key = (Math.imul(key, 31) + text.charCodeAt(index + offset)) | 0;
+  return key >>> 0;
+}
+
+/** Up to this many secrets, each is looked for in turn (indexOf is fastest for a few). */
+const FEW_SECRETS = 16;
+
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** The secrets (whole, and the short ones) indexed for one read of a text; rebuilt after add(). */
+  private index: { whole: SecretIndex; short: SecretIndex } | undefined;
   /** Every run of FRAGMENT_LENGTH characters of every secret. */
   private readonly fragments = new Set<string>();
   /** Secrets shorter than FRAGMENT_LENGTH, matched whole. */
@@ -209,6 +257,7 @@ export class Redactor {
   add(secret: string | undefined): void {
     if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
     this.secrets.add(secret);
+    this.index = undefined;
     this.base64Seen.clear();
     if (secret.length < FRAGMENT_LENGTH) this.shortSecrets.add(secret);
     for (let index = 0; index + FRAGMENT_LENGTH <= secret.length; index += 1) this.fragments.add(secret.slice(index, index + FRAGMENT_LENGTH));
@@ -272,10 +321,10 @@ export class Redactor {
   }
 
   /** For each character of `text`: does it belong to a stretch that shows (part of) a secret? */
-  private hiddenStretches(text: string, fragments: boolean): boolean[] {
-    const hidden = new Array<boolean>(text.length).fill(false);
+  private hiddenStretches(text: string, fragments: boolean): Uint8Array {
+    const hidden = new Uint8Array(text.length);
     const hide = (reading: Reading, from: number, to: number): void => {
-      for (let index = from; index < to; index += 1) hidden.fill(true, reading.start[index] ?? 0, reading.end[index] ?? 0);
+      for (let index = from; index < to; index += 1) hidden.fill(1, reading.start[index] ?? 0, reading.end[index] ?? 0);
     };
     const shown = visible(text);
     for (const reading of readings(text, shown)) {
@@ -290,7 +339,7 @@ export class Redactor {
       if (!shown.skipped[index] || hidden[index] || !hidden[index - 1]) continue;
       let end = index;
       while (end < text.length && shown.skipped[end] && !hidden[end]) end += 1;
-      if (hidden[end]) hidden.fill(true, index, end);
+      if (hidden[end]) hidden.fill(1, index, end);
       index = end;
     }
     return hidden;
@@ -303,7 +352,13 @@ export class Redactor {
         if (this.fragments.has(text.slice(index, index + FRAGMENT_LENGTH))) found(index, index + FRAGMENT_LENGTH);
       }
     }
-    for (const secret of fragments ? this.shortSecrets : this.secrets) {
+    const secrets = fragments ? this.shortSecrets : this.secrets;
+    if (secrets.size > FEW_SECRETS) {
+      this.index ??= { whole: new SecretIndex(this.secrets), short: new SecretIndex(this.shortSecrets) };
+      (fragments ? this.index.short : this.index.whole).find(text, found);
+      return;
+    }
+    for (const secret of secrets) {
       for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) found(at, at + secret.length);
     }
   }

@@ -158,3 +158,27 @@ describe('Redactor: property', () => {
     );
   });
 });
+
+describe('Redactor: a batch that knows many secrets', () => {
+  test('each of many secrets is hidden wherever and however it appears, and ordinary words are left alone', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(realisticSecret, { minLength: 17, maxLength: 80 }),
+        fc.nat(),
+        fc.constantFrom(...Object.keys(echoes('placeholder'))),
+        fc.string({ maxLength: 40 }),
+        fc.string({ maxLength: 40 }),
+        (secrets, pick, encoding, before, after) => {
+          const redactor = new Redactor();
+          for (const secret of secrets) redactor.add(secret);
+          const secret = secrets[pick % secrets.length] as string;
+          const form = echoes(secret)[encoding] ?? secret;
+          expect(redactor.redact(`${before}${form}${after}`)).not.toContain(secret);
+          expect(redactor.redact(`${before}${secrets.join(' and ')}${after}`)).not.toMatch(new RegExp(secrets.map((one) => one.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')));
+          expect(redactor.redact('Verified profile customer-0042 (pingone) in 120 ms.')).toBe('Verified profile customer-0042 (pingone) in 120 ms.');
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -10,7 +10,7 @@ import { MAX_VALUE_LENGTH } from '../../core/run/validate.js';
 import { hasControlCharacter, oneLine } from '../../core/printable.js';
 import type { Expiration } from './fields.js';
 import { HINTS } from './guide.js';
-import { RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';
+import { API_QUOTA, RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';
 
 export interface ApplicationRequest {
   Expiration: Expiration;
@@ -185,6 +185,7 @@ async function send(context: Pick<StepContext, 'http' | 'redactor' | 'warn'>, ur
       body: body ?? '',
       retry: 'rate-limit-only',
       rateLimitWindowMs: RATE_LIMIT_WINDOW_MS,
+      quota: API_QUOTA,
     });
   } catch (error) {
     if (error instanceof InterruptedError) throw interruptedWhile(operation);

@@ -8,7 +8,7 @@ import { type TokenAnswer, type TokenRefusal, type TokenRequest, errorCodeShown,
 import { assessExpiry } from '../../core/run/verification.js';
 import { originOf } from './fields.js';
 import { HINTS } from './guide.js';
-import { RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';
+import { API_QUOTA, RATE_LIMIT_WINDOW_MS, noteQuota } from './limits.js';
 
 export interface InveniasCredentials {
   origin: string;
@@ -124,6 +124,7 @@ export async function checkApiCall(
       headers: { authorization: `${token.tokenType} ${token.accessToken}`, accept: 'application/json' },
       retry: 'safe',
       rateLimitWindowMs: RATE_LIMIT_WINDOW_MS,
+      quota: API_QUOTA,
     });
     noteQuota(context.warn, response.headers);
     const refused = diagnoseApiCall(response.status, response.text, context.redactor);

@@ -20,11 +20,21 @@ export interface HttpRequest {
    * without a short Retry-After ends the request at once, and this client asks that host nothing more until then.
    */
   rateLimitWindowMs?: number;
+  /** The partner's published quota this call counts against (per host): kept, never found out by a 429. */
+  quota?: Quota;
   /**
    * A 429 is handed back as the answer instead of being waited out here: the caller waits where the person can see
    * it, and may wait longer than the transport would (PingOne's Management API during --create and --rotate).
    */
   rateLimitedToCaller?: boolean;
+}
+
+/** A published call quota: `calls` in each fixed window of `windowMs`; `remainingHeader` says how many are left. */
+export interface Quota {
+  calls: number;
+  windowMs: number;
+  /** Lower case, as answers' headers are read. */
+  remainingHeader: string;
 }
 
 export interface HttpResponse {

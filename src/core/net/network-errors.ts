@@ -238,6 +238,16 @@ export function stillHeldBack(host: string, heldUntil: number): UnreachableError
   );
 }
 
+/** A call not sent because the host's published quota has no call left in its window (said by the server, or used by this run). */
+export function quotaUsedUp(host: string, until: number, saidByServer: boolean, header: string | undefined): UnreachableError {
+  const why = saidByServer ? `${host} said no calls are left in its rate-limit window${header ? ` (${header})` : ''}` : `this run made every call ${host} allows in its rate-limit window`;
+  return new UnreachableError(
+    'rate_limited',
+    `Not sent: ${why}; the window resets by ${clockTime(until)} at the latest.`,
+    `Try again after ${clockTime(until)}; calls before then would be refused, and many refused calls can get the account disabled.`,
+  );
+}
+
 export function tooLarge(host: string, limit: number): UnreachableError {
   return new UnreachableError(
     'bad_response',

@@ -7,7 +7,8 @@ import { InterruptedError, UnreachableError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import { type Http, type HttpRequest, type HttpResponse, parseRetryAfter } from './http.js';
 import { serverWords } from './server-words.js';
-import { type ProxyInUse, describeHost, describeNetworkError, proxyInUse, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
+import { HostLimits } from './host-limits.js';
+import { type ProxyInUse, describeHost, describeNetworkError, proxyInUse, quotaUsedUp, stillHeldBack, rateLimitWindowUsed, rateLimited, redirected, serverError, tooLarge } from './network-errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ATTEMPTS = 3;
@@ -62,10 +63,11 @@ function proxyOf(env: NodeJS.ProcessEnv): ProxyInUse | undefined {
 export class HttpClient implements Http {
   private dispatcher: Promise<Dispatcher> | undefined;
   /**
-   * After a 429, no request of this client starts before this time: a batch (verify --all) shares one
-   * client, so one rate-limit answer pauses the whole batch instead of every request finding out alone.
+   * A few requests at a time per host; after a 429, no request to that host starts before its pause ends: a batch
+   * (verify --all) shares one client, so one rate-limit answer pauses every request to that host instead of each
+   * finding out alone, while other hosts go on.
    */
-  private pausedUntil = 0;
+  private readonly hosts: HostLimits;
   /** Hosts whose fixed rate-limit window is used up (see rateLimitWindowMs), and when it ends at the latest. */
   private readonly heldBack = new Map<string, number>();
   private readonly maxBodyBytes: number;
@@ -74,6 +76,7 @@ export class HttpClient implements Http {
   constructor(private readonly options: HttpClientOptions) {
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
     this.clock = options.clock ?? systemClock;
+    this.hosts = new HostLimits(this.clock);
   }
 
   /** One agent per run, so every request (and `verify --all`) reuses keep-alive connections. */
@@ -114,6 +117,27 @@ export class HttpClient implements Http {
     if (heldUntil > this.clock.now()) {
       throw stillHeldBack(host, heldUntil);
     }
+    const { quota } = request;
+    const counted = quota ? await this.hosts.counted(host, quota, this.options.signal) : undefined;
+    if (counted !== undefined && typeof counted !== 'function') {
+      this.heldBack.set(host, Math.max(this.heldBack.get(host) ?? 0, counted.until));
+      throw quotaUsedUp(host, counted.until, counted.saidByServer, quota?.remainingHeader);
+    }
+    const leave = await this.hosts.place(host, this.options.signal).catch((error: unknown) => {
+      counted?.();
+      throw error;
+    });
+    try {
+      const response = await this.sendWithRetries(request, host);
+      if (quota) this.hosts.said(host, quota, response.headers);
+      return response;
+    } finally {
+      leave();
+      counted?.();
+    }
+  }
+
+  private async sendWithRetries(request: HttpRequest, host: string): Promise<HttpResponse> {
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     // The limit starts once undici is loaded: loading it is this machine's work, not the network's.
     await this.getDispatcher();
@@ -139,14 +163,14 @@ export class HttpClient implements Http {
       const pastLimit = this.clock.now() + delay >= limit.endsAt;
       if (attempt >= MAX_ATTEMPTS || pastLimit || (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS)) {
         if (response.status === 429) {
-          if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS));
+          if (retryAfter !== undefined) this.hosts.pause(host, this.clock.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS));
           throw rateLimited(host, attempt, retryAfter);
         }
         throw serverError(host, response.status, serverWords(response.text, this.options.redactor), attempt);
       }
-      // A 429 also pauses every other request of this client (a batch shares one); a 5xx only this one.
+      // A 429 also pauses every other request of this client to that host (a batch shares one); a 5xx only this one.
       waitedUntil = this.clock.now() + delay;
-      if (response.status === 429) this.pausedUntil = Math.max(this.pausedUntil, waitedUntil);
+      if (response.status === 429) this.hosts.pause(host, waitedUntil);
       await this.clock.sleep(delay, this.options.signal);
     }
   }
@@ -167,13 +191,16 @@ export class HttpClient implements Http {
     if (signal.aborted) throw new InterruptedError();
     const host = describeHost(request.url);
     const timedOut = (): UnreachableError => describeNetworkError(limit.signal.reason, request.url, limit.timeoutMs, proxyOf(this.options.env));
-    const paused = this.pausedUntil - Math.max(this.clock.now(), waitedUntil);
+    const paused = this.hosts.pausedUntil(host) - Math.max(this.clock.now(), waitedUntil);
     if (paused > 0) {
       // Another request's 429 paused this client past this request's limit: it times out now rather than later.
       if (this.clock.now() + paused >= limit.endsAt) throw timedOut();
       await this.clock.sleep(paused, signal);
     }
     const dispatcher = await this.getDispatcher();
+    // undici frees a connection for the next request only when the event loop turns: a request sent in the same turn
+    // as the previous answer ended (a batch starts its next profile at once) would open a new connection instead.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const url = new URL(request.url);
     const started = performance.now();
     // Built by hand, not with AbortSignal.any, and held here until the attempt ends: what stops a request must not

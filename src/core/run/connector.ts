@@ -44,8 +44,11 @@ export interface StepContext {
   readonly profiles: ConnectorProfiles;
   /** Where each resolved value came from (flags, stdin, env, profile, default). */
   readonly sources: Readonly<Record<string, ValueSource>>;
-  /** Runs one network check with a progress line, and records its name, outcome and time in the run's result. */
-  check<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs one network check with a progress line, and records its name, outcome and time in the run's result. A
+   * look-up that answers "not found" is not a pass: `passed` says whether its answer gets a ✔ (by default, any answer).
+   */
+  check<T>(name: string, work: () => Promise<T>, passed?: (result: T) => boolean): Promise<T>;
   /** A warning for the run's result (printed with it, and in its JSON); its commands are completed with the run's profile. */
   warn(text: Hint): void;
 }

@@ -328,7 +328,7 @@ export class ProfileStore {
 
   async get(connector: string, name: string): Promise<ProfileWithSecrets | undefined> {
     await this.ready();
-    const record = recordOf(await this.profilesFile.read(), connector, name);
+    const record = recordOf(await this.profilesFile.readShared(), connector, name);
     if (!record) return undefined;
     this.checkEntry(connector, name, record);
     return { ...record, connector, name, secrets: await this.readSecrets(record, connector, name) };
@@ -336,7 +336,7 @@ export class ProfileStore {
 
   async list(): Promise<StoredProfile[]> {
     await this.ready();
-    const { profiles } = await this.profilesFile.read();
+    const { profiles } = await this.profilesFile.readShared();
     const all = Object.entries(profiles).flatMap(([connector, byName]) => Object.entries(byName).map(([name, record]) => ({ ...record, connector, name })));
     for (const profile of all) this.checkEntry(profile.connector, profile.name, profile);
     return all.sort((a, b) => a.connector.localeCompare(b.connector) || a.name.localeCompare(b.name));
@@ -427,14 +427,19 @@ export class ProfileStore {
     });
   }
 
-  /** The one write `verify` makes: only the last-verified time of an existing profile. */
-  async markVerified(connector: string, name: string, at: Date): Promise<void> {
+  /** The one write `verify` makes: only the last-verified time of existing profiles, a batch's in one write. */
+  async markVerified(marks: readonly { connector: string; name: string; at: Date }[]): Promise<void> {
+    if (marks.length === 0) return;
     await this.withLock(async () => {
       const profiles = await this.profilesFile.read();
-      const record = recordOf(profiles, connector, name);
-      if (!record) return;
-      record.lastVerified = at.toISOString();
-      await this.saveProfiles(profiles);
+      let changed = false;
+      for (const { connector, name, at } of marks) {
+        const record = recordOf(profiles, connector, name);
+        if (!record) continue;
+        record.lastVerified = at.toISOString();
+        changed = true;
+      }
+      if (changed) await this.saveProfiles(profiles);
     });
   }
 

@@ -79,7 +79,7 @@ export class FileSecretBackend implements SecretBackend {
   }
 
   async read(connector: string, name: string): Promise<Secrets> {
-    return { ...own(own((await this.file.read()).secrets, connector), name) };
+    return { ...own(own((await this.file.readShared()).secrets, connector), name) };
   }
 
   async write(connector: string, name: string, secrets: Secrets): Promise<void> {
