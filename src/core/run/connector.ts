@@ -12,7 +12,7 @@ import type { RunOutput } from '../terminal/run-output.js';
 import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice, Prompter } from '../terminal/prompts.js';
 import type { Settling } from './settle.js';
-import type { Redactor } from '../redact.js';
+import type { Redaction } from '../redact.js';
 import type { NotAsked, ValueSource } from './resolve.js';
 
 /** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */
@@ -35,7 +35,7 @@ export interface StepContext {
   readonly prompt: Prompter;
   readonly out: RunOutput;
   readonly http: Http;
-  readonly redactor: Redactor;
+  readonly redactor: Redaction;
   readonly signal: AbortSignal;
   readonly clock: Clock;
   /** The profile as saved before this run. */
