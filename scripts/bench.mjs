@@ -225,12 +225,16 @@ async function benchProfileStore() {
   // A removal through the tool leaves 1,000 profiles and writes the names file as every save does.
   const removed = await run([bin, 'profiles', 'remove', 'pingone', 'customer-0700', '--yes'], env);
   if (removed.code !== 0) throw new Error('profiles remove failed in the bench');
+  // `connector-setup` on PATH, as an installed package puts it there: what the script runs when it asks the tool.
+  const shims = path.join(scratch, 'bin');
+  mkdirSync(shims, { recursive: true });
+  writeFileSync(path.join(shims, 'connector-setup'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} "$@"\n`, { mode: 0o755 });
   const script = path.join(scratch, 'completion.bash');
   writeFileSync(script, execFileSync(process.execPath, [bin, 'completion', 'bash'], { encoding: 'utf8' }));
   const bashRun = (body) => () =>
     new Promise((resolve, reject) => {
       const started = process.hrtime.bigint();
-      const child = spawn('bash', ['--norc', '--noprofile', '-c', body], { stdio: 'ignore', env: { ...process.env, ...env } });
+      const child = spawn('bash', ['--norc', '--noprofile', '-c', body], { stdio: 'ignore', env: { ...process.env, ...env, PATH: `${shims}${path.delimiter}${process.env.PATH}` } });
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
     });
