@@ -328,8 +328,9 @@ export function runProfilesRemove(io: Io, options: ProfilesRemoveOptions): Promi
     const profileName = parseProfileName(options.name);
     const profile = await findProfile(store, connector, profileName);
     if (!(await confirmRemoval(io, connector, profile, options))) {
-      const kept = new InputError('cancelled', `Nothing was removed; profile "${profileName}" (${connector.name}) is still saved.`);
-      return { kind: 'failed', error: kept, document: { connector: connector.name, profile: profileName, removed: false } };
+      // A "no" is an answer, not a failure: the profile stays, as asked.
+      const json = { ok: true, connector: connector.name, profile: profileName, removed: false };
+      return { kind: 'data', json, lines: [], note: `Kept profile "${profileName}" (${connector.name}); nothing was removed.` };
     }
     const removed = await store.remove(connector.name, profileName);
     if (!removed) throw await profileNotFound(store, connector, profileName);

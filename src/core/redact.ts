@@ -242,7 +242,18 @@ function startKey(text: string, index: number): number {
 /** Up to this many secrets, each is looked for in turn (indexOf is fastest for a few). */
 const FEW_SECRETS = 16;
 
-export class Redactor {
+/** What a run's steps, and the calls they make, use of its redactor: a secret made known, text cleaned of the known ones. */
+export interface Redaction {
+  /** Registers a secret: from then on it is hidden in everything printed, written or passed to a child. */
+  add(secret: string | undefined): void;
+  /** True when `value` holds a secret or 8 characters of one. */
+  reveals(value: string): boolean;
+  redact(text: string): string;
+  /** Words from outside on one line, redacted, cut to `maxLength` never inside a `[redacted]`. */
+  quote(text: string, maxLength: number): string;
+}
+
+export class Redactor implements Redaction {
   private readonly secrets = new Set<string>();
   /** The secrets (whole, and the short ones) indexed for one read of a text; rebuilt after add(). */
   private index: { whole: SecretIndex; short: SecretIndex } | undefined;
@@ -411,7 +422,7 @@ const SECRET_VARIABLES = /^(PINGONE|INVENIAS)_/i;
  * The environment for a child process (a clipboard tool, a browser, a keychain tool): the run's, without the
  * connectors' variables and without any variable whose value holds something the redactor hides.
  */
-export function childEnvironment(env: NodeJS.ProcessEnv, redactor?: Redactor): NodeJS.ProcessEnv {
+export function childEnvironment(env: NodeJS.ProcessEnv, redactor?: Redaction): NodeJS.ProcessEnv {
   const kept: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || SECRET_VARIABLES.test(name)) continue;

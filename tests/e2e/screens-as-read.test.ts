@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
 import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
@@ -15,17 +16,39 @@ const startPty = startPtyClosedAfterEach();
 /** An application whose Token Endpoint Authentication Method is still Client Secret Basic until the test changes it. */
 const basicAtFirst: WorkerApp = { clientId: '21111111-2222-4333-8444-555555555555', clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId, authMethod: 'client_secret_basic' };
 
+const USERNAME = 'cyclr.integration';
 let server: PingOneServer;
+let invenias: InveniasServer;
 beforeAll(async () => {
   server = await startPingOne([basicAtFirst]);
+  invenias = await startInvenias({ subdomain: 'acme', adminKeys: [FAKE.inveniasApiKey], users: [{ username: USERNAME, password: FAKE.inveniasPassword }] });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await invenias.close();
+});
 
 /** The row where a line ends: the row itself, or the indented row it was wrapped onto. */
 function endOfLine(text: readonly string[], index: number): string {
   const row = text[index] ?? '';
   const next = text[index + 1] ?? '';
   return /ms\)/.test(row) || !/^\s+\S/.test(next) ? row : next;
+}
+
+/** The rows from the one that starts with `first` to the one that ends with `last`. */
+function paragraph(text: readonly string[], first: string, last: string): string[] {
+  const start = text.findIndex((row) => row.trimStart().startsWith(first));
+  const end = text.findIndex((row, index) => index >= start && row.trimEnd().endsWith(last));
+  expect([start, end].every((index) => index >= 0)).toBe(true);
+  return text.slice(start, end + 1);
+}
+
+/**
+ * The rows of a paragraph wrapped once, at the terminal's width: each row's next word did not fit on it. A text
+ * wrapped twice (at a narrower width, then again) leaves short rows whose next word would have fitted.
+ */
+function rowsWithRoomLeft(rows: readonly string[], cols: number): string[] {
+  return rows.slice(0, -1).filter((row, index) => [...row].length + 1 + [...(rows[index + 1]?.trim().split(' ')[0] ?? '')].length <= cols);
 }
 
 describe.each(WIDTHS)('at %i columns', (cols) => {
@@ -113,5 +136,41 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expect(text).toContain('Last verified 2026-11-24 15:40 UTC Expires on 2031-11-22');
     expect(text).toContain('Last verified never');
     expectNoSecrets(screen);
+  });
+
+  test('the Invenias wizard, start to hand-off: every paragraph wrapped once, no word or address broken', async () => {
+    const terminal = startPty(['invenias', '--base-url', invenias.origin], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(), BROWSER: 'none' }, { cols });
+    await terminal.waitFor('? Subdomain');
+    terminal.type(`acme${KEY.enter}`);
+    await terminal.waitFor(/❯ Create a new application through the Invenias API/);
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Application Name');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Expiration');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Cyclr Service Domain');
+    terminal.type(`acme.cyclr.com${KEY.enter}`);
+    await terminal.waitFor('? API Key');
+    terminal.type(`${FAKE.inveniasApiKey}${KEY.enter}`);
+    await terminal.waitFor('? Create this application?');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Username');
+    terminal.type(`${USERNAME}${KEY.enter}`);
+    await terminal.waitFor('? Password');
+    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
+    await terminal.waitFor('? Take the values to Cyclr');
+    terminal.type(KEY.enter);
+    expect(await terminal.exit).toBe(0);
+    const rows = await terminal.rows();
+    const text = rows.map((row) => row.text);
+    const intro = paragraph(text, 'This creates the application', 'prints the values for Cyclr.');
+    const userNote = paragraph(text, 'The Invenias user Cyclr acts as', 'refuses its API calls.');
+    expect(rowsWithRoomLeft(intro, cols)).toEqual([]);
+    expect(rowsWithRoomLeft(userNote, cols)).toEqual([]);
+    // A value too long for its row goes on under the value column, not under the labels.
+    const secretRows = paragraph(text, 'Client Secret  ****', 'reveals it)');
+    for (const row of secretRows.slice(1)) expect(row).toMatch(/^ {17}\S/);
+    expect(rows.filter((row) => row.wrapped)).toEqual([]);
+    expectNoSecrets(terminal.raw());
   });
 });

@@ -141,7 +141,8 @@ describe('invalid_client at a regional domain', () => {
     expect(document.error.hint).not.toMatch(/Client Secret/);
     expect(checksOf(result.stdout)).toEqual([
       ['Token request (client credentials, Client Secret Post)', false],
-      ['Looking for the environment at auth.pingone.com', true],
+      // Not at the domain given (a cross), found in another region (a tick).
+      ['Looking for the environment at auth.pingone.com', false],
       ['Looking for the environment in the other regions', true],
     ]);
     // The token request and the first look-up went to the domain given; the others asked the discovery documents.
@@ -170,7 +171,13 @@ describe('invalid_client at a regional domain', () => {
     expect(error.message).toContain(`No environment ${FAKE.otherEnvironmentId} was found in any PingOne region (auth.pingone.ca and the five others were asked).`);
     expect(error.message).toContain('Correlation ID:');
     expect(error.hint).toContain('Check the Environment ID and the Auth Domain');
-    expect(checksOf(result.stdout)[2]).toEqual(['Looking for the environment in the other regions', true]);
+    // Look-ups that found nothing are not ticks: no ✔ stands before "No environment ... was found".
+    expect(checksOf(result.stdout).slice(1)).toEqual([
+      ['Looking for the environment at auth.pingone.ca', false],
+      ['Looking for the environment in the other regions', false],
+    ]);
+    expect(result.stderr).toMatch(/^✖ Looking for the environment in the other regions \(\d+ ms\)$/m);
+    expect(result.stderr).not.toMatch(/✔ Looking for/);
     expectNoSecrets(result.stdout + result.stderr);
   });
 
@@ -199,6 +206,7 @@ describe('a custom domain', () => {
     expect(result.stderr).toContain('[environment_not_found]');
     expect(result.stderr).toContain('Fix: Check the Environment ID, and that the Auth Domain is a custom domain of that environment');
     expect(result.stderr).not.toContain('other regions');
+    expect(result.stderr).toMatch(new RegExp(`^✖ Looking for the environment at ${home.hostPort.replace(/\./g, '\\.')} \\(\\d+ ms\\)$`, 'm'));
     expect(proxy.targets.length).toBe(targetsBefore);
     expectNoSecrets(result.stdout + result.stderr);
   });

@@ -14,8 +14,10 @@ type Context = QuestionContext;
 export function showIntro(context: Pick<StepContext, 'out'>): void {
   const { out } = context;
   out.say(out.paint.bold('Invenias partner setup: a ThirdPartyApplication for Cyclr'));
-  out.say('  This creates the application through the Invenias API (or takes one you already have), proves it with a');
-  out.say('  token exactly as Cyclr will ask for one, saves a profile and prints the values for Cyclr.');
+  // One paragraph, wrapped once at the terminal's width.
+  out.say(
+    '  This creates the application through the Invenias API (or takes one you already have), proves it with a token exactly as Cyclr will ask for one, saves a profile and prints the values for Cyclr.',
+  );
   out.say();
 }
 
@@ -43,8 +45,7 @@ export const APPLICATION_DETAILS: readonly Question[] = [
 export const USER: readonly Question[] = [
   askField(field('username'), {
     intro: [
-      'The Invenias user Cyclr acts as: one that signs in with the Invenias identity provider (not single sign-on),',
-      'and is licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls.',
+      'The Invenias user Cyclr acts as: one that signs in with the Invenias identity provider (not single sign-on), and is licensed, enabled and in the System Administrator permission group, or Invenias refuses its API calls.',
     ],
   }),
   askField(field('password')),

@@ -100,13 +100,15 @@ function pingoneSaid(refusal: CliError): string {
  */
 async function locate(context: Pick<StepContext, 'http' | 'check'>, credentials: PingOneCredentials, refusal: CliError): Promise<CliError> {
   const { authDomain, environmentId } = credentials;
-  const home = await context.check(`Looking for the environment at ${authDomain}`, () => lookUp(context.http, authDomain, environmentId));
+  const home = await context.check(`Looking for the environment at ${authDomain}`, () => lookUp(context.http, authDomain, environmentId), (answer) => answer.kind === 'here');
   if (home.kind === 'here') return refusal;
   const homeRegion = regionOf(authDomain);
   const said = pingoneSaid(refusal);
   if (homeRegion) {
-    const found = await context.check('Looking for the environment in the other regions', () =>
-      findOtherRegion(context.http, authDomain, environmentId),
+    const found = await context.check(
+      'Looking for the environment in the other regions',
+      () => findOtherRegion(context.http, authDomain, environmentId),
+      (region) => region !== undefined,
     );
     if (found) {
       return new InOtherRegion(

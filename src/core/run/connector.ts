@@ -12,7 +12,7 @@ import type { RunOutput } from '../terminal/run-output.js';
 import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice, Prompter } from '../terminal/prompts.js';
 import type { Settling } from './settle.js';
-import type { Redactor } from '../redact.js';
+import type { Redaction } from '../redact.js';
 import type { NotAsked, ValueSource } from './resolve.js';
 
 /** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */
@@ -35,7 +35,7 @@ export interface StepContext {
   readonly prompt: Prompter;
   readonly out: RunOutput;
   readonly http: Http;
-  readonly redactor: Redactor;
+  readonly redactor: Redaction;
   readonly signal: AbortSignal;
   readonly clock: Clock;
   /** The profile as saved before this run. */
@@ -44,8 +44,11 @@ export interface StepContext {
   readonly profiles: ConnectorProfiles;
   /** Where each resolved value came from (flags, stdin, env, profile, default). */
   readonly sources: Readonly<Record<string, ValueSource>>;
-  /** Runs one network check with a progress line, and records its name, outcome and time in the run's result. */
-  check<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs one network check with a progress line, and records its name, outcome and time in the run's result. A
+   * look-up that answers "not found" is not a pass: `passed` says whether its answer gets a ✔ (by default, any answer).
+   */
+  check<T>(name: string, work: () => Promise<T>, passed?: (result: T) => boolean): Promise<T>;
   /** A warning for the run's result (printed with it, and in its JSON); its commands are completed with the run's profile. */
   warn(text: Hint): void;
 }

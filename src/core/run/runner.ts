@@ -271,7 +271,7 @@ class Run {
     this.context = {
       ...base,
       sources: input.sources,
-      check: (name, work) => this.check(name, work),
+      check: (name, work, passed) => this.check(name, work, passed),
       // A warning's commands are completed with this run's profile and values, and start as the tool was started.
       warn: (said) => {
         const text = this.context.out.hint(said, hintRun(this.context, this.state.values));
@@ -280,13 +280,14 @@ class Run {
     };
   }
 
-  private async check<T>(name: string, work: () => Promise<T>): Promise<T> {
+  private async check<T>(name: string, work: () => Promise<T>, passed: (result: T) => boolean = () => true): Promise<T> {
     const progress = this.context.out.progress(name);
     const started = performance.now();
     try {
       const result = await work();
-      this.checks.push({ name, ok: true, ms: Math.round(performance.now() - started) });
-      progress.done(true);
+      const ok = passed(result);
+      this.checks.push({ name, ok, ms: Math.round(performance.now() - started) });
+      progress.done(ok);
       return result;
     } catch (error) {
       this.checks.push({ name, ok: false, ms: Math.round(performance.now() - started) });

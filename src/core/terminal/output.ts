@@ -31,8 +31,11 @@ function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolea
 
 type Terminal = Writable & { isTTY?: boolean; columns?: number };
 
-/** A line's indentation plus a leading marker (`✖ `, `Fix: `, `3. `), which continuation lines are aligned under. */
-const HANGING_PREFIX = /^(\s*(?:(?:\x1b\[[0-9;]*m)*(?:[✖✔!•*-]|\d{1,2}\.|[A-Z][A-Za-z ]{0,14}:)(?:\x1b\[[0-9;]*m)*\s+)?)/;
+/**
+ * A line's indentation plus a leading marker (`✖ `, `Fix: `, `3. `) or, in a two-column list, its label and the
+ * spaces after it (`  Client Secret  `), which continuation lines are aligned under.
+ */
+const HANGING_PREFIX = /^(\s+[A-Z][A-Za-z' ]{0,24}?[A-Za-z] {2,}(?=\S)|\s*(?:(?:\x1b\[[0-9;]*m)*(?:[✖✔!•*-]|\d{1,2}\.|[A-Z][A-Za-z ]{0,14}:)(?:\x1b\[[0-9;]*m)*\s+)?)/;
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;]*m/g;
 /** Holds a space while wrapping: before `>`, so no continuation line starts with `>` (it reads as a prompt), and in `12 ms`. */
@@ -48,16 +51,17 @@ export function wrapLine(line: string, width: number): string {
   const indent = prefix.replace(SGR, '').length;
   // A prefix so wide there is nothing left to wrap into is not worth keeping.
   if (width - indent < 20) return wrapAnsi(line, width, { hard: false });
-  // A check's time (`(12 ms)`) stays on one row too.
+  // A check's time (`(12 ms)`) stays on one row too, and so does a short last word (`reveals it)`, never `it)` alone).
   const body = line
     .slice(prefix.length)
     .replace(/ >/g, `${KEEP_TOGETHER}>`)
-    .replace(/\((\d+) ms\)/g, `($1${KEEP_TOGETHER}ms)`);
+    .replace(/\((\d+) ms\)/g, `($1${KEEP_TOGETHER}ms)`)
+    .replace(/ (\S{1,4})$/, `${KEEP_TOGETHER}$1`);
   const wrapped = wrapAnsi(body, width - indent, { hard: false })
     .split('\n')
     .map((row, index) => (index === 0 ? prefix : ' '.repeat(indent)) + row)
     .join('\n');
-  return wrapped.replace(new RegExp(`${KEEP_TOGETHER}(>|ms\\))`, 'g'), ' $1');
+  return wrapped.replace(new RegExp(KEEP_TOGETHER, 'g'), ' ');
 }
 
 export class Output implements RunOutput {
