@@ -424,6 +424,32 @@ describe('Ctrl+C during --create', () => {
     expect(api.created().length).toBe(createdBefore);
   });
 
+  test('during the countdown while a new application settles: exit 130, its secret already saved, and --verify then passes', async () => {
+    const configDir = tempConfigDir();
+    // PingOne has not applied the new application's role yet: its token requests are refused for no roles.
+    pingone.onTokenRequest(() => {
+      const app = api.created().find((created) => created.name === 'CyclrCtrlCSettle');
+      if (app) app.roles = [];
+    });
+    let result;
+    try {
+      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSettle', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
+      await waitUntil(() => running.stderr().includes('PingOne can take a few seconds to apply'), 'the run counted down while the application settles');
+      running.child.kill('SIGINT');
+      result = await running.result;
+    } finally {
+      pingone.onTokenRequest(undefined);
+    }
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    const app = api.created().find((created) => created.name === 'CyclrCtrlCSettle');
+    expect(result.stderr).toContain(`Application ${app?.clientId ?? 'none'} and its Client Secret are saved in profile "default".`);
+    expect((await exported(configDir)).clientSecret).toBe(app?.clientSecret);
+    if (app) app.roles = ['Identity Data Admin'];
+    expect((await runCli(['pingone', '--verify', '--json'], { configDir, env: env() })).code).toBe(0);
+    expectNoSecrets(result.stdout + result.stderr, secrets());
+  });
+
   test('while the secret is being read: exit 130; the application is not lost, the next --create reuses it', async () => {
     const configDir = tempConfigDir();
     const gate = holding();

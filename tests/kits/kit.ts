@@ -1,6 +1,6 @@
 // What every connector gives the shared suites (hostile input, secrets everywhere, faults, Ctrl+C): its stand-in,
 // good values pointed at any server, the fake secrets those hold, and its own hostile cases. A connector with a kit
-// in tests/kits/index.ts is covered by every shared suite; one registered without a kit fails a test there.
+// in tests/kits/index.ts is covered by every shared suite; a connector registered without one fails hostile-input.test.ts.
 import type { Connector } from '../../src/core/run/connector.js';
 import type { FieldSpec } from '../../src/core/run/fields.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
@@ -47,8 +47,6 @@ export interface KitRunOptions {
   json?: boolean;
   configDir?: string;
   deadlines?: Deadlines;
-  /** The run's clock starts here (in-process). */
-  clockStart?: number;
 }
 
 /** The command line of one run of the kit's connector against `server`, with a case's overrides. */
@@ -68,7 +66,6 @@ export async function runKit(kit: ConnectorKit, server: Pick<TestServer, 'origin
     ...(testCase.stdin !== undefined ? { stdin: testCase.stdin } : {}),
     ...(options.configDir ? { configDir: options.configDir } : {}),
     ...(options.deadlines ? { deadlines: options.deadlines } : {}),
-    ...(options.clockStart !== undefined ? { clockStart: options.clockStart } : {}),
   });
 }
 
