@@ -450,6 +450,31 @@ describe('Ctrl+C during --create', () => {
     expectNoSecrets(result.stdout + result.stderr, secrets());
   });
 
+  test('while --save-admin waits to save the admin worker (another process holds the profile lock): exit 130, nothing created, nothing saved', async () => {
+    const configDir = tempConfigDir();
+    const lock = path.join(configDir, 'profiles.lock');
+    const createdBefore = api.created().length;
+    const apiBefore = api.calls().length;
+    // The admin worker's token is issued; from then on this test's own process holds the lock.
+    pingone.onTokenRequest(() => writeFileSync(lock, `${process.pid}\n`));
+    try {
+      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSaveAdmin', '--save-admin'], { configDir, env: env(), timeoutMs: 30_000 });
+      await waitUntil(() => running.stderr().includes('Waiting for another connector-setup'), 'the run said it waits to save');
+      running.child.kill('SIGINT');
+      const result = await running.result;
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain('Interrupted.');
+      expectNoSecrets(result.stdout + result.stderr, secrets());
+    } finally {
+      pingone.onTokenRequest(undefined);
+      rmSync(lock, { force: true });
+    }
+    expect(api.created().length).toBe(createdBefore);
+    expect(api.calls().length).toBe(apiBefore);
+    expect(JSON.parse((await runCli(['profiles', 'list', '--json'], { configDir })).stdout)).toEqual({ profiles: [] });
+  });
+
   test('while the secret is being read: exit 130; the application is not lost, the next --create reuses it', async () => {
     const configDir = tempConfigDir();
     const gate = holding();
