@@ -2,7 +2,7 @@
 // it, and a diagnosis naming the fix when Invenias says no.
 import type { StepContext, Values } from '../../core/run/connector.js';
 import { type CliError, RejectedError } from '../../core/errors.js';
-import type { Redactor } from '../../core/redact.js';
+import type { Redaction } from '../../core/redact.js';
 import { serverWords } from '../../core/net/server-words.js';
 import { type TokenAnswer, type TokenRefusal, type TokenRequest, errorCodeShown, partnerSaid } from '../../core/net/oauth.js';
 import { assessExpiry } from '../../core/run/verification.js';
@@ -96,7 +96,7 @@ export function diagnose(answer: TokenRefusal, expiry?: { expiresOn: string | nu
  * password, but calls are refused when the user is not licensed, not enabled or not a System Administrator
  * (I-API-401-UNLICENSED): Cyclr's calls would all fail the same way.
  */
-export function diagnoseApiCall(status: number, text: string, redactor: Redactor): CliError | undefined {
+export function diagnoseApiCall(status: number, text: string, redactor: Redaction): CliError | undefined {
   if (status >= 200 && status < 300) return undefined;
   const words = serverWords(text, redactor);
   const said = words === undefined ? '' : ` Invenias said: "${words}"`;

@@ -6,7 +6,7 @@ import { type CliError, InputError, RejectedError, UnreachableError } from '../.
 import { asRecord, parseJson } from '../../core/json.js';
 import type { Http, HttpResponse, RetryPolicy } from '../../core/net/http.js';
 import { requestToken } from '../../core/net/oauth.js';
-import type { Redactor } from '../../core/redact.js';
+import type { Redaction } from '../../core/redact.js';
 import { DEFAULT_ROLES } from './guide.js';
 import { tokenUrl } from './token.js';
 
@@ -74,7 +74,7 @@ const ADMIN_HINT =
   "Check the admin worker's Client ID (--admin-client-id), its Client Secret (PINGONE_ADMIN_CLIENT_SECRET or --admin-client-secret-stdin) and its environment (--admin-environment-id; by default the target environment), and that it is switched on and has roles.";
 
 /** P-ADMIN-TOKEN-REQ: the admin worker's token; a refusal is `admin_rejected`. */
-export async function adminToken(http: Http, redactor: Redactor, admin: AdminCredentials): Promise<string> {
+export async function adminToken(http: Http, redactor: Redaction, admin: AdminCredentials): Promise<string> {
   redactor.add(admin.clientSecret);
   const answer = await requestToken(
     http,
@@ -92,7 +92,7 @@ function printable(text: string, limit: number): string {
 }
 
 /** P-MGMT-ERROR, read without trusting its shape: `CODE: message (detail; detail)`, or nothing. */
-export function pingoneWords(text: string, redactor: Redactor): string {
+export function pingoneWords(text: string, redactor: Redaction): string {
   const body = asRecord(parseJson(text));
   if (!body) return '';
   const code = typeof body.code === 'string' ? body.code : '';
@@ -131,7 +131,7 @@ export class ManagementRateLimited extends UnreachableError {
 export class ManagementApi {
   constructor(
     private readonly http: Http,
-    private readonly redactor: Redactor,
+    private readonly redactor: Redaction,
     private readonly token: string,
     readonly apiOrigin: string,
     readonly environmentId: string,

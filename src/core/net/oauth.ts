@@ -4,7 +4,7 @@
 import { type CliError, RejectedError, UnreachableError } from '../errors.js';
 import { asRecord, parseJson } from '../json.js';
 import type { Http, HttpResponse } from './http.js';
-import type { Redactor } from '../redact.js';
+import type { Redaction } from '../redact.js';
 
 export type TokenAnswer =
   /** `accessToken` is registered with the redactor; it is only ever sent back to the partner that issued it. */
@@ -31,7 +31,7 @@ export interface TokenRequest {
 const OAUTH_ERROR_CODE = /^[a-z][a-z0-9_]{1,63}$/;
 
 /** Reads a token endpoint's answer without trusting its shape. */
-function readTokenAnswer(response: HttpResponse, redactor: Redactor): TokenAnswer {
+function readTokenAnswer(response: HttpResponse, redactor: Redaction): TokenAnswer {
   const body = asRecord(parseJson(response.text));
   const { ms, status } = response;
   if (status === 200) {
@@ -65,7 +65,7 @@ function basicCredentials(clientId: string, clientSecret: string): string {
   return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
 }
 
-export async function requestToken(http: Http, request: TokenRequest, redactor: Redactor): Promise<TokenAnswer> {
+export async function requestToken(http: Http, request: TokenRequest, redactor: Redaction): Promise<TokenAnswer> {
   const basic = request.basicAuth ? basicCredentials(request.basicAuth.clientId, request.basicAuth.clientSecret) : undefined;
   redactor.add(basic);
   const response = await http.send({

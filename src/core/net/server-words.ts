@@ -1,6 +1,6 @@
 // What a server said in an error answer, as much of it as an error message repeats.
 import { isRecord, parseJson } from '../json.js';
-import type { Redactor } from '../redact.js';
+import type { Redaction } from '../redact.js';
 
 /** How much of a server's own words an error repeats. */
 const MAX_SERVER_WORDS = 200;
@@ -9,7 +9,7 @@ const MAX_SERVER_WORDS = 200;
  * What a server said in an error answer (a JSON message or plain text, never an HTML page): redacted (a fragment of
  * a secret included) before it is cut short, on one line; undefined when it said nothing readable.
  */
-export function serverWords(text: string, redactor: Redactor): string | undefined {
+export function serverWords(text: string, redactor: Redaction): string | undefined {
   const body = parseJson(text);
   let said: unknown = typeof body === 'string' ? body : undefined;
   if (isRecord(body)) {

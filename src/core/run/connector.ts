@@ -12,7 +12,7 @@ import type { RunOutput } from '../terminal/run-output.js';
 import type { ProfileChange, ProfileWithSecrets } from '../store/profile-store.js';
 import type { Choice, Prompter } from '../terminal/prompts.js';
 import type { Settling } from './settle.js';
-import type { Redactor } from '../redact.js';
+import type { Redaction } from '../redact.js';
 import type { NotAsked, ValueSource } from './resolve.js';
 
 /** A run's answers by field key (plus any step-only keys a connector uses, e.g. Invenias' `plan`). */
@@ -35,7 +35,7 @@ export interface StepContext {
   readonly prompt: Prompter;
   readonly out: RunOutput;
   readonly http: Http;
-  readonly redactor: Redactor;
+  readonly redactor: Redaction;
   readonly signal: AbortSignal;
   readonly clock: Clock;
   /** The profile as saved before this run. */
@@ -56,6 +56,8 @@ export interface StepContext {
 /** A connector's saved profiles by name: secrets read (a vault reference resolved) and known to the redactor. */
 export interface ConnectorProfiles {
   get(name: string): Promise<ProfileWithSecrets | undefined>;
+  /** Every saved profile's name (to suggest a new one that is not taken). */
+  names(): Promise<readonly string[]>;
   /** Written as a setup writes its own profile: atomically, under the lock, secrets in the run's secret store. */
   update(name: string, change: ProfileChange): Promise<void>;
 }
@@ -139,6 +141,11 @@ export interface StepResult {
   settles?: boolean;
   /** A dry run: the plan was shown and nothing was changed; the run ends here, successfully, saving nothing. */
   planned?: boolean;
+  /**
+   * The rest of the run belongs in another, new profile (the person chose it): what it keeps and saves goes there,
+   * and the profile it started from is left as it was.
+   */
+  profile?: string;
 }
 
 export type Step = (context: StepContext, values: Values) => Promise<StepResult | void>;

@@ -12,8 +12,8 @@ import { type Clock, systemClock } from '../clock.js';
 import { InputError, quoteValue } from '../errors.js';
 import { isRecord } from '../json.js';
 import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
-import { KeychainUnavailableError, type SecretBackend, type SecretStoreKind, type Secrets } from './secret-backend.js';
-import { ChosenSecretStore, type SecretStore } from './secret-store.js';
+import type { SecretStoreKind, Secrets } from './secret-backend.js';
+import { ChosenSecretStore, type SavedSecrets, type SecretStore } from './secret-store.js';
 import { isSecretReference } from './secret-references.js';
 
 const SCHEMA_VERSION = 1;
@@ -221,21 +221,6 @@ export class ProfileStore {
     this.secrets.close();
   }
 
-  /** The secrets where the profile's record says they are. */
-  private readSecrets(record: ProfileRecord, connector: string, name: string): Promise<Secrets> {
-    return this.inStoreOf(record.secretStore, connector, name, (store) => store.read(connector, name));
-  }
-
-  /** Work on a profile's secrets where its record says they are; a keychain that no longer works is an error naming the profile. */
-  private async inStoreOf<T>(kind: SecretStoreKind, connector: string, name: string, work: (store: SecretBackend) => Promise<T>): Promise<T> {
-    try {
-      return await work(this.secrets.backend(kind));
-    } catch (error) {
-      if (!(error instanceof KeychainUnavailableError)) throw error;
-      throw new KeychainUnavailableError(error.reason, `The secrets of profile "${name}" (${connector}) are in the OS keychain, which is not available`);
-    }
-  }
-
   /**
    * Proves with real writes, before a call that issues a secret shown only once (or a setup that will save), that
    * the store can keep it: the directory is usable, and a file as large as the profile files together plus a margin
@@ -306,8 +291,8 @@ export class ProfileStore {
       const name = item.slice(slash + 1);
       if (recordOf(profiles, connector, name)?.secretStore === 'keychain') continue;
       await this.secrets
-        .backend('keychain')
-        .remove(connector, name)
+        .of(connector, name, undefined)
+        .removeKeychainItem()
         .catch(() => left.push(item));
     }
     setPending(profiles, left);
@@ -331,7 +316,7 @@ export class ProfileStore {
     const record = recordOf(await this.profilesFile.readShared(), connector, name);
     if (!record) return undefined;
     this.checkEntry(connector, name, record);
-    return { ...record, connector, name, secrets: await this.readSecrets(record, connector, name) };
+    return { ...record, connector, name, secrets: await this.secrets.of(connector, name, record.secretStore).read() };
   }
 
   async list(): Promise<StoredProfile[]> {
@@ -367,13 +352,16 @@ export class ProfileStore {
       const byName = own(profiles.profiles, connector) ?? (profiles.profiles[connector] = ownMap());
       const existing = own(byName, name);
       let secretStore: SecretStoreKind = existing?.secretStore ?? 'file';
+      // The run's secret store is asked once for this profile: everything below goes through what it answers.
+      const secrets = this.secrets.of(connector, name, existing?.secretStore);
+      let saved: SavedSecrets | undefined;
       let undo: (() => Promise<void>) | undefined;
       const item = `${connector}/${name}`;
       // A secret given as a reference is kept as one; with a team vault as the store, every new secret becomes one.
       const given = Object.entries(change.secrets ?? {});
       const givenReferences = Object.fromEntries(given.filter(([, value]) => isSecretReference(value)));
       let plain = Object.fromEntries(given.filter(([, value]) => !isSecretReference(value)));
-      const vault = Object.keys(plain).length > 0 ? this.secrets.vault() : undefined;
+      const vault = Object.keys(plain).length > 0 ? secrets.vault() : undefined;
       let written: Secrets = {};
       if (vault) {
         written = await vault.write(connector, name, plain);
@@ -383,20 +371,18 @@ export class ProfileStore {
       for (const key of Object.keys(plain)) delete references[key];
       // Read only when secrets change: a locked keychain costs its deadline.
       const touched = given.length > 0 || (change.replace === true && existing !== undefined);
-      const previous = existing && touched ? await this.readSecrets(existing, connector, name).catch(() => ({})) : {};
+      const previous = existing && touched ? await secrets.read().catch(() => ({})) : {};
       const kept: Secrets = change.replace ? {} : { ...previous };
       for (const key of Object.keys(references)) delete kept[key];
       const stored = { ...kept, ...plain };
       if (touched && (Object.keys(plain).length > 0 || Object.keys(stored).length !== Object.keys(previous).length)) {
-        // A keychain that cannot be read now cannot keep the new secrets either: they go to the file alone.
-        if (existing?.secretStore !== 'keychain' && this.secrets.triesKeychain && Object.keys(stored).length > 0) {
+        // Noted before a keychain item the record does not name yet is written: a writer killed in between leaves it to the next save.
+        saved = await secrets.replace(stored, previous, async () => {
           setPending(profiles, [...(profiles.pendingKeychainItems ?? []), item]);
           await this.saveProfiles(profiles);
-        }
-        const target = Object.keys(stored).length > 0 ? this.secrets.backend((secretStore = await this.secrets.write(connector, name, stored))) : this.secrets.backend(secretStore);
-        if (Object.keys(stored).length === 0) await target.remove(connector, name);
-        const before = existing?.secretStore === secretStore ? previous : {};
-        undo = () => (Object.keys(before).length > 0 ? target.write(connector, name, before) : target.remove(connector, name));
+        });
+        secretStore = saved.kind;
+        undo = saved.undo;
       }
       if (vault) {
         const storedUndo = undo;
@@ -423,7 +409,7 @@ export class ProfileStore {
         throw error;
       }
       // The file copy of a profile now in the keychain is no longer the freshest: it goes.
-      if (undo && Object.keys(plain).length > 0 && secretStore === 'keychain' && existing?.secretStore === 'file') await this.secrets.backend('file').remove(connector, name);
+      if (saved && Object.keys(plain).length > 0) await saved.settle();
     });
   }
 
@@ -448,17 +434,7 @@ export class ProfileStore {
     return this.withLock(async () => {
       const profiles = await this.profilesFile.read();
       const record = recordOf(profiles, connector, name);
-      if (record?.secretStore === 'keychain') {
-        await this.inStoreOf('keychain', connector, name, (store) => store.remove(connector, name));
-      } else if (this.secrets.triesKeychain) {
-        // An older keychain copy can outlive a save that fell back to the file: cleared when the keychain answers.
-        await this.secrets
-          .backend('keychain')
-          .remove(connector, name)
-          .catch(() => undefined);
-      }
-      // A file entry can outlive a move to the keychain or a profile removed by hand: clear it too.
-      await this.secrets.backend('file').remove(connector, name);
+      await this.secrets.of(connector, name, record?.secretStore).remove();
       if (!record) return false;
       delete own(profiles.profiles, connector)?.[name];
       await this.saveProfiles(profiles);

@@ -15,20 +15,44 @@ const SECRETS_SCHEMA_VERSION = 1;
  */
 export type RequestedSecretStore = SecretStoreKind | 'auto' | VaultStore;
 
+/** Where one save put a profile's secrets, and how to put back what was there before. */
+export interface SavedSecrets {
+  readonly kind: SecretStoreKind;
+  /** Puts the previous secrets back where they were (the record naming the new place could not be written). */
+  undo(): Promise<void>;
+  /** Once the record names the new place: a copy the keychain now holds fresher leaves the file. */
+  settle(): Promise<void>;
+}
+
+/**
+ * One profile's secrets in the run's store, asked for once per read, save or removal: read where the profile's
+ * record says they are, and written where this run keeps new secrets.
+ */
+export interface ProfileSecrets {
+  /** The team vault new secrets go to (`--store op:VAULT` and the like), or undefined; throws when the store named is not valid. */
+  vault(): VaultStoreWriter | undefined;
+  /** The secrets where the record says; a keychain that no longer works is an error naming the profile. */
+  read(): Promise<Secrets>;
+  /**
+   * Replaces them with `secrets` (none: removes them). A keychain that fails falls back to the file, even a forced
+   * one: the secret may exist nowhere else. `beforeKeychainItem` runs first when a keychain item is about to be
+   * written that the record does not point to yet.
+   */
+  replace(secrets: Secrets, previous: Secrets, beforeKeychainItem: () => Promise<void>): Promise<SavedSecrets>;
+  /** Removes them wherever they may be: the record's store (a keychain that cannot be reached fails), an older keychain copy, the file. */
+  remove(): Promise<void>;
+  /** A keychain item no record points to (its writer was killed); fails when the keychain does not answer. */
+  removeKeychainItem(): Promise<void>;
+}
+
 /** What a profile store needs of the run's secret store. */
 export interface SecretStore {
   /** secrets.json: where secrets go when the keychain is not used, shown to the user. */
   readonly filePath: string;
-  /** Whether new secrets go to the keychain first; throws when CONNECTOR_SETUP_SECRET_STORE is not valid. */
-  readonly triesKeychain: boolean;
-  /** The backend a profile's record names: where its secrets are read, replaced and removed. */
-  backend(kind: SecretStoreKind): SecretBackend;
-  /** A profile's secrets, where this run keeps them; returns where they went. A failing keychain falls back to the file. */
-  write(connector: string, name: string, secrets: Secrets): Promise<SecretStoreKind>;
+  /** One profile's secrets; `recorded` is the store its record names (none: a profile not saved yet). */
+  of(connector: string, name: string, recorded: SecretStoreKind | undefined): ProfileSecrets;
   /** Before anything is sent: a store the user forced that cannot keep an item fails here, with the reason. */
   preflight(): Promise<void>;
-  /** The team vault new secrets go to (`--store op:VAULT` and the like), or undefined for the keychain or file. */
-  vault(): VaultStoreWriter | undefined;
   /** Ends what the backends opened (the keychain's connection). */
   close(): void;
 }
@@ -86,13 +110,14 @@ export class ChosenSecretStore implements SecretStore {
     return this.requested;
   }
 
-  get triesKeychain(): boolean {
+  /** Whether new secrets go to the keychain first; throws when the store named is not valid. */
+  private get triesKeychain(): boolean {
     return this.choice === 'auto' || this.choice === 'keychain';
   }
 
   private vaultWriter: VaultStoreWriter | undefined;
 
-  vault(): VaultStoreWriter | undefined {
+  private vault(): VaultStoreWriter | undefined {
     const choice = this.choice;
     if (typeof choice === 'string') return undefined;
     this.vaultWriter ??= new VaultStoreWriter(choice, toolEnvironment(this.env));
@@ -104,12 +129,12 @@ export class ChosenSecretStore implements SecretStore {
     return this.keychain;
   }
 
-  backend(kind: SecretStoreKind): SecretBackend {
+  private backend(kind: SecretStoreKind): SecretBackend {
     return kind === 'file' ? this.file : this.openKeychain();
   }
 
-  /** Even a forced keychain falls back to the file when it fails: the secret may exist nowhere else. One notice per run. */
-  async write(connector: string, name: string, secrets: Secrets): Promise<SecretStoreKind> {
+  /** Keychain first where this run tries it, else (or when it fails) the file. One notice per run. */
+  private async put(connector: string, name: string, secrets: Secrets): Promise<SecretStoreKind> {
     if (this.triesKeychain) {
       try {
         await this.openKeychain().write(connector, name, secrets);
@@ -128,6 +153,49 @@ export class ChosenSecretStore implements SecretStore {
     }
     await this.file.write(connector, name, secrets);
     return 'file';
+  }
+
+  of(connector: string, name: string, recorded: SecretStoreKind | undefined): ProfileSecrets {
+    const held = recorded ?? 'file';
+    /** Work on the secrets where the record says; a keychain that no longer works is an error naming the profile. */
+    const inRecordedStore = async <T>(work: (backend: SecretBackend) => Promise<T>): Promise<T> => {
+      try {
+        return await work(this.backend(held));
+      } catch (error) {
+        if (!(error instanceof KeychainUnavailableError)) throw error;
+        throw new KeychainUnavailableError(error.reason, `The secrets of profile "${name}" (${connector}) are in the OS keychain, which is not available`);
+      }
+    };
+    return {
+      vault: () => this.vault(),
+      read: () => inRecordedStore((backend) => backend.read(connector, name)),
+      replace: async (secrets, previous, beforeKeychainItem) => {
+        let kind = held;
+        if (Object.keys(secrets).length > 0) {
+          if (held !== 'keychain' && this.triesKeychain) await beforeKeychainItem();
+          kind = await this.put(connector, name, secrets);
+        } else {
+          await this.backend(held).remove(connector, name);
+        }
+        const target = this.backend(kind);
+        const before = held === kind ? previous : {};
+        return {
+          kind,
+          undo: () => (Object.keys(before).length > 0 ? target.write(connector, name, before) : target.remove(connector, name)),
+          settle: async () => {
+            if (kind === 'keychain' && recorded === 'file') await this.file.remove(connector, name);
+          },
+        };
+      },
+      remove: async () => {
+        if (recorded === 'keychain') await inRecordedStore((backend) => backend.remove(connector, name));
+        // An older keychain copy can outlive a save that fell back to the file: cleared when the keychain answers.
+        else if (this.triesKeychain) await this.openKeychain().remove(connector, name).catch(() => undefined);
+        // A file entry can outlive a move to the keychain or a profile removed by hand: clear it too.
+        await this.file.remove(connector, name);
+      },
+      removeKeychainItem: () => this.openKeychain().remove(connector, name),
+    };
   }
 
   /** Only a forced keychain or a team vault is checked: otherwise a keychain that fails later is no reason to stop (the file takes over). */

@@ -2,7 +2,7 @@
 // on Linux only with a display. No shell is involved, so a URL cannot become a command.
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { type Redactor, childEnvironment } from '../redact.js';
+import { type Redaction, childEnvironment } from '../redact.js';
 
 export interface BrowserCommand {
   command: string;
@@ -40,7 +40,7 @@ export function browserCommand(env: NodeJS.ProcessEnv = process.env, platform: N
 }
 
 /** Starts the browser detached, without the run's secrets in its environment; resolves false when it could not start. */
-export async function openInBrowser(url: string, command: BrowserCommand, env: NodeJS.ProcessEnv, redactor?: Redactor): Promise<boolean> {
+export async function openInBrowser(url: string, command: BrowserCommand, env: NodeJS.ProcessEnv, redactor?: Redaction): Promise<boolean> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     try {
