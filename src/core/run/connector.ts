@@ -56,6 +56,8 @@ export interface StepContext {
 /** A connector's saved profiles by name: secrets read (a vault reference resolved) and known to the redactor. */
 export interface ConnectorProfiles {
   get(name: string): Promise<ProfileWithSecrets | undefined>;
+  /** Every saved profile's name (to suggest a new one that is not taken). */
+  names(): Promise<readonly string[]>;
   /** Written as a setup writes its own profile: atomically, under the lock, secrets in the run's secret store. */
   update(name: string, change: ProfileChange): Promise<void>;
 }
@@ -139,6 +141,11 @@ export interface StepResult {
   settles?: boolean;
   /** A dry run: the plan was shown and nothing was changed; the run ends here, successfully, saving nothing. */
   planned?: boolean;
+  /**
+   * The rest of the run belongs in another, new profile (the person chose it): what it keeps and saves goes there,
+   * and the profile it started from is left as it was.
+   */
+  profile?: string;
 }
 
 export type Step = (context: StepContext, values: Values) => Promise<StepResult | void>;
