@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
-import { faults, waitUntil } from '../helpers/fault-server.js';
+import { faults } from '../helpers/fault-server.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { CREATED_CLIENT_ID, type InveniasFaultServer, startInveniasFaults } from '../helpers/invenias-faults.js';
 import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
@@ -44,7 +44,9 @@ describe('Ctrl+C after a create, then the command it prints', () => {
   test('the rerun verifies the kept application and ends with the values and the hand-off menu', async () => {
     // The first token request is held (Ctrl+C comes then); the next is answered.
     let tokenRequests = 0;
-    const held = faults.hang();
+    let holding = (): void => undefined;
+    const heldNow = new Promise<void>((resolve) => (holding = resolve));
+    const held = faults.hang(() => holding());
     const answered = faults.token();
     const server = await startInveniasFaults({ token: (request, response, raw) => (tokenRequests++ === 0 ? held : answered)(request, response, raw) });
     servers.push(server);
@@ -55,8 +57,9 @@ describe('Ctrl+C after a create, then the command it prints', () => {
     await first.waitFor('? Create this application?');
     first.type(KEY.enter);
     await first.waitFor('Invenias shows the secret only once');
-    // Ctrl+C once the token request is held by the stand-in, so the next one (the rerun's) is answered.
-    await waitUntil(() => server.tokens().length > 0, 'the token request reached the stand-in');
+    await first.waitFor('Token request');
+    // Ctrl+C once the stand-in holds the request, so the rerun's is the one answered.
+    await heldNow;
     first.type(KEY.ctrlC);
     expect(await first.exit).toBe(130);
     const said = first.screen().replace(/\s+/g, ' ');
