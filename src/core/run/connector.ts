@@ -57,7 +57,8 @@ export interface StepContext {
 export interface ConnectorProfiles {
   get(name: string): Promise<ProfileWithSecrets | undefined>;
   /** Written as a setup writes its own profile: atomically, under the lock, secrets in the run's secret store. */
-  update(name: string, change: ProfileChange): Promise<void>;
+  /** Returns what the user is to hear about where its secrets went (the runner reports it with the run). */
+  update(name: string, change: ProfileChange): Promise<readonly string[]>;
 }
 
 /** What a wizard question may use. */
