@@ -28,8 +28,8 @@ export const REDACTED = '[redacted]';
 /** A text as read one way, each character mapped back to the stretch [start, end) of the original it stands for. */
 interface Reading {
   text: string;
-  start: ArrayLike<number>;
-  end: ArrayLike<number>;
+  start: Int32Array;
+  end: Int32Array;
 }
 
 /** The text as a terminal shows it, and which characters of the original it left out. */
@@ -120,8 +120,6 @@ function percentCharacter(text: string, index: number): { char: string; length: 
 
 /** One kind of encoding a server may echo a secret in. */
 type Encoding = 'percent' | 'form' | 'json' | 'html';
-/** The character each encoding's escapes start with, so a text without it is not decoded at all. */
-const ESCAPE_START: Record<Encoding, RegExp> = { percent: /%/, form: /[%+]/, json: /\\/, html: /&/ };
 
 /** The escape of `encoding` that starts at `index`: what it stands for and its length, or undefined. */
 function escapeAt(text: string, index: number, encoding: Encoding): { char: string; length: number } | undefined {
@@ -154,29 +152,59 @@ function escapeAt(text: string, index: number, encoding: Encoding): { char: stri
   return undefined;
 }
 
-/** One layer of `encoding` decoded; undefined when there was nothing to decode. */
+/** Where an escape of each encoding may start (global: scanned from a position on). */
+const ESCAPE_STARTS: Record<Encoding, RegExp> = { percent: /%/g, form: /[%+]/g, json: /\\/g, html: /&/g };
+
+/**
+ * One layer of `encoding` decoded; undefined when there was nothing to decode. The text between escapes is copied
+ * a stretch at a time: a long answer or report is mostly plain text, and a layer never grows it (every escape
+ * stands for fewer characters than it takes).
+ */
 function decoded(reading: Reading, encoding: Encoding): Reading | undefined {
   const { text } = reading;
-  if (!ESCAPE_START[encoding].test(text)) return undefined;
-  const chars: string[] = [];
-  const start: number[] = [];
-  const end: number[] = [];
+  const escapes = ESCAPE_STARTS[encoding];
+  escapes.lastIndex = 0;
+  let next = escapes.exec(text);
+  if (!next) return undefined;
+  const start = new Int32Array(text.length);
+  const end = new Int32Array(text.length);
+  const parts: string[] = [];
+  let length = 0;
+  let index = 0;
   let changed = false;
-  for (let index = 0; index < text.length; ) {
-    const escape = escapeAt(text, index, encoding);
-    const length = escape?.length ?? 1;
-    const char = escape?.char ?? text[index] ?? '';
-    changed ||= escape !== undefined;
-    const from = reading.start[index] ?? 0;
-    const to = reading.end[index + length - 1] ?? from;
-    for (let unit = 0; unit < char.length; unit += 1) {
-      chars.push(char[unit] ?? '');
-      start.push(from);
-      end.push(to);
+  const keep = (to: number): void => {
+    if (to === index) return;
+    parts.push(text.slice(index, to));
+    if (to - index > 32) {
+      start.set(reading.start.subarray(index, to), length);
+      end.set(reading.end.subarray(index, to), length);
+      length += to - index;
+      index = to;
     }
-    index += length;
+    for (; index < to; index += 1, length += 1) {
+      start[length] = reading.start[index] ?? 0;
+      end[length] = reading.end[index] ?? 0;
+    }
+  };
+  while (next) {
+    keep(next.index);
+    const escape = escapeAt(text, index, encoding);
+    if (escape) {
+      changed = true;
+      const from = reading.start[index] ?? 0;
+      const to = reading.end[index + escape.length - 1] ?? from;
+      parts.push(escape.char);
+      for (let unit = 0; unit < escape.char.length; unit += 1, length += 1) {
+        start[length] = from;
+        end[length] = to;
+      }
+      index += escape.length;
+    } else keep(index + 1);
+    escapes.lastIndex = index;
+    next = escapes.exec(text);
   }
-  return changed ? { text: chars.join(''), start, end } : undefined;
+  keep(text.length);
+  return changed ? { text: parts.join(''), start: start.subarray(0, length), end: end.subarray(0, length) } : undefined;
 }
 
 const ENCODINGS: readonly Encoding[] = ['percent', 'form', 'json', 'html'];

@@ -44,7 +44,9 @@ describe('Ctrl+C after a create, then the command it prints', () => {
   test('the rerun verifies the kept application and ends with the values and the hand-off menu', async () => {
     // The first token request is held (Ctrl+C comes then); the next is answered.
     let tokenRequests = 0;
-    const held = faults.hang();
+    let holding = (): void => undefined;
+    const heldNow = new Promise<void>((resolve) => (holding = resolve));
+    const held = faults.hang(() => holding());
     const answered = faults.token();
     const server = await startInveniasFaults({ token: (request, response, raw) => (tokenRequests++ === 0 ? held : answered)(request, response, raw) });
     servers.push(server);
@@ -56,6 +58,8 @@ describe('Ctrl+C after a create, then the command it prints', () => {
     first.type(KEY.enter);
     await first.waitFor('Invenias shows the secret only once');
     await first.waitFor('Token request');
+    // Ctrl+C once the stand-in holds the request, so the rerun's is the one answered.
+    await heldNow;
     first.type(KEY.ctrlC);
     expect(await first.exit).toBe(130);
     const said = first.screen().replace(/\s+/g, ' ');

@@ -173,4 +173,21 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expect(rows.filter((row) => row.wrapped)).toEqual([]);
     expectNoSecrets(terminal.raw());
   });
+
+  test('Ctrl+C at a list: the list and its key help are gone, the interruption is said', async () => {
+    const terminal = startPty(['pingone', '--client-id', basicAtFirst.clientId], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
+    await terminal.waitFor('? Client Secret');
+    terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
+    await terminal.waitFor('auth.pingone.asia');
+    await terminal.waitFor('navigate');
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
+    const rows = (await terminal.rows()).map((row) => row.text);
+    expect(rows.filter((row) => /navigate|⏎ select/.test(row))).toEqual([]);
+    expect(rows.join('\n')).toContain('Interrupted');
+    // The regions' names stand in one column.
+    const regions = terminal.screen().split('\n').filter((row) => /^\s*❯?\s*auth\.pingone\.\S+ {2,}\S/.test(row));
+    expect(regions.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(regions.map((row) => row.search(/ {2,}\S/ ) + (/ {2,}(\S)/.exec(row)?.[0].length ?? 0)))).toHaveProperty('size', 1);
+  });
 });

@@ -675,6 +675,25 @@ describe('--save-admin: the admin worker kept in a profile of its own, only when
     expect(JSON.parse(rotated.stdout).error.message).toContain("Admin worker's Client Secret");
   });
 
+  test('a kept admin worker whose secret PingOne no longer accepts: admin_rejected naming the profile it came from and how to keep the new one', async () => {
+    const configDir = tempConfigDir();
+    expect((await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr kept admin, changed', '--save-admin', '--admin-profile', 'ops-admin'], { configDir, env: env() })).code).toBe(0);
+    const admin = pingone.apps.find((app) => app.clientId === ADMIN.clientId);
+    if (!admin) throw new Error('no admin worker');
+    admin.clientSecret = 'FAKE-admin-secret-changed-in-console-0099';
+    try {
+      const result = await runCli(['pingone', '--rotate', '--json'], { configDir, env: bare() });
+      expect(result.code).toBe(1);
+      const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string } };
+      expect(error.code).toBe('admin_rejected');
+      expect(error.message).toContain('It came from profile "ops-admin" (--admin-profile).');
+      expect(error.hint).toContain('pingone --rotate --save-admin');
+      expectNoSecrets(result.stdout + result.stderr, [...secrets(), admin.clientSecret]);
+    } finally {
+      admin.clientSecret = ADMIN.clientSecret;
+    }
+  });
+
   test('--admin-profile naming a profile that does not exist: exit 2 profile_not_found, nothing sent', async () => {
     const tokensBefore = pingone.tokenRequests().length;
     const result = await runCli(['pingone', '--rotate', ...TARGET, '--client-id', FAKE.clientId, '--admin-profile', 'ops-admin', '--json'], { env: bare() });

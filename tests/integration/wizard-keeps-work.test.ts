@@ -100,8 +100,8 @@ describe('Invenias: the wizard keeps what was typed', () => {
       env: env(configDir),
       answers: ['other', choose('Quit')],
     });
-    expect(second.asked).toEqual(['Subdomain (company, company.invenias.com or your portal URL)', 'Create an application for other?']);
-    expect(second.stderr).toContain('Profile "default" holds an application of subdomain acme, not other.');
+    expect(second.asked).toEqual(['Subdomain (company, company.invenias.com or your portal URL)', 'Where should the application for other go?']);
+    expect(second.stderr).toContain(`Profile "default" holds application ${EXISTING_APP} of subdomain acme, not other.`);
     expect(second.code).toBe(2);
   });
 

@@ -9,6 +9,7 @@ import { askOpen, givenExplicitly, isOpen } from '../../core/run/wizard.js';
 import { type ApplicationRequest, type Operation, createApplication, freshKeyRefusedToo, missingClientId, renewApplication } from './applications.js';
 import { VERIFY_KEYS, field, originOf, replyUrl } from './fields.js';
 import { HINTS } from './guide.js';
+import { command } from '../../core/hint.js';
 import type { InveniasRequest } from './request.js';
 import { checkApiCall, diagnose, tokenRequest } from './token.js';
 import {
@@ -68,40 +69,76 @@ function replacing(profile: string, replaced: string): string {
   );
 }
 
-/** The profile's application belongs to another subdomain than the one typed: keep the profile's, or start another. */
-async function otherSubdomain(context: StepContext, savedSubdomain: string, typed: string): Promise<Plan> {
-  context.out.warn(`Profile "${context.profileName}" holds an application of subdomain ${savedSubdomain}, not ${typed}.`);
-  const choice = await context.prompt.select<'create' | 'quit'>({
-    message: `Create an application for ${typed}?`,
+/** A profile's name for the application of `subdomain`: the subdomain itself, else numbered, never one taken. */
+async function freeProfileName(context: Pick<StepContext, 'profiles'>, subdomain: string): Promise<string> {
+  const taken = new Set(await context.profiles.names());
+  for (let number = 1; ; number += 1) {
+    const name = number === 1 ? subdomain : `${subdomain.slice(0, 56)}-${number}`;
+    if (!taken.has(name)) return name;
+  }
+}
+
+/** How this run gets its application, and whether it goes to a new profile or replaces the profile's. */
+interface PlanChoice {
+  plan: Plan | 'unnamed';
+  /** A new profile the application goes to; the one the run started from stays as it is. */
+  moveTo?: string;
+  /** The profile's application (of another subdomain) is replaced, its only saved secret dropped: said as it is. */
+  replacesOther?: { subdomain: string; clientId: string };
+}
+
+/**
+ * The profile's application belongs to another subdomain than the one typed. The default keeps it: the new
+ * subdomain's application goes to a new profile. Replacing it drops the only saved secret of an application Cyclr
+ * may well use, so it is a choice that says so.
+ */
+async function otherSubdomain(context: StepContext, savedSubdomain: string, typed: string): Promise<PlanChoice> {
+  const { profileName } = context;
+  const savedClientId = context.saved?.values.clientId ?? '';
+  context.out.warn(`Profile "${profileName}" holds application ${savedClientId} of subdomain ${savedSubdomain}, not ${typed}.`);
+  const suggested = await freeProfileName(context, typed);
+  const choice = await context.prompt.select<'new' | 'replace' | 'quit'>({
+    message: `Where should the application for ${typed} go?`,
     choices: [
-      { name: `Create a new application for ${typed} (profile "${context.profileName}" will use it)`, value: 'create' },
-      { name: `Quit (to use ${savedSubdomain}, run again and type it; or pick another profile with --profile)`, value: 'quit' },
+      { name: `Create it in a new profile "${suggested}" (profile "${profileName}" stays as it is)`, value: 'new' },
+      { name: `Replace the application of profile "${profileName}" (its only saved Client Secret, of ${savedSubdomain}'s application, is dropped)`, value: 'replace' },
+      { name: `Quit (to use ${savedSubdomain}, run again and type it)`, value: 'quit' },
     ],
   });
   if (choice === 'quit') throw declined('choosing an application');
-  return 'create';
+  if (choice === 'new') return { plan: 'create', moveTo: suggested };
+  return { plan: 'create', replacesOther: { subdomain: savedSubdomain, clientId: savedClientId } };
 }
 
-async function choosePlan(context: StepContext, values: Values, request: InveniasRequest): Promise<Plan | 'unnamed'> {
-  if (request.renew) return 'renew';
-  if (request.newApp) return 'create';
+async function choosePlan(context: StepContext, values: Values, request: InveniasRequest): Promise<PlanChoice> {
+  if (request.renew) return { plan: 'renew' };
+  if (request.newApp) return { plan: 'create' };
   const { sources } = context;
   if (values.clientId && values.clientSecret && sources.clientId === 'profile' && sources.clientSecret === 'profile') {
     const savedSubdomain = context.saved?.values.subdomain;
-    if (savedSubdomain && savedSubdomain !== values.subdomain && context.interactive) return otherSubdomain(context, savedSubdomain, values.subdomain ?? '');
-    if (savedSubdomain && savedSubdomain !== values.subdomain) {
-      throw new InputError(
-        'invalid_input',
-        `Profile "${context.profileName}" holds an application of subdomain ${savedSubdomain}, not ${values.subdomain ?? ''}.`,
-        `Use another --profile, or pass --new-app to create an application for ${values.subdomain ?? 'that subdomain'}.`,
-      );
+    const typed = values.subdomain ?? '';
+    if (savedSubdomain && savedSubdomain !== typed && context.interactive) return otherSubdomain(context, savedSubdomain, typed);
+    if (savedSubdomain && savedSubdomain !== typed) {
+      throw new InputError('invalid_input', `Profile "${context.profileName}" holds an application of subdomain ${savedSubdomain}, not ${typed}.`, [
+        `Give the application for ${typed} its own profile: `,
+        command('invenias', '--subdomain', typed, '--profile', await freeProfileName(context, typed)),
+        `. (--new-app would replace this profile's application, dropping its only saved Client Secret.)`,
+      ]);
     }
-    return 'saved';
+    return { plan: 'saved' };
   }
-  if (givenExplicitly(context, 'clientId') || givenExplicitly(context, 'clientSecret')) return 'existing';
-  if (givenExplicitly(context, 'apiKey')) return 'create';
-  if (context.interactive) return askPlan(context);
-  return 'unnamed';
+  if (givenExplicitly(context, 'clientId') || givenExplicitly(context, 'clientSecret')) return { plan: 'existing' };
+  if (givenExplicitly(context, 'apiKey')) return { plan: 'create' };
+  if (context.interactive) return { plan: await askPlan(context) };
+  return { plan: 'unnamed' };
+}
+
+/** Replacing the application of another subdomain: what is lost, and nothing that calls it unused. */
+function replacingOther(profile: string, replaced: { subdomain: string; clientId: string }): string {
+  return (
+    `Profile "${profile}" will use the new application; it no longer keeps the Client Secret of ${replaced.subdomain}'s application ${replaced.clientId}, ` +
+    'which Invenias showed only once. That application stays in Invenias and keeps working wherever its secret is entered (Cyclr, if it uses it).'
+  );
 }
 
 function applicationRequest(values: Values): ApplicationRequest {
@@ -155,18 +192,24 @@ const introStep = (request: InveniasRequest): Step => async (context, values) =>
 const planStep = (request: InveniasRequest): Step => async (context, values) => {
   if (context.interactive) requireKeys(context, values, ['subdomain']);
   const chosen = await choosePlan(context, values, request);
-  const plan: Plan = chosen === 'unnamed' ? 'create' : chosen;
+  const plan: Plan = chosen.plan === 'unnamed' ? 'create' : chosen.plan;
   // Without a terminal, every value is checked before the first request, all at once: nothing is created half-way.
   if (!context.interactive) {
-    const why = chosen === 'unnamed' ? TO_CREATE_OR_USE : plan === 'create' || plan === 'renew' ? ' (to create or renew an application)' : '';
+    const why = chosen.plan === 'unnamed' ? TO_CREATE_OR_USE : plan === 'create' || plan === 'renew' ? ' (to create or renew an application)' : '';
     requireKeys(context, values, ['subdomain', ...NEEDS[plan].filter((key) => key !== 'subdomain')], why);
   }
   // In the wizard the replacement is said before the application is created; a script finds it in the warnings once it is.
   const replaced = context.saved?.values.clientId;
-  if (plan === 'create' && replaced && context.interactive) context.out.warn(replacing(context.profileName, replaced));
+  if (plan === 'create' && replaced && context.interactive && chosen.moveTo === undefined) {
+    context.out.warn(chosen.replacesOther ? replacingOther(context.profileName, chosen.replacesOther) : replacing(context.profileName, replaced));
+  }
   // A new application has no Client ID yet: a failure must not name the one the profile held before.
   const cleared = plan === 'create' ? { clientId: undefined, clientSecret: undefined } : {};
-  return { values: { plan, ...cleared }, next: [...planSteps(plan, request), userStep] };
+  if (chosen.moveTo === undefined) return { values: { plan, ...cleared }, next: [...planSteps(plan, request), userStep] };
+  // A new profile for another tenant: the user and origin saved for the old one are not its own.
+  const fromProfile = ['username', 'password', 'baseUrl'].filter((key) => context.sources[key] === 'profile');
+  const moved = Object.fromEntries(fromProfile.map((key) => [key, undefined]));
+  return { values: { plan, ...cleared, ...moved }, next: [...planSteps(plan, request), userStep], profile: chosen.moveTo };
 };
 
 const createStep: Step = async (context, values) => {

@@ -49,7 +49,16 @@ function adminOf(values: Values): AdminCredentials {
 /** The admin worker's token, then a client of the target environment's Management API. */
 async function signIn(context: StepContext, values: Values): Promise<ManagementApi> {
   const origin = apiOrigin(values);
-  const token = await context.check("Admin worker's token", () => adminToken(context.http, context.redactor, adminOf(values)));
+  const kept = values.adminProfile !== undefined && !givenExplicitly(context, 'adminClientSecret') ? values.adminProfile : undefined;
+  const token = await context.check("Admin worker's token", () => adminToken(context.http, context.redactor, adminOf(values))).catch((error: unknown) => {
+    // A kept admin worker refused: its secret was changed or it was removed since --save-admin kept it.
+    if (kept === undefined || !(error instanceof RejectedError) || error.code !== 'admin_rejected') throw error;
+    throw new RejectedError(error.code, `${error.message} It came from profile "${kept}" (--admin-profile).`, [
+      'Its secret may have been changed in PingOne: give the current one in PINGONE_ADMIN_CLIENT_SECRET with --save-admin to keep it again: ',
+      command('pingone', '--rotate', '--save-admin', PROFILE),
+      '.',
+    ]);
+  });
   context.redactor.add(token);
   return new ManagementApi(context.http, context.redactor, token, origin, values.environmentId ?? '');
 }

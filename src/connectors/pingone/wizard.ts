@@ -43,7 +43,8 @@ export const askAuthDomain: Ask = async (context, values, editing) => {
     default: regional?.authDomain ?? (values.authDomain ? CUSTOM_DOMAIN : PASTE_URL),
     choices: [
       { name: 'Paste the AUTHORIZATION URL (fills in the Environment ID too)', value: PASTE_URL },
-      ...REGIONS.map((region) => ({ name: `${region.authDomain}  ${region.region}`, value: region.authDomain })),
+      // The regions' names in one column, whatever the length of each domain.
+      ...REGIONS.map((region) => ({ name: `${region.authDomain.padEnd(Math.max(...REGIONS.map((each) => each.authDomain.length)))}  ${region.region}`, value: region.authDomain })),
       { name: 'Another domain (a custom domain)', value: CUSTOM_DOMAIN },
     ],
   });

@@ -56,8 +56,12 @@ export interface StepContext {
 /** A connector's saved profiles by name: secrets read (a vault reference resolved) and known to the redactor. */
 export interface ConnectorProfiles {
   get(name: string): Promise<ProfileWithSecrets | undefined>;
-  /** Written as a setup writes its own profile: atomically, under the lock, secrets in the run's secret store. */
-  /** Returns what the user is to hear about where its secrets went (the runner reports it with the run). */
+  /** Every saved profile's name (to suggest a new one that is not taken). */
+  names(): Promise<readonly string[]>;
+  /**
+   * Written as a setup writes its own profile: atomically, under the lock, secrets in the run's secret store. Returns
+   * what the user is to hear about where its secrets went (the runner reports it with the run).
+   */
   update(name: string, change: ProfileChange): Promise<readonly string[]>;
 }
 
@@ -140,6 +144,11 @@ export interface StepResult {
   settles?: boolean;
   /** A dry run: the plan was shown and nothing was changed; the run ends here, successfully, saving nothing. */
   planned?: boolean;
+  /**
+   * The rest of the run belongs in another, new profile (the person chose it): what it keeps and saves goes there,
+   * and the profile it started from is left as it was.
+   */
+  profile?: string;
 }
 
 export type Step = (context: StepContext, values: Values) => Promise<StepResult | void>;

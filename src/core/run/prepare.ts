@@ -118,6 +118,7 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
     warnings: out.json ? resolved.notices : [],
     writer: verify || request.save ? writer : undefined,
     keepWriter: writer,
+    writerFor: (name) => writerFor(session, connector, name, undefined),
     failWithinDays: request.failWithinDays,
     secretOut: verify ? undefined : request.secretOut,
   };

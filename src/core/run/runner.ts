@@ -42,6 +42,8 @@ export interface RunInput {
   writer: ProfileWriter | undefined;
   /** Writes a one-time secret even with --no-save: it is the only copy. */
   keepWriter: ProfileWriter;
+  /** The writer of another profile, for a run a step moves to a new profile. */
+  writerFor(profileName: string): ProfileWriter;
   /** `--expiring-within DAYS` (verify only). */
   failWithinDays?: number;
   /** `--secret-out FILE` (setup only): where a one-time secret goes when its profile cannot keep it. */
@@ -260,7 +262,10 @@ class Run {
   /** Where the secrets went, when the user is to hear it (said before the saved line). */
   private readonly savedNotes: string[] = [];
   private state: RunState;
-  readonly context: StepContext;
+  context: StepContext;
+  /** Where the profile is saved (undefined with --no-save) and where a one-time secret is kept: moved with the run. */
+  private writer: ProfileWriter | undefined;
+  private keepWriter: ProfileWriter;
   /** A one-time secret was saved during this run. */
   private kept = false;
   /** A step changed something on the partner's side that takes a moment to apply. */
@@ -270,12 +275,15 @@ class Run {
   constructor(private readonly input: RunInput) {
     this.warnings = [...(input.warnings ?? [])];
     this.state = { values: input.values, sources: input.sources };
+    this.writer = input.writer;
+    this.keepWriter = input.keepWriter;
     const base = input.context;
     this.context = {
       ...base,
       // A step's save of another profile (an admin worker) is reported with the run, as its own save is.
       profiles: {
         get: (name) => base.profiles.get(name),
+        names: () => base.profiles.names(),
         update: async (name, change) => {
           const said = await base.profiles.update(name, change);
           this.noteSaved(said);
@@ -313,7 +321,7 @@ class Run {
     return {
       connector: connector.name,
       title: connector.title,
-      profile: mode === 'setup' && !this.input.writer ? null : profileName,
+      profile: mode === 'setup' && !this.writer ? null : profileName,
       checks: [...this.checks],
       values: namedValues(connector.fields, this.state),
       sources: fieldSources(connector.fields, this.state),
@@ -343,7 +351,7 @@ class Run {
     const named = namedValues(connector.fields, this.state);
     const belonging = new Set([...keep.with, ...Object.keys(issued)]);
     try {
-      this.noteSaved(await this.input.keepWriter.update({
+      this.noteSaved(await this.keepWriter.update({
         values: Object.fromEntries(Object.entries(named).filter(([key]) => belonging.has(key))),
         // Only what the partner issued: other secrets are saved once the run has proved them.
         secrets: keptSecrets(connector.fields, issued),
@@ -358,7 +366,7 @@ class Run {
     this.kept = true;
     this.expiresOn = keep.expiresOn;
     this.context.out.say(keep.saidAs);
-    if (!this.input.writer) this.context.warn(`${connector.title} showed this secret once: it was saved in profile "${this.context.profileName}" despite --no-save, as the only copy.`);
+    if (!this.writer) this.context.warn(`${connector.title} showed this secret once: it was saved in profile "${this.context.profileName}" despite --no-save, as the only copy.`);
   }
 
   /**
@@ -390,11 +398,19 @@ class Run {
     return keep.notSaved(why, 'It was shown above, once');
   }
 
+  /** The person chose a new profile for this run: nothing of the profile it started from is saved over. */
+  private moveTo(profileName: string): void {
+    this.context = { ...this.context, profileName, saved: undefined };
+    this.writer = this.writer ? this.input.writerFor(profileName) : undefined;
+    this.keepWriter = this.input.writerFor(profileName);
+  }
+
   private async runSteps(steps: readonly Step[]): Promise<void> {
     for (const step of steps) {
       const result = await step(this.context, this.state.values);
       if (!result) continue;
       this.state = merge(this.state, result.values);
+      if (result.profile !== undefined) this.moveTo(result.profile);
       if (result.settles) this.settling = true;
       if (result.planned) throw new Planned();
       if (result.keep) await this.keep(result.keep, result.values ?? {});
@@ -429,8 +445,8 @@ class Run {
   }
 
   async setup(): Promise<RunOutcome> {
-    const { steps, writer } = this.input;
-    const { connector, profileName } = this.context;
+    const { steps } = this.input;
+    const { connector } = this.context;
     try {
       await this.runSteps(steps.setup);
       requireKeys(this.context, this.state.values, connector.verifyKeys);
@@ -440,6 +456,8 @@ class Run {
       const { warning, error } = assessExpiry(this.expiresOn, connector.renewHint, { now: this.context.clock.now() });
       const said = error ? joinHints(`${error.message} `, error.advice) : warning;
       if (said) this.context.warn(said);
+      // The profile the run ends in (a step may have moved it to a new one).
+      const { writer } = this;
       if (!writer) return this.verified('setup', null);
       this.noteSaved(await writer.update({
         values: namedValues(connector.fields, this.state),

@@ -194,6 +194,7 @@ export function openSession(io: SessionSurroundings, options: Pick<GeneralOption
           return { ...profile, secrets };
         },
         update: (name, change) => oneWriteAtATime(() => store.update(run.connector.name, name, change)),
+        names: async () => (await store.list()).filter((profile) => profile.connector === run.connector.name).map((profile) => profile.name),
       },
     }),
     async close() {

@@ -40,25 +40,58 @@ function linesOf(choices: Array<Choice<unknown>>): number {
   return choices.reduce((rows, choice) => rows + wrapAnsi(`❯ ${choice.name}`, width, { hard: true }).split('\n').length + 1, 0);
 }
 
+type Context = { output: NodeJS.WriteStream; signal: AbortSignal; readonly clearPromptOnDone: boolean };
+
+/**
+ * Asks one question. An answered question stays on the screen (`✔ Client ID ...`); one cancelled by Ctrl+C or the
+ * run's signal is erased, list and key help included, so only the interruption is left to read. Inquirer reads
+ * `clearPromptOnDone` when it ends the prompt, after the key or the signal has been seen here.
+ */
+async function askOnce<T>(signal: AbortSignal, question: (context: Context) => Promise<T>): Promise<T> {
+  let cancelled = false;
+  const onAbort = (): void => {
+    cancelled = true;
+  };
+  const onKey = (_text: unknown, key?: { ctrl?: boolean; name?: string }): void => {
+    if (key?.ctrl && key.name === 'c') cancelled = true;
+  };
+  // Registered before the prompt's own listeners, so these run first.
+  signal.addEventListener('abort', onAbort, { once: true });
+  process.stdin.on('keypress', onKey);
+  try {
+    return await ask(() =>
+      question({
+        output: process.stderr,
+        signal,
+        get clearPromptOnDone() {
+          return cancelled;
+        },
+      }),
+    );
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    process.stdin.removeListener('keypress', onKey);
+  }
+}
+
 export function createPrompter(signal: AbortSignal): Prompter {
-  const context = { output: process.stderr, signal };
   const library = (): Promise<typeof import('@inquirer/prompts')> => import('@inquirer/prompts');
   return {
     async text(options) {
       const { input } = await library();
-      return ask(() => input(options, context));
+      return askOnce(signal, (context) => input(options, context));
     },
     async secret(options) {
       const { password } = await library();
-      return ask(() => password({ ...options, mask: '*' }, context));
+      return askOnce(signal, (context) => password({ ...options, mask: '*' }, context));
     },
     async select<T>(options: { message: string; choices: Choice<T>[]; default?: T }) {
       const { select } = await library();
-      return ask(() => select<T>({ ...options, pageSize: linesOf(options.choices) }, context));
+      return askOnce(signal, (context) => select<T>({ ...options, pageSize: linesOf(options.choices) }, context));
     },
     async confirm(options) {
       const { confirm } = await library();
-      return ask(() => confirm(options, context));
+      return askOnce(signal, (context) => confirm(options, context));
     },
   };
 }
