@@ -160,6 +160,8 @@ const rows = [
 server.close();
 printTable(rows);
 console.log();
+printAbsolute(await benchProfileStore());
+console.log();
 const { benchVerifyAll, formatVerifyAll } = await import('./bench-verify-all.mjs');
 console.log(formatVerifyAll(await benchVerifyAll()));
 console.log();
@@ -194,4 +196,75 @@ function reportPackageSize() {
   for (const directory of packages) {
     console.log(`  ${path.relative(modules, directory).padEnd(32)} ${(size(directory) / 1024).toFixed(0).padStart(6)} KiB`);
   }
+}
+
+/**
+ * 1,000 saved profiles (700 PingOne, 300 Invenias): opening the store for one profile, `profiles list`, and a Tab
+ * press completing a profile name in bash (through the script `completion bash` prints), each in wall time.
+ */
+async function benchProfileStore() {
+  const directory = path.join(scratch, 'store-1000');
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const now = new Date().toISOString();
+  const record = (values, expiresOn = null) => ({ values, secretStore: 'file', createdAt: now, updatedAt: now, lastVerified: null, expiresOn });
+  const profiles = { pingone: {}, invenias: {} };
+  const secrets = { pingone: {}, invenias: {} };
+  for (let index = 0; index < 701; index += 1) {
+    const name = `customer-${String(index).padStart(4, '0')}`;
+    profiles.pingone[name] = record({ clientId: `dddddddd-0000-4000-8000-${String(index).padStart(12, '0')}`, authDomain: 'auth.pingone.eu', environmentId: ENVIRONMENT_ID });
+    secrets.pingone[name] = { clientSecret: `FAKE-bench-secret-${index}` };
+  }
+  for (let index = 0; index < 300; index += 1) {
+    const name = `tenant-${String(index).padStart(4, '0')}`;
+    profiles.invenias[name] = record({ subdomain: `tenant${index % 10}`, clientId: `9a0c4e1b-0d6f-4c3e-9a61-${String(index).padStart(12, '0')}`, username: `cyclr${index}@example.com`, serviceDomain: 'api.cyclr.com' }, '2031-01-01T00:00:00.000Z');
+    secrets.invenias[name] = { clientSecret: `FAKE-bench-client-secret-${index}`, password: `FAKE-bench-password-${index}` };
+  }
+  writeFileSync(path.join(directory, 'profiles.json'), JSON.stringify({ schemaVersion: 1, profiles }, null, 2), { mode: 0o600 });
+  writeFileSync(path.join(directory, 'secrets.json'), JSON.stringify({ schemaVersion: 1, secrets }, null, 2), { mode: 0o600 });
+  const env = { CONNECTOR_SETUP_CONFIG_DIR: directory, CONNECTOR_SETUP_SECRET_STORE: 'file' };
+  // A removal through the tool leaves 1,000 profiles and writes the names file as every save does.
+  const removed = await run([bin, 'profiles', 'remove', 'pingone', 'customer-0700', '--yes'], env);
+  if (removed.code !== 0) throw new Error('profiles remove failed in the bench');
+  // `connector-setup` on PATH, as an installed package puts it there: what the script runs when it asks the tool.
+  const shims = path.join(scratch, 'bin');
+  mkdirSync(shims, { recursive: true });
+  writeFileSync(path.join(shims, 'connector-setup'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} "$@"\n`, { mode: 0o755 });
+  const script = path.join(scratch, 'completion.bash');
+  writeFileSync(script, execFileSync(process.execPath, [bin, 'completion', 'bash'], { encoding: 'utf8' }));
+  const bashRun = (body) => () =>
+    new Promise((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const child = spawn('bash', ['--norc', '--noprofile', '-c', body], { stdio: 'ignore', env: { ...process.env, ...env, PATH: `${shims}${path.delimiter}${process.env.PATH}` } });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+    });
+  const tab = bashRun(`source ${script}; COMP_WORDS=(connector-setup profiles show pingone cust); COMP_CWORD=4; _connector_setup; (( \${#COMPREPLY[@]} == 700 ))`);
+  return [
+    await absolute('profiles show pingone customer-0500 (opens the store)', 'node -e 0', 150, () => run([bin, 'profiles', 'show', 'pingone', 'customer-0500'], env), bare),
+    await absolute('profiles list, 1,000 profiles', 'node -e 0', 150, () => run([bin, 'profiles', 'list'], env), bare),
+    await absolute('Tab: profile names in bash, 1,000 profiles', 'bash -c true', 100, tab, bashRun('true')),
+  ];
+}
+
+/** Median wall time of `cli` against a target in milliseconds, beside its floor, alternating as compare() does. */
+async function absolute(what, floorName, targetMs, cli, floor) {
+  for (let index = 0; index < WARMUP; index += 1) await Promise.all([cli(), floor()].map((pending) => pending));
+  const times = [];
+  const floors = [];
+  for (let index = 0; index < PAIRS; index += 1) {
+    const [a, b] = index % 2 === 0 ? [await cli(), await floor()] : (([f, c]) => [c, f])([await floor(), await cli()]);
+    if (a.code !== 0 || b.code !== 0) throw new Error(`${what}: exit codes ${a.code} / ${b.code}`);
+    times.push(a.ms);
+    floors.push(b.ms);
+  }
+  return { what, floorName, ms: median(times), floorMs: median(floors), targetMs };
+}
+
+function printAbsolute(rows) {
+  const lines = [['what', 'compared with', 'CLI', 'floor', 'ratio', 'target', 'met']];
+  for (const row of rows) {
+    lines.push([row.what, row.floorName, `${row.ms.toFixed(1)} ms`, `${row.floorMs.toFixed(1)} ms`, `${(row.ms / row.floorMs).toFixed(2)}x`, `< ${row.targetMs} ms`, row.ms < row.targetMs ? 'yes' : 'NO']);
+  }
+  const widths = lines[0].map((_, column) => Math.max(...lines.map((line) => line[column].length)));
+  for (const line of lines) console.log(line.map((cell, column) => cell.padEnd(widths[column])).join('  '));
 }

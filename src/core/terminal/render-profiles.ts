@@ -53,10 +53,8 @@ export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, 
   // One block per profile, its values under their labels: it fits a terminal of any width, and a pipe gets the
   // same lines whatever the width (scripts read --json).
   const width = out.dataWidth();
-  outcome.profiles.forEach((profile, index) => {
-    if (index > 0) out.data('');
-    profileBlock(profile, width, outcome.now).forEach((line) => out.data(line));
-  });
+  // One write for the whole list: a thousand profiles are thousands of lines.
+  out.data(outcome.profiles.flatMap((profile, index) => [...(index > 0 ? [''] : []), ...profileBlock(profile, width, outcome.now)]).join('\n'));
 }
 
 export function renderProfileShown(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-shown' }>): void {

@@ -82,7 +82,8 @@ export function render(out: Output, outcome: CommandOutcome): void {
       const revealSecrets = outcome.revealSecrets ?? false;
       outcome.warnings?.forEach((warning) => out.warn(out.hint(warning)));
       if (out.json && outcome.json !== undefined) out.printJson(outcome.json, { revealSecrets });
-      else outcome.lines.forEach((line) => out.data(line, { revealSecrets }));
+      // One write for all the lines (an export of many profiles, a long table).
+      else if (outcome.lines.length > 0) out.data(outcome.lines.join('\n'), { revealSecrets });
       // A note is for a person; under --json the document says it all.
       if (outcome.note && !out.json) out.say(out.hint(outcome.note));
       return;
