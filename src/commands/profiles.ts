@@ -488,8 +488,8 @@ export function runProfilesImport(io: Io, options: ImportOptions): Promise<Comma
     if (existing && !same && !options.force) {
       throw new InputError('invalid_input', `A different ${connector.title} profile named "${name}" is already saved; nothing was imported.`, `Pass --force to replace it, or --profile to import under another name.`);
     }
-    if (!same) await store.update(connector.name, name, { values, secrets, expiresOn: document.expiresOn ?? null, lastVerified: null, replace: true });
-    const warnings = skipped.map((label) => `The ${label} is short-lived and never saved: it was not imported.`);
+    const saved = same ? [] : await store.update(connector.name, name, { values, secrets, expiresOn: document.expiresOn ?? null, lastVerified: null, replace: true });
+    const warnings = [...saved, ...skipped.map((label) => `The ${label} is short-lived and never saved: it was not imported.`)];
     const keys = [...Object.keys(values), ...Object.keys(secrets)];
     const json = { ok: true, connector: connector.name, profile: name, imported: keys, replaced: Boolean(existing && !same), unchanged: same };
     const note: Hint = same

@@ -29,6 +29,8 @@ export interface RunReport {
   /** Where each field's value came from (flag, stdin, env, profile, reference, default, step): names, never values. */
   sources: Readonly<Record<string, string>>;
   warnings: readonly string[];
+  /** Where secrets went, when the user is to hear it (the keychain fell back to the file): said before the saved line. */
+  savedNotes?: readonly string[];
 }
 
 export type FailureKind = 'refused' | 'unreachable' | 'invalid_input' | 'interrupted' | 'internal_error';
@@ -162,7 +164,7 @@ export function runDocument(run: RunOutcome, program: readonly string[]): Record
     checks: run.checks,
     values: run.values,
     sources: run.sources,
-    warnings: run.warnings,
+    warnings: [...new Set([...run.warnings, ...(run.savedNotes ?? [])])],
     error: run.kind === 'verified' ? null : toErrorJson(run.error, program),
   };
 }

@@ -58,8 +58,11 @@ export interface ConnectorProfiles {
   get(name: string): Promise<ProfileWithSecrets | undefined>;
   /** Every saved profile's name (to suggest a new one that is not taken). */
   names(): Promise<readonly string[]>;
-  /** Written as a setup writes its own profile: atomically, under the lock, secrets in the run's secret store. */
-  update(name: string, change: ProfileChange): Promise<void>;
+  /**
+   * Written as a setup writes its own profile: atomically, under the lock, secrets in the run's secret store. Returns
+   * what the user is to hear about where its secrets went (the runner reports it with the run).
+   */
+  update(name: string, change: ProfileChange): Promise<readonly string[]>;
 }
 
 /** What a wizard question may use. */

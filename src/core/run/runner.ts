@@ -23,7 +23,8 @@ type RunSource = ValueSource | 'step';
 export interface ProfileWriter {
   /** Where profiles live, for the "Saved profile" line. */
   directory: string;
-  update(change: ProfileChange): Promise<void>;
+  /** Returns what the user is to hear about where the secrets went (the keychain fell back to the file). */
+  update(change: ProfileChange): Promise<readonly string[]>;
   markVerified(at: Date): Promise<void>;
 }
 
@@ -258,6 +259,8 @@ function interruptedAfterKeep(context: Pick<StepContext, 'connector' | 'profileN
 class Run {
   private readonly checks: Check[] = [];
   private readonly warnings: string[];
+  /** Where the secrets went, when the user is to hear it (said before the saved line). */
+  private readonly savedNotes: string[] = [];
   private state: RunState;
   context: StepContext;
   /** Where the profile is saved (undefined with --no-save) and where a one-time secret is kept: moved with the run. */
@@ -277,6 +280,16 @@ class Run {
     const base = input.context;
     this.context = {
       ...base,
+      // A step's save of another profile (an admin worker) is reported with the run, as its own save is.
+      profiles: {
+        get: (name) => base.profiles.get(name),
+        names: () => base.profiles.names(),
+        update: async (name, change) => {
+          const said = await base.profiles.update(name, change);
+          this.noteSaved(said);
+          return said;
+        },
+      },
       sources: input.sources,
       check: (name, work, passed) => this.check(name, work, passed),
       // A warning's commands are completed with this run's profile and values, and start as the tool was started.
@@ -313,7 +326,13 @@ class Run {
       values: namedValues(connector.fields, this.state),
       sources: fieldSources(connector.fields, this.state),
       warnings: [...this.warnings],
+      savedNotes: [...this.savedNotes],
     };
+  }
+
+  /** What a save said about where the secrets went, once per run however often it is said. */
+  private noteSaved(said: readonly string[]): void {
+    for (const text of said) if (!this.savedNotes.includes(text)) this.savedNotes.push(text);
   }
 
   private failed(mode: 'setup' | 'verify', caught: unknown): RunOutcome {
@@ -332,12 +351,12 @@ class Run {
     const named = namedValues(connector.fields, this.state);
     const belonging = new Set([...keep.with, ...Object.keys(issued)]);
     try {
-      await this.keepWriter.update({
+      this.noteSaved(await this.keepWriter.update({
         values: Object.fromEntries(Object.entries(named).filter(([key]) => belonging.has(key))),
         // Only what the partner issued: other secrets are saved once the run has proved them.
         secrets: keptSecrets(connector.fields, issued),
         expiresOn: keep.expiresOn,
-      });
+      }));
     } catch (error) {
       if (!(error instanceof InterruptedError)) throw await this.rescue(keep, issued, error instanceof CliError ? error.message : ((error as { code?: string }).code ?? 'unknown error'));
       // Ctrl+C while saving ends the run as interrupted (exit 130), still saying where the secret went or how to get it again.
@@ -440,13 +459,13 @@ class Run {
       // The profile the run ends in (a step may have moved it to a new one).
       const { writer } = this;
       if (!writer) return this.verified('setup', null);
-      await writer.update({
+      this.noteSaved(await writer.update({
         values: namedValues(connector.fields, this.state),
         secrets: keptSecrets(connector.fields, this.state.values, this.state.sources, this.input.references),
         lastVerified: new Date(this.context.clock.now()).toISOString(),
         // A connector whose applications expire always records what it knows (null: unknown, e.g. renewed elsewhere).
         ...(connector.oneTimeSecret || this.kept ? { expiresOn: this.expiresOn } : {}),
-      });
+      }));
       return this.verified('setup', writer.directory);
     } catch (error) {
       if (error instanceof Planned) return this.verified('plan', null);

@@ -58,7 +58,7 @@ export interface ProfileStoreOptions {
   /** Where secrets go, chosen once for the run; without it, the one `env` asks for. */
   secrets?: SecretStore;
   env?: NodeJS.ProcessEnv;
-  /** One line for the user, e.g. that the keychain was unavailable and the file was used. */
+  /** One line for the user while the store works: a secrets file others can read, a wait for another run's save. */
   notice?: (text: string) => void;
   /** The run's clock: a keychain call's deadline and the times a profile records run on it. */
   clock?: Clock;
@@ -211,7 +211,7 @@ export class ProfileStore {
     this.notice = options.notice ?? (() => undefined);
     this.checkProfile = options.checkProfile;
     this.signal = options.signal;
-    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, notice: this.notice, signal: options.signal, store: options.store });
+    this.secrets = options.secrets ?? new ChosenSecretStore(directory, { env: options.env ?? process.env, clock: this.clock, signal: options.signal, store: options.store });
     this.profilesPath = this.profilesFile.path;
     this.secretsPath = this.secrets.filePath;
   }
@@ -344,10 +344,11 @@ export class ProfileStore {
    * (pendingKeychainItems), the secrets, then the record naming their store, then removal of the copy the
    * record no longer names. If the record cannot be written, the secrets store is put back as it was; if the
    * writer is killed first, the next save removes the noted item. Either way no keychain item is left that no
-   * profile points to.
+   * profile points to. Returns what the user is to hear about where the secrets went (the keychain fell back to
+   * the file), for whoever saved to report.
    */
-  async update(connector: string, name: string, change: ProfileChange): Promise<void> {
-    await this.withLock(async () => {
+  async update(connector: string, name: string, change: ProfileChange): Promise<string[]> {
+    return this.withLock(async () => {
       const profiles = await this.profilesFile.read();
       const byName = own(profiles.profiles, connector) ?? (profiles.profiles[connector] = ownMap());
       const existing = own(byName, name);
@@ -410,6 +411,7 @@ export class ProfileStore {
       }
       // The file copy of a profile now in the keychain is no longer the freshest: it goes.
       if (saved && Object.keys(plain).length > 0) await saved.settle();
+      return saved?.warning ? [saved.warning] : [];
     });
   }
 
@@ -453,6 +455,6 @@ export function openProfileStore(run: {
   checkProfile?: ProfileStoreOptions['checkProfile'];
 }): ProfileStore {
   const directory = configDirectory(run.env);
-  const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, notice: run.notice, signal: run.signal, store: run.store });
+  const secrets = new ChosenSecretStore(directory, { env: run.env, clock: run.clock, signal: run.signal, store: run.store });
   return new ProfileStore(directory, { secrets, clock: run.clock, notice: run.notice, signal: run.signal, checkProfile: run.checkProfile });
 }

@@ -18,6 +18,8 @@ export type RequestedSecretStore = SecretStoreKind | 'auto' | VaultStore;
 /** Where one save put a profile's secrets, and how to put back what was there before. */
 export interface SavedSecrets {
   readonly kind: SecretStoreKind;
+  /** The keychain could not keep them and the file did: one line for the user, which whoever saved reports. */
+  readonly warning: string | undefined;
   /** Puts the previous secrets back where they were (the record naming the new place could not be written). */
   undo(): Promise<void>;
   /** Once the record names the new place: a copy the keychain now holds fresher leaves the file. */
@@ -62,8 +64,6 @@ export interface SecretStoreOptions {
   env: NodeJS.ProcessEnv;
   /** The run's clock: a keychain call's deadline runs on it. */
   clock?: Clock;
-  /** One line for the user, e.g. that the keychain was unavailable and the file was used. */
-  notice?: (text: string) => void;
   /** `--store`, which wins over CONNECTOR_SETUP_SECRET_STORE. */
   store?: string;
   /** Aborted on Ctrl+C: a keychain call under way is abandoned, and nothing goes to the file instead. */
@@ -81,17 +81,14 @@ export class ChosenSecretStore implements SecretStore {
   private keychain: KeychainSecretBackend | undefined;
   /** The choice, or why the variable could not be read: said where a secret is first stored or removed. */
   private readonly requested: RequestedSecretStore | InputError;
-  private noticeGiven = false;
   private readonly env: NodeJS.ProcessEnv;
   private readonly clock: Clock;
-  private readonly notice: (text: string) => void;
   private readonly signal: AbortSignal | undefined;
 
   constructor(directory: string, options: SecretStoreOptions) {
     this.file = new FileSecretBackend(directory, SECRETS_SCHEMA_VERSION);
     this.env = options.env;
     this.clock = options.clock ?? systemClock;
-    this.notice = options.notice ?? (() => undefined);
     this.signal = options.signal;
     try {
       this.requested = parseRequested(options.env, options.store);
@@ -133,26 +130,22 @@ export class ChosenSecretStore implements SecretStore {
     return kind === 'file' ? this.file : this.openKeychain();
   }
 
-  /** Keychain first where this run tries it, else (or when it fails) the file. One notice per run. */
-  private async put(connector: string, name: string, secrets: Secrets): Promise<SecretStoreKind> {
+  /** Keychain first where this run tries it, else (or when it fails, saying so) the file. */
+  private async put(connector: string, name: string, secrets: Secrets): Promise<{ kind: SecretStoreKind; warning?: string }> {
+    let warning: string | undefined;
     if (this.triesKeychain) {
       try {
         await this.openKeychain().write(connector, name, secrets);
-        return 'keychain';
+        return { kind: 'keychain' };
       } catch (error) {
         if (!(error instanceof KeychainUnavailableError)) throw error;
-        if (!this.noticeGiven) {
-          this.noticeGiven = true;
-          // One line a person reads on every save; the keychain's own words (D-Bus detail) only when debugging.
-          const detail = this.env.CONNECTOR_SETUP_DEBUG
-            ? ` The keychain said: ${error.reason}. CONNECTOR_SETUP_SECRET_STORE=file stops trying it.`
-            : '';
-          this.notice(`OS keychain unavailable: secrets saved in ${this.filePath} (mode 0600).${detail}`);
-        }
+        // One line a person reads on every save; the keychain's own words (D-Bus detail) only when debugging.
+        const detail = this.env.CONNECTOR_SETUP_DEBUG ? ` The keychain said: ${error.reason}. CONNECTOR_SETUP_SECRET_STORE=file stops trying it.` : '';
+        warning = `OS keychain unavailable: secrets saved in ${this.filePath} (mode 0600).${detail}`;
       }
     }
     await this.file.write(connector, name, secrets);
-    return 'file';
+    return { kind: 'file', warning };
   }
 
   of(connector: string, name: string, recorded: SecretStoreKind | undefined): ProfileSecrets {
@@ -171,9 +164,10 @@ export class ChosenSecretStore implements SecretStore {
       read: () => inRecordedStore((backend) => backend.read(connector, name)),
       replace: async (secrets, previous, beforeKeychainItem) => {
         let kind = held;
+        let warning: string | undefined;
         if (Object.keys(secrets).length > 0) {
           if (held !== 'keychain' && this.triesKeychain) await beforeKeychainItem();
-          kind = await this.put(connector, name, secrets);
+          ({ kind, warning } = await this.put(connector, name, secrets));
         } else {
           await this.backend(held).remove(connector, name);
         }
@@ -181,6 +175,7 @@ export class ChosenSecretStore implements SecretStore {
         const before = held === kind ? previous : {};
         return {
           kind,
+          warning,
           undo: () => (Object.keys(before).length > 0 ? target.write(connector, name, before) : target.remove(connector, name)),
           settle: async () => {
             if (kind === 'keychain' && recorded === 'file') await this.file.remove(connector, name);

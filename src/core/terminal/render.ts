@@ -19,6 +19,7 @@ function calendarDay(expiresOn: string): string {
 }
 
 function renderRun(out: Output, run: RunOutcome, showSecrets: boolean): void {
+  run.savedNotes?.forEach((note) => out.warn(note));
   if (run.kind !== 'verified') {
     // A refusal the wizard showed just before "Quit" is not repeated in full; its code still ends the run.
     if (run.shown) out.say(`${out.paint.red('✖')} Stopped. ${out.paint.dim(`[${run.error.code}]`)}`);
@@ -68,7 +69,7 @@ export function render(out: Output, outcome: CommandOutcome): void {
     case 'run':
       // Human text goes to stderr under --json too; stdout then holds only the document.
       renderRun(out, outcome.run, outcome.showSecrets);
-      // A warning from below the run (the keychain falling back to the file) reached stderr: it joins the document.
+      // A warning from below the run (a secrets file others can read, a wait for another run's save) reached stderr: it joins the document.
       if (out.json) out.printJson(runDocument({ ...outcome.run, warnings: [...new Set([...outcome.run.warnings, ...out.warned])] }, out.program));
       return;
     case 'batch': {
