@@ -1,4 +1,6 @@
 // Drives the built CLI in a real pseudo-terminal (node-pty): keys typed, screen read.
+import { readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { afterEach } from '@jest/globals';
 import { spawn, type IPty } from 'node-pty';
 import xterm from '@xterm/headless';
@@ -32,6 +34,8 @@ export interface PtySession {
   kill(): void;
   /** Sends the CLI a signal, as a closing terminal or a cancelled CI job would. */
   signal(name: NodeJS.Signals): void;
+  /** Stops reading the terminal for now, as a test process too busy to read would. */
+  pause(): void;
 }
 
 /**
@@ -50,10 +54,12 @@ export function startPty(args: string[], env: Record<string, string | undefined>
   });
   // A real terminal emulator reads the same bytes, so a test sees the screen and not only the text sent to it.
   const emulator = new xterm.Terminal({ cols: options.cols ?? 120, rows: 40, scrollback: 10_000, allowProposedApi: true });
-  terminal.onData((data) => {
+  const received = (data: string): void => {
     output += data;
     emulator.write(data);
-  });
+  };
+  terminal.onData(received);
+  keepLastOutput(terminal, received);
   const exit = new Promise<number>((resolve) => terminal.onExit(({ exitCode }) => resolve(exitCode)));
   return {
     screen: () => plainText(output),
@@ -100,6 +106,37 @@ export function startPty(args: string[], env: Record<string, string | undefined>
     exit,
     kill: () => terminal.kill(),
     signal: (name) => terminal.kill(name),
+    pause: () => terminal.pause(),
+  };
+}
+
+/**
+ * Once the program in a terminal has exited, node-pty waits at most 200 ms for the rest of its output to be read and
+ * then drops the terminal with whatever is still unread: on a busy machine a test saw its output cut off after the
+ * first lines. What is still waiting is read here, before node-pty lets go of it. (The terminal is
+ * non-blocking: a read with nothing left ends at once, as does one after the program has closed it.)
+ */
+function keepLastOutput(terminal: IPty, received: (data: string) => void): void {
+  const inside = terminal as unknown as { _fd?: unknown; _socket?: { destroy: (...args: unknown[]) => unknown; read: () => unknown } };
+  const { _fd: fd, _socket: socket } = inside;
+  if (typeof fd !== 'number' || !socket) throw new Error('node-pty changed: keepLastOutput needs its _fd and _socket');
+  const destroy = socket.destroy.bind(socket);
+  socket.destroy = (...args: unknown[]) => {
+    // What the stream already holds (read() hands it to the data listeners), then what the terminal still holds.
+    while (socket.read() !== null);
+    const decoder = new StringDecoder('utf8');
+    const buffer = Buffer.alloc(64 * 1024);
+    for (;;) {
+      let count = 0;
+      try {
+        count = readSync(fd, buffer, 0, buffer.length, null);
+      } catch {
+        break;
+      }
+      if (count <= 0) break;
+      received(decoder.write(buffer.subarray(0, count)));
+    }
+    return destroy(...args);
   };
 }
 
