@@ -315,16 +315,30 @@ export class ProfileStore {
     await this.ready();
     const record = recordOf(await this.profilesFile.readShared(), connector, name);
     if (!record) return undefined;
-    this.checkEntry(connector, name, record);
+    this.checkOnce(connector, name, record);
     return { ...record, connector, name, secrets: await this.secrets.of(connector, name, record.secretStore).read() };
   }
 
   async list(): Promise<StoredProfile[]> {
     await this.ready();
     const { profiles } = await this.profilesFile.readShared();
-    const all = Object.entries(profiles).flatMap(([connector, byName]) => Object.entries(byName).map(([name, record]) => ({ ...record, connector, name })));
-    for (const profile of all) this.checkEntry(profile.connector, profile.name, profile);
+    const all = Object.entries(profiles).flatMap(([connector, byName]) =>
+      Object.entries(byName).map(([name, record]) => {
+        this.checkOnce(connector, name, record);
+        return { ...record, connector, name };
+      }),
+    );
     return all.sort((a, b) => a.connector.localeCompare(b.connector) || a.name.localeCompare(b.name));
+  }
+
+  /** Records of the file as last read (frozen, shared by every look-up) that passed checkEntry. */
+  private readonly checkedRecords = new WeakSet<ProfileRecord>();
+
+  /** checkEntry, once per record read: a batch lists every profile, then looks each one up again. */
+  private checkOnce(connector: string, name: string, record: ProfileRecord): void {
+    if (this.checkedRecords.has(record)) return;
+    this.checkEntry(connector, name, record);
+    this.checkedRecords.add(record);
   }
 
   /**
