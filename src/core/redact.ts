@@ -47,8 +47,32 @@ const NAMED_ENTITIES: Record<string, string> = {
 const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', "'": "'", b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 // eslint-disable-next-line no-control-regex
 const HIDDEN_IN_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u;
+/** Base64 and base64url characters, by character code. */
+const BASE64_CHARACTER = new Uint8Array(128);
+for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64_CHARACTER[character.charCodeAt(0)] = 1;
 /** Long enough to hold a 4-character secret. */
-const BASE64_RUN = /[A-Za-z0-9+/_-]{6,}={0,2}/g;
+const BASE64_MIN_RUN = 6;
+
+/**
+ * Calls `found` with each run of base64 characters of `text` at least BASE64_MIN_RUN long, with up to two `=` after
+ * it (what /[A-Za-z0-9+/_-]{6,}={0,2}/g matches), without a match object for every word of a long report.
+ */
+function base64Runs(text: string, found: (from: number, to: number) => void): void {
+  const isBase64 = (index: number): boolean => {
+    const code = text.charCodeAt(index);
+    return code < 128 && BASE64_CHARACTER[code] === 1;
+  };
+  for (let index = 0; index < text.length; index += 1) {
+    if (!isBase64(index)) continue;
+    let end = index + 1;
+    while (end < text.length && isBase64(end)) end += 1;
+    if (end - index >= BASE64_MIN_RUN) {
+      for (let padding = 0; padding < 2 && text.charCodeAt(end) === 61; padding += 1) end += 1;
+      found(index, end);
+    }
+    index = end - 1;
+  }
+}
 /** How much of a server's answer quote() reads at most, and how much of that only to judge what comes before. */
 const QUOTE_WINDOW = 16 * 1024;
 const QUOTE_EDGE = 256;
@@ -400,9 +424,9 @@ export class Redactor implements Redaction {
     const shown = visible(text);
     for (const reading of readings(text, shown)) {
       this.matches(reading.text, fragments, (from, to) => hide(reading, from, to));
-      for (const run of reading.text.matchAll(BASE64_RUN)) {
-        if (this.base64Reveals(run[0], fragments)) hide(reading, run.index, run.index + run[0].length);
-      }
+      base64Runs(reading.text, (from, to) => {
+        if (this.base64Reveals(reading.text.slice(from, to), fragments)) hide(reading, from, to);
+      });
     }
     // What a terminal does not show (an escape sequence, a zero-width space) between two hidden characters is hidden
     // with them, so the secret becomes one [redacted] however it was interleaved.
@@ -424,9 +448,9 @@ export class Redactor implements Redaction {
     let hidden: Uint8Array | undefined;
     const hide = (from: number, to: number): void => void (hidden ??= new Uint8Array(text.length)).fill(1, from, to);
     this.matches(text, fragments, hide);
-    for (const run of text.matchAll(BASE64_RUN)) {
-      if (this.base64Reveals(run[0], fragments)) hide(run.index, run.index + run[0].length);
-    }
+    base64Runs(text, (from, to) => {
+      if (this.base64Reveals(text.slice(from, to), fragments)) hide(from, to);
+    });
     return hidden ?? NOTHING_HIDDEN;
   }
 
