@@ -190,4 +190,27 @@ describe('Redactor: a batch that knows many secrets', () => {
       { numRuns: 200 },
     );
   });
+
+  test('a secret learned after a text was first redacted is hidden in that text from then on, whole and encoded', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(realisticSecret, { minLength: 2, maxLength: 60 }),
+        fc.constantFrom(...Object.keys(echoes('placeholder'))),
+        (secrets, encoding) => {
+          const redactor = new Redactor();
+          const [late, ...early] = secrets as [string, ...string[]];
+          for (const secret of early) redactor.add(secret);
+          const text = `{"error": "${echoes(late)[encoding] ?? late}", "basic": "${Buffer.from(`client:${late}`).toString('base64')}"}`;
+          // Redacted (and so remembered) while the secret is not known yet.
+          redactor.redact(text);
+          redactor.redactDeep({ said: text });
+          redactor.add(late);
+          expect(redactor.redact(text)).not.toContain(late);
+          expect(redactor.redact(text)).not.toContain(Buffer.from(`client:${late}`).toString('base64'));
+          expect(redactor.redactDeep({ said: text })).not.toEqual({ said: text });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
