@@ -37,15 +37,26 @@ function table(cells: string[][]): string[] {
 
 /** One profile as labelled lines: its name, each value (on a line of its own under its label when too long for `width`), its status. */
 function profileBlock(profile: ProfileView, width: number | undefined, now: number): string {
-  const rows = profile.values.map(({ label, value }) => [label, shownValue(value)]);
-  rows.push(...statusRows(profile, now));
+  const labels: string[] = [];
+  const values: string[] = [];
+  // Indexed, and built as one string: a list is a thousand of these, where iterators and arrays of lines were most of the work.
+  for (let index = 0; index < profile.values.length; index += 1) {
+    const { label, value } = profile.values[index] as { label: string; value: string };
+    labels.push(label);
+    values.push(shownValue(value));
+  }
+  for (const [label = '', value = ''] of statusRows(profile, now)) {
+    labels.push(label);
+    values.push(value);
+  }
   let labelWidth = 0;
-  for (const [label = ''] of rows) labelWidth = Math.max(labelWidth, label.length);
-  // Built as one string: a thousand profiles are thousands of lines, and arrays of them cost more than the text.
+  for (let index = 0; index < labels.length; index += 1) labelWidth = Math.max(labelWidth, (labels[index] as string).length);
   let text = `${profile.connector} ${oneLine(profile.name)}`;
-  for (const [label = '', value = ''] of rows) {
-    const line = `  ${label.padEnd(labelWidth)}  ${oneLine(value)}`;
-    text += !width || line.length <= width ? `\n${line}` : `\n  ${label}\n    ${oneLine(value)}`;
+  for (let index = 0; index < labels.length; index += 1) {
+    const label = labels[index] as string;
+    const value = oneLine(values[index] as string);
+    const line = `  ${label.padEnd(labelWidth)}  ${value}`;
+    text += !width || line.length <= width ? `\n${line}` : `\n  ${label}\n    ${value}`;
   }
   return text;
 }
