@@ -141,19 +141,24 @@ function listEntry(profile: StoredProfile): Record<string, unknown> {
 /** A profile as list and show present it: each value under its label, in the connector's field order. */
 function profileView(connector: Connector | undefined, profile: StoredProfile, values: Record<string, string>, secretStoredIn: string): ProfileView {
   const shown: { label: string; value: string }[] = [];
-  const listed = new Set<string>();
-  const add = (key: string, label: string): void => {
-    if (listed.has(key)) return;
-    listed.add(key);
-    const value = values[key];
-    if (value !== undefined) shown.push({ label, value });
-  };
-  // The connector's fields first, under their labels, then any other key saved, under its name. Indexed: a thousand
-  // profiles are listed, and an iterator per field is most of the work.
+  // The connector's fields first, under their labels (a key once, at its first field), then any other key saved,
+  // under its name. Indexed: a thousand profiles are listed, and an iterator or a set per profile is most of the work.
   const fields = connector?.fields ?? [];
-  for (let index = 0; index < fields.length; index += 1) add((fields[index] as FieldSpec).key, (fields[index] as FieldSpec).label);
+  const isField = (key: string, before = fields.length): boolean => {
+    for (let index = 0; index < before; index += 1) if ((fields[index] as FieldSpec).key === key) return true;
+    return false;
+  };
+  for (let index = 0; index < fields.length; index += 1) {
+    const { key, label } = fields[index] as FieldSpec;
+    const value = values[key];
+    if (value !== undefined && !isField(key, index)) shown.push({ label, value });
+  }
   const keys = Object.keys(values);
-  for (let index = 0; index < keys.length; index += 1) add(keys[index] as string, keys[index] as string);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index] as string;
+    const value = values[key];
+    if (value !== undefined && !isField(key)) shown.push({ label: key, value });
+  }
   return {
     connector: profile.connector,
     name: profile.name,
