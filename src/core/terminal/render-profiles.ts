@@ -58,9 +58,17 @@ function profileBlock(profile: ProfileView, width: number | undefined, now: numb
   for (let index = 0; index < labels.length; index += 1) {
     const label = labels[index] as string;
     const value = oneLine(values[index] as string);
-    if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push('\n  ', label, ' '.repeat(labelWidth - label.length + 2), value);
+    if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push('\n  ', label, spaces(labelWidth - label.length + 2), value);
     else parts.push('\n  ', label, '\n    ', value);
   }
+}
+
+/** The few widths a list pads to, each made once. */
+const SPACES: string[] = [];
+
+/** `count` spaces. */
+function spaces(count: number): string {
+  return (SPACES[count] ??= ' '.repeat(count));
 }
 
 export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-list' }>): void {
