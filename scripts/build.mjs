@@ -68,6 +68,22 @@ const mainImport = {
   },
 };
 
+/**
+ * wrap-ansi is set up on its first call, not at start-up: its string-width builds an Intl.Segmenter (ICU's break
+ * rules, some 20 ms), and most runs never wrap a line (only a terminal's lines longer than its width are wrapped).
+ */
+const lazyWrapAnsi = {
+  name: 'lazy-wrap-ansi',
+  setup(builder) {
+    builder.onResolve({ filter: /^wrap-ansi$/ }, (args) => (args.namespace === 'lazy-wrap-ansi' ? undefined : { path: 'wrap-ansi', namespace: 'lazy-wrap-ansi' }));
+    builder.onLoad({ filter: /.*/, namespace: 'lazy-wrap-ansi' }, () => ({
+      contents: "let wrap; export default function wrapAnsi(...args) { wrap ??= require('wrap-ansi').default; return wrap(...args); }",
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
+  },
+};
+
 /** The help pages need only commander's Help class (lib/help.js), not the whole parser. */
 const commanderHelpOnly = {
   name: 'commander-help-only',
@@ -83,7 +99,7 @@ const results = await Promise.all([
     ...common,
     entryPoints: { main: 'src/main.ts' },
     outdir: 'dist',
-    plugins: [vendorImports, undiciImport, keychainImport],
+    plugins: [vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
     define: { __VERSION__: JSON.stringify(version) },
   }),
   build({ ...common, entryPoints: { help: 'src/help.ts' }, outdir: 'dist', plugins: [commanderHelpOnly] }),

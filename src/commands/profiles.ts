@@ -118,7 +118,8 @@ function describeValues(connector: Connector | undefined, profile: ProfileWithSe
 /** The profile as list and show present it: a moment that matters only while ahead is left out once it has passed. */
 function asShown<T extends StoredProfile>(registry: readonly Connector[], profile: T, now: number): T {
   const fields = registry.find((connector) => connector.name === profile.connector)?.fields ?? [];
-  const passed = (key: string, value: string): boolean => fields.some((field) => field.key === key && field.onlyWhileAhead) && !(Date.parse(value) > now);
+  const whileAhead = fields.filter((field) => field.onlyWhileAhead).map((field) => field.key);
+  const passed = (key: string, value: string): boolean => whileAhead.includes(key) && !(Date.parse(value) > now);
   return { ...profile, values: Object.fromEntries(Object.entries(profile.values).filter(([key, value]) => !passed(key, value))) };
 }
 
@@ -138,7 +139,7 @@ function listEntry(profile: StoredProfile): Record<string, unknown> {
 
 /** A profile as list and show present it: each value under its label, in the connector's field order. */
 function profileView(connector: Connector | undefined, profile: StoredProfile, values: Record<string, string>, secretStoredIn: string): ProfileView {
-  const ordered = [...(connector?.fields.map((field) => field.key) ?? []), ...Object.keys(values)].filter((key, index, keys) => values[key] !== undefined && keys.indexOf(key) === index);
+  const ordered = [...new Set([...(connector?.fields.map((field) => field.key) ?? []), ...Object.keys(values)])].filter((key) => values[key] !== undefined);
   const label = (key: string): string => connector?.fields.find((field) => field.key === key)?.label ?? key;
   return {
     connector: profile.connector,

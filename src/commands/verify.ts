@@ -3,13 +3,13 @@
 // its only write is each passing profile's last-verified time.
 import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
-import { Writable } from 'node:stream';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { writeFileAtomic } from '../core/store/atomic-file.js';
 import { type CliError, InputError } from '../core/errors.js';
 import { type BatchEntry, type CommandOutcome, type RunOutcome, runExitCode } from '../core/outcome.js';
-import { Output } from '../core/terminal/output.js';
+import { silentOutput } from '../core/terminal/output.js';
+import type { RunOutput } from '../core/terminal/run-output.js';
 import { type StoredProfile, chosenProfileName } from '../core/store/profile-store.js';
 import type { Redactor } from '../core/redact.js';
 import type { Connector } from '../core/run/connector.js';
@@ -91,12 +91,6 @@ async function selectProfiles(io: Io, session: Session, options: VerifyOptions):
   );
 }
 
-/** Human text from a profile's steps stays out of the batch's output; warnings travel in the result. */
-function quietOutput(redactor: Redactor, program: readonly string[]): Output {
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return new Output({ json: false, redactor, stdout: sink, stderr: sink, env: { NO_COLOR: '1' }, program });
-}
-
 /**
  * A batch reads saved values only, so a missing one means the profile was never finished (e.g. an Invenias setup
  * that kept its one-time secret and then stopped): say how to finish it rather than which variable to set.
@@ -110,8 +104,19 @@ function incompleteProfile(error: CliError, profile: StoredProfile): CliError {
   );
 }
 
+/** What every profile of one batch shares. */
+interface Batch {
+  /** `--expiring-within DAYS`. */
+  failWithinDays: number | undefined;
+  /** The profiles are made of the runner's environment variables (nothing was saved). */
+  fromEnv: boolean;
+  /** Human text from a profile's steps stays out of the batch's output; warnings travel in the result. */
+  out: RunOutput;
+  passed: VerifiedMark[];
+}
+
 /** One saved profile, as `connector-setup <connector> --verify --profile NAME` would check it with nothing else set. */
-async function verifyOne(io: Io, session: Session, profile: StoredProfile, failWithinDays: number | undefined, fromEnv: boolean, passed: VerifiedMark[]): Promise<RunOutcome> {
+async function verifyOne(io: Io, session: Session, profile: StoredProfile, batch: Batch): Promise<RunOutcome> {
   let connector: Connector;
   try {
     connector = findConnector(io.registry, profile.connector);
@@ -126,16 +131,16 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, failW
     // Only the saved profile counts: a batch must not pick up one CI variable for every profile. A runner with no
     // saved profiles verifies its variables instead.
     flags: {},
-    env: fromEnv ? io.env : {},
+    env: batch.fromEnv ? io.env : {},
     save: false,
     named: profile.values,
-    whenMissing: fromEnv ? undefined : (name) => new InputError('profile_not_found', `The profile "${name}" (${profile.connector}) was removed meanwhile.`),
-    out: quietOutput(io.redactor, io.out.program),
-    failWithinDays,
+    whenMissing: batch.fromEnv ? undefined : (name) => new InputError('profile_not_found', `The profile "${name}" (${profile.connector}) was removed meanwhile.`),
+    out: batch.out,
+    failWithinDays: batch.failWithinDays,
     batch: true,
-    recordVerified: async (at) => void passed.push({ connector: profile.connector, name: profile.name, at }),
+    recordVerified: async (at) => void batch.passed.push({ connector: profile.connector, name: profile.name, at }),
   });
-  return run.kind === 'verified' || fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
+  return run.kind === 'verified' || batch.fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
 }
 
 /** A passing profile and when it passed: the batch saves them all in one write at its end. */
@@ -245,12 +250,12 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
     let failed = 0;
     progress.update(0, 0);
     const limit = pLimit(concurrency);
-    const passed: VerifiedMark[] = [];
+    const batch: Batch = { failWithinDays, fromEnv, out: silentOutput(io.out.program), passed: [] };
     const entries = await Promise.all(
       profiles.map((profile) =>
         limit(async (): Promise<BatchEntry> => {
           const started = performance.now();
-          const outcome = await verifyOne(io, session, profile, failWithinDays, fromEnv, passed);
+          const outcome = await verifyOne(io, session, profile, batch);
           done += 1;
           if (outcome.kind !== 'verified') failed += 1;
           progress.update(done, failed);
@@ -259,7 +264,7 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
       ),
     );
     progress.end();
-    await saveVerifiedTimes(io, session, passed);
+    await saveVerifiedTimes(io, session, batch.passed);
     if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now()), io.redactor, io.out.program));
     return { kind: 'batch', entries };
   } catch (error) {

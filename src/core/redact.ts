@@ -154,6 +154,10 @@ function escapeAt(text: string, index: number, encoding: Encoding): { char: stri
 
 /** Where an escape of each encoding may start (global: scanned from a position on). */
 const ESCAPE_STARTS: Record<Encoding, RegExp> = { percent: /%/g, form: /[%+]/g, json: /\\/g, html: /&/g };
+/** Where an escape of any of them may start: a text without one reads the same decoded. */
+const ANY_ESCAPE_START = /[%+\\&]/;
+/** What hiddenStretches gives a text with nothing to hide (read only). */
+const NOTHING_HIDDEN = new Uint8Array(0);
 
 /**
  * One layer of `encoding` decoded; undefined when there was nothing to decode. The text between escapes is copied
@@ -239,13 +243,16 @@ class SecretIndex {
   private readonly byStart = new Map<number, string[]>();
 
   constructor(secrets: Iterable<string>) {
-    for (const secret of secrets) {
-      const key = startKey(secret, 0);
-      this.seen[key & 0xffff] = 1;
-      const list = this.byStart.get(key);
-      if (list) list.push(secret);
-      else this.byStart.set(key, [secret]);
-    }
+    for (const secret of secrets) this.add(secret);
+  }
+
+  /** One more secret: a batch learns one or two per profile, and rebuilding the index for each costs a read of them all. */
+  add(secret: string): void {
+    const key = startKey(secret, 0);
+    this.seen[key & 0xffff] = 1;
+    const list = this.byStart.get(key);
+    if (list) list.push(secret);
+    else this.byStart.set(key, [secret]);
   }
 
   /** Calls `found` with each [from, to) stretch of `text` that is one of the secrets. */
@@ -269,6 +276,9 @@ function startKey(text: string, index: number): number {
 
 /** Up to this many secrets, each is looked for in turn (indexOf is fastest for a few). */
 const FEW_SECRETS = 16;
+/** redact() remembers texts up to this long (keys, names, values), and this many of them. */
+const REMEMBERED_LENGTH = 256;
+const REMEMBERED_TEXTS = 8192;
 
 /** What a run's steps, and the calls they make, use of its redactor: a secret made known, text cleaned of the known ones. */
 export interface Redaction {
@@ -283,21 +293,29 @@ export interface Redaction {
 
 export class Redactor implements Redaction {
   private readonly secrets = new Set<string>();
-  /** The secrets (whole, and the short ones) indexed for one read of a text; rebuilt after add(). */
+  /** The secrets (whole, and the short ones) indexed for one read of a text; add() adds to it. */
   private index: { whole: SecretIndex; short: SecretIndex } | undefined;
   /** Every run of FRAGMENT_LENGTH characters of every secret. */
   private readonly fragments = new Set<string>();
   /** Secrets shorter than FRAGMENT_LENGTH, matched whole. */
   private readonly shortSecrets = new Set<string>();
   /** Base64 runs already decoded (the same words recur in every line), until the next secret is added. */
-  private readonly base64Seen = new Map<string, boolean>();
+  private readonly base64Seen = { whole: new Map<string, boolean>(), fragments: new Map<string, boolean>() };
+  /**
+   * Short texts already redacted, until the next secret is added: a batch's report repeats the same keys, check
+   * names and values a thousand times over.
+   */
+  private readonly redacted = new Map<string, string>();
 
   /** Registers a secret; it is hidden whole and encoded, and in part in words from outside (see the rule above). */
   add(secret: string | undefined): void {
     if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
     this.secrets.add(secret);
-    this.index = undefined;
-    this.base64Seen.clear();
+    this.index?.whole.add(secret);
+    if (secret.length < FRAGMENT_LENGTH) this.index?.short.add(secret);
+    this.base64Seen.whole.clear();
+    this.base64Seen.fragments.clear();
+    this.redacted.clear();
     if (secret.length < FRAGMENT_LENGTH) this.shortSecrets.add(secret);
     for (let index = 0; index + FRAGMENT_LENGTH <= secret.length; index += 1) this.fragments.add(secret.slice(index, index + FRAGMENT_LENGTH));
   }
@@ -309,7 +327,14 @@ export class Redactor implements Redaction {
 
   /** Every secret hidden wherever it appears whole, in any encoding (see the rule above). */
   redact(text: string): string {
-    return this.redactPart(text, text.length, false);
+    if (text.length > REMEMBERED_LENGTH) return this.redactPart(text, text.length, false);
+    let result = this.redacted.get(text);
+    if (result === undefined) {
+      result = this.redactPart(text, text.length, false);
+      if (this.redacted.size >= REMEMBERED_TEXTS) this.redacted.clear();
+      this.redacted.set(text, result);
+    }
+    return result;
   }
 
   /**
@@ -319,16 +344,24 @@ export class Redactor implements Redaction {
   private redactPart(text: string, keep: number, fragments: boolean): string {
     if (this.secrets.size === 0 || text === '') return text.slice(0, keep);
     const hidden = this.hiddenStretches(text, fragments);
-    let result = '';
-    for (let index = 0; index < Math.min(keep, text.length); index += 1) {
-      if (!hidden[index]) result += text[index];
-      else if (!hidden[index - 1]) result += REDACTED;
+    // Copied a stretch at a time: a report of a thousand profiles is one text.
+    const parts: string[] = [];
+    const end = Math.min(keep, text.length);
+    let from = 0;
+    for (let index = hidden.indexOf(1); index !== -1 && index < end; index = hidden.indexOf(1, index)) {
+      parts.push(text.slice(from, index), REDACTED);
+      from = hidden.indexOf(0, index);
+      if (from === -1) from = text.length;
+      index = from;
     }
-    return result;
+    if (from < end) parts.push(text.slice(from, end));
+    return parts.join('');
   }
 
   /** Every string in a JSON-like value redacted (keys too), before it is serialised. */
   redactDeep<T>(value: T): T {
+    // No secret known: a copy would serialise the same (a thousand profiles' list is copied for nothing).
+    if (this.secrets.size === 0) return value;
     if (typeof value === 'string') return this.redact(value) as T;
     if (Array.isArray(value)) return value.map((item: unknown) => this.redactDeep(item)) as T;
     const prototype = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
@@ -361,6 +394,7 @@ export class Redactor implements Redaction {
 
   /** For each character of `text`: does it belong to a stretch that shows (part of) a secret? */
   private hiddenStretches(text: string, fragments: boolean): Uint8Array {
+    if (!HIDDEN_IN_TERMINAL.test(text) && !ANY_ESCAPE_START.test(text)) return this.plainHidden(text, fragments);
     const hidden = new Uint8Array(text.length);
     const hide = (reading: Reading, from: number, to: number): void => {
       for (let index = from; index < to; index += 1) hidden.fill(1, reading.start[index] ?? 0, reading.end[index] ?? 0);
@@ -382,6 +416,20 @@ export class Redactor implements Redaction {
       index = end;
     }
     return hidden;
+  }
+
+  /**
+   * hiddenStretches of a text a terminal shows as it is and that holds no escape: read only as it is, so its
+   * positions are its own (most texts are such; nothing is allocated unless something is hidden).
+   */
+  private plainHidden(text: string, fragments: boolean): Uint8Array {
+    let hidden: Uint8Array | undefined;
+    const hide = (from: number, to: number): void => void (hidden ??= new Uint8Array(text.length)).fill(1, from, to);
+    this.matches(text, fragments, hide);
+    for (const run of text.matchAll(BASE64_RUN)) {
+      if (this.base64Reveals(run[0], fragments)) hide(run.index, run.index + run[0].length);
+    }
+    return hidden ?? NOTHING_HIDDEN;
   }
 
   /** Calls `found` with each [from, to) stretch of `text` that is a secret, or with `fragments` a run of 8 of one. */
@@ -413,12 +461,12 @@ export class Redactor implements Redaction {
    * secret (or a fragment), as it is or form-encoded (HTTP Basic encodes `id:secret` so)?
    */
   private base64Reveals(run: string, fragments: boolean): boolean {
-    const key = `${fragments ? 'f' : 'w'}${run}`;
-    const known = this.base64Seen.get(key);
+    const seen = fragments ? this.base64Seen.fragments : this.base64Seen.whole;
+    const known = seen.get(run);
     if (known !== undefined) return known;
     const reveals = this.decodesToSecret(run, fragments);
-    if (this.base64Seen.size > 4096) this.base64Seen.clear();
-    this.base64Seen.set(key, reveals);
+    if (seen.size > 4096) seen.clear();
+    seen.set(run, reveals);
     return reveals;
   }
 

@@ -89,7 +89,7 @@ describe('connector-setup invenias in a terminal', () => {
     await terminal.waitFor('? API Key');
     terminal.type(`${EXPIRED_KEY}${KEY.enter}`);
     await terminal.waitFor('ReplyUrl: https://acme.cyclr.com/connector/callback');
-    await terminal.waitFor(`POST ${server.origin}/api/v1/thirdpartyapplications`);
+    await terminal.waitFor(`About to send a POST to: ${server.origin}/api/v1/thirdpartyapplications`);
     await terminal.waitFor('Authorization: Bearer ****0007');
     await terminal.waitFor('"FlowType": "ResourceOwner"');
     await terminal.waitFor('? Create this application?');
@@ -116,7 +116,7 @@ describe('connector-setup invenias in a terminal', () => {
     expect(await terminal.exit).toBe(0);
 
     const screen = terminal.screen();
-    const order = ['? Application Name', '? Expiration', '? Cyclr Service Domain', '/api/swagger/index', 'double-click the API Key box', '? API Key', 'About to send:', '? Create this application?'];
+    const order = ['? Application Name', '? Expiration', '? Cyclr Service Domain', '/api/swagger/index', 'double-click the API Key box', '? API Key', 'About to send a POST to:', '? Create this application?'];
     const positions = order.map((part) => screen.indexOf(part));
     expect(positions.every((position) => position >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

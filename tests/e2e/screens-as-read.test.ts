@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
+import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
 import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
@@ -19,11 +19,13 @@ const basicAtFirst: WorkerApp = { clientId: '21111111-2222-4333-8444-55555555555
 const changedDuringCountdown = new Map(WIDTHS.map((cols): [number, WorkerApp] => [cols, { ...basicAtFirst, clientId: `21111111-2222-4333-8444-${String(cols).padStart(12, '0')}` }]));
 
 const USERNAME = 'cyclr.integration';
+/** Invenias names its applications with GUIDs, so the address of a renew is longer than most terminals are wide. */
+const RENEWED_APP = '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc';
 let server: PingOneServer;
 let invenias: InveniasServer;
 beforeAll(async () => {
   server = await startPingOne([basicAtFirst, ...changedDuringCountdown.values()]);
-  invenias = await startInvenias({ subdomain: 'acme', adminKeys: [FAKE.inveniasApiKey], users: [{ username: USERNAME, password: FAKE.inveniasPassword }] });
+  invenias = await startInvenias({ subdomain: 'acme', adminKeys: [FAKE.inveniasApiKey], users: [{ username: USERNAME, password: FAKE.inveniasPassword }], apps: [existingApp(RENEWED_APP, `${FAKE.inveniasClientSecret}-renewable`)] });
 });
 afterAll(async () => {
   await server.close();
@@ -35,6 +37,18 @@ function endOfLine(text: readonly string[], index: number): string {
   const row = text[index] ?? '';
   const next = text[index + 1] ?? '';
   return /ms\)/.test(row) || !/^\s+\S/.test(next) ? row : next;
+}
+
+/**
+ * The lines as the program wrote them: each row the terminal broke off the one before (too long for its width) joined
+ * back to it, as a terminal's copy of the line joins them.
+ */
+function logicalLines(rows: readonly { text: string; wrapped: boolean }[], cols: number): string[] {
+  return rows.reduce<string[]>((lines, row) => {
+    if (row.wrapped && lines.length > 0) lines[lines.length - 1] = `${(lines.at(-1) ?? '').padEnd(cols)}${row.text}`;
+    else lines.push(row.text);
+    return lines;
+  }, []);
 }
 
 /** The rows from the one that starts with `first` to the one that ends with `last`. */
@@ -176,6 +190,27 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     const secretRows = paragraph(text, 'Client Secret  ****', 'reveals it)');
     for (const row of secretRows.slice(1)) expect(row).toMatch(/^ {17}\S/);
     expect(rows.filter((row) => row.wrapped)).toEqual([]);
+    expectNoSecrets(terminal.raw());
+  });
+
+  test('--renew shows the address it will send to whole, on a line of its own, so it reads and copies as one', async () => {
+    const terminal = startPty(['invenias', '--base-url', invenias.origin, '--subdomain', 'acme', '--renew', '--client-id', RENEWED_APP], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(), BROWSER: 'none' }, { cols });
+    await terminal.waitFor('? Expiration');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? API Key');
+    terminal.type(`${FAKE.inveniasApiKey}${KEY.enter}`);
+    await terminal.waitFor('? Renew this application?');
+    // Stopped at the confirmation: nothing is sent, the address stays on the screen.
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
+    const url = `${invenias.origin}/api/v1/thirdpartyapplications/${RENEWED_APP}/renew?expiration=FiveYears`;
+    const rows = await terminal.rows();
+    // The address is one line alone: nothing before it on its row, nothing after it.
+    expect(logicalLines(rows, cols)).toContain(url);
+    // No row holds a piece of it under a label or an indentation (a terminal's copy would give the piece, or a broken address).
+    expect(rows.filter((row) => row.text.includes('thirdpartyapplications') && !(row.text.startsWith(invenias.origin) || row.wrapped))).toEqual([]);
+    expect(rowsWithRoomLeft(paragraph(rows.map((row) => row.text), 'This gives the application', 'Cyclr.'), cols)).toEqual([]);
+    expect(invenias.renewRequests()).toEqual([]);
     expectNoSecrets(terminal.raw());
   });
 

@@ -56,7 +56,16 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const hung = new Promise<CliResult>((resolve) => {
     timer = setTimeout(() => resolve({ code: null, signal: 'SIGKILL', stdout: '', stderr: 'the run did not end in time' }), options.timeoutMs ?? 45_000);
   });
-  const ran = runInProcess(args, { env, registry: options.registry, stdin: options.stdin ?? '', exactEnv: true, clockStart: options.clockStart ?? Date.now(), deadlines: options.deadlines }).then(
+  const ran = runInProcess(args, {
+    env,
+    registry: options.registry,
+    stdin: options.stdin ?? '',
+    exactEnv: true,
+    clockStart: options.clockStart ?? Date.now(),
+    deadlines: options.deadlines,
+    onSleep: options.onSleep,
+    onStderr: options.onStderr,
+  }).then(
     (result): CliResult => ({ code: result.code, signal: null, stdout: result.stdout, stderr: result.stderr, slept: result.slept }),
   );
   try {
@@ -78,6 +87,10 @@ export interface CliOptions {
   deadlines?: Deadlines;
   /** In-process: the connectors (the built-in ones by default). */
   registry?: readonly Connector[];
+  /** In-process: called at each wait of the run, before its clock moves on (see runInProcess). */
+  onSleep?: (ms: number) => void;
+  /** In-process: called with each piece of stderr as the run writes it. */
+  onStderr?: (text: string) => void;
 }
 
 export interface RunningCli {

@@ -170,6 +170,20 @@ describe('what a batch of hundreds shows and writes', () => {
     }
   });
 
+  test('on a terminal, 40 profiles at once: the table and the tool\'s own words, no warning from Node', async () => {
+    const host = await crowdedTokenEndpoint(8, 40);
+    try {
+      const configDir = tempConfigDir();
+      await seedProfiles(configDir, Array.from({ length: 40 }, (_, index) => pingoneProfile(index, host.server.hostPort)));
+      const terminal = startPty(['verify', '--all'], { CONNECTOR_SETUP_CONFIG_DIR: configDir });
+      expect(await terminal.exit).toBe(0);
+      expect(terminal.screen()).toContain('40 of 40 profiles passed');
+      expect(terminal.screen()).not.toMatch(/Warning|node --trace/);
+    } finally {
+      await host.server.close();
+    }
+  });
+
   test('on a terminal with --json: the document only, no progress line', async () => {
     const host = await crowdedTokenEndpoint(2, 2);
     try {

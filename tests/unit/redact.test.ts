@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { FRAGMENT_LENGTH, REDACTED, Redactor, childEnvironment, maskSecret } from '../../src/core/redact.js';
-import { oneLine, terminalSafe } from '../../src/core/printable.js';
+import { escapeControls, oneLine, terminalSafe } from '../../src/core/printable.js';
 import { FAKE } from '../helpers/fixtures.js';
 import { echoes } from '../helpers/secret-echoes.js';
 
@@ -116,6 +116,15 @@ describe('printable text', () => {
     expect(terminalSafe(painted)).toBe(painted);
     expect(terminalSafe('\u001b[8mhidden\u001b[0m \u001b[2J\u202eover\u200bride\u0085')).toBe('hidden override');
   });
+
+  test('one control character in otherwise plain ASCII is still caught (DEL, a lone ESC, a C1 character)', () => {
+    expect(oneLine('  plain  text\u007f end ')).toBe('plain text end');
+    expect(oneLine('tenant\u001b-0001')).toBe('tenant001');
+    expect(terminalSafe('Client ID  abc\u007f\n\tnext\u0085line')).toBe('Client ID  abc\n\tnextline');
+    expect(escapeControls('{"a": "b\u2028c"}')).toBe('{"a": "b\\u2028c"}');
+    expect(oneLine('plain  text ')).toBe('plain text');
+    expect(terminalSafe('plain\n\ttext')).toBe('plain\n\ttext');
+  });
 });
 
 describe('childEnvironment', () => {
@@ -176,6 +185,29 @@ describe('Redactor: a batch that knows many secrets', () => {
           expect(redactor.redact(`${before}${form}${after}`)).not.toContain(secret);
           expect(redactor.redact(`${before}${secrets.join(' and ')}${after}`)).not.toMatch(new RegExp(secrets.map((one) => one.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')));
           expect(redactor.redact('Verified profile customer-0042 (pingone) in 120 ms.')).toBe('Verified profile customer-0042 (pingone) in 120 ms.');
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('a secret learned after a text was first redacted is hidden in that text from then on, whole and encoded', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(realisticSecret, { minLength: 2, maxLength: 60 }),
+        fc.constantFrom(...Object.keys(echoes('placeholder'))),
+        (secrets, encoding) => {
+          const redactor = new Redactor();
+          const [late, ...early] = secrets as [string, ...string[]];
+          for (const secret of early) redactor.add(secret);
+          const text = `{"error": "${echoes(late)[encoding] ?? late}", "basic": "${Buffer.from(`client:${late}`).toString('base64')}"}`;
+          // Redacted (and so remembered) while the secret is not known yet.
+          redactor.redact(text);
+          redactor.redactDeep({ said: text });
+          redactor.add(late);
+          expect(redactor.redact(text)).not.toContain(late);
+          expect(redactor.redact(text)).not.toContain(Buffer.from(`client:${late}`).toString('base64'));
+          expect(redactor.redactDeep({ said: text })).not.toEqual({ said: text });
         },
       ),
       { numRuns: 200 },

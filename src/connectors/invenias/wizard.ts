@@ -25,8 +25,8 @@ export function showIntro(context: Pick<StepContext, 'out'>): void {
 export function showRenewIntro(context: Pick<StepContext, 'out'>): void {
   const { out } = context;
   out.say(out.paint.bold('Invenias: renew the application (a new Client Secret)'));
-  out.say('  This gives the application a new Client Secret and expiry through the Invenias API, proves it with a token');
-  out.say('  exactly as Cyclr will ask for one, saves it in the profile and prints the values for Cyclr.');
+  // One paragraph, wrapped once at the terminal's width.
+  out.say('  This gives the application a new Client Secret and expiry through the Invenias API, proves it with a token exactly as Cyclr will ask for one, saves it in the profile and prints the values for Cyclr.');
   out.warn(RENEW_STOPS_OLD_SECRET);
   out.say();
 }
@@ -83,13 +83,21 @@ export async function askApiKey(context: Context, fresh = false): Promise<string
   return apiKey ?? '';
 }
 
+/**
+ * The request about to be sent. Its address stands alone on its line, unindented: one too long for the terminal is
+ * broken only by the terminal's own wrap, which a copy of the line joins back, so it reads and copies whole.
+ */
+function showRequest(out: StepContext['out'], url: string, apiKey: string): void {
+  out.say(out.paint.bold('About to send a POST to:'));
+  out.say(url);
+  out.say(`  Authorization: Bearer ${maskSecret(apiKey)}`);
+}
+
 /** Shows exactly what is about to be sent (the key masked) and asks to go on. */
 export async function confirmCreate(context: Pick<StepContext, 'prompt' | 'out'>, origin: string, apiKey: string, request: ApplicationRequest): Promise<boolean> {
   const { out } = context;
   out.say(`  ReplyUrl: ${request.ReplyUrl}`);
-  out.say(out.paint.bold('About to send:'));
-  out.say(`  POST ${applicationsUrl(origin)}`);
-  out.say(`  Authorization: Bearer ${maskSecret(apiKey)}`);
+  showRequest(out, applicationsUrl(origin), apiKey);
   JSON.stringify(request, null, 2)
     .split('\n')
     .forEach((line) => out.say(`  ${line}`));
@@ -101,9 +109,7 @@ export const RENEW_STOPS_OLD_SECRET = 'Invenias keeps no previous secret: the cu
 
 export async function confirmRenew(context: Pick<StepContext, 'prompt' | 'out'>, origin: string, apiKey: string, clientId: string, expiration: Expiration): Promise<boolean> {
   const { out } = context;
-  out.say(out.paint.bold('About to send:'));
-  out.say(`  POST ${renewUrl(origin, clientId, expiration)}`);
-  out.say(`  Authorization: Bearer ${maskSecret(apiKey)}`);
+  showRequest(out, renewUrl(origin, clientId, expiration), apiKey);
   out.say('  Invenias issues a new Client Secret; enter it in Cyclr afterwards.');
   out.warn(RENEW_STOPS_OLD_SECRET);
   return context.prompt.confirm({ message: 'Renew this application?', default: true });

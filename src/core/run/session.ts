@@ -1,5 +1,6 @@
 // What a command that talks to partners shares: Ctrl+C handling, the HTTP client and the profile store, around the
 // output and redactor program.ts gave it.
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { Clock } from '../clock.js';
 import type { ConnectorInfo, RunContextBase } from './connector.js';
@@ -101,6 +102,8 @@ export interface SessionSurroundings {
  */
 export function interruptedByCtrlC(): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
+  // Every request of a batch in flight or waiting for its host listens: Node's warning past 10 is no leak here.
+  setMaxListeners(0, controller.signal);
   const release = (): void => void process.off('SIGINT', onSigint);
   const onSigint = (): void => {
     controller.abort();

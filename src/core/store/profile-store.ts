@@ -324,7 +324,9 @@ export class ProfileStore {
     const { profiles } = await this.profilesFile.readShared();
     const all = Object.entries(profiles).flatMap(([connector, byName]) => Object.entries(byName).map(([name, record]) => ({ ...record, connector, name })));
     for (const profile of all) this.checkEntry(profile.connector, profile.name, profile);
-    return all.sort((a, b) => a.connector.localeCompare(b.connector) || a.name.localeCompare(b.name));
+    // localeCompare's order, through one collator: localeCompare makes its collator again on every call.
+    const { compare } = new Intl.Collator();
+    return all.sort((a, b) => compare(a.connector, b.connector) || compare(a.name, b.name));
   }
 
   /**
@@ -332,10 +334,10 @@ export class ProfileStore {
    * input rules (a hand-edited Auth Domain or base URL is not trusted as is); `profiles remove` still reaches it.
    */
   private checkEntry(connector: string, name: string, record: ProfileRecord): void {
-    const entry = `profile ${quoteValue(name)} of ${quoteValue(connector)}`;
-    if (!PROFILE_NAME.test(name)) throw damagedFile(this.profilesPath, `${entry} has a name that is not valid (1-64 letters, digits, dots, hyphens or underscores)`);
+    const entry = (): string => `profile ${quoteValue(name)} of ${quoteValue(connector)}`;
+    if (!PROFILE_NAME.test(name)) throw damagedFile(this.profilesPath, `${entry()} has a name that is not valid (1-64 letters, digits, dots, hyphens or underscores)`);
     const problem = this.checkProfile?.(connector, record.values);
-    if (problem !== undefined) throw damagedFile(this.profilesPath, `${entry}: ${problem.replace(/\.$/, '')}`);
+    if (problem !== undefined) throw damagedFile(this.profilesPath, `${entry()}: ${problem.replace(/\.$/, '')}`);
   }
 
   /**

@@ -64,6 +64,25 @@ export function wrapLine(line: string, width: number): string {
   return wrapped.replace(new RegExp(KEEP_TOGETHER, 'g'), ' ');
 }
 
+/**
+ * A run's human text when nobody is to read it (each profile of `verify --all`: its result carries its checks and
+ * warnings): dropped where it is said, so a batch does not redact a thousand runs' lines only to throw them away.
+ */
+export function silentOutput(program: readonly string[]): RunOutput {
+  const nothing = (): void => undefined;
+  return {
+    json: false,
+    paint: PLAIN_PALETTE,
+    atTerminal: false,
+    say: nothing,
+    warn: nothing,
+    status: nothing,
+    progress: () => ({ done: nothing }),
+    hint: (hint, run) => renderHint(hint, { program, ...run }),
+    failure: nothing,
+  };
+}
+
 export class Output implements RunOutput {
   readonly json: boolean;
   /** How the tool was started: every command a hint names begins so. */

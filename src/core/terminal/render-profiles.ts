@@ -36,15 +36,18 @@ function table(cells: string[][]): string[] {
 }
 
 /** One profile as labelled lines: its name, each value (on a line of its own under its label when too long for `width`), its status. */
-function profileBlock(profile: ProfileView, width: number | undefined, now: number): string[] {
-  const rows = [...profile.values.map(({ label, value }) => [label, shownValue(value)]), ...statusRows(profile, now)];
-  const labelWidth = Math.max(...rows.map(([name]) => (name ?? '').length));
-  const lines = [`${profile.connector} ${oneLine(profile.name)}`];
-  for (const [name = '', value = ''] of rows) {
-    const line = `  ${name.padEnd(labelWidth)}  ${oneLine(value)}`;
-    lines.push(...(!width || line.length <= width ? [line] : [`  ${name}`, `    ${oneLine(value)}`]));
+function profileBlock(profile: ProfileView, width: number | undefined, now: number): string {
+  const rows = profile.values.map(({ label, value }) => [label, shownValue(value)]);
+  rows.push(...statusRows(profile, now));
+  let labelWidth = 0;
+  for (const [label = ''] of rows) labelWidth = Math.max(labelWidth, label.length);
+  // Built as one string: a thousand profiles are thousands of lines, and arrays of them cost more than the text.
+  let text = `${profile.connector} ${oneLine(profile.name)}`;
+  for (const [label = '', value = ''] of rows) {
+    const line = `  ${label.padEnd(labelWidth)}  ${oneLine(value)}`;
+    text += !width || line.length <= width ? `\n${line}` : `\n  ${label}\n    ${oneLine(value)}`;
   }
-  return lines;
+  return text;
 }
 
 export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-list' }>): void {
@@ -53,8 +56,8 @@ export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, 
   // One block per profile, its values under their labels: it fits a terminal of any width, and a pipe gets the
   // same lines whatever the width (scripts read --json).
   const width = out.dataWidth();
-  // One write for the whole list: a thousand profiles are thousands of lines.
-  out.data(outcome.profiles.flatMap((profile, index) => [...(index > 0 ? [''] : []), ...profileBlock(profile, width, outcome.now)]).join('\n'));
+  // One write for the whole list, the blocks an empty line apart.
+  out.data(outcome.profiles.map((profile) => profileBlock(profile, width, outcome.now)).join('\n\n'));
 }
 
 export function renderProfileShown(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-shown' }>): void {
