@@ -1,19 +1,17 @@
 // The end of the PingOne wizard in a real terminal: the values go to Cyclr through the hand-off (copy each, show the
-// secret once, Done), as after an Invenias create. It is offered only to a person at a terminal; the README's sample
-// of the wizard is this screen.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+// secret once, Done), as after an Invenias create. It is offered only to a person at a terminal.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { BIN, ROOT, tempConfigDir } from '../helpers/cli.js';
+import { BIN, tempConfigDir } from '../helpers/cli.js';
 import { fakeXclip } from '../helpers/clipboard-tool.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
-import { KEY, type PtySession, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { AUTHORIZATION_URL, answerPingOneWizard as answerTheWizard } from '../helpers/wizard-walks.js';
 
 const startPty = startPtyClosedAfterEach();
-const AUTHORIZATION_URL = `https://auth.pingone.eu/${FAKE.environmentId}/as/authorize`;
 
 let server: PingOneServer;
 let proxy: ConnectProxy;
@@ -28,22 +26,6 @@ afterAll(async () => {
   await proxy.close();
   await server.close();
 });
-
-/** The wizard as the README walks it: the console steps, the Client ID and Secret, the pasted AUTHORIZATION URL. */
-async function answerTheWizard(terminal: PtySession): Promise<void> {
-  await terminal.waitFor('? The Worker application for Cyclr');
-  terminal.type(KEY.enter);
-  await terminal.waitFor('? Client ID');
-  terminal.type(`${FAKE.clientId}${KEY.enter}`);
-  await terminal.waitFor('? Client Secret');
-  terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
-  await terminal.waitFor(/❯ Paste the AUTHORIZATION URL/);
-  terminal.type(KEY.enter);
-  await terminal.waitFor('? AUTHORIZATION URL');
-  terminal.type(`${AUTHORIZATION_URL}${KEY.enter}`);
-  await terminal.waitFor('? Take the values to Cyclr');
-  await terminal.waitFor(/❯ Done/);
-}
 
 function occurrences(text: string, part: string): number {
   return text.split(part).length - 1;
@@ -144,27 +126,4 @@ describe('the hand-off is for a person at a terminal: a run a program reads ends
     expect(terminal.screen()).toContain('PingOne setup verified');
     expect(terminal.screen()).not.toContain('Take the values to Cyclr');
   });
-});
-
-/** The ```text block of the README's PingOne quick start: the wizard as a person sees it. */
-function readmeSample(): string[] {
-  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Quick start: PingOne'), readme.indexOf('## Quick start: Invenias'));
-  const block = /```text\n([\s\S]*?)\n```/.exec(section)?.[1];
-  expect(block).toBeDefined();
-  return (block ?? '').split('\n');
-}
-
-/** Only the timings differ from one run to the next. */
-const untimed = (line: string): string => line.replace(/\(\d+ ms\)/g, '(N ms)');
-
-test("the README's sample of the PingOne wizard is the screen a person sees, start to hand-off", async () => {
-  const home = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'home-'));
-  const terminal = startPty(['pingone'], { HOME: home, XDG_CONFIG_HOME: undefined, HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file' }, { cols: 120 });
-  await answerTheWizard(terminal);
-  const screen = (await terminal.rows()).map((row) => untimed(row.text.replaceAll(home, '/home/you')));
-  terminal.type(KEY.enter);
-  expect(await terminal.exit).toBe(0);
-  expect(readmeSample().map(untimed)).toEqual(screen);
-  expectNoSecrets(screen.join('\n'));
 });
