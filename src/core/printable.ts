@@ -23,12 +23,17 @@ export const OWN_SGR = /\x1b\[(?:1|2|22|31|32|33|36|39)m/g;
 // eslint-disable-next-line no-control-regex
 const OWN_SGR_PIECES = /(\x1b\[(?:1|2|22|31|32|33|36|39)m)/;
 const CONTROL_EXCEPT_LINES = new RegExp(`(?![\\n\\t])[${CONTROL_CLASS}]`, 'gu');
+/** Text that holds nothing the expressions above could match (checking this is far quicker than running them). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const PRINTABLE_LINES = /^[\x20-\x7e\n\t]*$/;
 
 /**
  * Words from outside as one line of plain text: escape sequences removed, every run of control characters (line
  * breaks included, so a server cannot print lines of its own) made one space.
  */
 export function oneLine(text: string): string {
+  // Most text is printable ASCII, where neither escapes nor controls can be: only spaces are left to tidy.
+  if (PRINTABLE_ASCII.test(text)) return text.includes('  ') ? text.replace(/ {2,}/g, ' ').trim() : text.trim();
   return text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL_RUNS, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
@@ -39,6 +44,7 @@ export function hasControlCharacter(text: string): boolean {
 
 /** Text without escape sequences and control characters, line breaks and tabs aside (for a report file). */
 export function withoutControls(text: string): string {
+  if (PRINTABLE_LINES.test(text)) return text;
   return text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL_EXCEPT_LINES, '');
 }
 
@@ -47,6 +53,7 @@ export function withoutControls(text: string): string {
  * and control character, whoever wrote it, is dropped.
  */
 export function terminalSafe(text: string): string {
+  if (PRINTABLE_LINES.test(text)) return text;
   // Split around our own colour codes (they are the odd pieces), so only what lies between them is cleaned.
   return text
     .split(OWN_SGR_PIECES)
@@ -59,6 +66,7 @@ export function terminalSafe(text: string): string {
  * a \uXXXX escape: the document reads the same. Its own line breaks and indentation stay.
  */
 export function escapeControls(json: string): string {
+  if (PRINTABLE_LINES.test(json)) return json;
   return json.replace(CONTROL_EXCEPT_LINES, (char) =>
     Array.from({ length: char.length }, (_unused, index) => `\\u${char.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''),
   );

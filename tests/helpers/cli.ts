@@ -37,8 +37,9 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     // The machine's own session bus is left out too (its address, and the runtime directory that holds its socket):
-    // tests use a private keyring (secret-service.ts) or none. So is npm's environment, which says how a run was started.
-    if (!/^(npm_|PINGONE_|INVENIAS_|CYCLR_|CONNECTOR_SETUP_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|FORCE_COLOR|DBUS_SESSION_BUS_ADDRESS$|XDG_RUNTIME_DIR$)/.test(name)) env[name] = value;
+    // tests use a private keyring (secret-service.ts) or none. So is npm's environment, which says how a run was started,
+    // and the CI variable of a runner the suite runs on, which a test that means a CI job sets itself.
+    if (!/^(npm_|PINGONE_|INVENIAS_|CYCLR_|CONNECTOR_SETUP_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|FORCE_COLOR|DBUS_SESSION_BUS_ADDRESS$|XDG_RUNTIME_DIR$|CI$)/.test(name)) env[name] = value;
   }
   return { ...env, NO_COLOR: '1', ...extra };
 }
@@ -56,7 +57,16 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const hung = new Promise<CliResult>((resolve) => {
     timer = setTimeout(() => resolve({ code: null, signal: 'SIGKILL', stdout: '', stderr: 'the run did not end in time' }), options.timeoutMs ?? 45_000);
   });
-  const ran = runInProcess(args, { env, registry: options.registry, stdin: options.stdin ?? '', exactEnv: true, clockStart: options.clockStart ?? Date.now(), deadlines: options.deadlines }).then(
+  const ran = runInProcess(args, {
+    env,
+    registry: options.registry,
+    stdin: options.stdin ?? '',
+    exactEnv: true,
+    clockStart: options.clockStart ?? Date.now(),
+    deadlines: options.deadlines,
+    onSleep: options.onSleep,
+    onStderr: options.onStderr,
+  }).then(
     (result): CliResult => ({ code: result.code, signal: null, stdout: result.stdout, stderr: result.stderr, slept: result.slept }),
   );
   try {
@@ -78,6 +88,10 @@ export interface CliOptions {
   deadlines?: Deadlines;
   /** In-process: the connectors (the built-in ones by default). */
   registry?: readonly Connector[];
+  /** In-process: called at each wait of the run, before its clock moves on (see runInProcess). */
+  onSleep?: (ms: number) => void;
+  /** In-process: called with each piece of stderr as the run writes it. */
+  onStderr?: (text: string) => void;
 }
 
 export interface RunningCli {

@@ -42,8 +42,10 @@ export interface InProcessOptions {
   exactEnv?: boolean;
   /** Where the run's clock starts; a fixed date by default, so dates in output are stable. */
   clockStart?: number;
-  /** Called at each wait, before the clock moves on: what "meanwhile" happens (a console change applied). */
+  /** Called at each wait, before the clock moves on: what "meanwhile" happens (a console change applied, Ctrl+C). */
   onSleep?: (ms: number) => void;
+  /** Called with each piece of stderr as the run writes it (to act on what it says while it runs). */
+  onStderr?: (text: string) => void;
   /** Who ends the run's request time limits; without it they run out in real time. */
   deadlines?: Deadlines;
 }
@@ -69,16 +71,20 @@ export class Deadlines {
   }
 }
 
-function collect(stream: PassThrough, isTTY: boolean): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {
+function collect(stream: PassThrough, isTTY: boolean, onText?: (text: string) => void): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {
   let text = '';
-  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  stream.on('data', (chunk: Buffer) => {
+    const piece = chunk.toString('utf8');
+    text += piece;
+    onText?.(piece);
+  });
   return { stream: Object.assign(stream, { isTTY }), text: () => text };
 }
 
 export async function runInProcess(argv: string[], options: InProcessOptions = {}): Promise<InProcessResult> {
   const terminal = options.answers !== undefined;
   const stdout = collect(new PassThrough(), terminal);
-  const stderr = collect(new PassThrough(), terminal);
+  const stderr = collect(new PassThrough(), terminal, options.onStderr);
   const stdin = Object.assign(Readable.from(options.stdin === undefined ? [] : [options.stdin]), { isTTY: terminal });
   const asked: string[] = [];
   const slept: number[] = [];
@@ -89,6 +95,8 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
       if (signal.aborted) throw new InterruptedError();
       slept.push(ms);
       options.onSleep?.(ms);
+      // Ctrl+C meanwhile ends the wait, as it ends a real one.
+      if (signal.aborted) throw new InterruptedError();
       now += ms;
     },
     deadline: (ms) => options.deadlines?.create() ?? AbortSignal.timeout(ms),

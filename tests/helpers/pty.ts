@@ -1,7 +1,7 @@
 // Drives the built CLI in a real pseudo-terminal (node-pty): keys typed, screen read.
 import { readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { afterEach } from '@jest/globals';
+import { afterAll, afterEach } from '@jest/globals';
 import { spawn, type IPty } from 'node-pty';
 import xterm from '@xterm/headless';
 import { BIN, baseEnv } from './cli.js';
@@ -140,13 +140,23 @@ function keepLastOutput(terminal: IPty, received: (data: string) => void): void 
   };
 }
 
+/** The hand-off that ends a setup at a terminal, left as a person done with it leaves it: Enter on Done, its default. */
+export async function doneWithHandOff(terminal: PtySession): Promise<void> {
+  await terminal.waitFor('? Take the values to Cyclr');
+  await terminal.waitFor(/❯ Done/);
+  terminal.type(KEY.enter);
+}
+
 /**
  * A startPty whose terminals are all killed after each test: one that fails while waiting must not leave its CLI
- * running (Jest would wait for it). Call once at the top of a test file.
+ * running (Jest would wait for it). Tests run side by side (test.concurrent) have no afterEach: theirs are killed
+ * once the file's tests are done. Call once at the top of a test file.
  */
 export function startPtyClosedAfterEach(): typeof startPty {
   const open: PtySession[] = [];
-  afterEach(() => open.splice(0).forEach((terminal) => terminal.kill()));
+  const killAll = (): void => open.splice(0).forEach((terminal) => terminal.kill());
+  afterEach(killAll);
+  afterAll(killAll);
   return (args, env, options) => {
     const terminal = startPty(args, env, options);
     open.push(terminal);

@@ -4,12 +4,12 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { expectNoStackTrace } from '../helpers/cli-process.js';
 import { waitUntil } from '../helpers/fault-server.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { ENTER, choose, runInProcess } from '../helpers/in-process.js';
+import { ENTER, choose, pressCtrlC, runInProcess } from '../helpers/in-process.js';
 import { API_ANSWERS, type ApiCall, type ManagementApiServer, contractWorkerApp, startManagementApi } from '../helpers/pingone-api-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { makeUnwritable } from '../helpers/unwritable.js';
@@ -263,8 +263,9 @@ describe('Ctrl+C during --create', () => {
   }
 
   /**
-   * Starts the built CLI, holds the first Management API request `picks` until it has arrived, presses Ctrl+C, and
+   * Runs the create, holds the first Management API request `picks` and presses Ctrl+C the moment it arrives, then
    * lets the request go on once the run has ended (PingOne does what it was asked, unheard): the run's result.
+   * In this process (pressCtrlC); interrupt.test.ts sends real signals to the built CLI.
    */
   async function interruptedAt(args: string[], configDir: string, picks: (call: ApiCall) => boolean, extraEnv: Record<string, string> = {}) {
     const gate = holding();
@@ -272,13 +273,12 @@ describe('Ctrl+C during --create', () => {
     api.onRequest((call) => {
       if (arrived || !picks(call)) return undefined;
       arrived = true;
+      pressCtrlC();
       return gate.held;
     });
     try {
-      const running = startCli([...args, '--timeout', '300'], { configDir, env: { ...env(), ...extraEnv }, timeoutMs: 30_000 });
-      await waitUntil(() => arrived, 'the request reached the Management API');
-      running.child.kill('SIGINT');
-      const result = await running.result;
+      const result = await runCli([...args, '--timeout', '300'], { configDir, env: { ...env(), ...extraEnv }, timeoutMs: 30_000 });
+      expect(arrived).toBe(true);
       expect(result.signal).toBeNull();
       expect(result.code).toBe(130);
       expectNoStackTrace(result.stderr);
@@ -288,6 +288,18 @@ describe('Ctrl+C during --create', () => {
       api.onRequest(undefined);
       gate.release();
     }
+  }
+
+  /** Presses Ctrl+C once the run says it waits for the profile lock (another process holds it). */
+  function ctrlCWhenWaitingForTheLock(): (text: string) => void {
+    let said = '';
+    let pressed = false;
+    return (text) => {
+      said += text;
+      if (pressed || !said.includes('Waiting for another connector-setup')) return;
+      pressed = true;
+      pressCtrlC();
+    };
   }
 
   const is = (method: string, path: RegExp) => (call: ApiCall) => call.method === method && path.test(new URL(call.path, 'https://x').pathname);
@@ -364,10 +376,10 @@ describe('Ctrl+C during --create', () => {
     const configDir = tempConfigDir();
     api.interject({ method: 'GET', path: /\/applications$/, status: 429, body: API_ANSWERS.rateLimited(), headers: { 'retry-after': '60' } });
     const before = api.calls().length;
-    const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCWait', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
-    await waitUntil(() => running.stderr().includes("PingOne's Management API asks to slow down (429): trying again in 60 s"), 'the run showed the wait');
-    running.child.kill('SIGINT');
-    const result = await running.result;
+    // Ctrl+C during the first second of the countdown.
+    const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCWait', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000, onSleep: pressCtrlC });
+    expect(result.stderr).toContain("PingOne's Management API asks to slow down (429): trying again in 60 s");
+    expect(result.slept).toHaveLength(1);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(130);
     expect(api.calls().slice(before).filter((call) => call.path.endsWith('/applications'))).toHaveLength(1);
@@ -380,13 +392,12 @@ describe('Ctrl+C during --create', () => {
     let held = false;
     pingone.onTokenRequest(() => {
       held = true;
+      pressCtrlC();
       return gate.held;
     });
     try {
-      const running = startCli(['pingone', '--create', ...TARGET, '--timeout', '300'], { env: env(), timeoutMs: 30_000 });
-      await waitUntil(() => held, "the admin worker's token request reached PingOne");
-      running.child.kill('SIGINT');
-      const result = await running.result;
+      const result = await runCli(['pingone', '--create', ...TARGET, '--timeout', '300'], { env: env(), timeoutMs: 30_000 });
+      expect(held).toBe(true);
       expect(result.code).toBe(130);
       expect(result.stderr).toContain('Interrupted.');
       expect(pingone.tokenRequests().length - tokensBefore).toBe(1);
@@ -401,14 +412,12 @@ describe('Ctrl+C during --create', () => {
     const configDir = tempConfigDir();
     const lock = path.join(configDir, 'profiles.lock');
     api.onRequest((call) => {
-      // This test's own process is the live owner of the lock from the moment PingOne is asked for the secret.
-      if (call.method === 'GET' && call.path.endsWith('/secret')) writeFileSync(lock, `${process.pid}\n`);
+      // The process that started this test (alive, and not the run's) owns the lock from the moment PingOne is asked for the secret.
+      if (call.method === 'GET' && call.path.endsWith('/secret')) writeFileSync(lock, `${process.ppid}\n`);
     });
     try {
-      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSave'], { configDir, env: env(), timeoutMs: 30_000 });
-      await waitUntil(() => running.stderr().includes('Waiting for another connector-setup'), 'the run said it waits to save');
-      running.child.kill('SIGINT');
-      const result = await running.result;
+      const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSave'], { configDir, env: env(), timeoutMs: 30_000, onStderr: ctrlCWhenWaitingForTheLock() });
+      expect(result.stderr).toContain(`Waiting for another connector-setup (process ${process.ppid})`);
       expect(result.code).toBe(130);
       const id = api.created().find((app) => app.name === 'CyclrCtrlCSave')?.clientId ?? 'none';
       expect(result.stderr).toContain(`PingOne issued a Client Secret for application ${id}, but it could not be saved: the save was interrupted (Ctrl+C)`);
@@ -433,10 +442,10 @@ describe('Ctrl+C during --create', () => {
     });
     let result;
     try {
-      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSettle', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
-      await waitUntil(() => running.stderr().includes('PingOne can take a few seconds to apply'), 'the run counted down while the application settles');
-      running.child.kill('SIGINT');
-      result = await running.result;
+      // Ctrl+C during the first second of the countdown.
+      result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSettle', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000, onSleep: pressCtrlC });
+      expect(result.stderr).toContain('PingOne can take a few seconds to apply');
+      expect(result.slept).toHaveLength(1);
     } finally {
       pingone.onTokenRequest(undefined);
     }
@@ -455,13 +464,11 @@ describe('Ctrl+C during --create', () => {
     const lock = path.join(configDir, 'profiles.lock');
     const createdBefore = api.created().length;
     const apiBefore = api.calls().length;
-    // The admin worker's token is issued; from then on this test's own process holds the lock.
-    pingone.onTokenRequest(() => writeFileSync(lock, `${process.pid}\n`));
+    // The admin worker's token is issued; from then on the process that started this test (not the run's) holds the lock.
+    pingone.onTokenRequest(() => writeFileSync(lock, `${process.ppid}\n`));
     try {
-      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSaveAdmin', '--save-admin'], { configDir, env: env(), timeoutMs: 30_000 });
-      await waitUntil(() => running.stderr().includes('Waiting for another connector-setup'), 'the run said it waits to save');
-      running.child.kill('SIGINT');
-      const result = await running.result;
+      const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'CyclrCtrlCSaveAdmin', '--save-admin'], { configDir, env: env(), timeoutMs: 30_000, onStderr: ctrlCWhenWaitingForTheLock() });
+      expect(result.stderr).toContain(`Waiting for another connector-setup (process ${process.ppid})`);
       expect(result.signal).toBeNull();
       expect(result.code).toBe(130);
       expect(result.stderr).toContain('Interrupted.');
@@ -482,13 +489,12 @@ describe('Ctrl+C during --create', () => {
     api.onRequest((call) => {
       if (call.method !== 'GET' || !call.path.endsWith('/secret')) return undefined;
       arrived = true;
+      pressCtrlC();
       return gate.held;
     });
     try {
-      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
-      await waitUntil(() => arrived, 'the secret request reached the Management API');
-      running.child.kill('SIGINT');
-      const result = await running.result;
+      const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
+      expect(arrived).toBe(true);
       expect(result.signal).toBeNull();
       expect(result.code).toBe(130);
       expectNoSecrets(result.stdout + result.stderr, secrets());
@@ -512,13 +518,12 @@ describe('Ctrl+C during --create', () => {
       // The admin's token passes; the check with the new application's secret is held.
       if (pingone.tokenRequests().length - tokensBefore < 2) return undefined;
       holdingCheck = true;
+      pressCtrlC();
       return gate.held;
     });
     try {
-      const running = startCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted check', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
-      await waitUntil(() => holdingCheck, "the new application's token request reached PingOne");
-      running.child.kill('SIGINT');
-      const result = await running.result;
+      const result = await runCli(['pingone', '--create', ...TARGET, '--app-name', 'Cyclr interrupted check', '--timeout', '300'], { configDir, env: env(), timeoutMs: 30_000 });
+      expect(holdingCheck).toBe(true);
       expect(result.code).toBe(130);
       const id = api.created().find((app) => app.name === 'Cyclr interrupted check')?.clientId ?? 'none';
       expect(result.stderr).toContain(`Application ${id} and its Client Secret are saved in profile "default".`);

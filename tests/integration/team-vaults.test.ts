@@ -14,10 +14,11 @@ let tools: StandIns;
 
 beforeAll(async () => {
   pass = await startPassStore();
-  tools = startStandIns();
+  tools = await startStandIns();
 });
 
 afterAll(async () => {
+  await tools?.stop();
   await pass?.stop();
 });
 

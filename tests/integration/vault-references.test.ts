@@ -20,10 +20,11 @@ beforeAll(async () => {
   server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
   invenias = await startInvenias({ subdomain: 'acme', adminKeys: [FAKE.inveniasApiKey], users: [{ username: 'cyclr.api', password: FAKE.inveniasPassword }] });
   pass = await startPassStore();
-  tools = startStandIns();
+  tools = await startStandIns();
 });
 
 afterAll(async () => {
+  await tools?.stop();
   await pass?.stop();
   await server?.close();
   await invenias?.close();

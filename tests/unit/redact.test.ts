@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { FRAGMENT_LENGTH, REDACTED, Redactor, childEnvironment, maskSecret } from '../../src/core/redact.js';
-import { oneLine, terminalSafe } from '../../src/core/printable.js';
+import { escapeControls, oneLine, terminalSafe } from '../../src/core/printable.js';
 import { FAKE } from '../helpers/fixtures.js';
 import { echoes } from '../helpers/secret-echoes.js';
 
@@ -115,6 +115,15 @@ describe('printable text', () => {
     const painted = '\u001b[31m✖\u001b[39m done\n';
     expect(terminalSafe(painted)).toBe(painted);
     expect(terminalSafe('\u001b[8mhidden\u001b[0m \u001b[2J\u202eover\u200bride\u0085')).toBe('hidden override');
+  });
+
+  test('one control character in otherwise plain ASCII is still caught (DEL, a lone ESC, a C1 character)', () => {
+    expect(oneLine('  plain  text\u007f end ')).toBe('plain text end');
+    expect(oneLine('tenant\u001b-0001')).toBe('tenant001');
+    expect(terminalSafe('Client ID  abc\u007f\n\tnext\u0085line')).toBe('Client ID  abc\n\tnextline');
+    expect(escapeControls('{"a": "b\u2028c"}')).toBe('{"a": "b\\u2028c"}');
+    expect(oneLine('plain  text ')).toBe('plain text');
+    expect(terminalSafe('plain\n\ttext')).toBe('plain\n\ttext');
   });
 });
 
