@@ -8,7 +8,7 @@ import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
-import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { doneWithHandOff, KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
 
 const WIDTHS = [60, 80, 100, 120];
 const startPty = startPtyClosedAfterEach();
@@ -84,6 +84,7 @@ describe('Try again after a console change', () => {
     await terminal.waitFor(/Trying again in \d s \(try 2 of 4\)/);
     app.authMethod = 'client_secret_post';
     await terminal.waitFor('Enter these in Cyclr');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
 
     const rows = await terminal.rows();

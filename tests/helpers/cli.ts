@@ -37,8 +37,9 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     // The machine's own session bus is left out too (its address, and the runtime directory that holds its socket):
-    // tests use a private keyring (secret-service.ts) or none. So is npm's environment, which says how a run was started.
-    if (!/^(npm_|PINGONE_|INVENIAS_|CYCLR_|CONNECTOR_SETUP_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|FORCE_COLOR|DBUS_SESSION_BUS_ADDRESS$|XDG_RUNTIME_DIR$)/.test(name)) env[name] = value;
+    // tests use a private keyring (secret-service.ts) or none. So is npm's environment, which says how a run was started,
+    // and the CI variable of a runner the suite runs on, which a test that means a CI job sets itself.
+    if (!/^(npm_|PINGONE_|INVENIAS_|CYCLR_|CONNECTOR_SETUP_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|FORCE_COLOR|DBUS_SESSION_BUS_ADDRESS$|XDG_RUNTIME_DIR$|CI$)/.test(name)) env[name] = value;
   }
   return { ...env, NO_COLOR: '1', ...extra };
 }

@@ -152,6 +152,13 @@ function keepLastOutput(terminal: IPty, received: (data: string) => void): void 
   };
 }
 
+/** The hand-off that ends a setup at a terminal, left as a person done with it leaves it: Enter on Done, its default. */
+export async function doneWithHandOff(terminal: PtySession): Promise<void> {
+  await terminal.waitFor('? Take the values to Cyclr');
+  await terminal.waitFor(/❯ Done/);
+  terminal.type(KEY.enter);
+}
+
 /**
  * A startPty whose terminals are all killed after each test: one that fails while waiting must not leave its CLI
  * running (Jest would wait for it). Tests run side by side (test.concurrent) have no afterEach: theirs are killed
