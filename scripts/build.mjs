@@ -104,6 +104,19 @@ const lazyWrapAnsi = {
   },
 };
 
+/**
+ * `import process from 'node:process'` (env-paths) as the global it is: an ES import of node:process builds a module
+ * facade of every property of process, which reads process.report and so loads the diagnostic report's code at every
+ * start. Only ES imports: a CommonJS require('node:process') gets the module itself.
+ */
+const processGlobal = {
+  name: 'process-global',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?process$/ }, (args) => (args.kind === 'import-statement' ? { path: 'process', namespace: 'process-global' } : undefined));
+    builder.onLoad({ filter: /.*/, namespace: 'process-global' }, () => ({ contents: 'export default globalThis.process;', loader: 'js' }));
+  },
+};
+
 /** The help pages need only commander's Help class (lib/help.js), not the whole parser. */
 const commanderHelpOnly = {
   name: 'commander-help-only',
@@ -119,14 +132,16 @@ const results = await Promise.all([
     ...common,
     entryPoints: { main: 'src/main.ts' },
     outdir: 'dist',
-    plugins: [vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
+    plugins: [processGlobal, vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
     define: { __VERSION__: JSON.stringify(version) },
   }),
   build({
     ...common,
+    // Nothing in it is CommonJS, so it needs no require(): node:module is not loaded for it.
+    banner: {},
     entryPoints: { profiles: 'src/profiles.ts' },
     outdir: 'dist',
-    plugins: [onlyProfiles, vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
+    plugins: [onlyProfiles, processGlobal, vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
     define: { __VERSION__: JSON.stringify(version) },
   }),
   build({ ...common, entryPoints: { help: 'src/help.ts' }, outdir: 'dist', plugins: [commanderHelpOnly] }),

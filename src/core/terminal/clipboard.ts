@@ -2,7 +2,6 @@
 // can work (its exit status confirms the copy), else OSC 52 when stdout is a terminal (the terminal does the copy,
 // so it works over SSH and in tmux, but nothing confirms it). A copy is only ever called done when it was seen to
 // be done, and a copy that cannot be attempted is an error, never a silent no-op.
-import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { CliError } from '../errors.js';
 import type { Hint } from '../hint.js';
@@ -67,6 +66,8 @@ export function osc52(value: string, env: NodeJS.ProcessEnv = process.env): stri
 function pipeTo(command: string, args: string[], value: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   return new Promise((resolve) => {
     // stdout/stderr ignored: xclip and wl-copy leave a child serving the selection, which would hold pipes open.
+    // Loaded when first used: node:child_process (and net, dgram) is most of the start-up of a run that never copies.
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'ignore'], env });
     const timer = setTimeout(() => child.kill('SIGKILL'), TOOL_TIMEOUT_MS);
     child.on('error', () => {
