@@ -1,6 +1,7 @@
 // Bundles src/ into dist/: cli.js, the entry, answers --version by itself; main.js holds the command table,
 // every command, the connectors, the core and the parts of undici in use, in one file, so a run reads one file
-// instead of walking module trees. Libraries that only some runs need (prompts, colour) are bundled separately
+// instead of walking module trees. profiles.js is main.js without the command table and the other commands, for
+// `profiles list` and `profiles show` (src/profiles-line.ts), which people run over a thousand profiles. Libraries that only some runs need (prompts, colour) are bundled separately
 // into dist/vendor/ and loaded when first used, as is keychain.js, the code that talks to the OS keychain
 // (src/core/store/keychain/). Every bundled package's licence goes into dist/THIRD-PARTY-LICENSES (most of them
 // carry no inline licence comment for legalComments to keep).
@@ -60,11 +61,30 @@ const keychainImport = {
   },
 };
 
-/** Keeps the entry's imports of the command table and of the stored help pages separate files. */
+/** Keeps the entry's imports of the command table, the profiles bundle and the stored help pages separate files. */
 const mainImport = {
   name: 'main-import',
   setup(builder) {
-    builder.onResolve({ filter: /^\.\/(main|help)\.js$/ }, (args) => ({ path: args.path, external: true }));
+    builder.onResolve({ filter: /^\.\/(main|profiles|help)\.js$/ }, (args) => (args.importer.endsWith('cli.ts') ? { path: args.path, external: true } : undefined));
+  },
+};
+
+/**
+ * For dist/profiles.js: what only the command table reaches (commander, the other commands, a connector's steps) is
+ * left out. cli.ts loads this bundle only for a line profiles-line.ts reads alone, and runCli then never builds the
+ * table; should one of them be imported all the same, the import fails with an internal error rather than silently.
+ */
+const onlyProfiles = {
+  name: 'only-profiles',
+  setup(builder) {
+    const left = /^(commander|\.\/commands\/(setup|verify|connectors|completion)\.js|\.\/index\.js)$/;
+    builder.onResolve({ filter: left }, (args) =>
+      args.path !== './index.js' || /connectors\/[^/]+\/definition\.ts$/.test(args.importer) ? { path: args.path, namespace: 'not-in-profiles-bundle' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'not-in-profiles-bundle' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in dist/profiles.js`)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -84,6 +104,19 @@ const lazyWrapAnsi = {
   },
 };
 
+/**
+ * `import process from 'node:process'` (env-paths) as the global it is: an ES import of node:process builds a module
+ * facade of every property of process, which reads process.report and so loads the diagnostic report's code at every
+ * start. Only ES imports: a CommonJS require('node:process') gets the module itself.
+ */
+const processGlobal = {
+  name: 'process-global',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?process$/ }, (args) => (args.kind === 'import-statement' ? { path: 'process', namespace: 'process-global' } : undefined));
+    builder.onLoad({ filter: /.*/, namespace: 'process-global' }, () => ({ contents: 'export default globalThis.process;', loader: 'js' }));
+  },
+};
+
 /** The help pages need only commander's Help class (lib/help.js), not the whole parser. */
 const commanderHelpOnly = {
   name: 'commander-help-only',
@@ -99,7 +132,16 @@ const results = await Promise.all([
     ...common,
     entryPoints: { main: 'src/main.ts' },
     outdir: 'dist',
-    plugins: [vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
+    plugins: [processGlobal, vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
+    define: { __VERSION__: JSON.stringify(version) },
+  }),
+  build({
+    ...common,
+    // Nothing in it is CommonJS, so it needs no require(): node:module is not loaded for it.
+    banner: {},
+    entryPoints: { profiles: 'src/profiles.ts' },
+    outdir: 'dist',
+    plugins: [onlyProfiles, processGlobal, vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
     define: { __VERSION__: JSON.stringify(version) },
   }),
   build({ ...common, entryPoints: { help: 'src/help.ts' }, outdir: 'dist', plugins: [commanderHelpOnly] }),

@@ -5,6 +5,7 @@ import type { Connector } from './core/run/connector.js';
 import type { CliDeps, Io } from './core/run/io.js';
 import { optionKey } from './core/run/fields.js';
 import type { GeneralOptions } from './core/run/session.js';
+import { type ProfilesCommand, readProfilesCommand } from './profiles-line.js';
 import type { SetupOptions } from './commands/setup.js';
 import type { VerifyOptions } from './commands/verify.js';
 import { type ExitCode, InputError } from './core/errors.js';
@@ -140,7 +141,18 @@ function addConnectorCommand(program: Command, connector: Connector, run: Run): 
   });
 }
 
-function buildProgram(deps: CliDeps, run: Run, Program: typeof Command, writeErr: (text: string) => void): Command {
+function startProfilesCommand(run: Run, asked: ProfilesCommand): void {
+  if (asked.command === 'list') run(asked.json, (io) => import('./commands/profiles.js').then(({ runProfilesList }) => runProfilesList(io)));
+  else run(asked.json, (io) => import('./commands/profiles.js').then(({ runProfilesShow }) => runProfilesShow(io, asked.options)));
+}
+
+function buildProgram(
+  deps: CliDeps,
+  run: Run,
+  Program: typeof Command,
+  writeErr: (text: string) => void,
+  profilesCommand: (asked: ProfilesCommand) => void = (asked) => startProfilesCommand(run, asked),
+): Command {
   const program = new Program();
   program
     .name('connector-setup')
@@ -164,17 +176,16 @@ function buildProgram(deps: CliDeps, run: Run, Program: typeof Command, writeErr
     .command('list')
     .description('every saved profile: connector, name, non-secret values, where the secret lives, last verified, expiry')
     .option('--json', 'print one JSON document on stdout')
-    .action((parsed: Parsed) => run(on(parsed, 'json'), (io) => import('./commands/profiles.js').then(({ runProfilesList }) => runProfilesList(io))));
+    .action((parsed: Parsed) => profilesCommand({ command: 'list', json: on(parsed, 'json') }));
   profiles
     .command('show <connector> [name]')
     .description('one profile; secrets masked unless --show-secrets')
     .option('--json', 'print one JSON document on stdout')
     .option('--show-secrets', 'show secrets instead of masking them')
     .option('--copy <field>', 'copy one value (e.g. client-secret) to the clipboard instead; it is not printed')
-    .action((connector: string, name: string | undefined, parsed: Parsed) => {
-      const options = { connector, name, showSecrets: on(parsed, 'showSecrets'), copy: text(parsed, 'copy') };
-      run(on(parsed, 'json'), (io) => import('./commands/profiles.js').then(({ runProfilesShow }) => runProfilesShow(io, options)));
-    });
+    .action((connector: string, name: string | undefined, parsed: Parsed) =>
+      profilesCommand({ command: 'show', json: on(parsed, 'json'), options: { connector, name, showSecrets: on(parsed, 'showSecrets'), copy: text(parsed, 'copy') } }),
+    );
   profiles
     .command('export <connector> [name]')
     .description('the values, secrets included, for a shell, a dotenv file (gh secret set -f, Docker) or JSON')
@@ -238,6 +249,22 @@ export function helpTable(registry: readonly Connector[], Program: typeof Comman
   // The table reads only the registry, and writes only when it is run.
   const deps = { registry, stdout: { write: () => true } } as unknown as CliDeps;
   return buildProgram(deps, () => undefined, Program, () => undefined);
+}
+
+/**
+ * How the command table itself reads a command line: the `profiles list|show` it asks for, undefined for any other
+ * command, 'refused' for what it answers with help or a usage error. readProfilesCommand is held to it.
+ */
+export async function readByTable(argv: readonly string[], registry: readonly Connector[], Program: typeof Command): Promise<ProfilesCommand | 'refused' | undefined> {
+  const deps = { registry, stdout: { write: () => true } } as unknown as CliDeps;
+  let asked: ProfilesCommand | undefined;
+  const table = buildProgram(deps, () => undefined, Program, () => undefined, (command) => (asked = command));
+  try {
+    await table.parseAsync(normaliseCommand(argv, table));
+  } catch {
+    return 'refused';
+  }
+  return asked;
 }
 
 /**
@@ -321,7 +348,6 @@ async function complete(argv: readonly string[], deps: CliDeps, Program: typeof 
 
 /** Runs one command line; returns the exit code (docs/contract.md, Exit codes). Nothing here calls process.exit. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<ExitCode> {
-  const { Command: Program, CommanderError } = await import('commander');
   let pending: { io: Io; outcome: Promise<CommandOutcome> } | undefined;
   const json = argv.includes('--json');
   // Every command a hint names is printed as this one was typed: through npx, or by the name on PATH.
@@ -333,7 +359,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     const io: Io = { ...deps, out, redactor };
     pending = { io, outcome: out.loadColors().then(() => work(io)) };
   };
-  if (argv[2] === COMPLETE_COMMAND) return complete(argv, deps, Program);
+  if (argv[2] === COMPLETE_COMMAND) return complete(argv, deps, (await import('commander')).Command);
   const secretFlag = secretGivenAsFlag(argv, deps.registry);
   if (secretFlag) {
     const out = usageOutput();
@@ -341,20 +367,25 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     await out.flush();
     return 2;
   }
-  let usage = '';
-  // Commander's words are read, not printed: a usage error is shown like every other failure, and kept whole under --json.
-  const commands = buildProgram(deps, run, Program, (text) => (usage += text));
-  const typed = normaliseCommand(argv, commands);
-  try {
-    await commands.parseAsync(typed);
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    // --help and --version end here with code 0; usage errors are bad input (exit 2).
-    if (error.exitCode === 0) return 0;
-    const out = usageOutput();
-    render(out, { kind: 'failed', error: usageError(usage, typed, commands, deps.registry, error.code) });
-    await out.flush();
-    return 2;
+  const profilesCommand = readProfilesCommand(argv);
+  if (profilesCommand) startProfilesCommand(run, profilesCommand);
+  else {
+    const { Command: Program, CommanderError } = await import('commander');
+    let usage = '';
+    // Commander's words are read, not printed: a usage error is shown like every other failure, and kept whole under --json.
+    const commands = buildProgram(deps, run, Program, (text) => (usage += text));
+    const typed = normaliseCommand(argv, commands);
+    try {
+      await commands.parseAsync(typed);
+    } catch (error) {
+      if (!(error instanceof CommanderError)) throw error;
+      // --help and --version end here with code 0; usage errors are bad input (exit 2).
+      if (error.exitCode === 0) return 0;
+      const out = usageOutput();
+      render(out, { kind: 'failed', error: usageError(usage, typed, commands, deps.registry, error.code) });
+      await out.flush();
+      return 2;
+    }
   }
   if (!pending) return 0;
   const { io, outcome } = pending;

@@ -118,8 +118,9 @@ function describeValues(connector: Connector | undefined, profile: ProfileWithSe
 /** The profile as list and show present it: a moment that matters only while ahead is left out once it has passed. */
 function asShown<T extends StoredProfile>(registry: readonly Connector[], profile: T, now: number): T {
   const fields = registry.find((connector) => connector.name === profile.connector)?.fields ?? [];
-  const whileAhead = fields.filter((field) => field.onlyWhileAhead).map((field) => field.key);
-  const passed = (key: string, value: string): boolean => whileAhead.includes(key) && !(Date.parse(value) > now);
+  const passed = (key: string, value: string): boolean => fields.some((field) => field.key === key && field.onlyWhileAhead) && !(Date.parse(value) > now);
+  // Most profiles hold no such moment: their values are copied whole.
+  if (!fields.some((field) => field.onlyWhileAhead && profile.values[field.key] !== undefined)) return { ...profile, values: { ...profile.values } };
   return { ...profile, values: Object.fromEntries(Object.entries(profile.values).filter(([key, value]) => !passed(key, value))) };
 }
 
@@ -139,12 +140,29 @@ function listEntry(profile: StoredProfile): Record<string, unknown> {
 
 /** A profile as list and show present it: each value under its label, in the connector's field order. */
 function profileView(connector: Connector | undefined, profile: StoredProfile, values: Record<string, string>, secretStoredIn: string): ProfileView {
-  const ordered = [...new Set([...(connector?.fields.map((field) => field.key) ?? []), ...Object.keys(values)])].filter((key) => values[key] !== undefined);
-  const label = (key: string): string => connector?.fields.find((field) => field.key === key)?.label ?? key;
+  const shown: { label: string; value: string }[] = [];
+  // The connector's fields first, under their labels (a key once, at its first field), then any other key saved,
+  // under its name. Indexed: a thousand profiles are listed, and an iterator or a set per profile is most of the work.
+  const fields = connector?.fields ?? [];
+  const isField = (key: string, before = fields.length): boolean => {
+    for (let index = 0; index < before; index += 1) if ((fields[index] as FieldSpec).key === key) return true;
+    return false;
+  };
+  for (let index = 0; index < fields.length; index += 1) {
+    const { key, label } = fields[index] as FieldSpec;
+    const value = values[key];
+    if (value !== undefined && !isField(key, index)) shown.push({ label, value });
+  }
+  const keys = Object.keys(values);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index] as string;
+    const value = values[key];
+    if (value !== undefined && !isField(key)) shown.push({ label: key, value });
+  }
   return {
     connector: profile.connector,
     name: profile.name,
-    values: ordered.map((key) => ({ label: label(key), value: values[key] ?? '' })),
+    values: shown,
     secretStoredIn,
     lastVerified: profile.lastVerified,
     expiresOn: profile.expiresOn,

@@ -42,8 +42,7 @@ export async function setupCommand(io: Io, connector: Connector, options: SetupO
         ? (name, named) => (named ? new InputError('profile_not_found', `No ${connector.title} profile named "${name}".`, ['See ', command('profiles', 'list'), '.']) : undefined)
         : undefined,
     });
-    const interactive = !options.verify && session.canPrompt;
-    const handOff = interactive && run.kind === 'verified' && run.issuedSecret ? () => handOffIssued(io, run) : undefined;
+    const handOff = run.kind === 'verified' && run.mode === 'setup' && personTakesValues(options, session.canPrompt, io.env) ? () => handOffValues(io, run) : undefined;
     return { kind: 'run', run, showSecrets: options.showSecrets === true, handOff };
   } finally {
     await session.close();
@@ -51,17 +50,26 @@ export async function setupCommand(io: Io, connector: Connector, options: SetupO
 }
 
 /**
- * The partner showed a secret once and the next step is pasting it into Cyclr: offer to copy each value (never
- * printed) or to show the secret once. Ctrl+C here ends the hand-off only: the setup is done and saved.
+ * A person at a terminal pastes the values into Cyclr next: a setup that could ask (stdin and stdout terminals, no
+ * --no-input), not a --verify, a --json run or a CI job, whose output a program reads.
  */
-async function handOffIssued(io: Io, run: Extract<RunOutcome, { kind: 'verified' }>): Promise<void> {
+function personTakesValues(options: SetupOptions, canPrompt: boolean, env: NodeJS.ProcessEnv): boolean {
+  return canPrompt && !options.verify && !options.json && !env.CI;
+}
+
+/**
+ * The setup is verified and the next step is pasting its values into Cyclr (a secret masked on screen, and perhaps
+ * shown only once by the partner): offer to copy each value (never printed) or to show the secret once. Ctrl+C here
+ * ends the hand-off only: the setup is done and saved.
+ */
+async function handOffValues(io: Io, run: Extract<RunOutcome, { kind: 'verified' }>): Promise<void> {
   const ctrlC = interruptedByCtrlC();
   try {
     await handOffSecrets({
       prompter: (io.prompter ?? createPrompter)(ctrlC.signal),
       out: io.out,
       values: [...run.cyclrValues],
-      revealCommand: io.out.hint(revealCommand(run.connector, run.heldIn ?? run.profile ?? 'default')),
+      revealCommand: run.heldIn ? io.out.hint(revealCommand(run.connector, run.heldIn)) : undefined,
       clipboard: { terminal: io.stdout, env: io.env, redactor: io.redactor },
     });
   } catch (error) {

@@ -45,8 +45,6 @@ export type RunOutcome =
       expiresOn: string | null;
       /** Where the profile was saved, when it was. */
       savedIn: string | null;
-      /** The profile holds a one-time secret issued in this run, or kept by an interrupted one (its hand-off is offered). */
-      issuedSecret: boolean;
       /** The profile that holds the secrets shown (saved, or a one-time secret kept despite --no-save), which a reveal command names. */
       heldIn: string | null;
     })
@@ -86,7 +84,7 @@ export type CommandOutcome =
       kind: 'run';
       run: RunOutcome;
       showSecrets: boolean;
-      /** In a terminal, after a partner issued a one-time secret: the hand-off, once the summary is on screen. */
+      /** After a setup at a terminal: the hand-off of the values to Cyclr, once the summary is on screen. */
       handOff?: () => Promise<void>;
     }
   | { kind: 'batch'; entries: readonly BatchEntry[] }

@@ -1,40 +1,19 @@
 // `profiles show ... --copy FIELD`: one value to the clipboard, never printed, and the user told how it was copied.
 // OSC 52 is read off the pseudo-terminal's bytes; the OS tool is a fake `xclip` that records what it was given.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { runCli } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { SEEDED_INVENIAS_CLIENT_ID, seedInveniasProfile } from '../helpers/profiles.js';
+import { fakeXclip } from '../helpers/clipboard-tool.js';
 import { startPtyClosedAfterEach } from '../helpers/pty.js';
 
 const startPty = startPtyClosedAfterEach();
 
 const CLIENT_ID = SEEDED_INVENIAS_CLIENT_ID;
 const inveniasProfile = seedInveniasProfile;
-
-/** A directory holding only a fake `xclip` that writes its stdin and arguments to files. */
-function fakeXclip(): { dir: string; received: () => string | undefined; args: () => string[]; env: () => Record<string, string> } {
-  const dir = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'bin-'));
-  const record = path.join(dir, 'received');
-  // .cjs: the scratch directory lies under this package, whose "type": "module" would make a plain .js an ES module.
-  const script = [
-    "const fs = require('node:fs');",
-    `fs.writeFileSync(${JSON.stringify(`${record}.args`)}, JSON.stringify(process.argv.slice(2)));`,
-    `fs.writeFileSync(${JSON.stringify(`${record}.env`)}, JSON.stringify(process.env));`,
-    `fs.writeFileSync(${JSON.stringify(record)}, fs.readFileSync(0));`,
-  ].join('\n');
-  writeFileSync(path.join(dir, 'xclip.cjs'), script);
-  writeFileSync(path.join(dir, 'xclip'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(dir, 'xclip.cjs'))} "$@"\n`);
-  chmodSync(path.join(dir, 'xclip'), 0o755);
-  return {
-    dir,
-    received: () => (existsSync(record) ? readFileSync(record, 'utf8') : undefined),
-    args: () => JSON.parse(readFileSync(`${record}.args`, 'utf8')) as string[],
-    env: () => JSON.parse(readFileSync(`${record}.env`, 'utf8')) as Record<string, string>,
-  };
-}
 
 const noDisplay = { WAYLAND_DISPLAY: undefined, DISPLAY: undefined, TMUX: undefined };
 

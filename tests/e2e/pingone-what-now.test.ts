@@ -7,7 +7,7 @@ import { tempConfigDir } from '../helpers/cli.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
-import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { doneWithHandOff, KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
 
 const REGIONS = ['auth.pingone.com', 'auth.pingone.ca', 'auth.pingone.eu', 'auth.pingone.com.au', 'auth.pingone.sg', 'auth.pingone.asia'];
 const startPty = startPtyClosedAfterEach();
@@ -51,6 +51,7 @@ describe('the environment is in another region', () => {
     const before = europe.tokenRequests().length;
     terminal.type(KEY.enter);
     await terminal.waitFor('Enter these in Cyclr');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
     expect(europe.tokenRequests().length).toBe(before + 1);
     expect(savedAuthDomain(configDir)).toBe('auth.pingone.eu');
@@ -74,6 +75,7 @@ describe('the environment is in another region', () => {
     await terminal.waitFor('? Environment ID');
     terminal.type(KEY.enter);
     await terminal.waitFor('Enter these in Cyclr');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
     expect(savedAuthDomain(configDir)).toBe('auth.pingone.eu');
   });
@@ -95,6 +97,7 @@ describe('a wrong secret', () => {
     await terminal.waitFor('? Environment ID');
     terminal.type(KEY.enter);
     await terminal.waitFor('Enter these in Cyclr');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
     expectNoSecrets(terminal.screen());
   });

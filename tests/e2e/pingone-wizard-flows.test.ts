@@ -8,7 +8,7 @@ import { tempConfigDir } from '../helpers/cli.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
-import { KEY, startPty } from '../helpers/pty.js';
+import { doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
 
 let server: PingOneServer;
 let proxy: ConnectProxy;
@@ -58,6 +58,7 @@ describe('connector-setup pingone in a terminal', () => {
     terminal.type(`${KEY.backspace.repeat(withQuery.length + 5)}  https://auth.pingone.eu/${FAKE.environmentId}/as/authorize/  ${KEY.enter}`);
     await terminal.waitFor(`Auth Domain auth.pingone.eu, Environment ID ${FAKE.environmentId}`);
     await terminal.waitFor('Enter these in Cyclr');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
     expect(savedProfile(configDir).values).toEqual({ clientId: FAKE.clientId, authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId });
     expect(savedSecret(configDir)).toBe(FAKE.clientSecret);
@@ -76,6 +77,7 @@ describe('connector-setup pingone in a terminal', () => {
     await terminal.waitFor(`This URL is for environment ${FAKE.otherEnvironmentId}, but --environment-id gives`);
     terminal.type(`${KEY.backspace.repeat(other.length + 5)}https://auth.pingone.eu/${FAKE.environmentId}/as/authorize${KEY.enter}`);
     await terminal.waitFor('Enter these in Cyclr');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
     expect(savedProfile(configDir).values.environmentId).toBe(FAKE.environmentId);
     expectNoSecrets(terminal.screen());
@@ -97,6 +99,7 @@ describe('connector-setup pingone in a terminal', () => {
     await terminal.waitFor('Auth Domain must be a host name only, without a path or query.');
     terminal.type(`${KEY.backspace.repeat(withPath.length + 5)}https://${server.hostPort}/${KEY.enter}`);
     await terminal.waitFor('Enter these in Cyclr');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
     expect(savedProfile(configDir).values.authDomain).toBe(server.hostPort);
     expectNoSecrets(terminal.screen());

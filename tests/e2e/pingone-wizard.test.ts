@@ -6,7 +6,7 @@ import { tempConfigDir } from '../helpers/cli.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
-import { KEY, startPty } from '../helpers/pty.js';
+import { doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
 
 let server: PingOneServer;
 let proxy: ConnectProxy;
@@ -44,6 +44,7 @@ describe('connector-setup pingone in a terminal', () => {
     await terminal.waitFor('? Environment ID');
     terminal.type(`${FAKE.environmentId}${KEY.enter}`);
     await terminal.waitFor('Enter these in Cyclr Console > Connectors > Connector Library > PingOne > Setup');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
     const screen = terminal.screen();
     expect(screen).toMatch(/Client Secret\s+\*\*\*\*0001/);
@@ -73,6 +74,7 @@ describe('connector-setup pingone in a terminal', () => {
     await terminal.waitFor('? AUTHORIZATION URL');
     terminal.type(`https://auth.pingone.eu/${FAKE.environmentId}/as/authorize${KEY.enter}`);
     await terminal.waitFor('Enter these in Cyclr');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
     expect(terminal.screen()).not.toMatch(/\? Environment ID/);
     expectNoSecrets(terminal.screen());

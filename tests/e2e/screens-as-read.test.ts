@@ -8,13 +8,15 @@ import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
-import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { doneWithHandOff, KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
 
 const WIDTHS = [60, 80, 100, 120];
 const startPty = startPtyClosedAfterEach();
 
 /** An application whose Token Endpoint Authentication Method is still Client Secret Basic until the test changes it. */
 const basicAtFirst: WorkerApp = { clientId: '21111111-2222-4333-8444-555555555555', clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId, authMethod: 'client_secret_basic' };
+/** One such application per width, for the countdowns that run side by side. */
+const changedDuringCountdown = new Map(WIDTHS.map((cols): [number, WorkerApp] => [cols, { ...basicAtFirst, clientId: `21111111-2222-4333-8444-${String(cols).padStart(12, '0')}` }]));
 
 const USERNAME = 'cyclr.integration';
 /** Invenias names its applications with GUIDs, so the address of a renew is longer than most terminals are wide. */
@@ -22,7 +24,7 @@ const RENEWED_APP = '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc';
 let server: PingOneServer;
 let invenias: InveniasServer;
 beforeAll(async () => {
-  server = await startPingOne([basicAtFirst]);
+  server = await startPingOne([basicAtFirst, ...changedDuringCountdown.values()]);
   invenias = await startInvenias({ subdomain: 'acme', adminKeys: [FAKE.inveniasApiKey], users: [{ username: USERNAME, password: FAKE.inveniasPassword }], apps: [existingApp(RENEWED_APP, `${FAKE.inveniasClientSecret}-renewable`)] });
 });
 afterAll(async () => {
@@ -65,11 +67,12 @@ function rowsWithRoomLeft(rows: readonly string[], cols: number): string[] {
   return rows.slice(0, -1).filter((row, index) => [...row].length + 1 + [...(rows[index + 1]?.trim().split(' ')[0] ?? '')].length <= cols);
 }
 
-describe.each(WIDTHS)('at %i columns', (cols) => {
-  test('Try again after a console change: the countdown is redrawn in place and erased, in words, and every line reads whole', async () => {
-    basicAtFirst.authMethod = 'client_secret_basic';
+// The countdown takes real seconds (the built CLI runs on the real clock): the four widths count down side by side.
+describe('Try again after a console change', () => {
+  test.concurrent.each(WIDTHS)('at %i columns: the countdown is redrawn in place and erased, in words, and every line reads whole', async (cols) => {
+    const app = changedDuringCountdown.get(cols) as WorkerApp;
     const terminal = startPty(
-      ['pingone', '--client-id', basicAtFirst.clientId, '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId, '--no-save'],
+      ['pingone', '--client-id', app.clientId, '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId, '--no-save'],
       { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() },
       { cols },
     );
@@ -79,8 +82,9 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     terminal.type(KEY.enter);
     // The person has switched the method to Client Secret Post; PingOne applies it while the countdown runs.
     await terminal.waitFor(/Trying again in \d s \(try 2 of 4\)/);
-    basicAtFirst.authMethod = 'client_secret_post';
+    app.authMethod = 'client_secret_post';
     await terminal.waitFor('Enter these in Cyclr');
+    await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
 
     const rows = await terminal.rows();
@@ -97,7 +101,9 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expect(terminal.screen()).not.toMatch(/\(wrong_auth_method\)/);
     expectNoSecrets(terminal.raw());
   });
+});
 
+describe.each(WIDTHS)('at %i columns', (cols) => {
   test('no keychain on this machine: saving says so in one sentence, without the D-Bus detail', async () => {
     const configDir = tempConfigDir();
     // The test's environment has no session bus, so the keychain the default store tries is unavailable.

@@ -8,7 +8,7 @@ import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.j
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
-import { KEY, startPty } from '../helpers/pty.js';
+import { doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
 
 let pingone: PingOneServer;
 let proxy: ConnectProxy;
@@ -81,6 +81,7 @@ test('PingOne: the AUTHORIZATION URL pasted at the Environment ID prompt gives i
   terminal.type('\x15'); // Ctrl+U: clear the line
   terminal.type(`https://auth.pingone.eu/${FAKE.environmentId}/as/authorize${KEY.enter}`);
   await terminal.waitFor('Enter these in Cyclr');
+  await doneWithHandOff(terminal);
   expect(await terminal.exit).toBe(0);
   expect(terminal.screen()).toContain(`  Environment ID ${FAKE.environmentId}`);
   expect(pingone.tokenRequests().at(-1)?.path).toBe(`/${FAKE.environmentId}/as/token`);

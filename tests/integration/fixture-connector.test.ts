@@ -46,8 +46,8 @@ describe('a third connector from one folder', () => {
 
   test('the wizard asks, verifies, saves the profile and lists the values for Cyclr in their order', async () => {
     const configDir = tempConfigDir();
-    const setup = await runInProcess(['plain', '--profile', 'acme'], { env: env(configDir), registry, answers: [PLAIN_CLIENT.id] });
-    expect(setup.asked).toEqual(['Client ID']);
+    const setup = await runInProcess(['plain', '--profile', 'acme'], { env: env(configDir), registry, answers: [PLAIN_CLIENT.id, choose('Done')] });
+    expect(setup.asked).toEqual(['Client ID', 'Take the values to Cyclr']);
     expect(setup.code).toBe(0);
     expect(setup.stderr).toContain('Saved profile "acme" (plain)');
     const lines = setup.stderr.split('\n');

@@ -2,12 +2,12 @@
 // and that page is commander's own, byte for byte, for every command, piped or at any terminal width.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { Command } from 'commander';
 import { connectors } from '../../src/connectors/index.js';
 import { formatHelpPage, helpPages } from '../../src/help-pages.js';
 import { helpTable } from '../../src/program.js';
-import { ROOT, runCli, runCliProcess } from '../helpers/cli.js';
+import { type CliResult, ROOT, runCli, runCliProcess } from '../helpers/cli.js';
 import { startPtyClosedAfterEach } from '../helpers/pty.js';
 
 const startPty = startPtyClosedAfterEach();
@@ -44,14 +44,26 @@ describe('--help', () => {
     expect(stored).toEqual(helpPages(helpTable(connectors, Command)));
   });
 
-  test.each(paths.map((words) => [words.join(' ') || '(the program)', words]))('%s --help and -h print what the command table prints', async (_name, words) => {
-    const expected = await runCli([...(words as string[]), '--help']);
-    expect(expected.code).toBe(0);
-    expect(expected.stdout).toContain('Usage: connector-setup');
-    for (const flag of ['--help', '-h']) {
-      const printed = await runCliProcess([...(words as string[]), flag]);
-      expect({ flag, code: printed.code, stdout: printed.stdout, stderr: printed.stderr }).toEqual({ flag, code: 0, stdout: expected.stdout, stderr: '' });
-    }
+  describe('every page, printed by the built CLI', () => {
+    // Every page and flag through the built entry in one process (help-in-one-process.ts): a Node start per page
+    // would cost more than printing all of them.
+    const lines = paths.flatMap((words) => ['--help', '-h'].map((flag) => [...words, flag]));
+    let run: CliResult;
+    let printed: { args: string[]; stdout: string; stderr: string }[];
+    beforeAll(async () => {
+      run = await runCliProcess([JSON.stringify(lines)], { bin: path.join(ROOT, 'build/tests/helpers/help-in-one-process.js') });
+      printed = run.code === 0 ? JSON.parse(run.stdout) : [];
+    });
+
+    test.each(paths.map((words) => [words.join(' ') || '(the program)', words]))('%s --help and -h print what the command table prints', async (_name, words) => {
+      const expected = await runCli([...(words as string[]), '--help']);
+      expect(expected.code).toBe(0);
+      expect(expected.stdout).toContain('Usage: connector-setup');
+      for (const flag of ['--help', '-h']) {
+        const line = printed.find((each) => each.args.join(' ') === [...(words as string[]), flag].join(' '));
+        expect({ flag, code: run.code, stdout: line?.stdout, stderr: `${run.stderr}${line?.stderr ?? ''}` }).toEqual({ flag, code: 0, stdout: expected.stdout, stderr: '' });
+      }
+    });
   });
 
   test('on a terminal the page fits its width, as commander would lay it out', async () => {

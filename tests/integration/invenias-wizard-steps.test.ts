@@ -98,10 +98,10 @@ describe('connector-setup invenias, asked', () => {
     const createsBefore = server.createRequests().length;
     const result = await runInProcess(['invenias', '--base-url', server.origin], {
       env: env(configDir),
-      answers: [...EXISTING, USERNAME, FAKE.wrongSecret, choose('Change the values I entered'), ENTER, FAKE.inveniasPassword],
+      answers: [...EXISTING, USERNAME, FAKE.wrongSecret, choose('Change the values I entered'), ENTER, FAKE.inveniasPassword, choose('Done')],
     });
     expect(result.code).toBe(0);
-    expect(result.asked.slice(-2)).toEqual(['Username', 'Password (Enter keeps the saved one)']);
+    expect(result.asked.slice(-3)).toEqual(['Username', 'Password (Enter keeps the saved one)', 'Take the values to Cyclr']);
     expect(result.stderr).toContain('Invenias rejected the Username or Password');
     expect(result.stderr).toContain('not single sign-on');
     expect(result.stderr).toMatch(new RegExp(`Client ID\\s+${EXISTING_APP}`));
@@ -116,12 +116,12 @@ describe('connector-setup invenias, asked', () => {
   test('a user who gets a token but is not licensed: user_not_licensed, and changing the values asks for the user again', async () => {
     const result = await runInProcess(['invenias', '--base-url', server.origin], {
       env: env(tempConfigDir()),
-      answers: [...EXISTING, UNLICENSED, FAKE.inveniasPassword, choose('Change the values I entered'), USERNAME, ENTER],
+      answers: [...EXISTING, UNLICENSED, FAKE.inveniasPassword, choose('Change the values I entered'), USERNAME, ENTER, choose('Done')],
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('licensed, enabled and in the System Administrator permission group');
     expect(result.stderr).toContain('Invenias issued a token, but refused an API call made with it');
-    expect(result.asked.slice(-2)).toEqual(['Username', 'Password (Enter keeps the saved one)']);
+    expect(result.asked.slice(-3)).toEqual(['Username', 'Password (Enter keeps the saved one)', 'Take the values to Cyclr']);
     expect(result.stderr).toMatch(new RegExp(`Username\\s+${USERNAME}`));
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
@@ -154,6 +154,23 @@ describe('connector-setup invenias, asked', () => {
     const profile = savedProfile(configDir);
     expect(profile.values).toMatchObject({ appName: 'Cyclr', expiration: 'TwoYears', serviceDomain: 'acme.cyclr.com' });
     expect(server.apps.get(profile.values.clientId)?.name).toBe('Cyclr');
+    expectNoSecrets(result.stdout + result.stderr, SECRETS);
+  });
+});
+
+describe('a create at a terminal whose output a program reads', () => {
+  test.each([
+    ['--json', ['--json'], {}],
+    ['CI set', [], { CI: 'true' }],
+  ] as const)('with %s: the application is created, verified and saved, and the run ends at its summary without the hand-off', async (_name, flags, extra) => {
+    const configDir = tempConfigDir();
+    const result = await runInProcess(['invenias', '--base-url', server.origin, '--subdomain', 'acme', '--app-name', 'Scripted', '--expiration', 'OneYear', '--username', USERNAME, ...flags], {
+      env: env(configDir, { INVENIAS_API_KEY: FAKE.inveniasApiKey, CYCLR_SERVICE_DOMAIN: 'acme.cyclr.com', INVENIAS_PASSWORD: FAKE.inveniasPassword, ...extra }),
+      answers: [true],
+    });
+    expect(result.code).toBe(0);
+    expect(result.asked).toEqual(['Create this application?']);
+    expect(savedProfile(configDir).values.appName).toBe('Scripted');
     expectNoSecrets(result.stdout + result.stderr, SECRETS);
   });
 });

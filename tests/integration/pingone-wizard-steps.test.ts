@@ -48,7 +48,7 @@ describe('connector-setup pingone, asked', () => {
     const first = await runInProcess(['pingone', '--client-id', FAKE.clientId, ...AT_EU], { env: env(configDir, { PINGONE_CLIENT_SECRET: FAKE.clientSecret }) });
     expect(first.code).toBe(0);
     const before = server.tokenRequests().length;
-    const again = await runInProcess(['pingone'], { env: env(configDir), answers: [ENTER, ENTER, ENTER, ENTER] });
+    const again = await runInProcess(['pingone'], { env: env(configDir), answers: [ENTER, ENTER, ENTER, ENTER, choose('Done')] });
     expect(again.code).toBe(0);
     expect(again.asked.slice(0, 4)).toEqual(['Client ID', 'Client Secret (Enter keeps ****0001)', 'Auth Domain (the host of the AUTHORIZATION URL)', 'Environment ID']);
     const sent = server.tokenRequests().slice(before);
@@ -65,7 +65,7 @@ describe('connector-setup pingone, asked', () => {
     const result = await runInProcess(['pingone', ...AT_EU], {
       env: env(configDir),
       // Editing asks for every value again, offering what was entered: Enter keeps the Client ID.
-      answers: [choose('I create it in the PingOne console'), FAKE.clientId, FAKE.wrongSecret, choose('Change the values I entered'), ENTER, FAKE.clientSecret, ENTER, ENTER],
+      answers: [choose('I create it in the PingOne console'), FAKE.clientId, FAKE.wrongSecret, choose('Change the values I entered'), ENTER, FAKE.clientSecret, ENTER, ENTER, choose('Done')],
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('✖ PingOne rejected the Client ID or Client Secret.');
@@ -103,7 +103,7 @@ describe('connector-setup pingone, asked', () => {
     const before = server.tokenRequests().length;
     const result = await runInProcess(['pingone', '--client-id', appliedLate.clientId, ...AT_EU], {
       env: env(configDir),
-      answers: [FAKE.clientSecret, choose('Try again')],
+      answers: [FAKE.clientSecret, choose('Try again'), choose('Done')],
       // The first try after the change still sees no roles; the role arrives during the countdown.
       onSleep: () => {
         appliedLate.roles = ['Identity Data Read Only'];
@@ -129,6 +129,7 @@ describe('connector-setup pingone, asked', () => {
           noRolesYet.roles = ['Identity Data Read Only'];
           return choose('Try again')(question);
         },
+        choose('Done'),
       ],
     });
     expect(result.code).toBe(0);

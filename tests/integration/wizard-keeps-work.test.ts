@@ -78,7 +78,7 @@ describe('Invenias: the wizard keeps what was typed', () => {
     const configDir = tempConfigDir();
     const first = await runInProcess(['invenias', '--base-url', invenias.origin, '--profile', 'acme', '--client-id', EXISTING_APP, '--username', USERNAME], {
       env: { ...env(configDir), INVENIAS_CLIENT_SECRET: FAKE.inveniasClientSecret, INVENIAS_PASSWORD: FAKE.inveniasPassword },
-      answers: ['acme'],
+      answers: ['acme', choose('Done')],
     });
     expect(first.code).toBe(0);
     const second = await runInProcess(['invenias', '--new-app', '--profile', 'acme', '--no-input', '--json'], {
@@ -93,7 +93,7 @@ describe('Invenias: the wizard keeps what was typed', () => {
     const configDir = tempConfigDir();
     const first = await runInProcess(['invenias', '--base-url', invenias.origin, '--client-id', EXISTING_APP, '--username', USERNAME], {
       env: { ...env(configDir), INVENIAS_CLIENT_SECRET: FAKE.inveniasClientSecret, INVENIAS_PASSWORD: FAKE.inveniasPassword },
-      answers: ['acme'],
+      answers: ['acme', choose('Done')],
     });
     expect(first.code).toBe(0);
     const second = await runInProcess(['invenias', '--base-url', invenias.origin], {

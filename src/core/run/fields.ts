@@ -75,7 +75,11 @@ export function savedProfileCheck(connectors: readonly { name: string; fields: r
   return (connector: string, values: Readonly<Record<string, string>>): string | undefined => {
     const spec = connectors.find((candidate) => candidate.name === connector);
     if (!spec) return `${quoteValue(connector)} is not a connector this version knows (${connectors.map((candidate) => candidate.name).join(', ')})`;
-    for (const [key, value] of Object.entries(values)) {
+    const keys = Object.keys(values);
+    // Indexed: called for each of a thousand profiles, where an iterator per key is most of the work.
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index] as string;
+      const value = values[key] as string;
       const field = spec.fields.find((candidate) => candidate.key === key);
       if (!field || field.secret) continue;
       let valid = passed.get(field);

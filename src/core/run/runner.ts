@@ -418,17 +418,6 @@ class Run {
     }
   }
 
-  /**
-   * The secret checked is one a partner showed once to an earlier run that never got as far as its check (Ctrl+C
-   * after the create): Cyclr has not been given it yet, so it is handed off as if issued now.
-   */
-  private resumesKept(): boolean {
-    const kept = this.context.connector.oneTimeSecret;
-    const { saved } = this.context;
-    if (!kept || !saved || saved.lastVerified !== null) return false;
-    return this.state.sources[kept.secret] === 'profile' && this.state.values[kept.secret] === saved.secrets[kept.secret];
-  }
-
   private verified(mode: 'setup' | 'verify' | 'plan', savedIn: string | null): RunOutcome {
     const { connector } = this.context;
     return {
@@ -439,7 +428,6 @@ class Run {
       cyclrValues: mode === 'plan' ? [] : cyclrValues(connector.fields, this.state.values),
       expiresOn: this.expiresOn,
       savedIn,
-      issuedSecret: this.kept || this.resumesKept(),
       heldIn: savedIn !== null || this.kept ? this.context.profileName : null,
     };
   }

@@ -111,8 +111,14 @@ export function chosenProfileName(flag: unknown, env: NodeJS.ProcessEnv): { name
   }
 }
 
+/**
+ * The checks below walk what JsonFile.read made of the file, whose objects have no prototype: `for...in` sees their
+ * own keys only, and allocates nothing per key (a file of a thousand profiles has thousands of maps).
+ */
 function isStringMap(value: unknown): value is Record<string, string> {
-  return isRecord(value) && Object.values(value).every((entry) => typeof entry === 'string');
+  if (!isRecord(value)) return false;
+  for (const key in value) if (typeof value[key] !== 'string') return false;
+  return true;
 }
 
 function isNullableString(value: unknown): value is string | null {
@@ -129,23 +135,25 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   if (pending !== undefined && !(Array.isArray(pending) && pending.every((item) => typeof item === 'string' && item.includes('/')))) {
     throw damagedFile(file, '"pendingKeychainItems" is not a list of connector/name');
   }
-  for (const [connector, byName] of Object.entries(data.profiles)) {
+  for (const connector in data.profiles) {
+    const byName = data.profiles[connector];
     if (!isRecord(byName)) throw damagedFile(file, `profiles.${connector} is not an object`);
-    for (const [name, record] of Object.entries(byName)) {
-      const where = `profiles.${connector}.${name}`;
-      if (!isRecord(record) || !isStringMap(record.values)) throw damagedFile(file, `${where}.values is not a map of strings`);
+    for (const name in byName) {
+      const record = byName[name];
+      const where = (): string => `profiles.${connector}.${name}`;
+      if (!isRecord(record) || !isStringMap(record.values)) throw damagedFile(file, `${where()}.values is not a map of strings`);
       if (!isNullableString(record.lastVerified) || !isNullableString(record.expiresOn)) {
-        throw damagedFile(file, `${where} has a lastVerified or expiresOn that is not a string`);
+        throw damagedFile(file, `${where()} has a lastVerified or expiresOn that is not a string`);
       }
       if (typeof record.createdAt !== 'string' || typeof record.updatedAt !== 'string') {
-        throw damagedFile(file, `${where} lacks createdAt or updatedAt`);
+        throw damagedFile(file, `${where()} lacks createdAt or updatedAt`);
       }
       if (record.references !== undefined && !(isStringMap(record.references) && Object.values(record.references).every(isSecretReference))) {
-        throw damagedFile(file, `${where}.references is not a map of secret references`);
+        throw damagedFile(file, `${where()}.references is not a map of secret references`);
       }
       if (record.secretStore === undefined) record.secretStore = 'file';
       if (record.secretStore !== 'file' && record.secretStore !== 'keychain') {
-        throw damagedFile(file, `${where}.secretStore is neither "keychain" nor "file"`);
+        throw damagedFile(file, `${where()}.secretStore is neither "keychain" nor "file"`);
       }
     }
   }
@@ -315,18 +323,37 @@ export class ProfileStore {
     await this.ready();
     const record = recordOf(await this.profilesFile.readShared(), connector, name);
     if (!record) return undefined;
-    this.checkEntry(connector, name, record);
+    this.checkOnce(connector, name, record);
     return { ...record, connector, name, secrets: await this.secrets.of(connector, name, record.secretStore).read() };
   }
 
   async list(): Promise<StoredProfile[]> {
     await this.ready();
     const { profiles } = await this.profilesFile.readShared();
-    const all = Object.entries(profiles).flatMap(([connector, byName]) => Object.entries(byName).map(([name, record]) => ({ ...record, connector, name })));
-    for (const profile of all) this.checkEntry(profile.connector, profile.name, profile);
+    const all: StoredProfile[] = [];
+    // Own keys only, as read (no prototypes), in the file's order: the first damaged entry is the one named.
+    for (const connector in profiles) {
+      const byName = profiles[connector] as Record<string, ProfileRecord>;
+      for (const name in byName) {
+        const record = byName[name] as ProfileRecord;
+        this.checkOnce(connector, name, record);
+        all.push({ ...record, connector, name });
+      }
+    }
+    if (all.length < 2) return all;
     // localeCompare's order, through one collator: localeCompare makes its collator again on every call.
     const { compare } = new Intl.Collator();
     return all.sort((a, b) => compare(a.connector, b.connector) || compare(a.name, b.name));
+  }
+
+  /** Records of the file as last read (frozen, shared by every look-up) that passed checkEntry. */
+  private readonly checkedRecords = new WeakSet<ProfileRecord>();
+
+  /** checkEntry, once per record read: a batch lists every profile, then looks each one up again. */
+  private checkOnce(connector: string, name: string, record: ProfileRecord): void {
+    if (this.checkedRecords.has(record)) return;
+    this.checkEntry(connector, name, record);
+    this.checkedRecords.add(record);
   }
 
   /**

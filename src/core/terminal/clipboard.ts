@@ -2,7 +2,6 @@
 // can work (its exit status confirms the copy), else OSC 52 when stdout is a terminal (the terminal does the copy,
 // so it works over SSH and in tmux, but nothing confirms it). A copy is only ever called done when it was seen to
 // be done, and a copy that cannot be attempted is an error, never a silent no-op.
-import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { CliError } from '../errors.js';
 import type { Hint } from '../hint.js';
@@ -67,6 +66,8 @@ export function osc52(value: string, env: NodeJS.ProcessEnv = process.env): stri
 function pipeTo(command: string, args: string[], value: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   return new Promise((resolve) => {
     // stdout/stderr ignored: xclip and wl-copy leave a child serving the selection, which would hold pipes open.
+    // Loaded when first used: node:child_process (and net, dgram) is most of the start-up of a run that never copies.
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'ignore'], env });
     const timer = setTimeout(() => child.kill('SIGKILL'), TOOL_TIMEOUT_MS);
     child.on('error', () => {
@@ -133,8 +134,11 @@ export interface HandOffOptions {
   out: Output;
   /** The values Cyclr needs, in the order the user pastes them. */
   values: HandOffValue[];
-  /** The full command that shows the secrets later, e.g. `connector-setup profiles show invenias acme --show-secrets`. */
-  revealCommand: string;
+  /**
+   * The full command that shows the secrets later, e.g. `connector-setup profiles show invenias acme --show-secrets`;
+   * undefined when no profile holds them (--no-save), so no command names one that does not.
+   */
+  revealCommand: string | undefined;
   clipboard?: ClipboardOptions;
 }
 
@@ -159,8 +163,10 @@ export async function handOffSecrets(options: HandOffOptions): Promise<void> {
     if (choice === 'done') break;
     if ('copy' in choice) {
       try {
-        const copy = await copyToClipboard(choice.copy.value, `Reveal it with: ${revealCommand}`, options.clipboard);
-        out.say(copiedLine(out, `the ${choice.copy.label}`, copy));
+        const { label, secret } = choice.copy;
+        const instead = revealCommand ? `Reveal it with: ${revealCommand}` : secret ? `Choose "Show the ${label} once here" instead.` : 'It is in the list above.';
+        const copy = await copyToClipboard(choice.copy.value, instead, options.clipboard);
+        out.say(copiedLine(out, `the ${label}`, copy));
       } catch (error) {
         if (!(error instanceof ClipboardError)) throw error;
         out.failure(error);
@@ -169,6 +175,10 @@ export async function handOffSecrets(options: HandOffOptions): Promise<void> {
     }
     revealed.add(choice.reveal.label);
     out.say(`${choice.reveal.label}: ${choice.reveal.value}`, { revealSecrets: true });
-    out.say(out.paint.dim(`It will not be shown again unprompted; later: ${revealCommand}`));
+    out.say(
+      out.paint.dim(
+        revealCommand ? `It will not be shown again unprompted; later: ${revealCommand}` : 'It was not saved (--no-save), so it will not be shown again: keep it until Cyclr has it.',
+      ),
+    );
   }
 }

@@ -35,19 +35,40 @@ function table(cells: string[][]): string[] {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
 }
 
-/** One profile as labelled lines: its name, each value (on a line of its own under its label when too long for `width`), its status. */
-function profileBlock(profile: ProfileView, width: number | undefined, now: number): string {
-  const rows = profile.values.map(({ label, value }) => [label, shownValue(value)]);
-  rows.push(...statusRows(profile, now));
-  let labelWidth = 0;
-  for (const [label = ''] of rows) labelWidth = Math.max(labelWidth, label.length);
-  // Built as one string: a thousand profiles are thousands of lines, and arrays of them cost more than the text.
-  let text = `${profile.connector} ${oneLine(profile.name)}`;
-  for (const [label = '', value = ''] of rows) {
-    const line = `  ${label.padEnd(labelWidth)}  ${oneLine(value)}`;
-    text += !width || line.length <= width ? `\n${line}` : `\n  ${label}\n    ${oneLine(value)}`;
+/**
+ * One profile as labelled lines, its pieces pushed onto `parts`: its name, each value (on a line of its own under its
+ * label when too long for `width`), its status. A list is a thousand of these: its labels and values are pushed as
+ * they are and joined once, instead of making every line, and iterators over them, along the way.
+ */
+function profileBlock(profile: ProfileView, width: number | undefined, now: number, parts: string[]): void {
+  const labels: string[] = [];
+  const values: string[] = [];
+  for (let index = 0; index < profile.values.length; index += 1) {
+    const { label, value } = profile.values[index] as { label: string; value: string };
+    labels.push(label);
+    values.push(shownValue(value));
   }
-  return text;
+  for (const [label = '', value = ''] of statusRows(profile, now)) {
+    labels.push(label);
+    values.push(value);
+  }
+  let labelWidth = 0;
+  for (let index = 0; index < labels.length; index += 1) labelWidth = Math.max(labelWidth, (labels[index] as string).length);
+  parts.push(profile.connector, ' ', oneLine(profile.name));
+  for (let index = 0; index < labels.length; index += 1) {
+    const label = labels[index] as string;
+    const value = oneLine(values[index] as string);
+    if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push('\n  ', label, spaces(labelWidth - label.length + 2), value);
+    else parts.push('\n  ', label, '\n    ', value);
+  }
+}
+
+/** The few widths a list pads to, each made once. */
+const SPACES: string[] = [];
+
+/** `count` spaces. */
+function spaces(count: number): string {
+  return (SPACES[count] ??= ' '.repeat(count));
 }
 
 export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-list' }>): void {
@@ -56,8 +77,14 @@ export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, 
   // One block per profile, its values under their labels: it fits a terminal of any width, and a pipe gets the
   // same lines whatever the width (scripts read --json).
   const width = out.dataWidth();
-  // One write for the whole list, the blocks an empty line apart.
-  out.data(outcome.profiles.map((profile) => profileBlock(profile, width, outcome.now)).join('\n\n'));
+  const parts: string[] = [];
+  outcome.profiles.forEach((profile, index) => {
+    // The blocks an empty line apart.
+    if (index > 0) parts.push('\n\n');
+    profileBlock(profile, width, outcome.now, parts);
+  });
+  // One write for the whole list.
+  out.data(parts.join(''));
 }
 
 export function renderProfileShown(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-shown' }>): void {

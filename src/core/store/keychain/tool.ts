@@ -1,6 +1,6 @@
 // The command-line tool a platform keychain is reached through (`security` on macOS, `powershell.exe` on Windows):
 // each call runs it to its end, with the value on stdin, and close() ends every call still running.
-import { type ChildProcess, execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { childEnvironment } from '../../redact.js';
 
 export interface ToolAnswer {
@@ -20,6 +20,8 @@ export class ToolRuns {
 
   /** Runs the tool with `args` and `input` on stdin; its exit code and output, or an error if it could not run. */
   run(args: string[], input = ''): Promise<ToolAnswer> {
+    // Loaded when first used: node:child_process (and net, dgram) is most of the start-up of a run that never asks a tool.
+    const { execFile } = process.getBuiltinModule('node:child_process');
     return new Promise((resolve, reject) => {
       const child = execFile(this.command, args, { encoding: 'utf8', windowsHide: true, env: childEnvironment(this.env) }, (error, stdout, stderr) => {
         this.running.delete(child);

@@ -1,0 +1,49 @@
+// Each wizard walked as the README walks it, up to its hand-off (the menu shown, the cursor on Done), with the fake
+// values of fixtures.ts: what a person types, for the tests of the end of a setup and of the README's samples.
+import { FAKE } from './fixtures.js';
+import { KEY, type PtySession } from './pty.js';
+
+export const AUTHORIZATION_URL = `https://auth.pingone.eu/${FAKE.environmentId}/as/authorize`;
+
+/** PingOne: the console steps, the Client ID and Secret, the pasted AUTHORIZATION URL. */
+export async function answerPingOneWizard(terminal: PtySession): Promise<void> {
+  await terminal.waitFor('? The Worker application for Cyclr');
+  terminal.type(KEY.enter);
+  await terminal.waitFor('? Client ID');
+  terminal.type(`${FAKE.clientId}${KEY.enter}`);
+  await terminal.waitFor('? Client Secret');
+  terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
+  await terminal.waitFor(/❯ Paste the AUTHORIZATION URL/);
+  terminal.type(KEY.enter);
+  await terminal.waitFor('? AUTHORIZATION URL');
+  terminal.type(`${AUTHORIZATION_URL}${KEY.enter}`);
+  await handOffShown(terminal);
+}
+
+/** Invenias: subdomain acme, a new application with the default name and expiry, the API Key, then Cyclr's user. */
+export async function answerInveniasWizard(terminal: PtySession, user: { username: string; password: string }): Promise<void> {
+  await terminal.waitFor('? Subdomain');
+  terminal.type(`acme${KEY.enter}`);
+  await terminal.waitFor(/❯ Create a new application through the Invenias API/);
+  terminal.type(KEY.enter);
+  await terminal.waitFor('? Application Name');
+  terminal.type(KEY.enter);
+  await terminal.waitFor('? Expiration');
+  terminal.type(KEY.enter);
+  await terminal.waitFor('? Cyclr Service Domain');
+  terminal.type(`acme.cyclr.com${KEY.enter}`);
+  await terminal.waitFor('? API Key');
+  terminal.type(`${FAKE.inveniasApiKey}${KEY.enter}`);
+  await terminal.waitFor('? Create this application?');
+  terminal.type(KEY.enter);
+  await terminal.waitFor('? Username');
+  terminal.type(`${user.username}${KEY.enter}`);
+  await terminal.waitFor('? Password');
+  terminal.type(`${user.password}${KEY.enter}`);
+  await handOffShown(terminal);
+}
+
+async function handOffShown(terminal: PtySession): Promise<void> {
+  await terminal.waitFor('? Take the values to Cyclr');
+  await terminal.waitFor(/❯ Done/);
+}
