@@ -52,10 +52,11 @@ rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
 // What the tests write (config directories, keyrings, sockets) goes to a RAM file system when the machine has one,
 // one directory per checkout: every profile save fsyncs, and on this machine's disk an fsync waits ~3 ms
-// (hostile-echo alone made 1,062 of them); nothing in the tests is about what reaches the disk.
+// (hostile-echo alone made 1,062 of them); nothing in the tests is about what reaches the disk. The name is short:
+// terminal tests expect a config directory's path to fit on a 60-column row.
 const ramDisk = '/dev/shm';
 const testFiles = existsSync(ramDisk)
-  ? path.join(ramDisk, `connector-setup-test-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`)
+  ? path.join(ramDisk, `cs-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`)
   : path.join(scratch, 'files');
 rmSync(testFiles, { recursive: true, force: true });
 mkdirSync(testFiles, { recursive: true });
