@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connector } from '../../src/core/run/connector.js';
-import { type Deadlines, runInProcess } from './in-process.js';
+import type { Deadlines } from './in-process.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = path.join(ROOT, 'bin/connector-setup.js');
@@ -57,6 +57,8 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const hung = new Promise<CliResult>((resolve) => {
     timer = setTimeout(() => resolve({ code: null, signal: 'SIGKILL', stdout: '', stderr: 'the run did not end in time' }), options.timeoutMs ?? 45_000);
   });
+  // Loaded on the first run in this process: a file that only starts the built CLI never loads the sources.
+  const { runInProcess } = await import('./in-process.js');
   const ran = runInProcess(args, {
     env,
     registry: options.registry,

@@ -52,22 +52,33 @@ export function startPty(args: string[], env: Record<string, string | undefined>
     // A variable set to undefined is left out (node-pty would pass the text "undefined").
     env: Object.fromEntries(Object.entries(baseEnv(env)).filter((entry): entry is [string, string] => entry[1] !== undefined)),
   });
-  // A real terminal emulator reads the same bytes, so a test sees the screen and not only the text sent to it.
-  const emulator = new xterm.Terminal({ cols: options.cols ?? 120, rows: 40, scrollback: 10_000, allowProposedApi: true });
+  // A real terminal emulator reads the same bytes, so a test sees the screen and not only the text sent to it. It
+  // reads them when a test asks for the rows, all that came since at once: most terminals are never looked at so.
+  let emulator: xterm.Terminal | undefined;
+  let drawn = 0;
   const received = (data: string): void => {
     output += data;
-    emulator.write(data);
+  };
+  // The text is read on every chunk while a test waits: worked out again only when more has come.
+  let plain = { length: 0, text: '' };
+  const shown = (): string => {
+    if (plain.length !== output.length) plain = { length: output.length, text: plainText(output) };
+    return plain.text;
   };
   terminal.onData(received);
   keepLastOutput(terminal, received);
   const exit = new Promise<number>((resolve) => terminal.onExit(({ exitCode }) => resolve(exitCode)));
   return {
-    screen: () => plainText(output),
+    screen: shown,
     raw: () => output,
-    rows: () =>
-      new Promise((resolve) =>
-        emulator.write('', () => {
-          const buffer = emulator.buffer.active;
+    rows: () => {
+      emulator ??= new xterm.Terminal({ cols: options.cols ?? 120, rows: 40, scrollback: 10_000, allowProposedApi: true });
+      const screen = emulator;
+      const unread = output.slice(drawn);
+      drawn = output.length;
+      return new Promise((resolve) =>
+        screen.write(unread, () => {
+          const buffer = screen.buffer.active;
           const rows: { text: string; wrapped: boolean }[] = [];
           for (let index = 0; index < buffer.length; index += 1) {
             const line = buffer.getLine(index);
@@ -76,15 +87,16 @@ export function startPty(args: string[], env: Record<string, string | undefined>
           while (rows.length > 0 && rows.at(-1)?.text === '') rows.pop();
           resolve(rows);
         }),
-      ),
+      );
+    },
     type: (text) => terminal.write(text),
     mark: () => {
-      since = plainText(output).length;
+      since = shown().length;
       return since;
     },
     waitFor(pattern, timeoutMs = 15_000) {
       const matches = (): boolean => {
-        const text = plainText(output).slice(since);
+        const text = shown().slice(since);
         // Text wraps to the terminal's width, so a phrase is matched whatever line breaks and indentation split it.
         return typeof pattern === 'string' ? text.replace(/\s+/g, ' ').includes(pattern.replace(/\s+/g, ' ')) : pattern.test(text);
       };
@@ -93,7 +105,7 @@ export function startPty(args: string[], env: Record<string, string | undefined>
         if (matches()) return resolve();
         const timer = setTimeout(() => {
           listener.dispose();
-          reject(new Error(`Timed out waiting for ${String(pattern)}. Screen:\n${plainText(output)}`));
+          reject(new Error(`Timed out waiting for ${String(pattern)}. Screen:\n${shown()}`));
         }, timeoutMs);
         const listener = terminal.onData(() => {
           if (!matches()) return;
