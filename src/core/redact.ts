@@ -32,10 +32,21 @@ interface Reading {
   end: Int32Array;
 }
 
+/**
+ * A text as read one way, its characters in the order of the original's: [from, to) of it stands for the stretch
+ * stretch(from, to) of the original (with what was left out between them), so no map of every character is kept.
+ */
+interface InOrder {
+  text: string;
+  stretch(from: number, to: number): [number, number];
+}
+
 /** The text as a terminal shows it, and which characters of the original it left out. */
-interface Visible extends Reading {
+interface Visible extends InOrder {
   /** Indexed by the original's characters (1: left out); empty when nothing was left out. */
   skipped: Uint8Array;
+  /** The same reading mapped character by character, for a decoding of it (made only then). */
+  reading(): Reading;
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -47,8 +58,32 @@ const NAMED_ENTITIES: Record<string, string> = {
 const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', "'": "'", b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 // eslint-disable-next-line no-control-regex
 const HIDDEN_IN_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u;
+/** Base64 and base64url characters, by character code. */
+const BASE64_CHARACTER = new Uint8Array(128);
+for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64_CHARACTER[character.charCodeAt(0)] = 1;
 /** Long enough to hold a 4-character secret. */
-const BASE64_RUN = /[A-Za-z0-9+/_-]{6,}={0,2}/g;
+const BASE64_MIN_RUN = 6;
+
+/**
+ * Calls `found` with each run of base64 characters of `text` at least BASE64_MIN_RUN long, with up to two `=` after
+ * it (what /[A-Za-z0-9+/_-]{6,}={0,2}/g matches), without a match object for every word of a long report.
+ */
+function base64Runs(text: string, found: (from: number, to: number) => void): void {
+  const isBase64 = (index: number): boolean => {
+    const code = text.charCodeAt(index);
+    return code < 128 && BASE64_CHARACTER[code] === 1;
+  };
+  for (let index = 0; index < text.length; index += 1) {
+    if (!isBase64(index)) continue;
+    let end = index + 1;
+    while (end < text.length && isBase64(end)) end += 1;
+    if (end - index >= BASE64_MIN_RUN) {
+      for (let padding = 0; padding < 2 && text.charCodeAt(end) === 61; padding += 1) end += 1;
+      found(index, end);
+    }
+    index = end - 1;
+  }
+}
 /** How much of a server's answer quote() reads at most, and how much of that only to judge what comes before. */
 const QUOTE_WINDOW = 16 * 1024;
 const QUOTE_EDGE = 256;
@@ -67,36 +102,69 @@ function identity(text: string): Reading {
 
 const HIDDEN_IN_TERMINAL_ALL = new RegExp(HIDDEN_IN_TERMINAL.source, 'gu');
 
+/** The text as it is, read in order. */
+function asItIs(text: string): InOrder {
+  return { text, stretch: (from, to) => [from, to] };
+}
+
+const isHighSurrogate = (code: number): boolean => (code & 0xfc00) === 0xd800;
+const isLowSurrogate = (code: number): boolean => (code & 0xfc00) === 0xdc00;
+
 /** The text as a terminal shows it: escape sequences and control characters left out. */
 function visible(text: string): Visible {
-  if (!HIDDEN_IN_TERMINAL.test(text)) return { ...identity(text), skipped: new Uint8Array(0) };
+  if (!HIDDEN_IN_TERMINAL.test(text)) return { ...asItIs(text), skipped: new Uint8Array(0), reading: () => identity(text) };
   const skipped = new Uint8Array(text.length);
   for (const match of text.matchAll(ESCAPE_SEQUENCE)) skipped.fill(1, match.index, match.index + match[0].length);
   for (const match of text.matchAll(HIDDEN_IN_TERMINAL_ALL)) skipped.fill(1, match.index, match.index + match[0].length);
-  // What is left, copied a stretch at a time; both halves of a surrogate pair stand for the whole pair.
-  const start = new Int32Array(text.length);
-  const end = new Int32Array(text.length);
+  // What is left, as stretches of the original (where each starts in what is shown, and in the original): a long
+  // report is kept in one piece per line instead of a map of every character. A surrogate pair is never split.
+  const shownAt: number[] = [];
+  const originalAt: number[] = [];
+  const originalEnd: number[] = [];
   const parts: string[] = [];
   let length = 0;
   let from = -1;
   for (let index = 0; index <= text.length; index += 1) {
     if (index === text.length || skipped[index]) {
-      if (from >= 0) parts.push(text.slice(from, index));
+      if (from >= 0) {
+        parts.push(text.slice(from, index));
+        shownAt.push(length);
+        originalAt.push(from);
+        originalEnd.push(index);
+        length += index - from;
+      }
       from = -1;
       continue;
     }
     if (from < 0) from = index;
-    const code = text.charCodeAt(index);
-    const pair = code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00;
-    const units = pair ? 2 : 1;
-    for (let unit = 0; unit < units; unit += 1) {
-      start[length] = index;
-      end[length] = index + units;
-      length += 1;
-    }
-    index += units - 1;
+    if (isHighSurrogate(text.charCodeAt(index)) && isLowSurrogate(text.charCodeAt(index + 1))) index += 1;
   }
-  return { text: parts.join(''), start: start.subarray(0, length), end: end.subarray(0, length), skipped };
+  /** The stretch of the original that shown character `at` stands for: both halves of a pair stand for the pair. */
+  const unit = (at: number): [number, number] => {
+    let low = 0;
+    let high = shownAt.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((shownAt[middle] ?? 0) <= at) low = middle;
+      else high = middle - 1;
+    }
+    const first = originalAt[low] ?? 0;
+    const index = first + (at - (shownAt[low] ?? 0));
+    if (isHighSurrogate(text.charCodeAt(index)) && index + 1 < (originalEnd[low] ?? 0) && isLowSurrogate(text.charCodeAt(index + 1))) return [index, index + 2];
+    if (isLowSurrogate(text.charCodeAt(index)) && index - 1 >= first && isHighSurrogate(text.charCodeAt(index - 1))) return [index - 1, index + 1];
+    return [index, index + 1];
+  };
+  return {
+    text: parts.join(''),
+    skipped,
+    stretch: (start, end) => [unit(start)[0], unit(end - 1)[1]],
+    reading: () => {
+      const start = new Int32Array(length);
+      const end = new Int32Array(length);
+      for (let at = 0; at < length; at += 1) [start[at], end[at]] = unit(at);
+      return { text: parts.join(''), start, end };
+    },
+  };
 }
 
 /** Bytes of consecutive `%XX` at `index` that make one UTF-8 character: its text and how many source characters. */
@@ -218,11 +286,14 @@ const ENCODINGS: readonly Encoding[] = ['percent', 'form', 'json', 'html'];
  * layer (JSON-escaped percent-encoding, percent-encoded twice, ...). One kind at a time, so a secret that itself
  * holds something escape-like (`&amp`, `\\b`) is not decoded inside its own echo.
  */
-function readings(text: string, shown: Visible): Reading[] {
+function readings(text: string, shown: Visible): (Reading | InOrder)[] {
   // When nothing was left out, the text as it is and as shown are the same reading.
-  const all: Reading[] = shown.text.length === text.length ? [shown] : [identity(text), shown];
+  const all: (Reading | InOrder)[] = shown.text.length === text.length ? [shown] : [asItIs(text), shown];
+  // Mapped character by character only when there is something to decode.
+  if (!ANY_ESCAPE_START.test(shown.text)) return all;
+  const base = shown.reading();
   for (const outer of ENCODINGS) {
-    const once = decoded(shown, outer);
+    const once = decoded(base, outer);
     if (!once) continue;
     all.push(once);
     for (const inner of ENCODINGS) {
@@ -396,15 +467,17 @@ export class Redactor implements Redaction {
   private hiddenStretches(text: string, fragments: boolean): Uint8Array {
     if (!HIDDEN_IN_TERMINAL.test(text) && !ANY_ESCAPE_START.test(text)) return this.plainHidden(text, fragments);
     const hidden = new Uint8Array(text.length);
-    const hide = (reading: Reading, from: number, to: number): void => {
-      for (let index = from; index < to; index += 1) hidden.fill(1, reading.start[index] ?? 0, reading.end[index] ?? 0);
+    const hide = (reading: Reading | InOrder, from: number, to: number): void => {
+      // In order, what is left out between two hidden characters is hidden with them (as below, for every reading).
+      if ('stretch' in reading) hidden.fill(1, ...reading.stretch(from, to));
+      else for (let index = from; index < to; index += 1) hidden.fill(1, reading.start[index] ?? 0, reading.end[index] ?? 0);
     };
     const shown = visible(text);
     for (const reading of readings(text, shown)) {
       this.matches(reading.text, fragments, (from, to) => hide(reading, from, to));
-      for (const run of reading.text.matchAll(BASE64_RUN)) {
-        if (this.base64Reveals(run[0], fragments)) hide(reading, run.index, run.index + run[0].length);
-      }
+      base64Runs(reading.text, (from, to) => {
+        if (this.base64Reveals(reading.text.slice(from, to), fragments)) hide(reading, from, to);
+      });
     }
     // What a terminal does not show (an escape sequence, a zero-width space) between two hidden characters is hidden
     // with them, so the secret becomes one [redacted] however it was interleaved.
@@ -426,9 +499,9 @@ export class Redactor implements Redaction {
     let hidden: Uint8Array | undefined;
     const hide = (from: number, to: number): void => void (hidden ??= new Uint8Array(text.length)).fill(1, from, to);
     this.matches(text, fragments, hide);
-    for (const run of text.matchAll(BASE64_RUN)) {
-      if (this.base64Reveals(run[0], fragments)) hide(run.index, run.index + run[0].length);
-    }
+    base64Runs(text, (from, to) => {
+      if (this.base64Reveals(text.slice(from, to), fragments)) hide(from, to);
+    });
     return hidden ?? NOTHING_HIDDEN;
   }
 

@@ -81,12 +81,16 @@ export class HttpClient implements Http {
 
   /** One agent per run, so every request (and `verify --all`) reuses keep-alive connections. */
   private getDispatcher(): Promise<Dispatcher> {
+    return (this.dispatcher ??= this.createDispatcher());
+  }
+
+  private createDispatcher(): Promise<Dispatcher> {
     const env = this.options.env;
     const proxied = isProxied(env);
     // Certificates are always verified: set explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn it off.
     const verified = { rejectUnauthorized: true };
     // undici is bundled on its own (dist/vendor/undici.js): commands that send nothing never read it.
-    this.dispatcher ??= import('./undici-parts.js').then(({ createDispatcher }) =>
+    return import('./undici-parts.js').then(({ createDispatcher }) =>
       createDispatcher(
         {
           connect: { timeout: this.options.timeoutMs, ...verified },
@@ -99,7 +103,6 @@ export class HttpClient implements Http {
         proxied,
       ),
     );
-    return this.dispatcher;
   }
 
   /** The run's timeout for each request. */

@@ -72,7 +72,8 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
     throw new InputError('invalid_input', '--secret-out keeps a secret a setup is issued; --verify issues none, so drop --secret-out.');
   }
   const profileName = chosen.name;
-  const missingFails = request.whenMissing?.(profileName, chosen.explicit);
+  // Made only when asked for: a batch of a thousand profiles would otherwise build a thousand errors it never throws.
+  const missingFails = (): InputError | undefined => request.whenMissing?.(profileName, chosen.explicit);
   const interactive = !verify && session.canPrompt;
   // --verify in a terminal that could ask is worth naming; without one, passing the values is the only way.
   const notAsked: NotAsked | undefined = request.batch ? 'never' : verify ? (session.canPrompt ? 'verify' : 'never') : session.notAsked;
@@ -84,11 +85,12 @@ async function prepareRun(session: Session, request: RunRequest, known: Known): 
   const steps = await connector.load(given);
   // `--verify --no-save` with every value it needs given for the run needs no profile: none is read (a damaged or
   // unreachable profile directory does not stop it).
-  const needsNoProfile = verify && !request.save && !missingFails && allGiven(connector.fields, connector.verifyKeys, options, request.env, fromStdin);
+  const needsNoProfile = verify && !request.save && allGiven(connector.fields, connector.verifyKeys, options, request.env, fromStdin) && !missingFails();
   const saved = needsNoProfile ? undefined : await session.store.get(connector.name, profileName);
-  if (!saved && missingFails) {
+  const missing = saved ? undefined : missingFails();
+  if (missing) {
     known.profile = profileName;
-    throw missingFails;
+    throw missing;
   }
   known.profile = !request.save && !verify ? null : profileName;
   const resolved = await session.resolve({

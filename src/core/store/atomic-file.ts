@@ -67,12 +67,17 @@ export class JsonFile<T extends object> {
     const stat = statSync(this.path, { bigint: true, throwIfNoEntry: false });
     const key = stat ? `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}` : 'absent';
     if (this.shared?.key === key) return this.shared.data;
-    const data = deepFreeze(await this.read());
-    this.shared = { key, data };
+    // The read itself is shared: the first profiles of a batch all ask at once, before any read has ended.
+    const data = this.read().then(deepFreeze);
+    const shared = { key, data };
+    this.shared = shared;
+    data.catch(() => {
+      if (this.shared === shared) this.shared = undefined;
+    });
     return data;
   }
 
-  private shared: { key: string; data: T } | undefined;
+  private shared: { key: string; data: Promise<T> } | undefined;
 }
 
 function deepFreeze<T>(value: T): T {

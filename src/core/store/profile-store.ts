@@ -323,7 +323,7 @@ export class ProfileStore {
     await this.ready();
     const record = recordOf(await this.profilesFile.readShared(), connector, name);
     if (!record) return undefined;
-    this.checkEntry(connector, name, record);
+    this.checkOnce(connector, name, record);
     return { ...record, connector, name, secrets: await this.secrets.of(connector, name, record.secretStore).read() };
   }
 
@@ -336,7 +336,7 @@ export class ProfileStore {
       const byName = profiles[connector] as Record<string, ProfileRecord>;
       for (const name in byName) {
         const record = byName[name] as ProfileRecord;
-        this.checkEntry(connector, name, record);
+        this.checkOnce(connector, name, record);
         all.push({ ...record, connector, name });
       }
     }
@@ -344,6 +344,16 @@ export class ProfileStore {
     // localeCompare's order, through one collator: localeCompare makes its collator again on every call.
     const { compare } = new Intl.Collator();
     return all.sort((a, b) => compare(a.connector, b.connector) || compare(a.name, b.name));
+  }
+
+  /** Records of the file as last read (frozen, shared by every look-up) that passed checkEntry. */
+  private readonly checkedRecords = new WeakSet<ProfileRecord>();
+
+  /** checkEntry, once per record read: a batch lists every profile, then looks each one up again. */
+  private checkOnce(connector: string, name: string, record: ProfileRecord): void {
+    if (this.checkedRecords.has(record)) return;
+    this.checkEntry(connector, name, record);
+    this.checkedRecords.add(record);
   }
 
   /**
