@@ -3,6 +3,11 @@ import { connectors } from './connectors/index.js';
 import { systemClock } from './core/clock.js';
 import { runCli } from './program.js';
 
+// A reader that stops early (`profiles list | head`) closes the pipe: the rest has nowhere to go, which is not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 runCli(process.argv, { registry: connectors, env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, clock: systemClock }).then(
   (code) => {
     // Output was flushed; nothing left is worth waiting for (e.g. sockets winding down).

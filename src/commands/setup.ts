@@ -69,7 +69,7 @@ async function handOffValues(io: Io, run: Extract<RunOutcome, { kind: 'verified'
       prompter: (io.prompter ?? createPrompter)(ctrlC.signal),
       out: io.out,
       values: [...run.cyclrValues],
-      revealCommand: io.out.hint(revealCommand(run.connector, run.heldIn ?? run.profile ?? 'default')),
+      revealCommand: run.heldIn ? io.out.hint(revealCommand(run.connector, run.heldIn)) : undefined,
       clipboard: { terminal: io.stdout, env: io.env, redactor: io.redactor },
     });
   } catch (error) {

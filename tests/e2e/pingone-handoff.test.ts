@@ -1,6 +1,6 @@
 // The end of the PingOne wizard in a real terminal: the values go to Cyclr through the hand-off (copy each, show the
 // secret once, Done), as after an Invenias create. It is offered only to a person at a terminal.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { BIN, tempConfigDir } from '../helpers/cli.js';
@@ -70,6 +70,22 @@ describe('connector-setup pingone in a terminal ends with the values to Cyclr', 
     expect(occurrences(raw, FAKE.clientSecret)).toBe(1);
     expect(terminal.screen()).toContain(`Client Secret: ${FAKE.clientSecret}`);
     expectNoSecrets(raw.replace(`Client Secret: ${FAKE.clientSecret}`, 'Client Secret: (shown)'));
+  });
+
+  test('--no-save: the secret shown once is said to be kept nowhere, and no command names a profile that does not hold it', async () => {
+    const configDir = tempConfigDir();
+    const terminal = startPty(['pingone', '--no-save'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, ...noDisplay });
+    await answerTheWizard(terminal);
+    terminal.type(KEY.up);
+    await terminal.waitFor(/❯ Show the Client Secret once here/);
+    terminal.mark();
+    terminal.type(KEY.enter);
+    await terminal.waitFor('It was not saved (--no-save), so it will not be shown again: keep it until Cyclr has it.');
+    await terminal.waitFor(/❯ Done/);
+    terminal.type(KEY.enter);
+    expect(await terminal.exit).toBe(0);
+    expect(terminal.screen()).not.toMatch(/profiles show pingone/);
+    expect(existsSync(path.join(configDir, 'profiles.json'))).toBe(false);
   });
 
   test('no clipboard tool: the Client Secret is sent to the terminal (OSC 52), said as sent, not copied, never printed', async () => {

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
+import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
+import { type ManagementApiServer, startManagementApi } from '../helpers/pingone-api-server.js';
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
 import { doneWithHandOff, KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
@@ -18,16 +20,25 @@ const basicAtFirst: WorkerApp = { clientId: '21111111-2222-4333-8444-55555555555
 /** One such application per width, for the countdowns that run side by side. */
 const changedDuringCountdown = new Map(WIDTHS.map((cols): [number, WorkerApp] => [cols, { ...basicAtFirst, clientId: `21111111-2222-4333-8444-${String(cols).padStart(12, '0')}` }]));
 
+/** An admin worker allowed to create applications and grant their roles. */
+const ADMIN: WorkerApp = { clientId: '22222222-3333-4444-8555-666666666666', clientSecret: 'FAKE-admin-secret-do-not-use-0006', environmentId: FAKE.environmentId, roles: ['Environment Admin', 'Identity Data Admin'] };
+
 const USERNAME = 'cyclr.integration';
 /** Invenias names its applications with GUIDs, so the address of a renew is longer than most terminals are wide. */
 const RENEWED_APP = '9a0c4e1b-0d6f-4c3e-9a61-5c1f00000abc';
 let server: PingOneServer;
 let invenias: InveniasServer;
+let api: ManagementApiServer;
+let proxy: ConnectProxy;
 beforeAll(async () => {
-  server = await startPingOne([basicAtFirst, ...changedDuringCountdown.values()]);
+  server = await startPingOne([basicAtFirst, ...changedDuringCountdown.values(), ADMIN]);
+  api = await startManagementApi(server);
+  proxy = await startConnectProxy({ 'auth.pingone.eu:443': server.port, 'api.pingone.eu:443': api.port });
   invenias = await startInvenias({ subdomain: 'acme', adminKeys: [FAKE.inveniasApiKey], users: [{ username: USERNAME, password: FAKE.inveniasPassword }], apps: [existingApp(RENEWED_APP, `${FAKE.inveniasClientSecret}-renewable`)] });
 });
 afterAll(async () => {
+  await proxy.close();
+  await api.close();
   await server.close();
   await invenias.close();
 });
@@ -49,6 +60,11 @@ function logicalLines(rows: readonly { text: string; wrapped: boolean }[], cols:
     else lines.push(row.text);
     return lines;
   }, []);
+}
+
+/** The lines a terminal broke over more than one row (too long for its width), joined back. */
+function brokenByTheTerminal(rows: readonly { text: string; wrapped: boolean }[], cols: number): string[] {
+  return logicalLines(rows, cols).filter((line) => line.length > cols);
 }
 
 /** The rows from the one that starts with `first` to the one that ends with `last`. */
@@ -213,6 +229,24 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expect(rowsWithRoomLeft(paragraph(rows.map((row) => row.text), 'This gives the application', 'Cyclr.'), cols)).toEqual([]);
     expect(invenias.renewRequests()).toEqual([]);
     expectNoSecrets(terminal.raw());
+  });
+
+  test('pingone --create --dry-run shows each address it would send to whole, on a line of its own', async () => {
+    const terminal = startPty(
+      ['pingone', '--create', '--dry-run', '--auth-domain', 'auth.pingone.eu', '--environment-id', FAKE.environmentId],
+      { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(), HTTPS_PROXY: proxy.url, PINGONE_ADMIN_CLIENT_ID: ADMIN.clientId, PINGONE_ADMIN_CLIENT_SECRET: ADMIN.clientSecret },
+      { cols },
+    );
+    expect(await terminal.exit).toBe(0);
+    const rows = await terminal.rows();
+    const applications = `https://api.pingone.eu/v1/environments/${FAKE.environmentId}/applications`;
+    const lines = logicalLines(rows, cols).map((line) => line.trimEnd());
+    for (const url of [applications, `${applications}/{id}/roleAssignments`, `${applications}/{id}/secret`]) expect(lines).toContain(url);
+    // The terminal broke no line but an address standing alone: no word, no JSON body, no address after a method.
+    expect(brokenByTheTerminal(rows, cols).filter((line) => !/^https:\/\/\S+\s*$/.test(line))).toEqual([]);
+    expect(rows.filter((row) => row.text.includes('/v1/environments') && !(row.text.startsWith('https://') || row.wrapped))).toEqual([]);
+    expect(terminal.screen()).toContain('Dry run: nothing was created or changed.');
+    expectNoSecrets(terminal.raw(), [ADMIN.clientSecret]);
   });
 
   test('Ctrl+C at a list: the list and its key help are gone, the interruption is said', async () => {

@@ -162,8 +162,8 @@ describe('pingone --create', () => {
     expect(api.calls().slice(apiBefore).every((call) => call.method === 'GET')).toBe(true);
     expect(api.created().length).toBe(createdBefore);
     expect(result.stderr).toContain('Roles         Identity Data Admin');
-    expect(result.stderr).toContain(`POST https://api.pingone.eu/v1/environments/${FAKE.environmentId}/applications`);
-    expect(result.stderr).toContain('"tokenEndpointAuthMethod":"CLIENT_SECRET_POST"');
+    expect(result.stderr).toContain(`POST to:\nhttps://api.pingone.eu/v1/environments/${FAKE.environmentId}/applications\n`);
+    expect(result.stderr).toContain('"tokenEndpointAuthMethod": "CLIENT_SECRET_POST"');
     expect(result.stderr).toContain('/applications/{id}/roleAssignments');
     expect(result.stderr).toContain('Dry run: nothing was created or changed.');
     const list = await runCli(['profiles', 'list', '--json'], { configDir });

@@ -1,6 +1,7 @@
 // `profiles list` and `profiles show` are read without building the command table (program.ts readProfilesCommand).
 // Every line that reading takes must be read exactly as the command table reads it, and the lines people type must
 // be among those it takes; whatever it leaves goes to the table, so help, typos and usage errors stay commander's.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { Command } from 'commander';
@@ -8,7 +9,7 @@ import fc from 'fast-check';
 import { connectors } from '../../src/connectors/index.js';
 import { readProfilesCommand } from '../../src/profiles-line.js';
 import { readByTable } from '../../src/program.js';
-import { ROOT, runCliProcess, tempConfigDir } from '../helpers/cli.js';
+import { ROOT, runCliProcess, startCli, tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { seedProfiles } from '../helpers/profiles.js';
 
@@ -99,5 +100,20 @@ describe('the built CLI, through its smaller bundle', () => {
       expect({ words, code: bundle.code, stdout: bundle.stdout, stderr: bundle.stderr }).toEqual({ words, code: whole.code, stdout: whole.stdout, stderr: whole.stderr });
       if (!words.includes('--show-secrets')) expectNoSecrets(bundle.stdout + bundle.stderr, [FAKE.clientSecret]);
     }
+  });
+});
+
+describe('a thousand profiles', () => {
+  test('piped to a reader that stops after the first lines (| head): those lines, then a quiet exit 0', async () => {
+    const configDir = tempConfigDir();
+    const record = (clientId: string) => ({ values: { clientId, authDomain: 'auth.pingone.eu', environmentId: FAKE.environmentId }, secretStore: 'file', createdAt: '2026-11-01T10:00:00.000Z', updatedAt: '2026-11-01T10:00:00.000Z', lastVerified: null, expiresOn: null });
+    const pingone = Object.fromEntries(Array.from({ length: 1000 }, (_, index) => [`customer-${String(index).padStart(4, '0')}`, record(FAKE.clientId)]));
+    writeFileSync(path.join(configDir, 'profiles.json'), JSON.stringify({ schemaVersion: 1, profiles: { pingone } }), { mode: 0o600 });
+    const running = startCli(['profiles', 'list'], { configDir });
+    // Some 200 KB of blocks, more than a pipe holds: the reader leaves while the list is still being written.
+    running.child.stdout.once('data', () => running.child.stdout.destroy());
+    const result = await running.result;
+    expect(running.stdout()).toMatch(/^pingone customer-0000\n {2}Client ID/);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   });
 });

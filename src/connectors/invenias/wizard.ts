@@ -1,6 +1,7 @@
 // The interactive Invenias steps: each reads its value from flags, environment or profile first and asks only
 // when it is still open; saved values are offered as defaults so Enter keeps them.
 import { browserCommand, openInBrowser } from '../../core/terminal/browser.js';
+import { sayRequest } from '../../core/terminal/request.js';
 import type { Question, QuestionContext, StepContext } from '../../core/run/connector.js';
 import { InputError } from '../../core/errors.js';
 import { maskSecret } from '../../core/redact.js';
@@ -66,7 +67,8 @@ export async function showSwaggerGuide(context: Pick<StepContext, 'prompt' | 'ou
   const { out } = context;
   const url = swaggerUrl(origin);
   out.say(out.paint.bold('Get an API Key from the Invenias Swagger page:'));
-  out.say(`  ${out.paint.cyan(url)}`);
+  // Alone and unindented, as sayRequest shows an address: a long --base-url still reads and copies whole.
+  out.say(out.paint.cyan(url));
   const browser = browserCommand(context.env);
   if (browser && (await context.prompt.confirm({ message: 'Open it in your browser?', default: true }))) {
     if (!(await openInBrowser(url, browser, context.env, context.redactor))) out.say(`  Could not start a browser; open the address above yourself.`);
@@ -83,24 +85,16 @@ export async function askApiKey(context: Context, fresh = false): Promise<string
   return apiKey ?? '';
 }
 
-/**
- * The request about to be sent. Its address stands alone on its line, unindented: one too long for the terminal is
- * broken only by the terminal's own wrap, which a copy of the line joins back, so it reads and copies whole.
- */
-function showRequest(out: StepContext['out'], url: string, apiKey: string): void {
-  out.say(out.paint.bold('About to send a POST to:'));
-  out.say(url);
-  out.say(`  Authorization: Bearer ${maskSecret(apiKey)}`);
+/** The POST about to be sent, its API Key masked. */
+function showRequest(out: StepContext['out'], url: string, apiKey: string, body?: ApplicationRequest): void {
+  sayRequest(out, 'About to send a POST to:', { url, headers: [`Authorization: Bearer ${maskSecret(apiKey)}`], body });
 }
 
 /** Shows exactly what is about to be sent (the key masked) and asks to go on. */
 export async function confirmCreate(context: Pick<StepContext, 'prompt' | 'out'>, origin: string, apiKey: string, request: ApplicationRequest): Promise<boolean> {
   const { out } = context;
   out.say(`  ReplyUrl: ${request.ReplyUrl}`);
-  showRequest(out, applicationsUrl(origin), apiKey);
-  JSON.stringify(request, null, 2)
-    .split('\n')
-    .forEach((line) => out.say(`  ${line}`));
+  showRequest(out, applicationsUrl(origin), apiKey, request);
   return context.prompt.confirm({ message: 'Create this application?', default: true });
 }
 

@@ -5,6 +5,7 @@ import type { Question, Step, StepContext, StepResult, Values } from '../../core
 import { CliError, InputError, InterruptedError, RejectedError, UnreachableError } from '../../core/errors.js';
 import { type Hint, PROFILE, command, joinHints } from '../../core/hint.js';
 import { missingInputs } from '../../core/run/resolve.js';
+import { sayRequest } from '../../core/terminal/request.js';
 import { askField, askOpen, givenExplicitly } from '../../core/run/wizard.js';
 import { DEFAULT_ROLES } from './guide.js';
 import { DEFAULT_ADMIN_PROFILE, parseRoleNames, pingoneFields } from './fields.js';
@@ -185,10 +186,7 @@ async function saveAdmin(context: StepContext, values: Values): Promise<void> {
 }
 
 function printRequests(context: StepContext, requests: readonly PlannedRequest[]): void {
-  for (const request of requests) {
-    context.out.say(`  ${request.method} ${request.url}`);
-    if (request.body) context.out.say(`    ${JSON.stringify(request.body)}`);
-  }
+  for (const request of requests) sayRequest(context.out, request.method === 'GET' ? 'GET from:' : 'POST to:', request);
 }
 
 /** The application this profile already names, else one of the same name: reused, never a second one. */

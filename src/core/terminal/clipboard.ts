@@ -134,8 +134,11 @@ export interface HandOffOptions {
   out: Output;
   /** The values Cyclr needs, in the order the user pastes them. */
   values: HandOffValue[];
-  /** The full command that shows the secrets later, e.g. `connector-setup profiles show invenias acme --show-secrets`. */
-  revealCommand: string;
+  /**
+   * The full command that shows the secrets later, e.g. `connector-setup profiles show invenias acme --show-secrets`;
+   * undefined when no profile holds them (--no-save), so no command names one that does not.
+   */
+  revealCommand: string | undefined;
   clipboard?: ClipboardOptions;
 }
 
@@ -160,8 +163,10 @@ export async function handOffSecrets(options: HandOffOptions): Promise<void> {
     if (choice === 'done') break;
     if ('copy' in choice) {
       try {
-        const copy = await copyToClipboard(choice.copy.value, `Reveal it with: ${revealCommand}`, options.clipboard);
-        out.say(copiedLine(out, `the ${choice.copy.label}`, copy));
+        const { label, secret } = choice.copy;
+        const instead = revealCommand ? `Reveal it with: ${revealCommand}` : secret ? `Choose "Show the ${label} once here" instead.` : 'It is in the list above.';
+        const copy = await copyToClipboard(choice.copy.value, instead, options.clipboard);
+        out.say(copiedLine(out, `the ${label}`, copy));
       } catch (error) {
         if (!(error instanceof ClipboardError)) throw error;
         out.failure(error);
@@ -170,6 +175,10 @@ export async function handOffSecrets(options: HandOffOptions): Promise<void> {
     }
     revealed.add(choice.reveal.label);
     out.say(`${choice.reveal.label}: ${choice.reveal.value}`, { revealSecrets: true });
-    out.say(out.paint.dim(`It will not be shown again unprompted; later: ${revealCommand}`));
+    out.say(
+      out.paint.dim(
+        revealCommand ? `It will not be shown again unprompted; later: ${revealCommand}` : 'It was not saved (--no-save), so it will not be shown again: keep it until Cyclr has it.',
+      ),
+    );
   }
 }
