@@ -249,6 +249,22 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expectNoSecrets(terminal.raw(), [ADMIN.clientSecret]);
   });
 
+  test('the PingOne wizard opens with its title, then asks its first question, then shows the console steps', async () => {
+    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
+    await terminal.waitFor('? The Worker application for Cyclr');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Client ID');
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
+    const text = (await terminal.rows()).map((row) => row.text);
+    const rowOf = (start: string): number => text.findIndex((row) => row.trimStart().startsWith(start));
+    const order = ['PingOne partner setup: create a Worker', '✔ The Worker application for Cyclr', '1. Sign in to the PingOne', '9. Copy the Client ID'].map(rowOf);
+    // The title on the first row; each of the others below the one before it.
+    expect(order[0]).toBe(0);
+    expect(order.slice(1).every((row, index) => row > (order[index] ?? Infinity))).toBe(true);
+    expect(text.filter((row) => row.startsWith('PingOne partner setup'))).toHaveLength(1);
+  });
+
   test('Ctrl+C at a list: the list and its key help are gone, the interruption is said', async () => {
     const terminal = startPty(['pingone', '--client-id', basicAtFirst.clientId], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
     await terminal.waitFor('? Client Secret');
