@@ -345,6 +345,11 @@ function startKey(text: string, index: number): number {
   return key >>> 0;
 }
 
+/** Every run of FRAGMENT_LENGTH characters of `secret`. */
+function addFragments(fragments: Set<string>, secret: string): void {
+  for (let index = 0; index + FRAGMENT_LENGTH <= secret.length; index += 1) fragments.add(secret.slice(index, index + FRAGMENT_LENGTH));
+}
+
 /** Up to this many secrets, each is looked for in turn (indexOf is fastest for a few). */
 const FEW_SECRETS = 16;
 /** redact() remembers texts up to this long (keys, names, values), and this many of them. */
@@ -366,8 +371,8 @@ export class Redactor implements Redaction {
   private readonly secrets = new Set<string>();
   /** The secrets (whole, and the short ones) indexed for one read of a text; add() adds to it. */
   private index: { whole: SecretIndex; short: SecretIndex } | undefined;
-  /** Every run of FRAGMENT_LENGTH characters of every secret. */
-  private readonly fragments = new Set<string>();
+  /** Every run of FRAGMENT_LENGTH characters of every secret, once looked for. */
+  private fragments: Set<string> | undefined;
   /** Secrets shorter than FRAGMENT_LENGTH, matched whole. */
   private readonly shortSecrets = new Set<string>();
   /** Base64 runs already decoded (the same words recur in every line), until the next secret is added. */
@@ -388,7 +393,7 @@ export class Redactor implements Redaction {
     this.base64Seen.fragments.clear();
     this.redacted.clear();
     if (secret.length < FRAGMENT_LENGTH) this.shortSecrets.add(secret);
-    for (let index = 0; index + FRAGMENT_LENGTH <= secret.length; index += 1) this.fragments.add(secret.slice(index, index + FRAGMENT_LENGTH));
+    if (this.fragments) addFragments(this.fragments, secret);
   }
 
   /** True when `value` holds a secret or 8 characters of one (e.g. an environment variable holding a secret). */
@@ -434,11 +439,20 @@ export class Redactor implements Redaction {
     // No secret known: a copy would serialise the same (a thousand profiles' list is copied for nothing).
     if (this.secrets.size === 0) return value;
     if (typeof value === 'string') return this.redact(value) as T;
-    if (Array.isArray(value)) return value.map((item: unknown) => this.redactDeep(item)) as T;
+    // What holds nothing to hide serialises the same as its copy: only what does is copied (a batch's document
+    // of a thousand profiles is otherwise copied whole, for nothing).
+    if (Array.isArray(value)) {
+      const items = value.map((item: unknown) => this.redactDeep(item));
+      return (items.every((item, index) => item === value[index]) ? value : items) as T;
+    }
     const prototype = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
     // Plain objects only: anything else (a Date) serialises its own way, and the serialised text is redacted too.
     if (prototype === Object.prototype || prototype === null) {
-      return Object.fromEntries(Object.entries(value as object).map(([key, item]) => [this.redact(key), this.redactDeep(item)])) as T;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      const items = keys.map((key) => this.redactDeep(record[key]));
+      if (keys.every((key, index) => this.redact(key) === key && items[index] === record[key])) return value;
+      return Object.fromEntries(keys.map((key, index) => [this.redact(key), items[index]])) as T;
     }
     return value;
   }
@@ -508,6 +522,11 @@ export class Redactor implements Redaction {
   /** Calls `found` with each [from, to) stretch of `text` that is a secret, or with `fragments` a run of 8 of one. */
   private matches(text: string, fragments: boolean, found: (from: number, to: number) => void): void {
     if (fragments) {
+      // Made when first looked for (words from outside): a batch that quotes no server keeps none of them.
+      if (!this.fragments) {
+        this.fragments = new Set();
+        for (const secret of this.secrets) addFragments(this.fragments, secret);
+      }
       for (let index = 0; index + FRAGMENT_LENGTH <= text.length; index += 1) {
         if (this.fragments.has(text.slice(index, index + FRAGMENT_LENGTH))) found(index, index + FRAGMENT_LENGTH);
       }

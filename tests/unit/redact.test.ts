@@ -106,6 +106,28 @@ describe('Redactor: encodings and fragments', () => {
   });
 });
 
+describe('Redactor: a document before it is serialised', () => {
+  test('a secret deep inside, as a value or a key, is hidden in a copy; the rest, and the document given, are left as they were', () => {
+    const redactor = new Redactor();
+    redactor.add(FAKE.clientSecret);
+    const document = {
+      ok: false,
+      results: [
+        { profile: 'customer-0001', checks: [{ name: 'Token request', ok: true, ms: 120 }], warnings: [] },
+        { profile: 'customer-0002', checks: [{ name: `Token request with ${FAKE.clientSecret}`, ok: false, ms: 80 }], warnings: [{ [FAKE.clientSecret]: 'said' }] },
+      ],
+    };
+    const before = JSON.stringify(document);
+    const redacted = redactor.redactDeep(document);
+    expect(JSON.stringify(redacted)).not.toContain(FAKE.clientSecret);
+    expect(redacted.results[1]?.checks[0]?.name).toBe(`Token request with ${REDACTED}`);
+    expect(redacted.results[1]?.warnings[0]).toEqual({ [REDACTED]: 'said' });
+    expect(redacted.results[0]).toEqual(document.results[0]);
+    expect(JSON.stringify(document)).toBe(before);
+    expect(redactor.redactDeep(document.results[0])).toBe(document.results[0]);
+  });
+});
+
 describe('printable text', () => {
   test('oneLine removes escape sequences (CSI, OSC, DCS, 8-bit CSI), controls and bidi characters', () => {
     expect(oneLine('a\u001b]0;title\u0007b\u009b2Jc\u001bP+q\u001b\\d\r\ne\u202a\u2069f')).toBe('abcd e f');
@@ -204,7 +226,9 @@ describe('Redactor: a batch that knows many secrets', () => {
           // Redacted (and so remembered) while the secret is not known yet.
           redactor.redact(text);
           redactor.redactDeep({ said: text });
+          redactor.quote(text, 500);
           redactor.add(late);
+          expect(redactor.quote(`cut short: ${late.slice(0, FRAGMENT_LENGTH)}`, 500)).not.toContain(late.slice(0, FRAGMENT_LENGTH));
           expect(redactor.redact(text)).not.toContain(late);
           expect(redactor.redact(text)).not.toContain(Buffer.from(`client:${late}`).toString('base64'));
           expect(redactor.redactDeep({ said: text })).not.toEqual({ said: text });
