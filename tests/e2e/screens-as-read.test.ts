@@ -80,8 +80,16 @@ function paragraph(text: readonly string[], first: string, last: string): string
  * wrapped twice (at a narrower width, then again) leaves short rows whose next word would have fitted.
  */
 function rowsWithRoomLeft(rows: readonly string[], cols: number): string[] {
-  return rows.slice(0, -1).filter((row, index) => [...row].length + 1 + [...(rows[index + 1]?.trim().split(' ')[0] ?? '')].length <= cols);
+  return rows.slice(0, -1).filter((row, index) => {
+    const next = rows[index + 1]?.trim() ?? '';
+    // The last row holds the paragraph's last two words together, so the row above may have had room for the first.
+    const moved = index === rows.length - 2 && next.split(' ').length === 2 ? next : next.split(' ')[0] ?? '';
+    return [...row].length + 1 + [...moved].length <= cols;
+  });
 }
+
+/** A paragraph of more than one row whose last row is a single word. */
+const endsWithAWordAlone = (rows: readonly string[]): boolean => rows.length > 1 && !(rows.at(-1) ?? '').trim().includes(' ');
 
 // The countdown takes real seconds (the built CLI runs on the real clock): the four widths count down side by side.
 describe('Try again after a console change', () => {
@@ -203,6 +211,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     const userNote = paragraph(text, 'The Invenias user Cyclr acts as', 'refuses its API calls.');
     expect(rowsWithRoomLeft(intro, cols)).toEqual([]);
     expect(rowsWithRoomLeft(userNote, cols)).toEqual([]);
+    expect([intro, userNote].filter(endsWithAWordAlone)).toEqual([]);
     // A value too long for its row goes on under the value column, not under the labels.
     const secretRows = paragraph(text, 'Client Secret  ****', 'reveals it)');
     for (const row of secretRows.slice(1)) expect(row).toMatch(/^ {17}\S/);
@@ -226,7 +235,9 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expect(logicalLines(rows, cols)).toContain(url);
     // No row holds a piece of it under a label or an indentation (a terminal's copy would give the piece, or a broken address).
     expect(rows.filter((row) => row.text.includes('thirdpartyapplications') && !(row.text.startsWith(invenias.origin) || row.wrapped))).toEqual([]);
-    expect(rowsWithRoomLeft(paragraph(rows.map((row) => row.text), 'This gives the application', 'Cyclr.'), cols)).toEqual([]);
+    const intro = paragraph(rows.map((row) => row.text), 'This gives the application', 'Cyclr.');
+    expect(rowsWithRoomLeft(intro, cols)).toEqual([]);
+    expect(endsWithAWordAlone(intro)).toBe(false);
     expect(invenias.renewRequests()).toEqual([]);
     expectNoSecrets(terminal.raw());
   });
@@ -247,6 +258,22 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expect(rows.filter((row) => row.text.includes('/v1/environments') && !(row.text.startsWith('https://') || row.wrapped))).toEqual([]);
     expect(terminal.screen()).toContain('Dry run: nothing was created or changed.');
     expectNoSecrets(terminal.raw(), [ADMIN.clientSecret]);
+  });
+
+  test('the PingOne wizard opens with its title, then asks its first question, then shows the console steps', async () => {
+    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
+    await terminal.waitFor('? The Worker application for Cyclr');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Client ID');
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
+    const text = (await terminal.rows()).map((row) => row.text);
+    const rowOf = (start: string): number => text.findIndex((row) => row.trimStart().startsWith(start));
+    const order = ['PingOne partner setup: create a Worker', '✔ The Worker application for Cyclr', '1. Sign in to the PingOne', '9. Copy the Client ID'].map(rowOf);
+    // The title on the first row; each of the others below the one before it.
+    expect(order[0]).toBe(0);
+    expect(order.slice(1).every((row, index) => row > (order[index] ?? Infinity))).toBe(true);
+    expect(text.filter((row) => row.startsWith('PingOne partner setup'))).toHaveLength(1);
   });
 
   test('Ctrl+C at a list: the list and its key help are gone, the interruption is said', async () => {

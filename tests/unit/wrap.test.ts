@@ -25,6 +25,29 @@ describe('wrapLine', () => {
     );
   });
 
+  test('the last word never stands alone on the last row: the word before it comes down with it', () => {
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 2, maxLength: 40 }), fc.constantFrom('', '  ', '  1. ', '✖ '), fc.integer({ min: 40, max: 160 }), (words, prefix, width) => {
+        const rows = wrapLine(`${prefix}${words.join(' ')}`, width).split('\n');
+        const last = (rows.at(-1) ?? '').slice(rows.length === 1 ? prefix.length : 0).trim();
+        if (rows.length > 1) expect({ rows, alone: !last.includes(' ') }).toEqual({ rows, alone: false });
+      }),
+    );
+  });
+
+  test('the renew intro at 100 columns ends with "for Cyclr.", never "Cyclr." alone', () => {
+    const intro = '  This gives the application a new Client Secret and expiry through the Invenias API, proves it with a token exactly as Cyclr will ask for one, saves it in the profile and prints the values for Cyclr.';
+    const rows = wrapLine(intro, 100).split('\n');
+    expect(rows.at(-1)?.trim()).toBe('for Cyclr.');
+    expect(rows.every((row) => row.length <= 100)).toBe(true);
+    expect(rows.join(' ').split(/\s+/).filter(Boolean)).toEqual(intro.split(/\s+/).filter(Boolean));
+  });
+
+  test('a last word too long to share a row (a URL) is not joined to the word before it', () => {
+    const url = `https://auth.pingone.eu/${'cd91070f-c371-480e-80b2-753c735f8aa1'}/as/authorize`;
+    expect(wrapLine(`  Open the AUTHORIZATION URL ${url}`, 60).split('\n')).toEqual(['  Open the AUTHORIZATION URL', `  ${url}`]);
+  });
+
   test('continuation lines are indented under the text after a step number or "Fix:"', () => {
     const rows = wrapLine('  Fix: Copy the Client ID and Client Secret again from Connections > Applications > your Worker app', 40).split('\n');
     expect(rows[0]).toMatch(/^ {2}Fix: Copy/);

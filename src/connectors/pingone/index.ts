@@ -8,11 +8,12 @@ import { createStep, namingMissingRoles, rotateStep, rotationWarning } from './c
 import { InOtherRegion, diagnoseRefusal, tokenRequest } from './token.js';
 import { askOpen } from '../../core/run/wizard.js';
 import type { PingOneRequest } from './request.js';
-import { QUESTIONS, showChecklist } from './wizard.js';
+import { QUESTIONS, showChecklist, showTitle } from './wizard.js';
 
-/** The Worker app made in the console: its checklist, then the questions. */
-const consoleStep: Step = async (context, values) => {
+/** The Worker app made in the console: its checklist (under the title, unless already shown), then the questions. */
+const consoleStep = (titled: boolean): Step => async (context, values) => {
   if (!context.interactive) return;
+  if (!titled) showTitle(context);
   showChecklist(context);
   return { values: await askOpen(context, QUESTIONS, values) };
 };
@@ -23,7 +24,8 @@ const planStep = (request: PingOneRequest): Step => async (context, values) => {
   if (request.rotate) return { next: [rotateStep(request)] };
   // Asked only when nothing names an application yet: a saved or given one is checked as before.
   const known = values.clientId !== undefined || values.clientSecret !== undefined;
-  if (!context.interactive || known) return { next: [consoleStep] };
+  if (!context.interactive || known) return { next: [consoleStep(false)] };
+  showTitle(context);
   const way = await context.prompt.select<'create' | 'console'>({
     message: 'The Worker application for Cyclr',
     default: 'console',
@@ -32,7 +34,7 @@ const planStep = (request: PingOneRequest): Step => async (context, values) => {
       { name: "Create it for me through PingOne's API (needs an admin worker's Client ID and Secret)", value: 'create' },
     ],
   });
-  return { next: [way === 'create' ? createStep(request) : consoleStep] };
+  return { next: [way === 'create' ? createStep(request) : consoleStep(true)] };
 };
 
 /** Refusals fixed by changing what was typed, not a console setting: changing the values comes first. */

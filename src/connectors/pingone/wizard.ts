@@ -11,9 +11,13 @@ import { WORKER_APP_CHECKLIST } from './guide.js';
 /** One question; it returns the values it set (the AUTHORIZATION URL sets two). */
 type Ask = Question['ask'];
 
+/** The wizard's title: the first thing a person sees, above any question. */
+export function showTitle(context: Pick<StepContext, 'out'>): void {
+  context.out.say(context.out.paint.bold('PingOne partner setup: create a Worker application for Cyclr'));
+}
+
 export function showChecklist(context: Pick<StepContext, 'out'>): void {
   const { out } = context;
-  out.say(out.paint.bold('PingOne partner setup: create a Worker application for Cyclr'));
   WORKER_APP_CHECKLIST.forEach((step, index) => out.say(`  ${out.paint.cyan(`${index + 1}.`)} ${step}`));
   out.say();
 }

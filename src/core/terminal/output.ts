@@ -51,12 +51,15 @@ export function wrapLine(line: string, width: number): string {
   const indent = prefix.replace(SGR, '').length;
   // A prefix so wide there is nothing left to wrap into is not worth keeping.
   if (width - indent < 20) return wrapAnsi(line, width, { hard: false });
-  // A check's time (`(12 ms)`) stays on one row too, and so does a short last word (`reveals it)`, never `it)` alone).
-  const body = line
+  // A check's time (`(12 ms)`) stays on one row too.
+  const held = line
     .slice(prefix.length)
     .replace(/ >/g, `${KEEP_TOGETHER}>`)
-    .replace(/\((\d+) ms\)/g, `($1${KEEP_TOGETHER}ms)`)
-    .replace(/ (\S{1,4})$/, `${KEEP_TOGETHER}$1`);
+    .replace(/\((\d+) ms\)/g, `($1${KEEP_TOGETHER}ms)`);
+  // The last word never stands alone on the last row (`Cyclr.`, `it)`): the word before it goes down with it, when
+  // the two fit on a row.
+  const lastTwo = /(\S+) (\S+)$/.exec(held);
+  const body = lastTwo && lastTwo[0].replace(SGR, '').length <= width - indent ? `${held.slice(0, lastTwo.index)}${lastTwo[1]}${KEEP_TOGETHER}${lastTwo[2]}` : held;
   const wrapped = wrapAnsi(body, width - indent, { hard: false })
     .split('\n')
     .map((row, index) => (index === 0 ? prefix : ' '.repeat(indent)) + row)
