@@ -259,6 +259,28 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expect(text.filter((row) => row.startsWith('PingOne partner setup'))).toHaveLength(1);
   });
 
+  test('a choice once answered is said in a few words, so its line is not broken by the terminal', async () => {
+    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
+    await terminal.waitFor('? The Worker application for Cyclr');
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? Client ID');
+    terminal.type(`${FAKE.clientId}${KEY.enter}`);
+    await terminal.waitFor('? Client Secret');
+    terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
+    await terminal.waitFor(/❯ Paste the AUTHORIZATION URL/);
+    terminal.type(KEY.enter);
+    await terminal.waitFor('? AUTHORIZATION URL');
+    terminal.type(KEY.ctrlC);
+    expect(await terminal.exit).toBe(130);
+    const lines = logicalLines(await terminal.rows(), cols);
+    const worker = '✔ The Worker application for Cyclr in the PingOne console';
+    const authDomain = '✔ Auth Domain (the host of the AUTHORIZATION URL) from the AUTHORIZATION URL';
+    // Each whole on one row wherever it fits one (the choices' long names made both wrap at 80 and 100 columns).
+    expect(lines).toContain(worker);
+    expect([worker, authDomain].filter((line) => line.length <= cols).filter((line) => !lines.includes(line))).toEqual([]);
+    expectNoSecrets(terminal.raw());
+  });
+
   test('Ctrl+C at a list: the list and its key help are gone, the interruption is said', async () => {
     const terminal = startPty(['pingone', '--client-id', basicAtFirst.clientId], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
     await terminal.waitFor('? Client Secret');

@@ -100,9 +100,9 @@ async function otherSubdomain(context: StepContext, savedSubdomain: string, type
   const choice = await context.prompt.select<'new' | 'replace' | 'quit'>({
     message: `Where should the application for ${typed} go?`,
     choices: [
-      { name: `Create it in a new profile "${suggested}" (profile "${profileName}" stays as it is)`, value: 'new' },
-      { name: `Replace the application of profile "${profileName}" (its only saved Client Secret, of ${savedSubdomain}'s application, is dropped)`, value: 'replace' },
-      { name: `Quit (to use ${savedSubdomain}, run again and type it)`, value: 'quit' },
+      { name: `Create it in a new profile "${suggested}" (profile "${profileName}" stays as it is)`, short: `in a new profile "${suggested}"`, value: 'new' },
+      { name: `Replace the application of profile "${profileName}" (its only saved Client Secret, of ${savedSubdomain}'s application, is dropped)`, short: `in profile "${profileName}", replacing its application`, value: 'replace' },
+      { name: `Quit (to use ${savedSubdomain}, run again and type it)`, short: 'Quit', value: 'quit' },
     ],
   });
   if (choice === 'quit') throw declined('choosing an application');
@@ -174,7 +174,7 @@ async function freshKeyAfter(context: StepContext, error: unknown, tries: number
   const next = await context.prompt.select<'again' | 'quit'>({
     message: 'What now?',
     choices: [
-      { name: `Paste another API Key (${kept})`, value: 'again' },
+      { name: `Paste another API Key (${kept})`, short: 'Paste another API Key', value: 'again' },
       { name: 'Quit', value: 'quit' },
     ],
   });
@@ -343,8 +343,8 @@ function nextMoves(values: Values): Choice<NextMove>[] {
   const kept = planOf(values) === 'existing' ? '' : ' (the application stays saved in the profile)';
   return [
     { name: 'Change the values I entered', value: 'edit' },
-    { name: 'Try again (after fixing it in Invenias)', value: 'retry' },
-    { name: `Quit${kept}`, value: 'quit' },
+    { name: 'Try again (after fixing it in Invenias)', short: 'Try again', value: 'retry' },
+    { name: `Quit${kept}`, short: 'Quit', value: 'quit' },
   ];
 }
 

@@ -56,8 +56,8 @@ export async function askPlan(context: Pick<StepContext, 'prompt'>): Promise<'cr
   return context.prompt.select<'create' | 'existing'>({
     message: 'Application',
     choices: [
-      { name: 'Create a new application through the Invenias API (needs an API Key)', value: 'create' },
-      { name: 'I already have an application (Client ID and Client Secret)', value: 'existing' },
+      { name: 'Create a new application through the Invenias API (needs an API Key)', short: 'a new one, through the Invenias API', value: 'create' },
+      { name: 'I already have an application (Client ID and Client Secret)', short: 'one I already have', value: 'existing' },
     ],
   });
 }

@@ -30,8 +30,8 @@ const planStep = (request: PingOneRequest): Step => async (context, values) => {
     message: 'The Worker application for Cyclr',
     default: 'console',
     choices: [
-      { name: 'I create it in the PingOne console (show me the steps)', value: 'console' },
-      { name: "Create it for me through PingOne's API (needs an admin worker's Client ID and Secret)", value: 'create' },
+      { name: 'I create it in the PingOne console (show me the steps)', short: 'in the PingOne console', value: 'console' },
+      { name: "Create it for me through PingOne's API (needs an admin worker's Client ID and Secret)", short: "through PingOne's API", value: 'create' },
     ],
   });
   return { next: [way === 'create' ? createStep(request) : consoleStep(true)] };
@@ -42,7 +42,7 @@ const FIXED_BY_VALUES = ['invalid_client', 'environment_not_found'];
 
 /** After a refusal: the fix the diagnosis found first, then the likeliest of changing the values or the console. */
 function nextMoves(_values: Values, refusal: CliError): Choice<NextMove>[] {
-  const retry: Choice<NextMove> = { name: 'Try again (after changing the setting in the PingOne console)', value: 'retry' };
+  const retry: Choice<NextMove> = { name: 'Try again (after changing the setting in the PingOne console)', short: 'Try again', value: 'retry' };
   const change: Choice<NextMove> = { name: 'Change the values I entered', value: 'edit' };
   const quit: Choice<NextMove> = { name: 'Quit', value: 'quit' };
   if (refusal instanceof InOtherRegion) return [{ name: `Use ${refusal.authDomain} and try again`, value: { use: { authDomain: refusal.authDomain } } }, change, quit];

@@ -46,10 +46,10 @@ export const askAuthDomain: Ask = async (context, values, editing) => {
     message: 'Auth Domain (the host of the AUTHORIZATION URL)',
     default: regional?.authDomain ?? (values.authDomain ? CUSTOM_DOMAIN : PASTE_URL),
     choices: [
-      { name: 'Paste the AUTHORIZATION URL (fills in the Environment ID too)', value: PASTE_URL },
+      { name: 'Paste the AUTHORIZATION URL (fills in the Environment ID too)', short: 'from the AUTHORIZATION URL', value: PASTE_URL },
       // The regions' names in one column, whatever the length of each domain.
-      ...REGIONS.map((region) => ({ name: `${region.authDomain.padEnd(Math.max(...REGIONS.map((each) => each.authDomain.length)))}  ${region.region}`, value: region.authDomain })),
-      { name: 'Another domain (a custom domain)', value: CUSTOM_DOMAIN },
+      ...REGIONS.map((region) => ({ name: `${region.authDomain.padEnd(Math.max(...REGIONS.map((each) => each.authDomain.length)))}  ${region.region}`, short: region.authDomain, value: region.authDomain })),
+      { name: 'Another domain (a custom domain)', short: 'a custom domain', value: CUSTOM_DOMAIN },
     ],
   });
   if (choice === PASTE_URL) {

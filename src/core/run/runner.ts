@@ -51,7 +51,7 @@ export interface RunInput {
 }
 
 const DEFAULT_MOVES: Choice<NextMove>[] = [
-  { name: 'Try again (after changing the setting)', value: 'retry' },
+  { name: 'Try again (after changing the setting)', short: 'Try again', value: 'retry' },
   { name: 'Change the values I entered', value: 'edit' },
   { name: 'Quit', value: 'quit' },
 ];

@@ -7,6 +7,8 @@ export interface Choice<T> {
   name: string;
   value: T;
   description?: string;
+  /** What the answered question shows instead of the name: kept short, so the answered line fits its row. */
+  short?: string;
 }
 
 export interface Prompter {
