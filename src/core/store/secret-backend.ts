@@ -151,7 +151,7 @@ export class KeychainSecretBackend implements SecretBackend {
       const late = new Promise<never>((_, reject) => {
         expired = () => reject(new Error(`no answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s (a locked keyring waiting for an unlock prompt?)`));
         interrupted = () => reject(new InterruptedError());
-        deadline.addEventListener('abort', expired, { once: true });
+        deadline.signal.addEventListener('abort', expired, { once: true });
         this.signal?.addEventListener('abort', interrupted, { once: true });
       });
       // The deadline's timer does not keep a run alive, nor does a bus connection between a prompt and its answer:
@@ -166,7 +166,8 @@ export class KeychainSecretBackend implements SecretBackend {
         throw error;
       } finally {
         clearInterval(keepAlive);
-        deadline.removeEventListener('abort', expired);
+        deadline.signal.removeEventListener('abort', expired);
+        deadline.clear();
         this.signal?.removeEventListener('abort', interrupted);
       }
     };
