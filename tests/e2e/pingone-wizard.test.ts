@@ -7,6 +7,7 @@ import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.j
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
+import { answerPingOneWizard } from '../helpers/wizard-walks.js';
 
 let server: PingOneServer;
 let proxy: ConnectProxy;
@@ -63,17 +64,8 @@ describe('connector-setup pingone in a terminal', () => {
   test('pasting the AUTHORIZATION URL fills in Auth Domain and Environment ID', async () => {
     const configDir = tempConfigDir();
     const terminal = wizard(configDir);
-    await terminal.waitFor('? The Worker application for Cyclr');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Client ID');
-    terminal.type(`${FAKE.clientId}${KEY.enter}`);
-    await terminal.waitFor('? Client Secret');
-    terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
-    await terminal.waitFor(/❯ Paste the AUTHORIZATION URL/);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? AUTHORIZATION URL');
-    terminal.type(`https://auth.pingone.eu/${FAKE.environmentId}/as/authorize${KEY.enter}`);
-    await terminal.waitFor('Enter these in Cyclr');
+    await answerPingOneWizard(terminal);
+    expect(terminal.screen()).toContain('Enter these in Cyclr');
     await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
     expect(terminal.screen()).not.toMatch(/\? Environment ID/);

@@ -11,6 +11,7 @@ import { type ManagementApiServer, startManagementApi } from '../helpers/pingone
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
 import { doneWithHandOff, KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { answerInveniasWizard } from '../helpers/wizard-walks.js';
 
 const WIDTHS = [60, 80, 100, 120];
 const startPty = startPtyClosedAfterEach();
@@ -184,25 +185,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
 
   test('the Invenias wizard, start to hand-off: every paragraph wrapped once, no word or address broken', async () => {
     const terminal = startPty(['invenias', '--base-url', invenias.origin], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(), BROWSER: 'none' }, { cols });
-    await terminal.waitFor('? Subdomain');
-    terminal.type(`acme${KEY.enter}`);
-    await terminal.waitFor(/❯ Create a new application through the Invenias API/);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Application Name');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Expiration');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Cyclr Service Domain');
-    terminal.type(`acme.cyclr.com${KEY.enter}`);
-    await terminal.waitFor('? API Key');
-    terminal.type(`${FAKE.inveniasApiKey}${KEY.enter}`);
-    await terminal.waitFor('? Create this application?');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Username');
-    terminal.type(`${USERNAME}${KEY.enter}`);
-    await terminal.waitFor('? Password');
-    terminal.type(`${FAKE.inveniasPassword}${KEY.enter}`);
-    await terminal.waitFor('? Take the values to Cyclr');
+    await answerInveniasWizard(terminal, { username: USERNAME, password: FAKE.inveniasPassword });
     terminal.type(KEY.enter);
     expect(await terminal.exit).toBe(0);
     const rows = await terminal.rows();
