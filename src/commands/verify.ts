@@ -140,7 +140,9 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, batch
     batch: true,
     recordVerified: async (at) => void batch.passed.push({ connector: profile.connector, name: profile.name, at }),
   });
-  return run.kind === 'verified' || batch.fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
+  // A batch never shows the values to enter in Cyclr: it does not keep them (secrets among them) until it ends.
+  if (run.kind === 'verified') return { ...run, cyclrValues: [] };
+  return batch.fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
 }
 
 /** A passing profile and when it passed: the batch saves them all in one write at its end. */

@@ -8,9 +8,15 @@ export interface Clock {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /**
    * A signal that aborts with a TimeoutError once `ms` have passed: the time limit of one request. It must fire
-   * however it is referred to (nothing may collect it first).
+   * however it is referred to (nothing may collect it first), unless cleared when the request has ended.
    */
-  deadline(ms: number): AbortSignal;
+  deadline(ms: number): Deadline;
+}
+
+/** One time limit: its signal, and clear() once what it limits has ended (it then never fires). */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  clear(): void;
 }
 
 export const systemClock: Clock = {
@@ -30,10 +36,10 @@ export const systemClock: Clock = {
     }),
   deadline: (ms) => {
     // Not AbortSignal.timeout: on Node 20 the garbage collector can take it while only AbortSignal.any refers to it,
-    // and then it never fires (nodejs/node#57736). The timer holds this controller until it has fired; unref'd, it
-    // keeps no process alive.
+    // and then it never fires (nodejs/node#57736). The timer holds this controller until it fires or is cleared
+    // (a batch of a thousand requests would otherwise keep each for its full limit); unref'd, it keeps no process alive.
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms).unref();
-    return controller.signal;
+    const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms).unref();
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
   },
 };

@@ -39,7 +39,8 @@ export function oneLine(text: string): string {
 
 /** True when the text holds a control character (see CONTROL_CHARACTER). */
 export function hasControlCharacter(text: string): boolean {
-  return CONTROL_CHARACTER.test(text);
+  // Printable ASCII holds none, and the Unicode class costs milliseconds to compile on its first use.
+  return !PRINTABLE_ASCII.test(text) && CONTROL_CHARACTER.test(text);
 }
 
 /** Text without escape sequences and control characters, line breaks and tabs aside (for a report file). */

@@ -3,7 +3,7 @@
 // the pseudo-terminal tests under tests/e2e/ run the built CLI.
 import { PassThrough, Readable } from 'node:stream';
 import { connectors } from '../../src/connectors/index.js';
-import type { Clock } from '../../src/core/clock.js';
+import { type Clock, type Deadline, systemClock } from '../../src/core/clock.js';
 import type { Connector } from '../../src/core/run/connector.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import type { Choice, Prompter } from '../../src/core/terminal/prompts.js';
@@ -58,13 +58,18 @@ export interface InProcessOptions {
 export class Deadlines {
   private readonly pending = new Set<AbortController>();
 
-  create(): AbortSignal {
+  create(): Deadline {
     const controller = new AbortController();
     this.pending.add(controller);
-    return controller.signal;
+    return { signal: controller.signal, clear: () => this.pending.delete(controller) };
   }
 
-  /** Every limit set so far runs out now (one whose request has ended is no longer listened to). */
+  /** How many limits are still set: each request clears its own when it ends. */
+  get running(): number {
+    return this.pending.size;
+  }
+
+  /** Every limit still set runs out now (one whose request has ended was cleared, and stays as it is). */
   expire(): void {
     for (const controller of this.pending) controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
     this.pending.clear();
@@ -99,7 +104,7 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
       if (signal.aborted) throw new InterruptedError();
       now += ms;
     },
-    deadline: (ms) => options.deadlines?.create() ?? AbortSignal.timeout(ms),
+    deadline: (ms) => options.deadlines?.create() ?? systemClock.deadline(ms),
   };
   const answers = [...(options.answers ?? [])];
   const next = (question: Question): unknown => {

@@ -37,7 +37,7 @@ function recordingClient(options: { timeoutMs?: number; signal?: AbortSignal; de
         waits.push(ms);
         now += ms;
       },
-      deadline: (ms: number) => options.deadlines?.create() ?? AbortSignal.timeout(ms),
+      deadline: (ms: number) => options.deadlines?.create() ?? systemClock.deadline(ms),
     },
     env: {},
     redactor: new Redactor(),
@@ -264,6 +264,18 @@ describe('a request ends at its time limit, however the server dribbles its answ
     const { http } = recordingClient({ timeoutMs: 1000, deadlines });
     expect((await failure(http.send(post(server)))).code).toBe('timeout');
     expect(server.requests).toHaveLength(1);
+    await http.close();
+  });
+
+  test('a request that has ended, answered or not, leaves no time limit running', async () => {
+    const deadlines = new Deadlines();
+    const answered = await serve(faults.json(200, { access_token: 'FAKE-access-token', token_type: 'Bearer' }));
+    const failing = await serve(faults.json(503, { message: 'Down for maintenance' }));
+    const { http } = recordingClient({ deadlines });
+    expect((await http.send(post(answered))).status).toBe(200);
+    expect((await failure(http.send(post(failing)))).code).toBe('server_error');
+    expect(failing.requests.length).toBeGreaterThan(1);
+    expect(deadlines.running).toBe(0);
     await http.close();
   });
 

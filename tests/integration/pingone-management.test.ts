@@ -3,7 +3,7 @@
 // application it creates can then get a token as Cyclr asks for one.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ManagementApi, ManagementRateLimited, adminToken, apiOriginFor, createApplicationBody } from '../../src/connectors/pingone/management.js';
-import type { Clock } from '../../src/core/clock.js';
+import { type Clock, systemClock } from '../../src/core/clock.js';
 import type { CliError } from '../../src/core/errors.js';
 import { HttpClient } from '../../src/core/net/transport.js';
 import { requestToken } from '../../src/core/net/oauth.js';
@@ -49,7 +49,7 @@ function session() {
       slept.push(ms);
       now += ms;
     },
-    deadline: (ms) => AbortSignal.timeout(ms),
+    deadline: (ms) => systemClock.deadline(ms),
   };
   const redactor = new Redactor();
   const http = new HttpClient({ timeoutMs: 15_000, signal: new AbortController().signal, clock, env: { HTTPS_PROXY: proxy.url }, redactor });

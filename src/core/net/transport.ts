@@ -144,7 +144,16 @@ export class HttpClient implements Http {
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     // The limit starts once undici is loaded: loading it is this machine's work, not the network's.
     await this.getDispatcher();
-    const limit = { endsAt: this.clock.now() + timeoutMs, signal: this.clock.deadline(timeoutMs), timeoutMs };
+    const deadline = this.clock.deadline(timeoutMs);
+    try {
+      return await this.retries(request, host, { endsAt: this.clock.now() + timeoutMs, signal: deadline.signal, timeoutMs });
+    } finally {
+      // Ended one way or the other: the limit's timer goes now, not when it would have fired.
+      deadline.clear();
+    }
+  }
+
+  private async retries(request: HttpRequest, host: string, limit: TimeLimit): Promise<HttpResponse> {
     let waitedUntil = 0;
     for (let attempt = 1; ; attempt += 1) {
       const response = await this.attempt(request, attempt, waitedUntil, limit);

@@ -30,11 +30,20 @@ export class JsonFile<T extends object> {
     /** Turns the parsed JSON into T or throws damagedFile: what is on disk is checked, never trusted as typed. */
     private readonly check: (data: unknown, file: string) => T,
     private readonly empty: () => T,
+    /**
+     * How many levels of maps readShared readies at once (no prototype, frozen); what lies deeper (a profile's own
+     * record) is readied by sealed() when it is handed out, so looking up one profile does not walk them all.
+     */
+    private readonly sharedLevels = Infinity,
   ) {
     this.path = path.join(directory, `${name}.json`);
   }
 
-  async read(): Promise<T> {
+  read(): Promise<T> {
+    return this.parse(Infinity);
+  }
+
+  private async parse(levels: number): Promise<T> {
     let text: string;
     try {
       text = await fs.readFile(this.path, 'utf8');
@@ -51,7 +60,7 @@ export class JsonFile<T extends object> {
     } catch {
       throw damagedFile(this.path, text.trim() === '' ? 'it is empty' : 'it is not valid JSON');
     }
-    return this.check(withoutPrototypes(data), this.path);
+    return this.check(withoutPrototypes(data, levels), this.path);
   }
 
   async write(data: T): Promise<void> {
@@ -68,7 +77,7 @@ export class JsonFile<T extends object> {
     const key = stat ? `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}` : 'absent';
     if (this.shared?.key === key) return this.shared.data;
     // The read itself is shared: the first profiles of a batch all ask at once, before any read has ended.
-    const data = this.read().then(deepFreeze);
+    const data = this.parse(this.sharedLevels).then((checked) => deepFreeze(checked, this.sharedLevels));
     const shared = { key, data };
     this.shared = shared;
     data.catch(() => {
@@ -80,9 +89,9 @@ export class JsonFile<T extends object> {
   private shared: { key: string; data: Promise<T> } | undefined;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const key in value) deepFreeze(value[key]);
+function deepFreeze<T>(value: T, levels = Infinity): T {
+  if (levels > 0 && value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const key in value) deepFreeze(value[key], levels - 1);
     Object.freeze(value);
   }
   return value;
@@ -91,16 +100,23 @@ function deepFreeze<T>(value: T): T {
 /**
  * Every object read gets no prototype: a profile named "constructor" or "__proto__" is its own key, never Object's
  * (JSON.parse makes "__proto__" an own key). Done in place after a plain parse: a reviver costs ten times the parse.
+ * Objects `levels` deep and below are left for sealed().
  */
-function withoutPrototypes(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
+function withoutPrototypes(value: unknown, levels = Infinity): unknown {
+  if (levels <= 0 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    for (const item of value) withoutPrototypes(item);
+    for (const item of value) withoutPrototypes(item, levels - 1);
     return value;
   }
-  for (const key in value) withoutPrototypes((value as Record<string, unknown>)[key]);
+  for (const key in value) withoutPrototypes((value as Record<string, unknown>)[key], levels - 1);
   Object.setPrototypeOf(value, null);
   return value;
+}
+
+/** A part of what readShared returned below its ready levels, made as the rest of it (no prototypes, frozen) before it is handed out. */
+export function sealed<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  return deepFreeze(withoutPrototypes(value) as T);
 }
 
 /** The temporary file writeFileAtomic writes beside its target; one left behind belongs to a killed writer. */

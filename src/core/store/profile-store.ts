@@ -5,7 +5,7 @@
 // keychain fails for any reason it goes to the file, and the profile records which store holds it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { JsonFile, damagedFile, isLeftoverOf, own, ownMap, proveWritable, writeFileAtomic } from './atomic-file.js';
+import { JsonFile, damagedFile, isLeftoverOf, own, ownMap, proveWritable, sealed, writeFileAtomic } from './atomic-file.js';
 import { checkFoundDirectory, configDirectory, ensurePrivateDirectory } from './config-dir.js';
 import { describeFsError, unusableDirectory } from './directory-errors.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -214,7 +214,8 @@ export class ProfileStore {
     readonly directory: string = configDirectory(),
     options: ProfileStoreOptions = {},
   ) {
-    this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles);
+    // The file, its profiles and each connector's map are readied at once; a profile's record when it is looked up.
+    this.profilesFile = new JsonFile(directory, 'profiles', checkProfilesFile, emptyProfiles, 3);
     this.clock = options.clock ?? systemClock;
     this.notice = options.notice ?? (() => undefined);
     this.checkProfile = options.checkProfile;
@@ -321,7 +322,7 @@ export class ProfileStore {
 
   async get(connector: string, name: string): Promise<ProfileWithSecrets | undefined> {
     await this.ready();
-    const record = recordOf(await this.profilesFile.readShared(), connector, name);
+    const record = sealed(recordOf(await this.profilesFile.readShared(), connector, name));
     if (!record) return undefined;
     this.checkOnce(connector, name, record);
     return { ...record, connector, name, secrets: await this.secrets.of(connector, name, record.secretStore).read() };
@@ -335,7 +336,7 @@ export class ProfileStore {
     for (const connector in profiles) {
       const byName = profiles[connector] as Record<string, ProfileRecord>;
       for (const name in byName) {
-        const record = byName[name] as ProfileRecord;
+        const record = sealed(byName[name] as ProfileRecord);
         this.checkOnce(connector, name, record);
         all.push({ ...record, connector, name });
       }

@@ -33,8 +33,11 @@ export function missingSessionBus(env: NodeJS.ProcessEnv, platform: NodeJS.Platf
   return platform === 'linux' && !sessionBusAddress(env) ? NO_SESSION_BUS : undefined;
 }
 
+/** Own keys only (for...in over what JSON.parse made), and no array per map: a store holds a thousand of them. */
 function isStringMap(value: unknown): value is Secrets {
-  return isRecord(value) && Object.values(value).every((entry) => typeof entry === 'string');
+  if (!isRecord(value)) return false;
+  for (const key in value) if (typeof value[key] !== 'string') return false;
+  return true;
 }
 
 export class KeychainUnavailableError extends InputError {
@@ -65,12 +68,16 @@ export class FileSecretBackend implements SecretBackend {
       'secrets',
       (data, file) => {
         if (!isRecord(data) || data.schemaVersion !== schemaVersion || !isRecord(data.secrets)) throw damagedFile(file, 'it is not a secrets file of this version');
-        for (const [connector, byName] of Object.entries(data.secrets)) {
-          if (!isRecord(byName) || !Object.values(byName).every(isStringMap)) throw damagedFile(file, `secrets.${connector} is not a map of strings`);
+        for (const connector in data.secrets) {
+          const byName = data.secrets[connector];
+          if (!isRecord(byName)) throw damagedFile(file, `secrets.${connector} is not a map of strings`);
+          for (const name in byName) if (!isStringMap(byName[name])) throw damagedFile(file, `secrets.${connector} is not a map of strings`);
         }
         return data as SecretsFile;
       },
       () => ({ schemaVersion, secrets: ownMap() }),
+      // A profile's secrets are only ever copied out (read), so the maps that hold them are all that is readied.
+      3,
     );
   }
 
@@ -151,7 +158,7 @@ export class KeychainSecretBackend implements SecretBackend {
       const late = new Promise<never>((_, reject) => {
         expired = () => reject(new Error(`no answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s (a locked keyring waiting for an unlock prompt?)`));
         interrupted = () => reject(new InterruptedError());
-        deadline.addEventListener('abort', expired, { once: true });
+        deadline.signal.addEventListener('abort', expired, { once: true });
         this.signal?.addEventListener('abort', interrupted, { once: true });
       });
       // The deadline's timer does not keep a run alive, nor does a bus connection between a prompt and its answer:
@@ -166,7 +173,8 @@ export class KeychainSecretBackend implements SecretBackend {
         throw error;
       } finally {
         clearInterval(keepAlive);
-        deadline.removeEventListener('abort', expired);
+        deadline.signal.removeEventListener('abort', expired);
+        deadline.clear();
         this.signal?.removeEventListener('abort', interrupted);
       }
     };
