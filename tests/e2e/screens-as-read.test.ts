@@ -11,7 +11,7 @@ import { type ManagementApiServer, startManagementApi } from '../helpers/pingone
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
 import { doneWithHandOff, KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
-import { answerInveniasWizard } from '../helpers/wizard-walks.js';
+import { answerInveniasWizard, answerPingOneUpToTheUrl } from '../helpers/wizard-walks.js';
 
 const WIDTHS = [60, 80, 100, 120];
 const startPty = startPtyClosedAfterEach();
@@ -261,15 +261,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
 
   test('a choice once answered is said in a few words, so its line is not broken by the terminal', async () => {
     const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
-    await terminal.waitFor('? The Worker application for Cyclr');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Client ID');
-    terminal.type(`${FAKE.clientId}${KEY.enter}`);
-    await terminal.waitFor('? Client Secret');
-    terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
-    await terminal.waitFor(/❯ Paste the AUTHORIZATION URL/);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? AUTHORIZATION URL');
+    await answerPingOneUpToTheUrl(terminal);
     terminal.type(KEY.ctrlC);
     expect(await terminal.exit).toBe(130);
     const lines = logicalLines(await terminal.rows(), cols);

@@ -7,6 +7,13 @@ export const AUTHORIZATION_URL = `https://auth.pingone.eu/${FAKE.environmentId}/
 
 /** PingOne: the console steps, the Client ID and Secret, the pasted AUTHORIZATION URL. */
 export async function answerPingOneWizard(terminal: PtySession): Promise<void> {
+  await answerPingOneUpToTheUrl(terminal);
+  terminal.type(`${AUTHORIZATION_URL}${KEY.enter}`);
+  await handOffShown(terminal);
+}
+
+/** PingOne: the console steps, the Client ID and Secret, then "Paste the AUTHORIZATION URL", up to its question. */
+export async function answerPingOneUpToTheUrl(terminal: PtySession): Promise<void> {
   await terminal.waitFor('? The Worker application for Cyclr');
   terminal.type(KEY.enter);
   await terminal.waitFor('? Client ID');
@@ -16,8 +23,6 @@ export async function answerPingOneWizard(terminal: PtySession): Promise<void> {
   await terminal.waitFor(/❯ Paste the AUTHORIZATION URL/);
   terminal.type(KEY.enter);
   await terminal.waitFor('? AUTHORIZATION URL');
-  terminal.type(`${AUTHORIZATION_URL}${KEY.enter}`);
-  await handOffShown(terminal);
 }
 
 /** Invenias: subdomain acme, a new application with the default name and expiry, the API Key, then Cyclr's user. */
