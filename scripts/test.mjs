@@ -88,6 +88,14 @@ const jest = await new Promise((resolve) => {
   child.on('close', (status) => resolve({ status }));
 });
 const types = await typeCheck;
+// The RAM file system is memory: nothing the tests wrote is left there after the run (the disk fallback stays for a look).
+if (testFiles.startsWith(ramDisk)) {
+  try {
+    rmSync(testFiles, { recursive: true, force: true });
+  } catch (error) {
+    process.stderr.write(`Could not remove ${testFiles}: ${error.message}\n`);
+  }
+}
 if (!types.ok) process.stdout.write(`\nType check (tsc --noEmit) failed:\n${types.output}`);
 /**
  * Passed and failed counts for the summary line. A test file that failed to run (its suite threw while loading,
