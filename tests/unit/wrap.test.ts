@@ -30,9 +30,20 @@ describe('wrapLine', () => {
       fc.property(fc.array(word, { minLength: 2, maxLength: 40 }), fc.constantFrom('', '  ', '  1. ', '✖ '), fc.integer({ min: 40, max: 160 }), (words, prefix, width) => {
         const rows = wrapLine(`${prefix}${words.join(' ')}`, width).split('\n');
         const last = (rows.at(-1) ?? '').slice(rows.length === 1 ? prefix.length : 0).trim();
-        if (rows.length > 1) expect({ rows, alone: !last.includes(' ') }).toEqual({ rows, alone: false });
+        // What cannot be broken: a word with the words after it that start with ">" (no row starts with one).
+        const unbreakable = words.reduce<string[]>((runs, each) => (each.startsWith('>') && runs.length > 0 ? [...runs.slice(0, -1), `${runs.at(-1)} ${each}`] : [...runs, each]), []);
+        // The last two together fit on a row: a longer pair would stick out of it (found by the property above).
+        const pairFits = unbreakable.length < 2 || `${unbreakable.at(-2)} ${unbreakable.at(-1)}`.length <= width - prefix.length;
+        if (rows.length > 1 && pairFits) expect({ rows, alone: !last.includes(' ') }).toEqual({ rows, alone: false });
       }),
     );
+  });
+
+  test('the last two words stay apart when, held together with the words before them that start with ">", they would not fit a row', () => {
+    const text = '  Fix: a >(+ >->-)+.(-)a( >(>.(.aa> )>-+(';
+    const rows = wrapLine(text, 40).split('\n');
+    expect(rows.filter((row) => row.length > 40)).toEqual([]);
+    expect(rows.join(' ').split(/\s+/).filter(Boolean)).toEqual(text.split(/\s+/).filter(Boolean));
   });
 
   test('the renew intro at 100 columns ends with "for Cyclr.", never "Cyclr." alone', () => {

@@ -57,8 +57,8 @@ export function wrapLine(line: string, width: number): string {
     .replace(/ >/g, `${KEEP_TOGETHER}>`)
     .replace(/\((\d+) ms\)/g, `($1${KEEP_TOGETHER}ms)`);
   // The last word never stands alone on the last row (`Cyclr.`, `it)`): the word before it goes down with it, when
-  // the two fit on a row.
-  const lastTwo = /(\S+) (\S+)$/.exec(held);
+  // the two fit on a row. A word is what wrapping cannot break, words held together above included.
+  const lastTwo = /([^ ]+) ([^ ]+)$/.exec(held);
   const body = lastTwo && lastTwo[0].replace(SGR, '').length <= width - indent ? `${held.slice(0, lastTwo.index)}${lastTwo[1]}${KEEP_TOGETHER}${lastTwo[2]}` : held;
   const wrapped = wrapAnsi(body, width - indent, { hard: false })
     .split('\n')
