@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
-import { KEY, type PtySession, startPty } from '../helpers/pty.js';
+import { KEY, startPty } from '../helpers/pty.js';
+import { createWithDefaults } from '../helpers/wizard-walks.js';
 
 const EXPIRED_KEY = 'FAKE-invenias-expired-key-0007';
 const SECRETS = [...ALL_FAKE_SECRETS, EXPIRED_KEY];
@@ -50,18 +51,6 @@ function fileAppears(file: string, timeoutMs = 15_000): Promise<void> {
 function wizard(configDir: string) {
   // BROWSER=none: the wizard must print the Swagger address, never launch anything, in tests and CI.
   return startPty(['invenias', '--base-url', server.origin], { CONNECTOR_SETUP_CONFIG_DIR: configDir, BROWSER: 'none' });
-}
-
-/** Chooses "Create a new application" and answers Name and Expiration with their defaults, and the Service Domain. */
-async function createWithDefaults(terminal: PtySession): Promise<void> {
-  await terminal.waitFor('? Application');
-  terminal.type(KEY.enter);
-  await terminal.waitFor('? Application Name');
-  terminal.type(KEY.enter);
-  await terminal.waitFor('? Expiration');
-  terminal.type(KEY.enter);
-  await terminal.waitFor('? Cyclr Service Domain');
-  terminal.type(`acme.cyclr.com${KEY.enter}`);
 }
 
 describe('connector-setup invenias in a terminal', () => {

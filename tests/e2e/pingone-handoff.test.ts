@@ -2,30 +2,17 @@
 // secret once, Done), as after an Invenias create. It is offered only to a person at a terminal.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { BIN, tempConfigDir } from '../helpers/cli.js';
 import { fakeXclip } from '../helpers/clipboard-tool.js';
-import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
-import { AUTHORIZATION_URL, answerPingOneWizard as answerTheWizard } from '../helpers/wizard-walks.js';
+import { AUTHORIZATION_URL, answerPingOneWizard as answerTheWizard, pingOneInEurope } from '../helpers/wizard-walks.js';
 
 const startPty = startPtyClosedAfterEach();
 
-let server: PingOneServer;
-let proxy: ConnectProxy;
-
-beforeAll(async () => {
-  server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
-  // auth.pingone.eu is this test's server, reached through a real CONNECT proxy.
-  proxy = await startConnectProxy({ 'auth.pingone.eu:443': server.port });
-});
-
-afterAll(async () => {
-  await proxy.close();
-  await server.close();
-});
+// auth.pingone.eu is this test's server, reached through a real CONNECT proxy.
+const europe = pingOneInEurope();
 
 function occurrences(text: string, part: string): number {
   return text.split(part).length - 1;
@@ -38,7 +25,7 @@ describe('connector-setup pingone in a terminal ends with the values to Cyclr', 
     const xclip = fakeXclip();
     const terminal = startPty(['pingone'], {
       CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(),
-      HTTPS_PROXY: proxy.url,
+      HTTPS_PROXY: europe.proxy.url,
       ...noDisplay,
       DISPLAY: ':0',
       PATH: `${xclip.dir}:${process.env.PATH ?? ''}`,
@@ -74,7 +61,7 @@ describe('connector-setup pingone in a terminal ends with the values to Cyclr', 
 
   test('--no-save: the secret shown once is said to be kept nowhere, and no command names a profile that does not hold it', async () => {
     const configDir = tempConfigDir();
-    const terminal = startPty(['pingone', '--no-save'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, ...noDisplay });
+    const terminal = startPty(['pingone', '--no-save'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: europe.proxy.url, ...noDisplay });
     await answerTheWizard(terminal);
     terminal.type(KEY.up);
     await terminal.waitFor(/❯ Show the Client Secret once here/);
@@ -89,7 +76,7 @@ describe('connector-setup pingone in a terminal ends with the values to Cyclr', 
   });
 
   test('no clipboard tool: the Client Secret is sent to the terminal (OSC 52), said as sent, not copied, never printed', async () => {
-    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(), HTTPS_PROXY: proxy.url, ...noDisplay });
+    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(), HTTPS_PROXY: europe.proxy.url, ...noDisplay });
     await answerTheWizard(terminal);
     terminal.type(KEY.up.repeat(4));
     await terminal.waitFor(/❯ Copy the Client Secret to the clipboard/);
@@ -107,7 +94,7 @@ describe('connector-setup pingone in a terminal ends with the values to Cyclr', 
 
 describe('the hand-off is for a person at a terminal: a run a program reads ends without it', () => {
   const GIVEN = ['pingone', '--client-id', FAKE.clientId, '--authorization-url', AUTHORIZATION_URL];
-  const given = (extra: Record<string, string> = {}) => ({ CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(), HTTPS_PROXY: proxy.url, PINGONE_CLIENT_SECRET: FAKE.clientSecret, ...extra });
+  const given = (extra: Record<string, string> = {}) => ({ CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(), HTTPS_PROXY: europe.proxy.url, PINGONE_CLIENT_SECRET: FAKE.clientSecret, ...extra });
 
   test('every value given, in a terminal: still offered, since a person is there to take them', async () => {
     const terminal = startPty(GIVEN, given());

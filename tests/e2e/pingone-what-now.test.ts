@@ -7,7 +7,7 @@ import { tempConfigDir } from '../helpers/cli.js';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
-import { doneWithHandOff, KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { doneWithHandOff, KEY, type PtySession, startPtyClosedAfterEach } from '../helpers/pty.js';
 
 const REGIONS = ['auth.pingone.com', 'auth.pingone.ca', 'auth.pingone.eu', 'auth.pingone.com.au', 'auth.pingone.sg', 'auth.pingone.asia'];
 const startPty = startPtyClosedAfterEach();
@@ -42,6 +42,16 @@ function savedAuthDomain(configDir: string): string {
   return JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8')).profiles.pingone.default.values.authDomain;
 }
 
+/** Europe (where the cursor stands) and the Environment ID kept, then the values for Cyclr and Done. */
+async function keepEuropeAndFinish(terminal: PtySession): Promise<void> {
+  await terminal.waitFor(/❯ auth\.pingone\.eu/);
+  terminal.type(KEY.enter);
+  await terminal.waitFor('? Environment ID');
+  terminal.type(KEY.enter);
+  await terminal.waitFor('Enter these in Cyclr');
+  await doneWithHandOff(terminal);
+}
+
 describe('the environment is in another region', () => {
   test('the first choice uses the region found and tries again: Enter, and the setup is done there', async () => {
     const configDir = tempConfigDir();
@@ -70,12 +80,7 @@ describe('the environment is in another region', () => {
     await terminal.waitFor('? Client Secret');
     terminal.type(KEY.enter);
     terminal.mark();
-    await terminal.waitFor(/❯ auth\.pingone\.eu/);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Environment ID');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('Enter these in Cyclr');
-    await doneWithHandOff(terminal);
+    await keepEuropeAndFinish(terminal);
     expect(await terminal.exit).toBe(0);
     expect(savedAuthDomain(configDir)).toBe('auth.pingone.eu');
   });
@@ -92,12 +97,7 @@ describe('a wrong secret', () => {
     terminal.type(KEY.enter);
     await terminal.waitFor('? Client Secret');
     terminal.type(`${FAKE.clientSecret}${KEY.enter}`);
-    await terminal.waitFor(/❯ auth\.pingone\.eu/);
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Environment ID');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('Enter these in Cyclr');
-    await doneWithHandOff(terminal);
+    await keepEuropeAndFinish(terminal);
     expect(await terminal.exit).toBe(0);
     expectNoSecrets(terminal.screen());
   });

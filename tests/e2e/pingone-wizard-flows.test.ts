@@ -3,28 +3,17 @@
 // tests/integration/pingone-wizard-steps.test.ts, in-process.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
-import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
+import { pingOneInEurope } from '../helpers/wizard-walks.js';
 
-let server: PingOneServer;
-let proxy: ConnectProxy;
-
-beforeAll(async () => {
-  server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
-  proxy = await startConnectProxy({ 'auth.pingone.eu:443': server.port });
-});
-
-afterAll(async () => {
-  await proxy.close();
-  await server.close();
-});
+// auth.pingone.eu is this test's server, reached through a real CONNECT proxy.
+const europe = pingOneInEurope();
 
 function wizard(configDir: string, args: string[] = [], env: Record<string, string | undefined> = {}) {
-  return startPty(['pingone', ...args], { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url, ...env });
+  return startPty(['pingone', ...args], { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: europe.proxy.url, ...env });
 }
 
 function savedProfile(configDir: string) {
@@ -94,14 +83,14 @@ describe('connector-setup pingone in a terminal', () => {
     await terminal.waitFor(/❯ Another domain/);
     terminal.type(KEY.enter);
     await terminal.waitFor('? Auth Domain (host[:port])');
-    const withPath = `https://${server.hostPort}/${FAKE.environmentId}`;
+    const withPath = `https://${europe.server.hostPort}/${FAKE.environmentId}`;
     terminal.type(`${withPath}${KEY.enter}`);
     await terminal.waitFor('Auth Domain must be a host name only, without a path or query.');
-    terminal.type(`${KEY.backspace.repeat(withPath.length + 5)}https://${server.hostPort}/${KEY.enter}`);
+    terminal.type(`${KEY.backspace.repeat(withPath.length + 5)}https://${europe.server.hostPort}/${KEY.enter}`);
     await terminal.waitFor('Enter these in Cyclr');
     await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
-    expect(savedProfile(configDir).values.authDomain).toBe(server.hostPort);
+    expect(savedProfile(configDir).values.authDomain).toBe(europe.server.hostPort);
     expectNoSecrets(terminal.screen());
   });
 
@@ -127,7 +116,7 @@ describe('colour', () => {
   const STYLE = /\x1b\[[0-9;]*m/;
 
   async function runVerifyInTerminal(env: Record<string, string | undefined>): Promise<string> {
-    const terminal = startPty(['pingone', '--verify', '--auth-domain', server.hostPort, '--environment-id', FAKE.environmentId, '--client-id', FAKE.clientId], {
+    const terminal = startPty(['pingone', '--verify', '--auth-domain', europe.server.hostPort, '--environment-id', FAKE.environmentId, '--client-id', FAKE.clientId], {
       CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(),
       PINGONE_CLIENT_SECRET: FAKE.wrongSecret,
       FORCE_COLOR: undefined,

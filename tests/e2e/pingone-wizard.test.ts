@@ -1,30 +1,17 @@
 // The interactive PingOne wizard, driven through a real pseudo-terminal: keys typed, screen read.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
-import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
-import { answerPingOneWizard } from '../helpers/wizard-walks.js';
+import { answerPingOneWizard, pingOneInEurope } from '../helpers/wizard-walks.js';
 
-let server: PingOneServer;
-let proxy: ConnectProxy;
-
-beforeAll(async () => {
-  server = await startPingOne([{ clientId: FAKE.clientId, clientSecret: FAKE.clientSecret, environmentId: FAKE.environmentId }]);
-  // auth.pingone.eu is this test's server, reached through a real CONNECT proxy.
-  proxy = await startConnectProxy({ 'auth.pingone.eu:443': server.port });
-});
-
-afterAll(async () => {
-  await proxy.close();
-  await server.close();
-});
+// auth.pingone.eu is this test's server, reached through a real CONNECT proxy.
+const europe = pingOneInEurope();
 
 function wizard(configDir: string) {
-  return startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: proxy.url });
+  return startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: europe.proxy.url });
 }
 
 describe('connector-setup pingone in a terminal', () => {
@@ -52,7 +39,7 @@ describe('connector-setup pingone in a terminal', () => {
     expect(screen).toMatch(/Auth Domain\s+auth\.pingone\.eu/);
     expect(screen).toMatch(new RegExp(`Environment ID\\s+${FAKE.environmentId}`));
     expectNoSecrets(screen);
-    expect(proxy.targets).toContain('auth.pingone.eu:443');
+    expect(europe.proxy.targets).toContain('auth.pingone.eu:443');
     const profiles = JSON.parse(readFileSync(path.join(configDir, 'profiles.json'), 'utf8'));
     expect(profiles.profiles.pingone.default.values).toEqual({
       clientId: FAKE.clientId,
