@@ -13,9 +13,26 @@ import { pathToFileURL } from 'node:url';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+/**
+ * @inquirer/prompts imports its editor prompt, which the CLI never shows, and with it iconv-lite's encoding tables:
+ * 540 KB of the 605 KB bundle, parsed by every run that asks a question. The editor is left out; should a run ask
+ * for it all the same, it fails with an internal error rather than silently.
+ */
+const withoutEditor = {
+  name: 'without-editor',
+  setup(builder) {
+    builder.onResolve({ filter: /^@inquirer\/editor$/ }, (args) => ({ path: args.path, namespace: 'not-in-inquirer-bundle' }));
+    builder.onLoad({ filter: /.*/, namespace: 'not-in-inquirer-bundle' }, (args) => ({
+      contents: `export default () => { throw new Error(${JSON.stringify(`${args.path} is not in dist/vendor/inquirer.js`)}); };`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Package -> the vendor bundle that holds it; `exports` says how the package exposes itself. */
 const VENDORS = {
-  '@inquirer/prompts': { file: 'inquirer', entry: "export * from '@inquirer/prompts';" },
+  // The prompts the CLI asks with (src/core/terminal/prompts.ts); see withoutEditor.
+  '@inquirer/prompts': { file: 'inquirer', entry: "export { confirm, input, password, select } from '@inquirer/prompts';", plugins: [withoutEditor] },
   chalk: { file: 'chalk', entry: "export * from 'chalk'; export { default } from 'chalk';" },
 };
 
@@ -147,8 +164,8 @@ const results = await Promise.all([
   build({ ...common, entryPoints: { help: 'src/help.ts' }, outdir: 'dist', plugins: [commanderHelpOnly] }),
   build({ ...common, entryPoints: ['src/core/net/undici-parts.ts'], outfile: 'dist/vendor/undici.js' }),
   build({ ...common, entryPoints: ['src/core/store/keychain/platform.ts'], outfile: 'dist/keychain.js' }),
-  ...Object.values(VENDORS).map(({ file, entry }) =>
-    build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js` }),
+  ...Object.values(VENDORS).map(({ file, entry, plugins = [] }) =>
+    build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js`, plugins }),
   ),
 ]);
 
