@@ -190,6 +190,11 @@ console.log(formatColdInstall(await benchColdInstall()));
 console.log();
 reportPackageSize();
 rmSync(scratch, { recursive: true, force: true });
+if (process.env.BENCH_SUITE !== '0') {
+  console.log();
+  const { benchSuite, formatSuite } = await import('./bench-suite.mjs');
+  console.log(formatSuite(benchSuite()));
+}
 
 /** What a user downloads: the tarball, and what a production install of it brings in. */
 function reportPackageSize() {
