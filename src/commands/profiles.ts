@@ -80,6 +80,7 @@ async function profileNotFound(store: ProfileStore, connector: Connector, name: 
 
 /** A list's short word for where the secrets are: keychain, file, or the vault tools its references name. */
 function secretIn(profile: StoredProfile): string {
+  if (profile.references === undefined) return profile.secretStore;
   const tools = [...new Set(Object.values(profile.references ?? {}).map((text) => parseSecretReference(text)?.tool))].filter(Boolean);
   return tools.length > 0 ? tools.join(',') : profile.secretStore;
 }
@@ -116,11 +117,11 @@ function describeValues(connector: Connector | undefined, profile: ProfileWithSe
 }
 
 /** The profile as list and show present it: a moment that matters only while ahead is left out once it has passed. */
-function asShown<T extends StoredProfile>(registry: readonly Connector[], profile: T, now: number): T {
-  const fields = registry.find((connector) => connector.name === profile.connector)?.fields ?? [];
+function asShown<T extends StoredProfile>(connector: Connector | undefined, profile: T, now: number): T {
+  const fields = connector?.fields ?? [];
   const passed = (key: string, value: string): boolean => fields.some((field) => field.key === key && field.onlyWhileAhead) && !(Date.parse(value) > now);
-  // Most profiles hold no such moment: their values are copied whole.
-  if (!fields.some((field) => field.onlyWhileAhead && profile.values[field.key] !== undefined)) return { ...profile, values: { ...profile.values } };
+  // Most profiles hold no such moment: they are shown as they are (nothing here changes them).
+  if (!fields.some((field) => field.onlyWhileAhead && profile.values[field.key] !== undefined)) return profile;
   return { ...profile, values: Object.fromEntries(Object.entries(profile.values).filter(([key, value]) => !passed(key, value))) };
 }
 
@@ -172,12 +173,15 @@ function profileView(connector: Connector | undefined, profile: StoredProfile, v
 export function runProfilesList(io: Io): Promise<CommandOutcome> {
   return runProfiles(io, async ({ store, registry }) => {
     const now = io.clock.now();
-    const profiles = (await store.list()).map((profile) => asShown(registry, profile, now));
     const connectorOf = (name: string): Connector | undefined => registry.find((connector) => connector.name === name);
+    const profiles = (await store.list()).map((profile) => asShown(connectorOf(profile.connector), profile, now));
+    // Only what is printed is made: the document under --json, else the blocks for people.
+    if (io.out.json) return { kind: 'profile-list', json: { profiles: profiles.map(listEntry) }, profiles: [], now };
     return {
       kind: 'profile-list',
-      json: { profiles: profiles.map(listEntry) },
-      profiles: profiles.map((profile) => profileView(connectorOf(profile.connector), profile, { ...profile.values, ...profile.references }, secretIn(profile))),
+      profiles: profiles.map((profile) =>
+        profileView(connectorOf(profile.connector), profile, profile.references ? { ...profile.values, ...profile.references } : profile.values, secretIn(profile)),
+      ),
       now,
     };
   });
@@ -229,7 +233,7 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
     const connector = findConnector(registry, options.connector);
     const saved = await findProfile(store, connector, options.name, io.env);
     if (options.copy !== undefined) return copyFromProfile(io, connector, saved, options.copy);
-    const profile = asShown(registry, saved, io.clock.now());
+    const profile = asShown(connector, saved, io.clock.now());
     const { showSecrets } = options;
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);

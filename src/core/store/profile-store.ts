@@ -15,6 +15,7 @@ import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import type { SecretStoreKind, Secrets } from './secret-backend.js';
 import { ChosenSecretStore, type SavedSecrets, type SecretStore } from './secret-store.js';
 import { isSecretReference } from './secret-references.js';
+import { collationOf } from './profile-order.js';
 
 const SCHEMA_VERSION = 1;
 /** What a probe writes beyond the size of the files it stands for: room for the secret and the record naming it. */
@@ -332,18 +333,21 @@ export class ProfileStore {
     await this.ready();
     const { profiles } = await this.profilesFile.readShared();
     const all: StoredProfile[] = [];
+    const words: string[] = [];
     // Own keys only, as read (no prototypes), in the file's order: the first damaged entry is the one named.
     for (const connector in profiles) {
+      words.push(connector);
       const byName = profiles[connector] as Record<string, ProfileRecord>;
       for (const name in byName) {
         const record = sealed(byName[name] as ProfileRecord);
         this.checkOnce(connector, name, record);
+        words.push(name);
         all.push({ ...record, connector, name });
       }
     }
     if (all.length < 2) return all;
-    // localeCompare's order, through one collator: localeCompare makes its collator again on every call.
-    const { compare } = new Intl.Collator();
+    // localeCompare's order, through one comparison: localeCompare makes its collator again on every call.
+    const compare = collationOf(words);
     return all.sort((a, b) => compare(a.connector, b.connector) || compare(a.name, b.name));
   }
 
