@@ -29,10 +29,38 @@ const withoutEditor = {
   },
 };
 
+/**
+ * The prompts bind their state and key handlers to the prompt's async context with AsyncResource.bind, on every
+ * render: for each key typed or pasted. Node's bind also gives each bound function a deprecated asyncResource
+ * property made of two deprecate() wrappers, which cost more than the binding; the prompts get a bind that runs the
+ * function in the same context (a new AsyncResource, runInAsyncScope) without that property.
+ */
+const plainAsyncBind = {
+  name: 'plain-async-bind',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?async_hooks$/ }, (args) =>
+      /[/\\]@inquirer[/\\]core[/\\]/.test(args.importer) ? { path: 'async_hooks', namespace: 'plain-async-bind' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'plain-async-bind' }, () => ({
+      contents: `import { AsyncLocalStorage, AsyncResource as NodeAsyncResource } from 'node:async_hooks';
+export { AsyncLocalStorage };
+export const AsyncResource = {
+  bind(fn, type, thisArg) {
+    const resource = new NodeAsyncResource(type || fn.name || 'bound-anonymous-fn');
+    return function bound(...args) {
+      return resource.runInAsyncScope(fn, thisArg === undefined ? this : thisArg, ...args);
+    };
+  },
+};`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Package -> the vendor bundle that holds it; `exports` says how the package exposes itself. */
 const VENDORS = {
   // The prompts the CLI asks with (src/core/terminal/prompts.ts); see withoutEditor.
-  '@inquirer/prompts': { file: 'inquirer', entry: "export { confirm, input, password, select } from '@inquirer/prompts';", plugins: [withoutEditor] },
+  '@inquirer/prompts': { file: 'inquirer', entry: "export { confirm, input, password, select } from '@inquirer/prompts';", plugins: [withoutEditor, plainAsyncBind] },
   chalk: { file: 'chalk', entry: "export * from 'chalk'; export { default } from 'chalk';" },
 };
 
