@@ -60,8 +60,8 @@ function profileBlock(profile: ProfileView, width: number | undefined, now: numb
 /** A row of profileBlock: the label, then the value beside it when it fits `width`, else on the next line. */
 function pushRow(parts: string[], label: string, text: string, labelWidth: number, width: number | undefined): void {
   const value = oneLine(text);
-  if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push('\n  ', label, spaces(labelWidth - label.length + 2), value);
-  else parts.push('\n  ', label, '\n    ', value);
+  if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push(`\n  ${label}${spaces(labelWidth - label.length + 2)}`, value);
+  else parts.push(`\n  ${label}\n    `, value);
 }
 
 /** The few widths a list pads to, each made once. */
