@@ -5,9 +5,12 @@ import type { CommandOutcome, ProfileView } from '../outcome.js';
 import { oneLine } from '../printable.js';
 import type { Output } from './output.js';
 
+/** A value that begins as a moment does (2026-11-24T15:40). Made once: a literal in a function is a new object per call. */
+const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 /** The moment a value names, as people read it (2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC); any other value as it is. */
 function shownValue(value: string): string {
-  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  const time = MOMENT.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isNaN(time) ? value : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
@@ -60,16 +63,18 @@ function profileBlock(profile: ProfileView, width: number | undefined, now: numb
 /** A row of profileBlock: the label, then the value beside it when it fits `width`, else on the next line. */
 function pushRow(parts: string[], label: string, text: string, labelWidth: number, width: number | undefined): void {
   const value = oneLine(text);
-  if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push('\n  ', label, spaces(labelWidth - label.length + 2), value);
-  else parts.push('\n  ', label, '\n    ', value);
+  if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push(rowStart(label, labelWidth), value);
+  else parts.push(`\n  ${label}\n    `, value);
 }
 
-/** The few widths a list pads to, each made once. */
-const SPACES: string[] = [];
+/** What comes before a value beside its label, by label and width: a list has a few of each, made once. */
+const ROW_STARTS = new Map<string, string[]>();
 
-/** `count` spaces. */
-function spaces(count: number): string {
-  return (SPACES[count] ??= ' '.repeat(count));
+/** A new line, the label, and the spaces that pad it to `labelWidth` and two more. */
+function rowStart(label: string, labelWidth: number): string {
+  let byWidth = ROW_STARTS.get(label);
+  if (!byWidth) ROW_STARTS.set(label, (byWidth = []));
+  return (byWidth[labelWidth] ??= `\n  ${label}${' '.repeat(labelWidth - label.length + 2)}`);
 }
 
 export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-list' }>): void {
