@@ -98,8 +98,8 @@ export type CommandOutcome =
    * after them for a person (stderr). `revealSecrets`: the user asked to see the secrets in it.
    */
   | { kind: 'data'; json?: unknown; lines: readonly string[]; warnings?: readonly Hint[]; note?: Hint; revealSecrets?: boolean }
-  /** `profiles list`: a block per profile (its JSON document under --json); with none, how to make one. */
-  | { kind: 'profile-list'; json: unknown; profiles: readonly ProfileView[]; now: number }
+  /** `profiles list`: its JSON document under --json, else a block per profile (with none, how to make one); only the one printed is made. */
+  | { kind: 'profile-list'; json?: unknown; profiles: readonly ProfileView[]; now: number }
   /**
    * `profiles show`: the profile as a table, warnings first (a saved secret gone from its store); `copyable` names a
    * saved secret `--copy` takes, for the note on how to see or copy what is masked.
