@@ -90,7 +90,7 @@ export type CommandOutcome =
   | {
       kind: 'batch';
       entries: readonly BatchEntry[];
-      /** Once the report is printed: the batch's hold on the heap's young generation ends (run/young-generation.ts). */
+      /** Once the report is printed: the heap is no longer kept small for the batch (run/batch-heap.ts). */
       printed?: () => void;
     }
   /**

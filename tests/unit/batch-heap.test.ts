@@ -1,9 +1,13 @@
-// A batch holds V8's young generation at 8 MiB while it runs: below that it grows as V8 decides, and once the batch
-// has printed its report V8 grows it as it would. On this Node's own V8, a held young generation stops growing.
+// A batch keeps V8's heap small while it runs: the young generation is held at 8 MiB (below that it grows as V8
+// decides) and the heap is tuned for size; once the batch has printed its report V8 goes on as it would. On this
+// Node's own V8, a held young generation stops growing.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
-import { YOUNG_GENERATION_BYTES, type YoungHeap, holdYoungGeneration } from '../../src/core/run/young-generation.js';
+import { type BatchHeap, YOUNG_GENERATION_BYTES, keepHeapSmall } from '../../src/core/run/batch-heap.js';
+
+const HELD = '--semi-space-growth-factor=1 --optimize-for-size';
+const RELEASED = '--semi-space-growth-factor=2 --no-optimize-for-size';
 
 const MiB = 1024 * 1024;
 
@@ -12,8 +16,8 @@ function fakeHeap(startMiB: number) {
   const flags: string[] = [];
   let collected: (() => void) | undefined;
   let sizeMiB = startMiB;
-  const heap: YoungHeap = {
-    size: () => sizeMiB * MiB,
+  const heap: BatchHeap = {
+    youngSize: () => sizeMiB * MiB,
     setFlags: (text) => void flags.push(text),
     afterCollections: (callback) => {
       collected = callback;
@@ -27,37 +31,37 @@ function fakeHeap(startMiB: number) {
   return { heap, flags, collect, watching: () => collected !== undefined };
 }
 
-describe('a batch holds the young generation at 8 MiB', () => {
+describe('a batch keeps the heap small', () => {
   test('it grows as V8 decides until it reaches 8 MiB, is held there, and grows again once the batch is over', () => {
     const { heap, flags, collect, watching } = fakeHeap(1);
-    const release = holdYoungGeneration(heap);
+    const release = keepHeapSmall(heap);
     collect(2);
     collect(4);
     expect(flags).toEqual([]);
     collect(YOUNG_GENERATION_BYTES / MiB);
-    expect(flags).toEqual(['--semi-space-growth-factor=1']);
+    expect(flags).toEqual([HELD]);
     collect(8);
     expect(flags).toHaveLength(1);
     release();
-    expect(flags).toEqual(['--semi-space-growth-factor=1', '--semi-space-growth-factor=2']);
+    expect(flags).toEqual([HELD, RELEASED]);
     expect(watching()).toBe(false);
   });
 
   test('shrunk by V8 while the batch waited, it may grow back to 8 MiB', () => {
     const { heap, flags, collect } = fakeHeap(8);
-    const release = holdYoungGeneration(heap);
-    expect(flags).toEqual(['--semi-space-growth-factor=1']);
+    const release = keepHeapSmall(heap);
+    expect(flags).toEqual([HELD]);
     collect(2);
-    expect(flags).toEqual(['--semi-space-growth-factor=1', '--semi-space-growth-factor=2']);
+    expect(flags).toEqual([HELD, RELEASED]);
     collect(8);
-    expect(flags.at(-1)).toBe('--semi-space-growth-factor=1');
+    expect(flags.at(-1)).toBe(HELD);
     release();
-    expect(flags.at(-1)).toBe('--semi-space-growth-factor=2');
+    expect(flags.at(-1)).toBe(RELEASED);
   });
 
   test('a batch that never reaches 8 MiB changes nothing', () => {
     const { heap, flags, collect, watching } = fakeHeap(1);
-    const release = holdYoungGeneration(heap);
+    const release = keepHeapSmall(heap);
     collect(4);
     release();
     expect(flags).toEqual([]);
@@ -68,10 +72,10 @@ describe('a batch holds the young generation at 8 MiB', () => {
     // A fresh process, as a run of the CLI is: requests in flight are objects that survive a few collections.
     const script = `
       import { getHeapSpaceStatistics } from 'node:v8';
-      const { holdYoungGeneration } = await import(process.env.MODULE);
+      const { keepHeapSmall } = await import(process.env.MODULE);
       const size = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
       const held = process.env.HELD === '1';
-      const release = held ? holdYoungGeneration() : () => {};
+      const release = held ? keepHeapSmall() : () => {};
       let most = 0;
       const inFlight = [];
       for (let round = 0; round < 60; round += 1) {
@@ -83,7 +87,7 @@ describe('a batch holds the young generation at 8 MiB', () => {
       release();
       process.stdout.write(String(most));
     `;
-    const module = fileURLToPath(new URL('../../src/core/run/young-generation.js', import.meta.url));
+    const module = fileURLToPath(new URL('../../src/core/run/batch-heap.js', import.meta.url));
     const most = (held: boolean): number =>
       Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, MODULE: module, HELD: held ? '1' : '0' }, encoding: 'utf8' })) / MiB;
     expect(most(false)).toBeGreaterThanOrEqual(32);
