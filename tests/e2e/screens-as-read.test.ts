@@ -244,14 +244,23 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expectNoSecrets(terminal.raw(), [ADMIN.clientSecret]);
   });
 
+  /**
+   * The PingOne wizard walked once at this width up to the AUTHORIZATION URL question, then Ctrl+C: its opening and
+   * its answered choices are both on the screen it leaves.
+   */
+  let walkedToTheUrl: Promise<{ code: number; rows: { text: string; wrapped: boolean }[]; raw: string }> | undefined;
+  const walkToTheUrl = () =>
+    (walkedToTheUrl ??= (async () => {
+      const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
+      await answerPingOneUpToTheUrl(terminal);
+      terminal.type(KEY.ctrlC);
+      return { code: await terminal.exit, rows: await rowsOf(terminal), raw: terminal.raw() };
+    })());
+
   test('the PingOne wizard opens with its title, then asks its first question, then shows the console steps', async () => {
-    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
-    await terminal.waitFor('? The Worker application for Cyclr');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Client ID');
-    terminal.type(KEY.ctrlC);
-    expect(await terminal.exit).toBe(130);
-    const text = (await rowsOf(terminal)).map((row) => row.text);
+    const { code, rows } = await walkToTheUrl();
+    expect(code).toBe(130);
+    const text = rows.map((row) => row.text);
     const rowOf = (start: string): number => text.findIndex((row) => row.trimStart().startsWith(start));
     const order = ['PingOne partner setup: create a Worker', '✔ The Worker application for Cyclr', '1. Sign in to the PingOne', '9. Copy the Client ID'].map(rowOf);
     // The title on the first row; each of the others below the one before it.
@@ -261,17 +270,15 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
   });
 
   test('a choice once answered is said in a few words, so its line is not broken by the terminal', async () => {
-    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
-    await answerPingOneUpToTheUrl(terminal);
-    terminal.type(KEY.ctrlC);
-    expect(await terminal.exit).toBe(130);
-    const lines = logicalLines(await rowsOf(terminal), cols);
+    const { code, rows, raw } = await walkToTheUrl();
+    expect(code).toBe(130);
+    const lines = logicalLines(rows, cols);
     const worker = '✔ The Worker application for Cyclr in the PingOne console';
     const authDomain = '✔ Auth Domain (the host of the AUTHORIZATION URL) from the AUTHORIZATION URL';
     // Each whole on one row wherever it fits one (the choices' long names made both wrap at 80 and 100 columns).
     expect(lines).toContain(worker);
     expect([worker, authDomain].filter((line) => line.length <= cols).filter((line) => !lines.includes(line))).toEqual([]);
-    expectNoSecrets(terminal.raw());
+    expectNoSecrets(raw);
   });
 
   test('Ctrl+C at a list: the list and its key help are gone, the interruption is said', async () => {
