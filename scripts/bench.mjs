@@ -67,6 +67,24 @@ function run(args, env = {}) {
   });
 }
 
+/**
+ * A process started as a user starts it: no --import memory probe (its ESM loader adds ~10-15 ms to each start) and
+ * no NODE_EXTRA_CA_CERTS, unless `withCa`: on Node 20 any extra CA file costs ~20 ms at start-up, since Node builds
+ * its root store eagerly then, and a command that opens no TLS connection has no use for it.
+ */
+function runAsUser(args, env = {}, { withCa = false } = {}) {
+  const started = process.hrtime.bigint();
+  const { NODE_EXTRA_CA_CERTS: _ignored, ...inherited } = process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: { ...inherited, NO_COLOR: '1', ...env, ...(withCa ? { NODE_EXTRA_CA_CERTS: certificates.caFile } : {}) },
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+  });
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -160,6 +178,9 @@ const rows = [
 server.close();
 printTable(rows);
 console.log();
+console.log(
+  'Profile store rows: each process as a user starts it, without the memory probe and without NODE_EXTRA_CA_CERTS (these commands open no TLS connection); the two indented rows set it to the bench CA, as the test suite does.',
+);
 printAbsolute(await benchProfileStore());
 console.log();
 const { benchVerifyAll, formatVerifyAll } = await import('./bench-verify-all.mjs');
@@ -169,6 +190,11 @@ console.log(formatColdInstall(await benchColdInstall()));
 console.log();
 reportPackageSize();
 rmSync(scratch, { recursive: true, force: true });
+if (process.env.BENCH_SUITE !== '0') {
+  console.log();
+  const { benchSuite, formatSuite } = await import('./bench-suite.mjs');
+  console.log(formatSuite(benchSuite()));
+}
 
 /** What a user downloads: the tarball, and what a production install of it brings in. */
 function reportPackageSize() {
@@ -239,9 +265,14 @@ async function benchProfileStore() {
       child.on('close', (code) => resolve({ code, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
     });
   const tab = bashRun(`source ${script}; COMP_WORDS=(connector-setup profiles show pingone cust); COMP_CWORD=4; _connector_setup; (( \${#COMPREPLY[@]} == 700 ))`);
+  const show = ['profiles', 'show', 'pingone', 'customer-0500'];
+  const list = ['profiles', 'list'];
+  const withCa = { withCa: true };
   return [
-    await absolute('profiles show pingone customer-0500 (opens the store)', 'node -e 0', 150, () => run([bin, 'profiles', 'show', 'pingone', 'customer-0500'], env), bare),
-    await absolute('profiles list, 1,000 profiles', 'node -e 0', 150, () => run([bin, 'profiles', 'list'], env), bare),
+    await absolute('profiles show pingone customer-0500 (opens the store)', 'node -e 0', 150, () => runAsUser([bin, ...show], env), () => runAsUser(['-e', '0'])),
+    await absolute('profiles list, 1,000 profiles', 'node -e 0', 150, () => runAsUser([bin, ...list], env), () => runAsUser(['-e', '0'])),
+    await absolute('  the same with NODE_EXTRA_CA_CERTS: profiles show', 'node -e 0, CA too', 150, () => runAsUser([bin, ...show], env, withCa), () => runAsUser(['-e', '0'], {}, withCa)),
+    await absolute('  the same with NODE_EXTRA_CA_CERTS: profiles list', 'node -e 0, CA too', 150, () => runAsUser([bin, ...list], env, withCa), () => runAsUser(['-e', '0'], {}, withCa)),
     await absolute('Tab: profile names in bash, 1,000 profiles', 'bash -c true', 100, tab, bashRun('true')),
   ];
 }

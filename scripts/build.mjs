@@ -9,13 +9,58 @@ import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+/**
+ * @inquirer/prompts imports its editor prompt, which the CLI never shows, and with it iconv-lite's encoding tables:
+ * 540 KB of the 605 KB bundle, parsed by every run that asks a question. The editor is left out; should a run ask
+ * for it all the same, it fails with an internal error rather than silently.
+ */
+const withoutEditor = {
+  name: 'without-editor',
+  setup(builder) {
+    builder.onResolve({ filter: /^@inquirer\/editor$/ }, (args) => ({ path: args.path, namespace: 'not-in-inquirer-bundle' }));
+    builder.onLoad({ filter: /.*/, namespace: 'not-in-inquirer-bundle' }, (args) => ({
+      contents: `export default () => { throw new Error(${JSON.stringify(`${args.path} is not in dist/vendor/inquirer.js`)}); };`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The prompts bind their state and key handlers to the prompt's async context with AsyncResource.bind, on every
+ * render: for each key typed or pasted. Node's bind also gives each bound function a deprecated asyncResource
+ * property made of two deprecate() wrappers, which cost more than the binding; the prompts get a bind that runs the
+ * function in the same context (a new AsyncResource, runInAsyncScope) without that property.
+ */
+const plainAsyncBind = {
+  name: 'plain-async-bind',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?async_hooks$/ }, (args) =>
+      /[/\\]@inquirer[/\\]core[/\\]/.test(args.importer) ? { path: 'async_hooks', namespace: 'plain-async-bind' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'plain-async-bind' }, () => ({
+      contents: `import { AsyncLocalStorage, AsyncResource as NodeAsyncResource } from 'node:async_hooks';
+export { AsyncLocalStorage };
+export const AsyncResource = {
+  bind(fn, type, thisArg) {
+    const resource = new NodeAsyncResource(type || fn.name || 'bound-anonymous-fn');
+    return function bound(...args) {
+      return resource.runInAsyncScope(fn, thisArg === undefined ? this : thisArg, ...args);
+    };
+  },
+};`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Package -> the vendor bundle that holds it; `exports` says how the package exposes itself. */
 const VENDORS = {
-  '@inquirer/prompts': { file: 'inquirer', entry: "export * from '@inquirer/prompts';" },
+  // The prompts the CLI asks with (src/core/terminal/prompts.ts); see withoutEditor.
+  '@inquirer/prompts': { file: 'inquirer', entry: "export { confirm, input, password, select } from '@inquirer/prompts';", plugins: [withoutEditor, plainAsyncBind] },
   chalk: { file: 'chalk', entry: "export * from 'chalk'; export { default } from 'chalk';" },
 };
 
@@ -50,6 +95,25 @@ const undiciImport = {
   name: 'undici-import',
   setup(builder) {
     builder.onResolve({ filter: /\/undici-parts\.js$/ }, () => ({ path: './vendor/undici.js', external: true }));
+  },
+};
+
+/**
+ * undici's HTTP/2 client loads node:http2 when undici loads (~7 ms of every run that sends a request), though this
+ * tool's requests are HTTP/1.1: it gets http2's constants, copied here, and node:http2 itself on its first connect.
+ */
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(builder) {
+    builder.onResolve({ filter: /^node:http2$/ }, (args) => (/[/\\]client-h2\.js$/.test(args.importer) ? { path: 'node:http2', namespace: 'lazy-http2' } : undefined));
+    builder.onLoad({ filter: /.*/, namespace: 'lazy-http2' }, () => ({
+      contents: `let http2;
+module.exports = {
+  constants: ${JSON.stringify(createRequire(import.meta.url)('node:http2').constants)},
+  connect: (...args) => (http2 ??= require('node:http2')).connect(...args),
+};`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -105,6 +169,28 @@ const lazyWrapAnsi = {
 };
 
 /**
+ * wrap-ansi's string-width builds an Intl.Segmenter as it loads, to measure text by what a terminal draws as one
+ * character: ICU's break rules, ~16 ms of every run that wraps a line at a terminal. It gets
+ * src/core/terminal/graphemes.ts instead, which splits the CLI's own lines into code points (the same split) and
+ * builds the segmenter only for other text.
+ */
+const lazySegmenter = {
+  name: 'lazy-segmenter',
+  setup(builder) {
+    const graphemes = fileURLToPath(new URL('../src/core/terminal/graphemes.ts', import.meta.url));
+    builder.onLoad({ filter: /[/\\]string-width[/\\]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('new Intl.Segmenter()')) return undefined;
+      return {
+        contents: `import { graphemes as lazySegmenter } from ${JSON.stringify(graphemes)};\n${source.replace('new Intl.Segmenter()', 'lazySegmenter')}`,
+        resolveDir: path.dirname(args.path),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
  * `import process from 'node:process'` (env-paths) as the global it is: an ES import of node:process builds a module
  * facade of every property of process, which reads process.report and so loads the diagnostic report's code at every
  * start. Only ES imports: a CommonJS require('node:process') gets the module itself.
@@ -132,7 +218,7 @@ const results = await Promise.all([
     ...common,
     entryPoints: { main: 'src/main.ts' },
     outdir: 'dist',
-    plugins: [processGlobal, vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
+    plugins: [processGlobal, vendorImports, undiciImport, keychainImport, lazyWrapAnsi, lazySegmenter],
     define: { __VERSION__: JSON.stringify(version) },
   }),
   build({
@@ -141,14 +227,14 @@ const results = await Promise.all([
     banner: {},
     entryPoints: { profiles: 'src/profiles.ts' },
     outdir: 'dist',
-    plugins: [onlyProfiles, processGlobal, vendorImports, undiciImport, keychainImport, lazyWrapAnsi],
+    plugins: [onlyProfiles, processGlobal, vendorImports, undiciImport, keychainImport, lazyWrapAnsi, lazySegmenter],
     define: { __VERSION__: JSON.stringify(version) },
   }),
   build({ ...common, entryPoints: { help: 'src/help.ts' }, outdir: 'dist', plugins: [commanderHelpOnly] }),
-  build({ ...common, entryPoints: ['src/core/net/undici-parts.ts'], outfile: 'dist/vendor/undici.js' }),
+  build({ ...common, entryPoints: ['src/core/net/undici-parts.ts'], outfile: 'dist/vendor/undici.js', plugins: [lazyHttp2] }),
   build({ ...common, entryPoints: ['src/core/store/keychain/platform.ts'], outfile: 'dist/keychain.js' }),
-  ...Object.values(VENDORS).map(({ file, entry }) =>
-    build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js` }),
+  ...Object.values(VENDORS).map(({ file, entry, plugins = [] }) =>
+    build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js`, plugins }),
   ),
 ]);
 

@@ -8,7 +8,19 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-runCli(process.argv, { registry: connectors, env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, clock: systemClock }).then(
+const deps = {
+  registry: connectors,
+  env: process.env,
+  // Made when a command first reads it: making it costs milliseconds, and most commands never do.
+  get stdin() {
+    return process.stdin;
+  },
+  stdout: process.stdout,
+  stderr: process.stderr,
+  clock: systemClock,
+};
+
+runCli(process.argv, deps).then(
   (code) => {
     // Output was flushed; nothing left is worth waiting for (e.g. sockets winding down).
     process.exit(code);

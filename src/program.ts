@@ -356,7 +356,20 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
   const run: Run = (wantsJson, work) => {
     const redactor = new Redactor();
     const out = new Output({ json: wantsJson, redactor, stdout: deps.stdout, stderr: deps.stderr, env: deps.env, program });
-    const io: Io = { ...deps, out, redactor };
+    // Not a spread: deps.stdin is read only by a command that uses it (main.ts makes the process's on first use).
+    const io: Io = {
+      registry: deps.registry,
+      env: deps.env,
+      get stdin() {
+        return deps.stdin;
+      },
+      stdout: deps.stdout,
+      stderr: deps.stderr,
+      clock: deps.clock,
+      prompter: deps.prompter,
+      out,
+      redactor,
+    };
     pending = { io, outcome: out.loadColors().then(() => work(io)) };
   };
   if (argv[2] === COMPLETE_COMMAND) return complete(argv, deps, (await import('commander')).Command);
@@ -393,6 +406,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     (error: unknown): CommandOutcome => ({ kind: 'failed', error: asCliError(error, { signal: new AbortController().signal, env: deps.env, out: io.out }) }),
   );
   render(io.out, result);
+  if (result.kind === 'batch') result.printed?.();
   if (result.kind === 'run') await result.handOff?.();
   await io.out.flush();
   return exitCodeOf(result);

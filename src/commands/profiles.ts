@@ -80,6 +80,7 @@ async function profileNotFound(store: ProfileStore, connector: Connector, name: 
 
 /** A list's short word for where the secrets are: keychain, file, or the vault tools its references name. */
 function secretIn(profile: StoredProfile): string {
+  if (profile.references === undefined) return profile.secretStore;
   const tools = [...new Set(Object.values(profile.references ?? {}).map((text) => parseSecretReference(text)?.tool))].filter(Boolean);
   return tools.length > 0 ? tools.join(',') : profile.secretStore;
 }
@@ -115,12 +116,42 @@ function describeValues(connector: Connector | undefined, profile: ProfileWithSe
   return { ...ordered, ...described };
 }
 
+/**
+ * A connector's fields as list and show lay a profile out: each key once, at its first field (under that field's
+ * label), and the keys of the moments that matter only while ahead. Made once per connector, not per profile.
+ */
+interface Layout {
+  labelled: readonly FieldSpec[];
+  keys: ReadonlySet<string>;
+  whileAhead: readonly string[];
+}
+
+const layouts = new WeakMap<Connector, Layout>();
+const NO_FIELDS: Layout = { labelled: [], keys: new Set(), whileAhead: [] };
+
+function layoutOf(connector: Connector | undefined): Layout {
+  if (!connector) return NO_FIELDS;
+  let layout = layouts.get(connector);
+  if (!layout) {
+    const keys = new Set<string>();
+    const labelled: FieldSpec[] = [];
+    for (const field of connector.fields) {
+      if (keys.has(field.key)) continue;
+      keys.add(field.key);
+      labelled.push(field);
+    }
+    const whileAhead = connector.fields.filter((field) => field.onlyWhileAhead).map((field) => field.key);
+    layouts.set(connector, (layout = { labelled, keys, whileAhead }));
+  }
+  return layout;
+}
+
 /** The profile as list and show present it: a moment that matters only while ahead is left out once it has passed. */
-function asShown<T extends StoredProfile>(registry: readonly Connector[], profile: T, now: number): T {
-  const fields = registry.find((connector) => connector.name === profile.connector)?.fields ?? [];
-  const passed = (key: string, value: string): boolean => fields.some((field) => field.key === key && field.onlyWhileAhead) && !(Date.parse(value) > now);
-  // Most profiles hold no such moment: their values are copied whole.
-  if (!fields.some((field) => field.onlyWhileAhead && profile.values[field.key] !== undefined)) return { ...profile, values: { ...profile.values } };
+function asShown<T extends StoredProfile>(connector: Connector | undefined, profile: T, now: number): T {
+  const { whileAhead } = layoutOf(connector);
+  // Most profiles hold no such moment: they are shown as they are (nothing here changes them).
+  if (!whileAhead.some((key) => profile.values[key] !== undefined)) return profile;
+  const passed = (key: string, value: string): boolean => whileAhead.includes(key) && !(Date.parse(value) > now);
   return { ...profile, values: Object.fromEntries(Object.entries(profile.values).filter(([key, value]) => !passed(key, value))) };
 }
 
@@ -141,23 +172,19 @@ function listEntry(profile: StoredProfile): Record<string, unknown> {
 /** A profile as list and show present it: each value under its label, in the connector's field order. */
 function profileView(connector: Connector | undefined, profile: StoredProfile, values: Record<string, string>, secretStoredIn: string): ProfileView {
   const shown: { label: string; value: string }[] = [];
-  // The connector's fields first, under their labels (a key once, at its first field), then any other key saved,
-  // under its name. Indexed: a thousand profiles are listed, and an iterator or a set per profile is most of the work.
-  const fields = connector?.fields ?? [];
-  const isField = (key: string, before = fields.length): boolean => {
-    for (let index = 0; index < before; index += 1) if ((fields[index] as FieldSpec).key === key) return true;
-    return false;
-  };
-  for (let index = 0; index < fields.length; index += 1) {
-    const { key, label } = fields[index] as FieldSpec;
+  // The connector's fields first, under their labels, then any other key saved, under its name. Indexed: a thousand
+  // profiles are listed, and an iterator per profile is most of the work.
+  const { labelled, keys } = layoutOf(connector);
+  for (let index = 0; index < labelled.length; index += 1) {
+    const { key, label } = labelled[index] as FieldSpec;
     const value = values[key];
-    if (value !== undefined && !isField(key, index)) shown.push({ label, value });
+    if (value !== undefined) shown.push({ label, value });
   }
-  const keys = Object.keys(values);
-  for (let index = 0; index < keys.length; index += 1) {
-    const key = keys[index] as string;
+  const saved = Object.keys(values);
+  for (let index = 0; index < saved.length; index += 1) {
+    const key = saved[index] as string;
     const value = values[key];
-    if (value !== undefined && !isField(key)) shown.push({ label: key, value });
+    if (value !== undefined && !keys.has(key)) shown.push({ label: key, value });
   }
   return {
     connector: profile.connector,
@@ -172,12 +199,15 @@ function profileView(connector: Connector | undefined, profile: StoredProfile, v
 export function runProfilesList(io: Io): Promise<CommandOutcome> {
   return runProfiles(io, async ({ store, registry }) => {
     const now = io.clock.now();
-    const profiles = (await store.list()).map((profile) => asShown(registry, profile, now));
     const connectorOf = (name: string): Connector | undefined => registry.find((connector) => connector.name === name);
+    const profiles = (await store.list()).map((profile) => asShown(connectorOf(profile.connector), profile, now));
+    // Only what is printed is made: the document under --json, else the blocks for people.
+    if (io.out.json) return { kind: 'profile-list', json: { profiles: profiles.map(listEntry) }, profiles: [], now };
     return {
       kind: 'profile-list',
-      json: { profiles: profiles.map(listEntry) },
-      profiles: profiles.map((profile) => profileView(connectorOf(profile.connector), profile, { ...profile.values, ...profile.references }, secretIn(profile))),
+      profiles: profiles.map((profile) =>
+        profileView(connectorOf(profile.connector), profile, profile.references ? { ...profile.values, ...profile.references } : profile.values, secretIn(profile)),
+      ),
       now,
     };
   });
@@ -229,7 +259,7 @@ export function runProfilesShow(io: Io, options: ProfilesShowOptions): Promise<C
     const connector = findConnector(registry, options.connector);
     const saved = await findProfile(store, connector, options.name, io.env);
     if (options.copy !== undefined) return copyFromProfile(io, connector, saved, options.copy);
-    const profile = asShown(registry, saved, io.clock.now());
+    const profile = asShown(connector, saved, io.clock.now());
     const { showSecrets } = options;
     if (!showSecrets) Object.values(profile.secrets).forEach((secret) => redactor.add(secret));
     const values = describeValues(connector, profile, showSecrets);

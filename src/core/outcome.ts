@@ -87,14 +87,19 @@ export type CommandOutcome =
       /** After a setup at a terminal: the hand-off of the values to Cyclr, once the summary is on screen. */
       handOff?: () => Promise<void>;
     }
-  | { kind: 'batch'; entries: readonly BatchEntry[] }
+  | {
+      kind: 'batch';
+      entries: readonly BatchEntry[];
+      /** Once the report is printed: the batch's hold on the heap's young generation ends (run/young-generation.ts). */
+      printed?: () => void;
+    }
   /**
    * A data command's result: its JSON document (under --json) or its lines (stdout), with warnings before and a note
    * after them for a person (stderr). `revealSecrets`: the user asked to see the secrets in it.
    */
   | { kind: 'data'; json?: unknown; lines: readonly string[]; warnings?: readonly Hint[]; note?: Hint; revealSecrets?: boolean }
-  /** `profiles list`: a block per profile (its JSON document under --json); with none, how to make one. */
-  | { kind: 'profile-list'; json: unknown; profiles: readonly ProfileView[]; now: number }
+  /** `profiles list`: its JSON document under --json, else a block per profile (with none, how to make one); only the one printed is made. */
+  | { kind: 'profile-list'; json?: unknown; profiles: readonly ProfileView[]; now: number }
   /**
    * `profiles show`: the profile as a table, warnings first (a saved secret gone from its store); `copyable` names a
    * saved secret `--copy` takes, for the note on how to see or copy what is masked.

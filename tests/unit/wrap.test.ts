@@ -1,7 +1,9 @@
 // Wrapping human text to the terminal: whole words, continuation lines under the first line's text, no line
-// starting with ">", and the words themselves never changed.
+// starting with ">", and the words themselves never changed. The characters a line is measured in are split as
+// Intl.Segmenter splits them, whether or not the text needed a segmenter, so where a line wraps does not depend on it.
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { graphemes } from '../../src/core/terminal/graphemes.js';
 import { wrapLine } from '../../src/core/terminal/output.js';
 
 const word = fc.stringMatching(/^[a-z>+().-]{1,12}$/);
@@ -69,5 +71,49 @@ describe('wrapLine', () => {
   test('a word longer than the line (a URL) is left whole, so it still copies as one', () => {
     const url = `https://auth.pingone.eu/${'cd91070f-c371-480e-80b2-753c735f8aa1'}/as/authorize`;
     expect(wrapLine(`  Open ${url} in a browser`, 40).split('\n')).toContain(`  ${url}`);
+  });
+});
+
+const segmenter = new Intl.Segmenter();
+const split = (segments: Iterable<{ segment: string }>): string[] => Array.from(segments, ({ segment }) => segment);
+/** Compared as JSON: one string comparison for a text of thousands of characters. */
+const expectSameSplit = (text: string): void => expect(JSON.stringify(split(graphemes.segment(text)))).toBe(JSON.stringify(split(segmenter.segment(text))));
+
+const range = (first: number, last: number): string[] => Array.from({ length: last - first + 1 }, (_, index) => String.fromCodePoint(first + index));
+/** The code points graphemes.ts splits text into one by one. */
+const ALONE = [
+  ...range(0x20, 0x7e),
+  ...range(0xa0, 0x2ff),
+  ...range(0x2010, 0x2027),
+  ...range(0x2030, 0x205e),
+  ...range(0x2190, 0x23ff),
+  ...range(0x2500, 0x27bf),
+  ...range(0x2800, 0x28ff),
+];
+/** Code points that join a neighbour into one cluster, or break a line. */
+const JOINERS = ['\u0301', '\u200d', '\ufe0f', '\u20e3', '\u1161', '\u11a8', '\r', '\n', '\u0e33', '\ud83c\udffb', '\ud83c\uddec', '\u200b', '\u2028', '\u2060', '\u0300'];
+
+describe('graphemes', () => {
+  test('every code point of the CLI\'s lines, next to every other in turn, is split as Intl.Segmenter splits it', () => {
+    expectSameSplit(ALONE.join(''));
+    expectSameSplit([...ALONE].reverse().join(''));
+    expectSameSplit(ALONE.map((character) => `${character}${character}a${character}`).join(''));
+  });
+
+  test('any text of those code points, in any order', () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom(...ALONE), { maxLength: 60 }), (characters) => expectSameSplit(characters.join(''))));
+  });
+
+  test('text with a combining mark, a joiner, a variation selector, Hangul jamo or a line break is split by the segmenter', () => {
+    for (const joiner of JOINERS) for (const character of ['a', '✔', 'e', '\u1100', '❯', '\ud83d\udc4d']) {
+      expectSameSplit(`${character}${joiner}`);
+      expectSameSplit(`${character}${joiner}${character}`);
+    }
+    fc.assert(fc.property(fc.array(fc.oneof(fc.constantFrom(...ALONE), fc.constantFrom(...JOINERS)), { maxLength: 40 }), (characters) => expectSameSplit(characters.join(''))));
+  });
+
+  test('any text at all', () => {
+    const anyCodePoints = fc.array(fc.integer({ min: 0, max: 0x10ffff }), { maxLength: 40 }).map((codePoints) => String.fromCodePoint(...codePoints));
+    fc.assert(fc.property(anyCodePoints, expectSameSplit));
   });
 });

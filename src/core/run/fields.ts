@@ -72,15 +72,21 @@ export function describeSources(field: FieldSpec): string {
 export function savedProfileCheck(connectors: readonly { name: string; fields: readonly FieldSpec[] }[]) {
   // A thousand profiles share a few hosts and environments: each field's value that passed is not parsed again.
   const passed = new Map<FieldSpec, Set<string>>();
+  // Each connector's fields by key (the first with that key), found once rather than for every value of every profile.
+  const fieldsOf = new Map<string, Map<string, FieldSpec>>();
   return (connector: string, values: Readonly<Record<string, string>>): string | undefined => {
-    const spec = connectors.find((candidate) => candidate.name === connector);
-    if (!spec) return `${quoteValue(connector)} is not a connector this version knows (${connectors.map((candidate) => candidate.name).join(', ')})`;
-    const keys = Object.keys(values);
-    // Indexed: called for each of a thousand profiles, where an iterator per key is most of the work.
-    for (let index = 0; index < keys.length; index += 1) {
-      const key = keys[index] as string;
+    let fields = fieldsOf.get(connector);
+    if (!fields) {
+      const spec = connectors.find((candidate) => candidate.name === connector);
+      if (!spec) return `${quoteValue(connector)} is not a connector this version knows (${connectors.map((candidate) => candidate.name).join(', ')})`;
+      fields = new Map();
+      for (const field of spec.fields) if (!fields.has(field.key)) fields.set(field.key, field);
+      fieldsOf.set(connector, fields);
+    }
+    // The values as the store read them, with no prototype: for...in sees their own keys, in order, and makes no array.
+    for (const key in values) {
       const value = values[key] as string;
-      const field = spec.fields.find((candidate) => candidate.key === key);
+      const field = fields.get(key);
       if (!field || field.secret) continue;
       let valid = passed.get(field);
       if (valid?.has(value)) continue;

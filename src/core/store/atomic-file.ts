@@ -113,10 +113,19 @@ function withoutPrototypes(value: unknown, levels = Infinity): unknown {
   return value;
 }
 
-/** A part of what readShared returned below its ready levels, made as the rest of it (no prototypes, frozen) before it is handed out. */
+/**
+ * A part of what readShared returned below its ready levels, made as the rest of it (no prototypes, frozen) before it
+ * is handed out: withoutPrototypes and deepFreeze in one walk, which steps into objects only (a list seals a thousand).
+ */
 export function sealed<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  return deepFreeze(withoutPrototypes(value) as T);
+  if (!Array.isArray(value)) Object.setPrototypeOf(value, null);
+  const parts = value as Record<string, unknown>;
+  for (const key in parts) {
+    const child = parts[key];
+    if (child !== null && typeof child === 'object') sealed(child);
+  }
+  return Object.freeze(value);
 }
 
 /** The temporary file writeFileAtomic writes beside its target; one left behind belongs to a killed writer. */

@@ -15,6 +15,7 @@ import { isAbandonedLockPart, withProfileLock } from './profile-lock.js';
 import type { SecretStoreKind, Secrets } from './secret-backend.js';
 import { ChosenSecretStore, type SavedSecrets, type SecretStore } from './secret-store.js';
 import { isSecretReference } from './secret-references.js';
+import { collationOf } from './profile-order.js';
 
 const SCHEMA_VERSION = 1;
 /** What a probe writes beyond the size of the files it stands for: room for the secret and the record naming it. */
@@ -322,33 +323,43 @@ export class ProfileStore {
 
   async get(connector: string, name: string): Promise<ProfileWithSecrets | undefined> {
     await this.ready();
-    const record = sealed(recordOf(await this.profilesFile.readShared(), connector, name));
+    const profiles = await this.profilesFile.readShared();
+    const record = sealed(recordOf(profiles, connector, name));
     if (!record) return undefined;
-    this.checkOnce(connector, name, record);
+    if (this.checkedFile !== profiles) this.checkOnce(connector, name, record);
     return { ...record, connector, name, secrets: await this.secrets.of(connector, name, record.secretStore).read() };
   }
 
   async list(): Promise<StoredProfile[]> {
     await this.ready();
-    const { profiles } = await this.profilesFile.readShared();
+    const file = await this.profilesFile.readShared();
+    const { profiles } = file;
+    const checked = this.checkedFile === file;
     const all: StoredProfile[] = [];
+    const words: string[] = [];
     // Own keys only, as read (no prototypes), in the file's order: the first damaged entry is the one named.
     for (const connector in profiles) {
+      words.push(connector);
       const byName = profiles[connector] as Record<string, ProfileRecord>;
       for (const name in byName) {
         const record = sealed(byName[name] as ProfileRecord);
-        this.checkOnce(connector, name, record);
+        if (!checked) this.checkEntry(connector, name, record);
+        words.push(name);
         all.push({ ...record, connector, name });
       }
     }
+    this.checkedFile = file;
     if (all.length < 2) return all;
-    // localeCompare's order, through one collator: localeCompare makes its collator again on every call.
-    const { compare } = new Intl.Collator();
+    // localeCompare's order, through one comparison: localeCompare makes its collator again on every call.
+    const compare = collationOf(words);
     return all.sort((a, b) => compare(a.connector, b.connector) || compare(a.name, b.name));
   }
 
   /** Records of the file as last read (frozen, shared by every look-up) that passed checkEntry. */
   private readonly checkedRecords = new WeakSet<ProfileRecord>();
+
+  /** The file as last read, once list() has passed every record of it through checkEntry. */
+  private checkedFile: ProfilesFile | undefined;
 
   /** checkEntry, once per record read: a batch lists every profile, then looks each one up again. */
   private checkOnce(connector: string, name: string, record: ProfileRecord): void {

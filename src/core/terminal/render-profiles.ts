@@ -5,9 +5,12 @@ import type { CommandOutcome, ProfileView } from '../outcome.js';
 import { oneLine } from '../printable.js';
 import type { Output } from './output.js';
 
+/** A value that begins as a moment does (2026-11-24T15:40). Made once: a literal in a function is a new object per call. */
+const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 /** The moment a value names, as people read it (2026-11-24T15:40:12.345Z -> 2026-11-24 15:40 UTC); any other value as it is. */
 function shownValue(value: string): string {
-  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  const time = MOMENT.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isNaN(time) ? value : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
@@ -19,10 +22,13 @@ function expiryText(expiresOn: string, now: number): string {
   return time <= now ? `${day} (expired)` : day;
 }
 
+/** The longest of statusRows' labels, which every profile has. */
+const SECRET_STORED_IN = 'Secret stored in';
+
 /** What list and show say of a profile besides its values: where the secret is, when it was last verified, its expiry. */
 function statusRows(profile: ProfileView, now: number): string[][] {
   return [
-    ['Secret stored in', profile.secretStoredIn],
+    [SECRET_STORED_IN, profile.secretStoredIn],
     ['Last verified', profile.lastVerified ? shownValue(profile.lastVerified) : 'never'],
     ...(profile.expiresOn ? [['Expires on', expiryText(profile.expiresOn, now)]] : []),
   ];
@@ -37,38 +43,38 @@ function table(cells: string[][]): string[] {
 
 /**
  * One profile as labelled lines, its pieces pushed onto `parts`: its name, each value (on a line of its own under its
- * label when too long for `width`), its status. A list is a thousand of these: its labels and values are pushed as
- * they are and joined once, instead of making every line, and iterators over them, along the way.
+ * label when too long for `width`), its status (statusRows, here without a row made for each). A list is a thousand
+ * of these: its labels and values are pushed as they are and joined once, instead of making every line along the way.
  */
 function profileBlock(profile: ProfileView, width: number | undefined, now: number, parts: string[]): void {
-  const labels: string[] = [];
-  const values: string[] = [];
-  for (let index = 0; index < profile.values.length; index += 1) {
-    const { label, value } = profile.values[index] as { label: string; value: string };
-    labels.push(label);
-    values.push(shownValue(value));
-  }
-  for (const [label = '', value = ''] of statusRows(profile, now)) {
-    labels.push(label);
-    values.push(value);
-  }
-  let labelWidth = 0;
-  for (let index = 0; index < labels.length; index += 1) labelWidth = Math.max(labelWidth, (labels[index] as string).length);
+  const { values } = profile;
+  let labelWidth = SECRET_STORED_IN.length;
+  for (let index = 0; index < values.length; index += 1) labelWidth = Math.max(labelWidth, (values[index] as { label: string }).label.length);
   parts.push(profile.connector, ' ', oneLine(profile.name));
-  for (let index = 0; index < labels.length; index += 1) {
-    const label = labels[index] as string;
-    const value = oneLine(values[index] as string);
-    if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push('\n  ', label, spaces(labelWidth - label.length + 2), value);
-    else parts.push('\n  ', label, '\n    ', value);
+  for (let index = 0; index < values.length; index += 1) {
+    const { label, value } = values[index] as { label: string; value: string };
+    pushRow(parts, label, shownValue(value), labelWidth, width);
   }
+  pushRow(parts, SECRET_STORED_IN, profile.secretStoredIn, labelWidth, width);
+  pushRow(parts, 'Last verified', profile.lastVerified ? shownValue(profile.lastVerified) : 'never', labelWidth, width);
+  if (profile.expiresOn) pushRow(parts, 'Expires on', expiryText(profile.expiresOn, now), labelWidth, width);
 }
 
-/** The few widths a list pads to, each made once. */
-const SPACES: string[] = [];
+/** A row of profileBlock: the label, then the value beside it when it fits `width`, else on the next line. */
+function pushRow(parts: string[], label: string, text: string, labelWidth: number, width: number | undefined): void {
+  const value = oneLine(text);
+  if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push(rowStart(label, labelWidth), value);
+  else parts.push(`\n  ${label}\n    `, value);
+}
 
-/** `count` spaces. */
-function spaces(count: number): string {
-  return (SPACES[count] ??= ' '.repeat(count));
+/** What comes before a value beside its label, by label and width: a list has a few of each, made once. */
+const ROW_STARTS = new Map<string, string[]>();
+
+/** A new line, the label, and the spaces that pad it to `labelWidth` and two more. */
+function rowStart(label: string, labelWidth: number): string {
+  let byWidth = ROW_STARTS.get(label);
+  if (!byWidth) ROW_STARTS.set(label, (byWidth = []));
+  return (byWidth[labelWidth] ??= `\n  ${label}${' '.repeat(labelWidth - label.length + 2)}`);
 }
 
 export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-list' }>): void {
