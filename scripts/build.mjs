@@ -29,10 +29,38 @@ const withoutEditor = {
   },
 };
 
+/**
+ * The prompts bind their state and key handlers to the prompt's async context with AsyncResource.bind, on every
+ * render: for each key typed or pasted. Node's bind also gives each bound function a deprecated asyncResource
+ * property made of two deprecate() wrappers, which cost more than the binding; the prompts get a bind that runs the
+ * function in the same context (a new AsyncResource, runInAsyncScope) without that property.
+ */
+const plainAsyncBind = {
+  name: 'plain-async-bind',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?async_hooks$/ }, (args) =>
+      /[/\\]@inquirer[/\\]core[/\\]/.test(args.importer) ? { path: 'async_hooks', namespace: 'plain-async-bind' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'plain-async-bind' }, () => ({
+      contents: `import { AsyncLocalStorage, AsyncResource as NodeAsyncResource } from 'node:async_hooks';
+export { AsyncLocalStorage };
+export const AsyncResource = {
+  bind(fn, type, thisArg) {
+    const resource = new NodeAsyncResource(type || fn.name || 'bound-anonymous-fn');
+    return function bound(...args) {
+      return resource.runInAsyncScope(fn, thisArg === undefined ? this : thisArg, ...args);
+    };
+  },
+};`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Package -> the vendor bundle that holds it; `exports` says how the package exposes itself. */
 const VENDORS = {
   // The prompts the CLI asks with (src/core/terminal/prompts.ts); see withoutEditor.
-  '@inquirer/prompts': { file: 'inquirer', entry: "export { confirm, input, password, select } from '@inquirer/prompts';", plugins: [withoutEditor] },
+  '@inquirer/prompts': { file: 'inquirer', entry: "export { confirm, input, password, select } from '@inquirer/prompts';", plugins: [withoutEditor, plainAsyncBind] },
   chalk: { file: 'chalk', entry: "export * from 'chalk'; export { default } from 'chalk';" },
 };
 
@@ -67,6 +95,25 @@ const undiciImport = {
   name: 'undici-import',
   setup(builder) {
     builder.onResolve({ filter: /\/undici-parts\.js$/ }, () => ({ path: './vendor/undici.js', external: true }));
+  },
+};
+
+/**
+ * undici's HTTP/2 client loads node:http2 when undici loads (~7 ms of every run that sends a request), though this
+ * tool's requests are HTTP/1.1: it gets http2's constants, copied here, and node:http2 itself on its first connect.
+ */
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(builder) {
+    builder.onResolve({ filter: /^node:http2$/ }, (args) => (/[/\\]client-h2\.js$/.test(args.importer) ? { path: 'node:http2', namespace: 'lazy-http2' } : undefined));
+    builder.onLoad({ filter: /.*/, namespace: 'lazy-http2' }, () => ({
+      contents: `let http2;
+module.exports = {
+  constants: ${JSON.stringify(createRequire(import.meta.url)('node:http2').constants)},
+  connect: (...args) => (http2 ??= require('node:http2')).connect(...args),
+};`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -184,7 +231,7 @@ const results = await Promise.all([
     define: { __VERSION__: JSON.stringify(version) },
   }),
   build({ ...common, entryPoints: { help: 'src/help.ts' }, outdir: 'dist', plugins: [commanderHelpOnly] }),
-  build({ ...common, entryPoints: ['src/core/net/undici-parts.ts'], outfile: 'dist/vendor/undici.js' }),
+  build({ ...common, entryPoints: ['src/core/net/undici-parts.ts'], outfile: 'dist/vendor/undici.js', plugins: [lazyHttp2] }),
   build({ ...common, entryPoints: ['src/core/store/keychain/platform.ts'], outfile: 'dist/keychain.js' }),
   ...Object.values(VENDORS).map(({ file, entry, plugins = [] }) =>
     build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js`, plugins }),

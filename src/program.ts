@@ -406,6 +406,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     (error: unknown): CommandOutcome => ({ kind: 'failed', error: asCliError(error, { signal: new AbortController().signal, env: deps.env, out: io.out }) }),
   );
   render(io.out, result);
+  if (result.kind === 'batch') result.printed?.();
   if (result.kind === 'run') await result.handOff?.();
   await io.out.flush();
   return exitCodeOf(result);

@@ -18,6 +18,7 @@ import { findConnector } from '../core/run/registry.js';
 import { runProfile } from '../core/run/prepare.js';
 import { asCliError, failedBeforeRun } from '../core/run/runner.js';
 import { type Session, openSession } from '../core/run/session.js';
+import { holdYoungGeneration } from '../core/run/young-generation.js';
 import type { Io } from '../core/run/io.js';
 import { BARE, command } from '../core/hint.js';
 
@@ -241,6 +242,8 @@ function progressLine(io: Io, total: number): { update(done: number, failed: num
 
 export async function verifyCommand(io: Io, options: VerifyOptions): Promise<CommandOutcome> {
   const session = openSession(io, { timeout: options.timeout, input: false });
+  // Held until the report is printed: printing a thousand profiles' document allocates as much as the batch did.
+  const releaseYoung = holdYoungGeneration();
   try {
     if (session.optionError) throw session.optionError;
     const concurrency = parseCount(options.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
@@ -268,8 +271,9 @@ export async function verifyCommand(io: Io, options: VerifyOptions): Promise<Com
     progress.end();
     await saveVerifiedTimes(io, session, batch.passed);
     if (options.junit) await writeJunit(options.junit, junitReport(entries, new Date(io.clock.now()), io.redactor, io.out.program));
-    return { kind: 'batch', entries };
+    return { kind: 'batch', entries, printed: releaseYoung };
   } catch (error) {
+    releaseYoung();
     return { kind: 'failed', error: asCliError(error, { signal: session.signal, env: io.env, out: io.out }), document: { results: [] } };
   } finally {
     await session.close();

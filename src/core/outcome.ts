@@ -87,7 +87,12 @@ export type CommandOutcome =
       /** After a setup at a terminal: the hand-off of the values to Cyclr, once the summary is on screen. */
       handOff?: () => Promise<void>;
     }
-  | { kind: 'batch'; entries: readonly BatchEntry[] }
+  | {
+      kind: 'batch';
+      entries: readonly BatchEntry[];
+      /** Once the report is printed: the batch's hold on the heap's young generation ends (run/young-generation.ts). */
+      printed?: () => void;
+    }
   /**
    * A data command's result: its JSON document (under --json) or its lines (stdout), with warnings before and a note
    * after them for a person (stderr). `revealSecrets`: the user asked to see the secrets in it.
