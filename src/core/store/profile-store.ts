@@ -126,6 +126,11 @@ function isNullableString(value: unknown): value is string | null {
   return value === null || typeof value === 'string';
 }
 
+/** Where a damaged entry is, as a message names it; made only for the message, not for each of a thousand entries. */
+function entryPath(connector: string, name: string): string {
+  return `profiles.${connector}.${name}`;
+}
+
 /** What is on disk is checked, never trusted as typed. */
 function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   if (!isRecord(data)) throw damagedFile(file, 'it is not a JSON object');
@@ -141,20 +146,19 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
     if (!isRecord(byName)) throw damagedFile(file, `profiles.${connector} is not an object`);
     for (const name in byName) {
       const record = byName[name];
-      const where = (): string => `profiles.${connector}.${name}`;
-      if (!isRecord(record) || !isStringMap(record.values)) throw damagedFile(file, `${where()}.values is not a map of strings`);
+      if (!isRecord(record) || !isStringMap(record.values)) throw damagedFile(file, `${entryPath(connector, name)}.values is not a map of strings`);
       if (!isNullableString(record.lastVerified) || !isNullableString(record.expiresOn)) {
-        throw damagedFile(file, `${where()} has a lastVerified or expiresOn that is not a string`);
+        throw damagedFile(file, `${entryPath(connector, name)} has a lastVerified or expiresOn that is not a string`);
       }
       if (typeof record.createdAt !== 'string' || typeof record.updatedAt !== 'string') {
-        throw damagedFile(file, `${where()} lacks createdAt or updatedAt`);
+        throw damagedFile(file, `${entryPath(connector, name)} lacks createdAt or updatedAt`);
       }
       if (record.references !== undefined && !(isStringMap(record.references) && Object.values(record.references).every(isSecretReference))) {
-        throw damagedFile(file, `${where()}.references is not a map of secret references`);
+        throw damagedFile(file, `${entryPath(connector, name)}.references is not a map of secret references`);
       }
       if (record.secretStore === undefined) record.secretStore = 'file';
       if (record.secretStore !== 'file' && record.secretStore !== 'keychain') {
-        throw damagedFile(file, `${where()}.secretStore is neither "keychain" nor "file"`);
+        throw damagedFile(file, `${entryPath(connector, name)}.secretStore is neither "keychain" nor "file"`);
       }
     }
   }
