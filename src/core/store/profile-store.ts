@@ -165,6 +165,11 @@ function emptyProfiles(): ProfilesFile {
   return { schemaVersion: SCHEMA_VERSION, profiles: ownMap() };
 }
 
+/** A map of strings as sealed() leaves one, without a prototype, but not frozen: a copy for its caller to keep. */
+function ownCopy(map: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.setPrototypeOf({ ...map }, null) as Record<string, string>;
+}
+
 /** The saved record of one profile, looked up by own keys only. */
 function recordOf(profiles: ProfilesFile, connector: string, name: string): ProfileRecord | undefined {
   return own(own(profiles.profiles, connector), name);
@@ -342,17 +347,32 @@ export class ProfileStore {
       words.push(connector);
       const byName = profiles[connector] as Record<string, ProfileRecord>;
       for (const name in byName) {
-        const record = sealed(byName[name] as ProfileRecord);
-        if (!checked) this.checkEntry(connector, name, record);
+        const record = byName[name] as ProfileRecord;
+        // A copy the caller may keep, its maps without a prototype as sealed() leaves them, and all of one shape: the
+        // shared record is not sealed for it, since freezing an object without a prototype gives it a hidden class of
+        // its own, and a thousand of those make every later read of a profile's property a slow one.
+        const profile: StoredProfile = {
+          values: ownCopy(record.values),
+          secretStore: record.secretStore,
+          createdAt: record.createdAt,
+          updatedAt: record.updatedAt,
+          lastVerified: record.lastVerified,
+          expiresOn: record.expiresOn,
+          connector,
+          name,
+        };
+        if (record.references !== undefined) profile.references = ownCopy(record.references);
+        if (!checked) this.checkEntry(connector, name, profile);
         words.push(name);
-        all.push({ ...record, connector, name });
+        all.push(profile);
       }
     }
     this.checkedFile = file;
     if (all.length < 2) return all;
-    // localeCompare's order, through one comparison: localeCompare makes its collator again on every call.
+    // localeCompare's order, through one comparison: localeCompare makes its collator again on every call. A connector
+    // is the same as itself in any collation: most pairs share theirs.
     const compare = collationOf(words);
-    return all.sort((a, b) => compare(a.connector, b.connector) || compare(a.name, b.name));
+    return all.sort((a, b) => (a.connector === b.connector ? 0 : compare(a.connector, b.connector)) || compare(a.name, b.name));
   }
 
   /** Records of the file as last read (frozen, shared by every look-up) that passed checkEntry. */
