@@ -98,6 +98,25 @@ const undiciImport = {
   },
 };
 
+/**
+ * undici's HTTP/2 client loads node:http2 when undici loads (~7 ms of every run that sends a request), though this
+ * tool's requests are HTTP/1.1: it gets http2's constants, copied here, and node:http2 itself on its first connect.
+ */
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(builder) {
+    builder.onResolve({ filter: /^node:http2$/ }, (args) => (/[/\\]client-h2\.js$/.test(args.importer) ? { path: 'node:http2', namespace: 'lazy-http2' } : undefined));
+    builder.onLoad({ filter: /.*/, namespace: 'lazy-http2' }, () => ({
+      contents: `let http2;
+module.exports = {
+  constants: ${JSON.stringify(createRequire(import.meta.url)('node:http2').constants)},
+  connect: (...args) => (http2 ??= require('node:http2')).connect(...args),
+};`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** The keychain's code, bundled on its own: only runs that save or read a secret in the keychain read it. */
 const keychainImport = {
   name: 'keychain-import',
@@ -212,7 +231,7 @@ const results = await Promise.all([
     define: { __VERSION__: JSON.stringify(version) },
   }),
   build({ ...common, entryPoints: { help: 'src/help.ts' }, outdir: 'dist', plugins: [commanderHelpOnly] }),
-  build({ ...common, entryPoints: ['src/core/net/undici-parts.ts'], outfile: 'dist/vendor/undici.js' }),
+  build({ ...common, entryPoints: ['src/core/net/undici-parts.ts'], outfile: 'dist/vendor/undici.js', plugins: [lazyHttp2] }),
   build({ ...common, entryPoints: ['src/core/store/keychain/platform.ts'], outfile: 'dist/keychain.js' }),
   ...Object.values(VENDORS).map(({ file, entry, plugins = [] }) =>
     build({ ...common, stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' }, outfile: `dist/vendor/${file}.js`, plugins }),

@@ -149,8 +149,10 @@ function layoutOf(connector: Connector | undefined): Layout {
 /** The profile as list and show present it: a moment that matters only while ahead is left out once it has passed. */
 function asShown<T extends StoredProfile>(connector: Connector | undefined, profile: T, now: number): T {
   const { whileAhead } = layoutOf(connector);
+  let holdsOne = false;
+  for (let index = 0; index < whileAhead.length && !holdsOne; index += 1) holdsOne = profile.values[whileAhead[index] as string] !== undefined;
   // Most profiles hold no such moment: they are shown as they are (nothing here changes them).
-  if (!whileAhead.some((key) => profile.values[key] !== undefined)) return profile;
+  if (!holdsOne) return profile;
   const passed = (key: string, value: string): boolean => whileAhead.includes(key) && !(Date.parse(value) > now);
   return { ...profile, values: Object.fromEntries(Object.entries(profile.values).filter(([key, value]) => !passed(key, value))) };
 }
@@ -199,7 +201,10 @@ function profileView(connector: Connector | undefined, profile: StoredProfile, v
 export function runProfilesList(io: Io): Promise<CommandOutcome> {
   return runProfiles(io, async ({ store, registry }) => {
     const now = io.clock.now();
-    const connectorOf = (name: string): Connector | undefined => registry.find((connector) => connector.name === name);
+    // Each profile's connector by name, as registry.find would find it, without a search per profile.
+    const connectors = new Map<string, Connector>();
+    for (const connector of registry) if (!connectors.has(connector.name)) connectors.set(connector.name, connector);
+    const connectorOf = (name: string): Connector | undefined => connectors.get(name);
     const profiles = (await store.list()).map((profile) => asShown(connectorOf(profile.connector), profile, now));
     // Only what is printed is made: the document under --json, else the blocks for people.
     if (io.out.json) return { kind: 'profile-list', json: { profiles: profiles.map(listEntry) }, profiles: [], now };

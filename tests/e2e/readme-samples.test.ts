@@ -11,6 +11,7 @@ import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
 import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { rowsOf } from '../helpers/screen-rows.js';
 import { answerInveniasWizard, answerPingOneWizard } from '../helpers/wizard-walks.js';
 
 const startPty = startPtyClosedAfterEach();
@@ -49,7 +50,7 @@ const untimed = (line: string): string => line.replace(/\(\d+ ms\)/g, '(N ms)');
 function wizardInTerminal(args: string[]) {
   const home = mkdtempSync(path.join(process.env.TEST_SCRATCH_DIR ?? os.tmpdir(), 'home-'));
   const terminal = startPty(args, { HOME: home, XDG_CONFIG_HOME: undefined, HTTPS_PROXY: proxy.url, CONNECTOR_SETUP_SECRET_STORE: 'file', BROWSER: 'none' }, { cols: 120 });
-  const screen = async (): Promise<string[]> => (await terminal.rows()).map((row) => untimed(row.text.replaceAll(home, '/home/you')));
+  const screen = async (): Promise<string[]> => (await rowsOf(terminal)).map((row) => untimed(row.text.replaceAll(home, '/home/you')));
   return { terminal, screen };
 }
 

@@ -11,6 +11,7 @@ import { type ManagementApiServer, startManagementApi } from '../helpers/pingone
 import { type PingOneServer, type WorkerApp, startPingOne } from '../helpers/pingone-server.js';
 import { seedProfiles } from '../helpers/profiles.js';
 import { doneWithHandOff, KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { rowsOf } from '../helpers/screen-rows.js';
 import { answerInveniasWizard, answerPingOneUpToTheUrl } from '../helpers/wizard-walks.js';
 
 const WIDTHS = [60, 80, 100, 120];
@@ -112,7 +113,7 @@ describe('Try again after a console change', () => {
     await doneWithHandOff(terminal);
     expect(await terminal.exit).toBe(0);
 
-    const rows = await terminal.rows();
+    const rows = await rowsOf(terminal);
     const text = rows.map((row) => row.text);
     // The countdown was drawn (the raw bytes say so) and is gone from the screen once the try it announced ran.
     expect(terminal.screen()).toMatch(/Trying again in \d s \(try 2 of 4\)/);
@@ -139,7 +140,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     );
     basicAtFirst.authMethod = 'client_secret_post';
     expect(await terminal.exit).toBe(0);
-    const rows = await terminal.rows();
+    const rows = await rowsOf(terminal);
     const text = rows.map((row) => row.text);
     const notice = text.slice(text.findIndex((row) => row.startsWith('! OS keychain')), text.findIndex((row) => row.startsWith('Saved profile')));
     const sentence = `! OS keychain unavailable: secrets saved in ${path.join(configDir, 'secrets.json')} (mode 0600).`;
@@ -170,7 +171,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     ]);
     const terminal = startPty(['profiles', 'list'], { CONNECTOR_SETUP_CONFIG_DIR: configDir }, { cols });
     expect(await terminal.exit).toBe(0);
-    const rows = await terminal.rows();
+    const rows = await rowsOf(terminal);
     const screen = rows.map((row) => row.text).join('\n');
     expect(rows.filter((row) => row.wrapped || [...row.text].length > cols)).toEqual([]);
     // Labels, not the keys of profiles.json; moments as people write them, not ISO 8601.
@@ -188,7 +189,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     await answerInveniasWizard(terminal, { username: USERNAME, password: FAKE.inveniasPassword });
     terminal.type(KEY.enter);
     expect(await terminal.exit).toBe(0);
-    const rows = await terminal.rows();
+    const rows = await rowsOf(terminal);
     const text = rows.map((row) => row.text);
     const intro = paragraph(text, 'This creates the application', 'prints the values for Cyclr.');
     const userNote = paragraph(text, 'The Invenias user Cyclr acts as', 'refuses its API calls.');
@@ -213,7 +214,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     terminal.type(KEY.ctrlC);
     expect(await terminal.exit).toBe(130);
     const url = `${invenias.origin}/api/v1/thirdpartyapplications/${RENEWED_APP}/renew?expiration=FiveYears`;
-    const rows = await terminal.rows();
+    const rows = await rowsOf(terminal);
     // The address is one line alone: nothing before it on its row, nothing after it.
     expect(logicalLines(rows, cols)).toContain(url);
     // No row holds a piece of it under a label or an indentation (a terminal's copy would give the piece, or a broken address).
@@ -232,7 +233,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
       { cols },
     );
     expect(await terminal.exit).toBe(0);
-    const rows = await terminal.rows();
+    const rows = await rowsOf(terminal);
     const applications = `https://api.pingone.eu/v1/environments/${FAKE.environmentId}/applications`;
     const lines = logicalLines(rows, cols).map((line) => line.trimEnd());
     for (const url of [applications, `${applications}/{id}/roleAssignments`, `${applications}/{id}/secret`]) expect(lines).toContain(url);
@@ -243,14 +244,23 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     expectNoSecrets(terminal.raw(), [ADMIN.clientSecret]);
   });
 
+  /**
+   * The PingOne wizard walked once at this width up to the AUTHORIZATION URL question, then Ctrl+C: its opening and
+   * its answered choices are both on the screen it leaves.
+   */
+  let walkedToTheUrl: Promise<{ code: number; rows: { text: string; wrapped: boolean }[]; raw: string }> | undefined;
+  const walkToTheUrl = () =>
+    (walkedToTheUrl ??= (async () => {
+      const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
+      await answerPingOneUpToTheUrl(terminal);
+      terminal.type(KEY.ctrlC);
+      return { code: await terminal.exit, rows: await rowsOf(terminal), raw: terminal.raw() };
+    })());
+
   test('the PingOne wizard opens with its title, then asks its first question, then shows the console steps', async () => {
-    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
-    await terminal.waitFor('? The Worker application for Cyclr');
-    terminal.type(KEY.enter);
-    await terminal.waitFor('? Client ID');
-    terminal.type(KEY.ctrlC);
-    expect(await terminal.exit).toBe(130);
-    const text = (await terminal.rows()).map((row) => row.text);
+    const { code, rows } = await walkToTheUrl();
+    expect(code).toBe(130);
+    const text = rows.map((row) => row.text);
     const rowOf = (start: string): number => text.findIndex((row) => row.trimStart().startsWith(start));
     const order = ['PingOne partner setup: create a Worker', '✔ The Worker application for Cyclr', '1. Sign in to the PingOne', '9. Copy the Client ID'].map(rowOf);
     // The title on the first row; each of the others below the one before it.
@@ -260,17 +270,15 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
   });
 
   test('a choice once answered is said in a few words, so its line is not broken by the terminal', async () => {
-    const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir() }, { cols });
-    await answerPingOneUpToTheUrl(terminal);
-    terminal.type(KEY.ctrlC);
-    expect(await terminal.exit).toBe(130);
-    const lines = logicalLines(await terminal.rows(), cols);
+    const { code, rows, raw } = await walkToTheUrl();
+    expect(code).toBe(130);
+    const lines = logicalLines(rows, cols);
     const worker = '✔ The Worker application for Cyclr in the PingOne console';
     const authDomain = '✔ Auth Domain (the host of the AUTHORIZATION URL) from the AUTHORIZATION URL';
     // Each whole on one row wherever it fits one (the choices' long names made both wrap at 80 and 100 columns).
     expect(lines).toContain(worker);
     expect([worker, authDomain].filter((line) => line.length <= cols).filter((line) => !lines.includes(line))).toEqual([]);
-    expectNoSecrets(terminal.raw());
+    expectNoSecrets(raw);
   });
 
   test('Ctrl+C at a list: the list and its key help are gone, the interruption is said', async () => {
@@ -281,7 +289,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     await terminal.waitFor('navigate');
     terminal.type(KEY.ctrlC);
     expect(await terminal.exit).toBe(130);
-    const rows = (await terminal.rows()).map((row) => row.text);
+    const rows = (await rowsOf(terminal)).map((row) => row.text);
     expect(rows.filter((row) => /navigate|⏎ select/.test(row))).toEqual([]);
     expect(rows.join('\n')).toContain('Interrupted');
     // The regions' names stand in one column.

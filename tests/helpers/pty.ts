@@ -3,8 +3,10 @@ import { readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { afterAll, afterEach } from '@jest/globals';
 import { spawn, type IPty } from 'node-pty';
-import xterm from '@xterm/headless';
 import { BIN, baseEnv } from './cli.js';
+
+/** The height of every test terminal, in rows. */
+export const TERMINAL_ROWS = 40;
 
 export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03', backspace: '\x7f' } as const;
 
@@ -19,12 +21,8 @@ export interface PtySession {
   screen(): string;
   /** Everything the terminal has received, escape sequences included. */
   raw(): string;
-  /**
-   * The terminal's rows as a person reads them once everything received so far is drawn, scrollback included: a
-   * line redrawn in place shows only its last drawing, a line erased is gone. `wrapped` marks a row the terminal
-   * itself broke off the one before (text wider than the terminal, cut wherever the edge fell).
-   */
-  rows(): Promise<{ text: string; wrapped: boolean }[]>;
+  /** The terminal's width in columns. */
+  readonly cols: number;
   type(text: string): void;
   /** Waits until the screen (after `mark()`) matches, a string whatever the line breaks; fails with the screen in the message. */
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
@@ -48,14 +46,10 @@ export function startPty(args: string[], env: Record<string, string | undefined>
   const terminal: IPty = spawn(options.file ?? process.execPath, options.file ? args : [BIN, ...args], {
     name: 'xterm-256color',
     cols: options.cols ?? 120,
-    rows: 40,
+    rows: TERMINAL_ROWS,
     // A variable set to undefined is left out (node-pty would pass the text "undefined").
     env: Object.fromEntries(Object.entries(baseEnv(env)).filter((entry): entry is [string, string] => entry[1] !== undefined)),
   });
-  // A real terminal emulator reads the same bytes, so a test sees the screen and not only the text sent to it. It
-  // reads them when a test asks for the rows, all that came since at once: most terminals are never looked at so.
-  let emulator: xterm.Terminal | undefined;
-  let drawn = 0;
   const received = (data: string): void => {
     output += data;
   };
@@ -71,24 +65,7 @@ export function startPty(args: string[], env: Record<string, string | undefined>
   return {
     screen: shown,
     raw: () => output,
-    rows: () => {
-      emulator ??= new xterm.Terminal({ cols: options.cols ?? 120, rows: 40, scrollback: 10_000, allowProposedApi: true });
-      const screen = emulator;
-      const unread = output.slice(drawn);
-      drawn = output.length;
-      return new Promise((resolve) =>
-        screen.write(unread, () => {
-          const buffer = screen.buffer.active;
-          const rows: { text: string; wrapped: boolean }[] = [];
-          for (let index = 0; index < buffer.length; index += 1) {
-            const line = buffer.getLine(index);
-            if (line) rows.push({ text: line.translateToString(true).trimEnd(), wrapped: line.isWrapped });
-          }
-          while (rows.length > 0 && rows.at(-1)?.text === '') rows.pop();
-          resolve(rows);
-        }),
-      );
-    },
+    cols: options.cols ?? 120,
     type: (text) => terminal.write(text),
     mark: () => {
       since = shown().length;

@@ -252,7 +252,11 @@ export async function startPassStore(): Promise<PassStore> {
   const childEnv = { ...process.env, ...env };
   const userId = 'connector-setup test <test@example.invalid>';
   try {
-    await run('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', userId, 'default', 'default', 'never'], childEnv);
+    // Curve keys: GnuPG 2.2's default (RSA 3072) took gpg-agent 2-4 s of CPU to generate, these a few milliseconds.
+    await run('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', userId, 'ed25519', 'sign', 'never'], childEnv);
+    const fingerprint = /^fpr:+([0-9A-F]+):/m.exec(await run('gpg', ['--batch', '--with-colons', '--list-secret-keys', userId], childEnv))?.[1];
+    if (!fingerprint) throw new Error('gpg made no key');
+    await run('gpg', ['--batch', '--passphrase', '', '--quick-add-key', fingerprint, 'cv25519', 'encr', 'never'], childEnv);
     await run('pass', ['init', userId], childEnv);
   } catch (error) {
     throw new Error(`${(error as Error).message} (${MISSING})`);

@@ -13,6 +13,8 @@ const PRIMARY = new Uint8Array(128);
 
 /** Text this module can order: only the characters above. */
 const ORDERED_HERE = /^[A-Za-z0-9._-]*$/;
+/** Of those, text the root collation orders as plain strings are ordered, code unit by code unit: no capital, no '_'. */
+const ORDERED_AS_CODE_UNITS = /^[a-z0-9.-]*$/;
 
 /**
  * What the ICU in Node reads the default locale from on Linux (LC_ALL, then LC_MESSAGES, then LANG; C and POSIX
@@ -46,20 +48,30 @@ export function compareRootOrder(a: string, b: string): number {
   return 0;
 }
 
+/** Plain strings' order, code unit by code unit: the root collation's for ORDERED_AS_CODE_UNITS text. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
- * The compare function that orders `texts` as `new Intl.Collator().compare` does: compareRootOrder when the locale
- * allows it and every text is one it can order, else a collator.
+ * The compare function that orders `texts` as `new Intl.Collator().compare` does: where the locale allows it and
+ * every text is one this module can order, compareCodeUnits (lower-case names, the usual) or compareRootOrder; else a
+ * collator.
  */
 export function collationOf(texts: Iterable<string>, env: NodeJS.ProcessEnv = process.env): (a: string, b: string) => number {
   if (rootOrderHolds(env)) {
-    let all = true;
+    let ordered = true;
+    let asCodeUnits = true;
     for (const text of texts) {
+      if (asCodeUnits && ORDERED_AS_CODE_UNITS.test(text)) continue;
+      asCodeUnits = false;
       if (!ORDERED_HERE.test(text)) {
-        all = false;
+        ordered = false;
         break;
       }
     }
-    if (all) return compareRootOrder;
+    if (asCodeUnits) return compareCodeUnits;
+    if (ordered) return compareRootOrder;
   }
   return new Intl.Collator().compare;
 }

@@ -126,6 +126,11 @@ function isNullableString(value: unknown): value is string | null {
   return value === null || typeof value === 'string';
 }
 
+/** Where a damaged entry is, as a message names it; made only for the message, not for each of a thousand entries. */
+function entryPath(connector: string, name: string): string {
+  return `profiles.${connector}.${name}`;
+}
+
 /** What is on disk is checked, never trusted as typed. */
 function checkProfilesFile(data: unknown, file: string): ProfilesFile {
   if (!isRecord(data)) throw damagedFile(file, 'it is not a JSON object');
@@ -141,20 +146,19 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
     if (!isRecord(byName)) throw damagedFile(file, `profiles.${connector} is not an object`);
     for (const name in byName) {
       const record = byName[name];
-      const where = (): string => `profiles.${connector}.${name}`;
-      if (!isRecord(record) || !isStringMap(record.values)) throw damagedFile(file, `${where()}.values is not a map of strings`);
+      if (!isRecord(record) || !isStringMap(record.values)) throw damagedFile(file, `${entryPath(connector, name)}.values is not a map of strings`);
       if (!isNullableString(record.lastVerified) || !isNullableString(record.expiresOn)) {
-        throw damagedFile(file, `${where()} has a lastVerified or expiresOn that is not a string`);
+        throw damagedFile(file, `${entryPath(connector, name)} has a lastVerified or expiresOn that is not a string`);
       }
       if (typeof record.createdAt !== 'string' || typeof record.updatedAt !== 'string') {
-        throw damagedFile(file, `${where()} lacks createdAt or updatedAt`);
+        throw damagedFile(file, `${entryPath(connector, name)} lacks createdAt or updatedAt`);
       }
       if (record.references !== undefined && !(isStringMap(record.references) && Object.values(record.references).every(isSecretReference))) {
-        throw damagedFile(file, `${where()}.references is not a map of secret references`);
+        throw damagedFile(file, `${entryPath(connector, name)}.references is not a map of secret references`);
       }
       if (record.secretStore === undefined) record.secretStore = 'file';
       if (record.secretStore !== 'file' && record.secretStore !== 'keychain') {
-        throw damagedFile(file, `${where()}.secretStore is neither "keychain" nor "file"`);
+        throw damagedFile(file, `${entryPath(connector, name)}.secretStore is neither "keychain" nor "file"`);
       }
     }
   }
@@ -163,6 +167,11 @@ function checkProfilesFile(data: unknown, file: string): ProfilesFile {
 
 function emptyProfiles(): ProfilesFile {
   return { schemaVersion: SCHEMA_VERSION, profiles: ownMap() };
+}
+
+/** A map of strings as sealed() leaves one, without a prototype, but not frozen: a copy for its caller to keep. */
+function ownCopy(map: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.setPrototypeOf({ ...map }, null) as Record<string, string>;
 }
 
 /** The saved record of one profile, looked up by own keys only. */
@@ -342,17 +351,32 @@ export class ProfileStore {
       words.push(connector);
       const byName = profiles[connector] as Record<string, ProfileRecord>;
       for (const name in byName) {
-        const record = sealed(byName[name] as ProfileRecord);
-        if (!checked) this.checkEntry(connector, name, record);
+        const record = byName[name] as ProfileRecord;
+        // A copy the caller may keep, its maps without a prototype as sealed() leaves them, and all of one shape: the
+        // shared record is not sealed for it, since freezing an object without a prototype gives it a hidden class of
+        // its own, and a thousand of those make every later read of a profile's property a slow one.
+        const profile: StoredProfile = {
+          values: ownCopy(record.values),
+          secretStore: record.secretStore,
+          createdAt: record.createdAt,
+          updatedAt: record.updatedAt,
+          lastVerified: record.lastVerified,
+          expiresOn: record.expiresOn,
+          connector,
+          name,
+        };
+        if (record.references !== undefined) profile.references = ownCopy(record.references);
+        if (!checked) this.checkEntry(connector, name, profile);
         words.push(name);
-        all.push({ ...record, connector, name });
+        all.push(profile);
       }
     }
     this.checkedFile = file;
     if (all.length < 2) return all;
-    // localeCompare's order, through one comparison: localeCompare makes its collator again on every call.
+    // localeCompare's order, through one comparison: localeCompare makes its collator again on every call. A connector
+    // is the same as itself in any collation: most pairs share theirs.
     const compare = collationOf(words);
-    return all.sort((a, b) => compare(a.connector, b.connector) || compare(a.name, b.name));
+    return all.sort((a, b) => (a.connector === b.connector ? 0 : compare(a.connector, b.connector)) || compare(a.name, b.name));
   }
 
   /** Records of the file as last read (frozen, shared by every look-up) that passed checkEntry. */

@@ -42,29 +42,30 @@ function table(cells: string[][]): string[] {
 }
 
 /**
- * One profile as labelled lines, its pieces pushed onto `parts`: its name, each value (on a line of its own under its
- * label when too long for `width`), its status (statusRows, here without a row made for each). A list is a thousand
- * of these: its labels and values are pushed as they are and joined once, instead of making every line along the way.
+ * One profile as labelled lines: its name, each value (on a line of its own under its label when too long for
+ * `width`), its status (statusRows, here without a row made for each). A list is a thousand of these: each is one
+ * string of its rows added together, and the list joins a thousand of them rather than every piece of every row.
  */
-function profileBlock(profile: ProfileView, width: number | undefined, now: number, parts: string[]): void {
+function profileBlock(profile: ProfileView, width: number | undefined, now: number): string {
   const { values } = profile;
   let labelWidth = SECRET_STORED_IN.length;
   for (let index = 0; index < values.length; index += 1) labelWidth = Math.max(labelWidth, (values[index] as { label: string }).label.length);
-  parts.push(profile.connector, ' ', oneLine(profile.name));
+  let block = `${profile.connector} ${oneLine(profile.name)}`;
   for (let index = 0; index < values.length; index += 1) {
     const { label, value } = values[index] as { label: string; value: string };
-    pushRow(parts, label, shownValue(value), labelWidth, width);
+    block += row(label, shownValue(value), labelWidth, width);
   }
-  pushRow(parts, SECRET_STORED_IN, profile.secretStoredIn, labelWidth, width);
-  pushRow(parts, 'Last verified', profile.lastVerified ? shownValue(profile.lastVerified) : 'never', labelWidth, width);
-  if (profile.expiresOn) pushRow(parts, 'Expires on', expiryText(profile.expiresOn, now), labelWidth, width);
+  block += row(SECRET_STORED_IN, profile.secretStoredIn, labelWidth, width);
+  block += row('Last verified', profile.lastVerified ? shownValue(profile.lastVerified) : 'never', labelWidth, width);
+  if (profile.expiresOn) block += row('Expires on', expiryText(profile.expiresOn, now), labelWidth, width);
+  return block;
 }
 
 /** A row of profileBlock: the label, then the value beside it when it fits `width`, else on the next line. */
-function pushRow(parts: string[], label: string, text: string, labelWidth: number, width: number | undefined): void {
+function row(label: string, text: string, labelWidth: number, width: number | undefined): string {
   const value = oneLine(text);
-  if (!width || 2 + labelWidth + 2 + value.length <= width) parts.push(rowStart(label, labelWidth), value);
-  else parts.push(`\n  ${label}\n    `, value);
+  if (!width || 2 + labelWidth + 2 + value.length <= width) return rowStart(label, labelWidth) + value;
+  return `\n  ${label}\n    ${value}`;
 }
 
 /** What comes before a value beside its label, by label and width: a list has a few of each, made once. */
@@ -83,14 +84,9 @@ export function renderProfileList(out: Output, outcome: Extract<CommandOutcome, 
   // One block per profile, its values under their labels: it fits a terminal of any width, and a pipe gets the
   // same lines whatever the width (scripts read --json).
   const width = out.dataWidth();
-  const parts: string[] = [];
-  outcome.profiles.forEach((profile, index) => {
-    // The blocks an empty line apart.
-    if (index > 0) parts.push('\n\n');
-    profileBlock(profile, width, outcome.now, parts);
-  });
-  // One write for the whole list.
-  out.data(parts.join(''));
+  const blocks = outcome.profiles.map((profile) => profileBlock(profile, width, outcome.now));
+  // One write for the whole list, the blocks an empty line apart.
+  out.data(blocks.join('\n\n'));
 }
 
 export function renderProfileShown(out: Output, outcome: Extract<CommandOutcome, { kind: 'profile-shown' }>): void {
