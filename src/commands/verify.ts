@@ -141,8 +141,7 @@ async function verifyOne(io: Io, session: Session, profile: StoredProfile, batch
     batch: true,
     recordVerified: async (at) => void batch.passed.push({ connector: profile.connector, name: profile.name, at }),
   });
-  // A batch never shows the values to enter in Cyclr: it does not keep them (secrets among them) until it ends.
-  if (run.kind === 'verified') return { ...run, cyclrValues: [] };
+  if (run.kind === 'verified') return run;
   return batch.fromEnv ? run : { ...run, error: incompleteProfile(run.error, profile) };
 }
 

@@ -54,9 +54,17 @@ export function originField(spec: Omit<FieldSpec, 'parse'>): FieldSpec {
   return { ...spec, parse: (raw) => parseOrigin(raw, spec.label, spec.example) };
 }
 
+/** Flags' keys as worked out once: a batch looks up every field's flags for each of a thousand profiles. */
+const optionKeys = new Map<string, string>();
+
 /** `--client-id` -> `clientId`, as commander names option values. */
 export function optionKey(flag: string): string {
-  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  let key = optionKeys.get(flag);
+  if (key === undefined) {
+    key = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    optionKeys.set(flag, key);
+  }
+  return key;
 }
 
 /** "--client-id or set PINGONE_CLIENT_ID", for messages about a missing value. */

@@ -425,7 +425,8 @@ class Run {
       kind: 'verified',
       mode,
       cyclrLocation: connector.cyclrLocation,
-      cyclrValues: mode === 'plan' ? [] : cyclrValues(connector.fields, this.state.values),
+      // Only a setup shows them: a verify never does, and a batch would keep a thousand profiles' (secrets among them).
+      cyclrValues: mode === 'setup' ? cyclrValues(connector.fields, this.state.values) : [],
       expiresOn: this.expiresOn,
       savedIn,
       heldIn: savedIn !== null || this.kept ? this.context.profileName : null,
