@@ -11,12 +11,18 @@ import { TestEnvironment } from 'jest-environment-node';
 // 40 files called 40 of them for each promise of the next file. A file's storages are disabled when it ends.
 const { AsyncLocalStorage } = asyncHooks;
 let storages = [];
-asyncHooks.AsyncLocalStorage = class FileAsyncLocalStorage extends AsyncLocalStorage {
-  constructor(...options) {
-    super(...options);
-    storages.push(this);
-  }
-};
+// Defined, not assigned: on Node 22 and 24 the export is a getter (no setter), and an assignment throws.
+Object.defineProperty(asyncHooks, 'AsyncLocalStorage', {
+  configurable: true,
+  enumerable: true,
+  writable: true,
+  value: class FileAsyncLocalStorage extends AsyncLocalStorage {
+    constructor(...options) {
+      super(...options);
+      storages.push(this);
+    }
+  },
+});
 
 export default class PlainGlobalEnvironment extends TestEnvironment {
   constructor(config, context) {
