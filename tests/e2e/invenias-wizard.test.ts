@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type InveniasServer, existingApp, startInvenias } from '../helpers/invenias-server.js';
-import { KEY, startPty } from '../helpers/pty.js';
+import { KEY, chooseAbove, startPty } from '../helpers/pty.js';
 import { createWithDefaults } from '../helpers/wizard-walks.js';
 
 const EXPIRED_KEY = 'FAKE-invenias-expired-key-0007';
@@ -96,9 +96,7 @@ describe('connector-setup invenias in a terminal', () => {
     await terminal.waitFor('Enter these in Cyclr Console > Connectors > Connector Library > Invenias > Setup');
     // The hand-off: the secret Invenias showed once can be shown here once more, or copied; Done is the default.
     await terminal.waitFor('? Take the values to Cyclr');
-    terminal.type(`${KEY.up}${KEY.up}`);
-    await terminal.waitFor(/❯ Show the Client Secret once here/);
-    terminal.type(KEY.enter);
+    await chooseAbove(terminal, 2, /❯ Show the Client Secret once here/);
     await terminal.waitFor('It will not be shown again unprompted; later: connector-setup profiles show invenias default --show-secrets');
     await terminal.waitFor(/❯ Done/);
     terminal.type(KEY.enter);

@@ -6,7 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import { BIN, tempConfigDir } from '../helpers/cli.js';
 import { fakeXclip } from '../helpers/clipboard-tool.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { KEY, startPtyClosedAfterEach } from '../helpers/pty.js';
+import { KEY, chooseAbove, startPtyClosedAfterEach } from '../helpers/pty.js';
 import { AUTHORIZATION_URL, answerPingOneWizard as answerTheWizard, pingOneInEurope } from '../helpers/wizard-walks.js';
 
 const startPty = startPtyClosedAfterEach();
@@ -31,10 +31,7 @@ describe('connector-setup pingone in a terminal ends with the values to Cyclr', 
       PATH: `${xclip.dir}:${process.env.PATH ?? ''}`,
     });
     await answerTheWizard(terminal);
-    terminal.type(KEY.up.repeat(4));
-    await terminal.waitFor(/❯ Copy the Client Secret to the clipboard/);
-    terminal.mark();
-    terminal.type(KEY.enter);
+    await chooseAbove(terminal, 4, /❯ Copy the Client Secret to the clipboard/);
     await terminal.waitFor('✔ Copied the Client Secret with xclip.');
     expect(xclip.received()).toBe(FAKE.clientSecret);
     // Back at the menu, Done is the default again; one up is "Show".
@@ -63,10 +60,7 @@ describe('connector-setup pingone in a terminal ends with the values to Cyclr', 
     const configDir = tempConfigDir();
     const terminal = startPty(['pingone', '--no-save'], { CONNECTOR_SETUP_CONFIG_DIR: configDir, HTTPS_PROXY: europe.proxy.url, ...noDisplay });
     await answerTheWizard(terminal);
-    terminal.type(KEY.up);
-    await terminal.waitFor(/❯ Show the Client Secret once here/);
-    terminal.mark();
-    terminal.type(KEY.enter);
+    await chooseAbove(terminal, 1, /❯ Show the Client Secret once here/);
     await terminal.waitFor('It was not saved (--no-save), so it will not be shown again: keep it until Cyclr has it.');
     await terminal.waitFor(/❯ Done/);
     terminal.type(KEY.enter);
@@ -78,10 +72,7 @@ describe('connector-setup pingone in a terminal ends with the values to Cyclr', 
   test('no clipboard tool: the Client Secret is sent to the terminal (OSC 52), said as sent, not copied, never printed', async () => {
     const terminal = startPty(['pingone'], { CONNECTOR_SETUP_CONFIG_DIR: tempConfigDir(), HTTPS_PROXY: europe.proxy.url, ...noDisplay });
     await answerTheWizard(terminal);
-    terminal.type(KEY.up.repeat(4));
-    await terminal.waitFor(/❯ Copy the Client Secret to the clipboard/);
-    terminal.mark();
-    terminal.type(KEY.enter);
+    await chooseAbove(terminal, 4, /❯ Copy the Client Secret to the clipboard/);
     await terminal.waitFor("Sent the Client Secret to your terminal's clipboard (OSC 52), which cannot be confirmed: paste it once to check");
     await terminal.waitFor(/❯ Done/);
     terminal.type(KEY.enter);

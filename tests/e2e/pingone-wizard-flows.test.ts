@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { tempConfigDir } from '../helpers/cli.js';
 import { FAKE, expectNoSecrets } from '../helpers/fixtures.js';
-import { doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
+import { chooseAbove, doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
 import { pingOneInEurope } from '../helpers/wizard-walks.js';
 
 // auth.pingone.eu is this test's server, reached through a real CONNECT proxy.
@@ -79,9 +79,7 @@ describe('connector-setup pingone in a terminal', () => {
       NO_PROXY: '127.0.0.1',
     });
     await terminal.waitFor('? Auth Domain');
-    terminal.type(KEY.up);
-    await terminal.waitFor(/❯ Another domain/);
-    terminal.type(KEY.enter);
+    await chooseAbove(terminal, 1, /❯ Another domain/);
     await terminal.waitFor('? Auth Domain (host[:port])');
     const withPath = `https://${europe.server.hostPort}/${FAKE.environmentId}`;
     terminal.type(`${withPath}${KEY.enter}`);

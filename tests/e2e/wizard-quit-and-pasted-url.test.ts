@@ -8,7 +8,7 @@ import { type ConnectProxy, startConnectProxy } from '../helpers/connect-proxy.j
 import { ALL_FAKE_SECRETS, FAKE, expectNoSecrets } from '../helpers/fixtures.js';
 import { type InveniasServer, startInvenias } from '../helpers/invenias-server.js';
 import { type PingOneServer, startPingOne } from '../helpers/pingone-server.js';
-import { doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
+import { chooseAbove, doneWithHandOff, KEY, startPty } from '../helpers/pty.js';
 
 let pingone: PingOneServer;
 let proxy: ConnectProxy;
@@ -35,9 +35,7 @@ test('PingOne: after "Quit" the refusal is not printed a second time; the run en
     PINGONE_CLIENT_SECRET: FAKE.wrongSecret,
   });
   await terminal.waitFor('? What now?');
-  terminal.type(KEY.up);
-  await terminal.waitFor(/❯ Quit/);
-  terminal.type(KEY.enter);
+  await chooseAbove(terminal, 1, /❯ Quit/);
   expect(await terminal.exit).toBe(1);
   const screen = terminal.screen();
   expect(occurrences(screen, 'PingOne rejected the Client ID or Client Secret.')).toBe(1);
@@ -57,9 +55,7 @@ test('Invenias, an application typed in by hand that is refused: "Quit" does not
   await terminal.waitFor('? What now?');
   await terminal.waitFor(/ {2}Quit/);
   expect(terminal.screen()).not.toContain('stays saved');
-  terminal.type(`${KEY.up}`);
-  await terminal.waitFor(/❯ Quit/);
-  terminal.type(KEY.enter);
+  await chooseAbove(terminal, 1, /❯ Quit/);
   expect(await terminal.exit).toBe(1);
   const screen = terminal.screen();
   expect(occurrences(screen, 'Invenias rejected the Client ID or Client Secret')).toBe(1);

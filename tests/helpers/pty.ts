@@ -129,6 +129,14 @@ function keepLastOutput(terminal: IPty, received: (data: string) => void): void 
   };
 }
 
+/** Moves a list's pointer `ups` entries up, waits until it is on `entry`, and chooses it; later waits see only what follows. */
+export async function chooseAbove(terminal: PtySession, ups: number, entry: RegExp): Promise<void> {
+  terminal.type(KEY.up.repeat(ups));
+  await terminal.waitFor(entry);
+  terminal.mark();
+  terminal.type(KEY.enter);
+}
+
 /** The hand-off that ends a setup at a terminal, left as a person done with it leaves it: Enter on Done, its default. */
 export async function doneWithHandOff(terminal: PtySession): Promise<void> {
   await terminal.waitFor('? Take the values to Cyclr');
