@@ -2,7 +2,8 @@
 // at exit each one appends one line to BENCH_SUITE_RECORD with what it ran and the CPU it used, all its threads
 // included. A process killed by a signal writes nothing, and processes that are not Node (shells, gpg, dbus) are not
 // seen, so what the bench adds up is a floor, never more than what was spent. A line holds the script's path and the
-// CPU seconds, nothing else: no argument and no environment.
+// CPU seconds, and for npm its command (`test` is the run itself; `pack` and `install` are the tarball test's): no
+// other argument and no environment.
 'use strict';
 const { appendFileSync } = require('node:fs');
 
@@ -10,7 +11,9 @@ const record = process.env.BENCH_SUITE_RECORD;
 if (record) {
   process.on('exit', () => {
     const { user, system } = process.cpuUsage();
-    const line = JSON.stringify({ script: process.argv[1] ?? '', cpuS: (user + system) / 1e6 });
+    const script = process.argv[1] ?? '';
+    const npmCommand = /[\\/]npm(-cli\.js)?$/.test(script) ? process.argv[2] : undefined;
+    const line = JSON.stringify({ script, npmCommand, cpuS: (user + system) / 1e6 });
     try {
       appendFileSync(record, `${line}\n`);
     } catch {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const TARGET_S = 20;
+const cores = os.availableParallelism?.() ?? os.cpus().length;
 
 /** The kernel's clock ticks per second, in which /proc reports CPU time. */
 function ticksPerSecond() {
@@ -74,18 +75,19 @@ export function benchSuite() {
 
 /**
  * The recorded Node processes in three groups: Jest's workers (jest-worker's processChild.js), the test command's own
- * (npm, scripts/test.mjs and build.mjs, tsc, Jest's parent), and the rest, which the tests started: among them the
- * CLI (bin/connector-setup.js, or the bundle in dist/ run directly).
+ * (`npm test`, scripts/test.mjs and build.mjs, tsc, Jest's parent), and the rest, which the tests started: among them
+ * the CLI (bin/connector-setup.js, or the bundle in dist/ run directly), and others such as stand-in tools and the
+ * tarball test's npm pack and install.
  */
 function whereTheCpuWent(lines) {
   const groups = { workers: { count: 0, cpuS: 0 }, command: { count: 0, cpuS: 0 }, cli: { count: 0, cpuS: 0 }, other: { count: 0, cpuS: 0 } };
   for (const line of lines.split('\n')) {
     if (!line) continue;
-    const { script, cpuS } = JSON.parse(line);
+    const { script, npmCommand, cpuS } = JSON.parse(line);
     const file = script.replaceAll('\\', '/');
     const group = file.endsWith('/processChild.js')
       ? groups.workers
-      : /\/(npm-cli\.js|scripts\/test\.mjs|scripts\/build\.mjs|jest\/bin\/jest\.js|typescript\/bin\/tsc)$/.test(file)
+      : (/\/npm(-cli\.js)?$/.test(file) && npmCommand === 'test') || /\/(scripts\/test\.mjs|scripts\/build\.mjs|jest\/bin\/jest\.js|typescript\/bin\/tsc)$/.test(file)
         ? groups.command
         : /(\/bin\/connector-setup(\.js)?|\/dist\/[^/]+\.js)$/.test(file)
           ? groups.cli
@@ -97,7 +99,7 @@ function whereTheCpuWent(lines) {
 }
 
 export function formatSuite(result) {
-  const cpu = result.cpuS === undefined ? '' : `, ${result.cpuS.toFixed(0)} CPU-s (${(result.cpuS / result.wallS).toFixed(2)} of ${os.cpus().length} cores busy)`;
+  const cpu = result.cpuS === undefined ? '' : `, ${result.cpuS.toFixed(0)} CPU-s (${(result.cpuS / result.wallS).toFixed(2)} of ${cores} cores busy)`;
   return [
     `npm test in a fresh clone of ${result.commit} (CI=true; node_modules hard-linked from this checkout):`,
     `  ${result.summary}${result.ok ? '' : ' (the suite did not pass: the time says little)'}`,
@@ -109,15 +111,14 @@ export function formatSuite(result) {
 /** Where the CPU went, and the least wall time the processes the tests start allow on this machine's cores. */
 function formatProcesses(groups) {
   if (!groups) return [];
-  const cores = os.availableParallelism?.() ?? os.cpus().length;
   const { workers, command, cli, other } = groups;
   const started = { count: cli.count + other.count, cpuS: cli.cpuS + other.cpuS };
   const cpu = (group) => `${group.cpuS.toFixed(1)} CPU-s`;
   return [
     '  where the CPU of its Node processes went (each recorded at its exit):',
     `    Jest's ${workers.count} worker process${workers.count === 1 ? '' : 'es'} (the tests that run in-process, and Jest itself): ${cpu(workers)}`,
-    `    ${started.count} Node processes the tests started: ${cpu(started)}, of them ${cli.count} runs of the CLI ${cpu(cli)} and ${other.count} others (stand-in tools, npm pack) ${cpu(other)}`,
-    `    the test command's own (npm, the build, tsc, Jest's parent): ${cpu(command)}`,
+    `    ${started.count} Node processes the tests started: ${cpu(started)}, of them ${cli.count} runs of the CLI ${cpu(cli)} and ${other.count} others (stand-in tools, npm pack and install) ${cpu(other)}`,
+    `    the test command's own (npm test, the build, tsc, Jest's parent): ${cpu(command)}`,
     `  floor: the processes the tests start need ${cpu(started)}; on ${cores} cores no run can take less than ${(started.cpuS / cores).toFixed(1)} s,`,
     '  even with a test runner that cost nothing (shells, gpg and D-Bus, not Node, are not counted: the floor is low if anything)',
   ];
