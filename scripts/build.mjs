@@ -14,20 +14,31 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 /**
+ * A plugin that bundles source of our own in place of a module: each import whose path `filter` matches and `when`
+ * accepts resolves into the plugin's namespace, where `contents(path)` is what esbuild bundles for it (`resolveDir`:
+ * where that source's own imports resolve from).
+ */
+function standIn({ name, namespace = name, filter, when = () => true, contents, resolveDir }) {
+  return {
+    name,
+    setup(builder) {
+      builder.onResolve({ filter }, (args) => (when(args) ? { path: args.path, namespace } : undefined));
+      builder.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: contents(args.path), resolveDir, loader: 'js' }));
+    },
+  };
+}
+
+/**
  * @inquirer/prompts imports its editor prompt, which the CLI never shows, and with it iconv-lite's encoding tables:
  * 540 KB of the 605 KB bundle, parsed by every run that asks a question. The editor is left out; should a run ask
  * for it all the same, it fails with an internal error rather than silently.
  */
-const withoutEditor = {
+const withoutEditor = standIn({
   name: 'without-editor',
-  setup(builder) {
-    builder.onResolve({ filter: /^@inquirer\/editor$/ }, (args) => ({ path: args.path, namespace: 'not-in-inquirer-bundle' }));
-    builder.onLoad({ filter: /.*/, namespace: 'not-in-inquirer-bundle' }, (args) => ({
-      contents: `export default () => { throw new Error(${JSON.stringify(`${args.path} is not in dist/vendor/inquirer.js`)}); };`,
-      loader: 'js',
-    }));
-  },
-};
+  namespace: 'not-in-inquirer-bundle',
+  filter: /^@inquirer\/editor$/,
+  contents: (path) => `export default () => { throw new Error(${JSON.stringify(`${path} is not in dist/vendor/inquirer.js`)}); };`,
+});
 
 /**
  * The prompts bind their state and key handlers to the prompt's async context with AsyncResource.bind, on every
@@ -35,14 +46,11 @@ const withoutEditor = {
  * property made of two deprecate() wrappers, which cost more than the binding; the prompts get a bind that runs the
  * function in the same context (a new AsyncResource, runInAsyncScope) without that property.
  */
-const plainAsyncBind = {
+const plainAsyncBind = standIn({
   name: 'plain-async-bind',
-  setup(builder) {
-    builder.onResolve({ filter: /^(node:)?async_hooks$/ }, (args) =>
-      /[/\\]@inquirer[/\\]core[/\\]/.test(args.importer) ? { path: 'async_hooks', namespace: 'plain-async-bind' } : undefined,
-    );
-    builder.onLoad({ filter: /.*/, namespace: 'plain-async-bind' }, () => ({
-      contents: `import { AsyncLocalStorage, AsyncResource as NodeAsyncResource } from 'node:async_hooks';
+  filter: /^(node:)?async_hooks$/,
+  when: (args) => /[/\\]@inquirer[/\\]core[/\\]/.test(args.importer),
+  contents: () => `import { AsyncLocalStorage, AsyncResource as NodeAsyncResource } from 'node:async_hooks';
 export { AsyncLocalStorage };
 export const AsyncResource = {
   bind(fn, type, thisArg) {
@@ -52,10 +60,7 @@ export const AsyncResource = {
     };
   },
 };`,
-      loader: 'js',
-    }));
-  },
-};
+});
 
 /** Package -> the vendor bundle that holds it; `exports` says how the package exposes itself. */
 const VENDORS = {
@@ -102,20 +107,16 @@ const undiciImport = {
  * undici's HTTP/2 client loads node:http2 when undici loads (~7 ms of every run that sends a request), though this
  * tool's requests are HTTP/1.1: it gets http2's constants, copied here, and node:http2 itself on its first connect.
  */
-const lazyHttp2 = {
+const lazyHttp2 = standIn({
   name: 'lazy-http2',
-  setup(builder) {
-    builder.onResolve({ filter: /^node:http2$/ }, (args) => (/[/\\]client-h2\.js$/.test(args.importer) ? { path: 'node:http2', namespace: 'lazy-http2' } : undefined));
-    builder.onLoad({ filter: /.*/, namespace: 'lazy-http2' }, () => ({
-      contents: `let http2;
+  filter: /^node:http2$/,
+  when: (args) => /[/\\]client-h2\.js$/.test(args.importer),
+  contents: () => `let http2;
 module.exports = {
   constants: ${JSON.stringify(createRequire(import.meta.url)('node:http2').constants)},
   connect: (...args) => (http2 ??= require('node:http2')).connect(...args),
 };`,
-      loader: 'js',
-    }));
-  },
-};
+});
 
 /** The keychain's code, bundled on its own: only runs that save or read a secret in the keychain read it. */
 const keychainImport = {
@@ -138,35 +139,26 @@ const mainImport = {
  * left out. cli.ts loads this bundle only for a line profiles-line.ts reads alone, and runCli then never builds the
  * table; should one of them be imported all the same, the import fails with an internal error rather than silently.
  */
-const onlyProfiles = {
+const onlyProfiles = standIn({
   name: 'only-profiles',
-  setup(builder) {
-    const left = /^(commander|\.\/commands\/(setup|verify|connectors|completion)\.js|\.\/index\.js)$/;
-    builder.onResolve({ filter: left }, (args) =>
-      args.path !== './index.js' || /connectors\/[^/]+\/definition\.ts$/.test(args.importer) ? { path: args.path, namespace: 'not-in-profiles-bundle' } : undefined,
-    );
-    builder.onLoad({ filter: /.*/, namespace: 'not-in-profiles-bundle' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`${args.path} is not in dist/profiles.js`)});`,
-      loader: 'js',
-    }));
-  },
-};
+  namespace: 'not-in-profiles-bundle',
+  filter: /^(commander|\.\/commands\/(setup|verify|connectors|completion)\.js|\.\/index\.js)$/,
+  when: (args) => args.path !== './index.js' || /connectors\/[^/]+\/definition\.ts$/.test(args.importer),
+  contents: (path) => `throw new Error(${JSON.stringify(`${path} is not in dist/profiles.js`)});`,
+});
 
 /**
  * wrap-ansi is set up on its first call, not at start-up: its string-width builds an Intl.Segmenter (ICU's break
  * rules, some 20 ms), and most runs never wrap a line (only a terminal's lines longer than its width are wrapped).
  */
-const lazyWrapAnsi = {
+const lazyWrapAnsi = standIn({
   name: 'lazy-wrap-ansi',
-  setup(builder) {
-    builder.onResolve({ filter: /^wrap-ansi$/ }, (args) => (args.namespace === 'lazy-wrap-ansi' ? undefined : { path: 'wrap-ansi', namespace: 'lazy-wrap-ansi' }));
-    builder.onLoad({ filter: /.*/, namespace: 'lazy-wrap-ansi' }, () => ({
-      contents: "let wrap; export default function wrapAnsi(...args) { wrap ??= require('wrap-ansi').default; return wrap(...args); }",
-      resolveDir: process.cwd(),
-      loader: 'js',
-    }));
-  },
-};
+  filter: /^wrap-ansi$/,
+  // The stand-in's own require('wrap-ansi') is the package itself.
+  when: (args) => args.namespace !== 'lazy-wrap-ansi',
+  contents: () => "let wrap; export default function wrapAnsi(...args) { wrap ??= require('wrap-ansi').default; return wrap(...args); }",
+  resolveDir: process.cwd(),
+});
 
 /**
  * wrap-ansi's string-width builds an Intl.Segmenter as it loads, to measure text by what a terminal draws as one
@@ -195,13 +187,12 @@ const lazySegmenter = {
  * facade of every property of process, which reads process.report and so loads the diagnostic report's code at every
  * start. Only ES imports: a CommonJS require('node:process') gets the module itself.
  */
-const processGlobal = {
+const processGlobal = standIn({
   name: 'process-global',
-  setup(builder) {
-    builder.onResolve({ filter: /^(node:)?process$/ }, (args) => (args.kind === 'import-statement' ? { path: 'process', namespace: 'process-global' } : undefined));
-    builder.onLoad({ filter: /.*/, namespace: 'process-global' }, () => ({ contents: 'export default globalThis.process;', loader: 'js' }));
-  },
-};
+  filter: /^(node:)?process$/,
+  when: (args) => args.kind === 'import-statement',
+  contents: () => 'export default globalThis.process;',
+});
 
 /** The help pages need only commander's Help class (lib/help.js), not the whole parser. */
 const commanderHelpOnly = {
