@@ -1,7 +1,7 @@
 // `connector-setup profiles list|show|export|remove`: what is saved, where its secret lives, and a way to
 // turn a profile into CI variables.
 import type { Connector } from '../core/run/connector.js';
-import { type FieldSpec, savedProfileCheck } from '../core/run/fields.js';
+import { type FieldSpec, fieldsByKey, savedProfileCheck } from '../core/run/fields.js';
 import { type Hint, command } from '../core/hint.js';
 import { revealCommand } from '../core/terminal/render.js';
 import { copyToClipboard } from '../core/terminal/clipboard.js';
@@ -122,26 +122,20 @@ function describeValues(connector: Connector | undefined, profile: ProfileWithSe
  */
 interface Layout {
   labelled: readonly FieldSpec[];
-  keys: ReadonlySet<string>;
+  keys: ReadonlyMap<string, FieldSpec>;
   whileAhead: readonly string[];
 }
 
 const layouts = new WeakMap<Connector, Layout>();
-const NO_FIELDS: Layout = { labelled: [], keys: new Set(), whileAhead: [] };
+const NO_FIELDS: Layout = { labelled: [], keys: new Map(), whileAhead: [] };
 
 function layoutOf(connector: Connector | undefined): Layout {
   if (!connector) return NO_FIELDS;
   let layout = layouts.get(connector);
   if (!layout) {
-    const keys = new Set<string>();
-    const labelled: FieldSpec[] = [];
-    for (const field of connector.fields) {
-      if (keys.has(field.key)) continue;
-      keys.add(field.key);
-      labelled.push(field);
-    }
+    const keys = fieldsByKey(connector.fields);
     const whileAhead = connector.fields.filter((field) => field.onlyWhileAhead).map((field) => field.key);
-    layouts.set(connector, (layout = { labelled, keys, whileAhead }));
+    layouts.set(connector, (layout = { labelled: [...keys.values()], keys, whileAhead }));
   }
   return layout;
 }

@@ -73,6 +73,13 @@ export function describeSources(field: FieldSpec): string {
   return ways.join(' or ');
 }
 
+/** Each key's first field, in the fields' order: where two fields have one key, the first stands for it. */
+export function fieldsByKey(fields: readonly FieldSpec[]): Map<string, FieldSpec> {
+  const byKey = new Map<string, FieldSpec>();
+  for (const field of fields) if (!byKey.has(field.key)) byKey.set(field.key, field);
+  return byKey;
+}
+
 /**
  * How a saved profile is checked when read: its connector is one this version knows, and each of its values passes
  * the same rules as input (a hand-edited host is not trusted as is). Returns what is wrong, or undefined.
@@ -87,8 +94,7 @@ export function savedProfileCheck(connectors: readonly { name: string; fields: r
     if (!fields) {
       const spec = connectors.find((candidate) => candidate.name === connector);
       if (!spec) return `${quoteValue(connector)} is not a connector this version knows (${connectors.map((candidate) => candidate.name).join(', ')})`;
-      fields = new Map();
-      for (const field of spec.fields) if (!fields.has(field.key)) fields.set(field.key, field);
+      fields = fieldsByKey(spec.fields);
       fieldsOf.set(connector, fields);
     }
     // The values as the store read them, with no prototype: for...in sees their own keys, in order, and makes no array.
