@@ -77,6 +77,9 @@ async function askOnce<T>(signal: AbortSignal, question: (context: Context) => P
   }
 }
 
+/** The prompts once library() has started loading them: the flag is set once, not again for every question. */
+let loaded: Promise<typeof import('@inquirer/prompts')> | undefined;
+
 /**
  * The prompts, loaded when a run first asks. From then on the run waits for keys, and each key typed or pasted redraws
  * the question: V8's optimising compilers, spent on the drawing code as it gets hot, cost more than they save in a run
@@ -84,8 +87,11 @@ async function askOnce<T>(signal: AbortSignal, question: (context: Context) => P
  * without them against 401 (medians of 11). Code already optimised stays so; what gets hot now gets baseline code.
  */
 function library(): Promise<typeof import('@inquirer/prompts')> {
-  setFlagsFromString('--max-opt=1');
-  return import('@inquirer/prompts');
+  if (!loaded) {
+    setFlagsFromString('--max-opt=1');
+    loaded = import('@inquirer/prompts');
+  }
+  return loaded;
 }
 
 export function createPrompter(signal: AbortSignal): Prompter {
